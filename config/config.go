@@ -1,0 +1,88 @@
+// Package config holds followup's typed configuration: every setting is read
+// once at start from a FOLLOWUP_* environment variable or its matching flag,
+// parsed into a typed field and validated. A bad value stops the program with
+// one line that names the variable and what is expected.
+//
+// The package knows nothing of the roles that use the settings; it must not
+// open connections or read files beyond what its fields describe.
+package config
+
+import (
+	"net/mail"
+	"net/url"
+	"time"
+)
+
+// TLSPolicy says how the SMTP client negotiates STARTTLS.
+type TLSPolicy string
+
+// TLS policies accepted by FOLLOWUP_SMTP_TLS.
+const (
+	TLSNone          TLSPolicy = "none"
+	TLSOpportunistic TLSPolicy = "opportunistic"
+	TLSMandatory     TLSPolicy = "mandatory"
+)
+
+// Config is the whole configuration of a followup process.
+type Config struct {
+	// DatabaseURL is the PostgreSQL connection URL (postgres://...).
+	DatabaseURL string
+	// RedisURL is the Redis connection URL (redis://host:port/db).
+	RedisURL string
+	// QueuePrefix is prepended to every asynq queue name, so several
+	// deployments (or tests) can share one Redis without seeing each other's tasks.
+	QueuePrefix string
+
+	// HTTPAddr is the address the HTTP server listens on.
+	HTTPAddr string
+	// BaseURL is the public URL of the HTTP server, used in links sent to customers.
+	BaseURL *url.URL
+
+	// Secret signs survey and unsubscribe links (HMAC-SHA256). At least 32 bytes.
+	Secret []byte
+	// PreviousSecrets are still accepted when verifying links, so the secret
+	// can be rotated without breaking links already sent.
+	PreviousSecrets [][]byte
+
+	// SMTP is the outgoing mail server.
+	SMTP SMTP
+	// Brand is what the customer sees in emails and pages.
+	Brand Brand
+
+	// WorkerConcurrency is how many tasks one worker process runs at once.
+	WorkerConcurrency int
+	// SweepInterval is how often the scheduler looks for due invitations.
+	SweepInterval time.Duration
+	// ReconcileInterval is how often the scheduler re-enqueues what Postgres
+	// says is due or stuck (after a Redis wipe, a crashed worker...).
+	ReconcileInterval time.Duration
+	// SendBatchSize is how many invitations one send task carries over one
+	// SMTP connection.
+	SendBatchSize int
+
+	// LogLevel is the minimum level logged: debug, info, warn or error.
+	LogLevel string
+	// LogFormat is text or json.
+	LogFormat string
+}
+
+// SMTP configures the outgoing mail server.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	TLS      TLSPolicy
+	// From is the sender of every email.
+	From *mail.Address
+	// Timeout bounds connecting and each SMTP command.
+	Timeout time.Duration
+}
+
+// Brand is the company identity shown to customers.
+type Brand struct {
+	Name    string
+	LogoURL string
+	// Color is the accent colour, as #rrggbb.
+	Color string
+}

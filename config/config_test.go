@@ -1,0 +1,123 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func load(t *testing.T, args []string, env map[string]string, opts Options) (Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	Register(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatalf("parse flags: %v", err)
+	}
+	return Load(fs, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, opts)
+}
+
+const goodSecret = "0123456789abcdef0123456789abcdef"
+
+func TestDefaultsAreUsableOnLoopback(t *testing.T) {
+	c, err := load(t, nil, nil, Options{})
+	if err != nil {
+		t.Fatalf("defaults must load: %v", err)
+	}
+	if c.HTTPAddr != "127.0.0.1:8080" || c.SMTP.Port != 2525 || c.SMTP.TLS != TLSOpportunistic {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+	if c.BaseURL.String() != "http://127.0.0.1:8080" || c.SMTP.From.Address != "surveys@followup.localhost" {
+		t.Errorf("unexpected defaults: base %s from %s", c.BaseURL, c.SMTP.From)
+	}
+	if c.SweepInterval != time.Second || c.SendBatchSize != 200 {
+		t.Errorf("unexpected defaults: sweep %s batch %d", c.SweepInterval, c.SendBatchSize)
+	}
+}
+
+func TestFlagWinsOverEnvironment(t *testing.T) {
+	c, err := load(t, []string{"--http-addr", ":9999"}, map[string]string{"FOLLOWUP_HTTP_ADDR": ":7777", "FOLLOWUP_SMTP_PORT": "587"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != ":9999" {
+		t.Errorf("flag should win: got %s", c.HTTPAddr)
+	}
+	if c.SMTP.Port != 587 {
+		t.Errorf("env should apply: got %d", c.SMTP.Port)
+	}
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	cases := []struct {
+		name     string
+		env      map[string]string
+		opts     Options
+		variable string
+		want     string // part of the message
+		leaks    string // must not appear in the message
+	}{
+		{"database url not a url", map[string]string{"FOLLOWUP_DATABASE_URL": "localhost:5432"}, Options{}, "FOLLOWUP_DATABASE_URL", "PostgreSQL URL", "localhost:5432"},
+		{"database url wrong scheme", map[string]string{"FOLLOWUP_DATABASE_URL": "mysql://u@h/db"}, Options{}, "FOLLOWUP_DATABASE_URL", "PostgreSQL URL", ""},
+		{"redis url", map[string]string{"FOLLOWUP_REDIS_URL": "127.0.0.1:6379"}, Options{}, "FOLLOWUP_REDIS_URL", "Redis URL", ""},
+		{"secret missing", nil, Options{RequireSecret: true}, "FOLLOWUP_SECRET", "at least 32 bytes", ""},
+		{"secret short", map[string]string{"FOLLOWUP_SECRET": "short-secret"}, Options{}, "FOLLOWUP_SECRET", "got 12 bytes", "short-secret"},
+		{"previous secret short", map[string]string{"FOLLOWUP_PREVIOUS_SECRETS": goodSecret + ",tiny"}, Options{}, "FOLLOWUP_PREVIOUS_SECRETS", "secret 2 has 4 bytes", "tiny"},
+		{"port", map[string]string{"FOLLOWUP_SMTP_PORT": "70000"}, Options{}, "FOLLOWUP_SMTP_PORT", "between 1 and 65535", ""},
+		{"tls", map[string]string{"FOLLOWUP_SMTP_TLS": "maybe"}, Options{}, "FOLLOWUP_SMTP_TLS", "none, opportunistic, mandatory", ""},
+		{"from", map[string]string{"FOLLOWUP_SMTP_FROM": "not an address"}, Options{}, "FOLLOWUP_SMTP_FROM", "email address", ""},
+		{"from with newline", map[string]string{"FOLLOWUP_SMTP_FROM": "a@b.c\r\nBcc: x@y.z"}, Options{}, "FOLLOWUP_SMTP_FROM", "one line", ""},
+		{"base url relative", map[string]string{"FOLLOWUP_BASE_URL": "/survey"}, Options{}, "FOLLOWUP_BASE_URL", "absolute http(s) URL", ""},
+		{"duration", map[string]string{"FOLLOWUP_SWEEP_INTERVAL": "fast"}, Options{}, "FOLLOWUP_SWEEP_INTERVAL", "duration", ""},
+		{"concurrency", map[string]string{"FOLLOWUP_WORKER_CONCURRENCY": "0"}, Options{}, "FOLLOWUP_WORKER_CONCURRENCY", "between 1 and 1000", ""},
+		{"colour", map[string]string{"FOLLOWUP_BRAND_COLOR": "blue"}, Options{}, "FOLLOWUP_BRAND_COLOR", "#rrggbb", ""},
+		{"queue prefix", map[string]string{"FOLLOWUP_QUEUE_PREFIX": "a:b"}, Options{}, "FOLLOWUP_QUEUE_PREFIX", "letters", ""},
+		{"log level", map[string]string{"FOLLOWUP_LOG_LEVEL": "loud"}, Options{}, "FOLLOWUP_LOG_LEVEL", "debug, info", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load(t, nil, tc.env, tc.opts)
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("want *Error, got %v", err)
+			}
+			msg := err.Error()
+			if ce.Env != tc.variable || !strings.Contains(msg, tc.variable) || !strings.Contains(msg, tc.want) {
+				t.Errorf("message %q should name %s and say %q", msg, tc.variable, tc.want)
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("message must be one line: %q", msg)
+			}
+			if tc.leaks != "" && strings.Contains(msg, tc.leaks) {
+				t.Errorf("message %q must not echo the secret value", msg)
+			}
+		})
+	}
+}
+
+func TestSecretsAreKept(t *testing.T) {
+	c, err := load(t, nil, map[string]string{"FOLLOWUP_SECRET": goodSecret, "FOLLOWUP_PREVIOUS_SECRETS": strings.Repeat("a", 32) + "," + strings.Repeat("b", 40)}, Options{RequireSecret: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.Secret) != goodSecret || len(c.PreviousSecrets) != 2 || len(c.PreviousSecrets[1]) != 40 {
+		t.Errorf("secrets not parsed: %q %q", c.Secret, c.PreviousSecrets)
+	}
+}
+
+// TestReadmeDocumentsEverySetting keeps the README's configuration table true.
+func TestReadmeDocumentsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatalf("read README: %v", err)
+	}
+	for _, name := range Names() {
+		if !strings.Contains(string(readme), "`"+name+"`") {
+			t.Errorf("README.md does not document %s", name)
+		}
+	}
+}

@@ -1,0 +1,230 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// fields lists every setting, in the order the README table shows them.
+var fields = []field{
+	{env: "FOLLOWUP_DATABASE_URL", def: "postgres://followup:followup@127.0.0.1:5432/followup?sslmode=disable",
+		usage: "a PostgreSQL URL (postgres://user:pass@host:port/db?sslmode=disable)", secret: true,
+		set: func(c *Config, raw string) error {
+			u, err := url.Parse(raw)
+			if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" || strings.Trim(u.Path, "/") == "" {
+				return expectError("a PostgreSQL URL such as postgres://user:pass@127.0.0.1:5432/followup?sslmode=disable")
+			}
+			c.DatabaseURL = raw
+			return nil
+		}},
+	{env: "FOLLOWUP_REDIS_URL", def: "redis://127.0.0.1:6379/0",
+		usage: "a Redis URL (redis://[:pass@]host:port/db)", secret: true,
+		set: func(c *Config, raw string) error {
+			u, err := url.Parse(raw)
+			if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+				return expectError("a Redis URL such as redis://127.0.0.1:6379/0")
+			}
+			c.RedisURL = raw
+			return nil
+		}},
+	{env: "FOLLOWUP_QUEUE_PREFIX", def: "",
+		usage: "a prefix for asynq queue names (letters, digits, _ and -), to share one Redis",
+		set: func(c *Config, raw string) error {
+			if !queuePrefixRE.MatchString(raw) {
+				return expectError("letters, digits, '_' or '-' only")
+			}
+			c.QueuePrefix = raw
+			return nil
+		}},
+	{env: "FOLLOWUP_HTTP_ADDR", def: "127.0.0.1:8080",
+		usage: "the host:port the HTTP server listens on",
+		set: func(c *Config, raw string) error {
+			if _, _, err := net.SplitHostPort(raw); err != nil {
+				return expectError("host:port such as 127.0.0.1:8080 or :8080")
+			}
+			c.HTTPAddr = raw
+			return nil
+		}},
+	{env: "FOLLOWUP_BASE_URL", def: "http://127.0.0.1:8080",
+		usage: "the public http(s) URL of the HTTP server, used in links sent to customers",
+		set: func(c *Config, raw string) error {
+			u, err := url.Parse(raw)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+				return expectError("an absolute http(s) URL without query such as https://survey.example.com")
+			}
+			u.Path = strings.TrimSuffix(u.Path, "/")
+			c.BaseURL = u
+			return nil
+		}},
+	{env: "FOLLOWUP_SECRET", def: "",
+		usage: "the key that signs customer links: at least 32 bytes, kept secret", secret: true,
+		set: func(c *Config, raw string) error {
+			if len(raw) < 32 {
+				return expectError(fmt.Sprintf("a secret of at least 32 bytes (got %d bytes)", len(raw)))
+			}
+			c.Secret = []byte(raw)
+			return nil
+		}},
+	{env: "FOLLOWUP_PREVIOUS_SECRETS", def: "",
+		usage: "comma-separated former secrets still accepted on links (key rotation)", secret: true,
+		set: func(c *Config, raw string) error {
+			c.PreviousSecrets = nil
+			if raw == "" {
+				return nil
+			}
+			for i, s := range strings.Split(raw, ",") {
+				if len(s) < 32 {
+					return expectError(fmt.Sprintf("secrets of at least 32 bytes each (secret %d has %d bytes)", i+1, len(s)))
+				}
+				c.PreviousSecrets = append(c.PreviousSecrets, []byte(s))
+			}
+			return nil
+		}},
+	{env: "FOLLOWUP_SMTP_HOST", def: "127.0.0.1",
+		usage: "the SMTP server host",
+		set: func(c *Config, raw string) error {
+			if strings.ContainsAny(raw, " /:\r\n") {
+				return expectError("a host name or IP address, without port")
+			}
+			c.SMTP.Host = raw
+			return nil
+		}},
+	{env: "FOLLOWUP_SMTP_PORT", def: "2525",
+		usage: "the SMTP server port (1-65535)",
+		set: func(c *Config, raw string) error {
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < 1 || n > 65535 {
+				return expectError("a port number between 1 and 65535")
+			}
+			c.SMTP.Port = n
+			return nil
+		}},
+	{env: "FOLLOWUP_SMTP_USERNAME", def: "",
+		usage: "the SMTP user name; empty sends without authentication",
+		set:   func(c *Config, raw string) error { c.SMTP.Username = raw; return nil }},
+	{env: "FOLLOWUP_SMTP_PASSWORD", def: "",
+		usage: "the SMTP password", secret: true,
+		set: func(c *Config, raw string) error { c.SMTP.Password = raw; return nil }},
+	{env: "FOLLOWUP_SMTP_TLS", def: string(TLSOpportunistic),
+		usage: "STARTTLS policy: none, opportunistic or mandatory",
+		set: func(c *Config, raw string) error {
+			switch p := TLSPolicy(raw); p {
+			case TLSNone, TLSOpportunistic, TLSMandatory:
+				c.SMTP.TLS = p
+				return nil
+			}
+			return expectError("one of none, opportunistic, mandatory")
+		}},
+	{env: "FOLLOWUP_SMTP_FROM", def: "Followup <surveys@followup.localhost>",
+		usage: "the sender of every email, as an address or \"Name <address>\"",
+		set: func(c *Config, raw string) error {
+			if strings.ContainsAny(raw, "\r\n") {
+				return expectError("one line")
+			}
+			a, err := mail.ParseAddress(raw)
+			if err != nil {
+				return expectError("an email address such as \"Acme <surveys@acme.example>\"")
+			}
+			c.SMTP.From = a
+			return nil
+		}},
+	{env: "FOLLOWUP_SMTP_TIMEOUT", def: "15s",
+		usage: "how long connecting and each SMTP command may take (Go duration)",
+		set:   durationField(func(c *Config) *time.Duration { return &c.SMTP.Timeout }, time.Second, time.Hour)},
+	{env: "FOLLOWUP_BRAND_NAME", def: "Followup",
+		usage: "the company name shown to customers",
+		set: func(c *Config, raw string) error {
+			if strings.ContainsAny(raw, "\r\n") || len(raw) > 100 {
+				return expectError("one line of at most 100 characters")
+			}
+			c.Brand.Name = raw
+			return nil
+		}},
+	{env: "FOLLOWUP_BRAND_LOGO_URL", def: "",
+		usage: "an https URL of the logo shown in emails and pages; empty shows the name",
+		set: func(c *Config, raw string) error {
+			if raw == "" {
+				c.Brand.LogoURL = ""
+				return nil
+			}
+			u, err := url.Parse(raw)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(raw, "\r\n\"") {
+				return expectError("an absolute http(s) URL")
+			}
+			c.Brand.LogoURL = raw
+			return nil
+		}},
+	{env: "FOLLOWUP_BRAND_COLOR", def: "#1f5fa8",
+		usage: "the accent colour, #rrggbb",
+		set: func(c *Config, raw string) error {
+			if !colorRE.MatchString(raw) {
+				return expectError("a colour as #rrggbb")
+			}
+			c.Brand.Color = raw
+			return nil
+		}},
+	{env: "FOLLOWUP_WORKER_CONCURRENCY", def: "10",
+		usage: "how many tasks a worker runs at once (1-1000)",
+		set:   intField(func(c *Config) *int { return &c.WorkerConcurrency }, 1, 1000)},
+	{env: "FOLLOWUP_SWEEP_INTERVAL", def: "1s",
+		usage: "how often the scheduler looks for due invitations (Go duration)",
+		set:   durationField(func(c *Config) *time.Duration { return &c.SweepInterval }, 10*time.Millisecond, time.Hour)},
+	{env: "FOLLOWUP_RECONCILE_INTERVAL", def: "30s",
+		usage: "how often the scheduler re-enqueues what is due or stuck (Go duration)",
+		set:   durationField(func(c *Config) *time.Duration { return &c.ReconcileInterval }, 100*time.Millisecond, 24*time.Hour)},
+	{env: "FOLLOWUP_SEND_BATCH_SIZE", def: "200",
+		usage: "invitations sent by one task over one SMTP connection (1-5000)",
+		set:   intField(func(c *Config) *int { return &c.SendBatchSize }, 1, 5000)},
+	{env: "FOLLOWUP_LOG_LEVEL", def: "info",
+		usage: "debug, info, warn or error",
+		set: func(c *Config, raw string) error {
+			switch raw {
+			case "debug", "info", "warn", "error":
+				c.LogLevel = raw
+				return nil
+			}
+			return expectError("one of debug, info, warn, error")
+		}},
+	{env: "FOLLOWUP_LOG_FORMAT", def: "text",
+		usage: "text or json",
+		set: func(c *Config, raw string) error {
+			if raw != "text" && raw != "json" {
+				return expectError("text or json")
+			}
+			c.LogFormat = raw
+			return nil
+		}},
+}
+
+var (
+	queuePrefixRE = regexp.MustCompile(`^[A-Za-z0-9_-]{0,40}$`)
+	colorRE       = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+)
+
+func intField(get func(*Config) *int, lo, hi int) func(*Config, string) error {
+	return func(c *Config, raw string) error {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < lo || n > hi {
+			return expectError(fmt.Sprintf("a whole number between %d and %d", lo, hi))
+		}
+		*get(c) = n
+		return nil
+	}
+}
+
+func durationField(get func(*Config) *time.Duration, lo, hi time.Duration) func(*Config, string) error {
+	return func(c *Config, raw string) error {
+		d, err := time.ParseDuration(raw)
+		if err != nil || d < lo || d > hi {
+			return expectError(fmt.Sprintf("a duration between %s and %s, such as 1s or 5m", lo, hi))
+		}
+		*get(c) = d
+		return nil
+	}
+}
