@@ -1,0 +1,179 @@
+// Package customers owns the people followup surveys and the service events
+// that trigger surveys: their validation and storage. It knows nothing of
+// campaigns, queues or HTTP.
+package customers
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Locales the product speaks.
+const (
+	LocaleEnglish = "en"
+	LocaleFrench  = "fr"
+)
+
+// Customer is a person who received a service.
+type Customer struct {
+	ID               int64      `db:"id" json:"id"`
+	ExternalRef      string     `db:"external_ref" json:"external_ref"`
+	Email            string     `db:"email" json:"email"`
+	Name             string     `db:"name" json:"name"`
+	Locale           string     `db:"locale" json:"locale"`
+	TimeZone         string     `db:"time_zone" json:"time_zone"`
+	Segment          string     `db:"segment" json:"segment"`
+	AnnualValueCents int64      `db:"annual_value_cents" json:"annual_value_cents"`
+	OptedOutAt       *time.Time `db:"opted_out_at" json:"opted_out_at,omitempty"`
+}
+
+// Event is a service the customer received: a delivery, a closed ticket, an
+// appointment.
+type Event struct {
+	ID             int64           `db:"id" json:"id"`
+	ExternalID     string          `db:"external_id" json:"external_id"`
+	CustomerID     int64           `db:"customer_id" json:"customer_id"`
+	Kind           string          `db:"kind" json:"kind"`
+	Channel        string          `db:"channel" json:"channel"`
+	Touchpoint     string          `db:"touchpoint" json:"touchpoint"`
+	Team           string          `db:"team" json:"team"`
+	OccurredAt     time.Time       `db:"occurred_at" json:"occurred_at"`
+	PrejudiceCents *int64          `db:"prejudice_cents" json:"prejudice_cents,omitempty"`
+	Attributes     json.RawMessage `db:"attributes" json:"attributes"`
+}
+
+// CustomerInput is a customer as an external system describes it. Empty
+// optional fields keep what is already stored.
+type CustomerInput struct {
+	ExternalRef      string `json:"external_ref"`
+	Email            string `json:"email"`
+	Name             string `json:"name,omitempty"`
+	Locale           string `json:"locale,omitempty"`
+	TimeZone         string `json:"time_zone,omitempty"`
+	Segment          string `json:"segment,omitempty"`
+	AnnualValueCents *int64 `json:"annual_value_cents,omitempty"`
+}
+
+// EventInput is a service event with its customer, as posted to the API.
+type EventInput struct {
+	ExternalID     string          `json:"external_id"`
+	Kind           string          `json:"kind"`
+	OccurredAt     time.Time       `json:"occurred_at"`
+	Channel        string          `json:"channel,omitempty"`
+	Touchpoint     string          `json:"touchpoint,omitempty"`
+	Team           string          `json:"team,omitempty"`
+	PrejudiceCents *int64          `json:"prejudice_cents,omitempty"`
+	Attributes     json.RawMessage `json:"attributes,omitempty"`
+	Customer       CustomerInput   `json:"customer"`
+}
+
+// FieldError says which input field is wrong and why.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
+
+var (
+	kindRE  = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,49}$`)
+	labelRE = regexp.MustCompile(`^[\p{L}\p{N} _.:/-]{0,80}$`)
+)
+
+// maxFuture bounds how far ahead an event may be dated: clocks drift, typos don't.
+const maxFuture = 24 * time.Hour
+
+// Validate checks and normalises an event in place (locale "fr-CA" becomes
+// "fr", e-mail addresses are trimmed). now bounds occurred_at. It returns the
+// first problem found.
+func (in *EventInput) Validate(now time.Time) *FieldError {
+	in.ExternalID = strings.TrimSpace(in.ExternalID)
+	switch {
+	case in.ExternalID == "":
+		return &FieldError{"external_id", "is required"}
+	case len(in.ExternalID) > 200 || strings.ContainsAny(in.ExternalID, "\r\n"):
+		return &FieldError{"external_id", "must be one line of at most 200 characters"}
+	case !kindRE.MatchString(in.Kind):
+		return &FieldError{"kind", "must be a lower-case word such as delivery or ticket_closed"}
+	case in.OccurredAt.IsZero():
+		return &FieldError{"occurred_at", "is required, as an RFC 3339 time such as 2026-11-20T14:30:00Z"}
+	case in.OccurredAt.After(now.Add(maxFuture)):
+		return &FieldError{"occurred_at", "is more than a day in the future"}
+	case !labelRE.MatchString(in.Channel):
+		return &FieldError{"channel", "must be a short label (letters, digits, spaces, _ . : / -)"}
+	case !labelRE.MatchString(in.Touchpoint):
+		return &FieldError{"touchpoint", "must be a short label (letters, digits, spaces, _ . : / -)"}
+	case !labelRE.MatchString(in.Team):
+		return &FieldError{"team", "must be a short label (letters, digits, spaces, _ . : / -)"}
+	case in.PrejudiceCents != nil && *in.PrejudiceCents < 0:
+		return &FieldError{"prejudice_cents", "must not be negative"}
+	}
+	if len(in.Attributes) > 0 {
+		var obj map[string]any
+		if err := json.Unmarshal(in.Attributes, &obj); err != nil || obj == nil {
+			return &FieldError{"attributes", "must be a JSON object"}
+		}
+	}
+	if fe := in.Customer.Validate(); fe != nil {
+		fe.Field = "customer." + fe.Field
+		return fe
+	}
+	return nil
+}
+
+// Validate checks and normalises a customer in place.
+func (in *CustomerInput) Validate() *FieldError {
+	in.ExternalRef = strings.TrimSpace(in.ExternalRef)
+	in.Email = strings.TrimSpace(in.Email)
+	switch {
+	case in.ExternalRef == "":
+		return &FieldError{"external_ref", "is required"}
+	case len(in.ExternalRef) > 200 || strings.ContainsAny(in.ExternalRef, "\r\n"):
+		return &FieldError{"external_ref", "must be one line of at most 200 characters"}
+	case in.Email == "":
+		return &FieldError{"email", "is required"}
+	}
+	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || len(in.Email) > 254 {
+		return &FieldError{"email", fmt.Sprintf("%q is not an email address", in.Email)}
+	}
+	if strings.ContainsAny(in.Name, "\r\n") || len(in.Name) > 200 {
+		return &FieldError{"name", "must be one line of at most 200 characters"}
+	}
+	if in.Locale != "" {
+		loc, ok := NormalizeLocale(in.Locale)
+		if !ok {
+			return &FieldError{"locale", fmt.Sprintf("%q is not supported: use en or fr (regional forms like fr-CA are accepted)", in.Locale)}
+		}
+		in.Locale = loc
+	}
+	if in.TimeZone != "" {
+		if _, err := time.LoadLocation(in.TimeZone); err != nil || strings.EqualFold(in.TimeZone, "local") {
+			return &FieldError{"time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris or America/Montreal", in.TimeZone)}
+		}
+	}
+	if !labelRE.MatchString(in.Segment) {
+		return &FieldError{"segment", "must be a short label (letters, digits, spaces, _ . : / -)"}
+	}
+	if in.AnnualValueCents != nil && *in.AnnualValueCents < 0 {
+		return &FieldError{"annual_value_cents", "must not be negative"}
+	}
+	return nil
+}
+
+// NormalizeLocale maps a language tag to a supported locale: "fr", "fr-CA",
+// "FR_ca" give "fr"; "en-GB" gives "en". ok is false for other languages.
+func NormalizeLocale(tag string) (string, bool) {
+	t := strings.ToLower(strings.TrimSpace(tag))
+	if i := strings.IndexAny(t, "-_"); i >= 0 {
+		t = t[:i]
+	}
+	switch t {
+	case LocaleEnglish, LocaleFrench:
+		return t, true
+	}
+	return "", false
+}

@@ -1,0 +1,171 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/followup/followup/clock"
+	"github.com/followup/followup/surveys"
+)
+
+// RunnerConfig tunes a Runner.
+type RunnerConfig struct {
+	// SweepInterval is the pause between sweeps when nothing was due.
+	SweepInterval time.Duration
+	// ReconcileInterval is how often the reconciler runs.
+	ReconcileInterval time.Duration
+	// BatchSize is how many invitations one send task carries.
+	BatchSize int
+	// MaxBatchesPerSweep bounds one sweep, so leadership and shutdown are
+	// checked often even under a large backlog.
+	MaxBatchesPerSweep int
+	// Grace is how long queued work may wait for its task before the
+	// reconciler enqueues it again.
+	Grace time.Duration
+	// SendingLease is how long a worker may hold invitations in sending
+	// before they are considered abandoned.
+	SendingLease time.Duration
+}
+
+func (c *RunnerConfig) defaults() {
+	if c.SweepInterval <= 0 {
+		c.SweepInterval = time.Second
+	}
+	if c.ReconcileInterval <= 0 {
+		c.ReconcileInterval = 30 * time.Second
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = 200
+	}
+	if c.MaxBatchesPerSweep <= 0 {
+		c.MaxBatchesPerSweep = 500
+	}
+	if c.Grace <= 0 {
+		c.Grace = 30 * time.Second
+	}
+	if c.SendingLease <= 0 {
+		c.SendingLease = 10 * time.Minute
+	}
+}
+
+// Runner is the scheduler role: while it holds leadership it sweeps due
+// invitations into send batches and reconciles lost or stuck work.
+type Runner struct {
+	cfg      RunnerConfig
+	store    *Store
+	surveys  *surveys.Store
+	enqueuer Enqueuer
+	leader   *Leader
+	clock    clock.Clock
+	log      *slog.Logger
+
+	lastReconcile time.Time
+}
+
+// NewRunner returns a Runner. The clock drives what is due; the pacing of
+// the loop itself uses real time.
+func NewRunner(cfg RunnerConfig, store *Store, sv *surveys.Store, enq Enqueuer, leader *Leader, clk clock.Clock, log *slog.Logger) *Runner {
+	cfg.defaults()
+	return &Runner{cfg: cfg, store: store, surveys: sv, enqueuer: enq, leader: leader, clock: clk, log: log}
+}
+
+// Run loops until ctx is cancelled, then releases leadership.
+func (r *Runner) Run(ctx context.Context) error {
+	defer r.leader.Release(context.Background())
+	for {
+		busy := r.Tick(ctx)
+		if busy {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(r.cfg.SweepInterval):
+		}
+	}
+}
+
+// Tick runs one round: acquire or confirm leadership, sweep, and reconcile
+// when due. It returns true when the sweep stopped at its bound with more
+// work due, so the caller loops again at once.
+func (r *Runner) Tick(ctx context.Context) bool {
+	was := r.leader.Held()
+	leading, err := r.leader.TryAcquire(ctx)
+	if err != nil && ctx.Err() == nil {
+		r.log.Warn("scheduler leadership", "err", err)
+	}
+	if leading != was {
+		r.log.Info("scheduler leadership changed", "leading", leading)
+	}
+	if !leading {
+		return false
+	}
+	if time.Since(r.lastReconcile) >= r.cfg.ReconcileInterval {
+		r.lastReconcile = time.Now()
+		if err := r.Reconcile(ctx); err != nil && ctx.Err() == nil {
+			r.log.Error("reconcile", "err", err)
+		}
+	}
+	more, err := r.Sweep(ctx)
+	if err != nil && ctx.Err() == nil {
+		r.log.Error("sweep", "err", err)
+		return false
+	}
+	return more
+}
+
+// Sweep claims due invitations into batches and enqueues one send task per
+// batch, after the claim has committed. It returns true when it stopped at
+// MaxBatchesPerSweep with more possibly due.
+func (r *Runner) Sweep(ctx context.Context) (bool, error) {
+	now := r.clock.Now()
+	for i := 0; i < r.cfg.MaxBatchesPerSweep; i++ {
+		if ctx.Err() != nil {
+			return false, nil
+		}
+		batch, n, err := r.store.ClaimDue(ctx, now, r.cfg.BatchSize)
+		if err != nil {
+			return false, err
+		}
+		if n == 0 {
+			return false, nil
+		}
+		if err := r.enqueuer.EnqueueSendBatch(ctx, batch); err != nil {
+			// The batch stays queued in PostgreSQL; the reconciler retries.
+			return false, fmt.Errorf("enqueue batch %d: %w", batch, err)
+		}
+		r.log.Debug("batch enqueued", "batch", batch, "invitations", n)
+		if n < r.cfg.BatchSize {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// Reconcile re-enqueues what PostgreSQL says is due or stuck: invitations
+// abandoned in sending, batches whose task was lost, responses never
+// scored. Task ids make it a no-op for work still queued.
+func (r *Runner) Reconcile(ctx context.Context) error {
+	now := r.clock.Now()
+	var errs []error
+	stuck, err := r.store.RequeueStuckSending(ctx, now.Add(-r.cfg.SendingLease), now)
+	errs = append(errs, err)
+	stale, err := r.store.StaleBatches(ctx, now.Add(-r.cfg.Grace), 10000)
+	errs = append(errs, err)
+	batches := append(stuck, stale...)
+	for _, b := range batches {
+		errs = append(errs, r.enqueuer.EnqueueSendBatch(ctx, b))
+	}
+	unscored, err := r.surveys.Unscored(ctx, now.Add(-r.cfg.Grace), 10000)
+	errs = append(errs, err)
+	for _, id := range unscored {
+		errs = append(errs, r.enqueuer.EnqueueScore(ctx, id))
+	}
+	if len(batches)+len(unscored) > 0 {
+		r.log.Info("reconciled", "batches", len(batches), "stuck_invitations_batches", len(stuck), "responses", len(unscored))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,233 @@
+package scheduler_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/followup/followup/clock"
+	"github.com/followup/followup/customers"
+	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/worker"
+)
+
+type fixture struct {
+	schema *testenv.Schema
+	queues *testenv.Queues
+	store  *scheduler.Store
+	intake *scheduler.Intake
+	sv     *surveys.Store
+	client *worker.Client
+	survey *surveys.Survey
+}
+
+func setup(t *testing.T) *fixture {
+	t.Helper()
+	f := &fixture{schema: testenv.NewSchema(t), queues: testenv.NewQueues(t)}
+	f.store = scheduler.NewStore(f.schema.DB)
+	f.intake = scheduler.NewIntake(f.schema.DB, customers.NewStore(f.schema.DB), f.store)
+	f.sv = surveys.NewStore(f.schema.DB)
+	ac := asynq.NewClientFromRedisClient(f.queues.Redis)
+	f.client = worker.NewClient(ac, worker.Queues{Prefix: f.queues.Prefix})
+	var err error
+	if f.survey, err = f.sv.EnsureDefault(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fixture) campaign(t *testing.T, name, state string, kinds ...string) scheduler.Campaign {
+	t.Helper()
+	c, err := f.store.CreateEventCampaign(context.Background(), scheduler.Campaign{Name: name, SurveyID: f.survey.ID, State: state, EventKinds: kinds, Delay: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (f *fixture) events(t *testing.T, kind string, n int, occurred time.Time) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		ref := kind + "-" + time.Now().Format("150405.000000000") + "-" + string(rune('a'+i%26))
+		_, err := f.intake.Record(context.Background(), customers.EventInput{ExternalID: ref, Kind: kind, OccurredAt: occurred,
+			Customer: customers.CustomerInput{ExternalRef: ref, Email: "x@example.com"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func (f *fixture) runner(clk clock.Clock, batch int) *scheduler.Runner {
+	return scheduler.NewRunner(scheduler.RunnerConfig{BatchSize: batch, Grace: time.Second, SendingLease: time.Minute, ReconcileInterval: time.Hour},
+		f.store, f.sv, f.client, scheduler.NewLeader(f.schema.DB, "followup.scheduler"), clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// pending lists the send tasks waiting in Redis. It reads asynq's list
+// directly: after a wipe the inspector no longer knows the queue (the client
+// registers a queue name once per process), though the tasks are there.
+func (f *fixture) pending(t *testing.T) []string {
+	t.Helper()
+	ids, err := f.queues.Redis.LRange(context.Background(), "asynq:{"+f.client.Queues().Default()+"}:pending", 0, -1).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestSweepClaimsDueInvitationsOfActiveCampaignsInBatches(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	now := time.Now()
+	f.campaign(t, "active", scheduler.StateActive, "delivery")
+	paused := f.campaign(t, "paused", scheduler.StatePaused, "ticket_closed")
+	f.campaign(t, "draft", scheduler.StateDraft, "delivery")
+	f.events(t, "delivery", 5, now.Add(-2*time.Hour))      // due an hour ago
+	f.events(t, "delivery", 2, now.Add(-30*time.Minute))   // due in half an hour
+	f.events(t, "ticket_closed", 3, now.Add(-2*time.Hour)) // due, but paused
+	var scheduled int
+	f.schema.DB.Get(&scheduled, `SELECT count(*) FROM invitations`)
+	if scheduled != 10 {
+		t.Fatalf("%d invitations scheduled, want 10 (paused campaigns keep scheduling, drafts do not)", scheduled)
+	}
+
+	r := f.runner(clock.NewFake(now), 2)
+	if r.Tick(context.Background()) {
+		t.Error("the sweep should have finished the due work")
+	}
+	tasks := f.pending(t)
+	if len(tasks) != 3 { // 5 due in batches of 2
+		t.Fatalf("%d send tasks, want 3", len(tasks))
+	}
+	var queued int
+	f.schema.DB.Get(&queued, `SELECT count(*) FROM invitations WHERE state = 'queued'`)
+	if queued != 5 {
+		t.Errorf("%d queued, want 5", queued)
+	}
+	// Resuming the paused campaign makes its invitations claimable.
+	if err := f.store.SetState(context.Background(), paused.ID, scheduler.StateActive); err != nil {
+		t.Fatal(err)
+	}
+	r.Tick(context.Background())
+	if n := len(f.pending(t)); n != 5 {
+		t.Errorf("%d send tasks after resume, want 5", n)
+	}
+}
+
+func TestOnlyOneSchedulerLeads(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	a := scheduler.NewLeader(f.schema.DB, "followup.scheduler")
+	b := scheduler.NewLeader(f.schema.DB, "followup.scheduler")
+	var wg sync.WaitGroup
+	results := make([]bool, 2)
+	for i, l := range []*scheduler.Leader{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := l.TryAcquire(ctx)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = ok
+		}()
+	}
+	wg.Wait()
+	if results[0] == results[1] {
+		t.Fatalf("leadership %v: exactly one must lead", results)
+	}
+	leader, follower := a, b
+	if results[1] {
+		leader, follower = b, a
+	}
+	if ok, _ := follower.TryAcquire(ctx); ok {
+		t.Fatal("the follower took the lock while the leader holds it")
+	}
+	// Another deployment (schema) has its own election.
+	other := testenv.NewSchema(t)
+	if ok, _ := scheduler.NewLeader(other.DB, "followup.scheduler").TryAcquire(ctx); !ok {
+		t.Error("a scheduler in another schema must lead its own deployment")
+	}
+	// The leader dies: its session ends, the follower takes over.
+	var pid int
+	if err := f.schema.DB.Get(&pid, `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() AND
+		objid = (hashtextextended('followup.scheduler.' || current_schema(), 0) & 4294967295)::oid LIMIT 1`); err != nil {
+		t.Fatalf("find the leader's session: %v", err)
+	}
+	if _, err := f.schema.DB.Exec(`SELECT pg_terminate_backend($1)`, pid); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := leader.TryAcquire(ctx); ok {
+		t.Error("a leader whose session died must notice it lost the lock")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if ok, _ := follower.TryAcquire(ctx); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the follower never took over")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	follower.Release(ctx)
+}
+
+func TestReconcileRestoresWhatRedisLost(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	clk := clock.NewFake(time.Now())
+	f.campaign(t, "c", scheduler.StateActive, "delivery")
+	f.events(t, "delivery", 4, clk.Now().Add(-2*time.Hour))
+	r := f.runner(clk, 3)
+	r.Tick(ctx)
+	if n := len(f.pending(t)); n != 2 {
+		t.Fatalf("%d tasks, want 2", n)
+	}
+	// Redis is wiped; the invitations are still queued in PostgreSQL.
+	testenv.DeleteQueueKeys(ctx, f.queues.Redis, f.queues.Prefix)
+	if n := len(f.pending(t)); n != 0 {
+		t.Fatalf("wipe left %d tasks", n)
+	}
+	// Reconciling too early (inside the grace period) does nothing...
+	if err := r.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.pending(t)); n != 0 {
+		t.Fatalf("reconcile re-enqueued fresh work: %d", n)
+	}
+	// ... after it, both batches come back, once each, even reconciling twice.
+	clk.Advance(2 * time.Second)
+	for i := 0; i < 2; i++ {
+		if err := r.Reconcile(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if n := len(f.pending(t)); n != 2 {
+		t.Fatalf("%d tasks after reconcile, want 2", n)
+	}
+
+	// A worker died while sending one batch: after the lease, it is queued again.
+	var batch int64
+	f.schema.DB.Get(&batch, `SELECT min(batch_id) FROM invitations`)
+	if _, err := f.store.ClaimBatch(ctx, batch, clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	testenv.DeleteQueueKeys(ctx, f.queues.Redis, f.queues.Prefix)
+	clk.Advance(2 * time.Minute)
+	r.Reconcile(ctx)
+	var sending int
+	f.schema.DB.Get(&sending, `SELECT count(*) FROM invitations WHERE state = 'sending'`)
+	if sending != 0 || len(f.pending(t)) != 2 {
+		t.Errorf("after the lease: %d still sending, %d tasks; want 0 and 2", sending, len(f.pending(t)))
+	}
+}

@@ -1,0 +1,148 @@
+package surveys
+
+import (
+	"math"
+	"slices"
+)
+
+// NPS categories of a 0–10 overall rating.
+const (
+	Detractor = "detractor" // 0–6
+	Passive   = "passive"   // 7–8
+	Promoter  = "promoter"  // 9–10
+)
+
+// Reason kinds: why a reply is negative.
+const (
+	ReasonLowScore  = "low_score" // a dimension or the overall score under its threshold
+	ReasonDetractor = "detractor" // the 0–10 overall rating is 6 or less
+)
+
+// Reason is one cause of a negative reply, kept as evidence.
+type Reason struct {
+	Kind      string    `json:"kind"`
+	Dimension Dimension `json:"dimension,omitempty"`
+	Score     float64   `json:"score,omitempty"`
+	Threshold float64   `json:"threshold,omitempty"`
+}
+
+// Result is the scoring of one reply.
+type Result struct {
+	// Scores holds 0–100 per dimension of justice that has answered items,
+	// and Overall when anything was answered.
+	Scores map[Dimension]float64 `json:"scores"`
+	// NPS is the 0–10 overall rating, when the survey has one and it was answered.
+	NPS         *int   `json:"nps,omitempty"`
+	NPSCategory string `json:"nps_category,omitempty"`
+	// Risks are the risks of dissatisfaction the reply shows.
+	Risks    []Risk   `json:"risks"`
+	Negative bool     `json:"negative"`
+	Reasons  []Reason `json:"reasons"`
+}
+
+// Score returns the score of a dimension and whether it exists.
+func (r Result) Score(d Dimension) (float64, bool) {
+	v, ok := r.Scores[d]
+	return v, ok
+}
+
+// Lowest returns the lowest score of the reply (dimensions and overall), or
+// 100 when nothing was scored.
+func (r Result) Lowest() float64 {
+	lo := 100.0
+	for _, v := range r.Scores {
+		lo = math.Min(lo, v)
+	}
+	return lo
+}
+
+// ItemScore maps an answer on a scale to 0–100, inverted for reverse items.
+func ItemScore(q Question, v int) (float64, bool) {
+	lo, hi, ok := q.Kind.Scale()
+	if !ok || v < lo || v > hi {
+		return 0, false
+	}
+	s := float64(v-lo) / float64(hi-lo) * 100
+	if q.Reverse {
+		s = 100 - s
+	}
+	return s, true
+}
+
+// Score computes a reply's scores: each dimension of justice is the mean of
+// its answered items on 0–100 (reverse items inverted); overall is the mean
+// of the overall items, or of the dimensions when the survey has no overall
+// item. The reply is negative when a score falls under the survey's
+// threshold or the 0–10 overall rating is a detractor.
+func (s *Survey) Score(a Answers) Result {
+	sums := map[Dimension]float64{}
+	counts := map[Dimension]int{}
+	res := Result{Scores: map[Dimension]float64{}, Risks: []Risk{}, Reasons: []Reason{}}
+	for _, q := range s.Questions {
+		ans, answered := a[q.Key]
+		if !answered {
+			continue
+		}
+		if ans.Value != nil {
+			if v, ok := ItemScore(q, *ans.Value); ok {
+				sums[q.Dimension] += v
+				counts[q.Dimension]++
+			}
+			if q.Kind == Rating10 && q.Dimension == Overall && res.NPS == nil {
+				n := *ans.Value
+				res.NPS = &n
+				res.NPSCategory = NPSCategory(n)
+			}
+			continue
+		}
+		for _, key := range append(slices.Clone(ans.Choices), ans.Text) {
+			for _, o := range q.Options {
+				if o.Key == key && o.Risk != "" && !slices.Contains(res.Risks, Risk(o.Risk)) {
+					res.Risks = append(res.Risks, Risk(o.Risk))
+				}
+			}
+		}
+	}
+	var dimSum float64
+	var dimCount int
+	for _, d := range JusticeDimensions {
+		if counts[d] > 0 {
+			v := round2(sums[d] / float64(counts[d]))
+			res.Scores[d] = v
+			dimSum += v
+			dimCount++
+		}
+	}
+	switch {
+	case counts[Overall] > 0:
+		res.Scores[Overall] = round2(sums[Overall] / float64(counts[Overall]))
+	case dimCount > 0:
+		res.Scores[Overall] = round2(dimSum / float64(dimCount))
+	}
+	for _, d := range append(slices.Clone(JusticeDimensions), Overall) {
+		v, ok := res.Scores[d]
+		if ok && v < s.Thresholds.For(d) {
+			res.Reasons = append(res.Reasons, Reason{Kind: ReasonLowScore, Dimension: d, Score: v, Threshold: s.Thresholds.For(d)})
+		}
+	}
+	if res.NPSCategory == Detractor {
+		res.Reasons = append(res.Reasons, Reason{Kind: ReasonDetractor, Dimension: Overall, Score: float64(*res.NPS)})
+	}
+	slices.Sort(res.Risks)
+	res.Negative = len(res.Reasons) > 0
+	return res
+}
+
+// NPSCategory classifies a 0–10 rating.
+func NPSCategory(n int) string {
+	switch {
+	case n <= 6:
+		return Detractor
+	case n <= 8:
+		return Passive
+	default:
+		return Promoter
+	}
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }

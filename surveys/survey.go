@@ -1,0 +1,227 @@
+// Package surveys owns what the customer is asked and what their answers
+// mean: survey definitions and their versioned questions, answer validation,
+// scoring on the three dimensions of justice, and the signed links that open
+// a survey. It knows nothing of HTTP, queues or email.
+package surveys
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// Dimension is what a question measures.
+type Dimension string
+
+// The three dimensions of justice after a service failure, plus overall
+// satisfaction and questions that measure none of them.
+const (
+	// Distributive is the fairness of the outcome: refund, replacement,
+	// "I got what I deserved".
+	Distributive Dimension = "distributive"
+	// Procedural is the fairness of the process: speed, flexibility, ease of
+	// reaching the right person.
+	Procedural Dimension = "procedural"
+	// Interactional is how the customer was treated: courtesy, empathy,
+	// honesty, explanations.
+	Interactional Dimension = "interactional"
+	// Overall is overall satisfaction (and, on a 0–10 scale, the NPS item).
+	Overall Dimension = "overall"
+	// NoDimension marks choice and free-text questions.
+	NoDimension Dimension = "none"
+)
+
+// JusticeDimensions lists the three dimensions of justice in display order.
+var JusticeDimensions = []Dimension{Distributive, Procedural, Interactional}
+
+// Kind is the answer format of a question.
+type Kind string
+
+// Question kinds.
+const (
+	Likert5  Kind = "likert5"  // 1 (strongly disagree) to 5 (strongly agree)
+	Likert7  Kind = "likert7"  // 1 to 7
+	Rating10 Kind = "rating10" // 0 to 10
+	Single   Kind = "single"   // one option
+	Multi    Kind = "multi"    // any options
+	Text     Kind = "text"     // free text
+)
+
+// Scale returns the lowest and highest value of a scale question; ok is false
+// for choice and text questions.
+func (k Kind) Scale() (lo, hi int, ok bool) {
+	switch k {
+	case Likert5:
+		return 1, 5, true
+	case Likert7:
+		return 1, 7, true
+	case Rating10:
+		return 0, 10, true
+	}
+	return 0, 0, false
+}
+
+// Localized is a text in each locale ("en", "fr").
+type Localized map[string]string
+
+// In returns the text in locale, falling back to English.
+func (l Localized) In(locale string) string {
+	if s, ok := l[locale]; ok && s != "" {
+		return s
+	}
+	return l["en"]
+}
+
+// Option is one answer of a choice question.
+type Option struct {
+	Key   string    `json:"key"`
+	Label Localized `json:"label"`
+	// Risk is the risk of dissatisfaction this answer reveals, if any.
+	Risk string `json:"risk,omitempty"`
+}
+
+// Question is one item of a survey version. Once answered it never changes:
+// editing a survey creates a new version.
+type Question struct {
+	ID        int64     `json:"id,omitempty"`
+	Key       string    `json:"key"`
+	Kind      Kind      `json:"kind"`
+	Dimension Dimension `json:"dimension"`
+	// Reverse marks items worded negatively ("I was bounced between
+	// departments"): agreeing lowers the score.
+	Reverse  bool      `json:"reverse,omitempty"`
+	Required bool      `json:"required,omitempty"`
+	Text     Localized `json:"text"`
+	Options  []Option  `json:"options,omitempty"`
+}
+
+// Thresholds are the scores (0–100) under which a reply is negative.
+type Thresholds map[Dimension]float64
+
+// DefaultThreshold applies to a dimension with no threshold of its own.
+const DefaultThreshold = 50
+
+// For returns the threshold of a dimension.
+func (t Thresholds) For(d Dimension) float64 {
+	if v, ok := t[d]; ok {
+		return v
+	}
+	return DefaultThreshold
+}
+
+// Survey is one version of a survey definition.
+type Survey struct {
+	ID         int64      `json:"id"`
+	VersionID  int64      `json:"version_id"`
+	Version    int        `json:"version"`
+	Slug       string     `json:"slug"`
+	Name       string     `json:"name"`
+	Thresholds Thresholds `json:"thresholds"`
+	Questions  []Question `json:"questions"`
+}
+
+// Question returns the question with key, or nil.
+func (s *Survey) Question(key string) *Question {
+	for i := range s.Questions {
+		if s.Questions[i].Key == key {
+			return &s.Questions[i]
+		}
+	}
+	return nil
+}
+
+var (
+	slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	keyRE  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+)
+
+// ValidationError says which part of a survey definition is wrong.
+type ValidationError struct {
+	Field   string
+	Message string
+}
+
+func (e *ValidationError) Error() string { return e.Field + ": " + e.Message }
+
+// Validate checks a survey definition before it is stored.
+func (s *Survey) Validate() error {
+	if !slugRE.MatchString(s.Slug) {
+		return &ValidationError{"slug", "must be lower-case letters, digits and dashes"}
+	}
+	if s.Name == "" || len(s.Name) > 200 {
+		return &ValidationError{"name", "is required (at most 200 characters)"}
+	}
+	if len(s.Questions) == 0 {
+		return &ValidationError{"questions", "at least one question is required"}
+	}
+	for d, v := range s.Thresholds {
+		if v < 0 || v > 100 {
+			return &ValidationError{"thresholds." + string(d), "must be between 0 and 100"}
+		}
+		if d != Overall && !isJustice(d) {
+			return &ValidationError{"thresholds." + string(d), "is not a dimension (distributive, procedural, interactional, overall)"}
+		}
+	}
+	seen := map[string]bool{}
+	for i, q := range s.Questions {
+		f := fmt.Sprintf("questions[%d]", i)
+		if !keyRE.MatchString(q.Key) {
+			return &ValidationError{f + ".key", "must be lower-case letters, digits and underscores, starting with a letter"}
+		}
+		if seen[q.Key] {
+			return &ValidationError{f + ".key", fmt.Sprintf("%q is used twice", q.Key)}
+		}
+		seen[q.Key] = true
+		if q.Text["en"] == "" || q.Text["fr"] == "" {
+			return &ValidationError{f + ".text", "needs wording in en and fr"}
+		}
+		_, _, scale := q.Kind.Scale()
+		switch {
+		case scale:
+			if q.Dimension == NoDimension || q.Dimension == "" {
+				return &ValidationError{f + ".dimension", "a scale question measures distributive, procedural, interactional or overall"}
+			}
+			if !isJustice(q.Dimension) && q.Dimension != Overall {
+				return &ValidationError{f + ".dimension", fmt.Sprintf("%q is not a dimension", q.Dimension)}
+			}
+			if len(q.Options) > 0 {
+				return &ValidationError{f + ".options", "only choice questions have options"}
+			}
+		case q.Kind == Single || q.Kind == Multi:
+			if len(q.Options) < 2 {
+				return &ValidationError{f + ".options", "a choice question needs at least two options"}
+			}
+			okeys := map[string]bool{}
+			for j, o := range q.Options {
+				if !keyRE.MatchString(o.Key) || okeys[o.Key] {
+					return &ValidationError{fmt.Sprintf("%s.options[%d].key", f, j), "must be unique lower-case letters, digits and underscores"}
+				}
+				okeys[o.Key] = true
+				if o.Label["en"] == "" || o.Label["fr"] == "" {
+					return &ValidationError{fmt.Sprintf("%s.options[%d].label", f, j), "needs wording in en and fr"}
+				}
+			}
+		case q.Kind == Text:
+			if len(q.Options) > 0 {
+				return &ValidationError{f + ".options", "only choice questions have options"}
+			}
+		default:
+			return &ValidationError{f + ".kind", "must be likert5, likert7, rating10, single, multi or text"}
+		}
+		if !scale && q.Dimension != NoDimension && q.Dimension != "" {
+			return &ValidationError{f + ".dimension", "only scale questions measure a dimension"}
+		}
+		if !scale && q.Reverse {
+			return &ValidationError{f + ".reverse", "only scale questions can be reverse-scored"}
+		}
+	}
+	return nil
+}
+
+func isJustice(d Dimension) bool {
+	for _, j := range JusticeDimensions {
+		if d == j {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,29 @@
+package surveys
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Links builds the personal URLs sent to customers. The web package serves
+// the same paths.
+type Links struct {
+	Signer *Signer
+	// Base is the public URL of the HTTP server.
+	Base *url.URL
+}
+
+// SurveyPath is the path prefix of survey pages: SurveyPath + token.
+const SurveyPath = "/s/"
+
+// Survey returns the survey page URL of an invitation.
+func (l Links) Survey(invitationID int64, expires time.Time) string {
+	return l.Base.String() + SurveyPath + l.Signer.Sign(PurposeSurvey, invitationID, expires)
+}
+
+// Rating returns the survey page URL with value pre-selected on the first
+// question: the one-click rating of the email. Opening it records nothing.
+func (l Links) Rating(invitationID int64, expires time.Time, value int) string {
+	return l.Survey(invitationID, expires) + "?score=" + strconv.Itoa(value)
+}
