@@ -1,0 +1,249 @@
+// Package capture is an in-process SMTP server, built on emersion/go-smtp,
+// that keeps every message it receives in memory and shows them on a web page
+// (/dev/mail). The demo and the tests send real SMTP to it. It can be told to
+// refuse recipients or drop connections, so tests exercise real failures.
+package capture
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Message is one received email.
+type Message struct {
+	// Seq numbers messages from 1 in arrival order.
+	Seq        int
+	From       string
+	To         []string
+	Raw        []byte
+	ReceivedAt time.Time
+	// Conn numbers the SMTP connection that carried the message.
+	Conn int
+}
+
+// Parsed decodes the message's headers and parts.
+func (m *Message) Parsed() (*Parsed, error) { return Parse(m.Raw) }
+
+// Hook decides the fate of one command; nil accepts. Return an
+// *smtp.SMTPError to answer with its code (4xx temporary, 5xx permanent).
+type Hook func(arg string) error
+
+// Server is a running capture server.
+type Server struct {
+	srv  *smtp.Server
+	ln   net.Listener
+	addr string
+
+	mu       sync.Mutex
+	messages []*Message
+	max      int
+	conns    int
+	notify   chan struct{}
+	rcptHook Hook
+	dataHook Hook
+}
+
+// Options tune a Server.
+type Options struct {
+	// Addr to listen on; default 127.0.0.1:0 (a free port).
+	Addr string
+	// Keep is how many messages to keep (oldest dropped first); default 10000.
+	Keep int
+}
+
+// Start listens and serves until Close.
+func Start(opts Options) (*Server, error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.Keep <= 0 {
+		opts.Keep = 10000
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("capture smtp listen %s: %w", opts.Addr, err)
+	}
+	s := &Server{ln: ln, addr: ln.Addr().String(), max: opts.Keep, notify: make(chan struct{})}
+	s.srv = smtp.NewServer(smtp.BackendFunc(s.newSession))
+	s.srv.Domain = "capture.localhost"
+	s.srv.MaxMessageBytes = 10 << 20
+	s.srv.MaxRecipients = 100
+	s.srv.AllowInsecureAuth = true
+	s.srv.ReadTimeout = time.Minute
+	s.srv.WriteTimeout = time.Minute
+	go func() { _ = s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// Addr is host:port of the server.
+func (s *Server) Addr() string { return s.addr }
+
+// Port is the port the server listens on.
+func (s *Server) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
+
+// Close stops the server.
+func (s *Server) Close() error { return s.srv.Close() }
+
+// OnRcpt sets a hook called for each RCPT TO address (nil accepts all).
+func (s *Server) OnRcpt(h Hook) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rcptHook = h
+}
+
+// OnData sets a hook called before each message body, with the sender
+// address; an error refuses the message.
+func (s *Server) OnData(h Hook) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dataHook = h
+}
+
+// Messages returns a copy of the kept messages, oldest first.
+func (s *Server) Messages() []*Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*Message(nil), s.messages...)
+}
+
+// Message returns the message with seq, or nil.
+func (s *Server) Message(seq int) *Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range s.messages {
+		if m.Seq == seq {
+			return m
+		}
+	}
+	return nil
+}
+
+// Count is how many messages arrived since start (kept or not).
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.messages) == 0 {
+		return 0
+	}
+	return s.messages[len(s.messages)-1].Seq
+}
+
+// Connections is how many SMTP connections were opened.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
+// WaitFor blocks until at least n messages arrived or ctx ends.
+func (s *Server) WaitFor(ctx context.Context, n int) ([]*Message, error) {
+	for {
+		s.mu.Lock()
+		count := 0
+		if len(s.messages) > 0 {
+			count = s.messages[len(s.messages)-1].Seq
+		}
+		ch := s.notify
+		s.mu.Unlock()
+		if count >= n {
+			return s.Messages(), nil
+		}
+		select {
+		case <-ctx.Done():
+			return s.Messages(), fmt.Errorf("waited for %d messages, got %d: %w", n, count, ctx.Err())
+		case <-ch:
+		}
+	}
+}
+
+func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
+	s.mu.Lock()
+	s.conns++
+	n := s.conns
+	s.mu.Unlock()
+	return &session{srv: s, conn: n, c: c}, nil
+}
+
+func (s *Server) store(m *Message) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m.Seq = 1
+	if len(s.messages) > 0 {
+		m.Seq = s.messages[len(s.messages)-1].Seq + 1
+	}
+	s.messages = append(s.messages, m)
+	if len(s.messages) > s.max {
+		s.messages = s.messages[len(s.messages)-s.max:]
+	}
+	close(s.notify)
+	s.notify = make(chan struct{})
+}
+
+func (s *Server) hooks() (rcpt, data Hook) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rcptHook, s.dataHook
+}
+
+type session struct {
+	srv  *Server
+	c    *smtp.Conn
+	conn int
+	from string
+	to   []string
+}
+
+func (se *session) Reset()        { se.from, se.to = "", nil }
+func (se *session) Logout() error { return nil }
+
+func (se *session) Mail(from string, _ *smtp.MailOptions) error {
+	se.from = from
+	return nil
+}
+
+func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if h, _ := se.srv.hooks(); h != nil {
+		if err := h(to); err != nil {
+			return se.fail(err)
+		}
+	}
+	se.to = append(se.to, to)
+	return nil
+}
+
+// ErrDropConnection, returned by a hook, closes the connection abruptly,
+// as a crashing or overloaded server would.
+var ErrDropConnection = errors.New("drop connection")
+
+func (se *session) fail(err error) error {
+	if errors.Is(err, ErrDropConnection) {
+		_ = se.c.Conn().Close()
+	}
+	return err
+}
+
+func (se *session) Data(r io.Reader) error {
+	if _, h := se.srv.hooks(); h != nil {
+		if err := h(se.from); err != nil {
+			if errors.Is(err, ErrDropConnection) {
+				return se.fail(err)
+			}
+			_, _ = io.Copy(io.Discard, r)
+			return err
+		}
+	}
+	var b bytes.Buffer
+	if _, err := io.Copy(&b, r); err != nil {
+		return err
+	}
+	se.srv.store(&Message{From: se.from, To: append([]string(nil), se.to...), Raw: b.Bytes(), ReceivedAt: time.Now(), Conn: se.conn})
+	return nil
+}

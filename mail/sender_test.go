@@ -1,0 +1,146 @@
+package mail_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	netmail "net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/followup/followup/mail"
+	"github.com/followup/followup/mail/capture"
+)
+
+func newSender(t *testing.T, port int) *mail.Sender {
+	t.Helper()
+	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone,
+		From: &netmail.Address{Name: "Acme Surveys", Address: "surveys@acme.test"}, Timeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func msg(to, subject string) mail.Message {
+	return mail.Message{To: &netmail.Address{Name: "Zoé Tremblay", Address: to}, MessageID: "invitation-1@acme.test",
+		Subject: subject, Text: "Bonjour Zoé, https://example.test/s/abc", HTML: "<p>Bonjour <b>Zoé</b></p>"}
+}
+
+func startCapture(t *testing.T) *capture.Server {
+	t.Helper()
+	srv, err := capture.Start(capture.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+func TestSendManyOverOneConnection(t *testing.T) {
+	srv := startCapture(t)
+	s := newSender(t, srv.Port())
+	msgs := []mail.Message{msg("a@x.test", "Comment ça s'est passé ?"), msg("b@x.test", "two"), msg("c@x.test", "three")}
+	msgs[0].Headers = map[string]string{"X-Followup-Invitation": "1"}
+	for i, err := range s.Send(context.Background(), msgs) {
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+	got := srv.Messages()
+	if len(got) != 3 || srv.Connections() != 1 {
+		t.Fatalf("%d messages over %d connections, want 3 over 1", len(got), srv.Connections())
+	}
+	p, err := got[0].Parsed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Subject != "Comment ça s'est passé ?" {
+		t.Errorf("subject %q", p.Subject)
+	}
+	if strings.Join(p.Structure, " ") != "multipart/alternative text/plain text/html" {
+		t.Errorf("structure %v: text first, HTML last", p.Structure)
+	}
+	if p.Header.Get("Message-Id") != "<invitation-1@acme.test>" || p.Header.Get("X-Followup-Invitation") != "1" {
+		t.Errorf("headers %v", p.Header)
+	}
+	if !strings.Contains(p.Header.Get("From"), "surveys@acme.test") || got[0].From != "surveys@acme.test" {
+		t.Errorf("from %q / envelope %q", p.Header.Get("From"), got[0].From)
+	}
+	if !strings.Contains(p.Text(), "Bonjour Zoé") || !strings.Contains(p.HTML(), "<b>Zoé</b>") {
+		t.Errorf("bodies %q %q", p.Text(), p.HTML())
+	}
+}
+
+func TestFailuresAreClassified(t *testing.T) {
+	srv := startCapture(t)
+	srv.OnRcpt(func(to string) error {
+		switch {
+		case strings.HasPrefix(to, "gone@"):
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		case strings.HasPrefix(to, "busy@"):
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+		}
+		return nil
+	})
+	s := newSender(t, srv.Port())
+	bad := msg("inject@x.test", "hello\r\nBcc: victim@x.test")
+	badHeader := msg("h@x.test", "ok")
+	badHeader.Headers = map[string]string{"List-Unsubscribe": "<https://x.test/u>\r\nBcc: victim@x.test"}
+	res := s.Send(context.Background(), []mail.Message{msg("ok@x.test", "1"), msg("gone@x.test", "2"), msg("busy@x.test", "3"), bad, badHeader, msg("ok2@x.test", "4")})
+	want := []struct {
+		fails, temp bool
+		code        int
+	}{{false, false, 0}, {true, false, 550}, {true, true, 451}, {true, false, 0}, {true, false, 0}, {false, false, 0}}
+	for i, w := range want {
+		var de *mail.DeliveryError
+		if (res[i] != nil) != w.fails {
+			t.Errorf("message %d: err %v, want failure %v", i, res[i], w.fails)
+			continue
+		}
+		if res[i] == nil {
+			continue
+		}
+		if !errors.As(res[i], &de) || de.Temporary != w.temp || de.Code != w.code {
+			t.Errorf("message %d: %v, want temporary=%v code=%d", i, res[i], w.temp, w.code)
+		}
+	}
+	if !errors.Is(res[3], mail.ErrUnsafeHeader) || !errors.Is(res[4], mail.ErrUnsafeHeader) {
+		t.Errorf("header injection not refused: %v / %v", res[3], res[4])
+	}
+	for _, m := range srv.Messages() {
+		if strings.Contains(string(m.Raw), "victim") {
+			t.Errorf("an injected header went out: %s", m.Raw)
+		}
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("%d messages accepted, want 2", n)
+	}
+}
+
+func TestServerDownOrDroppingIsTemporary(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // nothing listens here any more
+	for i, err := range newSender(t, port).Send(context.Background(), []mail.Message{msg("a@x.test", "1"), msg("b@x.test", "2")}) {
+		var de *mail.DeliveryError
+		if !errors.As(err, &de) || !de.Temporary {
+			t.Errorf("connection refused, message %d: %v, want temporary", i, err)
+		}
+	}
+
+	srv := startCapture(t)
+	srv.OnData(func(string) error { return capture.ErrDropConnection })
+	for i, err := range newSender(t, srv.Port()).Send(context.Background(), []mail.Message{msg("a@x.test", "1"), msg("b@x.test", "2")}) {
+		var de *mail.DeliveryError
+		if !errors.As(err, &de) || !de.Temporary {
+			t.Errorf("dropped connection, message %d: %v, want temporary", i, err)
+		}
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("dropped connection kept %d messages", n)
+	}
+}

@@ -1,0 +1,188 @@
+// Package templates holds the embedded email and page templates, per locale
+// (en, fr), and renders them. It decides how things look and read, never what
+// is sent to whom or when.
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"io/fs"
+	"strings"
+	texttemplate "text/template"
+	"time"
+)
+
+//go:embed email/*.txt email/*.html pages/*.html static/*
+var files embed.FS
+
+// Static serves the pages' stylesheet and other assets.
+func Static() fs.FS {
+	sub, _ := fs.Sub(files, "static")
+	return sub
+}
+
+// Locales the templates exist in.
+var Locales = []string{"en", "fr"}
+
+// Brand is the company identity shown to customers.
+type Brand struct {
+	Name    string
+	LogoURL string
+	Color   string
+}
+
+// Set is the parsed templates, ready to render.
+type Set struct {
+	brand Brand
+	text  map[string]*texttemplate.Template // "invitation.en" -> subject, preheader, text
+	html  map[string]*htmltemplate.Template // "invitation.en" -> html
+	pages *htmltemplate.Template
+}
+
+// New parses every embedded template.
+func New(brand Brand) (*Set, error) {
+	s := &Set{brand: brand, text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	names, err := fs.Glob(files, "email/*.txt")
+	if err != nil {
+		return nil, err
+	}
+	for _, path := range names {
+		key := strings.TrimSuffix(strings.TrimPrefix(path, "email/"), ".txt")
+		t, err := texttemplate.New(key).Funcs(textFuncs).ParseFS(files, path)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", path, err)
+		}
+		s.text[key] = t
+		h, err := htmltemplate.New(key).Funcs(htmlFuncs).ParseFS(files, "email/"+key+".html", "email/layout.html")
+		if err != nil {
+			return nil, fmt.Errorf("parse email/%s.html: %w", key, err)
+		}
+		s.html[key] = h
+	}
+	s.pages, err = htmltemplate.New("pages").Funcs(htmlFuncs).ParseFS(files, "pages/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse pages: %w", err)
+	}
+	return s, nil
+}
+
+// Brand returns the brand the set renders with.
+func (s *Set) Brand() Brand { return s.brand }
+
+// Email is a rendered email.
+type Email struct {
+	Subject   string
+	Preheader string
+	Text      string
+	HTML      string
+}
+
+// EmailData is what every email template receives.
+type EmailData struct {
+	Brand  Brand
+	Locale string
+	// Data is the template's own content.
+	Data any
+}
+
+// RenderEmail renders the email called name (invitation...) in locale,
+// falling back to English.
+func (s *Set) RenderEmail(name, locale string, data any) (Email, error) {
+	key := name + "." + locale
+	if _, ok := s.text[key]; !ok {
+		key = name + ".en"
+	}
+	tt, ok := s.text[key]
+	if !ok {
+		return Email{}, fmt.Errorf("no email template %q", name)
+	}
+	d := EmailData{Brand: s.brand, Locale: locale, Data: data}
+	var out Email
+	var b bytes.Buffer
+	for _, part := range []struct {
+		name string
+		dst  *string
+	}{{"subject", &out.Subject}, {"preheader", &out.Preheader}, {"text", &out.Text}} {
+		b.Reset()
+		if err := tt.ExecuteTemplate(&b, part.name, d); err != nil {
+			return Email{}, fmt.Errorf("render %s %s: %w", key, part.name, err)
+		}
+		*part.dst = strings.TrimSpace(b.String())
+	}
+	out.Subject = strings.Join(strings.Fields(out.Subject), " ")
+	out.Preheader = strings.Join(strings.Fields(out.Preheader), " ")
+	b.Reset()
+	if err := s.html[key].ExecuteTemplate(&b, "layout", struct {
+		EmailData
+		Preheader string
+	}{d, out.Preheader}); err != nil {
+		return Email{}, fmt.Errorf("render %s html: %w", key, err)
+	}
+	out.HTML = b.String()
+	return out, nil
+}
+
+// PageData is what every page template receives.
+type PageData struct {
+	Brand  Brand
+	Locale string
+	Title  string
+	// AltLocaleURL switches the page to the other language, when offered.
+	AltLocaleURL string
+	// Data is the page's own content.
+	Data any
+}
+
+// RenderPage writes the page called name.
+func (s *Set) RenderPage(w io.Writer, name string, d PageData) error {
+	d.Brand = s.brand
+	var b bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&b, name, d); err != nil {
+		return fmt.Errorf("render page %s: %w", name, err)
+	}
+	_, err := b.WriteTo(w)
+	return err
+}
+
+var textFuncs = texttemplate.FuncMap{
+	"t":    T,
+	"date": formatDate,
+}
+
+var htmlFuncs = htmltemplate.FuncMap{
+	"t":    T,
+	"date": formatDate,
+	"seq": func(lo, hi int) []int {
+		out := make([]int, 0, hi-lo+1)
+		for i := lo; i <= hi; i++ {
+			out = append(out, i)
+		}
+		return out
+	},
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	"safeURL": func(s string) htmltemplate.URL { return htmltemplate.URL(s) },
+}
+
+var months = map[string][]string{
+	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+}
+
+// formatDate writes a date the way people of locale read it.
+func formatDate(locale string, t time.Time) string {
+	m := months["en"]
+	if locale == "fr" {
+		m = months["fr"]
+		return fmt.Sprintf("%d %s %d", t.Day(), m[t.Month()-1], t.Year())
+	}
+	return fmt.Sprintf("%s %d, %d", m[t.Month()-1], t.Day(), t.Year())
+}

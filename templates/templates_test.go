@@ -1,0 +1,83 @@
+package templates
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestInvitationEmailInBothLocales(t *testing.T) {
+	set, err := New(Brand{Name: "Acme & Co", Color: "#aa0000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := Invitation{Name: `Zoé <script>alert(1)</script>`, Question: "Overall?", SurveyURL: "https://x.test/s/tok",
+		Ratings:   []RatingLink{{0, "https://x.test/s/tok?score=0"}, {10, "https://x.test/s/tok?score=10"}},
+		ExpiresAt: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
+	cases := []struct {
+		locale, subject, greeting, expires string
+	}{
+		{"en", "Acme & Co: how did we do?", "Hello Zoé", "December 6, 2026"},
+		{"fr", "Acme & Co : comment cela s'est-il passé ?", "Bonjour Zoé", "6 décembre 2026"},
+		{"de", "Acme & Co: how did we do?", "Hello Zoé", "December 6, 2026"}, // falls back to English
+	}
+	for _, tc := range cases {
+		t.Run(tc.locale, func(t *testing.T) {
+			e, err := set.RenderEmail("invitation", tc.locale, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Subject != tc.subject {
+				t.Errorf("subject %q, want %q", e.Subject, tc.subject)
+			}
+			if e.Preheader == "" || strings.Contains(e.Subject, "\n") {
+				t.Errorf("preheader %q subject %q", e.Preheader, e.Subject)
+			}
+			for _, part := range []string{e.Text, e.HTML} {
+				if !strings.Contains(part, "https://x.test/s/tok?score=10") || !strings.Contains(part, tc.expires) {
+					t.Errorf("part lacks the rating link or the expiry %q: %s", tc.expires, part)
+				}
+			}
+			if !strings.Contains(e.Text, tc.greeting) {
+				t.Errorf("text lacks %q", tc.greeting)
+			}
+			if strings.Contains(e.HTML, "<script>") || !strings.Contains(e.HTML, "&lt;script&gt;") {
+				t.Errorf("the customer's name must be escaped in HTML")
+			}
+			if !strings.Contains(e.HTML, "#aa0000") || !strings.Contains(e.HTML, "Acme &amp; Co") {
+				t.Errorf("branding missing from HTML")
+			}
+		})
+	}
+}
+
+func TestPagesRender(t *testing.T) {
+	set, err := New(Brand{Name: "Acme", Color: "#1f5fa8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := set.RenderPage(&b, "message", PageData{Locale: "fr", Title: T("fr", "error.410.title"), Data: T("fr", "error.410.body"), AltLocaleURL: "/x?lang=en"}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{`<html lang="fr">`, "Ce sondage est fermé", `href="/x?lang=en"`, "English"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
+func TestCatalogIsComplete(t *testing.T) {
+	for key := range catalog["en"] {
+		if _, ok := catalog["fr"][key]; !ok {
+			t.Errorf("%q has no French text", key)
+		}
+	}
+	for key := range catalog["fr"] {
+		if _, ok := catalog["en"][key]; !ok {
+			t.Errorf("%q has no English text", key)
+		}
+	}
+}
