@@ -1,0 +1,152 @@
+// Package app assembles followup from its configuration: it opens
+// PostgreSQL and Redis, builds the stores, the mailer, the queue client and
+// the handlers, and runs the roles (HTTP, worker, scheduler) with a graceful
+// shutdown. It wires; it decides nothing.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // PostgreSQL driver
+	"github.com/redis/go-redis/v9"
+
+	"github.com/followup/followup/clock"
+	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/config"
+	"github.com/followup/followup/customers"
+	"github.com/followup/followup/mail"
+	"github.com/followup/followup/migrations"
+	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/templates"
+	"github.com/followup/followup/worker"
+)
+
+// Options are what the configuration does not say: injected for tests and
+// the demo.
+type Options struct {
+	// Clock defaults to the real clock.
+	Clock clock.Clock
+}
+
+// App is an assembled followup.
+type App struct {
+	Cfg   config.Config
+	Log   *slog.Logger
+	Clock clock.Clock
+
+	DB    *sqlx.DB
+	Redis *redis.Client
+	Queue *worker.Client
+
+	Templates  *templates.Set
+	Signer     *surveys.Signer
+	Links      surveys.Links
+	Mail       *mail.Sender
+	Customers  *customers.Store
+	Scheduler  *scheduler.Store
+	Intake     *scheduler.Intake
+	Surveys    *surveys.Store
+	Complaints *complaints.Store
+
+	asynqClient *asynq.Client
+}
+
+// New opens connections and builds every part. The database is not migrated
+// here: call Migrate.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	a := &App{Cfg: cfg, Log: log, Clock: opts.Clock}
+	var err error
+	a.DB, err = sqlx.Open("postgres", cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	a.DB.SetMaxOpenConns(max(20, cfg.WorkerConcurrency+10))
+	a.DB.SetMaxIdleConns(max(20, cfg.WorkerConcurrency+10))
+	a.DB.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := a.DB.PingContext(pingCtx); err != nil {
+		a.DB.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL (FOLLOWUP_DATABASE_URL): %w", err)
+	}
+	ropt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		a.DB.Close()
+		return nil, fmt.Errorf("parse FOLLOWUP_REDIS_URL: %w", err)
+	}
+	ropt.PoolSize = max(ropt.PoolSize, cfg.WorkerConcurrency+20)
+	a.Redis = redis.NewClient(ropt)
+	if err := a.Redis.Ping(pingCtx).Err(); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("connect to Redis (FOLLOWUP_REDIS_URL): %w", err)
+	}
+	a.asynqClient = asynq.NewClientFromRedisClient(a.Redis)
+	a.Queue = worker.NewClient(a.asynqClient, worker.Queues{Prefix: cfg.QueuePrefix})
+
+	a.Templates, err = templates.New(templates.Brand{Name: cfg.Brand.Name, LogoURL: cfg.Brand.LogoURL, Color: cfg.Brand.Color})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	if len(cfg.Secret) > 0 {
+		a.Signer, err = surveys.NewSigner(cfg.Secret, cfg.PreviousSecrets...)
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.Links = surveys.Links{Signer: a.Signer, Base: cfg.BaseURL}
+	}
+	a.Mail, err = mail.NewSender(mail.Config{
+		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
+		TLS: string(cfg.SMTP.TLS), From: cfg.SMTP.From, Timeout: cfg.SMTP.Timeout,
+	})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Customers = customers.NewStore(a.DB)
+	a.Scheduler = scheduler.NewStore(a.DB)
+	a.Intake = scheduler.NewIntake(a.DB, a.Customers, a.Scheduler)
+	a.Surveys = surveys.NewStore(a.DB)
+	a.Complaints = complaints.NewStore(a.DB, complaints.DefaultPolicy())
+	return a, nil
+}
+
+// Migrate applies pending migrations, serialised across processes starting
+// together.
+func (a *App) Migrate(ctx context.Context) error {
+	m, err := migrations.New(a.DB.DB, migrations.Options{LockName: "followup.migrations", Logger: a.Log})
+	if err != nil {
+		return err
+	}
+	n, err := m.Up(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		a.Log.Info("database migrated", "applied", n)
+	}
+	return nil
+}
+
+// Close releases connections: the database last.
+func (a *App) Close() {
+	if a.asynqClient != nil {
+		a.asynqClient.Close()
+	}
+	if a.Redis != nil {
+		a.Redis.Close()
+	}
+	if a.DB != nil {
+		a.DB.Close()
+	}
+}

@@ -1,0 +1,143 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/web"
+	"github.com/followup/followup/worker"
+)
+
+// Roles says which parts a process runs.
+type Roles struct {
+	HTTP      bool
+	Worker    bool
+	Scheduler bool
+}
+
+// Extras are optional parts mounted by the demo and the tests.
+type Extras struct {
+	// DevMail is mounted at /dev/mail when set.
+	DevMail http.Handler
+	// Listener, when set, is used instead of listening on FOLLOWUP_HTTP_ADDR.
+	Listener net.Listener
+}
+
+// WebServer builds the HTTP handlers.
+func (a *App) WebServer(ex Extras) *web.Server {
+	return &web.Server{
+		Intake: a.Intake, Surveys: a.Surveys, Complaints: a.Complaints, Signer: a.Signer, Templates: a.Templates,
+		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
+		Ready: []web.Check{
+			{Name: "postgres", Check: func(ctx context.Context) error { return a.DB.PingContext(ctx) }},
+			{Name: "redis", Check: func(ctx context.Context) error { return a.Redis.Ping(ctx).Err() }},
+		},
+	}
+}
+
+// Handlers builds the task handlers.
+func (a *App) Handlers() worker.Handlers {
+	log := a.Log.With("component", "worker")
+	return worker.Handlers{
+		Send: &worker.SendHandler{Invitations: a.Scheduler, Surveys: a.Surveys, Templates: a.Templates, Mail: a.Mail,
+			Links: a.Links, Clock: a.Clock, Log: log},
+		Score: &worker.ScoreHandler{DB: a.DB, Surveys: a.Surveys, Complaints: a.Complaints, Clock: a.Clock, Log: log},
+	}
+}
+
+// Runner builds the scheduler role.
+func (a *App) Runner() *scheduler.Runner {
+	return scheduler.NewRunner(scheduler.RunnerConfig{
+		SweepInterval:     a.Cfg.SweepInterval,
+		ReconcileInterval: a.Cfg.ReconcileInterval,
+		BatchSize:         a.Cfg.SendBatchSize,
+		Grace:             max(2*a.Cfg.ReconcileInterval, 5*time.Second),
+	}, a.Scheduler, a.Surveys, a.Queue, scheduler.NewLeader(a.DB, "followup.scheduler"), a.Clock, a.Log.With("component", "scheduler"))
+}
+
+// Run runs roles until ctx is cancelled, then shuts down in order: HTTP
+// first (no new work comes in), then the scheduler, then the asynq server
+// (in-flight tasks get their shutdown timeout, then go back to pending). The
+// caller closes the database last, with Close.
+func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
+	if (roles.HTTP || roles.Worker) && a.Signer == nil {
+		return errors.New("FOLLOWUP_SECRET is required to serve survey pages and send survey links")
+	}
+	errc := make(chan error, 3)
+	var httpSrv *http.Server
+	if roles.HTTP {
+		ln := ex.Listener
+		if ln == nil {
+			var err error
+			if ln, err = net.Listen("tcp", a.Cfg.HTTPAddr); err != nil {
+				return fmt.Errorf("listen on FOLLOWUP_HTTP_ADDR %s: %w", a.Cfg.HTTPAddr, err)
+			}
+		}
+		httpSrv = &http.Server{
+			Handler:           a.WebServer(ex).Handler(),
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       time.Minute,
+			WriteTimeout:      time.Minute,
+			IdleTimeout:       2 * time.Minute,
+		}
+		a.Log.Info("http listening", "addr", ln.Addr().String(), "base_url", a.Cfg.BaseURL.String())
+		go func() {
+			if err := httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("http: %w", err)
+			}
+		}()
+	}
+	var asynqSrv *asynq.Server
+	if roles.Worker {
+		var mux *asynq.ServeMux
+		asynqSrv, mux = worker.NewServer(a.Redis, worker.ServerConfig{
+			Queues: a.Queue.Queues(), Concurrency: a.Cfg.WorkerConcurrency,
+		}, a.Handlers(), a.Log)
+		if err := asynqSrv.Start(mux); err != nil {
+			errc <- fmt.Errorf("start worker: %w", err)
+			asynqSrv = nil
+		} else {
+			a.Log.Info("worker started", "concurrency", a.Cfg.WorkerConcurrency, "queues", a.Queue.Queues().Weights())
+		}
+	}
+	schedCtx, stopSched := context.WithCancel(context.Background())
+	var schedDone sync.WaitGroup
+	if roles.Scheduler {
+		runner := a.Runner()
+		schedDone.Add(1)
+		go func() {
+			defer schedDone.Done()
+			if err := runner.Run(schedCtx); err != nil {
+				errc <- fmt.Errorf("scheduler: %w", err)
+			}
+		}()
+		a.Log.Info("scheduler started", "sweep_interval", a.Cfg.SweepInterval)
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	a.Log.Info("shutting down")
+	if httpSrv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = httpSrv.Shutdown(sctx)
+		cancel()
+	}
+	stopSched()
+	schedDone.Wait()
+	if asynqSrv != nil {
+		asynqSrv.Shutdown()
+	}
+	a.Log.Info("stopped")
+	return runErr
+}

@@ -1,0 +1,161 @@
+// Package apptest starts a whole followup for end-to-end tests: a private
+// PostgreSQL schema, a private queue namespace on the real Redis, the
+// in-process SMTP capture server, and the HTTP, worker and scheduler roles on
+// a free port. Nothing is mocked.
+package apptest
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/followup/followup/app"
+	"github.com/followup/followup/clock"
+	"github.com/followup/followup/config"
+	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/mail/capture"
+)
+
+// Harness is a running followup.
+type Harness struct {
+	App     *app.App
+	URL     string
+	Capture *capture.Server
+	Schema  *testenv.Schema
+	Queues  *testenv.Queues
+
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// Options tune Start.
+type Options struct {
+	// Roles to run; default all three.
+	Roles *app.Roles
+	// Env overrides configuration variables (FOLLOWUP_*).
+	Env map[string]string
+	// Clock defaults to the real clock.
+	Clock clock.Clock
+}
+
+// Config builds a configuration for tests from defaults and env.
+func Config(t testing.TB, env map[string]string) config.Config {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	config.Register(fs)
+	_ = fs.Parse(nil)
+	cfg, err := config.Load(fs, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, config.Options{RequireSecret: true})
+	if err != nil {
+		t.Fatalf("test config: %v", err)
+	}
+	return cfg
+}
+
+// Env is the configuration of a test deployment: its schema, its queues,
+// the capture server for SMTP and the listener for HTTP, with fast sweeps.
+func Env(schema *testenv.Schema, queues *testenv.Queues, smtpSrv *capture.Server, ln net.Listener) map[string]string {
+	return map[string]string{
+		"FOLLOWUP_DATABASE_URL":       schema.URL,
+		"FOLLOWUP_REDIS_URL":          queues.RedisURL,
+		"FOLLOWUP_QUEUE_PREFIX":       strings.TrimSuffix(queues.Prefix, "-"),
+		"FOLLOWUP_SECRET":             testenv.Secret,
+		"FOLLOWUP_BASE_URL":           "http://" + ln.Addr().String(),
+		"FOLLOWUP_SMTP_HOST":          "127.0.0.1",
+		"FOLLOWUP_SMTP_PORT":          strconv.Itoa(smtpSrv.Port()),
+		"FOLLOWUP_SMTP_TLS":           "none",
+		"FOLLOWUP_SMTP_TIMEOUT":       "5s",
+		"FOLLOWUP_SWEEP_INTERVAL":     "50ms",
+		"FOLLOWUP_RECONCILE_INTERVAL": "1s",
+		"FOLLOWUP_WORKER_CONCURRENCY": "5",
+	}
+}
+
+// Start runs followup until the test ends.
+func Start(t testing.TB, opts Options) *Harness {
+	t.Helper()
+	schema := testenv.NewSchema(t)
+	queues := testenv.NewQueues(t)
+	smtpSrv, err := capture.Start(capture.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { smtpSrv.Close() })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := Env(schema, queues, smtpSrv, ln)
+	for k, v := range opts.Env {
+		env[k] = v
+	}
+	cfg := Config(t, env)
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a, err := app.New(ctx, cfg, log, app.Options{Clock: opts.Clock})
+	if err != nil {
+		t.Fatalf("start app: %v", err)
+	}
+	roles := app.Roles{HTTP: true, Worker: true, Scheduler: true}
+	if opts.Roles != nil {
+		roles = *opts.Roles
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	h := &Harness{App: a, URL: cfg.BaseURL.String(), Capture: smtpSrv, Schema: schema, Queues: queues, cancel: stop, done: make(chan error, 1)}
+	go func() {
+		h.done <- a.Run(runCtx, roles, app.Extras{DevMail: smtpSrv.Handler("/dev/mail"), Listener: ln})
+	}()
+	t.Cleanup(h.Stop)
+	if roles.HTTP {
+		waitHTTP(t, h.URL+"/healthz")
+	}
+	return h
+}
+
+// Stop shuts the roles down and closes connections; safe to call twice.
+func (h *Harness) Stop() {
+	if h.cancel == nil {
+		return
+	}
+	h.cancel()
+	<-h.done
+	h.cancel = nil
+	h.App.Close()
+}
+
+func waitHTTP(t testing.TB, url string) {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s never answered", url)
+}
+
+func logLevel() slog.Level {
+	if os.Getenv("FOLLOWUP_TEST_LOG") != "" {
+		return slog.LevelDebug
+	}
+	return slog.LevelWarn
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+var _ io.Writer = testWriter{}

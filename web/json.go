@@ -1,0 +1,100 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// apiError is the body of every API error: a message a person can act on
+// and, for invalid input, the field at fault.
+type apiError struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, field, msg string) {
+	writeJSON(w, status, apiError{Error: msg, Field: field})
+}
+
+// decodeJSON reads exactly one JSON value of at most limit bytes into v,
+// refusing unknown fields. The error names the field at fault when it can.
+func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) (field string, err error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return "", fmt.Errorf("content type must be application/json, got %q", ct)
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return describeJSONError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return "", errors.New("the body must hold a single JSON value")
+	}
+	return "", nil
+}
+
+func describeJSONError(err error) (string, error) {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &syn):
+		return "", fmt.Errorf("malformed JSON at byte %d: %v", syn.Offset, syn)
+	case errors.As(err, &typ):
+		field := jsonPath(typ.Field)
+		return field, fmt.Errorf("%s must be a %s, not a JSON %s", field, jsonKind(typ.Type.Kind().String()), typ.Value)
+	case errors.As(err, &tooBig):
+		return "", fmt.Errorf("the body is larger than %d bytes", tooBig.Limit)
+	case errors.Is(err, io.EOF):
+		return "", errors.New("the body is empty: a JSON object is expected")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "", errors.New("the body ends in the middle of a JSON value")
+	}
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		name := strings.Trim(rest, `"`)
+		return name, fmt.Errorf("unknown field %q", name)
+	}
+	return "", errors.New(strings.TrimPrefix(msg, "json: "))
+}
+
+// jsonPath drops the Go names of embedded structs from a decoder's field
+// path ("EventInput.kind" is the JSON field "kind").
+func jsonPath(p string) string {
+	parts := strings.Split(p, ".")
+	out := parts[:0]
+	for _, s := range parts {
+		if s != "" && (s[0] < 'A' || s[0] > 'Z') {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, ".")
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "int", "int64", "int32", "uint", "uint64", "float64":
+		return "number"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "list"
+	case "struct", "map":
+		return "object"
+	}
+	return goKind
+}

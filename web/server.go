@@ -1,0 +1,125 @@
+// Package web is followup's HTTP side: the public survey pages reached by
+// signed links, the JSON API under /api/v1, health checks and, in
+// development, the captured mail. It turns domain errors into status codes
+// and holds no business rule of its own.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/followup/followup/clock"
+	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/templates"
+)
+
+// Check is a readiness probe of one dependency.
+type Check struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// ScoreEnqueuer queues the scoring of a stored response.
+type ScoreEnqueuer interface {
+	EnqueueScore(ctx context.Context, responseID int64) error
+}
+
+// Server holds what the HTTP handlers need.
+type Server struct {
+	Intake     *scheduler.Intake
+	Surveys    *surveys.Store
+	Complaints *complaints.Store
+	Signer     *surveys.Signer
+	Templates  *templates.Set
+	Scoring    ScoreEnqueuer
+	Clock      clock.Clock
+	Log        *slog.Logger
+	// Ready lists the dependencies /readyz checks.
+	Ready []Check
+	// DevMail, when set, is mounted at /dev/mail (the capture server's pages).
+	DevMail http.Handler
+}
+
+// Handler returns the HTTP handler of every route.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(templates.Static())))
+
+	mux.HandleFunc("POST /api/v1/events", s.postEvent)
+	mux.HandleFunc("GET /api/v1/complaints", s.listComplaints)
+	mux.HandleFunc("GET /api/v1/complaints/{id}", s.getComplaint)
+
+	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}", s.surveyPage)
+	mux.HandleFunc("POST "+surveys.SurveyPath+"{token}", s.surveySubmit)
+	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}/thanks", s.surveyThanks)
+
+	if s.DevMail != nil {
+		mux.Handle("/dev/mail", s.DevMail)
+		mux.Handle("/dev/mail/", s.DevMail)
+	}
+	return s.logRequests(secureHeaders(mux))
+}
+
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		level := slog.LevelDebug
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		// The path of a survey link is a credential: log the route, not the token.
+		path := r.URL.Path
+		if len(path) > len(surveys.SurveyPath) && path[:len(surveys.SurveyPath)] == surveys.SurveyPath {
+			path = surveys.SurveyPath + "…"
+		}
+		s.Log.Log(r.Context(), level, "http", "method", r.Method, "path", path, "status", rec.status, "duration", time.Since(start))
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	status := http.StatusOK
+	out := map[string]string{}
+	for _, c := range s.Ready {
+		if err := c.Check(ctx); err != nil {
+			status = http.StatusServiceUnavailable
+			out[c.Name] = err.Error()
+			continue
+		}
+		out[c.Name] = "ok"
+	}
+	writeJSON(w, status, out)
+}

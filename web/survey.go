@@ -1,0 +1,210 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/followup/followup/customers"
+	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/templates"
+)
+
+// openInvitation verifies the link of the request and loads its invitation.
+// On failure it has already answered: 403 for a link we did not sign, 410
+// for an expired or withdrawn one, in the customer's language when known.
+// Nothing is stored in either case.
+func (s *Server) openInvitation(w http.ResponseWriter, r *http.Request) (surveys.Invitation, bool) {
+	now := s.Clock.Now()
+	claims, err := s.Signer.Verify(surveys.PurposeSurvey, r.PathValue("token"), now)
+	if errors.Is(err, surveys.ErrLinkTampered) {
+		s.renderMessage(w, r, http.StatusForbidden, requestLocale(r, ""), "error.403")
+		return surveys.Invitation{}, false
+	}
+	inv, lerr := s.Surveys.Invitation(r.Context(), claims.InvitationID)
+	if errors.Is(lerr, surveys.ErrNotFound) {
+		s.renderMessage(w, r, http.StatusGone, requestLocale(r, ""), "error.410")
+		return inv, false
+	}
+	if lerr != nil {
+		s.Log.Error("load invitation", "invitation", claims.InvitationID, "err", lerr)
+		s.renderMessage(w, r, http.StatusInternalServerError, requestLocale(r, ""), "error.500")
+		return inv, false
+	}
+	locale := requestLocale(r, inv.Locale)
+	if inv.Answered() {
+		return inv, true // the thank-you page stays reachable
+	}
+	if err != nil { // expired signature
+		s.renderMessage(w, r, http.StatusGone, locale, "error.410")
+		return inv, false
+	}
+	if err := inv.CheckOpen(now); err != nil {
+		s.renderMessage(w, r, http.StatusGone, locale, "error.410")
+		return inv, false
+	}
+	return inv, true
+}
+
+func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) {
+	inv, ok := s.openInvitation(w, r)
+	if !ok {
+		return
+	}
+	locale := requestLocale(r, inv.Locale)
+	if inv.Answered() {
+		s.renderThanks(w, r, http.StatusOK, locale)
+		return
+	}
+	sv, ok := s.surveyOf(w, r, inv, locale)
+	if !ok {
+		return
+	}
+	answers, score, picked := preselect(sv, r.URL.Query().Get("score"))
+	view := buildSurveyView(sv, locale, answers, nil)
+	if picked {
+		view.Preselected = templates.T(locale, "survey.preselected", score)
+	}
+	s.renderSurvey(w, r, http.StatusOK, inv, locale, view)
+}
+
+func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) {
+	inv, ok := s.openInvitation(w, r)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderMessage(w, r, http.StatusBadRequest, requestLocale(r, inv.Locale), "error.500")
+		return
+	}
+	locale := formLocale(r, inv.Locale)
+	if inv.Answered() {
+		http.Redirect(w, r, thanksURL(r, locale), http.StatusSeeOther)
+		return
+	}
+	sv, ok := s.surveyOf(w, r, inv, locale)
+	if !ok {
+		return
+	}
+	answers, problems := sv.ParseForm(r.PostForm)
+	if len(problems) > 0 {
+		s.renderSurvey(w, r, http.StatusUnprocessableEntity, inv, locale, buildSurveyView(sv, locale, answers, problems))
+		return
+	}
+	sub, err := s.Surveys.Submit(r.Context(), inv, sv, answers, locale, s.Clock.Now())
+	if err != nil {
+		s.Log.Error("submit survey", "invitation", inv.ID, "err", err)
+		s.renderMessage(w, r, http.StatusInternalServerError, locale, "error.500")
+		return
+	}
+	if sub.Created {
+		// After the commit. Should Redis be down, the reconciler enqueues it later.
+		if err := s.Scoring.EnqueueScore(r.Context(), sub.ResponseID); err != nil {
+			s.Log.Warn("enqueue scoring; the reconciler will retry", "response", sub.ResponseID, "err", err)
+		}
+	}
+	http.Redirect(w, r, thanksURL(r, locale), http.StatusSeeOther)
+}
+
+func (s *Server) surveyThanks(w http.ResponseWriter, r *http.Request) {
+	inv, ok := s.openInvitation(w, r)
+	if !ok {
+		return
+	}
+	locale := requestLocale(r, inv.Locale)
+	if !inv.Answered() {
+		http.Redirect(w, r, surveys.SurveyPath+r.PathValue("token")+"?lang="+locale, http.StatusSeeOther)
+		return
+	}
+	s.renderThanks(w, r, http.StatusOK, locale)
+}
+
+// surveyOf loads the survey version an invitation was sent with.
+func (s *Server) surveyOf(w http.ResponseWriter, r *http.Request, inv surveys.Invitation, locale string) (*surveys.Survey, bool) {
+	sv, err := s.Surveys.Version(r.Context(), inv.SurveyVersionID)
+	if err != nil {
+		s.Log.Error("load survey", "version", inv.SurveyVersionID, "err", err)
+		s.renderMessage(w, r, http.StatusInternalServerError, locale, "error.500")
+		return nil, false
+	}
+	return sv, true
+}
+
+func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int, inv surveys.Invitation, locale string, view surveyView) {
+	view.Action = surveys.SurveyPath + r.PathValue("token")
+	if inv.CustomerName != "" {
+		view.Intro = templates.T(locale, "survey.intro", inv.CustomerName)
+	} else {
+		view.Intro = templates.T(locale, "survey.intro.anon")
+	}
+	s.renderPage(w, status, "survey", templates.PageData{
+		Locale: locale, Title: templates.T(locale, "survey.title"), AltLocaleURL: altLocaleURL(r, locale), Data: view,
+	})
+}
+
+func (s *Server) renderThanks(w http.ResponseWriter, r *http.Request, status int, locale string) {
+	s.renderPage(w, status, "message", templates.PageData{
+		Locale: locale, Title: templates.T(locale, "thanks.title"), AltLocaleURL: altLocaleURL(r, locale),
+		Data: templates.T(locale, "thanks.body"),
+	})
+}
+
+func (s *Server) renderMessage(w http.ResponseWriter, r *http.Request, status int, locale, key string) {
+	s.renderPage(w, status, "message", templates.PageData{
+		Locale: locale, Title: templates.T(locale, key+".title"), AltLocaleURL: altLocaleURL(r, locale),
+		Data: templates.T(locale, key+".body"),
+	})
+}
+
+func (s *Server) renderPage(w http.ResponseWriter, status int, name string, d templates.PageData) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := s.Templates.RenderPage(w, name, d); err != nil {
+		s.Log.Error("render page", "page", name, "err", err)
+	}
+}
+
+// requestLocale picks the page language: ?lang= when supported, else the
+// customer's locale, else the browser's Accept-Language, else English.
+func requestLocale(r *http.Request, customer string) string {
+	if l, ok := customers.NormalizeLocale(r.URL.Query().Get("lang")); ok {
+		return l
+	}
+	if customer != "" {
+		return customer
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if l, ok := customers.NormalizeLocale(tag); ok {
+			return l
+		}
+	}
+	return customers.LocaleEnglish
+}
+
+func formLocale(r *http.Request, customer string) string {
+	if l, ok := customers.NormalizeLocale(r.PostFormValue("lang")); ok {
+		return l
+	}
+	return requestLocale(r, customer)
+}
+
+func altLocaleURL(r *http.Request, locale string) string {
+	other := customers.LocaleFrench
+	if locale == customers.LocaleFrench {
+		other = customers.LocaleEnglish
+	}
+	q := url.Values{}
+	for k, v := range r.URL.Query() {
+		q[k] = v
+	}
+	q.Set("lang", other)
+	return r.URL.Path + "?" + q.Encode()
+}
+
+func thanksURL(r *http.Request, locale string) string {
+	return surveys.SurveyPath + r.PathValue("token") + "/thanks?lang=" + locale
+}

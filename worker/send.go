@@ -1,0 +1,231 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	netmail "net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/followup/followup/clock"
+	"github.com/followup/followup/mail"
+	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/templates"
+)
+
+// MaxSendAttempts is how many times an invitation is tried before it is
+// marked failed.
+const MaxSendAttempts = 8
+
+// Sender delivers a batch of messages: *mail.Sender in production.
+type Sender interface {
+	Send(ctx context.Context, msgs []mail.Message) []error
+	From() *netmail.Address
+}
+
+// SendHandler sends batches of survey invitations: claim, render, send over
+// one SMTP connection, mark sent. Opt-outs and campaign states are checked
+// here, at send time. A crash between sending and marking leaves only the
+// batch in flight to be sent again, by the reconciler.
+type SendHandler struct {
+	Invitations *scheduler.Store
+	Surveys     *surveys.Store
+	Templates   *templates.Set
+	Mail        Sender
+	Links       surveys.Links
+	Clock       clock.Clock
+	Log         *slog.Logger
+}
+
+// ProcessTask implements asynq.Handler for TypeSurveySend.
+func (h *SendHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	var p SurveySendPayload
+	if err := decode(t, &p); err != nil {
+		return err
+	}
+	now := h.Clock.Now()
+	claimed, err := h.Invitations.ClaimBatch(ctx, p.BatchID, now)
+	if err != nil {
+		return err
+	}
+	if len(claimed) == 0 {
+		return nil // already sent by an earlier delivery of this task
+	}
+	var optedOut, archived, paused []int64
+	var ready []scheduler.Outgoing
+	for _, inv := range claimed {
+		switch {
+		case inv.OptedOut:
+			optedOut = append(optedOut, inv.ID)
+		case inv.CampaignState == scheduler.StateArchived:
+			archived = append(archived, inv.ID)
+		case inv.CampaignState != scheduler.StateActive:
+			paused = append(paused, inv.ID)
+		default:
+			ready = append(ready, inv)
+		}
+	}
+	errs := []error{
+		h.Invitations.Suppress(ctx, optedOut, scheduler.ReasonOptedOut, now),
+		h.Invitations.Suppress(ctx, archived, scheduler.ReasonCampaignArchived, now),
+		// Paused: back to scheduled; the sweep skips them until the campaign resumes.
+		h.Invitations.Reschedule(ctx, paused, now, scheduler.ReasonCampaignPaused, now),
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+
+	msgs := make([]mail.Message, 0, len(ready))
+	sendable := make([]scheduler.Outgoing, 0, len(ready))
+	var broken []int64
+	for _, inv := range ready {
+		m, err := h.render(ctx, inv)
+		if err != nil {
+			h.Log.Error("render invitation", "invitation", inv.ID, "err", err)
+			broken = append(broken, inv.ID)
+			continue
+		}
+		msgs = append(msgs, m)
+		sendable = append(sendable, inv)
+	}
+	if err := h.retryLater(ctx, invitationsByID(ready, broken), now, "render failed"); err != nil {
+		return err
+	}
+
+	results := h.Mail.Send(ctx, msgs)
+	var sent []int64
+	var sentIDs []string
+	var temp []scheduler.Outgoing
+	for i, err := range results {
+		inv := sendable[i]
+		if err == nil {
+			sent = append(sent, inv.ID)
+			sentIDs = append(sentIDs, msgs[i].MessageID)
+			continue
+		}
+		var de *mail.DeliveryError
+		if errors.As(err, &de) && !de.Temporary {
+			h.Log.Warn("invitation bounced", "invitation", inv.ID, "err", err)
+			if err := h.Invitations.MarkFailed(ctx, []int64{inv.ID}, truncate("bounced: "+err.Error(), 500), now); err != nil {
+				return err
+			}
+			continue
+		}
+		temp = append(temp, inv)
+	}
+	if err := h.Invitations.MarkSent(ctx, sent, sentIDs, h.Clock.Now()); err != nil {
+		return err
+	}
+	if len(temp) > 0 {
+		h.Log.Warn("temporary delivery failures", "batch", p.BatchID, "count", len(temp), "err", results[indexOf(sendable, temp[0].ID)])
+	}
+	return h.retryLater(ctx, temp, now, "temporary delivery failure")
+}
+
+// retryLater reschedules invitations with exponential backoff and jitter,
+// or marks them failed once they used all their attempts.
+func (h *SendHandler) retryLater(ctx context.Context, invs []scheduler.Outgoing, now time.Time, reason string) error {
+	var failed []int64
+	groups := map[time.Time][]int64{}
+	for _, inv := range invs {
+		if inv.Attempts >= MaxSendAttempts {
+			failed = append(failed, inv.ID)
+			continue
+		}
+		at := now.Add(Backoff(inv.Attempts)).Truncate(time.Second)
+		groups[at] = append(groups[at], inv.ID)
+	}
+	if err := h.Invitations.MarkFailed(ctx, failed, reason+" after "+strconv.Itoa(MaxSendAttempts)+" attempts", now); err != nil {
+		return err
+	}
+	for at, ids := range groups {
+		if err := h.Invitations.Reschedule(ctx, ids, at, reason, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Backoff is the wait before attempt n+1: 30 s doubling up to 1 h, with up
+// to 20 % jitter so a recovering server is not hit by everyone at once.
+func Backoff(attempt int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < attempt && d < time.Hour; i++ {
+		d *= 2
+	}
+	d = min(d, time.Hour)
+	return d + time.Duration(rand.Int64N(int64(d/5)+1))
+}
+
+func (h *SendHandler) render(ctx context.Context, inv scheduler.Outgoing) (mail.Message, error) {
+	sv, err := h.Surveys.Version(ctx, inv.SurveyVersionID)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	surveyURL := h.Links.Survey(inv.ID, inv.ExpiresAt)
+	data := templates.Invitation{Name: inv.Name, SurveyURL: surveyURL, ExpiresAt: inv.ExpiresAt}
+	if len(sv.Questions) > 0 {
+		q := sv.Questions[0]
+		if lo, hi, ok := q.Kind.Scale(); ok {
+			data.Question = q.Text.In(inv.Locale)
+			for v := lo; v <= hi; v++ {
+				data.Ratings = append(data.Ratings, templates.RatingLink{Value: v, URL: surveyURL + "?score=" + strconv.Itoa(v)})
+			}
+		}
+	}
+	e, err := h.Templates.RenderEmail("invitation", inv.Locale, data)
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("render invitation %d: %w", inv.ID, err)
+	}
+	return mail.Message{
+		To:        &netmail.Address{Name: inv.Name, Address: inv.Email},
+		MessageID: MessageID(inv.ID, h.Mail.From().Address),
+		Subject:   e.Subject,
+		Text:      e.Text,
+		HTML:      e.HTML,
+	}, nil
+}
+
+// MessageID is the deterministic Message-ID of an invitation's email.
+func MessageID(invitationID int64, from string) string {
+	domain := "followup.localhost"
+	if i := strings.LastIndexByte(from, '@'); i >= 0 && i+1 < len(from) {
+		domain = from[i+1:]
+	}
+	return fmt.Sprintf("invitation-%d@%s", invitationID, domain)
+}
+
+func invitationsByID(all []scheduler.Outgoing, ids []int64) []scheduler.Outgoing {
+	var out []scheduler.Outgoing
+	for _, inv := range all {
+		for _, id := range ids {
+			if inv.ID == id {
+				out = append(out, inv)
+			}
+		}
+	}
+	return out
+}
+
+func indexOf(invs []scheduler.Outgoing, id int64) int {
+	for i, inv := range invs {
+		if inv.ID == id {
+			return i
+		}
+	}
+	return 0
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

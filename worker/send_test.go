@@ -1,0 +1,185 @@
+package worker_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	netmail "net/mail"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/followup/followup/clock"
+	"github.com/followup/followup/customers"
+	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/mail"
+	"github.com/followup/followup/mail/capture"
+	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/templates"
+	"github.com/followup/followup/worker"
+)
+
+type sendFixture struct {
+	schema  *testenv.Schema
+	store   *scheduler.Store
+	intake  *scheduler.Intake
+	capture *capture.Server
+	handler *worker.SendHandler
+	clock   *clock.Fake
+	camp    scheduler.Campaign
+}
+
+func newSendFixture(t *testing.T) *sendFixture {
+	t.Helper()
+	f := &sendFixture{schema: testenv.NewSchema(t), clock: clock.NewFake(time.Now())}
+	ctx := context.Background()
+	f.store = scheduler.NewStore(f.schema.DB)
+	f.intake = scheduler.NewIntake(f.schema.DB, customers.NewStore(f.schema.DB), f.store)
+	sv := surveys.NewStore(f.schema.DB)
+	def, err := sv.EnsureDefault(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.camp, err = f.store.CreateEventCampaign(ctx, scheduler.Campaign{Name: "c", SurveyID: def.ID, State: scheduler.StateActive, EventKinds: []string{"delivery"}}); err != nil {
+		t.Fatal(err)
+	}
+	if f.capture, err = capture.Start(capture.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.capture.Close() })
+	sender, _ := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: f.capture.Port(), TLS: mail.TLSNone,
+		From: &netmail.Address{Address: "surveys@acme.test"}, Timeout: 2 * time.Second})
+	tpl, _ := templates.New(templates.Brand{Name: "Acme", Color: "#112233"})
+	signer, _ := surveys.NewSigner([]byte(testenv.Secret))
+	base, _ := url.Parse("https://survey.acme.test")
+	f.handler = &worker.SendHandler{Invitations: f.store, Surveys: sv, Templates: tpl, Mail: sender,
+		Links: surveys.Links{Signer: signer, Base: base}, Clock: f.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return f
+}
+
+func (f *sendFixture) customer(t *testing.T, email string) {
+	t.Helper()
+	_, err := f.intake.Record(context.Background(), customers.EventInput{ExternalID: "e-" + email, Kind: "delivery", OccurredAt: f.clock.Now().Add(-time.Hour),
+		Customer: customers.CustomerInput{ExternalRef: email, Email: email, Locale: "fr"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sendDue claims what is due into one batch and runs its send task.
+func (f *sendFixture) sendDue(t *testing.T) {
+	t.Helper()
+	batch, n, err := f.store.ClaimDue(context.Background(), f.clock.Now(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		return
+	}
+	task, _ := worker.NewSurveySendTask(worker.Queues{}, batch)
+	if err := f.handler.ProcessTask(context.Background(), task); err != nil {
+		t.Fatal(err)
+	}
+	// A second delivery of the same task sends nothing more.
+	if err := f.handler.ProcessTask(context.Background(), task); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *sendFixture) states(t *testing.T) map[string]string {
+	t.Helper()
+	rows, err := f.schema.DB.Query(`SELECT c.email, i.state || CASE WHEN i.reason <> '' THEN ':' || split_part(i.reason, ':', 1) ELSE '' END
+		FROM invitations i JOIN customers c ON c.id = i.customer_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var e, s string
+		rows.Scan(&e, &s)
+		out[e] = s
+	}
+	return out
+}
+
+func TestSendBatchOutcomes(t *testing.T) {
+	t.Parallel()
+	f := newSendFixture(t)
+	f.capture.OnRcpt(func(to string) error {
+		switch {
+		case strings.HasPrefix(to, "gone@"):
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		case strings.HasPrefix(to, "busy@"):
+			return &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 2, 2}, Message: "mailbox full"}
+		}
+		return nil
+	})
+	for _, e := range []string{"ok@x.test", "gone@x.test", "busy@x.test", "optout@x.test"} {
+		f.customer(t, e)
+	}
+	// Opted out after scheduling: checked at send time.
+	if _, err := f.schema.DB.Exec(`UPDATE customers SET opted_out_at = now() WHERE email = 'optout@x.test'`); err != nil {
+		t.Fatal(err)
+	}
+	f.sendDue(t)
+	want := map[string]string{"ok@x.test": "sent", "gone@x.test": "failed:bounced", "busy@x.test": "scheduled:temporary delivery failure", "optout@x.test": "suppressed:opted_out"}
+	got := f.states(t)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %q", k, got[k], v)
+		}
+	}
+	if n := f.capture.Count(); n != 1 {
+		t.Fatalf("%d emails accepted, want 1", n)
+	}
+	// The temporary failure is retried later, not at once: no hot loop.
+	var next time.Time
+	f.schema.DB.Get(&next, `SELECT scheduled_for FROM invitations i JOIN customers c ON c.id = i.customer_id WHERE c.email = 'busy@x.test'`)
+	if wait := next.Sub(f.clock.Now()); wait < 29*time.Second || wait > 40*time.Second {
+		t.Errorf("retry in %s, want about 30 s", wait)
+	}
+	f.sendDue(t) // not due yet
+	if f.capture.Count() != 1 {
+		t.Errorf("the retry went out before its backoff")
+	}
+	f.capture.OnRcpt(nil) // the mailbox has room again
+	f.clock.Advance(time.Minute)
+	f.sendDue(t)
+	if got := f.states(t)["busy@x.test"]; got != "sent" || f.capture.Count() != 2 {
+		t.Errorf("after the backoff: %q and %d emails, want sent and 2", got, f.capture.Count())
+	}
+}
+
+func TestSendGivesUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
+	f := newSendFixture(t)
+	f.customer(t, "a@x.test")
+	f.capture.Close() // the server is down for good
+	for i := 0; i < worker.MaxSendAttempts+2; i++ {
+		f.sendDue(t)
+		f.clock.Advance(2 * time.Hour)
+	}
+	var state string
+	var attempts int
+	f.schema.DB.QueryRow(`SELECT state, attempts FROM invitations`).Scan(&state, &attempts)
+	if state != "failed" || attempts != worker.MaxSendAttempts {
+		t.Errorf("state %s after %d attempts, want failed after %d", state, attempts, worker.MaxSendAttempts)
+	}
+}
+
+func TestBackoffGrowsAndIsBounded(t *testing.T) {
+	base := 30 * time.Second
+	for n := 1; n <= 12; n++ {
+		for i := 0; i < 20; i++ {
+			if d := worker.Backoff(n); d < base || d > base*12/10 {
+				t.Fatalf("attempt %d: %s, want between %s and %s", n, d, base, base*12/10)
+			}
+		}
+		base = min(2*base, time.Hour)
+	}
+}

@@ -1,0 +1,78 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+)
+
+// ServerConfig tunes the asynq server.
+type ServerConfig struct {
+	Queues      Queues
+	Concurrency int
+	// ShutdownTimeout is how long in-flight tasks get on shutdown before
+	// they go back to pending.
+	ShutdownTimeout time.Duration
+	// TaskCheckInterval is how often an idle worker polls the queues; lower
+	// means a new task starts sooner.
+	TaskCheckInterval time.Duration
+}
+
+// Handlers are the task handlers a server runs.
+type Handlers struct {
+	Send  *SendHandler
+	Score *ScoreHandler
+}
+
+// NewServer returns an asynq server on a shared Redis client (which it does
+// not close) running h, and its mux.
+func NewServer(rdb redis.UniversalClient, cfg ServerConfig, h Handlers, log *slog.Logger) (*asynq.Server, *asynq.ServeMux) {
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 8 * time.Second
+	}
+	if cfg.TaskCheckInterval <= 0 {
+		cfg.TaskCheckInterval = 100 * time.Millisecond
+	}
+	srv := asynq.NewServerFromRedisClient(rdb, asynq.Config{
+		Concurrency:       cfg.Concurrency,
+		Queues:            cfg.Queues.Weights(),
+		ShutdownTimeout:   cfg.ShutdownTimeout,
+		TaskCheckInterval: cfg.TaskCheckInterval,
+		RetryDelayFunc:    retryDelay,
+		Logger:            slogAdapter{log.With("component", "asynq")},
+		LogLevel:          asynq.WarnLevel,
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			retried, _ := asynq.GetRetryCount(ctx)
+			maxRetry, _ := asynq.GetMaxRetry(ctx)
+			log.Error("task failed", "type", t.Type(), "retry", retried, "max_retry", maxRetry, "err", err)
+		}),
+	})
+	mux := asynq.NewServeMux()
+	mux.Handle(TypeSurveySend, h.Send)
+	mux.Handle(TypeResponseScore, h.Score)
+	return srv, mux
+}
+
+// retryDelay backs off from 1 s to 10 min with jitter: quick for a passing
+// database hiccup, patient for an outage, never a hot loop.
+func retryDelay(n int, err error, t *asynq.Task) time.Duration {
+	d := time.Second << min(n, 10)
+	d = min(d, 10*time.Minute)
+	return d/2 + time.Duration(time.Now().UnixNano()%int64(d/2+1))
+}
+
+type slogAdapter struct{ l *slog.Logger }
+
+func (a slogAdapter) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...)) }
+func (a slogAdapter) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
+func (a slogAdapter) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
+func (a slogAdapter) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
+func (a slogAdapter) Fatal(args ...any) {
+	a.l.Error(fmt.Sprint(args...))
+	os.Exit(1)
+}
