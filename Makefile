@@ -1,0 +1,29 @@
+# followup — the two commands that work on a fresh machine:
+#   make demo   services up, migrations, a campaign emailed to the embedded SMTP
+#               capture, simulated replies scored, complaints opened and shown
+#   make test   services up, then every test against real PostgreSQL, Redis and SMTP
+GO ?= go
+
+.PHONY: demo demo-once test services build vet fmt
+
+demo: services
+	$(GO) run ./cmd/followup demo
+
+demo-once: services
+	$(GO) run ./cmd/followup demo --once
+
+test: services
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 30m ./...
+
+services:
+	./scripts/services-up.sh
+
+build:
+	$(GO) build -o bin/followup ./cmd/followup
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')

@@ -1,0 +1,126 @@
+// Command followup follows up with customers after a service: it sends
+// survey emails, scores the replies on the three dimensions of justice and
+// opens a complaint when a reply is negative. One binary, several roles:
+//
+//	followup migrate up|down|status   manage the database schema
+//	followup serve                    HTTP: survey pages and the API
+//	followup worker                   run queued tasks (sending, scoring)
+//	followup scheduler                sweep due invitations, reconcile
+//	followup all                      serve + worker + scheduler in one process
+//	followup demo [--once]            everything, with a mail capture and simulated customers
+//	followup config                   print the configuration table
+//
+// Every setting comes from a FOLLOWUP_* environment variable or its flag.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/followup/followup/config"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage: followup <command> [flags]
+
+commands:
+  migrate up|down|status   manage the database schema
+  serve                    HTTP server: survey pages and the API
+  worker                   task worker: sends surveys, scores replies
+  scheduler                sweeps due invitations and reconciles lost work
+  all                      serve, worker and scheduler in one process
+  demo [--once]            everything, with an SMTP capture and simulated customers
+  config                   print every setting as a Markdown table
+
+Run "followup <command> -h" for the flags of a command. Every flag has a
+FOLLOWUP_* environment variable; see "followup config".
+`
+
+// errUsage marks a command-line mistake (exit status 2).
+var errUsage = errors.New("usage")
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "migrate":
+		err = cmdMigrate(ctx, rest, stdout, stderr)
+	case "serve":
+		err = cmdRoles(ctx, cmd, rest, stderr, rolesServe)
+	case "worker":
+		err = cmdRoles(ctx, cmd, rest, stderr, rolesWorker)
+	case "scheduler":
+		err = cmdRoles(ctx, cmd, rest, stderr, rolesScheduler)
+	case "all":
+		err = cmdRoles(ctx, cmd, rest, stderr, rolesAll)
+	case "demo":
+		err = cmdDemo(ctx, rest, stdout, stderr)
+	case "config":
+		err = config.WriteTable(stdout)
+	default:
+		fmt.Fprintf(stderr, "followup: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		fmt.Fprintln(stderr, "followup:", ce.Error())
+		return 2
+	}
+	fmt.Fprintln(stderr, "followup:", err)
+	return 1
+}
+
+// loadConfig parses the command's flags and the environment.
+func loadConfig(name string, args []string, stderr io.Writer, opts config.Options, extra func(*flag.FlagSet)) (config.Config, *flag.FlagSet, error) {
+	fs := flag.NewFlagSet("followup "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	config.Register(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return config.Config{}, fs, err
+		}
+		return config.Config{}, fs, errUsage
+	}
+	cfg, err := config.Load(fs, os.LookupEnv, opts)
+	return cfg, fs, err
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	hopts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, hopts))
+	}
+	return slog.New(slog.NewTextHandler(w, hopts))
+}

@@ -1,0 +1,262 @@
+// Package demo runs followup end to end on one machine: it starts every role
+// with an embedded SMTP capture server, seeds a survey, a campaign and a few
+// dozen customers with service events, simulates their replies through the
+// real HTTP pages, and reports what happened. It is a client of the product,
+// not part of it: everything goes through the API, the emails and the pages.
+package demo
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"time"
+
+	"github.com/followup/followup/app"
+	"github.com/followup/followup/mail/capture"
+	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/surveys"
+)
+
+// Options tune the demo.
+type Options struct {
+	// Customers is how many customers get a service event (default 36).
+	Customers int
+	// Once stops after the simulated replies are processed.
+	Once bool
+	// Out receives the report.
+	Out io.Writer
+	// Listener serves HTTP (already bound).
+	Listener net.Listener
+	// Capture is the SMTP capture server the app sends to.
+	Capture *capture.Server
+}
+
+// CampaignName is the demo's campaign.
+const CampaignName = "Demo: follow-up after delivery, support ticket or appointment"
+
+// Run seeds, simulates and reports, then (unless Once) keeps serving until
+// ctx is cancelled.
+func Run(ctx context.Context, a *app.App, opts Options) error {
+	if opts.Customers <= 0 {
+		opts.Customers = 36
+	}
+	out := opts.Out
+	base := a.Cfg.BaseURL.String()
+	if err := seed(ctx, a); err != nil {
+		return err
+	}
+
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Run(runCtx, app.Roles{HTTP: true, Worker: true, Scheduler: true},
+			app.Extras{DevMail: opts.Capture.Handler("/dev/mail"), Listener: opts.Listener})
+	}()
+	// Whatever happens, the roles stop before the caller closes connections.
+	var runErr error
+	stopped := false
+	defer func() {
+		if !stopped {
+			stop()
+			<-done
+		}
+	}()
+	wait := func() error {
+		stop()
+		stopped = true
+		runErr = <-done
+		return runErr
+	}
+	if err := waitReady(ctx, base); err != nil {
+		return err
+	}
+
+	run := randomRun()
+	crowd := people(run, opts.Customers)
+	fmt.Fprintf(out, "\nfollowup demo run %s: %d customers, campaign %q\n", run, len(crowd), CampaignName)
+	before := opts.Capture.Count()
+	client := &http.Client{Timeout: 10 * time.Second}
+	for i, c := range crowd {
+		if err := postEvent(ctx, client, base, c, i); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(out, "  posted %d service events to %s/api/v1/events\n", len(crowd), base)
+
+	waitCtx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	msgs, err := opts.Capture.WaitFor(waitCtx, before+len(crowd))
+	cancel()
+	if err != nil {
+		return fmt.Errorf("waiting for the survey emails: %w", err)
+	}
+	msgs = msgs[len(msgs)-len(crowd):]
+	fmt.Fprintf(out, "  %d survey emails sent to the capture SMTP server (%s)\n", len(msgs), opts.Capture.Addr())
+
+	byEmail := map[string]customer{}
+	for _, c := range crowd {
+		byEmail[c.email] = c
+	}
+	var handLink string
+	replies := 0
+	for _, m := range msgs {
+		c, ok := byEmail[strings.Trim(m.To[0], "<>")]
+		if !ok {
+			continue
+		}
+		link, err := surveyLink(m)
+		if err != nil {
+			return err
+		}
+		if c.persona.silent {
+			if handLink == "" {
+				handLink = link
+			}
+			continue
+		}
+		if err := answer(ctx, link, c); err != nil {
+			return fmt.Errorf("answer survey of %s: %w", c.ref, err)
+		}
+		replies++
+	}
+	fmt.Fprintf(out, "  %d customers answered through the survey pages (the others stay silent)\n", replies)
+
+	sum, err := waitScored(ctx, a, run, replies)
+	if err != nil {
+		return err
+	}
+	report(out, base, sum, handLink)
+
+	if opts.Once {
+		return wait()
+	}
+	fmt.Fprintf(out, "\nRunning until interrupted (Ctrl-C).\n")
+	<-ctx.Done()
+	return wait()
+}
+
+func seed(ctx context.Context, a *app.App) error {
+	sv, err := a.Surveys.EnsureDefault(ctx)
+	if err != nil {
+		return fmt.Errorf("seed survey: %w", err)
+	}
+	c, err := a.Scheduler.ByName(ctx, CampaignName)
+	if errors.Is(err, scheduler.ErrNotFound) {
+		c, err = a.Scheduler.CreateEventCampaign(ctx, scheduler.Campaign{
+			Name: CampaignName, SurveyID: sv.ID, State: scheduler.StateActive,
+			EventKinds: []string{"delivery", "ticket_closed", "appointment"},
+			Delay:      24 * time.Hour, InvitationTTL: 14 * 24 * time.Hour,
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("seed campaign: %w", err)
+	}
+	if c.State != scheduler.StateActive {
+		return a.Scheduler.SetState(ctx, c.ID, scheduler.StateActive)
+	}
+	return nil
+}
+
+func waitReady(ctx context.Context, base string) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("the HTTP server at %s did not become ready", base)
+}
+
+// postEvent sends a service event that happened a day and a bit ago: the
+// campaign's one-day delay has passed, so the survey is due at once.
+func postEvent(ctx context.Context, client *http.Client, base string, c customer, i int) error {
+	body, _ := json.Marshal(map[string]any{
+		"external_id": c.ref + "-e1",
+		"kind":        c.kind,
+		"occurred_at": time.Now().Add(-25*time.Hour - time.Duration(i)*time.Minute).UTC().Format(time.RFC3339),
+		"channel":     c.channel,
+		"touchpoint":  c.touchpoint,
+		"team":        "team-" + c.touchpoint,
+		"customer": map[string]any{
+			"external_ref": c.ref, "email": c.email, "name": c.name, "locale": c.locale,
+			"time_zone": c.tz, "annual_value_cents": c.value, "segment": "retail",
+		},
+	})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/events", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("post event: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		b, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("post event: %s: %s", resp.Status, b)
+	}
+	return nil
+}
+
+func surveyLink(m *capture.Message) (string, error) {
+	p, err := m.Parsed()
+	if err != nil {
+		return "", err
+	}
+	for _, l := range p.Links() {
+		if strings.Contains(l, surveys.SurveyPath) && !strings.Contains(l, "?") {
+			return l, nil
+		}
+	}
+	return "", fmt.Errorf("no survey link in message %d", m.Seq)
+}
+
+// answer opens the survey page like a person would, then submits it.
+func answer(ctx context.Context, link string, c customer) error {
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Timeout: 10 * time.Second, Jar: jar}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("open %s: %s", link, resp.Status)
+	}
+	form := c.persona.form(c.locale)
+	req, _ = http.NewRequestWithContext(ctx, http.MethodPost, link, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err = client.Do(req)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("submit %s: %s", link, resp.Status)
+	}
+	return nil
+}
+
+func randomRun() string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,81 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/followup/followup/app"
+	"github.com/followup/followup/demo"
+	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/mail/capture"
+)
+
+// TestDemoOnce runs the demo as "followup demo --once" does and checks its
+// report against the database.
+func TestDemoOnce(t *testing.T) {
+	t.Parallel()
+	schema := testenv.NewSchema(t)
+	queues := testenv.NewQueues(t)
+	smtpSrv, err := capture.Start(capture.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer smtpSrv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := apptest.Env(schema, queues, smtpSrv, ln)
+	env["FOLLOWUP_SWEEP_INTERVAL"] = "100ms"
+	cfg := apptest.Config(t, env)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	start := time.Now()
+	if err := demo.Run(ctx, a, demo.Options{Customers: 24, Once: true, Out: &out, Listener: ln, Capture: smtpSrv}); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	t.Logf("demo took %s\n%s", time.Since(start), out.String())
+	report := out.String()
+
+	var sent, replies, complaints int
+	schema.DB.Get(&sent, `SELECT count(*) FROM invitations WHERE sent_at IS NOT NULL`)
+	schema.DB.Get(&replies, `SELECT count(*) FROM responses`)
+	schema.DB.Get(&complaints, `SELECT count(*) FROM complaints`)
+	if sent != 24 || smtpSrv.Count() != 24 {
+		t.Errorf("%d invitations sent, %d emails captured; want 24", sent, smtpSrv.Count())
+	}
+	if replies != 22 || complaints < 8 || complaints >= replies { // 2 of 24 stay silent; a third or so are unhappy
+		t.Errorf("%d replies, %d complaints", replies, complaints)
+	}
+	for _, want := range []string{
+		"emails sent:       24",
+		"replies:           " + strconv.Itoa(replies),
+		"complaints opened: " + strconv.Itoa(complaints),
+		"/dev/mail", "/api/v1/complaints",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`answer one by hand: +http://\S+/s/\d+\.\d+\.\S+`).MatchString(report) {
+		t.Errorf("report lacks a survey link to answer by hand")
+	}
+}

@@ -1,0 +1,103 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/followup/followup/app"
+)
+
+type complaintRow struct {
+	ID       int64     `db:"id"`
+	Priority int       `db:"priority"`
+	Name     string    `db:"name"`
+	Locale   string    `db:"locale"`
+	DueAt    time.Time `db:"due_at"`
+	Overall  *float64  `db:"score_overall"`
+	Comment  string    `db:"comment"`
+}
+
+type summary struct {
+	Sent       int `db:"sent"`
+	Replies    int `db:"replies"`
+	Scored     int `db:"scored"`
+	Negative   int `db:"negative"`
+	Complaints []complaintRow
+}
+
+// waitScored waits until the run's replies are all scored, then reads what
+// happened from PostgreSQL.
+func waitScored(ctx context.Context, a *app.App, run string, replies int) (summary, error) {
+	prefix := "demo-" + run + "-%"
+	deadline := time.Now().Add(30 * time.Second)
+	var s summary
+	for {
+		err := a.DB.GetContext(ctx, &s, `SELECT
+			(SELECT count(*) FROM invitations i JOIN customers c ON c.id = i.customer_id
+			  WHERE c.external_ref LIKE $1 AND i.state IN ('sent', 'answered')) AS sent,
+			count(r.id) AS replies,
+			count(r.scored_at) AS scored,
+			count(*) FILTER (WHERE r.negative) AS negative
+			FROM responses r JOIN customers c ON c.id = r.customer_id WHERE c.external_ref LIKE $1`, prefix)
+		if err != nil {
+			return s, fmt.Errorf("read demo results: %w", err)
+		}
+		if s.Scored >= replies {
+			break
+		}
+		if time.Now().After(deadline) {
+			return s, fmt.Errorf("only %d of %d replies were scored in 30 s", s.Scored, replies)
+		}
+		select {
+		case <-ctx.Done():
+			return s, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	err := a.DB.SelectContext(ctx, &s.Complaints, `SELECT k.id, k.priority, c.name, c.locale, k.due_at, r.score_overall, r.comment
+		FROM complaints k JOIN customers c ON c.id = k.customer_id JOIN responses r ON r.id = k.response_id
+		WHERE c.external_ref LIKE $1 ORDER BY k.due_at, k.id`, prefix)
+	if err != nil {
+		return s, fmt.Errorf("read demo complaints: %w", err)
+	}
+	return s, nil
+}
+
+func report(out io.Writer, base string, s summary, handLink string) {
+	fmt.Fprintf(out, "\nSummary\n")
+	fmt.Fprintf(out, "  emails sent:       %d\n", s.Sent)
+	fmt.Fprintf(out, "  replies:           %d (%d negative)\n", s.Replies, s.Negative)
+	fmt.Fprintf(out, "  complaints opened: %d\n\n", len(s.Complaints))
+	if len(s.Complaints) > 0 {
+		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  #\tprio\tcustomer\tdue\toverall\tcomment")
+		for _, c := range s.Complaints {
+			overall := "-"
+			if c.Overall != nil {
+				overall = fmt.Sprintf("%.0f", *c.Overall)
+			}
+			fmt.Fprintf(tw, "  %d\tP%d\t%s\t%s\t%s\t%s\n", c.ID, c.Priority, c.Name, c.DueAt.Local().Format("Jan 2 15:04"), overall, excerpt(c.Comment, 60))
+		}
+		tw.Flush()
+	}
+	fmt.Fprintf(out, "\nWhere to look\n")
+	fmt.Fprintf(out, "  captured emails:      %s/dev/mail\n", base)
+	fmt.Fprintf(out, "  open complaints:      %s/api/v1/complaints\n", base)
+	if handLink != "" {
+		fmt.Fprintf(out, "  answer one by hand:   %s\n", handLink)
+	}
+	fmt.Fprintf(out, "  health:               %s/readyz\n", base)
+}
+
+func excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
