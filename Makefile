@@ -4,7 +4,7 @@
 #   make test   services up, then every test against real PostgreSQL, Redis and SMTP
 GO ?= go
 
-.PHONY: demo demo-once test services build vet fmt
+.PHONY: demo demo-once test services browser build vet fmt
 
 demo: services
 	$(GO) run ./cmd/followup demo
@@ -12,12 +12,15 @@ demo: services
 demo-once: services
 	$(GO) run ./cmd/followup demo --once
 
-test: services
+test: services browser
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 
 services:
 	./scripts/services-up.sh
+
+browser:
+	./scripts/ensure-chromium.sh
 
 build:
 	$(GO) build -o bin/followup ./cmd/followup

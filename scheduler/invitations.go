@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -114,4 +115,36 @@ func (s *Store) Reschedule(ctx context.Context, ids []int64, at time.Time, reaso
 		return fmt.Errorf("reschedule %d invitations: %w", len(ids), err)
 	}
 	return nil
+}
+
+// Vet applies the send-time rules to claimed invitations and returns those
+// that may be sent now. The others are settled here: a customer who opted
+// out or an archived campaign suppresses the invitation; a paused campaign
+// puts it back to scheduled, and the sweep skips it until the campaign
+// resumes. Rules are checked at send time, not only when scheduling, because
+// things change in between.
+func (s *Store) Vet(ctx context.Context, claimed []Outgoing, now time.Time) ([]Outgoing, error) {
+	var optedOut, archived, paused []int64
+	ready := make([]Outgoing, 0, len(claimed))
+	for _, inv := range claimed {
+		switch {
+		case inv.OptedOut:
+			optedOut = append(optedOut, inv.ID)
+		case inv.CampaignState == StateArchived:
+			archived = append(archived, inv.ID)
+		case inv.CampaignState != StateActive:
+			paused = append(paused, inv.ID)
+		default:
+			ready = append(ready, inv)
+		}
+	}
+	err := errors.Join(
+		s.Suppress(ctx, optedOut, ReasonOptedOut, now),
+		s.Suppress(ctx, archived, ReasonCampaignArchived, now),
+		s.Reschedule(ctx, paused, now, ReasonCampaignPaused, now),
+	)
+	if err != nil {
+		return nil, err
+	}
+	return ready, nil
 }

@@ -3,8 +3,29 @@ package templates
 import "fmt"
 
 // catalog holds the short texts of pages and emails, per locale. Longer
-// prose lives in the per-locale template files.
-var catalog = map[string]map[string]string{
+// prose lives in the per-locale template files. Each feature keeps its texts
+// in its own i18n_*.go file and adds them with register.
+var catalog = map[string]map[string]string{"en": {}, "fr": {}}
+
+// register adds texts to the catalog; a key defined twice is a bug.
+func register(texts map[string]map[string]string) {
+	for locale, m := range texts {
+		if catalog[locale] == nil {
+			catalog[locale] = map[string]string{}
+		}
+		for k, v := range m {
+			if _, dup := catalog[locale][k]; dup {
+				panic("templates: text " + locale + "/" + k + " defined twice")
+			}
+			catalog[locale][k] = v
+		}
+	}
+}
+
+func init() { register(surveyTexts) }
+
+// surveyTexts are the texts of the public survey pages and the invitation email.
+var surveyTexts = map[string]map[string]string{
 	"en": {
 		"lang.switch":             "Français",
 		"survey.title":            "Tell us how it went",

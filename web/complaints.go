@@ -8,6 +8,11 @@ import (
 	"github.com/followup/followup/complaints"
 )
 
+func (s *Server) complaintRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/complaints", s.listComplaints)
+	mux.HandleFunc("GET /api/v1/complaints/{id}", s.getComplaint)
+}
+
 // listComplaints lists open complaints, the most urgent deadline first.
 func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 	limit := 100

@@ -27,6 +27,10 @@ func (e *eventJSON) toInput() (customers.EventInput, *customers.FieldError) {
 	return in, nil
 }
 
+func (s *Server) eventRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /api/v1/events", s.postEvent)
+}
+
 type eventAccepted struct {
 	EventID     int64 `json:"event_id"`
 	CustomerID  int64 `json:"customer_id"`

@@ -51,13 +51,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(templates.Static())))
 
-	mux.HandleFunc("POST /api/v1/events", s.postEvent)
-	mux.HandleFunc("GET /api/v1/complaints", s.listComplaints)
-	mux.HandleFunc("GET /api/v1/complaints/{id}", s.getComplaint)
-
-	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}", s.surveyPage)
-	mux.HandleFunc("POST "+surveys.SurveyPath+"{token}", s.surveySubmit)
-	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}/thanks", s.surveyThanks)
+	// Each feature registers its routes from its own file.
+	s.eventRoutes(mux)
+	s.complaintRoutes(mux)
+	s.surveyRoutes(mux)
 
 	if s.DevMail != nil {
 		mux.Handle("/dev/mail", s.DevMail)

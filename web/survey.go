@@ -11,6 +11,12 @@ import (
 	"github.com/followup/followup/templates"
 )
 
+func (s *Server) surveyRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}", s.surveyPage)
+	mux.HandleFunc("POST "+surveys.SurveyPath+"{token}", s.surveySubmit)
+	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}/thanks", s.surveyThanks)
+}
+
 // openInvitation verifies the link of the request and loads its invitation.
 // On failure it has already answered: 403 for a link we did not sign, 410
 // for an expired or withdrawn one, in the customer's language when known.

@@ -58,27 +58,9 @@ func (h *SendHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if len(claimed) == 0 {
 		return nil // already sent by an earlier delivery of this task
 	}
-	var optedOut, archived, paused []int64
-	var ready []scheduler.Outgoing
-	for _, inv := range claimed {
-		switch {
-		case inv.OptedOut:
-			optedOut = append(optedOut, inv.ID)
-		case inv.CampaignState == scheduler.StateArchived:
-			archived = append(archived, inv.ID)
-		case inv.CampaignState != scheduler.StateActive:
-			paused = append(paused, inv.ID)
-		default:
-			ready = append(ready, inv)
-		}
-	}
-	errs := []error{
-		h.Invitations.Suppress(ctx, optedOut, scheduler.ReasonOptedOut, now),
-		h.Invitations.Suppress(ctx, archived, scheduler.ReasonCampaignArchived, now),
-		// Paused: back to scheduled; the sweep skips them until the campaign resumes.
-		h.Invitations.Reschedule(ctx, paused, now, scheduler.ReasonCampaignPaused, now),
-	}
-	if err := errors.Join(errs...); err != nil {
+	// Send-time rules (opt-out, campaign state...) live in the scheduler.
+	ready, err := h.Invitations.Vet(ctx, claimed, now)
+	if err != nil {
 		return err
 	}
 
