@@ -17,6 +17,7 @@ import (
 
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/compose"
 	"github.com/followup/followup/config"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/mail"
@@ -48,6 +49,7 @@ type App struct {
 	Signer     *surveys.Signer
 	Links      surveys.Links
 	Mail       *mail.Sender
+	Compose    *compose.Composer
 	Customers  *customers.Store
 	Scheduler  *scheduler.Store
 	Intake     *scheduler.Intake
@@ -113,10 +115,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		a.Close()
 		return nil, err
 	}
+	a.Surveys = surveys.NewStore(a.DB)
+	a.Compose = &compose.Composer{Templates: a.Templates, Surveys: a.Surveys, Links: a.Links, From: cfg.SMTP.From}
 	a.Customers = customers.NewStore(a.DB)
 	a.Scheduler = scheduler.NewStore(a.DB)
 	a.Intake = scheduler.NewIntake(a.DB, a.Customers, a.Scheduler)
-	a.Surveys = surveys.NewStore(a.DB)
 	a.Complaints = complaints.NewStore(a.DB, complaints.DefaultPolicy())
 	return a, nil
 }

@@ -33,7 +33,7 @@ func seedCampaign(t *testing.T, h *apptest.Harness) scheduler.Campaign {
 	}
 	c, err := h.App.Scheduler.CreateEventCampaign(ctx, scheduler.Campaign{
 		Name: "after delivery", SurveyID: sv.ID, State: scheduler.StateActive,
-		EventKinds: []string{"delivery"}, Delay: 2 * time.Hour,
+		EventKinds: []string{"delivery"}, Delay: 2 * time.Hour, Window: scheduler.AlwaysOpen(),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -154,6 +154,9 @@ func seed(ctx context.Context, a *app.App) error {
 			Name: CampaignName, SurveyID: sv.ID, State: scheduler.StateActive,
 			EventKinds: []string{"delivery", "ticket_closed", "appointment"},
 			Delay:      24 * time.Hour, InvitationTTL: 14 * 24 * time.Hour,
+			// Any hour, so the demo sends whenever it runs; real campaigns
+			// default to 9:00–19:00 Monday–Saturday in the customer's zone.
+			Window: scheduler.AlwaysOpen(), ReminderDays: []int{3, 7},
 		})
 	}
 	if err != nil {

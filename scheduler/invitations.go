@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -21,17 +20,25 @@ const (
 	InvitationFailed     = "failed"
 )
 
+// What a queued invitation sends.
+const (
+	SendInvitation = "invitation"
+	SendReminder   = "reminder"
+)
+
 // Reasons recorded on suppressed, rescheduled or failed invitations.
 const (
 	ReasonOptedOut         = "opted_out"
 	ReasonCampaignArchived = "campaign_archived"
 	ReasonCampaignPaused   = "campaign_paused"
+	ReasonFrequencyCap     = "frequency_cap"
 )
 
 // Outgoing is an invitation claimed for sending, with what the email needs.
 type Outgoing struct {
 	ID              int64     `db:"id"`
 	CustomerID      int64     `db:"customer_id"`
+	CampaignID      int64     `db:"campaign_id"`
 	SurveyVersionID int64     `db:"survey_version_id"`
 	Attempts        int       `db:"attempts"`
 	ExpiresAt       time.Time `db:"expires_at"`
@@ -40,7 +47,16 @@ type Outgoing struct {
 	Locale          string    `db:"locale"`
 	OptedOut        bool      `db:"opted_out"`
 	CampaignState   string    `db:"campaign_state"`
+	// SendKind is SendInvitation or SendReminder.
+	SendKind string `db:"send_kind"`
+	// RemindersSent counts the reminders already sent before this one.
+	RemindersSent int `db:"reminders_sent"`
+	// CapDays is the campaign's frequency cap.
+	CapDays int `db:"frequency_cap_days"`
 }
+
+// Reminder reports whether the email is a reminder.
+func (o Outgoing) Reminder() bool { return o.SendKind == SendReminder }
 
 // ClaimBatch moves a batch's queued invitations to sending and returns
 // them. Invitations already claimed by another run are skipped, so a batch
@@ -55,9 +71,11 @@ WITH claimed AS (
         expires_at = $2::timestamptz + make_interval(secs => c.invitation_ttl_seconds)
     FROM campaigns c
     WHERE c.id = i.campaign_id AND i.batch_id = $1 AND i.state = 'queued'
-    RETURNING i.id, i.customer_id, i.survey_version_id, i.attempts, i.expires_at, c.state AS campaign_state
+    RETURNING i.id, i.customer_id, i.campaign_id, i.survey_version_id, i.attempts, i.expires_at, i.send_kind,
+              i.reminders_sent, c.state AS campaign_state, c.frequency_cap_days
 )
-SELECT cl.id, cl.customer_id, cl.survey_version_id, cl.attempts, cl.expires_at, cl.campaign_state,
+SELECT cl.id, cl.customer_id, cl.campaign_id, cl.survey_version_id, cl.attempts, cl.expires_at, cl.send_kind,
+       cl.reminders_sent, cl.campaign_state, cl.frequency_cap_days,
        cu.email, cu.name, cu.locale, cu.opted_out_at IS NOT NULL AS opted_out
 FROM claimed cl JOIN customers cu ON cu.id = cl.customer_id
 ORDER BY cl.id`, batchID, now)
@@ -67,14 +85,24 @@ ORDER BY cl.id`, batchID, now)
 	return out, nil
 }
 
-// MarkSent records invitations as sent, with their Message-IDs.
+// MarkSent records invitations as sent, with their Message-IDs, and plans
+// the next reminder from the campaign's reminder days.
 func (s *Store) MarkSent(ctx context.Context, ids []int64, messageIDs []string, now time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.db.ExecContext(ctx, `UPDATE invitations i SET state = 'sent', sent_at = $3, message_id = m.mid, reason = '', updated_at = $3
-		FROM unnest($1::bigint[], $2::text[]) AS m(id, mid)
-		WHERE i.id = m.id AND i.state = 'sending'`, pq.Array(ids), pq.Array(messageIDs), now)
+	// An invitation answered while its email was in flight (a quick reader,
+	// or a link opened from an earlier email) stays answered, but records
+	// that it was sent.
+	_, err := s.db.ExecContext(ctx, `
+UPDATE invitations i SET
+    state = CASE WHEN i.state = 'sending' THEN 'sent' ELSE i.state END,
+    sent_at = COALESCE(i.sent_at, $3), last_sent_at = $3, message_id = m.mid, reason = '', updated_at = $3,
+    reminders_sent = i.reminders_sent + (i.send_kind = 'reminder')::int,
+    next_reminder_at = CASE WHEN i.state = 'sending' THEN
+        $3::timestamptz + make_interval(days => c.reminder_days[i.reminders_sent + (i.send_kind = 'reminder')::int + 1]) END
+FROM unnest($1::bigint[], $2::text[]) AS m(id, mid), campaigns c
+WHERE i.id = m.id AND c.id = i.campaign_id AND i.state IN ('sending', 'answered')`, pq.Array(ids), pq.Array(messageIDs), now)
 	if err != nil {
 		return fmt.Errorf("mark %d invitations sent: %w", len(ids), err)
 	}
@@ -95,7 +123,12 @@ func (s *Store) finish(ctx context.Context, ids []int64, state, reason string, n
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.db.ExecContext(ctx, `UPDATE invitations SET state = $2, reason = $3, updated_at = $4
+	// A reminder that cannot go out leaves the invitation sent: the survey
+	// it reminds of was delivered. Only a first send ends the invitation.
+	_, err := s.db.ExecContext(ctx, `UPDATE invitations SET
+		state = CASE WHEN send_kind = 'reminder' THEN 'sent' ELSE $2 END,
+		next_reminder_at = CASE WHEN send_kind = 'reminder' THEN NULL ELSE next_reminder_at END,
+		reason = $3, updated_at = $4
 		WHERE id = ANY ($1) AND state IN ('scheduled', 'queued', 'sending')`, pq.Array(ids), state, reason, now)
 	if err != nil {
 		return fmt.Errorf("mark %d invitations %s: %w", len(ids), state, err)
@@ -103,48 +136,21 @@ func (s *Store) finish(ctx context.Context, ids []int64, state, reason string, n
 	return nil
 }
 
-// Reschedule puts invitations back to scheduled, due at at: a temporary
-// failure or a paused campaign. The sweep claims them again when due.
+// Reschedule puts invitations back to wait until at: a temporary failure
+// or a paused campaign. The sweep claims them again when due. A reminder
+// goes back to waiting as a reminder.
 func (s *Store) Reschedule(ctx context.Context, ids []int64, at time.Time, reason string, now time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.db.ExecContext(ctx, `UPDATE invitations SET state = 'scheduled', scheduled_for = $2, batch_id = NULL,
-		reason = $3, updated_at = $4 WHERE id = ANY ($1) AND state IN ('queued', 'sending')`, pq.Array(ids), at, reason, now)
+	_, err := s.db.ExecContext(ctx, `UPDATE invitations SET
+		state = CASE WHEN send_kind = 'reminder' THEN 'sent' ELSE 'scheduled' END,
+		scheduled_for = CASE WHEN send_kind = 'reminder' THEN scheduled_for ELSE $2 END,
+		next_reminder_at = CASE WHEN send_kind = 'reminder' THEN $2 ELSE next_reminder_at END,
+		batch_id = NULL, reason = $3, updated_at = $4
+		WHERE id = ANY ($1) AND state IN ('queued', 'sending')`, pq.Array(ids), at, reason, now)
 	if err != nil {
 		return fmt.Errorf("reschedule %d invitations: %w", len(ids), err)
 	}
 	return nil
-}
-
-// Vet applies the send-time rules to claimed invitations and returns those
-// that may be sent now. The others are settled here: a customer who opted
-// out or an archived campaign suppresses the invitation; a paused campaign
-// puts it back to scheduled, and the sweep skips it until the campaign
-// resumes. Rules are checked at send time, not only when scheduling, because
-// things change in between.
-func (s *Store) Vet(ctx context.Context, claimed []Outgoing, now time.Time) ([]Outgoing, error) {
-	var optedOut, archived, paused []int64
-	ready := make([]Outgoing, 0, len(claimed))
-	for _, inv := range claimed {
-		switch {
-		case inv.OptedOut:
-			optedOut = append(optedOut, inv.ID)
-		case inv.CampaignState == StateArchived:
-			archived = append(archived, inv.ID)
-		case inv.CampaignState != StateActive:
-			paused = append(paused, inv.ID)
-		default:
-			ready = append(ready, inv)
-		}
-	}
-	err := errors.Join(
-		s.Suppress(ctx, optedOut, ReasonOptedOut, now),
-		s.Suppress(ctx, archived, ReasonCampaignArchived, now),
-		s.Reschedule(ctx, paused, now, ReasonCampaignPaused, now),
-	)
-	if err != nil {
-		return nil, err
-	}
-	return ready, nil
 }

@@ -109,6 +109,13 @@ func (r *Runner) Tick(ctx context.Context) bool {
 			r.log.Error("reconcile", "err", err)
 		}
 	}
+	if runs, err := r.store.RunAudiences(ctx, r.clock.Now()); err != nil && ctx.Err() == nil {
+		r.log.Error("audience campaigns", "err", err)
+	} else {
+		for _, run := range runs {
+			r.log.Info("audience invited", "campaign", run.CampaignID, "occurrence", run.Occurrence, "invitations", run.Scheduled)
+		}
+	}
 	more, err := r.Sweep(ctx)
 	if err != nil && ctx.Err() == nil {
 		r.log.Error("sweep", "err", err)
@@ -158,6 +165,11 @@ func (r *Runner) Reconcile(ctx context.Context) error {
 	batches := append(stuck, stale...)
 	for _, b := range batches {
 		errs = append(errs, r.enqueuer.EnqueueSendBatch(ctx, b))
+	}
+	if n, err := r.store.ExpireInvitations(ctx, now); err != nil {
+		errs = append(errs, err)
+	} else if n > 0 {
+		r.log.Info("invitations expired", "count", n)
 	}
 	unscored, err := r.surveys.Unscored(ctx, now.Add(-r.cfg.Grace), 10000)
 	errs = append(errs, err)

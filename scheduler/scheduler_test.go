@@ -45,7 +45,7 @@ func setup(t *testing.T) *fixture {
 
 func (f *fixture) campaign(t *testing.T, name, state string, kinds ...string) scheduler.Campaign {
 	t.Helper()
-	c, err := f.store.CreateEventCampaign(context.Background(), scheduler.Campaign{Name: name, SurveyID: f.survey.ID, State: state, EventKinds: kinds, Delay: time.Hour})
+	c, err := f.store.CreateEventCampaign(context.Background(), scheduler.Campaign{Name: name, SurveyID: f.survey.ID, State: state, EventKinds: kinds, Delay: time.Hour, Window: scheduler.AlwaysOpen()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,8 +95,8 @@ func (s *Store) Submit(ctx context.Context, inv Invitation, sv *Survey, answers 
 	if err != nil {
 		return Submitted{}, fmt.Errorf("insert response to invitation %d: %w", inv.ID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET state = 'answered', answered_at = $2, updated_at = now()
-		WHERE id = $1 AND state IN ('sent', 'sending')`, inv.ID, now); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET state = 'answered', answered_at = $2, next_reminder_at = NULL, updated_at = now()
+		WHERE id = $1 AND state IN ('sent', 'queued', 'sending')`, inv.ID, now); err != nil {
 		return Submitted{}, fmt.Errorf("mark invitation %d answered: %w", inv.ID, err)
 	}
 	if err := tx.Commit(); err != nil {

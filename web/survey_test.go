@@ -30,7 +30,7 @@ func sentInvitation(t *testing.T, h *apptest.Harness, ref, locale string) (id in
 		t.Fatal(err)
 	}
 	if _, err := h.App.Scheduler.ByName(ctx, "c"); err != nil {
-		if _, err := h.App.Scheduler.CreateEventCampaign(ctx, scheduler.Campaign{Name: "c", SurveyID: sv.ID, State: scheduler.StateActive, EventKinds: []string{"delivery"}}); err != nil {
+		if _, err := h.App.Scheduler.CreateEventCampaign(ctx, scheduler.Campaign{Name: "c", SurveyID: sv.ID, State: scheduler.StateActive, EventKinds: []string{"delivery"}, Window: scheduler.AlwaysOpen()}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -3,21 +3,18 @@ package worker
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	netmail "net/mail"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
 
 	"github.com/followup/followup/clock"
+	"github.com/followup/followup/compose"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/scheduler"
-	"github.com/followup/followup/surveys"
-	"github.com/followup/followup/templates"
 )
 
 // MaxSendAttempts is how many times an invitation is tried before it is
@@ -36,10 +33,8 @@ type Sender interface {
 // batch in flight to be sent again, by the reconciler.
 type SendHandler struct {
 	Invitations *scheduler.Store
-	Surveys     *surveys.Store
-	Templates   *templates.Set
+	Compose     *compose.Composer
 	Mail        Sender
-	Links       surveys.Links
 	Clock       clock.Clock
 	Log         *slog.Logger
 }
@@ -147,41 +142,12 @@ func Backoff(attempt int) time.Duration {
 }
 
 func (h *SendHandler) render(ctx context.Context, inv scheduler.Outgoing) (mail.Message, error) {
-	sv, err := h.Surveys.Version(ctx, inv.SurveyVersionID)
-	if err != nil {
-		return mail.Message{}, err
+	r := compose.Recipient{InvitationID: inv.ID, SurveyVersionID: inv.SurveyVersionID, Name: inv.Name,
+		Email: inv.Email, Locale: inv.Locale, ExpiresAt: inv.ExpiresAt}
+	if inv.Reminder() {
+		r.Reminder = inv.RemindersSent + 1
 	}
-	surveyURL := h.Links.Survey(inv.ID, inv.ExpiresAt)
-	data := templates.Invitation{Name: inv.Name, SurveyURL: surveyURL, ExpiresAt: inv.ExpiresAt}
-	if len(sv.Questions) > 0 {
-		q := sv.Questions[0]
-		if lo, hi, ok := q.Kind.Scale(); ok {
-			data.Question = q.Text.In(inv.Locale)
-			for v := lo; v <= hi; v++ {
-				data.Ratings = append(data.Ratings, templates.RatingLink{Value: v, URL: surveyURL + "?score=" + strconv.Itoa(v)})
-			}
-		}
-	}
-	e, err := h.Templates.RenderEmail("invitation", inv.Locale, data)
-	if err != nil {
-		return mail.Message{}, fmt.Errorf("render invitation %d: %w", inv.ID, err)
-	}
-	return mail.Message{
-		To:        &netmail.Address{Name: inv.Name, Address: inv.Email},
-		MessageID: MessageID(inv.ID, h.Mail.From().Address),
-		Subject:   e.Subject,
-		Text:      e.Text,
-		HTML:      e.HTML,
-	}, nil
-}
-
-// MessageID is the deterministic Message-ID of an invitation's email.
-func MessageID(invitationID int64, from string) string {
-	domain := "followup.localhost"
-	if i := strings.LastIndexByte(from, '@'); i >= 0 && i+1 < len(from) {
-		domain = from[i+1:]
-	}
-	return fmt.Sprintf("invitation-%d@%s", invitationID, domain)
+	return h.Compose.Invitation(ctx, r)
 }
 
 func invitationsByID(all []scheduler.Outgoing, ids []int64) []scheduler.Outgoing {

@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/followup/followup/clock"
+	"github.com/followup/followup/compose"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/testenv"
 	"github.com/followup/followup/mail"
@@ -44,7 +45,7 @@ func newSendFixture(t *testing.T) *sendFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.camp, err = f.store.CreateEventCampaign(ctx, scheduler.Campaign{Name: "c", SurveyID: def.ID, State: scheduler.StateActive, EventKinds: []string{"delivery"}}); err != nil {
+	if f.camp, err = f.store.CreateEventCampaign(ctx, scheduler.Campaign{Name: "c", SurveyID: def.ID, State: scheduler.StateActive, EventKinds: []string{"delivery"}, Window: scheduler.AlwaysOpen()}); err != nil {
 		t.Fatal(err)
 	}
 	if f.capture, err = capture.Start(capture.Options{}); err != nil {
@@ -56,8 +57,9 @@ func newSendFixture(t *testing.T) *sendFixture {
 	tpl, _ := templates.New(templates.Brand{Name: "Acme", Color: "#112233"})
 	signer, _ := surveys.NewSigner([]byte(testenv.Secret))
 	base, _ := url.Parse("https://survey.acme.test")
-	f.handler = &worker.SendHandler{Invitations: f.store, Surveys: sv, Templates: tpl, Mail: sender,
-		Links: surveys.Links{Signer: signer, Base: base}, Clock: f.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	composer := &compose.Composer{Templates: tpl, Surveys: sv, Links: surveys.Links{Signer: signer, Base: base}, From: sender.From()}
+	f.handler = &worker.SendHandler{Invitations: f.store, Compose: composer, Mail: sender,
+		Clock: f.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	return f
 }
 

@@ -1,0 +1,117 @@
+// Package compose writes followup's emails to customers: it takes a survey,
+// a recipient and their personal link, renders the per-locale templates and
+// returns a message ready to send. It decides what the email says, never
+// whether or when it goes out.
+package compose
+
+import (
+	"context"
+	"fmt"
+	netmail "net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/followup/followup/mail"
+	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/templates"
+)
+
+// Composer renders survey emails.
+type Composer struct {
+	Templates *templates.Set
+	Surveys   *surveys.Store
+	Links     surveys.Links
+	// From is the sender; its domain names the Message-IDs.
+	From *netmail.Address
+}
+
+// Recipient is who an invitation goes to.
+type Recipient struct {
+	InvitationID    int64
+	SurveyVersionID int64
+	Name            string
+	Email           string
+	Locale          string
+	ExpiresAt       time.Time
+	// Reminder is 0 for the invitation itself, n for its n-th reminder.
+	Reminder int
+}
+
+// Invitation composes the survey invitation (or reminder) of r, with its
+// signed personal link and the one-click rating row of the first question.
+func (c *Composer) Invitation(ctx context.Context, r Recipient) (mail.Message, error) {
+	sv, err := c.Surveys.Version(ctx, r.SurveyVersionID)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	e, err := c.render(sv, r, c.Links.Survey(r.InvitationID, r.ExpiresAt))
+	if err != nil {
+		return mail.Message{}, fmt.Errorf("compose invitation %d: %w", r.InvitationID, err)
+	}
+	return mail.Message{
+		To:        &netmail.Address{Name: r.Name, Address: r.Email},
+		MessageID: MessageID(r.InvitationID, r.Reminder, c.From.Address),
+		Subject:   e.Subject,
+		Text:      e.Text,
+		HTML:      e.HTML,
+	}, nil
+}
+
+// Preview renders what a survey's invitation (or first reminder) looks like
+// for a sample customer, with linkURL in place of the personal link.
+func (c *Composer) Preview(ctx context.Context, surveyVersionID int64, locale string, reminder bool, linkURL string) (templates.Email, error) {
+	sv, err := c.Surveys.Version(ctx, surveyVersionID)
+	if err != nil {
+		return templates.Email{}, err
+	}
+	r := Recipient{Name: SampleName(locale), Locale: locale, ExpiresAt: time.Now().Add(30 * 24 * time.Hour)}
+	if reminder {
+		r.Reminder = 1
+	}
+	return c.render(sv, r, linkURL)
+}
+
+// SampleName is the customer name used in previews.
+func SampleName(locale string) string {
+	if locale == "fr" {
+		return "Camille Tremblay"
+	}
+	return "Alex Morgan"
+}
+
+func (c *Composer) render(sv *surveys.Survey, r Recipient, surveyURL string) (templates.Email, error) {
+	data := templates.Invitation{Name: r.Name, SurveyURL: surveyURL, ExpiresAt: r.ExpiresAt}
+	if len(sv.Questions) > 0 {
+		q := sv.Questions[0]
+		if lo, hi, ok := q.Kind.Scale(); ok {
+			data.Question = q.Text.In(r.Locale)
+			sep := "?"
+			if strings.Contains(surveyURL, "?") {
+				sep = "&"
+			}
+			for v := lo; v <= hi; v++ {
+				data.Ratings = append(data.Ratings, templates.RatingLink{Value: v, URL: surveyURL + sep + "score=" + strconv.Itoa(v)})
+			}
+		}
+	}
+	name := "invitation"
+	if r.Reminder > 0 {
+		name = "reminder"
+	}
+	return c.Templates.RenderEmail(name, r.Locale, data)
+}
+
+// MessageID is the deterministic Message-ID of an invitation's email: the
+// same invitation and reminder number always give the same id, so a resend
+// after a crash is recognisable.
+func MessageID(invitationID int64, reminder int, from string) string {
+	domain := "followup.localhost"
+	if i := strings.LastIndexByte(from, '@'); i >= 0 && i+1 < len(from) {
+		domain = from[i+1:]
+	}
+	if reminder > 0 {
+		return fmt.Sprintf("invitation-%d-r%d@%s", invitationID, reminder, domain)
+	}
+	return fmt.Sprintf("invitation-%d@%s", invitationID, domain)
+}

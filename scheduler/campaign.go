@@ -1,0 +1,270 @@
+// Package scheduler owns campaigns and the invitations they schedule: which
+// service events or audiences get which survey and when, the send window in
+// the customer's time zone, the frequency cap across campaigns, reminders,
+// the due-invitation sweep that hands invitations to the workers in batches,
+// the reconciler that re-derives lost tasks from PostgreSQL, and the election
+// that makes scheduler replicas safe. It enqueues through the Enqueuer
+// interface and knows nothing of the queue's implementation, HTTP or email.
+package scheduler
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Campaign states.
+const (
+	StateDraft    = "draft"
+	StateActive   = "active"
+	StatePaused   = "paused"
+	StateArchived = "archived"
+)
+
+// Trigger says what starts a campaign's invitations.
+type Trigger string
+
+// Triggers.
+const (
+	// TriggerEvent sends the survey a delay after each matching service event.
+	TriggerEvent Trigger = "event"
+	// TriggerOnce sends the survey to an audience at a fixed date and time
+	// (a relationship survey).
+	TriggerOnce Trigger = "once"
+	// TriggerRecurring sends the survey to an audience on a cron schedule.
+	TriggerRecurring Trigger = "recurring"
+)
+
+// Limits of campaign settings.
+const (
+	MaxDelay         = 12 * 7 * 24 * time.Hour
+	MaxReminders     = 3
+	MaxReminderDays  = 60
+	MaxFrequencyCap  = 365
+	MaxInvitationTTL = 365 * 24 * time.Hour
+	DefaultCapDays   = 30
+	DefaultTTL       = 30 * 24 * time.Hour
+	DefaultSinceDays = 365
+)
+
+// Audience narrows who a campaign surveys. Empty lists match everyone;
+// customers who opted out are never included.
+type Audience struct {
+	// Touchpoints and Channels filter the triggering event (event trigger)
+	// or the customer's events in the last SinceDays (audience triggers).
+	Touchpoints []string `json:"touchpoints,omitempty"`
+	Channels    []string `json:"channels,omitempty"`
+	// EventKinds, for audience triggers, keeps customers with an event of
+	// these kinds in the last SinceDays. (Event triggers use Campaign.EventKinds.)
+	EventKinds []string `json:"event_kinds,omitempty"`
+	// Segments and Locales filter the customer.
+	Segments []string `json:"segments,omitempty"`
+	Locales  []string `json:"locales,omitempty"`
+	// SinceDays bounds how far back audience triggers look for events.
+	SinceDays int `json:"since_days,omitempty"`
+}
+
+// filtersEvents reports whether an audience trigger must look at events.
+func (a Audience) filtersEvents() bool {
+	return len(a.Touchpoints) > 0 || len(a.Channels) > 0 || len(a.EventKinds) > 0
+}
+
+// Campaign decides which customers get which survey, and when.
+type Campaign struct {
+	ID       int64
+	Name     string
+	SurveyID int64
+	State    string
+	Trigger  Trigger
+	// EventKinds are the service event kinds that trigger the survey (event trigger).
+	EventKinds []string
+	// Delay is how long after the event the survey is due (event trigger).
+	Delay time.Duration
+	// RunAt is when a one-off campaign surveys its audience (once trigger).
+	RunAt *time.Time
+	// Cron is a five-field cron schedule or a descriptor such as @weekly,
+	// read in ScheduleTimeZone (recurring trigger).
+	Cron             string
+	ScheduleTimeZone string
+	Audience         Audience
+	// Window is when the survey may reach the customer, in their time zone.
+	Window SendWindow
+	// FrequencyCapDays: at most one survey per customer per this many days,
+	// across all campaigns. 0 turns the cap off for this campaign.
+	FrequencyCapDays int
+	// ReminderDays: a reminder after each of these many days without an
+	// answer (each counted from the previous email), at most three.
+	ReminderDays []int
+	// InvitationTTL is how long the survey link stays valid after sending.
+	InvitationTTL time.Duration
+
+	NextRunAt *time.Time
+	LastRunAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// FieldError names the campaign setting at fault.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
+
+var (
+	kindRE  = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,49}$`)
+	labelRE = regexp.MustCompile(`^[\p{L}\p{N} _.:/-]{1,80}$`)
+	// cronParser reads standard five-field specs and descriptors (@daily...).
+	cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+)
+
+// applyDefaults fills what was left unset: trigger event, 9:00–19:00
+// Monday–Saturday, a 30-day cap, a 30-day link lifetime, UTC schedules.
+func (c *Campaign) applyDefaults() {
+	if c.Trigger == "" {
+		c.Trigger = TriggerEvent
+	}
+	if c.State == "" {
+		c.State = StateDraft
+	}
+	if c.Window.EndHour == 0 && c.Window.StartHour == 0 && len(c.Window.Weekdays) == 0 {
+		c.Window = DefaultWindow()
+	}
+	if c.InvitationTTL == 0 {
+		c.InvitationTTL = DefaultTTL
+	}
+	if c.ScheduleTimeZone == "" {
+		c.ScheduleTimeZone = "UTC"
+	}
+	if c.Audience.SinceDays == 0 && c.Trigger != TriggerEvent && c.Audience.filtersEvents() {
+		c.Audience.SinceDays = DefaultSinceDays
+	}
+}
+
+// Validate checks a campaign's settings (not that its survey exists: the
+// store does). now bounds the date of a one-off campaign.
+func (c *Campaign) Validate(now time.Time) *FieldError {
+	c.Name = strings.TrimSpace(c.Name)
+	switch {
+	case c.Name == "" || len(c.Name) > 200 || strings.ContainsAny(c.Name, "\r\n"):
+		return &FieldError{"name", "is required: one line of at most 200 characters"}
+	case c.SurveyID <= 0:
+		return &FieldError{"survey_id", "is required"}
+	case !slices.Contains([]string{StateDraft, StateActive, StatePaused, StateArchived}, c.State):
+		return &FieldError{"state", fmt.Sprintf("%q is not a state (draft, active, paused, archived)", c.State)}
+	}
+	switch c.Trigger {
+	case TriggerEvent:
+		if len(c.EventKinds) == 0 {
+			return &FieldError{"trigger.event_kinds", "at least one event kind is required, such as delivery"}
+		}
+		for _, k := range c.EventKinds {
+			if !kindRE.MatchString(k) {
+				return &FieldError{"trigger.event_kinds", fmt.Sprintf("%q is not an event kind (a lower-case word such as ticket_closed)", k)}
+			}
+		}
+		if c.Delay < 0 || c.Delay > MaxDelay {
+			return &FieldError{"trigger.delay_minutes", fmt.Sprintf("must be between 0 and %d minutes (12 weeks)", int(MaxDelay/time.Minute))}
+		}
+	case TriggerOnce:
+		if c.RunAt == nil || c.RunAt.IsZero() {
+			return &FieldError{"trigger.run_at", "is required for a one-off campaign, as an RFC 3339 time"}
+		}
+		if c.LastRunAt == nil && c.RunAt.Before(now.Add(-time.Minute)) {
+			return &FieldError{"trigger.run_at", "is in the past"}
+		}
+	case TriggerRecurring:
+		if _, err := cronParser.Parse(c.Cron); err != nil || strings.TrimSpace(c.Cron) == "" {
+			return &FieldError{"trigger.cron", fmt.Sprintf("%q is not a cron schedule such as \"0 10 * * MON\" or @weekly", c.Cron)}
+		}
+	default:
+		return &FieldError{"trigger.type", fmt.Sprintf("%q is not a trigger (event, once, recurring)", c.Trigger)}
+	}
+	if c.Trigger != TriggerEvent {
+		if _, err := time.LoadLocation(c.ScheduleTimeZone); err != nil || strings.EqualFold(c.ScheduleTimeZone, "local") {
+			return &FieldError{"trigger.time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", c.ScheduleTimeZone)}
+		}
+	}
+	if fe := c.Audience.validate(); fe != nil {
+		return fe
+	}
+	if err := c.Window.Validate(); err != nil {
+		return &FieldError{"send_window", err.Error()}
+	}
+	if c.FrequencyCapDays < 0 || c.FrequencyCapDays > MaxFrequencyCap {
+		return &FieldError{"frequency_cap_days", fmt.Sprintf("must be between 0 (no cap) and %d", MaxFrequencyCap)}
+	}
+	if len(c.ReminderDays) > MaxReminders {
+		return &FieldError{"reminder_days", fmt.Sprintf("at most %d reminders", MaxReminders)}
+	}
+	for _, d := range c.ReminderDays {
+		if d < 1 || d > MaxReminderDays {
+			return &FieldError{"reminder_days", fmt.Sprintf("each reminder comes 1 to %d days after the previous email", MaxReminderDays)}
+		}
+	}
+	if c.InvitationTTL < 24*time.Hour || c.InvitationTTL > MaxInvitationTTL {
+		return &FieldError{"invitation_ttl_days", "must be between 1 and 365 days"}
+	}
+	return nil
+}
+
+func (a *Audience) validate() *FieldError {
+	lists := []struct {
+		field string
+		vals  []string
+	}{{"audience.touchpoints", a.Touchpoints}, {"audience.channels", a.Channels}, {"audience.segments", a.Segments}}
+	for _, l := range lists {
+		for _, v := range l.vals {
+			if !labelRE.MatchString(v) {
+				return &FieldError{l.field, fmt.Sprintf("%q is not a label (letters, digits, spaces, _ . : / -)", v)}
+			}
+		}
+	}
+	for _, k := range a.EventKinds {
+		if !kindRE.MatchString(k) {
+			return &FieldError{"audience.event_kinds", fmt.Sprintf("%q is not an event kind", k)}
+		}
+	}
+	for _, l := range a.Locales {
+		if l != "en" && l != "fr" {
+			return &FieldError{"audience.locales", fmt.Sprintf("%q is not a locale (en, fr)", l)}
+		}
+	}
+	if a.SinceDays < 0 || a.SinceDays > 3650 {
+		return &FieldError{"audience.since_days", "must be between 1 and 3650"}
+	}
+	return nil
+}
+
+// NextRun returns the next audience run strictly after t: RunAt for a
+// one-off campaign not yet run, the next cron time for a recurring one, nil
+// otherwise.
+func (c *Campaign) NextRun(t time.Time) *time.Time {
+	switch c.Trigger {
+	case TriggerOnce:
+		if c.LastRunAt == nil && c.RunAt != nil {
+			r := *c.RunAt
+			return &r
+		}
+	case TriggerRecurring:
+		sched, err := cronParser.Parse(c.Cron)
+		if err != nil {
+			return nil
+		}
+		loc, err := time.LoadLocation(c.ScheduleTimeZone)
+		if err != nil {
+			return nil
+		}
+		n := sched.Next(t.In(loc))
+		if n.IsZero() {
+			return nil
+		}
+		return &n
+	}
+	return nil
+}

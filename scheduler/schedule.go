@@ -1,0 +1,121 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// scheduleEventsSQL creates one invitation per event and matching campaign
+// (active or paused: a pause stops sending, not listening). The audience
+// filters the event's touchpoint and channel and the customer's segment and
+// locale; opted-out customers get nothing. An invitation due while the
+// customer was contacted less than the campaign's cap ago is recorded as
+// suppressed (frequency_cap), so marketing sees why nothing went out.
+const scheduleEventsSQL = `
+WITH ins AS (
+    INSERT INTO invitations (campaign_id, customer_id, event_id, survey_version_id, scheduled_for, state, reason)
+    SELECT c.id, e.customer_id, e.id, v.id, d.due,
+           CASE WHEN capped THEN 'suppressed' ELSE 'scheduled' END,
+           CASE WHEN capped THEN 'frequency_cap' ELSE '' END
+    FROM service_events e
+    JOIN customers cu ON cu.id = e.customer_id AND cu.opted_out_at IS NULL
+    JOIN campaigns c ON c.state IN ('active', 'paused') AND c.trigger_kind = 'event' AND e.kind = ANY (c.event_kinds)
+        AND (c.audience->'touchpoints' IS NULL OR jsonb_exists(c.audience->'touchpoints', e.touchpoint))
+        AND (c.audience->'channels' IS NULL OR jsonb_exists(c.audience->'channels', e.channel))
+        AND (c.audience->'segments' IS NULL OR jsonb_exists(c.audience->'segments', cu.segment))
+        AND (c.audience->'locales' IS NULL OR jsonb_exists(c.audience->'locales', cu.locale))
+    CROSS JOIN LATERAL (SELECT e.occurred_at + make_interval(secs => c.delay_seconds) AS due) d
+    CROSS JOIN LATERAL (SELECT c.frequency_cap_days > 0 AND cu.last_contacted_at IS NOT NULL
+        AND cu.last_contacted_at > d.due - make_interval(days => c.frequency_cap_days) AS capped) k
+    JOIN LATERAL (SELECT id FROM survey_versions WHERE survey_id = c.survey_id ORDER BY version DESC LIMIT 1) v ON true
+    WHERE e.id = ANY ($1)
+    ON CONFLICT (campaign_id, event_id) DO NOTHING
+    RETURNING id, customer_id, campaign_id, scheduled_for, state
+)
+SELECT ins.id, ins.scheduled_for, cu.time_zone, c.window_start_hour, c.window_end_hour, c.window_weekdays
+FROM ins JOIN customers cu ON cu.id = ins.customer_id JOIN campaigns c ON c.id = ins.campaign_id
+WHERE ins.state = 'scheduled'`
+
+// ScheduleForEvents creates, inside tx, the invitations that active (or
+// paused) event campaigns call for, due at the event time plus the
+// campaign's delay, moved into the send window in the customer's time zone.
+// It returns how many invitations it scheduled.
+func (s *Store) ScheduleForEvents(ctx context.Context, tx sqlx.ExtContext, eventIDs []int64) (int, error) {
+	if len(eventIDs) == 0 {
+		return 0, nil
+	}
+	n, err := placeInWindows(ctx, tx, scheduleEventsSQL, pq.Array(eventIDs))
+	if err != nil {
+		return 0, fmt.Errorf("schedule invitations for %d events: %w", len(eventIDs), err)
+	}
+	return n, nil
+}
+
+// placement is a newly scheduled invitation with what its send window needs.
+type placement struct {
+	ID       int64         `db:"id"`
+	Due      time.Time     `db:"scheduled_for"`
+	TimeZone string        `db:"time_zone"`
+	Start    int           `db:"window_start_hour"`
+	End      int           `db:"window_end_hour"`
+	Weekdays pq.Int64Array `db:"window_weekdays"`
+}
+
+// placeInWindows runs an INSERT that returns placements, then moves each
+// invitation due outside its send window to the next allowed moment. It
+// returns how many invitations were scheduled.
+func placeInWindows(ctx context.Context, tx sqlx.ExtContext, query string, args ...any) (int, error) {
+	var rows []placement
+	if err := sqlx.SelectContext(ctx, tx, &rows, query, args...); err != nil {
+		return 0, err
+	}
+	var ids []int64
+	var times []time.Time
+	for _, r := range rows {
+		next := r.window().Next(r.Due, Location(r.TimeZone))
+		if !next.Equal(r.Due) {
+			ids = append(ids, r.ID)
+			times = append(times, next)
+		}
+	}
+	if len(ids) > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations i SET scheduled_for = u.t
+			FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, t) WHERE i.id = u.id`, pq.Array(ids), pq.Array(times)); err != nil {
+			return 0, fmt.Errorf("move invitations into their send window: %w", err)
+		}
+	}
+	return len(rows), nil
+}
+
+func (p placement) window() SendWindow {
+	return windowOf(p.Start, p.End, p.Weekdays)
+}
+
+func windowOf(start, end int, weekdays pq.Int64Array) SendWindow {
+	w := SendWindow{StartHour: start, EndHour: end}
+	for _, d := range weekdays {
+		w.Weekdays = append(w.Weekdays, time.Weekday(d%7))
+	}
+	return w
+}
+
+var locations sync.Map // name -> *time.Location
+
+// Location returns the time zone called name, cached; UTC when unknown
+// (names are validated when stored, so this only guards old data).
+func Location(name string) *time.Location {
+	if l, ok := locations.Load(name); ok {
+		return l.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = time.UTC
+	}
+	locations.Store(name, loc)
+	return loc
+}
