@@ -47,7 +47,7 @@ func (a *App) WebServer(ex Extras) *web.Server {
 func (a *App) Handlers() worker.Handlers {
 	log := a.Log.With("component", "worker")
 	return worker.Handlers{
-		Send: &worker.SendHandler{Invitations: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Clock: a.Clock, Log: log},
+		Send:  &worker.SendHandler{Invitations: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Clock: a.Clock, Log: log},
 		Score: &worker.ScoreHandler{DB: a.DB, Surveys: a.Surveys, Complaints: a.Complaints, Clock: a.Clock, Log: log},
 	}
 }
