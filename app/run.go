@@ -34,7 +34,7 @@ type Extras struct {
 // WebServer builds the HTTP handlers.
 func (a *App) WebServer(ex Extras) *web.Server {
 	return &web.Server{
-		Intake: a.Intake, Surveys: a.Surveys, Complaints: a.Complaints, Signer: a.Signer, Templates: a.Templates,
+		Intake: a.Intake, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Signer: a.Signer, Templates: a.Templates,
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ready: []web.Check{
 			{Name: "postgres", Check: func(ctx context.Context) error { return a.DB.PingContext(ctx) }},
@@ -58,7 +58,7 @@ func (a *App) Runner() *scheduler.Runner {
 		SweepInterval:     a.Cfg.SweepInterval,
 		ReconcileInterval: a.Cfg.ReconcileInterval,
 		BatchSize:         a.Cfg.SendBatchSize,
-		Grace:             max(2*a.Cfg.ReconcileInterval, 5*time.Second),
+		Grace:             max(a.Cfg.ReconcileInterval, 2*time.Second),
 	}, a.Scheduler, a.Surveys, a.Queue, scheduler.NewLeader(a.DB, "followup.scheduler"), a.Clock, a.Log.With("component", "scheduler"))
 }
 

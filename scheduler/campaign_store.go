@@ -339,3 +339,33 @@ func (s *Store) SetState(ctx context.Context, id int64, state string) error {
 func AlwaysOpen() SendWindow {
 	return SendWindow{StartHour: 0, EndHour: 24, Weekdays: []time.Weekday{0, 1, 2, 3, 4, 5, 6}}
 }
+
+// CurrentSurveyVersion returns the latest version of a survey: the one new
+// invitations use.
+func (s *Store) CurrentSurveyVersion(ctx context.Context, surveyID int64) (int64, error) {
+	var id int64
+	err := s.db.GetContext(ctx, &id, `SELECT id FROM survey_versions WHERE survey_id = $1 ORDER BY version DESC LIMIT 1`, surveyID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, &FieldError{"survey_id", fmt.Sprintf("survey %d does not exist", surveyID)}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("current version of survey %d: %w", surveyID, err)
+	}
+	return id, nil
+}
+
+// SurveyChoice is a survey a campaign can use.
+type SurveyChoice struct {
+	ID   int64  `db:"id"`
+	Name string `db:"name"`
+	Slug string `db:"slug"`
+}
+
+// SurveyChoices lists the surveys a campaign can use, by name.
+func (s *Store) SurveyChoices(ctx context.Context) ([]SurveyChoice, error) {
+	var out []SurveyChoice
+	if err := s.db.SelectContext(ctx, &out, `SELECT id, name, slug FROM surveys ORDER BY name, id`); err != nil {
+		return nil, fmt.Errorf("list surveys: %w", err)
+	}
+	return out, nil
+}

@@ -115,13 +115,18 @@ func (s *Store) applyFrequencyCap(ctx context.Context, invs []Outgoing, now time
 		// customer (failed, suppressed): it does not count.
 		Live bool `db:"live"`
 	}
+	// Lock first, in id order so concurrent workers cannot deadlock; then
+	// read, in a new statement that sees what the lock holder committed (a
+	// locking join would re-check the customer row but not the joined one).
+	if _, err := tx.ExecContext(ctx, `SELECT id FROM customers WHERE id = ANY ($1) ORDER BY id FOR UPDATE`, pq.Array(customers)); err != nil {
+		return nil, fmt.Errorf("lock customers for the frequency cap: %w", err)
+	}
 	var rows []contact
-	// Locked in id order, so concurrent workers cannot deadlock.
 	if err := tx.SelectContext(ctx, &rows, `SELECT cu.id, cu.last_contacted_at, cu.last_contact_invitation_id,
 			COALESCE(li.state NOT IN ('failed', 'suppressed'), false) AS live
 		FROM customers cu LEFT JOIN invitations li ON li.id = cu.last_contact_invitation_id
-		WHERE cu.id = ANY ($1) ORDER BY cu.id FOR UPDATE OF cu`, pq.Array(customers)); err != nil {
-		return nil, fmt.Errorf("lock customers for the frequency cap: %w", err)
+		WHERE cu.id = ANY ($1)`, pq.Array(customers)); err != nil {
+		return nil, fmt.Errorf("read last contacts: %w", err)
 	}
 	last := make(map[int64]contact, len(rows))
 	for _, r := range rows {

@@ -10,6 +10,7 @@ import (
 	htmltemplate "html/template"
 	"io"
 	"io/fs"
+	"strconv"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -170,6 +171,13 @@ var htmlFuncs = htmltemplate.FuncMap{
 		return m
 	},
 	"safeURL": func(s string) htmltemplate.URL { return htmltemplate.URL(s) },
+	"percent": func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + " %" },
+	"title": func(s string) string {
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
 }
 
 var months = map[string][]string{

@@ -12,6 +12,8 @@ import (
 
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/compose"
+	"github.com/followup/followup/mail"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
@@ -28,9 +30,17 @@ type ScoreEnqueuer interface {
 	EnqueueScore(ctx context.Context, responseID int64) error
 }
 
+// MailSender delivers messages (test emails).
+type MailSender interface {
+	Send(ctx context.Context, msgs []mail.Message) []error
+}
+
 // Server holds what the HTTP handlers need.
 type Server struct {
 	Intake     *scheduler.Intake
+	Campaigns  *scheduler.Store
+	Compose    *compose.Composer
+	Mail       MailSender
 	Surveys    *surveys.Store
 	Complaints *complaints.Store
 	Signer     *surveys.Signer
@@ -55,6 +65,8 @@ func (s *Server) Handler() http.Handler {
 	s.eventRoutes(mux)
 	s.complaintRoutes(mux)
 	s.surveyRoutes(mux)
+	s.campaignRoutes(mux)
+	s.marketingRoutes(mux)
 
 	if s.DevMail != nil {
 		mux.Handle("/dev/mail", s.DevMail)

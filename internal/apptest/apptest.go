@@ -65,7 +65,7 @@ func Env(schema *testenv.Schema, queues *testenv.Queues, smtpSrv *capture.Server
 	return map[string]string{
 		"FOLLOWUP_DATABASE_URL":       schema.URL,
 		"FOLLOWUP_REDIS_URL":          queues.RedisURL,
-		"FOLLOWUP_QUEUE_PREFIX":       strings.TrimSuffix(queues.Prefix, "-"),
+		"FOLLOWUP_QUEUE_PREFIX":       queues.Prefix,
 		"FOLLOWUP_SECRET":             testenv.Secret,
 		"FOLLOWUP_BASE_URL":           "http://" + ln.Addr().String(),
 		"FOLLOWUP_SMTP_HOST":          "127.0.0.1",

@@ -4,6 +4,7 @@ package browser
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
@@ -60,4 +61,22 @@ func New(t testing.TB) context.Context {
 	tctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
 	t.Cleanup(cancelTimeout)
 	return tctx
+}
+
+// WaitText waits until the first element matching the CSS selector sel
+// contains want. It tolerates the page navigating meanwhile (after a click
+// on a submit button, the old page can still answer for a moment).
+func WaitText(ctx context.Context, sel, want string) error {
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.textContent.includes(%q); })()`, sel, want)
+	deadline := time.Now().Add(10 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return nil
+		}
+		last = err
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("%s never showed %q (last error: %v)", sel, want, last)
 }

@@ -1,0 +1,80 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/followup/followup/customers"
+	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/scheduler"
+)
+
+// TestRedisWipedMidCampaign wipes the deployment's Redis keys (what
+// FLUSHALL does to it) while a campaign is being sent: PostgreSQL knows what
+// is due or in flight, the reconciler enqueues it again, and every
+// invitation is still sent exactly once.
+func TestRedisWipedMidCampaign(t *testing.T) {
+	t.Parallel()
+	h := apptest.Start(t, apptest.Options{Env: map[string]string{
+		"FOLLOWUP_SEND_BATCH_SIZE": "10", "FOLLOWUP_RECONCILE_INTERVAL": "500ms", "FOLLOWUP_WORKER_CONCURRENCY": "3",
+	}})
+	// A slow mail server, so the campaign is still going when Redis is wiped.
+	h.Capture.OnData(func(string) error { time.Sleep(20 * time.Millisecond); return nil })
+	ctx := context.Background()
+	sv, err := h.App.Surveys.EnsureDefault(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Paused while the events come in (invitations are still scheduled), then resumed.
+	camp, err := h.App.Scheduler.CreateEventCampaign(ctx, scheduler.Campaign{Name: "blast", SurveyID: sv.ID, State: scheduler.StatePaused,
+		EventKinds: []string{"delivery"}, Window: scheduler.AlwaysOpen(), Delay: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	for i := 0; i < n; i++ {
+		if _, err := h.App.Intake.Record(ctx, customers.EventInput{ExternalID: fmt.Sprintf("e%d", i), Kind: "delivery",
+			OccurredAt: time.Now().Add(-2 * time.Hour), Customer: customers.CustomerInput{ExternalRef: fmt.Sprintf("c%d", i), Email: fmt.Sprintf("c%d@x.test", i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := h.App.Scheduler.Transition(ctx, camp.ID, "resume", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := h.Capture.WaitFor(wctx, 40); err != nil {
+		t.Fatal(err)
+	}
+	wiped := testenv.DeleteQueueKeys(ctx, h.Queues.Redis, h.Queues.Prefix)
+	sentAtWipe := h.Capture.Count()
+	t.Logf("wiped %d Redis keys with %d of %d emails sent", wiped, sentAtWipe, n)
+	if sentAtWipe >= n {
+		t.Fatalf("the campaign finished before the wipe; slow the mail server down")
+	}
+	if _, err := h.Capture.WaitFor(wctx, n); err != nil {
+		t.Fatalf("after the wipe: %v", err)
+	}
+	time.Sleep(500 * time.Millisecond) // let a duplicate, if any, arrive
+	got := map[string]int{}
+	for _, m := range h.Capture.Messages() {
+		got[strings.Trim(m.To[0], "<>")]++
+	}
+	if len(got) != n {
+		t.Errorf("%d customers reached, want %d", len(got), n)
+	}
+	for addr, k := range got {
+		if k != 1 {
+			t.Errorf("%s received %d emails", addr, k)
+		}
+	}
+	var sent int
+	h.Schema.DB.Get(&sent, `SELECT count(*) FROM invitations WHERE state = 'sent'`)
+	if sent != n {
+		t.Errorf("%d invitations marked sent, want %d", sent, n)
+	}
+}

@@ -1,0 +1,264 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	netmail "net/mail"
+	"strconv"
+	"strings"
+
+	"github.com/followup/followup/customers"
+	"github.com/followup/followup/mail"
+	"github.com/followup/followup/scheduler"
+)
+
+func (s *Server) campaignRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/campaigns", s.apiListCampaigns)
+	mux.HandleFunc("POST /api/v1/campaigns", s.apiCreateCampaign)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}", s.apiGetCampaign)
+	mux.HandleFunc("PUT /api/v1/campaigns/{id}", s.apiUpdateCampaign)
+	mux.HandleFunc("POST /api/v1/campaigns/{id}/{action}", s.apiCampaignAction)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}/preview", s.apiPreviewCampaign)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}/stats", s.apiCampaignStats)
+}
+
+func (s *Server) apiListCampaigns(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Campaigns.List(r.Context())
+	if err != nil {
+		s.internalError(w, "list campaigns", err)
+		return
+	}
+	out := make([]campaignJSON, 0, len(list))
+	for _, c := range list {
+		out = append(out, campaignOut(c))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"campaigns": out})
+}
+
+func (s *Server) apiCreateCampaign(w http.ResponseWriter, r *http.Request) {
+	var body campaignJSON
+	if field, err := decodeJSON(w, r, 1<<16, &body); err != nil {
+		writeError(w, http.StatusBadRequest, field, err.Error())
+		return
+	}
+	if body.State != "" && body.State != scheduler.StateDraft && body.State != scheduler.StateActive {
+		writeError(w, http.StatusBadRequest, "state", "a new campaign is draft (the default) or active")
+		return
+	}
+	c, fe := body.toCampaign()
+	if fe != nil {
+		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
+		return
+	}
+	created, err := s.Campaigns.Create(r.Context(), c, s.Clock.Now())
+	if s.campaignError(w, err) {
+		return
+	}
+	writeJSON(w, http.StatusCreated, campaignOut(created))
+}
+
+func (s *Server) apiGetCampaign(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.campaignOf(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, campaignOut(c))
+}
+
+func (s *Server) apiUpdateCampaign(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	var body campaignJSON
+	if field, err := decodeJSON(w, r, 1<<16, &body); err != nil {
+		writeError(w, http.StatusBadRequest, field, err.Error())
+		return
+	}
+	if body.State != "" {
+		writeError(w, http.StatusBadRequest, "state", "change the state with POST /api/v1/campaigns/{id}/activate, pause, resume or archive")
+		return
+	}
+	c, fe := body.toCampaign()
+	if fe != nil {
+		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
+		return
+	}
+	updated, err := s.Campaigns.Update(r.Context(), id, c, s.Clock.Now())
+	if s.campaignError(w, err) {
+		return
+	}
+	writeJSON(w, http.StatusOK, campaignOut(updated))
+}
+
+func (s *Server) apiCampaignAction(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	switch action := r.PathValue("action"); action {
+	case "activate", "pause", "resume", "archive":
+		c, err := s.Campaigns.Transition(r.Context(), id, action, s.Clock.Now())
+		if s.campaignError(w, err) {
+			return
+		}
+		writeJSON(w, http.StatusOK, campaignOut(c))
+	case "test-send":
+		s.apiTestSend(w, r, id)
+	default:
+		writeError(w, http.StatusNotFound, "", fmt.Sprintf("no campaign action %q (activate, pause, resume, archive, test-send)", action))
+	}
+}
+
+type emailPreview struct {
+	Subject   string `json:"subject"`
+	Preheader string `json:"preheader"`
+	Text      string `json:"text"`
+	HTML      string `json:"html"`
+}
+
+// apiPreviewCampaign renders the campaign's email for a sample customer in
+// each locale (?kind=reminder for the reminder).
+func (s *Server) apiPreviewCampaign(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.campaignOf(w, r)
+	if !ok {
+		return
+	}
+	reminder := r.URL.Query().Get("kind") == "reminder"
+	out := map[string]emailPreview{}
+	for _, locale := range []string{customers.LocaleEnglish, customers.LocaleFrench} {
+		e, err := s.previewEmail(r.Context(), c, locale, reminder)
+		if err != nil {
+			s.internalError(w, "preview campaign", err)
+			return
+		}
+		out[locale] = emailPreview{Subject: e.Subject, Preheader: e.Preheader, Text: e.Text, HTML: e.HTML}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type testSendJSON struct {
+	Email    string `json:"email"`
+	Locale   string `json:"locale"`
+	Reminder bool   `json:"reminder"`
+}
+
+func (s *Server) apiTestSend(w http.ResponseWriter, r *http.Request, id int64) {
+	var body testSendJSON
+	if field, err := decodeJSON(w, r, 1<<12, &body); err != nil {
+		writeError(w, http.StatusBadRequest, field, err.Error())
+		return
+	}
+	c, err := s.Campaigns.Get(r.Context(), id)
+	if s.campaignError(w, err) {
+		return
+	}
+	if field, err := s.testSend(r.Context(), c, body); err != nil {
+		status := http.StatusBadRequest
+		if field == "" {
+			status = http.StatusBadGateway
+		}
+		writeError(w, status, field, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{"sent_to": body.Email})
+}
+
+// testSend sends the campaign's email to one address, marked as a test, with
+// links to the survey's preview (nothing a tester does is recorded).
+func (s *Server) testSend(ctx context.Context, c scheduler.Campaign, in testSendJSON) (field string, err error) {
+	addr, perr := netmail.ParseAddress(strings.TrimSpace(in.Email))
+	if perr != nil || strings.ContainsAny(in.Email, "\r\n") {
+		return "email", fmt.Errorf("%q is not an email address", in.Email)
+	}
+	locale := customers.LocaleEnglish
+	if in.Locale != "" {
+		l, ok := customers.NormalizeLocale(in.Locale)
+		if !ok {
+			return "locale", fmt.Errorf("%q is not a locale (en, fr)", in.Locale)
+		}
+		locale = l
+	}
+	e, err := s.previewEmail(ctx, c, locale, in.Reminder)
+	if err != nil {
+		return "", err
+	}
+	msg := mail.Message{To: addr, Subject: "[TEST] " + e.Subject, Text: e.Text, HTML: e.HTML,
+		Headers: map[string]string{"X-Followup-Test": fmt.Sprintf("campaign %d", c.ID)}}
+	if errs := s.Mail.Send(ctx, []mail.Message{msg}); errs[0] != nil {
+		return "", fmt.Errorf("the mail server refused the test email: %w", errs[0])
+	}
+	return "", nil
+}
+
+func (s *Server) apiCampaignStats(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	days := 30
+	if v := r.URL.Query().Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 366 {
+			writeError(w, http.StatusBadRequest, "days", "days must be a whole number between 1 and 366")
+			return
+		}
+		days = n
+	}
+	st, err := s.Campaigns.Stats(r.Context(), id, days, s.Clock.Now())
+	if s.campaignError(w, err) {
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) campaignOf(w http.ResponseWriter, r *http.Request) (scheduler.Campaign, bool) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return scheduler.Campaign{}, false
+	}
+	c, err := s.Campaigns.Get(r.Context(), id)
+	if s.campaignError(w, err) {
+		return c, false
+	}
+	return c, true
+}
+
+// campaignError answers for a campaign store error and reports whether there was one.
+func (s *Server) campaignError(w http.ResponseWriter, err error) bool {
+	var fe *scheduler.FieldError
+	var te *scheduler.TransitionError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &fe):
+		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
+	case errors.As(err, &te):
+		writeError(w, http.StatusConflict, "state", te.Error())
+	case errors.Is(err, scheduler.ErrNotFound):
+		writeError(w, http.StatusNotFound, "", "no campaign with this id")
+	case errors.Is(err, scheduler.ErrNameTaken):
+		writeError(w, http.StatusConflict, "name", "a campaign with this name already exists")
+	case errors.Is(err, scheduler.ErrArchived):
+		writeError(w, http.StatusConflict, "state", "the campaign is archived: archived campaigns cannot change")
+	default:
+		s.internalError(w, "campaign", err)
+	}
+	return true
+}
+
+func (s *Server) internalError(w http.ResponseWriter, what string, err error) {
+	s.Log.Error(what, "err", err)
+	writeError(w, http.StatusInternalServerError, "", what+" failed; retry later")
+}
+
+func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, http.StatusBadRequest, "id", "the id must be a positive whole number")
+		return 0, false
+	}
+	return id, true
+}

@@ -1,0 +1,183 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/followup/followup/app"
+	"github.com/followup/followup/internal/apptest"
+)
+
+func campaignBody(surveyID int64, edits ...func(map[string]any)) string {
+	m := map[string]any{
+		"name": "After delivery", "survey_id": surveyID,
+		"trigger":       map[string]any{"type": "event", "event_kinds": []string{"delivery"}, "delay_minutes": 1440},
+		"audience":      map[string]any{"locales": []string{"fr"}},
+		"reminder_days": []int{3},
+	}
+	for _, e := range edits {
+		e(m)
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func send(t *testing.T, method, url, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := map[string]any{}
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+func TestCampaignAPI(t *testing.T) {
+	t.Parallel()
+	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}})
+	sv, err := h.App.Surveys.EnsureDefault(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := h.URL + "/api/v1/campaigns"
+
+	bad := []struct {
+		name  string
+		body  string
+		field string
+	}{
+		{"unknown survey", campaignBody(9999), "survey_id"},
+		{"delay out of range", campaignBody(sv.ID, func(m map[string]any) { m["trigger"].(map[string]any)["delay_minutes"] = 200000 }), "trigger.delay_minutes"},
+		{"window with no allowed hour", campaignBody(sv.ID, func(m map[string]any) {
+			m["send_window"] = map[string]any{"start_hour": 18, "end_hour": 18, "weekdays": []int{1, 2}}
+		}), "send_window"},
+		{"window with no day", campaignBody(sv.ID, func(m map[string]any) {
+			m["send_window"] = map[string]any{"start_hour": 9, "end_hour": 18, "weekdays": []int{}}
+		}), "send_window.weekdays"},
+		{"bad cron", campaignBody(sv.ID, func(m map[string]any) { m["trigger"] = map[string]any{"type": "recurring", "cron": "tuesdays"} }), "trigger.cron"},
+		{"bad time zone", campaignBody(sv.ID, func(m map[string]any) {
+			m["trigger"] = map[string]any{"type": "recurring", "cron": "@daily", "time_zone": "Moon/Base"}
+		}), "trigger.time_zone"},
+		{"bad run_at", campaignBody(sv.ID, func(m map[string]any) { m["trigger"] = map[string]any{"type": "once", "run_at": "next week"} }), "trigger.run_at"},
+		{"missing trigger", campaignBody(sv.ID, func(m map[string]any) { delete(m, "trigger") }), "trigger.type"},
+		{"unknown field", campaignBody(sv.ID, func(m map[string]any) { m["colour"] = "red" }), "colour"},
+		{"archived on creation", campaignBody(sv.ID, func(m map[string]any) { m["state"] = "archived" }), "state"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := send(t, "POST", api, tc.body)
+			if status != http.StatusBadRequest || body["field"] != tc.field {
+				t.Errorf("status %d body %v, want 400 naming %s", status, body, tc.field)
+			}
+		})
+	}
+	if n := rows(t, h, "campaigns"); n != 0 {
+		t.Fatalf("refused campaigns stored %d rows", n)
+	}
+
+	status, created := send(t, "POST", api, campaignBody(sv.ID))
+	if status != http.StatusCreated || created["state"] != "draft" {
+		t.Fatalf("create: %d %v", status, created)
+	}
+	win := created["send_window"].(map[string]any)
+	if win["start_hour"] != float64(9) || win["end_hour"] != float64(19) || fmt.Sprint(win["weekdays"]) != "[1 2 3 4 5 6]" || created["frequency_cap_days"] != float64(30) {
+		t.Errorf("defaults: %v cap %v", win, created["frequency_cap_days"])
+	}
+	id := int64(created["id"].(float64))
+	url := fmt.Sprintf("%s/%d", api, id)
+	if status, _ := send(t, "POST", api, campaignBody(sv.ID)); status != http.StatusConflict {
+		t.Errorf("duplicate name: %d, want 409", status)
+	}
+
+	// The state machine.
+	for _, step := range []struct {
+		action string
+		status int
+		state  string
+	}{
+		{"pause", 409, ""}, {"resume", 409, ""}, {"activate", 200, "active"}, {"activate", 409, ""},
+		{"pause", 200, "paused"}, {"resume", 200, "active"}, {"archive", 200, "archived"}, {"resume", 409, ""},
+	} {
+		status, body := send(t, "POST", url+"/"+step.action, "")
+		if status != step.status || (step.state != "" && body["state"] != step.state) {
+			t.Errorf("%s: %d %v, want %d %s", step.action, status, body, step.status, step.state)
+		}
+	}
+	if status, _ := send(t, "PUT", url, campaignBody(sv.ID)); status != http.StatusConflict {
+		t.Errorf("updating an archived campaign: %d, want 409", status)
+	}
+
+	// Update, preview, test send and stats on a second campaign.
+	_, c2 := send(t, "POST", api, campaignBody(sv.ID, func(m map[string]any) { m["name"] = "Second" }))
+	url2 := fmt.Sprintf("%s/%d", api, int64(c2["id"].(float64)))
+	status, upd := send(t, "PUT", url2, campaignBody(sv.ID, func(m map[string]any) {
+		m["name"] = "Second, renamed"
+		m["send_window"] = map[string]any{"start_hour": 8, "end_hour": 20, "weekdays": []int{1, 2, 3, 4, 5}}
+		m["frequency_cap_days"] = 0
+	}))
+	if status != 200 || upd["name"] != "Second, renamed" || upd["frequency_cap_days"] != float64(0) {
+		t.Errorf("update: %d %v", status, upd)
+	}
+	status, prev := send(t, "GET", url2+"/preview", "")
+	if status != 200 {
+		t.Fatalf("preview: %d", status)
+	}
+	fr := prev["fr"].(map[string]any)
+	en := prev["en"].(map[string]any)
+	if !strings.Contains(fr["subject"].(string), "comment cela s'est-il passé") || !strings.Contains(en["text"].(string), "Alex Morgan") ||
+		!strings.Contains(fr["html"].(string), "/marketing/surveys/") {
+		t.Errorf("preview: %v / %v", fr["subject"], en["subject"])
+	}
+	status, prev = send(t, "GET", url2+"/preview?kind=reminder", "")
+	if status != 200 || !strings.HasPrefix(prev["fr"].(map[string]any)["subject"].(string), "Rappel") {
+		t.Errorf("reminder preview: %d %v", status, prev["fr"])
+	}
+	if status, body := send(t, "POST", url2+"/test-send", `{"email":"not-an-address"}`); status != 400 || body["field"] != "email" {
+		t.Errorf("test send to a bad address: %d %v", status, body)
+	}
+	if status, body := send(t, "POST", url2+"/test-send", `{"email":"qa@acme.test","locale":"fr"}`); status != 202 {
+		t.Fatalf("test send: %d %v", status, body)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	msgs, err := h.Capture.WaitFor(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := msgs[0].Parsed()
+	if !strings.HasPrefix(p.Subject, "[TEST] ") || !strings.Contains(p.Text(), "Camille Tremblay") || msgs[0].To[0] != "qa@acme.test" {
+		t.Errorf("test email: %q to %v", p.Subject, msgs[0].To)
+	}
+	// Its link opens the read-only preview of the survey.
+	link := p.Links()[len(p.Links())-1]
+	code, page := get(t, link)
+	if code != 200 || !strings.Contains(page, "Nothing you answer here is recorded") && !strings.Contains(page, "Rien de ce que vous répondez ici n") {
+		t.Errorf("test email link %s: %d", link, code)
+	}
+	status, stats := send(t, "GET", url2+"/stats?days=7", "")
+	if status != 200 || stats["sent"] != float64(0) || len(stats["days"].([]any)) != 7 {
+		t.Errorf("stats: %d %v", status, stats)
+	}
+	if status, _ := send(t, "GET", api+"/424242", ""); status != 404 {
+		t.Errorf("unknown campaign: %d", status)
+	}
+	status, list := send(t, "GET", api, "")
+	if status != 200 || len(list["campaigns"].([]any)) != 2 {
+		t.Errorf("list: %d %v", status, list)
+	}
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	code, page, _ := fetch(t, "GET", url, nil, nil)
+	return code, page
+}

@@ -1,0 +1,360 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/followup/followup/customers"
+	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/templates"
+)
+
+func (s *Server) marketingRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /marketing/{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/marketing/campaigns", http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /marketing/campaigns", s.pageCampaigns)
+	mux.HandleFunc("GET /marketing/campaigns/new", s.pageNewCampaign)
+	mux.HandleFunc("POST /marketing/campaigns", s.pageCreateCampaign)
+	mux.HandleFunc("GET /marketing/campaigns/{id}", s.pageCampaign)
+	mux.HandleFunc("GET /marketing/campaigns/{id}/edit", s.pageEditCampaign)
+	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", s.pageUpdateCampaign)
+	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", s.pageCampaignAction)
+	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", s.pageCampaignEmail)
+	mux.HandleFunc("GET /marketing/surveys/{version}/preview", s.surveyPreview)
+	mux.HandleFunc("POST /marketing/surveys/{version}/preview", s.surveyPreview)
+}
+
+type campaignRow struct {
+	ID      int64
+	Name    string
+	State   string
+	Trigger string
+	Stats   scheduler.Stats
+}
+
+func (s *Server) pageCampaigns(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Campaigns.List(r.Context())
+	if err != nil {
+		s.staffError(w, "list campaigns", err)
+		return
+	}
+	rows := make([]campaignRow, 0, len(list))
+	for _, c := range list {
+		st, err := s.Campaigns.Stats(r.Context(), c.ID, 1, s.Clock.Now())
+		if err != nil {
+			s.staffError(w, "campaign stats", err)
+			return
+		}
+		rows = append(rows, campaignRow{ID: c.ID, Name: c.Name, State: c.State, Trigger: describeTrigger(c), Stats: st})
+	}
+	s.renderStaff(w, http.StatusOK, "campaigns", "Campaigns", map[string]any{"Rows": rows})
+}
+
+type campaignFormPage struct {
+	Action  string
+	Values  campaignFormValues
+	Errors  map[string]string
+	Surveys []scheduler.SurveyChoice
+	Units   []string
+	Days    []weekdayChoice
+}
+
+func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, status int, title, action string, v campaignFormValues, errs map[string]string) {
+	choices, err := s.Campaigns.SurveyChoices(r.Context())
+	if err != nil {
+		s.staffError(w, "list surveys", err)
+		return
+	}
+	s.renderStaff(w, status, "campaign_form", title, campaignFormPage{
+		Action: action, Values: v, Errors: errs, Surveys: choices, Units: delayUnits, Days: weekdayChoices,
+	})
+}
+
+func (s *Server) pageNewCampaign(w http.ResponseWriter, r *http.Request) {
+	c := scheduler.Campaign{Trigger: scheduler.TriggerEvent, Window: scheduler.DefaultWindow(), FrequencyCapDays: scheduler.DefaultCapDays,
+		InvitationTTL: scheduler.DefaultTTL, Delay: 24 * time.Hour, ScheduleTimeZone: "UTC"}
+	if choices, err := s.Campaigns.SurveyChoices(r.Context()); err == nil && len(choices) > 0 {
+		c.SurveyID = choices[0].ID
+	}
+	s.renderCampaignForm(w, r, http.StatusOK, "New campaign", "/marketing/campaigns", valuesOf(c), nil)
+}
+
+func (s *Server) pageCreateCampaign(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "unreadable form", http.StatusBadRequest)
+		return
+	}
+	v := valuesFrom(r.PostForm)
+	c, fe := v.campaign()
+	var created scheduler.Campaign
+	var err error
+	if fe == nil {
+		created, err = s.Campaigns.Create(r.Context(), c, s.Clock.Now())
+	}
+	if errs := s.formErrors(w, fe, err); errs != nil {
+		s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, "New campaign", "/marketing/campaigns", v, errs)
+		return
+	} else if err != nil {
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/marketing/campaigns/%d?flash=created", created.ID), http.StatusSeeOther)
+}
+
+func (s *Server) pageEditCampaign(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCampaign(w, r)
+	if !ok {
+		return
+	}
+	s.renderCampaignForm(w, r, http.StatusOK, "Edit "+c.Name, fmt.Sprintf("/marketing/campaigns/%d/edit", c.ID), valuesOf(c), nil)
+}
+
+func (s *Server) pageUpdateCampaign(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCampaign(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "unreadable form", http.StatusBadRequest)
+		return
+	}
+	v := valuesFrom(r.PostForm)
+	in, fe := v.campaign()
+	var err error
+	if fe == nil {
+		_, err = s.Campaigns.Update(r.Context(), c.ID, in, s.Clock.Now())
+	}
+	action := fmt.Sprintf("/marketing/campaigns/%d/edit", c.ID)
+	if errs := s.formErrors(w, fe, err); errs != nil {
+		s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, "Edit "+c.Name, action, v, errs)
+		return
+	} else if err != nil {
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/marketing/campaigns/%d?flash=saved", c.ID), http.StatusSeeOther)
+}
+
+// formErrors turns a validation problem into messages next to the form's
+// fields. Other errors are answered here (nil returned, err non-nil).
+func (s *Server) formErrors(w http.ResponseWriter, fe *scheduler.FieldError, err error) map[string]string {
+	if fe == nil {
+		errors.As(err, &fe)
+	}
+	if fe != nil {
+		return map[string]string{formField(fe.Field): describeField(fe)}
+	}
+	if errors.Is(err, scheduler.ErrNameTaken) {
+		return map[string]string{"name": "Another campaign already has this name."}
+	}
+	if err != nil {
+		s.staffError(w, "save campaign", err)
+	}
+	return nil
+}
+
+func describeField(fe *scheduler.FieldError) string {
+	labels := map[string]string{
+		"name": "Name", "survey_id": "Survey", "trigger.type": "When to send", "trigger.event_kinds": "Event kinds",
+		"trigger.delay_minutes": "Delay", "trigger.run_at": "Date and time", "trigger.cron": "Schedule",
+		"trigger.time_zone": "Time zone", "send_window": "Send window", "frequency_cap_days": "Frequency cap",
+		"reminder_days": "Reminders", "invitation_ttl_days": "Link lifetime",
+	}
+	label, ok := labels[fe.Field]
+	if !ok {
+		label = strings.ReplaceAll(fe.Field, "_", " ")
+	}
+	return label + ": " + fe.Message
+}
+
+type campaignPage struct {
+	Campaign   scheduler.Campaign
+	SurveyName string
+	Trigger    string
+	Audience   string
+	Window     string
+	TTLDays    int
+	Actions    []string
+	Stats      scheduler.Stats
+	Flash      string
+	Problem    string
+	TestEmail  string
+}
+
+var flashes = map[string]string{
+	"created": "Campaign created.", "saved": "Changes saved.", "activate": "Campaign activated.",
+	"pause": "Campaign paused: nothing more is sent until you resume it.", "resume": "Campaign resumed.",
+	"archive": "Campaign archived: its pending invitations were withdrawn.",
+}
+
+func (s *Server) pageCampaign(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCampaign(w, r)
+	if !ok {
+		return
+	}
+	s.renderCampaignPage(w, r, c, http.StatusOK, flashes[r.URL.Query().Get("flash")], "")
+}
+
+func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, c scheduler.Campaign, status int, flash, problem string) {
+	st, err := s.Campaigns.Stats(r.Context(), c.ID, 30, s.Clock.Now())
+	if err != nil {
+		s.staffError(w, "campaign stats", err)
+		return
+	}
+	if sent := r.URL.Query().Get("sent"); sent != "" && flash == "" {
+		flash = "Test email sent to " + sent + "."
+	}
+	page := campaignPage{Campaign: c, Trigger: describeTrigger(c), Audience: describeAudience(c.Audience),
+		Window: c.Window.String(), TTLDays: int(c.InvitationTTL / (24 * time.Hour)), Stats: st, Flash: flash, Problem: problem,
+		TestEmail: r.PostFormValue("email")}
+	if choices, err := s.Campaigns.SurveyChoices(r.Context()); err == nil {
+		for _, sc := range choices {
+			if sc.ID == c.SurveyID {
+				page.SurveyName = sc.Name
+			}
+		}
+	}
+	switch c.State {
+	case scheduler.StateDraft:
+		page.Actions = []string{"activate", "archive"}
+	case scheduler.StateActive:
+		page.Actions = []string{"pause", "archive"}
+	case scheduler.StatePaused:
+		page.Actions = []string{"resume", "archive"}
+	}
+	s.renderStaff(w, status, "campaign", c.Name, page)
+}
+
+func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCampaign(w, r)
+	if !ok {
+		return
+	}
+	action := r.PathValue("action")
+	if action == "test-send" {
+		_, err := s.testSend(r.Context(), c, testSendJSON{Email: r.PostFormValue("email"), Locale: r.PostFormValue("locale")})
+		if err != nil {
+			s.renderCampaignPage(w, r, c, http.StatusUnprocessableEntity, "", "The test email was not sent: "+err.Error())
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("/marketing/campaigns/%d?sent=%s", c.ID, url.QueryEscape(r.PostFormValue("email"))), http.StatusSeeOther)
+		return
+	}
+	if _, ok := flashes[action]; !ok || action == "created" || action == "saved" {
+		http.NotFound(w, r)
+		return
+	}
+	_, err := s.Campaigns.Transition(r.Context(), c.ID, action, s.Clock.Now())
+	var te *scheduler.TransitionError
+	var fe *scheduler.FieldError
+	switch {
+	case errors.As(err, &te):
+		s.renderCampaignPage(w, r, c, http.StatusConflict, "", "Not done: "+te.Error()+".")
+		return
+	case errors.As(err, &fe):
+		s.renderCampaignPage(w, r, c, http.StatusUnprocessableEntity, "", "Not done: "+describeField(fe))
+		return
+	case err != nil:
+		s.staffError(w, action+" campaign", err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/marketing/campaigns/%d?flash=%s", c.ID, action), http.StatusSeeOther)
+}
+
+func (s *Server) pageCampaignEmail(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCampaign(w, r)
+	if !ok {
+		return
+	}
+	locale, ok := customers.NormalizeLocale(r.URL.Query().Get("lang"))
+	if !ok {
+		locale = customers.LocaleEnglish
+	}
+	reminder := r.URL.Query().Get("kind") == "reminder"
+	e, err := s.previewEmail(r.Context(), c, locale, reminder)
+	if err != nil {
+		s.staffError(w, "preview email", err)
+		return
+	}
+	kind := "invitation"
+	if reminder {
+		kind = "reminder"
+	}
+	lang := map[string]string{"en": "English", "fr": "French"}[locale]
+	s.renderStaff(w, http.StatusOK, "campaign_email", fmt.Sprintf("%s %s, as %s sees it", lang, kind, "a sample customer"),
+		map[string]any{"CampaignID": c.ID, "CampaignName": c.Name, "Email": e})
+}
+
+func (s *Server) staffCampaign(w http.ResponseWriter, r *http.Request) (scheduler.Campaign, bool) {
+	id, ok := pathIDPage(w, r)
+	if !ok {
+		return scheduler.Campaign{}, false
+	}
+	c, err := s.Campaigns.Get(r.Context(), id)
+	if errors.Is(err, scheduler.ErrNotFound) {
+		http.NotFound(w, r)
+		return c, false
+	}
+	if err != nil {
+		s.staffError(w, "load campaign", err)
+		return c, false
+	}
+	return c, true
+}
+
+func pathIDPage(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	var id int64
+	if _, err := fmt.Sscan(r.PathValue("id"), &id); err != nil || id <= 0 {
+		http.NotFound(w, r)
+		return 0, false
+	}
+	return id, true
+}
+
+func (s *Server) renderStaff(w http.ResponseWriter, status int, page, title string, data any) {
+	s.renderPage(w, status, page, templates.PageData{Locale: "en", Title: title, Data: data})
+}
+
+func (s *Server) staffError(w http.ResponseWriter, what string, err error) {
+	s.Log.Error(what, "err", err)
+	http.Error(w, what+" failed; please retry in a moment", http.StatusInternalServerError)
+}
+
+func describeTrigger(c scheduler.Campaign) string {
+	switch c.Trigger {
+	case scheduler.TriggerEvent:
+		d, u := splitDelay(c.Delay)
+		return fmt.Sprintf("%s after %s", d+" "+u, strings.Join(c.EventKinds, ", "))
+	case scheduler.TriggerOnce:
+		if c.RunAt != nil {
+			return "once, on " + c.RunAt.In(scheduler.Location(c.ScheduleTimeZone)).Format("2006-01-02 15:04 MST")
+		}
+	case scheduler.TriggerRecurring:
+		return fmt.Sprintf("recurring: %s (%s)", c.Cron, c.ScheduleTimeZone)
+	}
+	return string(c.Trigger)
+}
+
+func describeAudience(a scheduler.Audience) string {
+	var parts []string
+	add := func(label string, vals []string) {
+		if len(vals) > 0 {
+			parts = append(parts, label+" "+strings.Join(vals, ", "))
+		}
+	}
+	add("touchpoints", a.Touchpoints)
+	add("channels", a.Channels)
+	add("segments", a.Segments)
+	add("event kinds", a.EventKinds)
+	add("languages", a.Locales)
+	if a.SinceDays > 0 && (len(a.Touchpoints) > 0 || len(a.Channels) > 0 || len(a.EventKinds) > 0) {
+		parts = append(parts, fmt.Sprintf("with such an event in the last %d days", a.SinceDays))
+	}
+	if len(parts) == 0 {
+		return "everyone (except customers who opted out)"
+	}
+	return strings.Join(parts, "; ") + " (never customers who opted out)"
+}
