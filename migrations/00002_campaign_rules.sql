@@ -30,15 +30,36 @@ ALTER TABLE invitations
 -- One invitation per customer and occurrence of an audience campaign.
 CREATE UNIQUE INDEX invitations_occurrence ON invitations (campaign_id, customer_id, occurrence) WHERE event_id IS NULL;
 CREATE INDEX invitations_reminders_due ON invitations (next_reminder_at) WHERE state = 'sent' AND next_reminder_at IS NOT NULL;
-CREATE INDEX invitations_campaign_state ON invitations (campaign_id, state);
+-- The sweep walks due invitations in (scheduled_for, id) order from where
+-- its previous claim stopped, so it never rescans the entries it claimed.
+DROP INDEX invitations_due;
+CREATE INDEX invitations_due ON invitations (scheduled_for, id) WHERE state = 'scheduled';
+
+-- A send batch is the unit of work of one survey:send task. The batch, not
+-- each invitation, records that a worker holds it (one write per batch):
+-- an invitation is written when the sweep queues it and when it is sent.
+DROP INDEX invitations_in_flight;
+CREATE TABLE send_batches (
+    id             bigint PRIMARY KEY,
+    invitation_ids bigint[] NOT NULL,
+    state          text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sending', 'done')),
+    attempts       integer NOT NULL DEFAULT 0,
+    created_at     timestamptz NOT NULL,
+    started_at     timestamptz,
+    finished_at    timestamptz
+);
+CREATE INDEX send_batches_open ON send_batches (created_at) WHERE state <> 'done';
 
 ALTER TABLE customers
     ADD COLUMN last_contacted_at          timestamptz,
     ADD COLUMN last_contact_invitation_id bigint;
 
 -- +goose Down
+DROP TABLE send_batches;
+CREATE INDEX invitations_in_flight ON invitations (batch_id) WHERE state IN ('queued', 'sending');
+DROP INDEX invitations_due;
+CREATE INDEX invitations_due ON invitations (scheduled_for) WHERE state = 'scheduled';
 ALTER TABLE customers DROP COLUMN last_contact_invitation_id, DROP COLUMN last_contacted_at;
-DROP INDEX invitations_campaign_state;
 DROP INDEX invitations_reminders_due;
 DROP INDEX invitations_occurrence;
 ALTER TABLE invitations DROP COLUMN last_sent_at, DROP COLUMN next_reminder_at, DROP COLUMN reminders_sent,

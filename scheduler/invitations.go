@@ -2,6 +2,8 @@ package scheduler
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,7 +14,6 @@ import (
 const (
 	InvitationScheduled  = "scheduled"
 	InvitationQueued     = "queued"
-	InvitationSending    = "sending"
 	InvitationSent       = "sent"
 	InvitationAnswered   = "answered"
 	InvitationExpired    = "expired"
@@ -34,7 +35,7 @@ const (
 	ReasonFrequencyCap     = "frequency_cap"
 )
 
-// Outgoing is an invitation claimed for sending, with what the email needs.
+// Outgoing is a queued invitation a worker is sending, with what the email needs.
 type Outgoing struct {
 	ID              int64     `db:"id"`
 	CustomerID      int64     `db:"customer_id"`
@@ -47,6 +48,7 @@ type Outgoing struct {
 	Locale          string    `db:"locale"`
 	OptedOut        bool      `db:"opted_out"`
 	CampaignState   string    `db:"campaign_state"`
+	// Attempts counts the earlier attempts that failed temporarily.
 	// SendKind is SendInvitation or SendReminder.
 	SendKind string `db:"send_kind"`
 	// RemindersSent counts the reminders already sent before this one.
@@ -58,53 +60,81 @@ type Outgoing struct {
 // Reminder reports whether the email is a reminder.
 func (o Outgoing) Reminder() bool { return o.SendKind == SendReminder }
 
-// ClaimBatch moves a batch's queued invitations to sending and returns
-// them. Invitations already claimed by another run are skipped, so a batch
-// delivered twice is sent once. Each claimed invitation gets its expiry: now
-// plus its campaign's invitation lifetime.
-func (s *Store) ClaimBatch(ctx context.Context, batchID int64, now time.Time) ([]Outgoing, error) {
-	var out []Outgoing
-	err := s.db.SelectContext(ctx, &out, `
-WITH claimed AS (
-    UPDATE invitations i
-    SET state = 'sending', sending_at = $2, attempts = i.attempts + 1, updated_at = $2,
-        expires_at = $2::timestamptz + make_interval(secs => c.invitation_ttl_seconds)
-    FROM campaigns c
-    WHERE c.id = i.campaign_id AND i.batch_id = $1 AND i.state = 'queued'
-    RETURNING i.id, i.customer_id, i.campaign_id, i.survey_version_id, i.attempts, i.expires_at, i.send_kind,
-              i.reminders_sent, c.state AS campaign_state, c.frequency_cap_days
-)
-SELECT cl.id, cl.customer_id, cl.campaign_id, cl.survey_version_id, cl.attempts, cl.expires_at, cl.send_kind,
-       cl.reminders_sent, cl.campaign_state, cl.frequency_cap_days,
-       cu.email, cu.name, cu.locale, cu.opted_out_at IS NOT NULL AS opted_out
-FROM claimed cl JOIN customers cu ON cu.id = cl.customer_id
-ORDER BY cl.id`, batchID, now)
-	if err != nil {
-		return nil, fmt.Errorf("claim batch %d: %w", batchID, err)
+// ClaimBatch takes a send batch for this worker and returns its invitations
+// still queued, each with its link expiry (now plus its campaign's
+// invitation lifetime). A batch held by another worker is skipped, unless
+// that worker started it before leaseCutoff and never finished: it crashed,
+// and what it did not mark sent goes again. ok is false when there is
+// nothing to do (done, held, or unknown).
+func (s *Store) ClaimBatch(ctx context.Context, batchID int64, now, leaseCutoff time.Time) (out []Outgoing, ok bool, err error) {
+	var ids pq.Int64Array
+	err = s.db.GetContext(ctx, &ids, `UPDATE send_batches SET state = 'sending', started_at = $2, attempts = attempts + 1
+		WHERE id = $1 AND (state = 'queued' OR (state = 'sending' AND started_at < $3))
+		RETURNING invitation_ids`, batchID, now, leaseCutoff)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
 	}
-	return out, nil
+	if err != nil {
+		return nil, false, fmt.Errorf("claim batch %d: %w", batchID, err)
+	}
+	err = s.db.SelectContext(ctx, &out, `
+SELECT i.id, i.customer_id, i.campaign_id, i.survey_version_id, i.attempts, i.send_kind, i.reminders_sent,
+       $2::timestamptz + make_interval(secs => c.invitation_ttl_seconds) AS expires_at,
+       c.state AS campaign_state, c.frequency_cap_days,
+       cu.email, cu.name, cu.locale, cu.opted_out_at IS NOT NULL AS opted_out
+FROM invitations i
+JOIN campaigns c ON c.id = i.campaign_id
+JOIN customers cu ON cu.id = i.customer_id
+WHERE i.id = ANY ($1) AND i.state = 'queued' AND i.batch_id = $3
+ORDER BY i.id`, ids, now, batchID)
+	if err != nil {
+		return nil, false, fmt.Errorf("invitations of batch %d: %w", batchID, err)
+	}
+	return out, true, nil
 }
 
-// MarkSent records invitations as sent, with their Message-IDs, and plans
-// the next reminder from the campaign's reminder days.
-func (s *Store) MarkSent(ctx context.Context, ids []int64, messageIDs []string, now time.Time) error {
-	if len(ids) == 0 {
+// FinishBatch records that a batch's task is done.
+func (s *Store) FinishBatch(ctx context.Context, batchID int64, now time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE send_batches SET state = 'done', finished_at = $2 WHERE id = $1`, batchID, now); err != nil {
+		return fmt.Errorf("finish batch %d: %w", batchID, err)
+	}
+	return nil
+}
+
+// Sent is an email that was accepted by the mail server.
+type Sent struct {
+	ID        int64
+	MessageID string
+	// ExpiresAt is the expiry signed into the email's link.
+	ExpiresAt time.Time
+}
+
+// MarkSent records invitations as sent, with their Message-IDs and link
+// expiry, and plans the next reminder from the campaign's reminder days.
+func (s *Store) MarkSent(ctx context.Context, sent []Sent, now time.Time) error {
+	if len(sent) == 0 {
 		return nil
+	}
+	ids := make(pq.Int64Array, len(sent))
+	mids := make(pq.StringArray, len(sent))
+	exps := make([]time.Time, len(sent))
+	for i, x := range sent {
+		ids[i], mids[i], exps[i] = x.ID, x.MessageID, x.ExpiresAt
 	}
 	// An invitation answered while its email was in flight (a quick reader,
 	// or a link opened from an earlier email) stays answered, but records
 	// that it was sent.
 	_, err := s.db.ExecContext(ctx, `
 UPDATE invitations i SET
-    state = CASE WHEN i.state = 'sending' THEN 'sent' ELSE i.state END,
-    sent_at = COALESCE(i.sent_at, $3), last_sent_at = $3, message_id = m.mid, reason = '', updated_at = $3,
+    state = CASE WHEN i.state = 'queued' THEN 'sent' ELSE i.state END,
+    sent_at = COALESCE(i.sent_at, $4), last_sent_at = $4, message_id = m.mid, expires_at = m.exp, reason = '', updated_at = $4,
     reminders_sent = i.reminders_sent + (i.send_kind = 'reminder')::int,
-    next_reminder_at = CASE WHEN i.state = 'sending' THEN
-        $3::timestamptz + make_interval(days => c.reminder_days[i.reminders_sent + (i.send_kind = 'reminder')::int + 1]) END
-FROM unnest($1::bigint[], $2::text[]) AS m(id, mid), campaigns c
-WHERE i.id = m.id AND c.id = i.campaign_id AND i.state IN ('sending', 'answered')`, pq.Array(ids), pq.Array(messageIDs), now)
+    next_reminder_at = CASE WHEN i.state = 'queued' THEN
+        $4::timestamptz + make_interval(days => c.reminder_days[i.reminders_sent + (i.send_kind = 'reminder')::int + 1]) END
+FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS m(id, mid, exp), campaigns c
+WHERE i.id = m.id AND c.id = i.campaign_id AND i.state IN ('queued', 'answered')`, ids, mids, pq.Array(exps), now)
 	if err != nil {
-		return fmt.Errorf("mark %d invitations sent: %w", len(ids), err)
+		return fmt.Errorf("mark %d invitations sent: %w", len(sent), err)
 	}
 	return nil
 }
@@ -128,8 +158,8 @@ func (s *Store) finish(ctx context.Context, ids []int64, state, reason string, n
 	_, err := s.db.ExecContext(ctx, `UPDATE invitations SET
 		state = CASE WHEN send_kind = 'reminder' THEN 'sent' ELSE $2 END,
 		next_reminder_at = CASE WHEN send_kind = 'reminder' THEN NULL ELSE next_reminder_at END,
-		reason = $3, updated_at = $4
-		WHERE id = ANY ($1) AND state IN ('scheduled', 'queued', 'sending')`, pq.Array(ids), state, reason, now)
+		reason = $3, updated_at = $4, attempts = attempts + (state = 'queued' AND $2 = 'failed')::int
+		WHERE id = ANY ($1) AND state IN ('scheduled', 'queued')`, pq.Array(ids), state, reason, now)
 	if err != nil {
 		return fmt.Errorf("mark %d invitations %s: %w", len(ids), state, err)
 	}
@@ -138,8 +168,9 @@ func (s *Store) finish(ctx context.Context, ids []int64, state, reason string, n
 
 // Reschedule puts invitations back to wait until at: a temporary failure
 // or a paused campaign. The sweep claims them again when due. A reminder
-// goes back to waiting as a reminder.
-func (s *Store) Reschedule(ctx context.Context, ids []int64, at time.Time, reason string, now time.Time) error {
+// goes back to waiting as a reminder. countAttempt tells a failed attempt
+// (counted against MaxSendAttempts) from a wait.
+func (s *Store) Reschedule(ctx context.Context, ids []int64, at time.Time, reason string, countAttempt bool, now time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -147,10 +178,17 @@ func (s *Store) Reschedule(ctx context.Context, ids []int64, at time.Time, reaso
 		state = CASE WHEN send_kind = 'reminder' THEN 'sent' ELSE 'scheduled' END,
 		scheduled_for = CASE WHEN send_kind = 'reminder' THEN scheduled_for ELSE $2 END,
 		next_reminder_at = CASE WHEN send_kind = 'reminder' THEN $2 ELSE next_reminder_at END,
-		batch_id = NULL, reason = $3, updated_at = $4
-		WHERE id = ANY ($1) AND state IN ('queued', 'sending')`, pq.Array(ids), at, reason, now)
+		batch_id = NULL, reason = $3, updated_at = $4, attempts = attempts + $5::int
+		WHERE id = ANY ($1) AND state = 'queued'`, pq.Array(ids), at, reason, now, boolInt(countAttempt))
 	if err != nil {
 		return fmt.Errorf("reschedule %d invitations: %w", len(ids), err)
 	}
 	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -11,6 +11,10 @@ import (
 	"github.com/followup/followup/surveys"
 )
 
+// DefaultSendingLease is how long a worker may hold a send batch before the
+// batch is considered abandoned. It outlasts the send task's timeout.
+const DefaultSendingLease = 10 * time.Minute
+
 // RunnerConfig tunes a Runner.
 type RunnerConfig struct {
 	// SweepInterval is the pause between sweeps when nothing was due.
@@ -25,8 +29,8 @@ type RunnerConfig struct {
 	// Grace is how long queued work may wait for its task before the
 	// reconciler enqueues it again.
 	Grace time.Duration
-	// SendingLease is how long a worker may hold invitations in sending
-	// before they are considered abandoned.
+	// SendingLease is how long a worker may hold a batch before it is
+	// considered abandoned (the worker crashed) and sent again.
 	SendingLease time.Duration
 }
 
@@ -47,7 +51,7 @@ func (c *RunnerConfig) defaults() {
 		c.Grace = 30 * time.Second
 	}
 	if c.SendingLease <= 0 {
-		c.SendingLease = 10 * time.Minute
+		c.SendingLease = DefaultSendingLease
 	}
 }
 
@@ -129,11 +133,12 @@ func (r *Runner) Tick(ctx context.Context) bool {
 // MaxBatchesPerSweep with more possibly due.
 func (r *Runner) Sweep(ctx context.Context) (bool, error) {
 	now := r.clock.Now()
+	var cur Cursor
 	for i := 0; i < r.cfg.MaxBatchesPerSweep; i++ {
 		if ctx.Err() != nil {
 			return false, nil
 		}
-		batch, n, err := r.store.ClaimDue(ctx, now, r.cfg.BatchSize)
+		batch, n, err := r.store.ClaimDueAfter(ctx, now, r.cfg.BatchSize, &cur)
 		if err != nil {
 			return false, err
 		}
@@ -152,19 +157,19 @@ func (r *Runner) Sweep(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// Reconcile re-enqueues what PostgreSQL says is due or stuck: invitations
-// abandoned in sending, batches whose task was lost, responses never
-// scored. Task ids make it a no-op for work still queued.
+// Reconcile re-enqueues what PostgreSQL says is due or stuck: batches whose
+// task was lost or whose worker died, responses never scored. Task ids make
+// it a no-op for work still queued.
 func (r *Runner) Reconcile(ctx context.Context) error {
 	now := r.clock.Now()
 	var errs []error
-	stuck, err := r.store.RequeueStuckSending(ctx, now.Add(-r.cfg.SendingLease), now)
+	batches, err := r.store.StaleBatches(ctx, now.Add(-r.cfg.Grace), now.Add(-r.cfg.SendingLease), 10000)
 	errs = append(errs, err)
-	stale, err := r.store.StaleBatches(ctx, now.Add(-r.cfg.Grace), 10000)
-	errs = append(errs, err)
-	batches := append(stuck, stale...)
 	for _, b := range batches {
 		errs = append(errs, r.enqueuer.EnqueueSendBatch(ctx, b))
+	}
+	if _, err := r.store.PruneBatches(ctx, now.Add(-7*24*time.Hour)); err != nil {
+		errs = append(errs, err)
 	}
 	if n, err := r.store.ExpireInvitations(ctx, now); err != nil {
 		errs = append(errs, err)
@@ -177,7 +182,7 @@ func (r *Runner) Reconcile(ctx context.Context) error {
 		errs = append(errs, r.enqueuer.EnqueueScore(ctx, id))
 	}
 	if len(batches)+len(unscored) > 0 {
-		r.log.Info("reconciled", "batches", len(batches), "stuck_invitations_batches", len(stuck), "responses", len(unscored))
+		r.log.Info("reconciled", "batches", len(batches), "responses", len(unscored))
 	}
 	return errors.Join(errs...)
 }

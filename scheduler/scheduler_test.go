@@ -216,18 +216,29 @@ func TestReconcileRestoresWhatRedisLost(t *testing.T) {
 		t.Fatalf("%d tasks after reconcile, want 2", n)
 	}
 
-	// A worker died while sending one batch: after the lease, it is queued again.
+	// A worker died while sending one batch: no one else may take it during
+	// its lease; after it, the batch is enqueued again and can be taken.
 	var batch int64
 	f.schema.DB.Get(&batch, `SELECT min(batch_id) FROM invitations`)
-	if _, err := f.store.ClaimBatch(ctx, batch, clk.Now()); err != nil {
-		t.Fatal(err)
+	if _, ok, err := f.store.ClaimBatch(ctx, batch, clk.Now(), clk.Now().Add(-time.Minute)); err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	if _, ok, _ := f.store.ClaimBatch(ctx, batch, clk.Now(), clk.Now().Add(-time.Minute)); ok {
+		t.Fatal("a batch held by a live worker was claimed again")
 	}
 	testenv.DeleteQueueKeys(ctx, f.queues.Redis, f.queues.Prefix)
+	clk.Advance(30 * time.Second)
+	r.Reconcile(ctx)
+	if n := len(f.pending(t)); n != 1 {
+		t.Errorf("inside the lease: %d tasks, want only the never-started batch", n)
+	}
 	clk.Advance(2 * time.Minute)
 	r.Reconcile(ctx)
-	var sending int
-	f.schema.DB.Get(&sending, `SELECT count(*) FROM invitations WHERE state = 'sending'`)
-	if sending != 0 || len(f.pending(t)) != 2 {
-		t.Errorf("after the lease: %d still sending, %d tasks; want 0 and 2", sending, len(f.pending(t)))
+	if n := len(f.pending(t)); n != 2 {
+		t.Errorf("after the lease: %d tasks, want 2", n)
+	}
+	out, ok, err := f.store.ClaimBatch(ctx, batch, clk.Now(), clk.Now().Add(-time.Minute))
+	if err != nil || !ok || len(out) == 0 {
+		t.Errorf("the abandoned batch could not be taken over: %v %v %d", ok, err, len(out))
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 // Stats is what a campaign did.
 type Stats struct {
-	// Scheduled is waiting to be sent (scheduled, queued or sending).
+	// Scheduled is waiting to be sent (scheduled or queued).
 	Scheduled int `json:"scheduled"`
 	// Sent counts invitations whose email went out (answered and expired included).
 	Sent          int `json:"sent"`
@@ -60,7 +60,7 @@ func (s *Store) Stats(ctx context.Context, campaignID int64, days int, now time.
 		st.Sent += r.WasSent
 		st.RemindersSent += r.Reminders
 		switch r.State {
-		case InvitationScheduled, InvitationQueued, InvitationSending:
+		case InvitationScheduled, InvitationQueued:
 			st.Scheduled += r.N
 		case InvitationAnswered:
 			st.Answered += r.N

@@ -43,7 +43,7 @@ func (s *Store) Vet(ctx context.Context, claimed []Outgoing, now time.Time) ([]O
 		s.Suppress(ctx, optedOut, ReasonOptedOut, now),
 		s.Suppress(ctx, archived, ReasonCampaignArchived, now),
 		// Paused: back to waiting; the sweep skips them until the campaign resumes.
-		s.Reschedule(ctx, paused, now, ReasonCampaignPaused, now),
+		s.Reschedule(ctx, paused, now, ReasonCampaignPaused, false, now),
 	); err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (s *Store) dropAnsweredReminders(ctx context.Context, invs []Outgoing, now 
 	var answered []int64
 	if err := s.db.SelectContext(ctx, &answered, `UPDATE invitations i SET state = 'answered', answered_at = r.submitted_at,
 		next_reminder_at = NULL, updated_at = $2
-		FROM responses r WHERE r.invitation_id = i.id AND i.id = ANY ($1) AND i.state = 'sending' RETURNING i.id`,
+		FROM responses r WHERE r.invitation_id = i.id AND i.id = ANY ($1) AND i.state = 'queued' RETURNING i.id`,
 		pq.Array(reminders), now); err != nil {
 		return nil, fmt.Errorf("drop answered reminders: %w", err)
 	}
@@ -160,7 +160,7 @@ func (s *Store) applyFrequencyCap(ctx context.Context, invs []Outgoing, now time
 	}
 	if len(capped) > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET state = 'suppressed', reason = $2, updated_at = $3
-			WHERE id = ANY ($1) AND state = 'sending'`, pq.Array(capped), ReasonFrequencyCap, now); err != nil {
+			WHERE id = ANY ($1) AND state = 'queued'`, pq.Array(capped), ReasonFrequencyCap, now); err != nil {
 			return nil, fmt.Errorf("suppress capped invitations: %w", err)
 		}
 	}

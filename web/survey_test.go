@@ -43,11 +43,11 @@ func sentInvitation(t *testing.T, h *apptest.Harness, ref, locale string) (id in
 	if err != nil || n != 1 {
 		t.Fatalf("claim: %d %v", n, err)
 	}
-	out, err := h.App.Scheduler.ClaimBatch(ctx, batch, time.Now())
-	if err != nil || len(out) != 1 {
+	out, ok, err := h.App.Scheduler.ClaimBatch(ctx, batch, time.Now(), time.Now())
+	if err != nil || !ok || len(out) != 1 {
 		t.Fatalf("claim batch: %v", err)
 	}
-	if err := h.App.Scheduler.MarkSent(ctx, []int64{out[0].ID}, []string{"m"}, time.Now()); err != nil {
+	if err := h.App.Scheduler.MarkSent(ctx, []scheduler.Sent{{ID: out[0].ID, MessageID: "m", ExpiresAt: out[0].ExpiresAt}}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return out[0].ID, out[0].ExpiresAt

@@ -27,16 +27,20 @@ type Sender interface {
 	From() *netmail.Address
 }
 
-// SendHandler sends batches of survey invitations: claim, render, send over
-// one SMTP connection, mark sent. Opt-outs and campaign states are checked
-// here, at send time. A crash between sending and marking leaves only the
-// batch in flight to be sent again, by the reconciler.
+// SendHandler sends batches of survey invitations: claim the batch, render,
+// send over one SMTP connection, mark sent. Opt-outs, campaign states and
+// the frequency cap are checked here, at send time. A crash between sending
+// and marking leaves only the batch in flight to be sent again, by the
+// reconciler, once its lease has passed.
 type SendHandler struct {
 	Invitations *scheduler.Store
 	Compose     *compose.Composer
 	Mail        Sender
 	Clock       clock.Clock
 	Log         *slog.Logger
+	// Lease is how long a batch may stay claimed by a worker that does not
+	// finish it; default scheduler.DefaultSendingLease.
+	Lease time.Duration
 }
 
 // ProcessTask implements asynq.Handler for TypeSurveySend.
@@ -46,13 +50,25 @@ func (h *SendHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	now := h.Clock.Now()
-	claimed, err := h.Invitations.ClaimBatch(ctx, p.BatchID, now)
+	lease := h.Lease
+	if lease <= 0 {
+		lease = scheduler.DefaultSendingLease
+	}
+	claimed, ok, err := h.Invitations.ClaimBatch(ctx, p.BatchID, now, now.Add(-lease))
 	if err != nil {
 		return err
 	}
-	if len(claimed) == 0 {
-		return nil // already sent by an earlier delivery of this task
+	if !ok {
+		return nil // done by an earlier delivery of this task, or held by a live worker
 	}
+	if err := h.send(ctx, p.BatchID, claimed, now); err != nil {
+		return err
+	}
+	return h.Invitations.FinishBatch(ctx, p.BatchID, h.Clock.Now())
+}
+
+// send sends what may go of a claimed batch and settles every invitation.
+func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []scheduler.Outgoing, now time.Time) error {
 	// Send-time rules (opt-out, campaign state...) live in the scheduler.
 	ready, err := h.Invitations.Vet(ctx, claimed, now)
 	if err != nil {
@@ -77,14 +93,12 @@ func (h *SendHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	}
 
 	results := h.Mail.Send(ctx, msgs)
-	var sent []int64
-	var sentIDs []string
+	var sent []scheduler.Sent
 	var temp []scheduler.Outgoing
 	for i, err := range results {
 		inv := sendable[i]
 		if err == nil {
-			sent = append(sent, inv.ID)
-			sentIDs = append(sentIDs, msgs[i].MessageID)
+			sent = append(sent, scheduler.Sent{ID: inv.ID, MessageID: msgs[i].MessageID, ExpiresAt: inv.ExpiresAt})
 			continue
 		}
 		var de *mail.DeliveryError
@@ -97,11 +111,11 @@ func (h *SendHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		}
 		temp = append(temp, inv)
 	}
-	if err := h.Invitations.MarkSent(ctx, sent, sentIDs, h.Clock.Now()); err != nil {
+	if err := h.Invitations.MarkSent(ctx, sent, h.Clock.Now()); err != nil {
 		return err
 	}
 	if len(temp) > 0 {
-		h.Log.Warn("temporary delivery failures", "batch", p.BatchID, "count", len(temp), "err", results[indexOf(sendable, temp[0].ID)])
+		h.Log.Warn("temporary delivery failures", "batch", batchID, "count", len(temp), "err", results[indexOf(sendable, temp[0].ID)])
 	}
 	return h.retryLater(ctx, temp, now, "temporary delivery failure")
 }
@@ -112,18 +126,19 @@ func (h *SendHandler) retryLater(ctx context.Context, invs []scheduler.Outgoing,
 	var failed []int64
 	groups := map[time.Time][]int64{}
 	for _, inv := range invs {
-		if inv.Attempts >= MaxSendAttempts {
+		attempt := inv.Attempts + 1 // this one
+		if attempt >= MaxSendAttempts {
 			failed = append(failed, inv.ID)
 			continue
 		}
-		at := now.Add(Backoff(inv.Attempts)).Truncate(time.Second)
+		at := now.Add(Backoff(attempt)).Truncate(time.Second)
 		groups[at] = append(groups[at], inv.ID)
 	}
 	if err := h.Invitations.MarkFailed(ctx, failed, reason+" after "+strconv.Itoa(MaxSendAttempts)+" attempts", now); err != nil {
 		return err
 	}
 	for at, ids := range groups {
-		if err := h.Invitations.Reschedule(ctx, ids, at, reason, now); err != nil {
+		if err := h.Invitations.Reschedule(ctx, ids, at, reason, true, now); err != nil {
 			return err
 		}
 	}
