@@ -110,6 +110,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Mail, err = mail.NewSender(mail.Config{
 		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
 		TLS: string(cfg.SMTP.TLS), From: cfg.SMTP.From, Timeout: cfg.SMTP.Timeout,
+		PoolSize: cfg.SMTP.Pool, RatePerSecond: cfg.SMTP.Rate, IdleTimeout: cfg.SMTP.IdleTimeout,
 	})
 	if err != nil {
 		a.Close()
@@ -143,6 +144,9 @@ func (a *App) Migrate(ctx context.Context) error {
 
 // Close releases connections: the database last.
 func (a *App) Close() {
+	if a.Mail != nil {
+		a.Mail.Close()
+	}
 	if a.asynqClient != nil {
 		a.asynqClient.Close()
 	}

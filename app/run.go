@@ -34,7 +34,7 @@ type Extras struct {
 // WebServer builds the HTTP handlers.
 func (a *App) WebServer(ex Extras) *web.Server {
 	return &web.Server{
-		Intake: a.Intake, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Signer: a.Signer, Templates: a.Templates,
+		Intake: a.Intake, Customers: a.Customers, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Signer: a.Signer, Templates: a.Templates,
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ready: []web.Check{
 			{Name: "postgres", Check: func(ctx context.Context) error { return a.DB.PingContext(ctx) }},
@@ -47,7 +47,7 @@ func (a *App) WebServer(ex Extras) *web.Server {
 func (a *App) Handlers() worker.Handlers {
 	log := a.Log.With("component", "worker")
 	return worker.Handlers{
-		Send:  &worker.SendHandler{Invitations: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Clock: a.Clock, Log: log},
+		Send:  &worker.SendHandler{Invitations: a.Scheduler, Customers: a.Customers, Compose: a.Compose, Mail: a.Mail, Clock: a.Clock, Log: log},
 		Score: &worker.ScoreHandler{DB: a.DB, Surveys: a.Surveys, Complaints: a.Complaints, Clock: a.Clock, Log: log},
 	}
 }

@@ -45,7 +45,8 @@ func (c *Composer) Invitation(ctx context.Context, r Recipient) (mail.Message, e
 	if err != nil {
 		return mail.Message{}, err
 	}
-	e, err := c.render(sv, r, c.Links.Survey(r.InvitationID, r.ExpiresAt))
+	unsubscribe := c.Links.Unsubscribe(r.InvitationID, r.ExpiresAt)
+	e, err := c.render(sv, r, c.Links.Survey(r.InvitationID, r.ExpiresAt), unsubscribe)
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("compose invitation %d: %w", r.InvitationID, err)
 	}
@@ -55,6 +56,12 @@ func (c *Composer) Invitation(ctx context.Context, r Recipient) (mail.Message, e
 		Subject:   e.Subject,
 		Text:      e.Text,
 		HTML:      e.HTML,
+		// RFC 8058: mail clients offer an unsubscribe button that POSTs
+		// List-Unsubscribe=One-Click to this URL.
+		Headers: map[string]string{
+			"List-Unsubscribe":      "<" + unsubscribe + ">",
+			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+		},
 	}, nil
 }
 
@@ -69,7 +76,7 @@ func (c *Composer) Preview(ctx context.Context, surveyVersionID int64, locale st
 	if reminder {
 		r.Reminder = 1
 	}
-	return c.render(sv, r, linkURL)
+	return c.render(sv, r, linkURL, linkURL)
 }
 
 // SampleName is the customer name used in previews.
@@ -80,8 +87,8 @@ func SampleName(locale string) string {
 	return "Alex Morgan"
 }
 
-func (c *Composer) render(sv *surveys.Survey, r Recipient, surveyURL string) (templates.Email, error) {
-	data := templates.Invitation{Name: r.Name, SurveyURL: surveyURL, ExpiresAt: r.ExpiresAt}
+func (c *Composer) render(sv *surveys.Survey, r Recipient, surveyURL, unsubscribeURL string) (templates.Email, error) {
+	data := templates.Invitation{Name: r.Name, SurveyURL: surveyURL, ExpiresAt: r.ExpiresAt, UnsubscribeURL: unsubscribeURL}
 	if len(sv.Questions) > 0 {
 		q := sv.Questions[0]
 		if lo, hi, ok := q.Kind.Scale(); ok {

@@ -77,6 +77,12 @@ type SMTP struct {
 	From *mail.Address
 	// Timeout bounds connecting and each SMTP command.
 	Timeout time.Duration
+	// Pool is how many SMTP connections a process keeps open at most.
+	Pool int
+	// Rate caps the messages per second a process sends; 0 is no cap.
+	Rate float64
+	// IdleTimeout closes connections unused for that long.
+	IdleTimeout time.Duration
 }
 
 // Brand is the company identity shown to customers.

@@ -137,6 +137,22 @@ var fields = []field{
 	{env: "FOLLOWUP_SMTP_TIMEOUT", def: "15s",
 		usage: "how long connecting and each SMTP command may take (Go duration)",
 		set:   durationField(func(c *Config) *time.Duration { return &c.SMTP.Timeout }, time.Second, time.Hour)},
+	{env: "FOLLOWUP_SMTP_POOL", def: "4",
+		usage: "how many SMTP connections a process keeps open, each sending many messages (1-100)",
+		set:   intField(func(c *Config) *int { return &c.SMTP.Pool }, 1, 100)},
+	{env: "FOLLOWUP_SMTP_RATE", def: "0",
+		usage: "the most messages per second a process sends, across its connections; 0 for no limit",
+		set: func(c *Config, raw string) error {
+			f, err := strconv.ParseFloat(raw, 64)
+			if err != nil || f < 0 || f > 1e6 {
+				return expectError("a number of messages per second, 0 for no limit")
+			}
+			c.SMTP.Rate = f
+			return nil
+		}},
+	{env: "FOLLOWUP_SMTP_IDLE_TIMEOUT", def: "30s",
+		usage: "how long an unused SMTP connection stays open (Go duration)",
+		set:   durationField(func(c *Config) *time.Duration { return &c.SMTP.IdleTimeout }, time.Second, time.Hour)},
 	{env: "FOLLOWUP_BRAND_NAME", def: "Followup",
 		usage: "the company name shown to customers",
 		set: func(c *Config, raw string) error {

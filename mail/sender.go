@@ -32,6 +32,13 @@ type Config struct {
 	TLS     string
 	From    *netmail.Address
 	Timeout time.Duration
+	// PoolSize is how many connections may be open at once (default 4).
+	PoolSize int
+	// RatePerSecond caps the messages sent per second across the pool;
+	// 0 sends as fast as the server accepts.
+	RatePerSecond float64
+	// IdleTimeout closes connections unused for that long (default 30 s).
+	IdleTimeout time.Duration
 }
 
 // Message is one email to one recipient.
@@ -53,6 +60,9 @@ type DeliveryError struct {
 	// Temporary failures (4xx, connection refused, timeouts) may succeed
 	// later; permanent ones (5xx) will not.
 	Temporary bool
+	// Recipient is true when the server refused the recipient address
+	// (RCPT TO): a permanent one means the address bounces.
+	Recipient bool
 	// Code is the SMTP reply code when the server gave one.
 	Code int
 	Err  error
@@ -74,9 +84,11 @@ func (e *DeliveryError) Unwrap() error { return e.Err }
 // ErrUnsafeHeader is a header value with a line break: a header-injection attempt.
 var ErrUnsafeHeader = errors.New("header value contains a line break")
 
-// Sender delivers messages to the configured SMTP server.
+// Sender delivers messages to the configured SMTP server over a small pool
+// of reused connections.
 type Sender struct {
-	cfg Config
+	cfg  Config
+	pool *pool
 }
 
 // NewSender returns a Sender for cfg.
@@ -84,25 +96,42 @@ func NewSender(cfg Config) (*Sender, error) {
 	if cfg.From == nil || cfg.From.Address == "" {
 		return nil, errors.New("mail sender: a From address is required")
 	}
+	if strings.ContainsAny(cfg.From.Name+cfg.From.Address, "\r\n") {
+		return nil, ErrUnsafeHeader
+	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 15 * time.Second
 	}
 	if cfg.TLS == "" {
 		cfg.TLS = TLSOpportunistic
 	}
-	return &Sender{cfg: cfg}, nil
+	if cfg.PoolSize <= 0 {
+		cfg.PoolSize = 4
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 30 * time.Second
+	}
+	return &Sender{cfg: cfg, pool: newPool(cfg)}, nil
 }
 
 // From returns the sender address.
 func (s *Sender) From() *netmail.Address { return s.cfg.From }
 
-func (s *Sender) client() (*gomail.Client, error) {
+// Close closes the idle connections.
+func (s *Sender) Close() { s.pool.close() }
+
+func (cfg Config) client() (*gomail.Client, error) {
 	opts := []gomail.Option{
-		gomail.WithPort(s.cfg.Port),
-		gomail.WithTimeout(s.cfg.Timeout),
-		gomail.WithHELO(heloName(s.cfg.From.Address)),
+		gomail.WithPort(cfg.Port),
+		gomail.WithTimeout(cfg.Timeout),
+		gomail.WithHELO(heloName(cfg.From.Address)),
+		// One connection carries many messages: no NOOP before each, no RSET
+		// after each (a transaction ends with its DATA; go-mail still resets
+		// after a refused recipient).
+		gomail.WithoutNoop(),
+		gomail.WithoutRset(),
 	}
-	switch s.cfg.TLS {
+	switch cfg.TLS {
 	case TLSNone:
 		opts = append(opts, gomail.WithTLSPortPolicy(gomail.NoTLS))
 	case TLSMandatory:
@@ -110,20 +139,20 @@ func (s *Sender) client() (*gomail.Client, error) {
 	default:
 		opts = append(opts, gomail.WithTLSPortPolicy(gomail.TLSOpportunistic))
 	}
-	if s.cfg.Username != "" {
+	if cfg.Username != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
-			gomail.WithUsername(s.cfg.Username), gomail.WithPassword(s.cfg.Password))
+			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
 	}
-	return gomail.NewClient(s.cfg.Host, opts...)
+	return gomail.NewClient(cfg.Host, opts...)
 }
 
-// Send delivers msgs over one SMTP connection. It returns one result per
-// message (nil when accepted). When the connection itself fails, every
-// message not yet accepted gets the same temporary error.
+// Send delivers msgs over one pooled connection, within the rate limit. It
+// returns one result per message (nil when accepted). When the connection
+// fails, every message not yet accepted gets a temporary error; a
+// connection that went stale while idle is replaced once, transparently.
 func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 	results := make([]error, len(msgs))
 	built := make([]*gomail.Msg, len(msgs))
-	var toSend []*gomail.Msg
 	var idx []int
 	for i := range msgs {
 		m, err := s.build(&msgs[i])
@@ -132,42 +161,67 @@ func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 			continue
 		}
 		built[i] = m
-		toSend = append(toSend, m)
 		idx = append(idx, i)
 	}
-	if len(toSend) == 0 {
+	if len(idx) == 0 {
 		return results
 	}
-	c, err := s.client()
-	if err != nil {
-		for _, i := range idx {
-			results[i] = &DeliveryError{Temporary: false, Err: fmt.Errorf("smtp client: %w", err)}
-		}
-		return results
-	}
-	if err := c.DialWithContext(ctx); err != nil {
+	failRest := func(from int, err error) {
 		de := classify(err)
-		for _, i := range idx {
-			results[i] = de
+		de.Temporary, de.Recipient = true, false
+		for _, j := range idx[from:] {
+			results[j] = de
 		}
+	}
+	c, err := s.pool.acquire(ctx)
+	if err != nil {
+		failRest(0, err)
 		return results
 	}
-	defer c.Close()
-	sendErr := c.Send(toSend...)
-	for _, i := range idx {
-		m := built[i]
-		switch {
-		case m.IsDelivered():
-			results[i] = nil
-		case m.HasSendError():
-			results[i] = classify(m.SendError())
-		case sendErr != nil:
-			results[i] = classify(sendErr)
-		default:
-			results[i] = &DeliveryError{Temporary: true, Err: errors.New("message not delivered")}
+	retried := false
+	for k := 0; k < len(idx); k++ {
+		i := idx[k]
+		if err := s.pool.wait(ctx); err != nil {
+			s.pool.release(c)
+			failRest(k, err)
+			return results
 		}
+		err := c.c.Send(built[i])
+		c.uses++
+		if err == nil {
+			results[i] = nil
+			continue
+		}
+		de := classify(err)
+		if de.Code != 0 {
+			results[i] = de // the server answered: the connection is fine
+			continue
+		}
+		// No SMTP reply: the connection is broken. A reused connection that
+		// died while idle gets one fresh replacement for this message.
+		s.pool.discard(c)
+		if k == 0 && c.uses > 1 && !retried {
+			retried = true
+			if c, err = s.pool.acquire(ctx); err != nil {
+				failRest(k, err)
+				return results
+			}
+			k--
+			built[i] = rebuild(s, &msgs[i])
+			continue
+		}
+		failRest(k, err)
+		return results
 	}
+	s.pool.release(c)
 	return results
+}
+
+// rebuild renders a message again for a second attempt (go-mail records
+// delivery state on the message).
+func rebuild(s *Sender, m *Message) *gomail.Msg {
+	b, _ := s.build(m)
+	return b
 }
 
 func (s *Sender) build(in *Message) (*gomail.Msg, error) {
@@ -207,7 +261,12 @@ func (s *Sender) build(in *Message) (*gomail.Msg, error) {
 func classify(err error) *DeliveryError {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
-		return &DeliveryError{Temporary: se.IsTemp() || se.ErrorCode() == 0, Code: se.ErrorCode(), Err: err}
+		return &DeliveryError{
+			Temporary: se.IsTemp() || se.ErrorCode() == 0,
+			Recipient: se.Reason == gomail.ErrSMTPRcptTo,
+			Code:      se.ErrorCode(),
+			Err:       err,
+		}
 	}
 	// Dial failures: refused, unreachable, timeouts. All may heal.
 	return &DeliveryError{Temporary: true, Err: err}

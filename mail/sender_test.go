@@ -3,6 +3,7 @@ package mail_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	netmail "net/mail"
 	"strings"
@@ -38,6 +39,16 @@ func startCapture(t *testing.T) *capture.Server {
 	}
 	t.Cleanup(func() { srv.Close() })
 	return srv
+}
+
+func startCaptureOn(t *testing.T, port int) (*capture.Server, error) {
+	t.Helper()
+	srv, err := capture.Start(capture.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port)})
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv, nil
 }
 
 func TestSendManyOverOneConnection(t *testing.T) {

@@ -55,6 +55,9 @@ type Outgoing struct {
 	RemindersSent int `db:"reminders_sent"`
 	// CapDays is the campaign's frequency cap.
 	CapDays int `db:"frequency_cap_days"`
+	// AddressSuppressed says why the address must not be emailed
+	// (bounced, unsubscribed), empty when it may.
+	AddressSuppressed string `db:"address_suppressed"`
 }
 
 // Reminder reports whether the email is a reminder.
@@ -81,10 +84,12 @@ func (s *Store) ClaimBatch(ctx context.Context, batchID int64, now, leaseCutoff 
 SELECT i.id, i.customer_id, i.campaign_id, i.survey_version_id, i.attempts, i.send_kind, i.reminders_sent,
        $2::timestamptz + make_interval(secs => c.invitation_ttl_seconds) AS expires_at,
        c.state AS campaign_state, c.frequency_cap_days,
-       cu.email, cu.name, cu.locale, cu.opted_out_at IS NOT NULL AS opted_out
+       cu.email, cu.name, cu.locale, cu.opted_out_at IS NOT NULL AS opted_out,
+       COALESCE(sup.reason, '') AS address_suppressed
 FROM invitations i
 JOIN campaigns c ON c.id = i.campaign_id
 JOIN customers cu ON cu.id = i.customer_id
+LEFT JOIN email_suppressions sup ON sup.email = lower(cu.email)
 WHERE i.id = ANY ($1) AND i.state = 'queued' AND i.batch_id = $3
 ORDER BY i.id`, ids, now, batchID)
 	if err != nil {

@@ -15,6 +15,8 @@ import (
 // the rules are checked again here:
 //
 //   - a customer who opted out gets nothing: the invitation is suppressed;
+//   - an address that bounced or unsubscribed (on any customer record) is
+//     not emailed: suppressed with reason address_bounced or address_unsubscribed;
 //   - an archived campaign sends nothing more: suppressed;
 //   - a paused campaign waits: the invitation goes back to scheduled and
 //     the sweep skips it until the campaign resumes;
@@ -27,16 +29,24 @@ import (
 func (s *Store) Vet(ctx context.Context, claimed []Outgoing, now time.Time) ([]Outgoing, error) {
 	var optedOut, archived, paused []int64
 	var candidates []Outgoing
+	byAddress := map[string][]int64{}
 	for _, inv := range claimed {
 		switch {
 		case inv.OptedOut:
 			optedOut = append(optedOut, inv.ID)
+		case inv.AddressSuppressed != "":
+			byAddress[inv.AddressSuppressed] = append(byAddress[inv.AddressSuppressed], inv.ID)
 		case inv.CampaignState == StateArchived:
 			archived = append(archived, inv.ID)
 		case inv.CampaignState != StateActive:
 			paused = append(paused, inv.ID)
 		default:
 			candidates = append(candidates, inv)
+		}
+	}
+	for reason, ids := range byAddress {
+		if err := s.Suppress(ctx, ids, "address_"+reason, now); err != nil {
+			return nil, err
 		}
 	}
 	if err := errors.Join(

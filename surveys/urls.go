@@ -27,3 +27,16 @@ func (l Links) Survey(invitationID int64, expires time.Time) string {
 func (l Links) Rating(invitationID int64, expires time.Time, value int) string {
 	return l.Survey(invitationID, expires) + "?score=" + strconv.Itoa(value)
 }
+
+// UnsubscribePath is the path prefix of unsubscribe links: UnsubscribePath + token.
+const UnsubscribePath = "/u/"
+
+// UnsubscribeTTL is how long an unsubscribe link works: long, because
+// people unsubscribe from old emails too.
+const UnsubscribeTTL = 2 * 365 * 24 * time.Hour
+
+// Unsubscribe returns the unsubscribe URL of an invitation's customer. The
+// same URL serves the List-Unsubscribe one-click POST (RFC 8058).
+func (l Links) Unsubscribe(invitationID int64, now time.Time) string {
+	return l.Base.String() + UnsubscribePath + l.Signer.Sign(PurposeUnsubscribe, invitationID, now.Add(UnsubscribeTTL).Truncate(24*time.Hour))
+}

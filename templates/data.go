@@ -18,4 +18,6 @@ type Invitation struct {
 	Ratings   []RatingLink
 	SurveyURL string
 	ExpiresAt time.Time
+	// UnsubscribeURL stops every survey to this customer.
+	UnsubscribeURL string
 }

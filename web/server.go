@@ -13,6 +13,7 @@ import (
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/compose"
+	"github.com/followup/followup/customers"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
@@ -38,6 +39,7 @@ type MailSender interface {
 // Server holds what the HTTP handlers need.
 type Server struct {
 	Intake     *scheduler.Intake
+	Customers  *customers.Store
 	Campaigns  *scheduler.Store
 	Compose    *compose.Composer
 	Mail       MailSender
@@ -66,6 +68,7 @@ func (s *Server) Handler() http.Handler {
 	s.complaintRoutes(mux)
 	s.surveyRoutes(mux)
 	s.campaignRoutes(mux)
+	s.unsubscribeRoutes(mux)
 	s.marketingRoutes(mux)
 
 	if s.DevMail != nil {
@@ -106,8 +109,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		// The path of a survey link is a credential: log the route, not the token.
 		path := r.URL.Path
-		if len(path) > len(surveys.SurveyPath) && path[:len(surveys.SurveyPath)] == surveys.SurveyPath {
-			path = surveys.SurveyPath + "…"
+		for _, p := range []string{surveys.SurveyPath, surveys.UnsubscribePath} {
+			if len(path) > len(p) && path[:len(p)] == p {
+				path = p + "…"
+			}
 		}
 		s.Log.Log(r.Context(), level, "http", "method", r.Method, "path", path, "status", rec.status, "duration", time.Since(start))
 	})

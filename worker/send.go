@@ -13,6 +13,7 @@ import (
 
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/compose"
+	"github.com/followup/followup/customers"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/scheduler"
 )
@@ -34,6 +35,7 @@ type Sender interface {
 // reconciler, once its lease has passed.
 type SendHandler struct {
 	Invitations *scheduler.Store
+	Customers   *customers.Store
 	Compose     *compose.Composer
 	Mail        Sender
 	Clock       clock.Clock
@@ -103,8 +105,16 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 		}
 		var de *mail.DeliveryError
 		if errors.As(err, &de) && !de.Temporary {
-			h.Log.Warn("invitation bounced", "invitation", inv.ID, "err", err)
-			if err := h.Invitations.MarkFailed(ctx, []int64{inv.ID}, truncate("bounced: "+err.Error(), 500), now); err != nil {
+			reason := "rejected: " + err.Error()
+			if de.Recipient {
+				// The address bounces: no campaign will email it again.
+				reason = "bounced: " + err.Error()
+				if err := h.Customers.SuppressAddress(ctx, inv.Email, customers.SuppressedBounced, err.Error(), now); err != nil {
+					return err
+				}
+			}
+			h.Log.Warn("invitation not delivered", "invitation", inv.ID, "err", err)
+			if err := h.Invitations.MarkFailed(ctx, []int64{inv.ID}, truncate(reason, 500), now); err != nil {
 				return err
 			}
 			continue

@@ -58,7 +58,7 @@ func newSendFixture(t *testing.T) *sendFixture {
 	signer, _ := surveys.NewSigner([]byte(testenv.Secret))
 	base, _ := url.Parse("https://survey.acme.test")
 	composer := &compose.Composer{Templates: tpl, Surveys: sv, Links: surveys.Links{Signer: signer, Base: base}, From: sender.From()}
-	f.handler = &worker.SendHandler{Invitations: f.store, Compose: composer, Mail: sender,
+	f.handler = &worker.SendHandler{Invitations: f.store, Customers: customers.NewStore(f.schema.DB), Compose: composer, Mail: sender,
 		Clock: f.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	return f
 }

@@ -1,0 +1,132 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+	"golang.org/x/time/rate"
+)
+
+// pool keeps a few SMTP connections open, each sending many messages, and
+// shares one rate limit between them. When the server cannot be reached it
+// stops dialling for a while (a circuit breaker), so a down server costs one
+// failed dial per cool-down, not one per message.
+type pool struct {
+	cfg     Config
+	idle    chan *conn
+	slots   chan struct{} // one per connection that may exist
+	limiter *rate.Limiter
+
+	mu        sync.Mutex
+	downUntil time.Time
+	downFor   time.Duration
+	lastErr   error
+}
+
+type conn struct {
+	c        *gomail.Client
+	lastUsed time.Time
+	// uses counts the messages tried on this connection.
+	uses int
+}
+
+func newPool(cfg Config) *pool {
+	p := &pool{cfg: cfg, idle: make(chan *conn, cfg.PoolSize), slots: make(chan struct{}, cfg.PoolSize)}
+	for i := 0; i < cfg.PoolSize; i++ {
+		p.slots <- struct{}{}
+	}
+	if cfg.RatePerSecond > 0 {
+		burst := max(1, int(cfg.RatePerSecond/10))
+		p.limiter = rate.NewLimiter(rate.Limit(cfg.RatePerSecond), burst)
+	}
+	return p
+}
+
+// errServerDown is returned without dialling while the breaker is open.
+var errServerDown = errors.New("the mail server was unreachable moments ago; not retrying yet")
+
+// acquire returns an open connection: an idle one, or a new one when fewer
+// than PoolSize exist. It waits when all are busy.
+func (p *pool) acquire(ctx context.Context) (*conn, error) {
+	for {
+		select {
+		case c := <-p.idle:
+			if time.Since(c.lastUsed) > p.cfg.IdleTimeout {
+				p.discard(c)
+				continue
+			}
+			return c, nil
+		case <-p.slots:
+			c, err := p.dial(ctx)
+			if err != nil {
+				p.slots <- struct{}{}
+				return nil, err
+			}
+			return c, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (p *pool) dial(ctx context.Context) (*conn, error) {
+	p.mu.Lock()
+	if time.Now().Before(p.downUntil) {
+		err := fmt.Errorf("%w: %v", errServerDown, p.lastErr)
+		p.mu.Unlock()
+		return nil, err
+	}
+	p.mu.Unlock()
+	c, err := p.cfg.client()
+	if err == nil {
+		dctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+		err = c.DialWithContext(dctx)
+		cancel()
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err != nil {
+		p.downFor = min(max(2*p.downFor, time.Second), time.Minute)
+		p.downUntil = time.Now().Add(p.downFor)
+		p.lastErr = err
+		return nil, err
+	}
+	p.downFor = 0
+	return &conn{c: c, lastUsed: time.Now()}, nil
+}
+
+// release returns a healthy connection to the pool.
+func (p *pool) release(c *conn) {
+	c.lastUsed = time.Now()
+	p.idle <- c
+}
+
+// discard closes a connection that failed or aged, freeing its slot.
+func (p *pool) discard(c *conn) {
+	_ = c.c.Close()
+	p.slots <- struct{}{}
+}
+
+// wait applies the rate limit to one message.
+func (p *pool) wait(ctx context.Context) error {
+	if p.limiter == nil {
+		return nil
+	}
+	return p.limiter.Wait(ctx)
+}
+
+// close closes the idle connections.
+func (p *pool) close() {
+	for {
+		select {
+		case c := <-p.idle:
+			p.discard(c)
+		default:
+			return
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/followup/followup/customers"
+	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/templates"
+)
+
+func (s *Server) unsubscribeRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+surveys.UnsubscribePath+"{token}", s.unsubscribePage)
+	mux.HandleFunc("POST "+surveys.UnsubscribePath+"{token}", s.unsubscribe)
+}
+
+// unsubscribeTarget verifies an unsubscribe link and finds its customer.
+// On failure it has answered.
+func (s *Server) unsubscribeTarget(w http.ResponseWriter, r *http.Request) (surveys.Invitation, bool) {
+	claims, err := s.Signer.Verify(surveys.PurposeUnsubscribe, r.PathValue("token"), s.Clock.Now())
+	switch {
+	case errors.Is(err, surveys.ErrLinkTampered):
+		s.renderMessage(w, r, http.StatusForbidden, requestLocale(r, ""), "error.403")
+		return surveys.Invitation{}, false
+	case err != nil: // expired: unsubscribing is still honoured, it only ever stops mail
+	}
+	inv, err := s.Surveys.Invitation(r.Context(), claims.InvitationID)
+	if errors.Is(err, surveys.ErrNotFound) {
+		s.renderMessage(w, r, http.StatusGone, requestLocale(r, ""), "error.410")
+		return inv, false
+	}
+	if err != nil {
+		s.Log.Error("load invitation", "invitation", claims.InvitationID, "err", err)
+		s.renderMessage(w, r, http.StatusInternalServerError, requestLocale(r, ""), "error.500")
+		return inv, false
+	}
+	return inv, true
+}
+
+// unsubscribePage asks the person to confirm: mail scanners open every link
+// in an email, and must not unsubscribe anyone.
+func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) {
+	inv, ok := s.unsubscribeTarget(w, r)
+	if !ok {
+		return
+	}
+	locale := requestLocale(r, inv.Locale)
+	s.renderPage(w, http.StatusOK, "unsubscribe", templates.PageData{
+		Locale: locale, Title: templates.T(locale, "unsubscribe.title"), AltLocaleURL: altLocaleURL(r, locale),
+		Data: map[string]string{"Action": r.URL.Path, "Body": templates.T(locale, "unsubscribe.body", s.Templates.Brand().Name)},
+	})
+}
+
+// unsubscribe opts the customer out: the page's button, or a mail client's
+// RFC 8058 one-click POST (body List-Unsubscribe=One-Click).
+func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
+	inv, ok := s.unsubscribeTarget(w, r)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	_ = r.ParseForm()
+	if err := s.Customers.OptOut(r.Context(), inv.CustomerID, s.Clock.Now()); err != nil && !errors.Is(err, customers.ErrNotFound) {
+		s.Log.Error("opt out", "customer", inv.CustomerID, "err", err)
+		s.renderMessage(w, r, http.StatusInternalServerError, requestLocale(r, inv.Locale), "error.500")
+		return
+	}
+	s.Log.Info("customer unsubscribed", "customer", inv.CustomerID, "one_click", r.PostFormValue("List-Unsubscribe") == "One-Click")
+	locale := formLocale(r, inv.Locale)
+	s.renderPage(w, http.StatusOK, "message", templates.PageData{
+		Locale: locale, Title: templates.T(locale, "unsubscribed.title"),
+		Data: templates.T(locale, "unsubscribed.body", s.Templates.Brand().Name),
+	})
+}
