@@ -24,6 +24,8 @@ type Composer struct {
 	Links     surveys.Links
 	// From is the sender; its domain names the Message-IDs.
 	From *netmail.Address
+
+	forms formCache
 }
 
 // Recipient is who an invitation goes to.
@@ -45,17 +47,26 @@ func (c *Composer) Invitation(ctx context.Context, r Recipient) (mail.Message, e
 	if err != nil {
 		return mail.Message{}, err
 	}
-	unsubscribe := c.Links.Unsubscribe(r.InvitationID, r.ExpiresAt)
-	e, err := c.render(sv, r, c.Links.Survey(r.InvitationID, r.ExpiresAt), unsubscribe)
+	name := "invitation"
+	if r.Reminder > 0 {
+		name = "reminder"
+	}
+	key := formKey{version: sv.VersionID, locale: r.Locale, reminder: r.Reminder > 0, named: r.Name != ""}
+	f, err := c.forms.get(key, func(d templates.Invitation) (templates.Email, error) {
+		return c.Templates.RenderEmail(name, r.Locale, d)
+	}, sv)
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("compose invitation %d: %w", r.InvitationID, err)
 	}
+	unsubscribe := c.Links.Unsubscribe(r.InvitationID, r.ExpiresAt)
+	v := values{name: r.Name, surveyURL: c.Links.Survey(r.InvitationID, r.ExpiresAt), unsubscribeURL: unsubscribe,
+		expires: templates.FormatDate(r.Locale, r.ExpiresAt)}
 	return mail.Message{
 		To:        &netmail.Address{Name: r.Name, Address: r.Email},
 		MessageID: MessageID(r.InvitationID, r.Reminder, c.From.Address),
-		Subject:   e.Subject,
-		Text:      e.Text,
-		HTML:      e.HTML,
+		Subject:   f.subject,
+		Text:      fill(f.text, v, false),
+		HTML:      fill(f.html, v, true),
 		// RFC 8058: mail clients offer an unsubscribe button that POSTs
 		// List-Unsubscribe=One-Click to this URL.
 		Headers: map[string]string{
@@ -88,25 +99,35 @@ func SampleName(locale string) string {
 }
 
 func (c *Composer) render(sv *surveys.Survey, r Recipient, surveyURL, unsubscribeURL string) (templates.Email, error) {
-	data := templates.Invitation{Name: r.Name, SurveyURL: surveyURL, ExpiresAt: r.ExpiresAt, UnsubscribeURL: unsubscribeURL}
-	if len(sv.Questions) > 0 {
-		q := sv.Questions[0]
-		if lo, hi, ok := q.Kind.Scale(); ok {
-			data.Question = q.Text.In(r.Locale)
-			sep := "?"
-			if strings.Contains(surveyURL, "?") {
-				sep = "&"
-			}
-			for v := lo; v <= hi; v++ {
-				data.Ratings = append(data.Ratings, templates.RatingLink{Value: v, URL: surveyURL + sep + "score=" + strconv.Itoa(v)})
-			}
-		}
-	}
+	data := templates.Invitation{Name: r.Name, SurveyURL: surveyURL, ExpiresOn: templates.FormatDate(r.Locale, r.ExpiresAt),
+		UnsubscribeURL: unsubscribeURL}
+	fillRatings(&data, sv, r.Locale)
 	name := "invitation"
 	if r.Reminder > 0 {
 		name = "reminder"
 	}
 	return c.Templates.RenderEmail(name, r.Locale, data)
+}
+
+// fillRatings adds the one-click rating row of the survey's first question,
+// when it is a scale: one link per point, opening the page with it chosen.
+func fillRatings(data *templates.Invitation, sv *surveys.Survey, locale string) {
+	if len(sv.Questions) == 0 {
+		return
+	}
+	q := sv.Questions[0]
+	lo, hi, ok := q.Kind.Scale()
+	if !ok {
+		return
+	}
+	data.Question = q.Text.In(locale)
+	sep := "?"
+	if strings.Contains(data.SurveyURL, "?") {
+		sep = "&"
+	}
+	for v := lo; v <= hi; v++ {
+		data.Ratings = append(data.Ratings, templates.RatingLink{Value: v, URL: data.SurveyURL + sep + "score=" + strconv.Itoa(v)})
+	}
 }
 
 // MessageID is the deterministic Message-ID of an invitation's email: the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 	"golang.org/x/time/rate"
 )
 
@@ -29,6 +30,8 @@ type pool struct {
 
 type conn struct {
 	c        *gomail.Client
+	sc       *smtp.Client
+	eightBit bool // the server takes 8-bit bodies (8BITMIME)
 	lastUsed time.Time
 	// uses counts the messages tried on this connection.
 	uses int
@@ -82,9 +85,10 @@ func (p *pool) dial(ctx context.Context) (*conn, error) {
 	}
 	p.mu.Unlock()
 	c, err := p.cfg.client()
+	var sc *smtp.Client
 	if err == nil {
 		dctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
-		err = c.DialWithContext(dctx)
+		sc, err = c.DialToSMTPClientWithContext(dctx)
 		cancel()
 	}
 	p.mu.Lock()
@@ -96,7 +100,8 @@ func (p *pool) dial(ctx context.Context) (*conn, error) {
 		return nil, err
 	}
 	p.downFor = 0
-	return &conn{c: c, lastUsed: time.Now()}, nil
+	eight, _ := sc.Extension("8BITMIME")
+	return &conn{c: c, sc: sc, eightBit: eight, lastUsed: time.Now()}, nil
 }
 
 // release returns a healthy connection to the pool.
@@ -107,7 +112,7 @@ func (p *pool) release(c *conn) {
 
 // discard closes a connection that failed or aged, freeing its slot.
 func (p *pool) discard(c *conn) {
-	_ = c.c.Close()
+	_ = c.c.CloseWithSMTPClient(c.sc)
 	p.slots <- struct{}{}
 }
 

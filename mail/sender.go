@@ -150,17 +150,16 @@ func (cfg Config) client() (*gomail.Client, error) {
 // returns one result per message (nil when accepted). When the connection
 // fails, every message not yet accepted gets a temporary error; a
 // connection that went stale while idle is replaced once, transparently.
+// Bodies go 8-bit when the server accepts it and no line is too long (no
+// encoding to pay for), quoted-printable otherwise.
 func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 	results := make([]error, len(msgs))
-	built := make([]*gomail.Msg, len(msgs))
 	var idx []int
 	for i := range msgs {
-		m, err := s.build(&msgs[i])
-		if err != nil {
+		if err := s.check(&msgs[i]); err != nil {
 			results[i] = &DeliveryError{Temporary: false, Err: err}
 			continue
 		}
-		built[i] = m
 		idx = append(idx, i)
 	}
 	if len(idx) == 0 {
@@ -186,7 +185,12 @@ func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 			failRest(k, err)
 			return results
 		}
-		err := c.c.Send(built[i])
+		m, err := s.build(&msgs[i], c.eightBit)
+		if err != nil {
+			results[i] = &DeliveryError{Temporary: false, Err: err}
+			continue
+		}
+		err = c.c.SendWithSMTPClient(c.sc, m)
 		c.uses++
 		if err == nil {
 			results[i] = nil
@@ -207,7 +211,6 @@ func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 				return results
 			}
 			k--
-			built[i] = rebuild(s, &msgs[i])
 			continue
 		}
 		failRest(k, err)
@@ -217,23 +220,34 @@ func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 	return results
 }
 
-// rebuild renders a message again for a second attempt (go-mail records
-// delivery state on the message).
-func rebuild(s *Sender, m *Message) *gomail.Msg {
-	b, _ := s.build(m)
-	return b
-}
-
-func (s *Sender) build(in *Message) (*gomail.Msg, error) {
+// check refuses what could inject headers: line breaks in names, subject,
+// Message-ID or any header.
+func (s *Sender) check(in *Message) error {
 	if in.To == nil || in.To.Address == "" {
-		return nil, errors.New("no recipient")
+		return errors.New("no recipient")
 	}
 	for _, v := range []string{in.To.Name, in.To.Address, in.Subject, in.MessageID} {
 		if strings.ContainsAny(v, "\r\n") {
-			return nil, ErrUnsafeHeader
+			return ErrUnsafeHeader
 		}
 	}
-	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	for k, v := range in.Headers {
+		if strings.ContainsAny(k, "\r\n:") || strings.ContainsAny(v, "\r\n") {
+			return ErrUnsafeHeader
+		}
+	}
+	return nil
+}
+
+// maxLine is the longest body line sent 8-bit; SMTP allows 998 octets.
+const maxLine = 900
+
+func (s *Sender) build(in *Message, eightBit bool) (*gomail.Msg, error) {
+	enc := gomail.EncodingQP
+	if eightBit && longestLine(in.Text) <= maxLine && longestLine(in.HTML) <= maxLine {
+		enc = gomail.NoEncoding
+	}
+	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithEncoding(enc))
 	m.FromMailAddress(s.cfg.From)
 	if err := m.AddToFormat(in.To.Name, in.To.Address); err != nil {
 		return nil, fmt.Errorf("recipient %q: %w", in.To.Address, err)
@@ -244,9 +258,6 @@ func (s *Sender) build(in *Message) (*gomail.Msg, error) {
 		m.SetMessageIDWithValue(in.MessageID)
 	}
 	for k, v := range in.Headers {
-		if strings.ContainsAny(k, "\r\n:") || strings.ContainsAny(v, "\r\n") {
-			return nil, ErrUnsafeHeader
-		}
 		m.SetGenHeader(gomail.Header(k), v)
 	}
 	// Text first, HTML last: clients show the last alternative they support.
@@ -277,4 +288,20 @@ func heloName(from string) string {
 		return from[i+1:]
 	}
 	return "localhost"
+}
+
+func longestLine(s string) int {
+	longest := 0
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			i = len(s)
+		}
+		longest = max(longest, i)
+		if i == len(s) {
+			break
+		}
+		s = s[i+1:]
+	}
+	return longest
 }

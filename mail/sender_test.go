@@ -155,3 +155,29 @@ func TestServerDownOrDroppingIsTemporary(t *testing.T) {
 		t.Errorf("dropped connection kept %d messages", n)
 	}
 }
+
+func TestBodiesGo8BitUnlessALineIsTooLong(t *testing.T) {
+	srv := startCapture(t)
+	s := newSender(t, srv.Port())
+	short := msg("a@x.test", "short lines")
+	long := msg("b@x.test", "a long line")
+	long.HTML = "<p>" + strings.Repeat("é", 1500) + "</p>"
+	for _, err := range s.Send(context.Background(), []mail.Message{short, long}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := srv.Messages()
+	if !strings.Contains(string(got[0].Raw), "Content-Transfer-Encoding: 8bit") {
+		t.Errorf("short lines to an 8BITMIME server should go 8-bit")
+	}
+	p, _ := got[1].Parsed()
+	if !strings.Contains(string(got[1].Raw), "quoted-printable") || p.HTML() != long.HTML {
+		t.Errorf("a 3000-byte line must be quoted-printable and arrive intact")
+	}
+	for _, line := range strings.Split(string(got[1].Raw), "\n") {
+		if len(line) > 998 {
+			t.Fatalf("a raw line of %d bytes", len(line))
+		}
+	}
+}

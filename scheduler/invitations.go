@@ -126,6 +126,8 @@ func (s *Store) MarkSent(ctx context.Context, sent []Sent, now time.Time) error 
 	for i, x := range sent {
 		ids[i], mids[i], exps[i] = x.ID, x.MessageID, x.ExpiresAt
 	}
+	// (id = ANY guides the planner to the primary key: joining the unnest
+	// alone can make it hash the whole table.)
 	// An invitation answered while its email was in flight (a quick reader,
 	// or a link opened from an earlier email) stays answered, but records
 	// that it was sent.
@@ -137,7 +139,7 @@ UPDATE invitations i SET
     next_reminder_at = CASE WHEN i.state = 'queued' THEN
         $4::timestamptz + make_interval(days => c.reminder_days[i.reminders_sent + (i.send_kind = 'reminder')::int + 1]) END
 FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS m(id, mid, exp), campaigns c
-WHERE i.id = m.id AND c.id = i.campaign_id AND i.state IN ('queued', 'answered')`, ids, mids, pq.Array(exps), now)
+WHERE i.id = ANY ($1) AND i.id = m.id AND c.id = i.campaign_id AND i.state IN ('queued', 'answered')`, ids, mids, pq.Array(exps), now)
 	if err != nil {
 		return fmt.Errorf("mark %d invitations sent: %w", len(sent), err)
 	}

@@ -85,7 +85,7 @@ func placeInWindows(ctx context.Context, tx sqlx.ExtContext, query string, args 
 	}
 	if len(ids) > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations i SET scheduled_for = u.t
-			FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, t) WHERE i.id = u.id`, pq.Array(ids), pq.Array(times)); err != nil {
+			FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, t) WHERE i.id = ANY ($1) AND i.id = u.id`, pq.Array(ids), pq.Array(times)); err != nil {
 			return 0, fmt.Errorf("move invitations into their send window: %w", err)
 		}
 	}

@@ -169,14 +169,14 @@ func (s *Store) ClaimDueAfter(ctx context.Context, now time.Time, size int, cur 
 	}
 	if len(later) > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations i SET state = 'scheduled', scheduled_for = u.t, batch_id = NULL, updated_at = $3
-			FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, t) WHERE i.id = u.id`,
+			FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, t) WHERE i.id = ANY ($1) AND i.id = u.id`,
 			pq.Array(later), pq.Array(laterAt), now); err != nil {
 			return 0, 0, fmt.Errorf("move invitations into their send window: %w", err)
 		}
 	}
 	if len(laterReminders) > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE invitations i SET state = 'sent', next_reminder_at = u.t, batch_id = NULL, updated_at = $3
-			FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, t) WHERE i.id = u.id`,
+			FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, t) WHERE i.id = ANY ($1) AND i.id = u.id`,
 			pq.Array(laterReminders), pq.Array(laterReminderAt), now); err != nil {
 			return 0, 0, fmt.Errorf("move reminders into their send window: %w", err)
 		}

@@ -163,7 +163,7 @@ func (s *Store) applyFrequencyCap(ctx context.Context, invs []Outgoing, now time
 	}
 	if len(contactIDs) > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE customers cu SET last_contacted_at = $3, last_contact_invitation_id = u.inv
-			FROM unnest($1::bigint[], $2::bigint[]) AS u(id, inv) WHERE cu.id = u.id`,
+			FROM unnest($1::bigint[], $2::bigint[]) AS u(id, inv) WHERE cu.id = ANY ($1) AND cu.id = u.id`,
 			pq.Array(contactIDs), pq.Array(contactInvs), now); err != nil {
 			return nil, fmt.Errorf("record last contact: %w", err)
 		}

@@ -1,7 +1,5 @@
 package templates
 
-import "time"
-
 // RatingLink is one button of the one-click rating row of an email.
 type RatingLink struct {
 	Value int
@@ -17,7 +15,8 @@ type Invitation struct {
 	// Ratings are the one-click links of the first question's scale.
 	Ratings   []RatingLink
 	SurveyURL string
-	ExpiresAt time.Time
+	// ExpiresOn is the link's expiry date, written for the recipient's locale.
+	ExpiresOn string
 	// UnsubscribeURL stops every survey to this customer.
 	UnsubscribeURL string
 }

@@ -150,12 +150,12 @@ func (s *Set) RenderPage(w io.Writer, name string, d PageData) error {
 
 var textFuncs = texttemplate.FuncMap{
 	"t":    T,
-	"date": formatDate,
+	"date": FormatDate,
 }
 
 var htmlFuncs = htmltemplate.FuncMap{
 	"t":    T,
-	"date": formatDate,
+	"date": FormatDate,
 	"seq": func(lo, hi int) []int {
 		out := make([]int, 0, hi-lo+1)
 		for i := lo; i <= hi; i++ {
@@ -185,8 +185,8 @@ var months = map[string][]string{
 	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
 }
 
-// formatDate writes a date the way people of locale read it.
-func formatDate(locale string, t time.Time) string {
+// FormatDate writes a date the way people of locale read it.
+func FormatDate(locale string, t time.Time) string {
 	m := months["en"]
 	if locale == "fr" {
 		m = months["fr"]

@@ -14,7 +14,7 @@ func TestInvitationEmailInBothLocales(t *testing.T) {
 	}
 	data := Invitation{Name: `Zoé <script>alert(1)</script>`, Question: "Overall?", SurveyURL: "https://x.test/s/tok",
 		Ratings:   []RatingLink{{0, "https://x.test/s/tok?score=0"}, {10, "https://x.test/s/tok?score=10"}},
-		ExpiresAt: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
+	}
 	cases := []struct {
 		locale, subject, greeting, expires string
 	}{
@@ -24,6 +24,7 @@ func TestInvitationEmailInBothLocales(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.locale, func(t *testing.T) {
+			data.ExpiresOn = FormatDate(tc.locale, time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
 			e, err := set.RenderEmail("invitation", tc.locale, data)
 			if err != nil {
 				t.Fatal(err)

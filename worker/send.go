@@ -77,57 +77,72 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 		return err
 	}
 
-	msgs := make([]mail.Message, 0, len(ready))
-	sendable := make([]scheduler.Outgoing, 0, len(ready))
-	var broken []int64
-	for _, inv := range ready {
-		m, err := h.render(ctx, inv)
-		if err != nil {
-			h.Log.Error("render invitation", "invitation", inv.ID, "err", err)
-			broken = append(broken, inv.ID)
-			continue
-		}
-		msgs = append(msgs, m)
-		sendable = append(sendable, inv)
-	}
-	if err := h.retryLater(ctx, invitationsByID(ready, broken), now, "render failed"); err != nil {
-		return err
-	}
-
-	results := h.Mail.Send(ctx, msgs)
+	// Render and send in small chunks over the pooled connection: a batch
+	// never holds more than a chunk of rendered emails in memory.
 	var sent []scheduler.Sent
 	var temp []scheduler.Outgoing
-	for i, err := range results {
-		inv := sendable[i]
-		if err == nil {
-			sent = append(sent, scheduler.Sent{ID: inv.ID, MessageID: msgs[i].MessageID, ExpiresAt: inv.ExpiresAt})
-			continue
+	var broken []int64
+	var firstTemp error
+	for from := 0; from < len(ready); from += sendChunk {
+		chunk := ready[from:min(from+sendChunk, len(ready))]
+		msgs := make([]mail.Message, 0, len(chunk))
+		sendable := make([]scheduler.Outgoing, 0, len(chunk))
+		for _, inv := range chunk {
+			m, err := h.render(ctx, inv)
+			if err != nil {
+				h.Log.Error("render invitation", "invitation", inv.ID, "err", err)
+				broken = append(broken, inv.ID)
+				continue
+			}
+			msgs = append(msgs, m)
+			sendable = append(sendable, inv)
 		}
-		var de *mail.DeliveryError
-		if errors.As(err, &de) && !de.Temporary {
-			reason := "rejected: " + err.Error()
-			if de.Recipient {
-				// The address bounces: no campaign will email it again.
-				reason = "bounced: " + err.Error()
-				if err := h.Customers.SuppressAddress(ctx, inv.Email, customers.SuppressedBounced, err.Error(), now); err != nil {
+		for i, err := range h.Mail.Send(ctx, msgs) {
+			inv := sendable[i]
+			if err == nil {
+				sent = append(sent, scheduler.Sent{ID: inv.ID, MessageID: msgs[i].MessageID, ExpiresAt: inv.ExpiresAt})
+				continue
+			}
+			var de *mail.DeliveryError
+			if errors.As(err, &de) && !de.Temporary {
+				if err := h.permanentFailure(ctx, inv, de, now); err != nil {
 					return err
 				}
+				continue
 			}
-			h.Log.Warn("invitation not delivered", "invitation", inv.ID, "err", err)
-			if err := h.Invitations.MarkFailed(ctx, []int64{inv.ID}, truncate(reason, 500), now); err != nil {
-				return err
+			if firstTemp == nil {
+				firstTemp = err
 			}
-			continue
+			temp = append(temp, inv)
 		}
-		temp = append(temp, inv)
 	}
 	if err := h.Invitations.MarkSent(ctx, sent, h.Clock.Now()); err != nil {
 		return err
 	}
+	if err := h.retryLater(ctx, invitationsByID(ready, broken), now, "render failed"); err != nil {
+		return err
+	}
 	if len(temp) > 0 {
-		h.Log.Warn("temporary delivery failures", "batch", batchID, "count", len(temp), "err", results[indexOf(sendable, temp[0].ID)])
+		h.Log.Warn("temporary delivery failures", "batch", batchID, "count", len(temp), "err", firstTemp)
 	}
 	return h.retryLater(ctx, temp, now, "temporary delivery failure")
+}
+
+// sendChunk is how many emails are rendered ahead of sending.
+const sendChunk = 50
+
+// permanentFailure settles an email the server refused for good. A refused
+// recipient is a bounce: the address is suppressed for every campaign.
+func (h *SendHandler) permanentFailure(ctx context.Context, inv scheduler.Outgoing, de *mail.DeliveryError, now time.Time) error {
+	reason := "rejected: " + de.Error()
+	if de.Recipient {
+		reason = "bounced: " + de.Error()
+		if err := h.Customers.SuppressAddress(ctx, inv.Email, customers.SuppressedBounced, de.Error(), now); err != nil {
+			return err
+		}
+	}
+	h.Log.Warn("invitation not delivered", "invitation", inv.ID, "err", de)
+	return h.Invitations.MarkFailed(ctx, []int64{inv.ID}, truncate(reason, 500), now)
 }
 
 // retryLater reschedules invitations with exponential backoff and jitter,
@@ -185,15 +200,6 @@ func invitationsByID(all []scheduler.Outgoing, ids []int64) []scheduler.Outgoing
 		}
 	}
 	return out
-}
-
-func indexOf(invs []scheduler.Outgoing, id int64) int {
-	for i, inv := range invs {
-		if inv.ID == id {
-			return i
-		}
-	}
-	return 0
 }
 
 func truncate(s string, n int) string {

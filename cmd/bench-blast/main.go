@@ -1,0 +1,382 @@
+// Command bench-blast measures a campaign blast end to end: N invitations
+// become due at once, and the clock runs until Postfix's smtp-sink has
+// accepted them all (each is marked sent only after the server's 250). It
+// runs the real binary — `followup scheduler` and `followup worker` as
+// separate processes — against the real PostgreSQL and Redis, samples the
+// worker's memory, then pushes the same number of messages of the same size
+// with `smtp-source -d` (connection reuse) to the same sink as the ceiling
+// to compare with.
+//
+//	go run ./cmd/bench-blast -n 100000
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/followup/followup/internal/benchenv"
+	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/surveys"
+)
+
+type options struct {
+	n, concurrency, pool, batch, sessions int
+	dbURL, redisURL                       string
+	skipSource                            bool
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.n, "n", 100000, "invitations in the blast")
+	flag.IntVar(&o.concurrency, "concurrency", 8, "worker concurrency (send batches in parallel)")
+	flag.IntVar(&o.pool, "pool", 8, "SMTP connections the worker keeps open")
+	flag.IntVar(&o.batch, "batch", 500, "invitations per send batch")
+	flag.IntVar(&o.sessions, "sessions", 20, "parallel sessions of smtp-source")
+	flag.BoolVar(&o.skipSource, "skip-smtp-source", false, "do not run the smtp-source comparison")
+	flag.StringVar(&o.dbURL, "database-url", benchenv.Env("FOLLOWUP_DATABASE_URL", "postgres://followup:followup@127.0.0.1:5432/followup?sslmode=disable"), "PostgreSQL")
+	flag.StringVar(&o.redisURL, "redis-url", benchenv.Env("FOLLOWUP_REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis")
+	flag.Parse()
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench-blast:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options) error {
+	ctx := context.Background()
+	tmp, err := os.MkdirTemp("", "bench-blast")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "followup")
+	fmt.Println("building followup...")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/followup").CombinedOutput(); err != nil {
+		return fmt.Errorf("build: %v\n%s", err, out)
+	}
+
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	sink, err := startSink(port)
+	if err != nil {
+		return err
+	}
+	defer stop(sink)
+
+	schema, err := benchenv.NewSchema(ctx, o.dbURL)
+	if err != nil {
+		return err
+	}
+	defer schema.Drop()
+	fmt.Printf("seeding %d due invitations...\n", o.n)
+	sv, err := surveys.NewStore(schema.DB).EnsureDefault(ctx)
+	if err != nil {
+		return err
+	}
+	store := scheduler.NewStore(schema.DB)
+	camp, err := store.CreateEventCampaign(ctx, scheduler.Campaign{Name: "blast", SurveyID: sv.ID, State: scheduler.StatePaused,
+		EventKinds: []string{"delivery"}, Window: scheduler.AlwaysOpen(), FrequencyCapDays: 30})
+	if err != nil {
+		return err
+	}
+	if err := seed(ctx, schema, camp.ID, sv.VersionID, o.n); err != nil {
+		return err
+	}
+	msgSize, err := sampleSize(ctx, schema, bin)
+	if err != nil {
+		return err
+	}
+
+	secret := make([]byte, 24)
+	_, _ = rand.Read(secret)
+	env := append(os.Environ(),
+		"FOLLOWUP_DATABASE_URL="+schema.URL, "FOLLOWUP_REDIS_URL="+o.redisURL, "FOLLOWUP_QUEUE_PREFIX="+schema.Name+"-",
+		"FOLLOWUP_SECRET="+hex.EncodeToString(secret), "FOLLOWUP_SMTP_HOST=127.0.0.1", "FOLLOWUP_SMTP_PORT="+strconv.Itoa(port),
+		"FOLLOWUP_SMTP_TLS=none", "FOLLOWUP_SMTP_POOL="+strconv.Itoa(o.pool), "FOLLOWUP_WORKER_CONCURRENCY="+strconv.Itoa(o.concurrency),
+		"FOLLOWUP_SEND_BATCH_SIZE="+strconv.Itoa(o.batch), "FOLLOWUP_SWEEP_INTERVAL=100ms", "FOLLOWUP_LOG_LEVEL=warn",
+		"FOLLOWUP_HTTP_ADDR=127.0.0.1:0")
+	workerCmd, err := startProcess(bin, env, "worker")
+	if err != nil {
+		return err
+	}
+	defer stop(workerCmd)
+	schedCmd, err := startProcess(bin, env, "scheduler")
+	if err != nil {
+		return err
+	}
+	defer stop(schedCmd)
+	time.Sleep(time.Second) // both roles up
+
+	fmt.Println("blast: resuming the campaign, all invitations are due now")
+	start := time.Now()
+	if _, err := store.Transition(ctx, camp.ID, "resume", time.Now()); err != nil {
+		return err
+	}
+	var sent int
+	var rssSamples []int64
+	for sent < o.n {
+		time.Sleep(100 * time.Millisecond)
+		if err := schema.DB.GetContext(ctx, &sent, `SELECT count(*) FROM invitations WHERE state = 'sent'`); err != nil {
+			return err
+		}
+		rssSamples = append(rssSamples, memKB(workerCmd.Process.Pid, "VmRSS"))
+		if time.Since(start) > 30*time.Minute {
+			return fmt.Errorf("only %d of %d sent after 30 minutes", sent, o.n)
+		}
+		if workerCmd.ProcessState != nil {
+			return fmt.Errorf("the worker exited")
+		}
+	}
+	elapsed := time.Since(start)
+	peak := memKB(workerCmd.Process.Pid, "VmHWM")
+	var failed int
+	schema.DB.GetContext(ctx, &failed, `SELECT count(*) FROM invitations WHERE state <> 'sent'`)
+	rate := float64(o.n) / elapsed.Seconds()
+
+	fmt.Printf("\nmachine:            %s\n", benchenv.Machine())
+	fmt.Printf("message size:       %d bytes (text and HTML parts, headers included)\n", msgSize)
+	fmt.Printf("followup blast:     %d invitations due → accepted by smtp-sink in %s: %.0f emails/s (%d not sent)\n",
+		o.n, elapsed.Round(time.Millisecond), rate, failed)
+	fmt.Printf("worker memory:      peak %.1f MB resident (median sample %.1f MB)\n", float64(peak)/1024, float64(median(rssSamples))/1024)
+	fmt.Printf("settings:           concurrency %d, %d SMTP connections, batches of %d\n", o.concurrency, o.pool, o.batch)
+	if o.skipSource {
+		return nil
+	}
+	stop(workerCmd)
+	stop(schedCmd)
+	srcElapsed, err := runSource(port, o.n, o.sessions, msgSize)
+	if err != nil {
+		return err
+	}
+	srcRate := float64(o.n) / srcElapsed.Seconds()
+	fmt.Printf("smtp-source -d:     %d messages of %d bytes over %d reused sessions in %s: %.0f messages/s\n",
+		o.n, msgSize, o.sessions, srcElapsed.Round(time.Millisecond), srcRate)
+	fmt.Printf("ratio:              %.2f of smtp-source\n", rate/srcRate)
+	return nil
+}
+
+func seed(ctx context.Context, schema *benchenv.Schema, campaignID, versionID int64, n int) error {
+	start := time.Now()
+	if _, err := schema.DB.ExecContext(ctx, `
+INSERT INTO customers (external_ref, email, name, locale, time_zone)
+SELECT 'c' || g, 'customer' || g || '@bench.example', 'Customer ' || g,
+       (ARRAY['en', 'fr'])[1 + g % 2], (ARRAY['Europe/Paris', 'America/Montreal', 'Asia/Tokyo', 'UTC'])[1 + g % 4]
+FROM generate_series(1, $1) g`, n); err != nil {
+		return err
+	}
+	if _, err := schema.DB.ExecContext(ctx, `
+INSERT INTO invitations (campaign_id, customer_id, survey_version_id, occurrence, scheduled_for)
+SELECT $1, c.id, $2, now() - interval '1 hour', now() - interval '1 minute' FROM customers c`, campaignID, versionID); err != nil {
+		return err
+	}
+	if _, err := schema.DB.ExecContext(ctx, `ANALYZE`); err != nil {
+		return err
+	}
+	fmt.Printf("seeded in %s\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// sampleSize sends one invitation of the campaign to a throwaway capture
+// of the composed message, through the real binary: followup's
+// "compose-sample" is not a command, so measure with a local SMTP listener.
+func sampleSize(ctx context.Context, schema *benchenv.Schema, bin string) (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	size := make(chan int, 1)
+	go func() { size <- captureOne(ln) }()
+	// A second campaign's invitation, sent by a worker process pointed at the listener.
+	var custID int64
+	if err := schema.DB.GetContext(ctx, &custID, `SELECT id FROM customers ORDER BY id LIMIT 1`); err != nil {
+		return 0, err
+	}
+	var versionID int64
+	schema.DB.GetContext(ctx, &versionID, `SELECT id FROM survey_versions LIMIT 1`)
+	var surveyID int64
+	schema.DB.GetContext(ctx, &surveyID, `SELECT id FROM surveys LIMIT 1`)
+	store := scheduler.NewStore(schema.DB)
+	c, err := store.CreateEventCampaign(ctx, scheduler.Campaign{Name: "sample", SurveyID: surveyID, State: scheduler.StateActive,
+		EventKinds: []string{"sample"}, Window: scheduler.AlwaysOpen(), FrequencyCapDays: 0})
+	if err != nil {
+		return 0, err
+	}
+	if _, err := schema.DB.ExecContext(ctx, `INSERT INTO invitations (campaign_id, customer_id, survey_version_id, occurrence, scheduled_for)
+		VALUES ($1, $2, $3, now(), now() - interval '1 second')`, c.ID, custID, versionID); err != nil {
+		return 0, err
+	}
+	secret := make([]byte, 24)
+	_, _ = rand.Read(secret)
+	port := ln.Addr().(*net.TCPAddr).Port
+	cmd := exec.Command(bin, "all")
+	cmd.Env = append(os.Environ(), "FOLLOWUP_DATABASE_URL="+schema.URL, "FOLLOWUP_QUEUE_PREFIX="+schema.Name+"-s-",
+		"FOLLOWUP_SECRET="+hex.EncodeToString(secret), "FOLLOWUP_SMTP_HOST=127.0.0.1", "FOLLOWUP_SMTP_PORT="+strconv.Itoa(port),
+		"FOLLOWUP_SMTP_TLS=none", "FOLLOWUP_SWEEP_INTERVAL=100ms", "FOLLOWUP_LOG_LEVEL=error", "FOLLOWUP_HTTP_ADDR=127.0.0.1:0")
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+		schema.DB.ExecContext(ctx, `DELETE FROM invitations WHERE campaign_id = $1`, c.ID)
+		schema.DB.ExecContext(ctx, `UPDATE customers SET last_contacted_at = NULL, last_contact_invitation_id = NULL`)
+		schema.DB.ExecContext(ctx, `DELETE FROM send_batches`)
+		schema.DB.ExecContext(ctx, `DELETE FROM campaigns WHERE id = $1`, c.ID)
+	}()
+	select {
+	case n := <-size:
+		return n, nil
+	case <-time.After(30 * time.Second):
+		return 0, fmt.Errorf("no sample message arrived")
+	}
+}
+
+// captureOne speaks just enough SMTP to receive one message and returns its size.
+func captureOne(ln net.Listener) int {
+	c, err := ln.Accept()
+	if err != nil {
+		return 0
+	}
+	defer c.Close()
+	r := bufio.NewReader(c)
+	fmt.Fprint(c, "220 sample ESMTP\r\n")
+	var body bytes.Buffer
+	inData := false
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return body.Len()
+		}
+		if inData {
+			if line == ".\r\n" {
+				fmt.Fprint(c, "250 ok\r\n")
+				return body.Len()
+			}
+			body.WriteString(line)
+			continue
+		}
+		switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+			fmt.Fprint(c, "250-sample\r\n250 8BITMIME\r\n")
+		case cmd == "DATA":
+			inData = true
+			fmt.Fprint(c, "354 go ahead\r\n")
+		case cmd == "QUIT":
+			fmt.Fprint(c, "221 bye\r\n")
+			return body.Len()
+		default:
+			fmt.Fprint(c, "250 ok\r\n")
+		}
+	}
+}
+
+func startSink(port int) (*exec.Cmd, error) {
+	args := []string{}
+	if os.Geteuid() == 0 {
+		args = append(args, "-u", "root")
+	}
+	args = append(args, "-m", "1000", fmt.Sprintf("127.0.0.1:%d", port), "1000")
+	cmd := exec.Command("smtp-sink", args...)
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start smtp-sink (apt-get install postfix, \"No configuration\"): %w", err)
+	}
+	for i := 0; i < 50; i++ {
+		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			c.Close()
+			return cmd, nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	stop(cmd)
+	return nil, fmt.Errorf("smtp-sink did not start")
+}
+
+func runSource(port, n, sessions, size int) (time.Duration, error) {
+	start := time.Now()
+	out, err := exec.Command("smtp-source", "-d", "-s", strconv.Itoa(sessions), "-m", strconv.Itoa(n), "-l", strconv.Itoa(size),
+		"-f", "surveys@bench.example", "-t", "customer@bench.example", fmt.Sprintf("127.0.0.1:%d", port)).CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("smtp-source: %v\n%s", err, out)
+	}
+	return time.Since(start), nil
+}
+
+func startProcess(bin string, env []string, role string) (*exec.Cmd, error) {
+	cmd := exec.Command(bin, role)
+	cmd.Env = env
+	cmd.Stdout = os.Stdout
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start followup %s: %w", role, err)
+	}
+	return cmd, nil
+}
+
+func stop(cmd *exec.Cmd) {
+	if cmd == nil || cmd.Process == nil || cmd.ProcessState != nil {
+		return
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		<-done
+	}
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// memKB reads a memory figure (VmRSS, VmHWM) of a process, in KiB.
+func memKB(pid int, field string) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, field+":") {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, field+":")), "%d", &kb)
+			return kb
+		}
+	}
+	return 0
+}
+
+func median(v []int64) int64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]int64(nil), v...)
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s[len(s)/2]
+}
