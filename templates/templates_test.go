@@ -13,7 +13,7 @@ func TestInvitationEmailInBothLocales(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := Invitation{Name: `Zoé <script>alert(1)</script>`, Question: "Overall?", SurveyURL: "https://x.test/s/tok",
-		Ratings:   []RatingLink{{0, "https://x.test/s/tok?score=0"}, {10, "https://x.test/s/tok?score=10"}},
+		Ratings: []RatingLink{{0, "https://x.test/s/tok?score=0"}, {10, "https://x.test/s/tok?score=10"}},
 	}
 	cases := []struct {
 		locale, subject, greeting, expires string
