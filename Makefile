@@ -4,7 +4,7 @@
 #   make test   services up, then every test against real PostgreSQL, Redis and SMTP
 GO ?= go
 
-.PHONY: demo demo-once test services browser build vet fmt
+.PHONY: demo demo-once test services browser build vet fmt bench bench-sweep bench-blast
 
 demo: services
 	$(GO) run ./cmd/followup demo
@@ -30,3 +30,13 @@ vet:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+# Benchmarks (figures in BENCHMARKS.md): real PostgreSQL, Redis and Postfix's smtp-sink.
+bench: bench-sweep bench-blast
+
+bench-sweep: services
+	$(GO) run ./cmd/bench-sweep -n 100000
+
+bench-blast: services
+	./scripts/ensure-postfix.sh
+	$(GO) run ./cmd/bench-blast -n 100000
