@@ -242,3 +242,82 @@ func TestReconcileRestoresWhatRedisLost(t *testing.T) {
 		t.Errorf("the abandoned batch could not be taken over: %v %v %d", ok, err, len(out))
 	}
 }
+
+// countingEnqueuer records which batches each runner enqueued.
+type countingEnqueuer struct {
+	scheduler.Enqueuer
+	mu      sync.Mutex
+	batches map[int64]int
+}
+
+func (c *countingEnqueuer) EnqueueSendBatch(ctx context.Context, b int64) error {
+	c.mu.Lock()
+	c.batches[b]++
+	c.mu.Unlock()
+	return c.Enqueuer.EnqueueSendBatch(ctx, b)
+}
+
+func TestTwoSchedulersNeverEnqueueTheSameWork(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	clk := clock.NewFake(time.Now())
+	f.campaign(t, "c", scheduler.StateActive, "delivery")
+	f.events(t, "delivery", 25, clk.Now().Add(-2*time.Hour))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	enqs := []*countingEnqueuer{{Enqueuer: f.client, batches: map[int64]int{}}, {Enqueuer: f.client, batches: map[int64]int{}}}
+	runners := make([]*scheduler.Runner, 2)
+	leaders := make([]*scheduler.Leader, 2)
+	for i := range runners {
+		leaders[i] = scheduler.NewLeader(f.schema.DB, "followup.scheduler")
+		runners[i] = scheduler.NewRunner(scheduler.RunnerConfig{BatchSize: 3, Grace: time.Hour, ReconcileInterval: time.Hour},
+			f.store, f.sv, enqs[i], leaders[i], clk, log)
+	}
+	var wg sync.WaitGroup
+	for i := range runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 20; k++ {
+				runners[i].Tick(ctx)
+			}
+		}()
+	}
+	wg.Wait()
+	total := map[int64]int{}
+	active := 0
+	for _, e := range enqs {
+		if len(e.batches) > 0 {
+			active++
+		}
+		for b, n := range e.batches {
+			total[b] += n
+		}
+	}
+	if active != 1 {
+		t.Errorf("%d schedulers enqueued work, want only the leader", active)
+	}
+	for b, n := range total {
+		if n != 1 {
+			t.Errorf("batch %d enqueued %d times", b, n)
+		}
+	}
+	var queued, batches int
+	f.schema.DB.Get(&queued, `SELECT count(*) FROM invitations WHERE state = 'queued'`)
+	f.schema.DB.Get(&batches, `SELECT count(*) FROM send_batches`)
+	if queued != 25 || batches != 9 || len(total) != 9 {
+		t.Errorf("%d invitations queued in %d batches, %d enqueued; want 25 in 9, all enqueued", queued, batches, len(total))
+	}
+	// The leader stops: the other takes over and sweeps what comes due next.
+	leader := 0
+	if len(enqs[1].batches) > 0 {
+		leader = 1
+	}
+	leaders[leader].Release(ctx)
+	f.events(t, "delivery", 2, clk.Now().Add(-2*time.Hour))
+	other := 1 - leader
+	runners[other].Tick(ctx)
+	if len(enqs[other].batches) != 1 {
+		t.Errorf("the standby did not take over: %v", enqs[other].batches)
+	}
+}
