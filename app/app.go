@@ -25,6 +25,7 @@ import (
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
 	"github.com/followup/followup/worker"
 )
 
@@ -55,6 +56,7 @@ type App struct {
 	Intake     *scheduler.Intake
 	Surveys    *surveys.Store
 	Complaints *complaints.Store
+	Users      *users.Store
 
 	asynqClient *asynq.Client
 }
@@ -122,6 +124,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Scheduler = scheduler.NewStore(a.DB)
 	a.Intake = scheduler.NewIntake(a.DB, a.Customers, a.Scheduler)
 	a.Complaints = complaints.NewStore(a.DB, complaints.DefaultPolicy())
+	a.Users = users.NewStore(a.DB)
 	return a, nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/followup/followup/mail/capture"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/users"
 	"github.com/followup/followup/worker"
 )
 
@@ -49,7 +50,7 @@ func event(ref, locale, email string, occurred time.Time) map[string]any {
 	}
 }
 
-func postJSON(t *testing.T, url string, body any) (int, map[string]any) {
+func postJSON(t *testing.T, c *http.Client, url string, body any) (int, map[string]any) {
 	t.Helper()
 	var raw []byte
 	switch b := body.(type) {
@@ -58,7 +59,7 @@ func postJSON(t *testing.T, url string, body any) (int, map[string]any) {
 	default:
 		raw, _ = json.Marshal(b)
 	}
-	resp, err := http.Post(url, "application/json", bytes.NewReader(raw))
+	resp, err := c.Post(url, "application/json", bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +160,7 @@ type complaintJSON struct {
 
 func openComplaints(t *testing.T, h *apptest.Harness) []complaintJSON {
 	t.Helper()
-	resp, err := http.Get(h.URL + "/api/v1/complaints")
+	resp, err := h.API(t, users.CX).Get(h.URL + "/api/v1/complaints")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,11 +211,11 @@ func TestReplyTravelsFromEventToComplaint(t *testing.T) {
 	campaign := seedCampaign(t, h)
 
 	occurred := time.Now().Add(-3 * time.Hour) // + 2 h delay: due an hour ago
-	status, body := postJSON(t, h.URL+"/api/v1/events", event("fr-1", "fr-CA", "marie@example.com", occurred))
+	status, body := postJSON(t, h.API(t, users.Marketing), h.URL+"/api/v1/events", event("fr-1", "fr-CA", "marie@example.com", occurred))
 	if status != http.StatusAccepted || body["invitations_scheduled"] != float64(1) {
 		t.Fatalf("post event: %d %v", status, body)
 	}
-	status, _ = postJSON(t, h.URL+"/api/v1/events", event("en-1", "en", "john@example.com", occurred))
+	status, _ = postJSON(t, h.API(t, users.Marketing), h.URL+"/api/v1/events", event("en-1", "en", "john@example.com", occurred))
 	if status != http.StatusAccepted {
 		t.Fatalf("post event: %d", status)
 	}
@@ -307,7 +308,7 @@ func TestConcurrentScoringOpensOneComplaint(t *testing.T) {
 	t.Parallel()
 	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true, Scheduler: true}})
 	seedCampaign(t, h)
-	postJSON(t, h.URL+"/api/v1/events", event("c-1", "en", "c1@example.com", time.Now().Add(-3*time.Hour)))
+	postJSON(t, h.API(t, users.Marketing), h.URL+"/api/v1/events", event("c-1", "en", "c1@example.com", time.Now().Add(-3*time.Hour)))
 	// No worker runs: send the batch by hand, then answer.
 	deadline := time.Now().Add(10 * time.Second)
 	var batch int64

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
 
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/web"
@@ -34,6 +35,7 @@ type Extras struct {
 // WebServer builds the HTTP handlers.
 func (a *App) WebServer(ex Extras) *web.Server {
 	return &web.Server{
+		Users: a.Users, Queues: a.queueDashboard(),
 		Intake: a.Intake, Customers: a.Customers, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Signer: a.Signer, Templates: a.Templates,
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ready: []web.Check{
@@ -139,4 +141,14 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 	}
 	a.Log.Info("stopped")
 	return runErr
+}
+
+// queueDashboard is asynqmon, for admins (the web guard enforces it).
+func (a *App) queueDashboard() http.Handler {
+	opt, err := asynq.ParseRedisURI(a.Cfg.RedisURL)
+	if err != nil {
+		a.Log.Warn("queue dashboard disabled", "err", err)
+		return nil
+	}
+	return asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: opt})
 }

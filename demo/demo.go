@@ -54,6 +54,10 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 	if err := seed(ctx, a); err != nil {
 		return err
 	}
+	access, err := seedUsers(ctx, a)
+	if err != nil {
+		return err
+	}
 
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
@@ -86,7 +90,7 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 	before := opts.Capture.Count()
 	client := &http.Client{Timeout: 10 * time.Second}
 	for i, c := range crowd {
-		if err := postEvent(ctx, client, base, c, i); err != nil {
+		if err := postEvent(ctx, client, base, access.token, c, i); err != nil {
 			return err
 		}
 	}
@@ -133,7 +137,7 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 	if err != nil {
 		return err
 	}
-	report(out, base, sum, handLink)
+	report(out, base, sum, handLink, access)
 
 	if opts.Once {
 		return wait()
@@ -189,7 +193,7 @@ func waitReady(ctx context.Context, base string) error {
 
 // postEvent sends a service event that happened a day and a bit ago: the
 // campaign's one-day delay has passed, so the survey is due at once.
-func postEvent(ctx context.Context, client *http.Client, base string, c customer, i int) error {
+func postEvent(ctx context.Context, client *http.Client, base, token string, c customer, i int) error {
 	body, _ := json.Marshal(map[string]any{
 		"external_id": c.ref + "-e1",
 		"kind":        c.kind,
@@ -204,6 +208,7 @@ func postEvent(ctx context.Context, client *http.Client, base string, c customer
 	})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/events", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := client.Do(req)
 	if err != nil {
 		return fmt.Errorf("post event: %w", err)

@@ -67,7 +67,7 @@ func waitScored(ctx context.Context, a *app.App, run string, replies int) (summa
 	return s, nil
 }
 
-func report(out io.Writer, base string, s summary, handLink string) {
+func report(out io.Writer, base string, s summary, handLink string, access demoAccess) {
 	fmt.Fprintf(out, "\nSummary\n")
 	fmt.Fprintf(out, "  emails sent:       %d\n", s.Sent)
 	fmt.Fprintf(out, "  replies:           %d (%d negative)\n", s.Replies, s.Negative)
@@ -86,11 +86,17 @@ func report(out io.Writer, base string, s summary, handLink string) {
 	}
 	fmt.Fprintf(out, "\nWhere to look\n")
 	fmt.Fprintf(out, "  captured emails:      %s/dev/mail\n", base)
-	fmt.Fprintf(out, "  open complaints:      %s/api/v1/complaints\n", base)
+	fmt.Fprintf(out, "  open complaints:      %s/api/v1/complaints (API, with the cx token below)\n", base)
+	fmt.Fprintf(out, "  campaigns:            %s/marketing/campaigns (signed in as marketing)\n", base)
 	if handLink != "" {
 		fmt.Fprintf(out, "  answer one by hand:   %s\n", handLink)
 	}
 	fmt.Fprintf(out, "  health:               %s/readyz\n", base)
+	fmt.Fprintf(out, "\nSign in at %s/login (passwords are new each run):\n", base)
+	for _, l := range access.logins {
+		fmt.Fprintf(out, "  %-9s %-36s %s\n", l.role, l.email, l.password)
+	}
+	fmt.Fprintf(out, "\nThe complaints through the API, as cx:\n  curl -H 'Authorization: Bearer %s' %s/api/v1/complaints\n", access.cxToken, base)
 }
 
 func excerpt(s string, n int) string {

@@ -131,10 +131,27 @@ type PageData struct {
 	Brand  Brand
 	Locale string
 	Title  string
+	// User is who is signed in, on staff pages.
+	User *PageUser
+	// CSRF goes in a hidden "csrf" field of every staff form.
+	CSRF string
 	// AltLocaleURL switches the page to the other language, when offered.
 	AltLocaleURL string
 	// Data is the page's own content.
 	Data any
+}
+
+// PageUser is the signed-in person, as staff pages show them.
+type PageUser struct {
+	Name string
+	Role string
+	// Nav are the sections this person may open.
+	Nav []NavLink
+}
+
+// NavLink is one entry of the staff navigation.
+type NavLink struct {
+	Href, Label string
 }
 
 // RenderPage writes the page called name.

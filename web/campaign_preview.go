@@ -17,12 +17,14 @@ func (s *Server) previewEmail(ctx context.Context, c scheduler.Campaign, locale 
 	if err != nil {
 		return templates.Email{}, err
 	}
-	link := fmt.Sprintf("%s/marketing/surveys/%d/preview?lang=%s", s.Compose.Links.Base.String(), vid, locale)
+	link := fmt.Sprintf("%s/preview/surveys/%d?lang=%s", s.Compose.Links.Base.String(), vid, locale)
 	return s.Compose.Preview(ctx, vid, locale, reminder, link)
 }
 
 // surveyPreview shows a survey version as customers see it, read-only:
-// what the links of previews and test emails open. Nothing is recorded.
+// what the links of previews and test emails open (public, as test emails
+// reach colleagues who are not signed in; questions are not secret).
+// Nothing is recorded.
 func (s *Server) surveyPreview(w http.ResponseWriter, r *http.Request) {
 	vid, err := strconv.ParseInt(r.PathValue("version"), 10, 64)
 	if err != nil || vid <= 0 {

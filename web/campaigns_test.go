@@ -11,6 +11,7 @@ import (
 
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/users"
 )
 
 func campaignBody(surveyID int64, edits ...func(map[string]any)) string {
@@ -27,11 +28,11 @@ func campaignBody(surveyID int64, edits ...func(map[string]any)) string {
 	return string(b)
 }
 
-func send(t *testing.T, method, url, body string) (int, map[string]any) {
+func send(t *testing.T, c *http.Client, method, url, body string) (int, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +50,7 @@ func TestCampaignAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	api := h.URL + "/api/v1/campaigns"
+	mk := h.API(t, users.Marketing)
 
 	bad := []struct {
 		name  string
@@ -74,7 +76,7 @@ func TestCampaignAPI(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := send(t, "POST", api, tc.body)
+			status, body := send(t, mk, "POST", api, tc.body)
 			if status != http.StatusBadRequest || body["field"] != tc.field {
 				t.Errorf("status %d body %v, want 400 naming %s", status, body, tc.field)
 			}
@@ -84,7 +86,7 @@ func TestCampaignAPI(t *testing.T) {
 		t.Fatalf("refused campaigns stored %d rows", n)
 	}
 
-	status, created := send(t, "POST", api, campaignBody(sv.ID))
+	status, created := send(t, mk, "POST", api, campaignBody(sv.ID))
 	if status != http.StatusCreated || created["state"] != "draft" {
 		t.Fatalf("create: %d %v", status, created)
 	}
@@ -94,7 +96,7 @@ func TestCampaignAPI(t *testing.T) {
 	}
 	id := int64(created["id"].(float64))
 	url := fmt.Sprintf("%s/%d", api, id)
-	if status, _ := send(t, "POST", api, campaignBody(sv.ID)); status != http.StatusConflict {
+	if status, _ := send(t, mk, "POST", api, campaignBody(sv.ID)); status != http.StatusConflict {
 		t.Errorf("duplicate name: %d, want 409", status)
 	}
 
@@ -107,19 +109,19 @@ func TestCampaignAPI(t *testing.T) {
 		{"pause", 409, ""}, {"resume", 409, ""}, {"activate", 200, "active"}, {"activate", 409, ""},
 		{"pause", 200, "paused"}, {"resume", 200, "active"}, {"archive", 200, "archived"}, {"resume", 409, ""},
 	} {
-		status, body := send(t, "POST", url+"/"+step.action, "")
+		status, body := send(t, mk, "POST", url+"/"+step.action, "")
 		if status != step.status || (step.state != "" && body["state"] != step.state) {
 			t.Errorf("%s: %d %v, want %d %s", step.action, status, body, step.status, step.state)
 		}
 	}
-	if status, _ := send(t, "PUT", url, campaignBody(sv.ID)); status != http.StatusConflict {
+	if status, _ := send(t, mk, "PUT", url, campaignBody(sv.ID)); status != http.StatusConflict {
 		t.Errorf("updating an archived campaign: %d, want 409", status)
 	}
 
 	// Update, preview, test send and stats on a second campaign.
-	_, c2 := send(t, "POST", api, campaignBody(sv.ID, func(m map[string]any) { m["name"] = "Second" }))
+	_, c2 := send(t, mk, "POST", api, campaignBody(sv.ID, func(m map[string]any) { m["name"] = "Second" }))
 	url2 := fmt.Sprintf("%s/%d", api, int64(c2["id"].(float64)))
-	status, upd := send(t, "PUT", url2, campaignBody(sv.ID, func(m map[string]any) {
+	status, upd := send(t, mk, "PUT", url2, campaignBody(sv.ID, func(m map[string]any) {
 		m["name"] = "Second, renamed"
 		m["send_window"] = map[string]any{"start_hour": 8, "end_hour": 20, "weekdays": []int{1, 2, 3, 4, 5}}
 		m["frequency_cap_days"] = 0
@@ -127,24 +129,24 @@ func TestCampaignAPI(t *testing.T) {
 	if status != 200 || upd["name"] != "Second, renamed" || upd["frequency_cap_days"] != float64(0) {
 		t.Errorf("update: %d %v", status, upd)
 	}
-	status, prev := send(t, "GET", url2+"/preview", "")
+	status, prev := send(t, mk, "GET", url2+"/preview", "")
 	if status != 200 {
 		t.Fatalf("preview: %d", status)
 	}
 	fr := prev["fr"].(map[string]any)
 	en := prev["en"].(map[string]any)
 	if !strings.Contains(fr["subject"].(string), "comment cela s'est-il passé") || !strings.Contains(en["text"].(string), "Alex Morgan") ||
-		!strings.Contains(fr["html"].(string), "/marketing/surveys/") {
+		!strings.Contains(fr["html"].(string), "/preview/surveys/") {
 		t.Errorf("preview: %v / %v", fr["subject"], en["subject"])
 	}
-	status, prev = send(t, "GET", url2+"/preview?kind=reminder", "")
+	status, prev = send(t, mk, "GET", url2+"/preview?kind=reminder", "")
 	if status != 200 || !strings.HasPrefix(prev["fr"].(map[string]any)["subject"].(string), "Rappel") {
 		t.Errorf("reminder preview: %d %v", status, prev["fr"])
 	}
-	if status, body := send(t, "POST", url2+"/test-send", `{"email":"not-an-address"}`); status != 400 || body["field"] != "email" {
+	if status, body := send(t, mk, "POST", url2+"/test-send", `{"email":"not-an-address"}`); status != 400 || body["field"] != "email" {
 		t.Errorf("test send to a bad address: %d %v", status, body)
 	}
-	if status, body := send(t, "POST", url2+"/test-send", `{"email":"qa@acme.test","locale":"fr"}`); status != 202 {
+	if status, body := send(t, mk, "POST", url2+"/test-send", `{"email":"qa@acme.test","locale":"fr"}`); status != 202 {
 		t.Fatalf("test send: %d %v", status, body)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -163,14 +165,14 @@ func TestCampaignAPI(t *testing.T) {
 	if code != 200 || !strings.Contains(page, "Nothing you answer here is recorded") && !strings.Contains(page, "Rien de ce que vous répondez ici n") {
 		t.Errorf("test email link %s: %d", link, code)
 	}
-	status, stats := send(t, "GET", url2+"/stats?days=7", "")
+	status, stats := send(t, mk, "GET", url2+"/stats?days=7", "")
 	if status != 200 || stats["sent"] != float64(0) || len(stats["days"].([]any)) != 7 {
 		t.Errorf("stats: %d %v", status, stats)
 	}
-	if status, _ := send(t, "GET", api+"/424242", ""); status != 404 {
+	if status, _ := send(t, mk, "GET", api+"/424242", ""); status != 404 {
 		t.Errorf("unknown campaign: %d", status)
 	}
-	status, list := send(t, "GET", api, "")
+	status, list := send(t, mk, "GET", api, "")
 	if status != 200 || len(list["campaigns"].([]any)) != 2 {
 		t.Errorf("list: %d %v", status, list)
 	}

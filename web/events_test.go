@@ -10,11 +10,12 @@ import (
 
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/users"
 )
 
-func post(t *testing.T, url, contentType, body string) (int, map[string]any) {
+func post(t *testing.T, c *http.Client, url, contentType, body string) (int, map[string]any) {
 	t.Helper()
-	resp, err := http.Post(url, contentType, bytes.NewReader([]byte(body)))
+	resp, err := c.Post(url, contentType, bytes.NewReader([]byte(body)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,6 +40,7 @@ const goodEvent = `{"external_id":"e-1","kind":"delivery","occurred_at":"2026-11
 func TestMalformedEventsAreRefusedAndNothingIsStored(t *testing.T) {
 	t.Parallel()
 	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}})
+	api := h.API(t, users.Marketing)
 	cases := []struct {
 		name, contentType, body, field, says string
 	}{
@@ -63,7 +65,7 @@ func TestMalformedEventsAreRefusedAndNothingIsStored(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := post(t, h.URL+"/api/v1/events", tc.contentType, tc.body)
+			status, body := post(t, api, h.URL+"/api/v1/events", tc.contentType, tc.body)
 			if status != http.StatusBadRequest {
 				t.Fatalf("status %d, want 400 (%v)", status, body)
 			}
@@ -79,14 +81,14 @@ func TestMalformedEventsAreRefusedAndNothingIsStored(t *testing.T) {
 	}
 
 	// The good event is stored once, and updates the customer by reference.
-	if status, body := post(t, h.URL+"/api/v1/events", "application/json", goodEvent); status != http.StatusAccepted || body["duplicate"] != false {
+	if status, body := post(t, api, h.URL+"/api/v1/events", "application/json", goodEvent); status != http.StatusAccepted || body["duplicate"] != false {
 		t.Fatalf("good event: %d %v", status, body)
 	}
-	if status, body := post(t, h.URL+"/api/v1/events", "application/json", goodEvent); status != http.StatusAccepted || body["duplicate"] != true {
+	if status, body := post(t, api, h.URL+"/api/v1/events", "application/json", goodEvent); status != http.StatusAccepted || body["duplicate"] != true {
 		t.Fatalf("resent event: %d %v", status, body)
 	}
 	second := strings.NewReplacer(`"e-1"`, `"e-2"`, `a@example.com`, `new@example.com`, `"locale":"fr"`, `"locale":"en","name":"Ann"`).Replace(goodEvent)
-	if status, _ := post(t, h.URL+"/api/v1/events", "application/json", second); status != http.StatusAccepted {
+	if status, _ := post(t, api, h.URL+"/api/v1/events", "application/json", second); status != http.StatusAccepted {
 		t.Fatalf("second event: %d", status)
 	}
 	var cust struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
 )
 
 func (s *Server) marketingRoutes(mux *http.ServeMux) {
@@ -25,8 +26,8 @@ func (s *Server) marketingRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", s.pageUpdateCampaign)
 	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", s.pageCampaignAction)
 	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", s.pageCampaignEmail)
-	mux.HandleFunc("GET /marketing/surveys/{version}/preview", s.surveyPreview)
-	mux.HandleFunc("POST /marketing/surveys/{version}/preview", s.surveyPreview)
+	mux.HandleFunc("GET /preview/surveys/{version}", s.surveyPreview)
+	mux.HandleFunc("POST /preview/surveys/{version}", s.surveyPreview)
 }
 
 type campaignRow struct {
@@ -52,7 +53,7 @@ func (s *Server) pageCampaigns(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, campaignRow{ID: c.ID, Name: c.Name, State: c.State, Trigger: describeTrigger(c), Stats: st})
 	}
-	s.renderStaff(w, http.StatusOK, "campaigns", "Campaigns", map[string]any{"Rows": rows})
+	s.renderStaff(w, r, http.StatusOK, "campaigns", "Campaigns", map[string]any{"Rows": rows})
 }
 
 type campaignFormPage struct {
@@ -70,7 +71,7 @@ func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, stat
 		s.staffError(w, "list surveys", err)
 		return
 	}
-	s.renderStaff(w, status, "campaign_form", title, campaignFormPage{
+	s.renderStaff(w, r, status, "campaign_form", title, campaignFormPage{
 		Action: action, Values: v, Errors: errs, Surveys: choices, Units: delayUnits, Days: weekdayChoices,
 	})
 }
@@ -225,7 +226,7 @@ func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, c sc
 	case scheduler.StatePaused:
 		page.Actions = []string{"resume", "archive"}
 	}
-	s.renderStaff(w, status, "campaign", c.Name, page)
+	s.renderStaff(w, r, status, "campaign", c.Name, page)
 }
 
 func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
@@ -284,7 +285,7 @@ func (s *Server) pageCampaignEmail(w http.ResponseWriter, r *http.Request) {
 		kind = "reminder"
 	}
 	lang := map[string]string{"en": "English", "fr": "French"}[locale]
-	s.renderStaff(w, http.StatusOK, "campaign_email", fmt.Sprintf("%s %s, as %s sees it", lang, kind, "a sample customer"),
+	s.renderStaff(w, r, http.StatusOK, "campaign_email", fmt.Sprintf("%s %s, as %s sees it", lang, kind, "a sample customer"),
 		map[string]any{"CampaignID": c.ID, "CampaignName": c.Name, "Email": e})
 }
 
@@ -314,8 +315,39 @@ func pathIDPage(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
-func (s *Server) renderStaff(w http.ResponseWriter, status int, page, title string, data any) {
-	s.renderPage(w, status, page, templates.PageData{Locale: "en", Title: title, Data: data})
+func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
+	d := templates.PageData{Locale: "en", Title: title, Data: data}
+	if u, ok := userFrom(r.Context()); ok {
+		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: navFor(u)}
+	}
+	if sess, ok := sessionFrom(r.Context()); ok {
+		d.CSRF = sess.CSRF
+	}
+	if page == "message" {
+		page = "staff_message"
+	}
+	s.renderPage(w, status, page, d)
+}
+
+// navFor lists the sections a person may open.
+func navFor(u users.User) []templates.NavLink {
+	var out []templates.NavLink
+	for _, l := range []struct {
+		href, label string
+	}{{"/marketing/campaigns", "Campaigns"}, {"/cx/", "Complaints"}, {"/manager/", "Reports"}, {"/admin/queues", "Queues"}} {
+		rule := ruleFor(l.href)
+		if u.Can(rule.read...) {
+			out = append(out, templates.NavLink{Href: l.href, Label: l.label})
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func (s *Server) staffError(w http.ResponseWriter, what string, err error) {

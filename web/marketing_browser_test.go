@@ -11,6 +11,7 @@ import (
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/internal/browser"
+	"github.com/followup/followup/users"
 )
 
 // TestMarketingPagesInABrowser creates, fixes, activates, previews,
@@ -21,7 +22,11 @@ func TestMarketingPagesInABrowser(t *testing.T) {
 	if _, err := h.App.Surveys.EnsureDefault(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	mk, _ := h.User(t, users.Marketing)
 	ctx := browser.New(t)
+	if err := browser.SignIn(ctx, h.URL, mk.Email, apptest.Password); err != nil {
+		t.Fatal(err)
+	}
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
@@ -51,7 +56,7 @@ func TestMarketingPagesInABrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#f-start_hour`), "18"),
 		chromedp.SetValue(chromedp.CSS(`#f-end_hour`), "9"),
 		chromedp.SetValue(chromedp.CSS(`#f-reminder0`), "4"),
-		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#errors`)),
 	)
 	if msg := text(`#errors`); !strings.Contains(msg, "Send window: no allowed hour") {
@@ -64,7 +69,7 @@ func TestMarketingPagesInABrowser(t *testing.T) {
 	}
 	do(chromedp.SetValue(chromedp.CSS(`#f-start_hour`), "9"),
 		chromedp.SetValue(chromedp.CSS(`#f-end_hour`), "18"),
-		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#state`)),
 	)
 	if s := text(`#state`); s != "draft" {

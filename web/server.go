@@ -18,6 +18,7 @@ import (
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
 )
 
 // Check is a readiness probe of one dependency.
@@ -38,6 +39,7 @@ type MailSender interface {
 
 // Server holds what the HTTP handlers need.
 type Server struct {
+	Users      *users.Store
 	Intake     *scheduler.Intake
 	Customers  *customers.Store
 	Campaigns  *scheduler.Store
@@ -54,6 +56,9 @@ type Server struct {
 	Ready []Check
 	// DevMail, when set, is mounted at /dev/mail (the capture server's pages).
 	DevMail http.Handler
+	// Queues, when set, is the asynq dashboard, mounted at /admin/queues/
+	// for admins.
+	Queues http.Handler
 }
 
 // Handler returns the HTTP handler of every route.
@@ -69,13 +74,17 @@ func (s *Server) Handler() http.Handler {
 	s.surveyRoutes(mux)
 	s.campaignRoutes(mux)
 	s.unsubscribeRoutes(mux)
+	s.loginRoutes(mux)
 	s.marketingRoutes(mux)
 
 	if s.DevMail != nil {
 		mux.Handle("/dev/mail", s.DevMail)
 		mux.Handle("/dev/mail/", s.DevMail)
 	}
-	return s.logRequests(secureHeaders(mux))
+	if s.Queues != nil {
+		mux.Handle("/admin/queues/", s.Queues)
+	}
+	return s.logRequests(secureHeaders(s.guard(mux)))
 }
 
 func secureHeaders(next http.Handler) http.Handler {

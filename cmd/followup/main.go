@@ -8,6 +8,7 @@
 //	followup scheduler                sweep due invitations, reconcile
 //	followup all                      serve + worker + scheduler in one process
 //	followup demo [--once]            everything, with a mail capture and simulated customers
+//	followup users add|token|…        people who sign in, their roles and API tokens
 //	followup config                   print the configuration table
 //
 // Every setting comes from a FOLLOWUP_* environment variable or its flag.
@@ -40,6 +41,7 @@ commands:
   scheduler                sweeps due invitations and reconciles lost work
   all                      serve, worker and scheduler in one process
   demo [--once]            everything, with an SMTP capture and simulated customers
+  users add|token|...      people who sign in, their roles and API tokens
   config                   print every setting as a Markdown table
 
 Run "followup <command> -h" for the flags of a command. Every flag has a
@@ -74,6 +76,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdRoles(ctx, cmd, rest, stderr, rolesAll)
 	case "demo":
 		err = cmdDemo(ctx, rest, stdout, stderr)
+	case "users":
+		err = cmdUsers(ctx, rest, os.Stdin, stdout, stderr)
 	case "config":
 		err = config.WriteTable(stdout)
 	default:

@@ -6,6 +6,7 @@ package apptest
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"log/slog"
@@ -22,6 +23,7 @@ import (
 	"github.com/followup/followup/config"
 	"github.com/followup/followup/internal/testenv"
 	"github.com/followup/followup/mail/capture"
+	"github.com/followup/followup/users"
 )
 
 // Harness is a running followup.
@@ -159,3 +161,42 @@ func (w testWriter) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = testWriter{}
+
+// Password is the password of the users the harness creates.
+const Password = "correct horse battery staple"
+
+// User creates (once) a user with role, email role@test.example and
+// Password, and returns it with a fresh API token.
+func (h *Harness) User(t testing.TB, role users.Role) (users.User, string) {
+	t.Helper()
+	ctx := context.Background()
+	email := string(role) + "@test.example"
+	u, err := h.App.Users.ByEmail(ctx, email)
+	if errors.Is(err, users.ErrNotFound) {
+		u, err = h.App.Users.Create(ctx, users.NewUser{Email: email, Name: "Test " + string(role), Role: role, Team: "team-a", Password: Password})
+	}
+	if err != nil {
+		t.Fatalf("user %s: %v", role, err)
+	}
+	_, secret, err := h.App.Users.NewToken(ctx, u.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u, secret
+}
+
+// API returns an HTTP client that calls the API as a user with role.
+func (h *Harness) API(t testing.TB, role users.Role) *http.Client {
+	t.Helper()
+	_, token := h.User(t, role)
+	return &http.Client{Timeout: 10 * time.Second, Transport: bearer{token: token},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+type bearer struct{ token string }
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return http.DefaultTransport.RoundTrip(r)
+}

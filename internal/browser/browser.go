@@ -71,7 +71,10 @@ func WaitText(ctx context.Context, sel, want string) error {
 	deadline := time.Now().Add(10 * time.Second)
 	var last error
 	for time.Now().Before(deadline) {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		// Each try is bounded: an evaluation caught by a navigation can hang.
+		try, cancel := context.WithTimeout(ctx, time.Second)
+		ok, err := chromedp.Run(try, chromedp.Evaluate[bool](js))
+		cancel()
 		if err == nil && ok {
 			return nil
 		}
@@ -79,4 +82,18 @@ func WaitText(ctx context.Context, sel, want string) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return fmt.Errorf("%s never showed %q (last error: %v)", sel, want, last)
+}
+
+// SignIn signs in through the login page at base.
+func SignIn(ctx context.Context, base, email, password string) error {
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#l-email`)),
+		chromedp.SendKeys(chromedp.CSS(`#l-email`), email),
+		chromedp.SendKeys(chromedp.CSS(`#l-password`), password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+	); err != nil {
+		return fmt.Errorf("sign in as %s: %w", email, err)
+	}
+	return WaitText(ctx, "form.signout", "Sign out")
 }

@@ -1,0 +1,151 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/followup/followup/app"
+	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/users"
+)
+
+// signedIn returns a browser-like client signed in as role, and the CSRF
+// token of its session.
+func signedIn(t *testing.T, h *apptest.Harness, role users.Role) (*http.Client, string) {
+	t.Helper()
+	u, _ := h.User(t, role)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(h.URL+"/login", url.Values{"email": {u.Email}, "password": {apptest.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: %d", role, resp.StatusCode)
+	}
+	resp, err = c.Get(h.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(b))
+	if m == nil {
+		t.Fatalf("no CSRF token on the page for %s", role)
+	}
+	return c, m[1]
+}
+
+// TestEveryRouteIsGuarded checks each route with no credentials (401), the
+// wrong role (403) and the right one.
+func TestEveryRouteIsGuarded(t *testing.T) {
+	t.Parallel()
+	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}})
+	all := []users.Role{users.Marketing, users.CX, users.Manager, users.Admin}
+	api := map[users.Role]*http.Client{}
+	pages := map[users.Role]*http.Client{}
+	csrf := map[users.Role]string{}
+	for _, r := range all {
+		api[r] = h.API(t, r)
+		pages[r], csrf[r] = signedIn(t, h, r)
+	}
+	routes := []struct {
+		method, path string
+		allowed      []users.Role
+	}{
+		{"POST", "/api/v1/events", []users.Role{users.Marketing, users.Admin}},
+		{"GET", "/api/v1/campaigns", []users.Role{users.Marketing, users.Manager, users.Admin}},
+		{"POST", "/api/v1/campaigns", []users.Role{users.Marketing, users.Admin}},
+		{"POST", "/api/v1/campaigns/1/pause", []users.Role{users.Marketing, users.Admin}},
+		{"GET", "/api/v1/complaints", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"GET", "/api/v1/complaints/1", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"GET", "/marketing/campaigns", []users.Role{users.Marketing, users.Manager, users.Admin}},
+		{"POST", "/marketing/campaigns", []users.Role{users.Marketing, users.Admin}},
+		{"POST", "/marketing/campaigns/1/archive", []users.Role{users.Marketing, users.Admin}},
+		{"GET", "/admin/queues/", []users.Role{users.Admin}},
+		{"GET", "/some/future/route", []users.Role{users.Admin}},
+	}
+	for _, rt := range routes {
+		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
+			isAPI := strings.HasPrefix(rt.path, "/api/")
+			do := func(c *http.Client, role users.Role) int {
+				form := url.Values{"csrf": {csrf[role]}}
+				var body io.Reader
+				if rt.method == "POST" {
+					body = strings.NewReader(form.Encode())
+					if isAPI {
+						body = strings.NewReader(`{}`)
+					}
+				}
+				req, _ := http.NewRequest(rt.method, h.URL+rt.path, body)
+				if rt.method == "POST" && !isAPI {
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				}
+				resp, err := c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			anon := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			if got := do(anon, ""); got != http.StatusUnauthorized {
+				t.Errorf("without credentials: %d, want 401", got)
+			}
+			for _, role := range all {
+				c := pages[role]
+				if isAPI {
+					c = api[role]
+				}
+				got := do(c, role)
+				allowed := false
+				for _, a := range rt.allowed {
+					allowed = allowed || a == role
+				}
+				if allowed && (got == 401 || got == 403) {
+					t.Errorf("%s: %d, want access", role, got)
+				}
+				if !allowed && got != http.StatusForbidden {
+					t.Errorf("%s: %d, want 403", role, got)
+				}
+			}
+		})
+	}
+	// A page form without its CSRF token is refused, even for the right role.
+	req, _ := http.NewRequest("POST", h.URL+"/marketing/campaigns", strings.NewReader("name=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := pages[users.Marketing].Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a form without CSRF token: %d, want 403", resp.StatusCode)
+	}
+	// The API does not take the session cookie: only tokens.
+	resp, err = pages[users.Admin].Get(h.URL + "/api/v1/campaigns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the API with a session cookie: %d, want 401", resp.StatusCode)
+	}
+	// Public routes stay public.
+	for _, p := range []string{"/healthz", "/login", "/static/app.css"} {
+		resp, err := http.Get(h.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: %d", p, resp.StatusCode)
+		}
+	}
+}
