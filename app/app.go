@@ -20,6 +20,7 @@ import (
 	"github.com/followup/followup/compose"
 	"github.com/followup/followup/config"
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/migrations"
 	"github.com/followup/followup/scheduler"
@@ -57,6 +58,7 @@ type App struct {
 	Surveys    *surveys.Store
 	Complaints *complaints.Store
 	Users      *users.Store
+	Alerts     *feedback.Store
 
 	asynqClient *asynq.Client
 }
@@ -125,6 +127,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Intake = scheduler.NewIntake(a.DB, a.Customers, a.Scheduler)
 	a.Complaints = complaints.NewStore(a.DB, complaints.DefaultPolicy())
 	a.Users = users.NewStore(a.DB)
+	a.Alerts = feedback.NewStore(a.DB)
 	return a, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
 
+	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/web"
 	"github.com/followup/followup/worker"
@@ -51,6 +52,8 @@ func (a *App) Handlers() worker.Handlers {
 	return worker.Handlers{
 		Send:  &worker.SendHandler{Invitations: a.Scheduler, Customers: a.Customers, Compose: a.Compose, Mail: a.Mail, Clock: a.Clock, Log: log},
 		Score: &worker.ScoreHandler{DB: a.DB, Surveys: a.Surveys, Complaints: a.Complaints, Clock: a.Clock, Log: log},
+		Alert: &worker.AlertHandler{Alerts: a.Alerts, Webhook: a.webhook(), Mail: a.Mail, Users: a.Users,
+			Emails: a.Cfg.Alerts.Emails, Base: a.Cfg.BaseURL.String(), Clock: a.Clock, Log: log},
 	}
 }
 
@@ -61,6 +64,20 @@ func (a *App) Runner() *scheduler.Runner {
 		ReconcileInterval: a.Cfg.ReconcileInterval,
 		BatchSize:         a.Cfg.SendBatchSize,
 		Grace:             max(a.Cfg.ReconcileInterval, 2*time.Second),
+		Reconcilers: map[string]scheduler.Reconciler{
+			"alerts": func(ctx context.Context, cutoff time.Time) (int, error) {
+				ids, err := a.Alerts.Undelivered(ctx, cutoff, a.Cfg.Alerts.WebhookURL != "", true, 1000)
+				if err != nil {
+					return 0, err
+				}
+				for _, id := range ids {
+					if err := a.Queue.EnqueueAlert(ctx, id); err != nil {
+						return 0, err
+					}
+				}
+				return len(ids), nil
+			},
+		},
 	}, a.Scheduler, a.Surveys, a.Queue, scheduler.NewLeader(a.DB, "followup.scheduler"), a.Clock, a.Log.With("component", "scheduler"))
 }
 
@@ -151,4 +168,12 @@ func (a *App) queueDashboard() http.Handler {
 		return nil
 	}
 	return asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: opt})
+}
+
+// webhook is the alert webhook, when one is configured.
+func (a *App) webhook() *feedback.Webhook {
+	if a.Cfg.Alerts.WebhookURL == "" {
+		return nil
+	}
+	return &feedback.Webhook{URL: a.Cfg.Alerts.WebhookURL, Secret: a.Cfg.Alerts.WebhookSecret}
 }

@@ -46,6 +46,8 @@ type Config struct {
 
 	// SMTP is the outgoing mail server.
 	SMTP SMTP
+	// Alerts says where the internal loop's alerts go.
+	Alerts Alerts
 	// Brand is what the customer sees in emails and pages.
 	Brand Brand
 
@@ -83,6 +85,17 @@ type SMTP struct {
 	Rate float64
 	// IdleTimeout closes connections unused for that long.
 	IdleTimeout time.Duration
+}
+
+// Alerts configures the delivery of alerts to the CX team and managers.
+type Alerts struct {
+	// WebhookURL receives every alert as signed JSON; empty sends none.
+	WebhookURL string
+	// WebhookSecret signs webhook bodies (HMAC-SHA256).
+	WebhookSecret []byte
+	// Emails, when set, receive the alert emails; otherwise the enabled
+	// users of the audience's roles do.
+	Emails []string
 }
 
 // Brand is the company identity shown to customers.

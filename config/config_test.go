@@ -77,6 +77,10 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"colour", map[string]string{"FOLLOWUP_BRAND_COLOR": "blue"}, Options{}, "FOLLOWUP_BRAND_COLOR", "#rrggbb", ""},
 		{"queue prefix", map[string]string{"FOLLOWUP_QUEUE_PREFIX": "a:b"}, Options{}, "FOLLOWUP_QUEUE_PREFIX", "letters", ""},
 		{"log level", map[string]string{"FOLLOWUP_LOG_LEVEL": "loud"}, Options{}, "FOLLOWUP_LOG_LEVEL", "debug, info", ""},
+		{"webhook without secret", map[string]string{"FOLLOWUP_ALERT_WEBHOOK_URL": "https://hooks.example/x"}, Options{}, "FOLLOWUP_ALERT_WEBHOOK_SECRET", "when FOLLOWUP_ALERT_WEBHOOK_URL is set", ""},
+		{"webhook not a URL", map[string]string{"FOLLOWUP_ALERT_WEBHOOK_URL": "hooks"}, Options{}, "FOLLOWUP_ALERT_WEBHOOK_URL", "http(s) URL", ""},
+		{"alert emails", map[string]string{"FOLLOWUP_ALERT_EMAILS": "a@x.test, nope"}, Options{}, "FOLLOWUP_ALERT_EMAILS", `"nope" is not one`, ""},
+		{"smtp rate", map[string]string{"FOLLOWUP_SMTP_RATE": "fast"}, Options{}, "FOLLOWUP_SMTP_RATE", "messages per second", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -153,6 +153,44 @@ var fields = []field{
 	{env: "FOLLOWUP_SMTP_IDLE_TIMEOUT", def: "30s",
 		usage: "how long an unused SMTP connection stays open (Go duration)",
 		set:   durationField(func(c *Config) *time.Duration { return &c.SMTP.IdleTimeout }, time.Second, time.Hour)},
+	{env: "FOLLOWUP_ALERT_WEBHOOK_URL", def: "",
+		usage: "an http(s) URL that receives every alert as signed JSON (Slack-style incoming webhooks work); empty sends none",
+		set: func(c *Config, raw string) error {
+			if raw == "" {
+				c.Alerts.WebhookURL = ""
+				return nil
+			}
+			u, err := url.Parse(raw)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return expectError("an absolute http(s) URL")
+			}
+			c.Alerts.WebhookURL = raw
+			return nil
+		}},
+	{env: "FOLLOWUP_ALERT_WEBHOOK_SECRET", def: "",
+		usage: "the key that signs alert webhooks (X-Followup-Signature); at least 16 bytes when a webhook URL is set", secret: true,
+		set: func(c *Config, raw string) error {
+			if raw != "" && len(raw) < 16 {
+				return expectError(fmt.Sprintf("a secret of at least 16 bytes (got %d bytes)", len(raw)))
+			}
+			c.Alerts.WebhookSecret = []byte(raw)
+			return nil
+		}},
+	{env: "FOLLOWUP_ALERT_EMAILS", def: "",
+		usage: "comma-separated addresses that receive alert emails; empty sends them to the cx users (managers for escalations)",
+		set: func(c *Config, raw string) error {
+			c.Alerts.Emails = nil
+			for _, a := range strings.Split(raw, ",") {
+				if a = strings.TrimSpace(a); a == "" {
+					continue
+				}
+				if p, err := mail.ParseAddress(a); err != nil || p.Address != a {
+					return expectError(fmt.Sprintf("email addresses separated by commas (%q is not one)", a))
+				}
+				c.Alerts.Emails = append(c.Alerts.Emails, a)
+			}
+			return nil
+		}},
 	{env: "FOLLOWUP_BRAND_NAME", def: "Followup",
 		usage: "the company name shown to customers",
 		set: func(c *Config, raw string) error {

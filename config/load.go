@@ -75,6 +75,10 @@ func Load(fs *flag.FlagSet, env Env, opts Options) (Config, error) {
 			return Config{}, ce
 		}
 	}
+	if c.Alerts.WebhookURL != "" && len(c.Alerts.WebhookSecret) == 0 {
+		return Config{}, &Error{Env: "FOLLOWUP_ALERT_WEBHOOK_SECRET", Flag: "alert-webhook-secret",
+			Expected: "a secret of at least 16 bytes when FOLLOWUP_ALERT_WEBHOOK_URL is set, so receivers can check alerts"}
+	}
 	return c, nil
 }
 

@@ -32,7 +32,14 @@ type RunnerConfig struct {
 	// SendingLease is how long a worker may hold a batch before it is
 	// considered abandoned (the worker crashed) and sent again.
 	SendingLease time.Duration
+	// Reconcilers re-enqueue other kinds of lost work (alerts...) at each
+	// reconciliation; each returns how many items it enqueued.
+	Reconcilers map[string]Reconciler
 }
+
+// Reconciler finds work PostgreSQL says is pending since before cutoff and
+// enqueues it again (task ids make that a no-op for queued work).
+type Reconciler func(ctx context.Context, cutoff time.Time) (int, error)
 
 func (c *RunnerConfig) defaults() {
 	if c.SweepInterval <= 0 {
@@ -180,6 +187,13 @@ func (r *Runner) Reconcile(ctx context.Context) error {
 	errs = append(errs, err)
 	for _, id := range unscored {
 		errs = append(errs, r.enqueuer.EnqueueScore(ctx, id))
+	}
+	for name, rec := range r.cfg.Reconcilers {
+		n, err := rec(ctx, now.Add(-r.cfg.Grace))
+		errs = append(errs, err)
+		if n > 0 {
+			r.log.Info("reconciled", name, n)
+		}
 	}
 	if len(batches)+len(unscored) > 0 {
 		r.log.Info("reconciled", "batches", len(batches), "responses", len(unscored))

@@ -27,6 +27,7 @@ type ServerConfig struct {
 type Handlers struct {
 	Send  *SendHandler
 	Score *ScoreHandler
+	Alert *AlertHandler
 }
 
 // NewServer returns an asynq server on a shared Redis client (which it does
@@ -55,6 +56,9 @@ func NewServer(rdb redis.UniversalClient, cfg ServerConfig, h Handlers, log *slo
 	mux := asynq.NewServeMux()
 	mux.Handle(TypeSurveySend, h.Send)
 	mux.Handle(TypeResponseScore, h.Score)
+	if h.Alert != nil {
+		mux.Handle(TypeFeedbackAlert, h.Alert)
+	}
 	return srv, mux
 }
 

@@ -1,0 +1,122 @@
+// Package feedback closes the loops: the internal loop tells the CX team at
+// once that an unhappy customer needs them (alerts by webhook and email,
+// the acknowledgement to the customer), the external loop tells managers
+// whether service is getting better (barometer, reports, action plans). It
+// decides what to say and to whom, and knows nothing of HTTP handlers or
+// queues.
+package feedback
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Audiences of alerts.
+const (
+	AudienceCX       = "cx"
+	AudienceManagers = "managers"
+)
+
+// Alert is one thing someone must hear about now.
+type Alert struct {
+	// ID is deterministic (kind and subject), so raising an alert twice
+	// stores it once and receivers can drop repeats.
+	ID          string          `db:"id" json:"id"`
+	Kind        string          `db:"kind" json:"kind"`
+	Audience    string          `db:"audience" json:"audience"`
+	ComplaintID *int64          `db:"complaint_id" json:"complaint_id,omitempty"`
+	Text        string          `db:"text" json:"text"`
+	Data        json.RawMessage `db:"data" json:"data"`
+	CreatedAt   time.Time       `db:"created_at" json:"created_at"`
+
+	WebhookDeliveredAt *time.Time `db:"webhook_delivered_at" json:"-"`
+	EmailDeliveredAt   *time.Time `db:"email_delivered_at" json:"-"`
+	Attempts           int        `db:"attempts" json:"-"`
+	LastError          string     `db:"last_error" json:"-"`
+}
+
+// ErrNotFound is an alert that does not exist.
+var ErrNotFound = errors.New("alert not found")
+
+// Store keeps alerts and their delivery.
+type Store struct {
+	db *sqlx.DB
+}
+
+// NewStore returns a Store on db.
+func NewStore(db *sqlx.DB) *Store { return &Store{db: db} }
+
+// Raise records an alert inside tx (the transaction that decided it is
+// needed), once: it returns false when an alert with that id exists.
+func (s *Store) Raise(ctx context.Context, tx sqlx.ExtContext, a Alert) (bool, error) {
+	if len(a.Data) == 0 {
+		a.Data = json.RawMessage("{}")
+	}
+	if a.Audience == "" {
+		a.Audience = AudienceCX
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO alerts (id, kind, audience, complaint_id, text, data, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+		a.ID, a.Kind, a.Audience, a.ComplaintID, a.Text, []byte(a.Data), a.CreatedAt)
+	if err != nil {
+		return false, fmt.Errorf("raise alert %s: %w", a.ID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// Get returns one alert.
+func (s *Store) Get(ctx context.Context, id string) (Alert, error) {
+	var a Alert
+	err := s.db.GetContext(ctx, &a, `SELECT * FROM alerts WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("alert %s: %w", id, ErrNotFound)
+	}
+	return a, err
+}
+
+// MarkWebhookDelivered records that the webhook accepted the alert.
+func (s *Store) MarkWebhookDelivered(ctx context.Context, id string, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE alerts SET webhook_delivered_at = COALESCE(webhook_delivered_at, $2) WHERE id = $1`, id, now)
+	return err
+}
+
+// MarkEmailDelivered records that the alert email was accepted.
+func (s *Store) MarkEmailDelivered(ctx context.Context, id string, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE alerts SET email_delivered_at = COALESCE(email_delivered_at, $2) WHERE id = $1`, id, now)
+	return err
+}
+
+// RecordFailure counts a failed delivery attempt and keeps its error.
+func (s *Store) RecordFailure(ctx context.Context, id string, cause error) error {
+	msg := cause.Error()
+	if len(msg) > 500 {
+		msg = msg[:500]
+	}
+	_, err := s.db.ExecContext(ctx, `UPDATE alerts SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, id, msg)
+	return err
+}
+
+// Undelivered returns the alerts raised before cutoff that some channel has
+// not delivered yet: the reconciler enqueues them again.
+func (s *Store) Undelivered(ctx context.Context, cutoff time.Time, webhook, email bool, limit int) ([]string, error) {
+	var ids []string
+	err := s.db.SelectContext(ctx, &ids, `SELECT id FROM alerts
+		WHERE created_at < $1 AND (($2 AND webhook_delivered_at IS NULL) OR ($3 AND email_delivered_at IS NULL))
+		  AND created_at > $1::timestamptz - interval '7 days'
+		ORDER BY created_at LIMIT $4`, cutoff, webhook, email, limit)
+	return ids, err
+}
+
+// ForComplaint lists a complaint's alerts, oldest first.
+func (s *Store) ForComplaint(ctx context.Context, complaintID int64) ([]Alert, error) {
+	out := []Alert{}
+	err := s.db.SelectContext(ctx, &out, `SELECT * FROM alerts WHERE complaint_id = $1 ORDER BY created_at, id`, complaintID)
+	return out, err
+}

@@ -1,0 +1,162 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	netmail "net/mail"
+	"strings"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/followup/followup/clock"
+	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/mail"
+	"github.com/followup/followup/users"
+)
+
+// TypeFeedbackAlert delivers one alert by webhook and email.
+const TypeFeedbackAlert = "feedback:alert"
+
+// FeedbackAlertPayload names the alert to deliver.
+type FeedbackAlertPayload struct {
+	AlertID string `json:"alert_id"`
+}
+
+// NewFeedbackAlertTask builds the task delivering alert id. Its task id is
+// the alert's: raised twice, it is queued once.
+func NewFeedbackAlertTask(q Queues, id string) (*asynq.Task, error) {
+	b, err := json.Marshal(FeedbackAlertPayload{AlertID: id})
+	if err != nil {
+		return nil, fmt.Errorf("encode %s payload: %w", TypeFeedbackAlert, err)
+	}
+	return asynq.NewTask(TypeFeedbackAlert, b,
+		asynq.TaskID(TypeFeedbackAlert+":"+id),
+		asynq.Queue(q.Critical()),
+		asynq.MaxRetry(20),
+		asynq.Timeout(time.Minute),
+	), nil
+}
+
+// EnqueueAlert queues the delivery of an alert.
+func (c *Client) EnqueueAlert(ctx context.Context, id string) error {
+	t, err := NewFeedbackAlertTask(c.queues, id)
+	if err != nil {
+		return err
+	}
+	return c.enqueue(ctx, t)
+}
+
+// AlertHandler delivers alerts: a signed webhook and an email, each once
+// (delivery is recorded per channel, so a retry only redoes what failed).
+// A failure returns an error and asynq retries with backoff.
+type AlertHandler struct {
+	Alerts  *feedback.Store
+	Webhook *feedback.Webhook // nil: no webhook
+	Mail    Sender
+	Users   *users.Store
+	// Emails, when set, replace the users of the audience as recipients.
+	Emails []string
+	// Base is the public URL, for links to the complaint.
+	Base  string
+	Clock clock.Clock
+	Log   *slog.Logger
+}
+
+// ProcessTask implements asynq.Handler for TypeFeedbackAlert.
+func (h *AlertHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
+	var p FeedbackAlertPayload
+	if err := decode(t, &p); err != nil {
+		return err
+	}
+	a, err := h.Alerts.Get(ctx, p.AlertID)
+	if errors.Is(err, feedback.ErrNotFound) {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	if err != nil {
+		return err
+	}
+	var errs []error
+	if h.Webhook != nil && a.WebhookDeliveredAt == nil {
+		if err := h.Webhook.Post(ctx, a, h.Clock.Now()); err != nil {
+			errs = append(errs, err)
+		} else if err := h.Alerts.MarkWebhookDelivered(ctx, a.ID, h.Clock.Now()); err != nil {
+			return err
+		}
+	}
+	if a.EmailDeliveredAt == nil {
+		if err := h.email(ctx, a); err != nil {
+			errs = append(errs, err)
+		} else if err := h.Alerts.MarkEmailDelivered(ctx, a.ID, h.Clock.Now()); err != nil {
+			return err
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		_ = h.Alerts.RecordFailure(ctx, a.ID, err)
+		h.Log.Warn("alert not delivered yet", "alert", a.ID, "err", err)
+		return err
+	}
+	return nil
+}
+
+func (h *AlertHandler) recipients(ctx context.Context, a feedback.Alert) ([]*netmail.Address, error) {
+	if len(h.Emails) > 0 {
+		out := make([]*netmail.Address, len(h.Emails))
+		for i, e := range h.Emails {
+			out[i] = &netmail.Address{Address: e}
+		}
+		return out, nil
+	}
+	roles := []users.Role{users.CX, users.Manager}
+	if a.Audience == feedback.AudienceManagers {
+		roles = []users.Role{users.Manager}
+	}
+	list, err := h.Users.ByRole(ctx, roles...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*netmail.Address, len(list))
+	for i, u := range list {
+		out[i] = &netmail.Address{Name: u.Name, Address: u.Email}
+	}
+	return out, nil
+}
+
+func (h *AlertHandler) email(ctx context.Context, a feedback.Alert) error {
+	to, err := h.recipients(ctx, a)
+	if err != nil {
+		return err
+	}
+	if len(to) == 0 {
+		return nil // nobody to tell by email: the webhook and the queue page remain
+	}
+	subject, _, _ := strings.Cut(a.Text, "\n")
+	body := a.Text + "\n"
+	if a.ComplaintID != nil {
+		body += fmt.Sprintf("\nOpen the complaint: %s/cx/complaints/%d\n", h.Base, *a.ComplaintID)
+	}
+	body += "\n-- \nfollowup alert " + a.ID + "\n"
+	msgs := make([]mail.Message, len(to))
+	for i, r := range to {
+		msgs[i] = mail.Message{To: r, Subject: "[followup] " + subject, Text: body,
+			MessageID: fmt.Sprintf("alert-%s-%d@%s", strings.NewReplacer(":", "-", "/", "-").Replace(a.ID), i, domainOf(h.Mail.From().Address)),
+			Headers:   map[string]string{"X-Followup-Alert-Id": a.ID}}
+	}
+	var errs []error
+	for i, err := range h.Mail.Send(ctx, msgs) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("alert email to %s: %w", msgs[i].To.Address, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func domainOf(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return addr[i+1:]
+	}
+	return "followup.localhost"
+}
