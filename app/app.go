@@ -22,6 +22,7 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/mail"
+	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/migrations"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
@@ -59,6 +60,7 @@ type App struct {
 	Complaints *complaints.Store
 	Users      *users.Store
 	Alerts     *feedback.Store
+	Metrics    *metrics.Metrics
 
 	asynqClient *asynq.Client
 }
@@ -128,6 +130,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Complaints = complaints.NewStore(a.DB, complaints.DefaultPolicy())
 	a.Users = users.NewStore(a.DB)
 	a.Alerts = feedback.NewStore(a.DB)
+	a.Metrics = metrics.New()
+	q := a.Queue.Queues()
+	a.Metrics.Registry.MustRegister(metrics.NewQueueCollector(asynq.NewInspectorFromRedisClient(a.Redis),
+		[]string{q.Critical(), q.Default(), q.Low()}))
 	return a, nil
 }
 

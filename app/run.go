@@ -36,7 +36,7 @@ type Extras struct {
 // WebServer builds the HTTP handlers.
 func (a *App) WebServer(ex Extras) *web.Server {
 	return &web.Server{
-		Users: a.Users, Queues: a.queueDashboard(),
+		Users: a.Users, Queues: a.queueDashboard(), Metrics: a.Metrics.Handler(),
 		Intake: a.Intake, Customers: a.Customers, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Signer: a.Signer, Templates: a.Templates,
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ready: []web.Check{
@@ -50,10 +50,11 @@ func (a *App) WebServer(ex Extras) *web.Server {
 func (a *App) Handlers() worker.Handlers {
 	log := a.Log.With("component", "worker")
 	return worker.Handlers{
-		Send:  &worker.SendHandler{Invitations: a.Scheduler, Customers: a.Customers, Compose: a.Compose, Mail: a.Mail, Clock: a.Clock, Log: log},
+		Send: &worker.SendHandler{Invitations: a.Scheduler, Customers: a.Customers, Compose: a.Compose, Mail: a.Mail,
+			Clock: a.Clock, Log: log, Metrics: a.Metrics},
 		Score: &worker.ScoreHandler{DB: a.DB, Surveys: a.Surveys, Complaints: a.Complaints, Clock: a.Clock, Log: log},
 		Alert: &worker.AlertHandler{Alerts: a.Alerts, Webhook: a.webhook(), Mail: a.Mail, Users: a.Users,
-			Emails: a.Cfg.Alerts.Emails, Base: a.Cfg.BaseURL.String(), Clock: a.Clock, Log: log},
+			Emails: a.Cfg.Alerts.Emails, Base: a.Cfg.BaseURL.String(), Clock: a.Clock, Log: log, Metrics: a.Metrics},
 	}
 }
 
@@ -119,6 +120,7 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 		asynqSrv, mux = worker.NewServer(a.Redis, worker.ServerConfig{
 			Queues: a.Queue.Queues(), Concurrency: a.Cfg.WorkerConcurrency,
 		}, a.Handlers(), a.Log)
+		mux.Use(a.Metrics.Middleware)
 		if err := asynqSrv.Start(mux); err != nil {
 			errc <- fmt.Errorf("start worker: %w", err)
 			asynqSrv = nil

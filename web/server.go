@@ -59,6 +59,8 @@ type Server struct {
 	// Queues, when set, is the asynq dashboard, mounted at /admin/queues/
 	// for admins.
 	Queues http.Handler
+	// Metrics, when set, serves /metrics (Prometheus) to managers and admins.
+	Metrics http.Handler
 }
 
 // Handler returns the HTTP handler of every route.
@@ -83,6 +85,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.Queues != nil {
 		mux.Handle("/admin/queues/", s.Queues)
+	}
+	if s.Metrics != nil {
+		mux.Handle("GET /metrics", s.Metrics)
 	}
 	return s.logRequests(secureHeaders(s.guard(mux)))
 }

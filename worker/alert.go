@@ -15,6 +15,7 @@ import (
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/mail"
+	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/users"
 )
 
@@ -64,6 +65,8 @@ type AlertHandler struct {
 	Base  string
 	Clock clock.Clock
 	Log   *slog.Logger
+	// Metrics counts alerts delivered; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // ProcessTask implements asynq.Handler for TypeFeedbackAlert.
@@ -85,6 +88,8 @@ func (h *AlertHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 			errs = append(errs, err)
 		} else if err := h.Alerts.MarkWebhookDelivered(ctx, a.ID, h.Clock.Now()); err != nil {
 			return err
+		} else if h.Metrics != nil {
+			h.Metrics.Alerts.WithLabelValues(a.Kind, "webhook").Inc()
 		}
 	}
 	if a.EmailDeliveredAt == nil {
@@ -92,6 +97,8 @@ func (h *AlertHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 			errs = append(errs, err)
 		} else if err := h.Alerts.MarkEmailDelivered(ctx, a.ID, h.Clock.Now()); err != nil {
 			return err
+		} else if h.Metrics != nil {
+			h.Metrics.Alerts.WithLabelValues(a.Kind, "email").Inc()
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/followup/followup/compose"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/mail"
+	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/scheduler"
 )
 
@@ -43,6 +44,8 @@ type SendHandler struct {
 	// Lease is how long a batch may stay claimed by a worker that does not
 	// finish it; default scheduler.DefaultSendingLease.
 	Lease time.Duration
+	// Metrics counts emails sent and failed; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // ProcessTask implements asynq.Handler for TypeSurveySend.
@@ -119,6 +122,21 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 	if err := h.Invitations.MarkSent(ctx, sent, h.Clock.Now()); err != nil {
 		return err
 	}
+	if h.Metrics != nil {
+		reminders := 0
+		byID := map[int64]bool{}
+		for _, inv := range ready {
+			byID[inv.ID] = inv.Reminder()
+		}
+		for _, s := range sent {
+			if byID[s.ID] {
+				reminders++
+			}
+		}
+		h.Metrics.EmailsSent.WithLabelValues("invitation").Add(float64(len(sent) - reminders))
+		h.Metrics.EmailsSent.WithLabelValues("reminder").Add(float64(reminders))
+		h.Metrics.EmailsFailed.WithLabelValues("temporary").Add(float64(len(temp)))
+	}
 	if err := h.retryLater(ctx, invitationsByID(ready, broken), now, "render failed"); err != nil {
 		return err
 	}
@@ -135,11 +153,16 @@ const sendChunk = 50
 // recipient is a bounce: the address is suppressed for every campaign.
 func (h *SendHandler) permanentFailure(ctx context.Context, inv scheduler.Outgoing, de *mail.DeliveryError, now time.Time) error {
 	reason := "rejected: " + de.Error()
+	cause := "rejected"
 	if de.Recipient {
+		cause = "bounced"
 		reason = "bounced: " + de.Error()
 		if err := h.Customers.SuppressAddress(ctx, inv.Email, customers.SuppressedBounced, de.Error(), now); err != nil {
 			return err
 		}
+	}
+	if h.Metrics != nil {
+		h.Metrics.EmailsFailed.WithLabelValues(cause).Inc()
 	}
 	h.Log.Warn("invitation not delivered", "invitation", inv.ID, "err", de)
 	return h.Invitations.MarkFailed(ctx, []int64{inv.ID}, truncate(reason, 500), now)

@@ -1,0 +1,80 @@
+// Package metrics exposes followup's operational figures in Prometheus
+// format: emails sent and failed, replies and negative replies, complaints
+// opened by priority, alerts, deadline breaches, task latency and errors per
+// task type, and the asynq queues' sizes and latency. Each process owns its
+// registry (no global state); /metrics serves it.
+package metrics
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds the registry and every instrument.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	EmailsSent       *prometheus.CounterVec
+	EmailsFailed     *prometheus.CounterVec
+	Replies          prometheus.Counter
+	NegativeReplies  prometheus.Counter
+	ComplaintsOpened *prometheus.CounterVec
+	Alerts           *prometheus.CounterVec
+	DeadlineBreaches prometheus.Counter
+	TaskDuration     *prometheus.HistogramVec
+	TaskErrors       *prometheus.CounterVec
+}
+
+// New registers every instrument, Go and process collectors included.
+func New() *Metrics {
+	r := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: r,
+		EmailsSent: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_emails_sent_total",
+			Help: "Survey emails accepted by the mail server, by kind (invitation, reminder)."}, []string{"kind"}),
+		EmailsFailed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_emails_failed_total",
+			Help: "Survey emails not delivered, by cause (bounced, rejected, temporary)."}, []string{"cause"}),
+		Replies: prometheus.NewCounter(prometheus.CounterOpts{Name: "followup_replies_total",
+			Help: "Survey replies scored."}),
+		NegativeReplies: prometheus.NewCounter(prometheus.CounterOpts{Name: "followup_negative_replies_total",
+			Help: "Survey replies scored negative."}),
+		ComplaintsOpened: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_complaints_opened_total",
+			Help: "Complaints opened, by priority."}, []string{"priority"}),
+		Alerts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_alerts_total",
+			Help: "Alerts delivered, by kind and channel."}, []string{"kind", "channel"}),
+		DeadlineBreaches: prometheus.NewCounter(prometheus.CounterOpts{Name: "followup_deadline_breaches_total",
+			Help: "Complaints whose deadline passed unresolved."}),
+		TaskDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "followup_task_duration_seconds",
+			Help: "Time to process a task, by type.", Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12)}, []string{"type"}),
+		TaskErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_task_errors_total",
+			Help: "Tasks that returned an error, by type."}, []string{"type"}),
+	}
+	r.MustRegister(m.EmailsSent, m.EmailsFailed, m.Replies, m.NegativeReplies, m.ComplaintsOpened, m.Alerts,
+		m.DeadlineBreaches, m.TaskDuration, m.TaskErrors,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the registry in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
+}
+
+// Middleware times every task and counts its errors, by task type.
+func (m *Metrics) Middleware(next asynq.Handler) asynq.Handler {
+	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+		start := time.Now()
+		err := next.ProcessTask(ctx, t)
+		m.TaskDuration.WithLabelValues(t.Type()).Observe(time.Since(start).Seconds())
+		if err != nil {
+			m.TaskErrors.WithLabelValues(t.Type()).Inc()
+		}
+		return err
+	})
+}
