@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -151,7 +152,7 @@ func (in *CustomerInput) Validate() *FieldError {
 		in.Locale = loc
 	}
 	if in.TimeZone != "" {
-		if _, err := time.LoadLocation(in.TimeZone); err != nil || strings.EqualFold(in.TimeZone, "local") {
+		if !knownZone(in.TimeZone) {
 			return &FieldError{"time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris or America/Montreal", in.TimeZone)}
 		}
 	}
@@ -162,6 +163,38 @@ func (in *CustomerInput) Validate() *FieldError {
 		return &FieldError{"annual_value_cents", "must not be negative"}
 	}
 	return nil
+}
+
+// ParseOccurredAt reads the text of an occurred_at field: an RFC 3339 time.
+// The JSON API and the CSV import both read it here, so they accept and
+// refuse the same times with the same words.
+func ParseOccurredAt(text string) (time.Time, *FieldError) {
+	if text == "" {
+		return time.Time{}, &FieldError{"occurred_at", "is required, as an RFC 3339 time such as 2026-11-20T14:30:00Z"}
+	}
+	t, err := time.Parse(time.RFC3339Nano, text)
+	if err != nil {
+		return time.Time{}, &FieldError{"occurred_at", "must be an RFC 3339 time such as 2026-11-20T14:30:00Z"}
+	}
+	return t, nil
+}
+
+// validZones remembers the IANA zone names already found valid.
+// time.LoadLocation reads the zone file on every call (about 10 µs), which a
+// batch of 10,000 events would pay 10,000 times for a handful of zones. Only
+// valid names are kept, so the set is bounded by the tz database whatever
+// the input.
+var validZones sync.Map
+
+func knownZone(name string) bool {
+	if _, ok := validZones.Load(name); ok {
+		return true
+	}
+	if _, err := time.LoadLocation(name); err != nil || strings.EqualFold(name, "local") {
+		return false
+	}
+	validZones.Store(name, struct{}{})
+	return true
 }
 
 // NormalizeLocale maps a language tag to a supported locale: "fr", "fr-CA",
