@@ -65,30 +65,32 @@ const (
 WHERE e.external_id = s.external_id
 RETURNING s.ord, e.id, e.customer_id`
 
-	// New customers are inserted first, in external_ref order; those staged
-	// rows then leave the stage. Inserting waits only on other transactions'
-	// uncommitted inserts of the same references, in the same order.
-	insertStagedCustomersSQL = `WITH created AS (
-    INSERT INTO customers (external_ref, email, name, locale, time_zone, segment, annual_value_cents)
-    SELECT s.external_ref, s.email, COALESCE(s.name, ''), COALESCE(s.locale, 'en'), COALESCE(s.time_zone, 'UTC'),
-           COALESCE(s.segment, ''), COALESCE(s.annual_value_cents, 0)
-    FROM pg_temp.ingest_customers s
-    ORDER BY s.external_ref
-    ON CONFLICT (external_ref) DO NOTHING
-    RETURNING external_ref
-)
-DELETE FROM pg_temp.ingest_customers s USING created WHERE s.external_ref = created.external_ref`
+	// New customers are inserted first, in external_ref order. Inserting
+	// waits only on other transactions' uncommitted inserts of the same
+	// references, taken in the same order.
+	insertStagedCustomersSQL = `INSERT INTO customers (external_ref, email, name, locale, time_zone, segment, annual_value_cents)
+SELECT s.external_ref, s.email, COALESCE(s.name, ''), COALESCE(s.locale, 'en'), COALESCE(s.time_zone, 'UTC'),
+       COALESCE(s.segment, ''), COALESCE(s.annual_value_cents, 0)
+FROM pg_temp.ingest_customers s
+ORDER BY s.external_ref
+ON CONFLICT (external_ref) DO NOTHING`
 
-	// The others all exist now, committed: lock them in external_ref order,
-	// then update those that change. Every transaction taking its locks in
-	// one order, concurrent batches sharing customers wait for each other
-	// instead of deadlocking.
-	lockStagedCustomersSQL = `SELECT count(*) FROM (
-    SELECT c.id FROM customers c JOIN pg_temp.ingest_customers s ON s.external_ref = c.external_ref
-    ORDER BY c.external_ref FOR NO KEY UPDATE OF c
-) locked`
+	// stagedChangesSQL is true for a stored customer the staged row changes.
+	// Those just inserted match their staged row, so they never do.
+	stagedChangesSQL = `(c.email, c.name, c.locale, c.time_zone, c.segment, c.annual_value_cents) IS DISTINCT FROM
+      (s.email, COALESCE(s.name, c.name), COALESCE(s.locale, c.locale), COALESCE(s.time_zone, c.time_zone),
+       COALESCE(s.segment, c.segment), COALESCE(s.annual_value_cents, c.annual_value_cents))`
 
-	updateStagedCustomersSQL = `UPDATE customers c SET
+	// Every staged customer exists now, committed or ours. Those that change
+	// are locked in external_ref order, then updated. Every transaction
+	// taking its locks in one order, concurrent batches sharing customers
+	// wait for each other instead of deadlocking; customers that do not
+	// change are not locked, nor rewritten.
+	lockChangedCustomersSQL = `SELECT c.id FROM customers c JOIN pg_temp.ingest_customers s ON s.external_ref = c.external_ref
+WHERE ` + stagedChangesSQL + `
+ORDER BY c.external_ref FOR NO KEY UPDATE OF c`
+
+	updateChangedCustomersSQL = `UPDATE customers c SET
     email              = s.email,
     name               = COALESCE(s.name, c.name),
     locale             = COALESCE(s.locale, c.locale),
@@ -97,10 +99,7 @@ DELETE FROM pg_temp.ingest_customers s USING created WHERE s.external_ref = crea
     annual_value_cents = COALESCE(s.annual_value_cents, c.annual_value_cents),
     updated_at         = now()
 FROM pg_temp.ingest_customers s
-WHERE c.external_ref = s.external_ref
-  AND (c.email, c.name, c.locale, c.time_zone, c.segment, c.annual_value_cents) IS DISTINCT FROM
-      (s.email, COALESCE(s.name, c.name), COALESCE(s.locale, c.locale), COALESCE(s.time_zone, c.time_zone),
-       COALESCE(s.segment, c.segment), COALESCE(s.annual_value_cents, c.annual_value_cents))`
+WHERE c.id = ANY ($1) AND c.external_ref = s.external_ref AND ` + stagedChangesSQL
 
 	insertStagedEventsSQL = `INSERT INTO service_events (external_id, customer_id, kind, channel, touchpoint, team, occurred_at, prejudice_cents, attributes)
 SELECT s.external_id, c.id, s.kind, s.channel, s.touchpoint, s.team, s.occurred_at, s.prejudice_cents, s.attributes
@@ -295,21 +294,19 @@ func (s *Store) UpsertCustomers(ctx context.Context, tx *sqlx.Tx, in []CustomerI
 	}
 	created, _ := res.RowsAffected()
 	counts := CustomerCounts{Created: int(created)}
-	if counts.Created == len(merged) {
-		return counts, nil
+	var changed []int64
+	if counts.Created < len(merged) {
+		if err := sqlx.SelectContext(ctx, tx, &changed, lockChangedCustomersSQL); err != nil {
+			return counts, fmt.Errorf("lock the customers that change: %w", err)
+		}
 	}
-	var locked int
-	if err := sqlx.GetContext(ctx, tx, &locked, lockStagedCustomersSQL); err != nil {
-		return counts, fmt.Errorf("lock %d customers: %w", len(merged)-counts.Created, err)
+	if len(changed) > 0 {
+		if res, err = tx.ExecContext(ctx, updateChangedCustomersSQL, pq.Array(changed)); err != nil {
+			return counts, fmt.Errorf("update %d customers: %w", len(changed), err)
+		}
+		updated, _ := res.RowsAffected()
+		counts.Updated = int(updated)
 	}
-	if locked != len(merged)-counts.Created {
-		return counts, fmt.Errorf("upsert customers: %d of %d neither inserted nor found", len(merged)-counts.Created-locked, len(merged))
-	}
-	if res, err = tx.ExecContext(ctx, updateStagedCustomersSQL); err != nil {
-		return counts, fmt.Errorf("update customers: %w", err)
-	}
-	updated, _ := res.RowsAffected()
-	counts.Updated = int(updated)
 	counts.Unchanged = len(merged) - counts.Created - counts.Updated
 	return counts, nil
 }

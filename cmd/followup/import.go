@@ -191,11 +191,12 @@ type progress struct {
 	bar   *progressbar.ProgressBar
 	plain bool
 	size  int64
+	what  string
 	last  time.Time
 }
 
 func newProgress(w io.Writer, size int64, what string, off bool) *progress {
-	p := &progress{w: w, size: size, last: time.Now()}
+	p := &progress{w: w, size: size, what: what, last: time.Now()}
 	if off {
 		return p
 	}
@@ -205,6 +206,7 @@ func newProgress(w io.Writer, size int64, what string, off bool) *progress {
 			progressbar.OptionSetDescription("importing "+what),
 			progressbar.OptionShowBytes(true),
 			progressbar.OptionShowTotalBytes(true),
+			progressbar.OptionShowCount(),
 			progressbar.OptionSetWidth(30),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionSetPredictTime(true),
@@ -220,7 +222,7 @@ func newProgress(w io.Writer, size int64, what string, off bool) *progress {
 func (p *progress) update(pr ingest.Progress) {
 	switch {
 	case p.bar != nil:
-		p.bar.Describe(fmt.Sprintf("%d rows (%d stored, %d rejected)", pr.Read, pr.Stored, pr.Rejected))
+		p.bar.Describe(fmt.Sprintf("importing %s: %d rows (%d stored, %d rejected)", p.what, pr.Read, pr.Stored, pr.Rejected))
 		_ = p.bar.Set64(pr.Bytes)
 	case p.plain && time.Since(p.last) >= 10*time.Second:
 		p.last = time.Now()
