@@ -24,7 +24,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -33,11 +32,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
-
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/config"
+	"github.com/followup/followup/internal/benchenv"
 	"github.com/followup/followup/scheduler"
 )
 
@@ -63,8 +60,8 @@ func run() error {
 	flag.IntVar(&o.customers, "customers", 0, "distinct customers (default events/2: most customers get two events)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the benchmark schema")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed pass of new events to this file")
-	flag.StringVar(&o.databaseURL, "database-url", envOr("FOLLOWUP_DATABASE_URL", "postgres://followup:followup@127.0.0.1:5432/followup?sslmode=disable"), "PostgreSQL URL")
-	flag.StringVar(&o.redisURL, "redis-url", envOr("FOLLOWUP_REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis URL")
+	flag.StringVar(&o.databaseURL, "database-url", benchenv.Env("FOLLOWUP_DATABASE_URL", "postgres://followup:followup@127.0.0.1:5432/followup?sslmode=disable"), "PostgreSQL URL")
+	flag.StringVar(&o.redisURL, "redis-url", benchenv.Env("FOLLOWUP_REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis URL")
 	flag.Parse()
 	if o.customers <= 0 {
 		o.customers = max(1, o.events/2)
@@ -75,18 +72,18 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	runID := randomHex(4)
-	schemaURL, drop, err := createSchema(ctx, o.databaseURL, "bench_ingest_"+runID)
+	schema, err := benchenv.NewSchema(ctx, o.databaseURL)
 	if err != nil {
-		return err
+		return fmt.Errorf("benchmark schema (is PostgreSQL up? make services): %w", err)
 	}
 	if o.keep {
-		fmt.Printf("schema kept: %s\n", schemaURL)
+		fmt.Printf("schema kept: %s\n", schema.URL)
 	} else {
-		defer drop()
+		defer schema.Drop()
 	}
+	runID := schema.Name
 
-	a, ln, err := startServer(ctx, o, schemaURL, runID)
+	a, ln, err := startServer(ctx, o, schema.URL, runID)
 	if err != nil {
 		return err
 	}
@@ -112,6 +109,7 @@ func run() error {
 	for _, b := range bodies {
 		size += len(b)
 	}
+	fmt.Printf("bench-ingest: %s\n", benchenv.Machine())
 	fmt.Printf("bench-ingest: %d events in %d batches of %d (%.1f MB of JSON), %d customers, %d in flight, GOMAXPROCS %d\n",
 		o.events, len(bodies), o.batch, float64(size)/1e6, o.customers, o.concurrency, runtime.GOMAXPROCS(0))
 
@@ -297,7 +295,7 @@ func startServer(ctx context.Context, o options, schemaURL, runID string) (*app.
 	env := map[string]string{
 		"FOLLOWUP_DATABASE_URL": schemaURL,
 		"FOLLOWUP_REDIS_URL":    o.redisURL,
-		"FOLLOWUP_QUEUE_PREFIX": "bench-" + runID,
+		"FOLLOWUP_QUEUE_PREFIX": runID,
 		"FOLLOWUP_SECRET":       randomHex(32),
 		"FOLLOWUP_HTTP_ADDR":    ln.Addr().String(),
 		"FOLLOWUP_BASE_URL":     "http://" + ln.Addr().String(),
@@ -315,11 +313,6 @@ func startServer(ctx context.Context, o options, schemaURL, runID string) (*app.
 		ln.Close()
 		return nil, nil, err
 	}
-	if err := a.Migrate(ctx); err != nil {
-		a.Close()
-		ln.Close()
-		return nil, nil, err
-	}
 	sv, err := a.Surveys.EnsureDefault(ctx)
 	if err == nil {
 		_, err = a.Scheduler.CreateEventCampaign(ctx, scheduler.Campaign{Name: "bench: after delivery or ticket", SurveyID: sv.ID,
@@ -331,42 +324,6 @@ func startServer(ctx context.Context, o options, schemaURL, runID string) (*app.
 		return nil, nil, fmt.Errorf("seed the campaign: %w", err)
 	}
 	return a, ln, nil
-}
-
-// createSchema makes an empty schema and returns a URL whose search_path
-// is it, and a function that drops it.
-func createSchema(ctx context.Context, raw, name string) (string, func(), error) {
-	if err := app.EnsureDatabase(ctx, raw); err != nil {
-		return "", nil, fmt.Errorf("database %s: %w (is PostgreSQL up? make services)", raw, err)
-	}
-	admin, err := sqlx.Open("postgres", raw)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+pq.QuoteIdentifier(name)); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("create schema: %w", err)
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		admin.Close()
-		return "", nil, err
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	drop := func() {
-		_, _ = admin.Exec("DROP SCHEMA " + pq.QuoteIdentifier(name) + " CASCADE")
-		admin.Close()
-	}
-	return u.String(), drop, nil
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }
 
 func randomHex(n int) string {
