@@ -96,6 +96,8 @@ func (in *EventInput) Validate(now time.Time) *FieldError {
 	switch {
 	case in.ExternalID == "":
 		return &FieldError{"external_id", "is required"}
+	case strings.ContainsRune(in.ExternalID, 0):
+		return &FieldError{"external_id", noNUL}
 	case len(in.ExternalID) > 200 || strings.ContainsAny(in.ExternalID, "\r\n"):
 		return &FieldError{"external_id", "must be one line of at most 200 characters"}
 	case !kindRE.MatchString(in.Kind):
@@ -118,6 +120,9 @@ func (in *EventInput) Validate(now time.Time) *FieldError {
 		if err := json.Unmarshal(in.Attributes, &obj); err != nil || obj == nil {
 			return &FieldError{"attributes", "must be a JSON object"}
 		}
+		if hasNUL(obj) {
+			return &FieldError{"attributes", noNUL}
+		}
 	}
 	if fe := in.Customer.Validate(); fe != nil {
 		fe.Field = "customer." + fe.Field
@@ -133,6 +138,8 @@ func (in *CustomerInput) Validate() *FieldError {
 	switch {
 	case in.ExternalRef == "":
 		return &FieldError{"external_ref", "is required"}
+	case strings.ContainsRune(in.ExternalRef, 0):
+		return &FieldError{"external_ref", noNUL}
 	case len(in.ExternalRef) > 200 || strings.ContainsAny(in.ExternalRef, "\r\n"):
 		return &FieldError{"external_ref", "must be one line of at most 200 characters"}
 	case in.Email == "":
@@ -140,6 +147,9 @@ func (in *CustomerInput) Validate() *FieldError {
 	}
 	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || len(in.Email) > 254 {
 		return &FieldError{"email", fmt.Sprintf("%q is not an email address", in.Email)}
+	}
+	if strings.ContainsRune(in.Name, 0) {
+		return &FieldError{"name", noNUL}
 	}
 	if strings.ContainsAny(in.Name, "\r\n") || len(in.Name) > 200 {
 		return &FieldError{"name", "must be one line of at most 200 characters"}
@@ -163,6 +173,31 @@ func (in *CustomerInput) Validate() *FieldError {
 		return &FieldError{"annual_value_cents", "must not be negative"}
 	}
 	return nil
+}
+
+// noNUL refuses the one character PostgreSQL cannot store in text: let
+// through, it would fail the whole transaction, and a batch with it.
+const noNUL = "must not contain the NUL character (\\u0000)"
+
+// hasNUL reports whether a decoded JSON value holds a NUL in a key or string.
+func hasNUL(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.ContainsRune(v, 0)
+	case map[string]any:
+		for k, x := range v {
+			if strings.ContainsRune(k, 0) || hasNUL(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if hasNUL(x) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ParseOccurredAt reads the text of an occurred_at field: an RFC 3339 time.

@@ -215,3 +215,23 @@ func TestBatchRefusedWholeStoresNothing(t *testing.T) {
 		t.Errorf("10,000 events: %d %+v", status, got.Stored)
 	}
 }
+
+// A value PostgreSQL cannot store (a NUL character) must reject its row,
+// not fail the batch.
+func TestBatchRowWithNULIsRejectedAlone(t *testing.T) {
+	t.Parallel()
+	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}})
+	body := "[" + event("n-1", "c-1", "a@example.com") + "," +
+		strings.Replace(event("n-2", "c-2", "b@example.com"), `"kind"`, `"attributes":{"note":"a\u0000b"},"kind"`, 1) + "," +
+		strings.Replace(event("n-3", "c-3", "c@example.com"), `"n-3"`, `"n-3\u0000"`, 1) + "]"
+	status, got := postBatch(t, h.URL, body)
+	if status != http.StatusMultiStatus || got.Stored != 1 || got.Rejected != 2 {
+		t.Fatalf("status %d %+v, want 207 with 1 stored and 2 rejected", status, got)
+	}
+	if got.Errors[0].Index != 1 || got.Errors[0].Field != "attributes" || got.Errors[1].Index != 2 || got.Errors[1].Field != "external_id" {
+		t.Errorf("errors %+v, want attributes at 1 and external_id at 2", got.Errors)
+	}
+	if n := rows(t, h, "service_events"); n != 1 {
+		t.Errorf("%d events stored, want 1", n)
+	}
+}

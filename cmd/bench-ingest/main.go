@@ -47,6 +47,7 @@ func main() {
 
 type options struct {
 	events, batch, concurrency, customers int
+	campaigns                             int
 	keep                                  bool
 	cpuProfile                            string
 	databaseURL, redisURL                 string
@@ -57,6 +58,7 @@ func run() error {
 	flag.IntVar(&o.events, "events", 200_000, "events to ingest")
 	flag.IntVar(&o.batch, "batch", 10_000, "events per POST (at most 10000)")
 	flag.IntVar(&o.concurrency, "concurrency", 2, "batches in flight at once")
+	flag.IntVar(&o.campaigns, "campaigns", 1, "active campaigns listening to the events: each event schedules one invitation per campaign (0 measures storing alone)")
 	flag.IntVar(&o.customers, "customers", 0, "distinct customers (default events/2: most customers get two events)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the benchmark schema")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed pass of new events to this file")
@@ -66,8 +68,8 @@ func run() error {
 	if o.customers <= 0 {
 		o.customers = max(1, o.events/2)
 	}
-	if o.batch < 1 || o.batch > 10_000 || o.events < o.batch || o.concurrency < 1 {
-		return errors.New("want 1 <= -batch <= 10000, -events >= -batch, -concurrency >= 1")
+	if o.batch < 1 || o.batch > 10_000 || o.events < o.batch || o.concurrency < 1 || o.campaigns < 0 {
+		return errors.New("want 1 <= -batch <= 10000, -events >= -batch, -concurrency >= 1, -campaigns >= 0")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -110,8 +112,8 @@ func run() error {
 		size += len(b)
 	}
 	fmt.Printf("bench-ingest: %s\n", benchenv.Machine())
-	fmt.Printf("bench-ingest: %d events in %d batches of %d (%.1f MB of JSON), %d customers, %d in flight, GOMAXPROCS %d\n",
-		o.events, len(bodies), o.batch, float64(size)/1e6, o.customers, o.concurrency, runtime.GOMAXPROCS(0))
+	fmt.Printf("bench-ingest: %d events in %d batches of %d (%.1f MB of JSON), %d customers, %d active campaign(s), %d in flight, GOMAXPROCS %d\n",
+		o.events, len(bodies), o.batch, float64(size)/1e6, o.customers, o.campaigns, o.concurrency, runtime.GOMAXPROCS(0))
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -145,8 +147,8 @@ func run() error {
 		return err
 	}
 	want := o.events + warmN
-	fmt.Printf("check: %d events and %d invitations stored (want %d of each)\n", events, invitations, want)
-	if events != want || invitations != want {
+	fmt.Printf("check: %d events and %d invitations stored (want %d and %d)\n", events, invitations, want, want*o.campaigns)
+	if events != want || invitations != want*o.campaigns {
 		return errors.New("the database does not hold what was sent")
 	}
 	return nil
@@ -285,8 +287,8 @@ func encodeBatches(prefix string, n, batch, customers int, occurred time.Time) [
 	return out
 }
 
-// startServer builds followup on the benchmark schema with an active
-// campaign on every event kind sent.
+// startServer builds followup on the benchmark schema with o.campaigns
+// active campaigns on every event kind sent.
 func startServer(ctx context.Context, o options, schemaURL, runID string) (*app.App, net.Listener, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -314,8 +316,8 @@ func startServer(ctx context.Context, o options, schemaURL, runID string) (*app.
 		return nil, nil, err
 	}
 	sv, err := a.Surveys.EnsureDefault(ctx)
-	if err == nil {
-		_, err = a.Scheduler.CreateEventCampaign(ctx, scheduler.Campaign{Name: "bench: after delivery or ticket", SurveyID: sv.ID,
+	for i := 0; err == nil && i < o.campaigns; i++ {
+		_, err = a.Scheduler.CreateEventCampaign(ctx, scheduler.Campaign{Name: fmt.Sprintf("bench %d: after delivery or ticket", i+1), SurveyID: sv.ID,
 			State: scheduler.StateActive, EventKinds: []string{"delivery", "ticket_closed"}, Delay: time.Hour})
 	}
 	if err != nil {
