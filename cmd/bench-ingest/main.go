@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -48,7 +49,7 @@ func main() {
 type options struct {
 	events, batch, concurrency, customers int
 	campaigns                             int
-	keep                                  bool
+	keep, alwaysOpen                      bool
 	cpuProfile                            string
 	databaseURL, redisURL                 string
 }
@@ -59,6 +60,7 @@ func run() error {
 	flag.IntVar(&o.batch, "batch", 10_000, "events per POST (at most 10000)")
 	flag.IntVar(&o.concurrency, "concurrency", 2, "batches in flight at once")
 	flag.IntVar(&o.campaigns, "campaigns", 1, "active campaigns listening to the events: each event schedules one invitation per campaign (0 measures storing alone)")
+	flag.BoolVar(&o.alwaysOpen, "always-open", false, "give the campaigns a send window open at all hours every day, so no invitation is moved into its window (default: the product's 9:00-19:00 Monday to Saturday)")
 	flag.IntVar(&o.customers, "customers", 0, "distinct customers (default events/2: most customers get two events)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the benchmark schema")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed pass of new events to this file")
@@ -112,8 +114,12 @@ func run() error {
 		size += len(b)
 	}
 	fmt.Printf("bench-ingest: %s\n", benchenv.Machine())
-	fmt.Printf("bench-ingest: %d events in %d batches of %d (%.1f MB of JSON), %d customers, %d active campaign(s), %d in flight, GOMAXPROCS %d\n",
-		o.events, len(bodies), o.batch, float64(size)/1e6, o.customers, o.campaigns, o.concurrency, runtime.GOMAXPROCS(0))
+	window := "9:00-19:00 Monday to Saturday"
+	if o.alwaysOpen {
+		window = "always open"
+	}
+	fmt.Printf("bench-ingest: %d events in %d batches of %d (%.1f MB of JSON), %d customers, %d active campaign(s) (window %s), %d in flight, GOMAXPROCS %d\n",
+		o.events, len(bodies), o.batch, float64(size)/1e6, o.customers, o.campaigns, window, o.concurrency, runtime.GOMAXPROCS(0))
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -125,18 +131,22 @@ func run() error {
 			return err
 		}
 	}
+	before := sampleCPU(ctx, a.DB)
 	first, err := post(ctx, client, base, bodies, o.concurrency, o.batch)
 	pprof.StopCPUProfile()
 	if err != nil {
 		return err
 	}
+	after := sampleCPU(ctx, a.DB)
 	first.print("new events", o.events)
+	cpuBetween(before, after).print(o.events, runtime.NumCPU())
 
 	again, err := post(ctx, client, base, bodies, o.concurrency, 0)
 	if err != nil {
 		return err
 	}
 	again.print("same batches resent (all duplicates)", o.events)
+	cpuBetween(after, sampleCPU(ctx, a.DB)).print(o.events, runtime.NumCPU())
 
 	var events, invitations int
 	db := a.DB
@@ -294,8 +304,16 @@ func startServer(ctx context.Context, o options, schemaURL, runID string) (*app.
 	if err != nil {
 		return nil, nil, err
 	}
+	u, err := url.Parse(schemaURL)
+	if err != nil {
+		ln.Close()
+		return nil, nil, err
+	}
+	q := u.Query()
+	q.Set("application_name", applicationName)
+	u.RawQuery = q.Encode()
 	env := map[string]string{
-		"FOLLOWUP_DATABASE_URL": schemaURL,
+		"FOLLOWUP_DATABASE_URL": u.String(),
 		"FOLLOWUP_REDIS_URL":    o.redisURL,
 		"FOLLOWUP_QUEUE_PREFIX": runID,
 		"FOLLOWUP_SECRET":       randomHex(32),
@@ -317,8 +335,12 @@ func startServer(ctx context.Context, o options, schemaURL, runID string) (*app.
 	}
 	sv, err := a.Surveys.EnsureDefault(ctx)
 	for i := 0; err == nil && i < o.campaigns; i++ {
-		_, err = a.Scheduler.CreateEventCampaign(ctx, scheduler.Campaign{Name: fmt.Sprintf("bench %d: after delivery or ticket", i+1), SurveyID: sv.ID,
-			State: scheduler.StateActive, EventKinds: []string{"delivery", "ticket_closed"}, Delay: time.Hour})
+		c := scheduler.Campaign{Name: fmt.Sprintf("bench %d: after delivery or ticket", i+1), SurveyID: sv.ID,
+			State: scheduler.StateActive, EventKinds: []string{"delivery", "ticket_closed"}, Delay: time.Hour}
+		if o.alwaysOpen {
+			c.Window = scheduler.SendWindow{StartHour: 0, EndHour: 24, Weekdays: []time.Weekday{0, 1, 2, 3, 4, 5, 6}}
+		}
+		_, err = a.Scheduler.CreateEventCampaign(ctx, c)
 	}
 	if err != nil {
 		a.Close()
