@@ -34,7 +34,6 @@ type CustomerCounts struct {
 // "keep what is stored" from a value.
 const (
 	stageEventsSQL = `CREATE TEMP TABLE IF NOT EXISTS ingest_events (
-    ord             integer NOT NULL,
     external_id     text NOT NULL,
     customer_ref    text NOT NULL,
     kind            text NOT NULL,
@@ -56,14 +55,15 @@ const (
     annual_value_cents bigint
 ) ON COMMIT DELETE ROWS`
 
-	copyEventsSQL    = `COPY pg_temp.ingest_events (ord, external_id, customer_ref, kind, channel, touchpoint, team, occurred_at, prejudice_cents, attributes) FROM STDIN`
+	copyEventsSQL    = `COPY pg_temp.ingest_events (external_id, customer_ref, kind, channel, touchpoint, team, occurred_at, prejudice_cents, attributes) FROM STDIN`
 	copyCustomersSQL = `COPY pg_temp.ingest_customers (external_ref, email, name, locale, time_zone, segment, annual_value_cents) FROM STDIN`
 
-	// Events already stored leave the stage: they change nothing, not even
-	// their customer, as with a single resend.
-	unstageStoredEventsSQL = `DELETE FROM pg_temp.ingest_events s USING service_events e
-WHERE e.external_id = s.external_id
-RETURNING s.ord, e.id, e.customer_id`
+	// Events already stored change nothing, not even their customer, as
+	// with a single resend: they are found first and not staged. The big
+	// tables are probed through their unique indexes with arrays of keys
+	// (never joined with the staging tables, whose size the planner cannot
+	// know: a hash join would read the whole table for every batch).
+	storedEventsSQL = `SELECT id, external_id, customer_id FROM service_events WHERE external_id = ANY ($1)`
 
 	// New customers are inserted first, in external_ref order. Inserting
 	// waits only on other transactions' uncommitted inserts of the same
@@ -87,7 +87,7 @@ ON CONFLICT (external_ref) DO NOTHING`
 	// wait for each other instead of deadlocking; customers that do not
 	// change are not locked, nor rewritten.
 	lockChangedCustomersSQL = `SELECT c.id FROM customers c JOIN pg_temp.ingest_customers s ON s.external_ref = c.external_ref
-WHERE ` + stagedChangesSQL + `
+WHERE c.external_ref = ANY ($1) AND ` + stagedChangesSQL + `
 ORDER BY c.external_ref FOR NO KEY UPDATE OF c`
 
 	updateChangedCustomersSQL = `UPDATE customers c SET
@@ -103,7 +103,8 @@ WHERE c.id = ANY ($1) AND c.external_ref = s.external_ref AND ` + stagedChangesS
 
 	insertStagedEventsSQL = `INSERT INTO service_events (external_id, customer_id, kind, channel, touchpoint, team, occurred_at, prejudice_cents, attributes)
 SELECT s.external_id, c.id, s.kind, s.channel, s.touchpoint, s.team, s.occurred_at, s.prejudice_cents, s.attributes
-FROM pg_temp.ingest_events s JOIN customers c ON c.external_ref = s.customer_ref
+FROM pg_temp.ingest_events s
+CROSS JOIN LATERAL (SELECT id FROM customers c WHERE c.external_ref = s.customer_ref LIMIT 1) c
 ORDER BY s.external_id
 ON CONFLICT (external_id) DO NOTHING
 RETURNING id, external_id, customer_id`
@@ -135,52 +136,36 @@ func (s *Store) RecordBatch(ctx context.Context, tx *sqlx.Tx, events []EventInpu
 	if len(unique) == 0 {
 		return out, nil
 	}
-	if _, err := tx.ExecContext(ctx, stageEventsSQL+"; DELETE FROM pg_temp.ingest_events"); err != nil {
-		return nil, fmt.Errorf("stage events: %w", err)
+	ids := make([]string, len(unique))
+	for k, i := range unique {
+		ids[k] = events[i].ExternalID
 	}
-	err := copyRows(ctx, tx, copyEventsSQL, len(unique), func(k int) []any {
-		i := unique[k]
-		ev := &events[i]
-		attrs := "{}"
-		if len(ev.Attributes) > 0 {
-			attrs = string(ev.Attributes)
-		}
-		return []any{i, ev.ExternalID, ev.Customer.ExternalRef, ev.Kind, ev.Channel, ev.Touchpoint, ev.Team,
-			ev.OccurredAt, ev.PrejudiceCents, attrs}
-	})
-	if err != nil {
-		return nil, fmt.Errorf("copy %d events: %w", len(unique), err)
-	}
-
 	stored := make([]bool, len(events))
-	rows, err := tx.QueryContext(ctx, unstageStoredEventsSQL)
+	rows, err := tx.QueryContext(ctx, storedEventsSQL, pq.Array(ids))
 	if err != nil {
 		return nil, fmt.Errorf("find events already stored: %w", err)
 	}
 	for rows.Next() {
-		var i int
 		var r Recorded
-		if err := rows.Scan(&i, &r.EventID, &r.CustomerID); err != nil {
+		var externalID string
+		if err := rows.Scan(&r.EventID, &externalID, &r.CustomerID); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("find events already stored: %w", err)
 		}
+		i := first[externalID]
 		out[i].Recorded, stored[i] = r, true
 	}
 	if err := rows.Close(); err != nil {
 		return nil, fmt.Errorf("find events already stored: %w", err)
 	}
-
-	var fresh []CustomerInput
+	fresh := unique[:0:0]
 	for _, i := range unique {
 		if !stored[i] {
-			fresh = append(fresh, events[i].Customer)
+			fresh = append(fresh, i)
 		}
 	}
 	if len(fresh) > 0 {
-		if _, err := s.UpsertCustomers(ctx, tx, fresh); err != nil {
-			return nil, err
-		}
-		if err := insertStagedEvents(ctx, tx, first, out, stored); err != nil {
+		if err := s.storeNewEvents(ctx, tx, events, fresh, first, out, stored); err != nil {
 			return nil, err
 		}
 	}
@@ -191,6 +176,34 @@ func (s *Store) RecordBatch(ctx context.Context, tx *sqlx.Tx, events []EventInpu
 		}
 	}
 	return out, nil
+}
+
+// storeNewEvents stages the events at the indexes fresh, upserts their
+// customers, then moves them into service_events.
+func (s *Store) storeNewEvents(ctx context.Context, tx *sqlx.Tx, events []EventInput, fresh []int, first map[string]int, out []BatchResult, stored []bool) error {
+	if _, err := tx.ExecContext(ctx, stageEventsSQL+"; DELETE FROM pg_temp.ingest_events"); err != nil {
+		return fmt.Errorf("stage events: %w", err)
+	}
+	err := copyRows(ctx, tx, copyEventsSQL, len(fresh), func(k int) []any {
+		ev := &events[fresh[k]]
+		attrs := "{}"
+		if len(ev.Attributes) > 0 {
+			attrs = string(ev.Attributes)
+		}
+		return []any{ev.ExternalID, ev.Customer.ExternalRef, ev.Kind, ev.Channel, ev.Touchpoint, ev.Team,
+			ev.OccurredAt, ev.PrejudiceCents, attrs}
+	})
+	if err != nil {
+		return fmt.Errorf("copy %d events: %w", len(fresh), err)
+	}
+	cs := make([]CustomerInput, len(fresh))
+	for k, i := range fresh {
+		cs[k] = events[i].Customer
+	}
+	if _, err := s.UpsertCustomers(ctx, tx, cs); err != nil {
+		return err
+	}
+	return insertStagedEvents(ctx, tx, first, out, stored)
 }
 
 // insertStagedEvents moves the staged events into service_events and fills
@@ -296,7 +309,11 @@ func (s *Store) UpsertCustomers(ctx context.Context, tx *sqlx.Tx, in []CustomerI
 	counts := CustomerCounts{Created: int(created)}
 	var changed []int64
 	if counts.Created < len(merged) {
-		if err := sqlx.SelectContext(ctx, tx, &changed, lockChangedCustomersSQL); err != nil {
+		refs := make([]string, len(merged))
+		for i := range merged {
+			refs[i] = merged[i].ExternalRef
+		}
+		if err := sqlx.SelectContext(ctx, tx, &changed, lockChangedCustomersSQL, pq.Array(refs)); err != nil {
 			return counts, fmt.Errorf("lock the customers that change: %w", err)
 		}
 	}
