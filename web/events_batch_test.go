@@ -12,6 +12,7 @@ import (
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/users"
 )
 
 // batchAnswer is the body of a batch answer.
@@ -36,9 +37,9 @@ type batchAnswer struct {
 	} `json:"duplicate_rows"`
 }
 
-func postBatch(t *testing.T, url, body string) (int, batchAnswer) {
+func postBatch(t *testing.T, c *http.Client, url, body string) (int, batchAnswer) {
 	t.Helper()
-	resp, err := http.Post(url+"/api/v1/events", "application/json", strings.NewReader(body))
+	resp, err := c.Post(url+"/api/v1/events", "application/json", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +74,7 @@ func withCampaign(t *testing.T) *apptest.Harness {
 func TestBatchStoresGoodRowsOnceAndReportsTheOthersByIndex(t *testing.T) {
 	t.Parallel()
 	h := withCampaign(t)
+	api := h.API(t, users.Marketing)
 	body := "[" + strings.Join([]string{
 		event("b-1", "c-1", "a@example.com"),
 		event("b-2", "c-2", "not-an-email"),
@@ -85,7 +87,7 @@ func TestBatchStoresGoodRowsOnceAndReportsTheOthersByIndex(t *testing.T) {
 		event("b-7", "c-7", "g@example.com"),
 	}, ",\n") + "]"
 
-	status, got := postBatch(t, h.URL, body)
+	status, got := postBatch(t, api, h.URL, body)
 	if status != http.StatusMultiStatus {
 		t.Fatalf("status %d, want 207: %+v", status, got)
 	}
@@ -136,7 +138,7 @@ func TestBatchStoresGoodRowsOnceAndReportsTheOthersByIndex(t *testing.T) {
 
 	// The same batch again stores nothing and reports every valid row as a
 	// duplicate of what is stored.
-	status, again := postBatch(t, h.URL, body)
+	status, again := postBatch(t, api, h.URL, body)
 	if status != http.StatusMultiStatus || again.Stored != 0 || again.Duplicates != 4 || again.Rejected != 5 || again.Invitations != 0 {
 		t.Errorf("resend: status %d %+v, want 207 with 0 stored, 4 duplicates, 5 rejected", status, again)
 	}
@@ -148,16 +150,17 @@ func TestBatchStoresGoodRowsOnceAndReportsTheOthersByIndex(t *testing.T) {
 func TestBatchResendIsIdempotent(t *testing.T) {
 	t.Parallel()
 	h := withCampaign(t)
+	api := h.API(t, users.Marketing)
 	var evs []string
 	for i := 0; i < 500; i++ {
 		evs = append(evs, event(fmt.Sprintf("r-%d", i), fmt.Sprintf("c-%d", i%100), fmt.Sprintf("p%d@example.com", i%100)))
 	}
 	body := "[" + strings.Join(evs, ",") + "]"
-	status, first := postBatch(t, h.URL, body)
+	status, first := postBatch(t, api, h.URL, body)
 	if status != http.StatusAccepted || first.Stored != 500 || first.Invitations != 500 || len(first.Errors) != 0 || first.Error != "" {
 		t.Fatalf("first: %d %+v", status, first)
 	}
-	status, second := postBatch(t, h.URL, body)
+	status, second := postBatch(t, api, h.URL, body)
 	if status != http.StatusAccepted || second.Stored != 0 || second.Duplicates != 500 || second.Invitations != 0 || len(second.Duplicated) != 500 {
 		t.Fatalf("resend: %d stored %d duplicates %d", status, second.Stored, second.Duplicates)
 	}
@@ -174,6 +177,7 @@ func TestBatchResendIsIdempotent(t *testing.T) {
 func TestBatchRefusedWholeStoresNothing(t *testing.T) {
 	t.Parallel()
 	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}})
+	api := h.API(t, users.Marketing)
 	var big bytes.Buffer
 	big.WriteString("[")
 	for i := 0; i <= 10_000; i++ {
@@ -199,7 +203,7 @@ func TestBatchRefusedWholeStoresNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			status, got := postBatch(t, h.URL, tc.body)
+			status, got := postBatch(t, api, h.URL, tc.body)
 			if status != tc.status || !strings.Contains(got.Error, tc.says) {
 				t.Errorf("status %d error %q, want %d saying %q", status, got.Error, tc.status, tc.says)
 			}
@@ -211,7 +215,7 @@ func TestBatchRefusedWholeStoresNothing(t *testing.T) {
 
 	// Exactly 10,000 is a batch.
 	exact := strings.Replace(big.String(), ","+event("big-10000", "c-10000", "a@example.com"), "", 1)
-	if status, got := postBatch(t, h.URL, exact); status != http.StatusAccepted || got.Stored != 10_000 {
+	if status, got := postBatch(t, api, h.URL, exact); status != http.StatusAccepted || got.Stored != 10_000 {
 		t.Errorf("10,000 events: %d %+v", status, got.Stored)
 	}
 }
@@ -221,10 +225,11 @@ func TestBatchRefusedWholeStoresNothing(t *testing.T) {
 func TestBatchRowWithNULIsRejectedAlone(t *testing.T) {
 	t.Parallel()
 	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}})
+	api := h.API(t, users.Marketing)
 	body := "[" + event("n-1", "c-1", "a@example.com") + "," +
 		strings.Replace(event("n-2", "c-2", "b@example.com"), `"kind"`, `"attributes":{"note":"a\u0000b"},"kind"`, 1) + "," +
 		strings.Replace(event("n-3", "c-3", "c@example.com"), `"n-3"`, `"n-3\u0000"`, 1) + "]"
-	status, got := postBatch(t, h.URL, body)
+	status, got := postBatch(t, api, h.URL, body)
 	if status != http.StatusMultiStatus || got.Stored != 1 || got.Rejected != 2 {
 		t.Fatalf("status %d %+v, want 207 with 1 stored and 2 rejected", status, got)
 	}

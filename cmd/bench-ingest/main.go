@@ -37,6 +37,7 @@ import (
 	"github.com/followup/followup/config"
 	"github.com/followup/followup/internal/benchenv"
 	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/users"
 )
 
 func main() {
@@ -87,7 +88,7 @@ func run() error {
 	}
 	runID := schema.Name
 
-	a, ln, err := startServer(ctx, o, schema.URL, runID)
+	a, ln, token, err := startServer(ctx, o, schema.URL, runID)
 	if err != nil {
 		return err
 	}
@@ -98,7 +99,8 @@ func run() error {
 	defer func() { stopServer(); <-served }()
 	base := "http://" + ln.Addr().String() + "/api/v1/events"
 
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.concurrency}, Timeout: 5 * time.Minute}
+	client := &http.Client{Timeout: 5 * time.Minute,
+		Transport: bearer{token: token, next: &http.Transport{MaxIdleConnsPerHost: o.concurrency}}}
 	occurred := time.Now().Add(-time.Hour).UTC()
 
 	// Warm up: connections, prepared plans, the zone cache.
@@ -297,17 +299,30 @@ func encodeBatches(prefix string, n, batch, customers int, occurred time.Time) [
 	return out
 }
 
+// bearer calls the API with a token.
+type bearer struct {
+	token string
+	next  http.RoundTripper
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.next.RoundTrip(r)
+}
+
 // startServer builds followup on the benchmark schema with o.campaigns
-// active campaigns on every event kind sent.
-func startServer(ctx context.Context, o options, schemaURL, runID string) (*app.App, net.Listener, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// active campaigns on every event kind sent, and an API token of a
+// marketing user (who may post events).
+func startServer(ctx context.Context, o options, schemaURL, runID string) (a *app.App, ln net.Listener, token string, err error) {
+	ln, err = net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	u, err := url.Parse(schemaURL)
 	if err != nil {
 		ln.Close()
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	q := u.Query()
 	q.Set("application_name", applicationName)
@@ -326,12 +341,12 @@ func startServer(ctx context.Context, o options, schemaURL, runID string) (*app.
 	cfg, err := config.Load(fs, func(k string) (string, bool) { v, ok := env[k]; return v, ok }, config.Options{RequireSecret: true})
 	if err != nil {
 		ln.Close()
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), app.Options{})
+	a, err = app.New(ctx, cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), app.Options{})
 	if err != nil {
 		ln.Close()
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	sv, err := a.Surveys.EnsureDefault(ctx)
 	for i := 0; err == nil && i < o.campaigns; i++ {
@@ -345,9 +360,18 @@ func startServer(ctx context.Context, o options, schemaURL, runID string) (*app.
 	if err != nil {
 		a.Close()
 		ln.Close()
-		return nil, nil, fmt.Errorf("seed the campaign: %w", err)
+		return nil, nil, "", fmt.Errorf("seed the campaign: %w", err)
 	}
-	return a, ln, nil
+	user, err := a.Users.Create(ctx, users.NewUser{Email: "bench-ingest@example.com", Name: "bench-ingest", Role: users.Marketing, Password: randomHex(16)})
+	if err == nil {
+		_, token, err = a.Users.NewToken(ctx, user.ID, "bench-ingest")
+	}
+	if err != nil {
+		a.Close()
+		ln.Close()
+		return nil, nil, "", fmt.Errorf("API token: %w", err)
+	}
+	return a, ln, token, nil
 }
 
 func randomHex(n int) string {
