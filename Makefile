@@ -4,7 +4,7 @@
 #   make test   services up, then every test against real PostgreSQL, Redis and SMTP
 GO ?= go
 
-.PHONY: demo demo-once test services browser build vet fmt bench bench-sweep bench-blast
+.PHONY: demo demo-once test services browser build vet fmt bench bench-sweep bench-blast bench-ingest
 
 demo: services
 	$(GO) run ./cmd/followup demo
@@ -32,7 +32,7 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 # Benchmarks (figures in BENCHMARKS.md): real PostgreSQL, Redis and Postfix's smtp-sink.
-bench: bench-sweep bench-blast
+bench: bench-sweep bench-blast bench-ingest
 
 bench-sweep: services
 	$(GO) run ./cmd/bench-sweep -n 100000
@@ -40,3 +40,6 @@ bench-sweep: services
 bench-blast: services
 	./scripts/ensure-postfix.sh
 	$(GO) run ./cmd/bench-blast -n 100000
+
+bench-ingest: services
+	$(GO) run ./cmd/bench-ingest

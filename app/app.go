@@ -21,6 +21,7 @@ import (
 	"github.com/followup/followup/config"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/ingest"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/migrations"
@@ -56,6 +57,7 @@ type App struct {
 	Customers  *customers.Store
 	Scheduler  *scheduler.Store
 	Intake     *scheduler.Intake
+	Ingest     *ingest.Ingester
 	Surveys    *surveys.Store
 	Complaints *complaints.Store
 	Users      *users.Store
@@ -127,6 +129,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Customers = customers.NewStore(a.DB)
 	a.Scheduler = scheduler.NewStore(a.DB)
 	a.Intake = scheduler.NewIntake(a.DB, a.Customers, a.Scheduler)
+	a.Ingest = ingest.New(a.Intake, a.Customers, a.Clock)
 	a.Complaints = complaints.NewStore(a.DB, complaints.DefaultPolicy())
 	a.Users = users.NewStore(a.DB)
 	a.Alerts = feedback.NewStore(a.DB)

@@ -39,6 +39,7 @@ func (a *App) WebServer(ex Extras) *web.Server {
 		Users: a.Users, Queues: a.queueDashboard(), Metrics: a.Metrics.Handler(),
 		Intake: a.Intake, Customers: a.Customers, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Signer: a.Signer, Templates: a.Templates,
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
+		Ingest: a.Ingest,
 		Ready: []web.Check{
 			{Name: "postgres", Check: func(ctx context.Context) error { return a.DB.PingContext(ctx) }},
 			{Name: "redis", Check: func(ctx context.Context) error { return a.Redis.Ping(ctx).Err() }},

@@ -1,10 +1,19 @@
 package web
 
 import (
+	"bufio"
+	"fmt"
+	"io"
 	"net/http"
-	"time"
+	"strings"
 
 	"github.com/followup/followup/customers"
+)
+
+// Body limits of POST /api/v1/events.
+const (
+	maxEventBytes = 1 << 20
+	maxBatchBytes = 64 << 20
 )
 
 // eventJSON is an event as posted: occurred_at is read as text so a bad
@@ -16,15 +25,9 @@ type eventJSON struct {
 
 func (e *eventJSON) toInput() (customers.EventInput, *customers.FieldError) {
 	in := e.EventInput
-	if e.OccurredAt == "" {
-		return in, &customers.FieldError{Field: "occurred_at", Message: "is required, as an RFC 3339 time such as 2026-11-20T14:30:00Z"}
-	}
-	t, err := time.Parse(time.RFC3339Nano, e.OccurredAt)
-	if err != nil {
-		return in, &customers.FieldError{Field: "occurred_at", Message: "must be an RFC 3339 time such as 2026-11-20T14:30:00Z"}
-	}
+	t, fe := customers.ParseOccurredAt(e.OccurredAt)
 	in.OccurredAt = t
-	return in, nil
+	return in, fe
 }
 
 func (s *Server) eventRoutes(mux *http.ServeMux) {
@@ -38,16 +41,27 @@ type eventAccepted struct {
 	Invitations int   `json:"invitations_scheduled"`
 }
 
-// postEvent records one service event and its customer: 202 when stored
-// (or already stored: the external id makes it idempotent), 400 naming the
-// field at fault otherwise, with nothing stored.
+// postEvent records one service event and its customer, or a batch of
+// them when the body is a JSON array (see postEventBatch). One event: 202
+// when stored (or already stored: the external id makes it idempotent), 400
+// naming the field at fault otherwise, with nothing stored.
 func (s *Server) postEvent(w http.ResponseWriter, r *http.Request) {
-	var body eventJSON
-	if field, err := decodeJSON(w, r, 1<<20, &body); err != nil {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		writeError(w, http.StatusBadRequest, "", fmt.Sprintf("content type must be application/json, got %q", ct))
+		return
+	}
+	body := bufio.NewReaderSize(http.MaxBytesReader(w, r.Body, maxBatchBytes), 64<<10)
+	if firstNonSpace(body) == '[' {
+		s.postEventBatch(w, r, body)
+		return
+	}
+	r.Body = io.NopCloser(body)
+	var ev eventJSON
+	if field, err := decodeJSON(w, r, maxEventBytes, &ev); err != nil {
 		writeError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
-	in, fe := body.toInput()
+	in, fe := ev.toInput()
 	if fe == nil {
 		fe = in.Validate(s.Clock.Now())
 	}
@@ -64,4 +78,21 @@ func (s *Server) postEvent(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, eventAccepted{
 		EventID: acc.EventID, CustomerID: acc.CustomerID, Duplicate: !acc.Created, Invitations: acc.Invitations,
 	})
+}
+
+// firstNonSpace peeks at the first byte of the body that is not JSON white
+// space, consuming only the white space; 0 when there is none.
+func firstNonSpace(br *bufio.Reader) byte {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return 0
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			_, _ = br.ReadByte()
+		default:
+			return b[0]
+		}
+	}
 }

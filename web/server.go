@@ -14,6 +14,7 @@ import (
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/compose"
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/ingest"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
@@ -45,6 +46,7 @@ type Server struct {
 	Campaigns  *scheduler.Store
 	Compose    *compose.Composer
 	Mail       MailSender
+	Ingest     *ingest.Ingester
 	Surveys    *surveys.Store
 	Complaints *complaints.Store
 	Signer     *surveys.Signer

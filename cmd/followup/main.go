@@ -9,6 +9,7 @@
 //	followup all                      serve + worker + scheduler in one process
 //	followup demo [--once]            everything, with a mail capture and simulated customers
 //	followup users add|token|…        people who sign in, their roles and API tokens
+//	followup import customers|events FILE.csv   bulk-load a CSV file
 //	followup config                   print the configuration table
 //
 // Every setting comes from a FOLLOWUP_* environment variable or its flag.
@@ -42,6 +43,8 @@ commands:
   all                      serve, worker and scheduler in one process
   demo [--once]            everything, with an SMTP capture and simulated customers
   users add|token|...      people who sign in, their roles and API tokens
+  import customers|events FILE.csv
+                           bulk-load customers or service events from a CSV file
   config                   print every setting as a Markdown table
 
 Run "followup <command> -h" for the flags of a command. Every flag has a
@@ -78,6 +81,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdDemo(ctx, rest, stdout, stderr)
 	case "users":
 		err = cmdUsers(ctx, rest, os.Stdin, stdout, stderr)
+	case "import":
+		err = cmdImport(ctx, rest, stdout, stderr)
 	case "config":
 		err = config.WriteTable(stdout)
 	default:
