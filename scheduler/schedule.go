@@ -10,50 +10,84 @@ import (
 	"github.com/lib/pq"
 )
 
-// scheduleEventsSQL creates one invitation per event and matching campaign
-// (active or paused: a pause stops sending, not listening). The audience
-// filters the event's touchpoint and channel and the customer's segment and
-// locale; opted-out customers get nothing. An invitation due while the
-// customer was contacted less than the campaign's cap ago is recorded as
-// suppressed (frequency_cap), so marketing sees why nothing went out.
-const scheduleEventsSQL = `
-WITH ins AS (
-    INSERT INTO invitations (campaign_id, customer_id, event_id, survey_version_id, scheduled_for, state, reason)
-    SELECT c.id, e.customer_id, e.id, v.id, d.due,
-           CASE WHEN capped THEN 'suppressed' ELSE 'scheduled' END,
-           CASE WHEN capped THEN 'frequency_cap' ELSE '' END
-    FROM service_events e
-    JOIN customers cu ON cu.id = e.customer_id AND cu.opted_out_at IS NULL
-    JOIN campaigns c ON c.state IN ('active', 'paused') AND c.trigger_kind = 'event' AND e.kind = ANY (c.event_kinds)
-        AND (c.audience->'touchpoints' IS NULL OR jsonb_exists(c.audience->'touchpoints', e.touchpoint))
-        AND (c.audience->'channels' IS NULL OR jsonb_exists(c.audience->'channels', e.channel))
-        AND (c.audience->'segments' IS NULL OR jsonb_exists(c.audience->'segments', cu.segment))
-        AND (c.audience->'locales' IS NULL OR jsonb_exists(c.audience->'locales', cu.locale))
-    CROSS JOIN LATERAL (SELECT e.occurred_at + make_interval(secs => c.delay_seconds) AS due) d
-    CROSS JOIN LATERAL (SELECT c.frequency_cap_days > 0 AND cu.last_contacted_at IS NOT NULL
-        AND cu.last_contacted_at > d.due - make_interval(days => c.frequency_cap_days) AS capped) k
-    JOIN LATERAL (SELECT id FROM survey_versions WHERE survey_id = c.survey_id ORDER BY version DESC LIMIT 1) v ON true
-    WHERE e.id = ANY ($1)
-    ON CONFLICT (campaign_id, event_id) DO NOTHING
-    RETURNING id, customer_id, campaign_id, scheduled_for, state
-)
-SELECT ins.id, ins.scheduled_for, cu.time_zone, c.window_start_hour, c.window_end_hour, c.window_weekdays
-FROM ins JOIN customers cu ON cu.id = ins.customer_id JOIN campaigns c ON c.id = ins.campaign_id
-WHERE ins.state = 'scheduled'`
+// eventCandidatesSQL lists the invitations events call for: one per event
+// and matching campaign (active or paused: a pause stops sending, not
+// listening). The audience filters the event's touchpoint and channel and
+// the customer's segment and locale; opted-out customers get nothing. An
+// invitation due while the customer was contacted less than the campaign's
+// cap ago is to be recorded as suppressed (frequency_cap), so marketing sees
+// why nothing went out.
+const eventCandidatesSQL = `
+SELECT c.id AS campaign_id, e.customer_id, e.id AS event_id, v.id AS survey_version_id, d.due, k.capped,
+       cu.time_zone, c.window_start_hour, c.window_end_hour, c.window_weekdays
+FROM service_events e
+JOIN customers cu ON cu.id = e.customer_id AND cu.opted_out_at IS NULL
+JOIN campaigns c ON c.state IN ('active', 'paused') AND c.trigger_kind = 'event' AND e.kind = ANY (c.event_kinds)
+    AND (c.audience->'touchpoints' IS NULL OR jsonb_exists(c.audience->'touchpoints', e.touchpoint))
+    AND (c.audience->'channels' IS NULL OR jsonb_exists(c.audience->'channels', e.channel))
+    AND (c.audience->'segments' IS NULL OR jsonb_exists(c.audience->'segments', cu.segment))
+    AND (c.audience->'locales' IS NULL OR jsonb_exists(c.audience->'locales', cu.locale))
+CROSS JOIN LATERAL (SELECT e.occurred_at + make_interval(secs => c.delay_seconds) AS due) d
+CROSS JOIN LATERAL (SELECT c.frequency_cap_days > 0 AND cu.last_contacted_at IS NOT NULL
+    AND cu.last_contacted_at > d.due - make_interval(days => c.frequency_cap_days) AS capped) k
+JOIN LATERAL (SELECT id FROM survey_versions WHERE survey_id = c.survey_id ORDER BY version DESC LIMIT 1) v ON true
+WHERE e.id = ANY ($1)`
+
+// candidate is an invitation an event calls for, with what placing it needs.
+type candidate struct {
+	CampaignID      int64         `db:"campaign_id"`
+	CustomerID      int64         `db:"customer_id"`
+	EventID         int64         `db:"event_id"`
+	SurveyVersionID int64         `db:"survey_version_id"`
+	Due             time.Time     `db:"due"`
+	Capped          bool          `db:"capped"`
+	TimeZone        string        `db:"time_zone"`
+	Start           int           `db:"window_start_hour"`
+	End             int           `db:"window_end_hour"`
+	Weekdays        pq.Int64Array `db:"window_weekdays"`
+}
 
 // ScheduleForEvents creates, inside tx, the invitations that active (or
 // paused) event campaigns call for, due at the event time plus the
 // campaign's delay, moved into the send window in the customer's time zone.
-// It returns how many invitations it scheduled.
+// Each invitation is placed before it is written, and written once. It
+// returns how many invitations it scheduled.
 func (s *Store) ScheduleForEvents(ctx context.Context, tx sqlx.ExtContext, eventIDs []int64) (int, error) {
 	if len(eventIDs) == 0 {
 		return 0, nil
 	}
-	n, err := placeInWindows(ctx, tx, scheduleEventsSQL, pq.Array(eventIDs))
+	var cands []candidate
+	if err := sqlx.SelectContext(ctx, tx, &cands, eventCandidatesSQL, pq.Array(eventIDs)); err != nil {
+		return 0, fmt.Errorf("schedule invitations for %d events: %w", len(eventIDs), err)
+	}
+	if len(cands) == 0 {
+		return 0, nil
+	}
+	n := len(cands)
+	campaigns, customers, events, versions := make(pq.Int64Array, n), make(pq.Int64Array, n), make(pq.Int64Array, n), make(pq.Int64Array, n)
+	times := make([]time.Time, n)
+	states, reasons := make(pq.StringArray, n), make(pq.StringArray, n)
+	for i, c := range cands {
+		campaigns[i], customers[i], events[i], versions[i] = c.CampaignID, c.CustomerID, c.EventID, c.SurveyVersionID
+		times[i], states[i] = c.Due, InvitationScheduled
+		if c.Capped {
+			states[i], reasons[i] = InvitationSuppressed, ReasonFrequencyCap
+			continue
+		}
+		times[i] = windowOf(c.Start, c.End, c.Weekdays).Next(c.Due, Location(c.TimeZone))
+	}
+	var scheduled int
+	err := sqlx.GetContext(ctx, tx, &scheduled, `WITH ins AS (
+		INSERT INTO invitations (campaign_id, customer_id, event_id, survey_version_id, scheduled_for, state, reason)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::timestamptz[], $6::text[], $7::text[])
+		ON CONFLICT (campaign_id, event_id) DO NOTHING
+		RETURNING state)
+		SELECT count(*) FROM ins WHERE state = 'scheduled'`,
+		campaigns, customers, events, versions, pq.Array(times), states, reasons)
 	if err != nil {
 		return 0, fmt.Errorf("schedule invitations for %d events: %w", len(eventIDs), err)
 	}
-	return n, nil
+	return scheduled, nil
 }
 
 // placement is a newly scheduled invitation with what its send window needs.
