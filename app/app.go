@@ -25,6 +25,7 @@ import (
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/migrations"
+	"github.com/followup/followup/replies"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
@@ -63,6 +64,7 @@ type App struct {
 	Users      *users.Store
 	Alerts     *feedback.Store
 	Metrics    *metrics.Metrics
+	Replies    *replies.Service
 
 	asynqClient *asynq.Client
 }
@@ -130,14 +132,35 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Scheduler = scheduler.NewStore(a.DB)
 	a.Intake = scheduler.NewIntake(a.DB, a.Customers, a.Scheduler)
 	a.Ingest = ingest.New(a.Intake, a.Customers, a.Clock)
-	a.Complaints = complaints.NewStore(a.DB, complaints.DefaultPolicy())
+	a.Complaints = complaints.NewStore(a.DB, ComplaintPolicy(cfg))
 	a.Users = users.NewStore(a.DB)
 	a.Alerts = feedback.NewStore(a.DB)
 	a.Metrics = metrics.New()
 	q := a.Queue.Queues()
 	a.Metrics.Registry.MustRegister(metrics.NewQueueCollector(asynq.NewInspectorFromRedisClient(a.Redis),
 		[]string{q.Critical(), q.Default(), q.Low()}))
+	a.Replies = replies.New(a.DB, a.Surveys, a.Complaints, a.Clock, replies.Options{})
 	return a, nil
+}
+
+// ComplaintPolicy builds the complaint policy from the configuration's
+// deadline and gesture tables and key-customer threshold.
+func ComplaintPolicy(cfg config.Config) complaints.Policy {
+	p := complaints.DefaultPolicy()
+	if len(cfg.ComplaintDeadlines) > 0 {
+		p.Deadlines = map[complaints.Priority]time.Duration{}
+		for pr, d := range cfg.ComplaintDeadlines {
+			p.Deadlines[complaints.Priority(pr)] = d
+		}
+	}
+	p.KeyCustomerCents = cfg.KeyCustomerCents
+	if len(cfg.Gestures) > 0 {
+		p.Gestures = map[complaints.Severity]complaints.Gesture{}
+		for sev, g := range cfg.Gestures {
+			p.Gestures[complaints.Severity(sev)] = complaints.Gesture{Percent: g.Percent, MinCents: g.MinCents, MaxCents: g.MaxCents}
+		}
+	}
+	return p
 }
 
 // Migrate applies pending migrations, serialised across processes starting

@@ -302,8 +302,9 @@ func TestReplyTravelsFromEventToComplaint(t *testing.T) {
 	}
 }
 
-// TestConcurrentScoringOpensOneComplaint runs the scoring of one negative
-// response many times at once.
+// TestConcurrentScoringOpensOneComplaint: a reply stored without its scores
+// (the page defers scoring when opening the complaint fails) is scored by
+// many duplicate tasks at once, and exactly one complaint opens.
 func TestConcurrentScoringOpensOneComplaint(t *testing.T) {
 	t.Parallel()
 	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true, Scheduler: true}})
@@ -323,14 +324,18 @@ func TestConcurrentScoringOpensOneComplaint(t *testing.T) {
 	}
 	msgs := waitMail(t, h, 1)
 	p, _ := msgs[0].Parsed()
+	// The complaints table refuses inserts for now: the page stores the
+	// reply unscored rather than lose it.
+	failComplaints(t, h)
 	resp, _ := postForm(t, surveyLinkIn(t, p), answers(0, 1, "Awful."))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit: %d", resp.StatusCode)
 	}
 	var responseID int64
-	if err := h.Schema.DB.Get(&responseID, `SELECT id FROM responses`); err != nil {
-		t.Fatal(err)
+	if err := h.Schema.DB.Get(&responseID, `SELECT id FROM responses WHERE scored_at IS NULL`); err != nil {
+		t.Fatalf("the reply must be stored unscored when the complaint cannot open: %v", err)
 	}
+	restoreComplaints(t, h)
 	var wg sync.WaitGroup
 	created := make(chan bool, 20)
 	for i := 0; i < 20; i++ {
@@ -353,7 +358,25 @@ func TestConcurrentScoringOpensOneComplaint(t *testing.T) {
 			n++
 		}
 	}
-	if n != 1 || count(t, h, "complaints") != 1 {
+	if n != 1 || count(t, h, "complaints") != 1 || count(t, h, "complaint_events") != 1 {
 		t.Errorf("20 concurrent scorings created %d complaints (table has %d), want 1", n, count(t, h, "complaints"))
+	}
+}
+
+// failComplaints makes PostgreSQL refuse new complaints, as a broken
+// database object would; restoreComplaints lifts it.
+func failComplaints(t *testing.T, h *apptest.Harness) {
+	t.Helper()
+	if _, err := h.Schema.DB.Exec(`CREATE FUNCTION refuse_complaint() RETURNS trigger LANGUAGE plpgsql AS
+		$$ BEGIN RAISE EXCEPTION 'complaints are refused by the test'; END $$;
+		CREATE TRIGGER refuse_complaint BEFORE INSERT ON complaints FOR EACH ROW EXECUTE FUNCTION refuse_complaint();`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func restoreComplaints(t *testing.T, h *apptest.Harness) {
+	t.Helper()
+	if _, err := h.Schema.DB.Exec(`DROP TRIGGER refuse_complaint ON complaints; DROP FUNCTION refuse_complaint();`); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -37,7 +37,7 @@ type Extras struct {
 func (a *App) WebServer(ex Extras) *web.Server {
 	return &web.Server{
 		Users: a.Users, Queues: a.queueDashboard(), Metrics: a.Metrics.Handler(),
-		Intake: a.Intake, Customers: a.Customers, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Signer: a.Signer, Templates: a.Templates,
+		Intake: a.Intake, Customers: a.Customers, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Replies: a.Replies, Signer: a.Signer, Templates: a.Templates,
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ingest: a.Ingest,
 		Ready: []web.Check{
@@ -53,7 +53,7 @@ func (a *App) Handlers() worker.Handlers {
 	return worker.Handlers{
 		Send: &worker.SendHandler{Invitations: a.Scheduler, Customers: a.Customers, Compose: a.Compose, Mail: a.Mail,
 			Clock: a.Clock, Log: log, Metrics: a.Metrics},
-		Score: &worker.ScoreHandler{DB: a.DB, Surveys: a.Surveys, Complaints: a.Complaints, Clock: a.Clock, Log: log},
+		Score: &worker.ScoreHandler{Replies: a.Replies, Log: log},
 		Alert: &worker.AlertHandler{Alerts: a.Alerts, Webhook: a.webhook(), Mail: a.Mail, Users: a.Users,
 			Emails: a.Cfg.Alerts.Emails, Base: a.Cfg.BaseURL.String(), Clock: a.Clock, Log: log, Metrics: a.Metrics},
 	}

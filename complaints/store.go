@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
+	"github.com/followup/followup/internal/prepared"
 	"github.com/followup/followup/surveys"
 )
 
@@ -20,10 +23,13 @@ const (
 	StateResolved   = "resolved"
 )
 
+// States lists the complaint states.
+var States = []string{StateOpen, StateInProgress, StateResolved}
+
 // ErrNotFound is a complaint that does not exist.
 var ErrNotFound = errors.New("complaint not found")
 
-// Complaint is a negative reply the CX team must act on.
+// Complaint is a negative reply the CX team must act on, as the queue shows it.
 type Complaint struct {
 	ID            int64           `db:"id" json:"id"`
 	ResponseID    int64           `db:"response_id" json:"response_id"`
@@ -32,9 +38,13 @@ type Complaint struct {
 	CustomerEmail string          `db:"customer_email" json:"customer_email"`
 	State         string          `db:"state" json:"state"`
 	Priority      Priority        `db:"priority" json:"-"`
+	Severity      Severity        `db:"severity" json:"severity"`
 	OpenedAt      time.Time       `db:"opened_at" json:"opened_at"`
 	DueAt         time.Time       `db:"due_at" json:"due_at"`
+	Overdue       bool            `db:"overdue" json:"overdue"`
 	Reasons       json.RawMessage `db:"reasons" json:"reasons"`
+	Escalations   pq.StringArray  `db:"escalations" json:"escalations"`
+	Risks         pq.StringArray  `db:"risks" json:"risks"`
 	Comment       string          `db:"comment" json:"comment"`
 	Distributive  *float64        `db:"score_distributive" json:"score_distributive"`
 	Procedural    *float64        `db:"score_procedural" json:"score_procedural"`
@@ -55,10 +65,16 @@ func (c Complaint) MarshalJSON() ([]byte, error) {
 type Store struct {
 	db     *sqlx.DB
 	policy Policy
+	stmts  *prepared.Cache
 }
 
 // NewStore returns a Store applying policy.
-func NewStore(db *sqlx.DB, policy Policy) *Store { return &Store{db: db, policy: policy} }
+func NewStore(db *sqlx.DB, policy Policy) *Store {
+	return &Store{db: db, policy: policy, stmts: prepared.New(db)}
+}
+
+// Policy returns the policy the store assesses complaints with.
+func (s *Store) Policy() Policy { return s.policy }
 
 // Opened is the outcome of Open.
 type Opened struct {
@@ -66,64 +82,237 @@ type Opened struct {
 	Priority Priority
 	DueAt    time.Time
 	// Created is false when the response already had its complaint.
-	Created bool
+	Created    bool
+	Assessment Assessment
 }
 
-// Open opens the complaint of a negative response inside tx. The unique
-// response id makes it exactly once: a second call returns the existing
-// complaint with Created false.
+const openComplaintsSQL = `WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(response_id bigint, customer_id bigint, priority smallint,
+        severity text, due_at timestamptz, reasons jsonb, priority_reasons jsonb, advice jsonb, risks text[],
+        escalations text[], audit jsonb)
+), c AS (
+    INSERT INTO complaints (response_id, customer_id, priority, severity, opened_at, due_at, reasons, priority_reasons,
+        advice, risks, escalations)
+    SELECT DISTINCT ON (response_id) response_id, customer_id, priority, severity, $2, due_at, coalesce(reasons, '[]'),
+        coalesce(priority_reasons, '[]'), advice, coalesce(risks, '{}'), coalesce(escalations, '{}')
+    FROM input ORDER BY response_id
+    ON CONFLICT (response_id) DO NOTHING
+    RETURNING id, response_id
+), audit AS (
+    INSERT INTO complaint_events (complaint_id, kind, actor, data, created_at)
+    SELECT c.id, 'opened', 'system', (SELECT i.audit FROM input i WHERE i.response_id = c.response_id LIMIT 1), $2 FROM c
+)
+SELECT response_id, id FROM c`
+
+// ToOpen is a negative reply whose complaint to open.
+type ToOpen struct {
+	Response surveys.Response
+	Result   surveys.Result
+	// Facts, when the caller has them, spare reading them again.
+	Facts *Facts
+}
+
+// Open opens the complaint of one negative response inside tx; see OpenMany.
 func (s *Store) Open(ctx context.Context, tx *sqlx.Tx, resp surveys.Response, res surveys.Result, now time.Time) (Opened, error) {
-	pr := s.policy.Priority(res)
-	due := s.policy.Deadline(pr, now)
-	reasons, err := json.Marshal(res.Reasons)
+	out, err := s.OpenMany(ctx, tx, []ToOpen{{Response: resp, Result: res}}, now)
 	if err != nil {
-		return Opened{}, fmt.Errorf("encode reasons: %w", err)
+		return Opened{}, err
 	}
-	var id int64
-	err = tx.GetContext(ctx, &id, `INSERT INTO complaints (response_id, customer_id, priority, opened_at, due_at, reasons)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (response_id) DO NOTHING RETURNING id`,
-		resp.ID, resp.CustomerID, int(pr), now, due, reasons)
-	if errors.Is(err, sql.ErrNoRows) {
-		var o Opened
-		err := tx.QueryRowxContext(ctx, `SELECT id, priority, due_at FROM complaints WHERE response_id = $1`, resp.ID).Scan(&o.ID, &o.Priority, &o.DueAt)
-		if err != nil {
-			return Opened{}, fmt.Errorf("existing complaint of response %d: %w", resp.ID, err)
+	return out[0], nil
+}
+
+// OpenMany opens the complaints of negative responses inside tx, each
+// assessed by the store's policy with the customer's value and the event's
+// prejudice, in one statement with their audit entries. The unique response
+// id makes it exactly once: a response that already has its complaint, even
+// one opened concurrently, gets it back with Created false. Results are in
+// the order of items.
+func (s *Store) OpenMany(ctx context.Context, tx *sqlx.Tx, items []ToOpen, now time.Time) ([]Opened, error) {
+	var ids pq.Int64Array
+	facts := map[int64]Facts{}
+	for _, it := range items {
+		if it.Facts != nil {
+			facts[it.Response.ID] = *it.Facts
+		} else {
+			ids = append(ids, it.Response.ID)
 		}
-		return o, nil
 	}
+	if err := s.loadFacts(ctx, tx, ids, facts); err != nil {
+		return nil, err
+	}
+	type row struct {
+		ResponseID  int64                `json:"response_id"`
+		CustomerID  int64                `json:"customer_id"`
+		Priority    Priority             `json:"priority"`
+		Severity    Severity             `json:"severity"`
+		DueAt       time.Time            `json:"due_at"`
+		Reasons     []surveys.Reason     `json:"reasons"`
+		Why         []Explanation        `json:"priority_reasons"`
+		Advice      Advice               `json:"advice"`
+		Risks       []surveys.Risk       `json:"risks"`
+		Escalations []surveys.SignalKind `json:"escalations"`
+		Audit       map[string]any       `json:"audit"`
+	}
+	batch := make([]row, len(items))
+	out := make([]Opened, len(items))
+	for i, it := range items {
+		f, ok := facts[it.Response.ID]
+		if !ok {
+			return nil, fmt.Errorf("open complaint for response %d: %w", it.Response.ID, surveys.ErrNotFound)
+		}
+		a := s.policy.Assess(it.Result, f, now)
+		out[i] = Opened{Priority: a.Priority, DueAt: a.DueAt, Assessment: a}
+		batch[i] = row{ResponseID: it.Response.ID, CustomerID: it.Response.CustomerID, Priority: a.Priority, Severity: a.Severity,
+			DueAt: a.DueAt, Reasons: it.Result.Reasons, Why: a.Why, Advice: a.Advice, Risks: it.Result.Risks, Escalations: a.Escalations,
+			Audit: map[string]any{"priority": a.Priority.String(), "severity": a.Severity, "due_at": a.DueAt,
+				"reasons": it.Result.Reasons, "priority_reasons": a.Why}}
+	}
+	raw, err := json.Marshal(batch)
 	if err != nil {
-		return Opened{}, fmt.Errorf("open complaint for response %d: %w", resp.ID, err)
+		return nil, fmt.Errorf("encode %d complaints: %w", len(items), err)
 	}
-	data, _ := json.Marshal(map[string]any{"priority": pr.String(), "due_at": due, "reasons": res.Reasons})
-	if _, err := tx.ExecContext(ctx, `INSERT INTO complaint_events (complaint_id, kind, actor, data, created_at)
-		VALUES ($1, 'opened', 'system', $2, $3)`, id, data, now); err != nil {
-		return Opened{}, fmt.Errorf("audit opening of complaint %d: %w", id, err)
+	created := map[int64]int64{}
+	st, err := s.stmts.In(ctx, tx, openComplaintsSQL)
+	if err != nil {
+		return nil, fmt.Errorf("open %d complaints: %w", len(items), err)
 	}
-	return Opened{ID: id, Priority: pr, DueAt: due, Created: true}, nil
+	rows, err := st.QueryxContext(ctx, string(raw), now)
+	if err != nil {
+		return nil, fmt.Errorf("open %d complaints: %w", len(items), err)
+	}
+	for rows.Next() {
+		var resp, id int64
+		if err := rows.Scan(&resp, &id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("open %d complaints: %w", len(items), err)
+		}
+		created[resp] = id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("open %d complaints: %w", len(items), err)
+	}
+	seen := map[int64]bool{}
+	for i, it := range items {
+		if id, ok := created[it.Response.ID]; ok && !seen[it.Response.ID] {
+			seen[it.Response.ID] = true
+			out[i].ID, out[i].Created = id, true
+			continue
+		}
+		o := &out[i]
+		*o = Opened{}
+		// Opened earlier, or concurrently: a new statement sees it.
+		err := tx.QueryRowxContext(ctx, `SELECT id, priority, due_at FROM complaints WHERE response_id = $1`, it.Response.ID).Scan(&o.ID, &o.Priority, &o.DueAt)
+		if err != nil {
+			return nil, fmt.Errorf("existing complaint of response %d: %w", it.Response.ID, err)
+		}
+	}
+	return out, nil
+}
+
+// loadFacts reads the facts of responses ids into facts.
+func (s *Store) loadFacts(ctx context.Context, tx *sqlx.Tx, ids pq.Int64Array, facts map[int64]Facts) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	st, err := s.stmts.In(ctx, tx, `SELECT r.id, cu.annual_value_cents, e.prejudice_cents
+		FROM responses r
+		JOIN customers cu ON cu.id = r.customer_id
+		JOIN invitations i ON i.id = r.invitation_id
+		LEFT JOIN service_events e ON e.id = i.event_id
+		WHERE r.id = ANY ($1)`)
+	if err != nil {
+		return fmt.Errorf("facts of %d responses: %w", len(ids), err)
+	}
+	rows, err := st.QueryxContext(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("facts of %d responses: %w", len(ids), err)
+	}
+	for rows.Next() {
+		var id int64
+		var f Facts
+		if err := rows.Scan(&id, &f.AnnualValueCents, &f.PrejudiceCents); err != nil {
+			rows.Close()
+			return fmt.Errorf("facts of %d responses: %w", len(ids), err)
+		}
+		facts[id] = f
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("facts of %d responses: %w", len(ids), err)
+	}
+	return nil
 }
 
 const selectComplaints = `SELECT c.id, c.response_id, c.customer_id, cu.name AS customer_name, cu.email AS customer_email,
-	c.state, c.priority, c.opened_at, c.due_at, c.reasons, r.comment,
+	c.state, c.priority, c.severity, c.opened_at, c.due_at, (c.state <> 'resolved' AND c.due_at < $1) AS overdue,
+	c.reasons, c.escalations, c.risks, r.comment,
 	r.score_distributive, r.score_procedural, r.score_interactional, r.score_overall
 FROM complaints c
 JOIN customers cu ON cu.id = c.customer_id
 JOIN responses r ON r.id = c.response_id`
 
-// ListOpen returns the complaints not yet resolved, most urgent first: by
-// deadline, then priority.
-func (s *Store) ListOpen(ctx context.Context, limit int) ([]Complaint, error) {
+// Filter selects complaints for the queue.
+type Filter struct {
+	// States keeps complaints in these states; empty means not resolved.
+	States []string
+	// Priorities keeps these priorities; empty means all.
+	Priorities []Priority
+	// Overdue, when set, keeps complaints past (true) or within (false)
+	// their deadline.
+	Overdue *bool
+	// Limit bounds the list (1–1000, default 100).
+	Limit int
+}
+
+// List returns complaints matching f, the nearest deadline first, then the
+// highest priority. Overdue is judged at now.
+func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Complaint, error) {
+	where := []string{}
+	args := []any{now}
+	if len(f.States) == 0 {
+		where = append(where, "c.state <> 'resolved'")
+	} else {
+		args = append(args, pq.Array(f.States))
+		where = append(where, fmt.Sprintf("c.state = ANY ($%d)", len(args)))
+	}
+	if len(f.Priorities) > 0 {
+		ps := make([]int64, len(f.Priorities))
+		for i, p := range f.Priorities {
+			ps[i] = int64(p)
+		}
+		args = append(args, pq.Array(ps))
+		where = append(where, fmt.Sprintf("c.priority = ANY ($%d)", len(args)))
+	}
+	if f.Overdue != nil {
+		if *f.Overdue {
+			where = append(where, "c.state <> 'resolved' AND c.due_at < $1")
+		} else {
+			where = append(where, "NOT (c.state <> 'resolved' AND c.due_at < $1)")
+		}
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 100
+	}
+	args = append(args, f.Limit)
+	q := selectComplaints + " WHERE " + strings.Join(where, " AND ") +
+		fmt.Sprintf(" ORDER BY c.due_at, c.priority, c.id LIMIT $%d", len(args))
 	out := []Complaint{}
-	err := s.db.SelectContext(ctx, &out, selectComplaints+` WHERE c.state <> 'resolved' ORDER BY c.due_at, c.priority, c.id LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list open complaints: %w", err)
+	if err := s.db.SelectContext(ctx, &out, q, args...); err != nil {
+		return nil, fmt.Errorf("list complaints: %w", err)
 	}
 	return out, nil
 }
 
-// Get returns one complaint.
-func (s *Store) Get(ctx context.Context, id int64) (Complaint, error) {
+// ListOpen returns the complaints not yet resolved, most urgent first.
+func (s *Store) ListOpen(ctx context.Context, limit int, now time.Time) ([]Complaint, error) {
+	return s.List(ctx, Filter{Limit: limit}, now)
+}
+
+// Get returns one complaint as the queue shows it.
+func (s *Store) Get(ctx context.Context, id int64, now time.Time) (Complaint, error) {
 	var c Complaint
-	err := s.db.GetContext(ctx, &c, selectComplaints+` WHERE c.id = $1`, id)
+	err := s.db.GetContext(ctx, &c, selectComplaints+` WHERE c.id = $2`, now, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("complaint %d: %w", id, ErrNotFound)
 	}

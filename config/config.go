@@ -62,6 +62,16 @@ type Config struct {
 	// SMTP connection.
 	SendBatchSize int
 
+	// ComplaintDeadlines is how long the CX team has to act on a complaint,
+	// per priority (1 = P1 ... 4 = P4).
+	ComplaintDeadlines map[int]time.Duration
+	// KeyCustomerCents is the annual value (in cents) from which a customer's
+	// complaint rises one priority; 0 disables it.
+	KeyCustomerCents int64
+	// Gestures is the goodwill gesture per severity (critical, major,
+	// moderate, minor) advised when the prejudice is not known.
+	Gestures map[string]Gesture
+
 	// LogLevel is the minimum level logged: debug, info, warn or error.
 	LogLevel string
 	// LogFormat is text or json.
@@ -104,4 +114,11 @@ type Brand struct {
 	LogoURL string
 	// Color is the accent colour, as #rrggbb.
 	Color string
+}
+
+// Gesture is one row of the goodwill-gesture table: a percentage of the
+// customer's annual value, kept between two amounts (in cents).
+type Gesture struct {
+	Percent            float64
+	MinCents, MaxCents int64
 }

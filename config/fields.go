@@ -235,6 +235,22 @@ var fields = []field{
 	{env: "FOLLOWUP_SEND_BATCH_SIZE", def: "200",
 		usage: "invitations sent by one task over one SMTP connection (1-5000)",
 		set:   intField(func(c *Config) *int { return &c.SendBatchSize }, 1, 5000)},
+	{env: "FOLLOWUP_COMPLAINT_DEADLINES", def: "P1=4h,P2=24h,P3=72h,P4=168h",
+		usage: "how long the CX team has to act on a complaint, per priority (P1=4h,...,P4=168h)",
+		set:   setDeadlines},
+	{env: "FOLLOWUP_KEY_CUSTOMER_VALUE", def: "2500",
+		usage: "annual value (currency units) from which a customer's complaint rises one priority; 0 disables",
+		set: func(c *Config, raw string) error {
+			v, err := parseAmount(raw)
+			if err != nil {
+				return expectError("an amount such as 2500 or 2500.00 (0 disables)")
+			}
+			c.KeyCustomerCents = v
+			return nil
+		}},
+	{env: "FOLLOWUP_GESTURES", def: "critical=5%:25-250,major=3%:15-150,moderate=1%:10-50,minor=0%:0-0",
+		usage: "goodwill gesture per severity when the prejudice is unknown: % of annual value, min-max amounts",
+		set:   setGestures},
 	{env: "FOLLOWUP_LOG_LEVEL", def: "info",
 		usage: "debug, info, warn or error",
 		set: func(c *Config, raw string) error {

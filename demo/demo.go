@@ -194,7 +194,7 @@ func waitReady(ctx context.Context, base string) error {
 // postEvent sends a service event that happened a day and a bit ago: the
 // campaign's one-day delay has passed, so the survey is due at once.
 func postEvent(ctx context.Context, client *http.Client, base, token string, c customer, i int) error {
-	body, _ := json.Marshal(map[string]any{
+	ev := map[string]any{
 		"external_id": c.ref + "-e1",
 		"kind":        c.kind,
 		"occurred_at": time.Now().Add(-25*time.Hour - time.Duration(i)*time.Minute).UTC().Format(time.RFC3339),
@@ -205,7 +205,11 @@ func postEvent(ctx context.Context, client *http.Client, base, token string, c c
 			"external_ref": c.ref, "email": c.email, "name": c.name, "locale": c.locale,
 			"time_zone": c.tz, "annual_value_cents": c.value, "segment": "retail",
 		},
-	})
+	}
+	if c.persona.prejudice > 0 {
+		ev["prejudice_cents"] = c.persona.prejudice
+	}
+	body, _ := json.Marshal(ev)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/events", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)

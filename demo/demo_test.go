@@ -75,6 +75,25 @@ func TestDemoOnce(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
+	// The customers threatening to go public are escalated: P2 or higher,
+	// with the public signal, and their known prejudice is advised at 70–80 %.
+	var public []struct {
+		Priority    int    `db:"priority"`
+		Escalations string `db:"escalations"`
+		Advice      string `db:"advice"`
+	}
+	if err := schema.DB.Select(&public, `SELECT k.priority, array_to_string(k.escalations, ',') AS escalations, k.advice->>'kind' AS advice
+		FROM complaints k JOIN responses r ON r.id = k.response_id WHERE r.comment ILIKE '%facebook%' OR r.comment ILIKE '%twitter%'`); err != nil {
+		t.Fatal(err)
+	}
+	if len(public) == 0 {
+		t.Errorf("no complaint from the customers threatening to go public")
+	}
+	for _, c := range public {
+		if c.Priority > 2 || !strings.Contains(c.Escalations, "public") || c.Advice != "reimbursement" {
+			t.Errorf("going-public complaint: %+v; want P2 or higher, the public signal, a reimbursement advice", c)
+		}
+	}
 	if !regexp.MustCompile(`answer one by hand: +http://\S+/s/\d+\.\d+\.\S+`).MatchString(report) {
 		t.Errorf("report lacks a survey link to answer by hand")
 	}

@@ -17,6 +17,9 @@ type persona struct {
 	comment map[string]string
 	// silent customers never answer.
 	silent bool
+	// prejudice is what the failure cost the customer, in cents, when the
+	// service event says so.
+	prejudice int64
 }
 
 var reverseItems = map[string]bool{"lost_out": true, "bounced": true}
@@ -40,17 +43,17 @@ var (
 	}}
 	slow = persona{name: "slow process", overall: 6, agree: map[string]int{
 		"fair_outcome": 4, "deserved": 4, "put_right": 3, "lost_out": 3,
-		"quick": 1, "flexible": 2, "reach": 1, "bounced": 1,
+		"quick": 2, "flexible": 2, "reach": 2, "bounced": 2,
 		"courtesy": 4, "empathy": 4, "honesty": 4,
 	}, wrong: []string{"delays", "red_tape"}, comment: map[string]string{
 		"en": "Staff were kind but I was transferred four times and waited two weeks.",
 		"fr": "Le personnel était gentil mais on m'a transféré quatre fois et j'ai attendu deux semaines.",
 	}}
-	angry = persona{name: "angry", overall: 2, agree: uniform(1), wrong: []string{"mistakes", "arrogance", "money"}, comment: map[string]string{
+	angry = persona{name: "angry", overall: 2, prejudice: 2999, agree: uniform(1), wrong: []string{"mistakes", "arrogance", "money"}, comment: map[string]string{
 		"en": "Wrong item delivered, nobody apologised and I am still waiting for my refund.",
 		"fr": "Mauvais article livré, personne ne s'est excusé et j'attends toujours mon remboursement.",
 	}}
-	public = persona{name: "threatens to go public", overall: 1, agree: uniform(2), wrong: []string{"damage", "no_follow_up"}, comment: map[string]string{
+	public = persona{name: "threatens to go public", overall: 4, prejudice: 4500, agree: uniform(2), wrong: []string{"damage", "no_follow_up"}, comment: map[string]string{
 		"en": "The parcel arrived broken and nobody answers. If this is not fixed this week I will post it on Twitter and leave a review on Google.",
 		"fr": "Le colis est arrivé cassé et personne ne répond. Si ce n'est pas réglé cette semaine, je publie ça sur Facebook et je porte plainte à l'OPC.",
 	}}

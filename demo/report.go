@@ -8,17 +8,21 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/followup/followup/app"
 )
 
 type complaintRow struct {
-	ID       int64     `db:"id"`
-	Priority int       `db:"priority"`
-	Name     string    `db:"name"`
-	Locale   string    `db:"locale"`
-	DueAt    time.Time `db:"due_at"`
-	Overall  *float64  `db:"score_overall"`
-	Comment  string    `db:"comment"`
+	ID          int64          `db:"id"`
+	Priority    int            `db:"priority"`
+	Escalations pq.StringArray `db:"escalations"`
+	Advice      string         `db:"advice"`
+	Name        string         `db:"name"`
+	Locale      string         `db:"locale"`
+	DueAt       time.Time      `db:"due_at"`
+	Overall     *float64       `db:"score_overall"`
+	Comment     string         `db:"comment"`
 }
 
 type summary struct {
@@ -58,7 +62,7 @@ func waitScored(ctx context.Context, a *app.App, run string, replies int) (summa
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	err := a.DB.SelectContext(ctx, &s.Complaints, `SELECT k.id, k.priority, c.name, c.locale, k.due_at, r.score_overall, r.comment
+	err := a.DB.SelectContext(ctx, &s.Complaints, `SELECT k.id, k.priority, k.escalations, k.advice->>'kind' AS advice, c.name, c.locale, k.due_at, r.score_overall, r.comment
 		FROM complaints k JOIN customers c ON c.id = k.customer_id JOIN responses r ON r.id = k.response_id
 		WHERE c.external_ref LIKE $1 ORDER BY k.due_at, k.id`, prefix)
 	if err != nil {
@@ -74,13 +78,18 @@ func report(out io.Writer, base string, s summary, handLink string, access demoA
 	fmt.Fprintf(out, "  complaints opened: %d\n\n", len(s.Complaints))
 	if len(s.Complaints) > 0 {
 		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  #\tprio\tcustomer\tdue\toverall\tcomment")
+		fmt.Fprintln(tw, "  #\tprio\tcustomer\tdue\toverall\tsignals\tadvice\tcomment")
 		for _, c := range s.Complaints {
 			overall := "-"
 			if c.Overall != nil {
 				overall = fmt.Sprintf("%.0f", *c.Overall)
 			}
-			fmt.Fprintf(tw, "  %d\tP%d\t%s\t%s\t%s\t%s\n", c.ID, c.Priority, c.Name, c.DueAt.Local().Format("Jan 2 15:04"), overall, excerpt(c.Comment, 60))
+			signals := strings.Join(c.Escalations, ",")
+			if signals == "" {
+				signals = "-"
+			}
+			fmt.Fprintf(tw, "  %d\tP%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Priority, c.Name, c.DueAt.Local().Format("Jan 2 15:04"),
+				overall, signals, c.Advice, excerpt(c.Comment, 50))
 		}
 		tw.Flush()
 	}
@@ -88,6 +97,9 @@ func report(out io.Writer, base string, s summary, handLink string, access demoA
 	fmt.Fprintf(out, "  captured emails:      %s/dev/mail\n", base)
 	fmt.Fprintf(out, "  open complaints:      %s/api/v1/complaints (API, with the cx token below)\n", base)
 	fmt.Fprintf(out, "  campaigns:            %s/marketing/campaigns (signed in as marketing)\n", base)
+	fmt.Fprintf(out, "  one complaint:        %s/api/v1/complaints/{id} (reply, signals, advice, history)\n", base)
+	fmt.Fprintf(out, "  escalated (P1, P2):   %s/api/v1/complaints?priority=P1,P2\n", base)
+	fmt.Fprintf(out, "  survey editor:        %s/marketing/surveys (signed in as marketing)\n", base)
 	if handLink != "" {
 		fmt.Fprintf(out, "  answer one by hand:   %s\n", handLink)
 	}

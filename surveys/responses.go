@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // ErrWithdrawn is an invitation that can no longer be answered: suppressed,
@@ -27,6 +28,13 @@ type Invitation struct {
 	Locale          string     `db:"locale"`
 	// ResponseID is set once the survey was answered.
 	ResponseID *int64 `db:"response_id"`
+	// Negative is the scoring verdict of the response, once scored.
+	Negative *bool `db:"negative"`
+	// AnnualValueCents and PrejudiceCents are what a complaint about this
+	// invitation's reply weighs: the customer's value and, when known, what
+	// the failed service cost them.
+	AnnualValueCents int64  `db:"annual_value_cents"`
+	PrejudiceCents   *int64 `db:"prejudice_cents"`
 }
 
 // Answered reports whether the invitation already has its response.
@@ -46,13 +54,18 @@ func (i Invitation) CheckOpen(now time.Time) error {
 // Invitation loads an invitation for its survey page.
 func (s *Store) Invitation(ctx context.Context, id int64) (Invitation, error) {
 	var inv Invitation
-	err := s.db.GetContext(ctx, &inv, `SELECT i.id, i.customer_id, i.survey_version_id, i.state, c.state AS campaign_state,
-			i.expires_at, cu.name AS customer_name, cu.locale, r.id AS response_id
+	st, err := s.stmts.Stmt(ctx, `SELECT i.id, i.customer_id, i.survey_version_id, i.state, c.state AS campaign_state,
+			i.expires_at, cu.name AS customer_name, cu.locale, r.id AS response_id, r.negative,
+			cu.annual_value_cents, e.prejudice_cents
 		FROM invitations i
 		JOIN campaigns c ON c.id = i.campaign_id
 		JOIN customers cu ON cu.id = i.customer_id
+		LEFT JOIN service_events e ON e.id = i.event_id
 		LEFT JOIN responses r ON r.invitation_id = i.id
-		WHERE i.id = $1`, id)
+		WHERE i.id = $1`)
+	if err == nil {
+		err = st.GetContext(ctx, &inv, id)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return inv, fmt.Errorf("invitation %d: %w", id, ErrNotFound)
 	}
@@ -70,39 +83,46 @@ type Submitted struct {
 	Created bool
 }
 
-// Submit stores the answers to an invitation and marks it answered. A second
-// submission keeps the first response.
-func (s *Store) Submit(ctx context.Context, inv Invitation, sv *Survey, answers Answers, locale string, now time.Time) (Submitted, error) {
-	raw, err := json.Marshal(answers)
-	if err != nil {
-		return Submitted{}, fmt.Errorf("encode answers: %w", err)
+// scoreColumns are the scoring columns of a response; all null (and
+// defaults) when res is nil.
+func scoreColumns(res *Result, now time.Time) (map[string]any, error) {
+	cols := map[string]any{
+		"scored_at": nil, "score_distributive": nil, "score_procedural": nil, "score_interactional": nil,
+		"score_overall": nil, "nps": nil, "nps_category": nil, "negative": nil,
+		"reasons": []byte("[]"), "signals": []byte("[]"), "risks": pq.StringArray{}, "risk_evidence": []byte("[]"),
 	}
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return Submitted{}, fmt.Errorf("submit invitation %d: %w", inv.ID, err)
+	if res == nil {
+		return cols, nil
 	}
-	defer tx.Rollback()
-	var id int64
-	err = tx.GetContext(ctx, &id, `INSERT INTO responses (invitation_id, customer_id, survey_version_id, locale, answers, comment, submitted_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (invitation_id) DO NOTHING RETURNING id`,
-		inv.ID, inv.CustomerID, sv.VersionID, locale, raw, sv.Comment(answers), now)
-	if errors.Is(err, sql.ErrNoRows) {
-		if err := tx.GetContext(ctx, &id, `SELECT id FROM responses WHERE invitation_id = $1`, inv.ID); err != nil {
-			return Submitted{}, fmt.Errorf("existing response of invitation %d: %w", inv.ID, err)
+	cols["scored_at"] = now
+	for _, d := range []Dimension{Distributive, Procedural, Interactional, Overall} {
+		if v, ok := res.Scores[d]; ok {
+			cols["score_"+string(d)] = v
 		}
-		return Submitted{ResponseID: id}, nil
 	}
-	if err != nil {
-		return Submitted{}, fmt.Errorf("insert response to invitation %d: %w", inv.ID, err)
+	if res.NPS != nil {
+		cols["nps"] = *res.NPS
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET state = 'answered', answered_at = $2, next_reminder_at = NULL, updated_at = now()
-		WHERE id = $1 AND state IN ('sent', 'queued', 'sending')`, inv.ID, now); err != nil {
-		return Submitted{}, fmt.Errorf("mark invitation %d answered: %w", inv.ID, err)
+	if res.NPSCategory != "" {
+		cols["nps_category"] = res.NPSCategory
 	}
-	if err := tx.Commit(); err != nil {
-		return Submitted{}, fmt.Errorf("submit invitation %d: %w", inv.ID, err)
+	cols["negative"] = res.Negative
+	risks := make(pq.StringArray, len(res.Risks))
+	for i, r := range res.Risks {
+		risks[i] = string(r)
 	}
-	return Submitted{ResponseID: id, Created: true}, nil
+	cols["risks"] = risks
+	for key, v := range map[string]any{"reasons": res.Reasons, "signals": res.Signals, "risk_evidence": res.RiskEvidence} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s: %w", key, err)
+		}
+		if string(b) == "null" {
+			b = []byte("[]")
+		}
+		cols[key] = b
+	}
+	return cols, nil
 }
 
 // Response is a stored reply, as scoring needs it.
@@ -143,27 +163,22 @@ func (s *Store) LockUnscored(ctx context.Context, tx *sqlx.Tx, responseID int64)
 	return r, true, nil
 }
 
-// SaveScore records a response's scores.
+// SaveScore records a response's scores, signals and risks.
 func (s *Store) SaveScore(ctx context.Context, tx *sqlx.Tx, responseID int64, res Result, now time.Time) error {
-	reasons, err := json.Marshal(res.Reasons)
+	args, err := scoreColumns(&res, now)
 	if err != nil {
-		return fmt.Errorf("encode reasons: %w", err)
+		return err
 	}
-	score := func(d Dimension) any {
-		if v, ok := res.Scores[d]; ok {
-			return v
-		}
-		return nil
-	}
-	var category any
-	if res.NPSCategory != "" {
-		category = res.NPSCategory
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE responses SET scored_at = $2, score_distributive = $3, score_procedural = $4,
-		score_interactional = $5, score_overall = $6, nps = $7, nps_category = $8, negative = $9, reasons = $10
-		WHERE id = $1`, responseID, now, score(Distributive), score(Procedural), score(Interactional), score(Overall),
-		res.NPS, category, res.Negative, reasons)
+	args["id"] = responseID
+	query, params, err := sqlx.Named(`UPDATE responses SET scored_at = :scored_at, score_distributive = :score_distributive,
+		score_procedural = :score_procedural, score_interactional = :score_interactional, score_overall = :score_overall,
+		nps = :nps, nps_category = :nps_category, negative = :negative, reasons = :reasons, signals = :signals,
+		risks = :risks, risk_evidence = :risk_evidence
+		WHERE id = :id`, args)
 	if err != nil {
+		return fmt.Errorf("build score update: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(query), params...); err != nil {
 		return fmt.Errorf("save scores of response %d: %w", responseID, err)
 	}
 	return nil

@@ -16,6 +16,7 @@ const (
 const (
 	ReasonLowScore  = "low_score" // a dimension or the overall score under its threshold
 	ReasonDetractor = "detractor" // the 0–10 overall rating is 6 or less
+	ReasonSignal    = "signal"    // the comment carries a signal (public, legal, leave, threat, incivility, anger)
 )
 
 // Reason is one cause of a negative reply, kept as evidence.
@@ -24,6 +25,10 @@ type Reason struct {
 	Dimension Dimension `json:"dimension,omitempty"`
 	Score     float64   `json:"score,omitempty"`
 	Threshold float64   `json:"threshold,omitempty"`
+	// Signal and Evidence say which signal of the comment made the reply
+	// negative, in the customer's words.
+	Signal   SignalKind `json:"signal,omitempty"`
+	Evidence string     `json:"evidence,omitempty"`
 }
 
 // Result is the scoring of one reply.
@@ -34,8 +39,12 @@ type Result struct {
 	// NPS is the 0–10 overall rating, when the survey has one and it was answered.
 	NPS         *int   `json:"nps,omitempty"`
 	NPSCategory string `json:"nps_category,omitempty"`
-	// Risks are the risks of dissatisfaction the reply shows.
-	Risks    []Risk   `json:"risks"`
+	// Risks are the risks of dissatisfaction the reply shows, from the
+	// choice question and the comment; RiskEvidence says where each came from.
+	Risks        []Risk         `json:"risks"`
+	RiskEvidence []RiskEvidence `json:"risk_evidence"`
+	// Signals are what the comment reveals, with the customer's words.
+	Signals  []Signal `json:"signals"`
 	Negative bool     `json:"negative"`
 	Reasons  []Reason `json:"reasons"`
 }
@@ -73,11 +82,13 @@ func ItemScore(q Question, v int) (float64, bool) {
 // its answered items on 0–100 (reverse items inverted); overall is the mean
 // of the overall items, or of the dimensions when the survey has no overall
 // item. The reply is negative when a score falls under the survey's
-// threshold or the 0–10 overall rating is a detractor.
+// threshold, the 0–10 overall rating is a detractor, or the comment carries
+// a signal (see AnalyzeComment). Risks of dissatisfaction come from the
+// choice question's answers and from the comment.
 func (s *Survey) Score(a Answers) Result {
 	sums := map[Dimension]float64{}
 	counts := map[Dimension]int{}
-	res := Result{Scores: map[Dimension]float64{}, Risks: []Risk{}, Reasons: []Reason{}}
+	res := Result{Scores: map[Dimension]float64{}, Risks: []Risk{}, RiskEvidence: []RiskEvidence{}, Reasons: []Reason{}}
 	for _, q := range s.Questions {
 		ans, answered := a[q.Key]
 		if !answered {
@@ -99,6 +110,7 @@ func (s *Survey) Score(a Answers) Result {
 			for _, o := range q.Options {
 				if o.Key == key && o.Risk != "" && !slices.Contains(res.Risks, Risk(o.Risk)) {
 					res.Risks = append(res.Risks, Risk(o.Risk))
+					res.RiskEvidence = append(res.RiskEvidence, RiskEvidence{Risk: Risk(o.Risk), Source: "choice", Evidence: q.Key + "=" + o.Key})
 				}
 			}
 		}
@@ -127,6 +139,21 @@ func (s *Survey) Score(a Answers) Result {
 	}
 	if res.NPSCategory == Detractor {
 		res.Reasons = append(res.Reasons, Reason{Kind: ReasonDetractor, Dimension: Overall, Score: float64(*res.NPS)})
+	}
+	var commentRisks []RiskEvidence
+	res.Signals, commentRisks = AnalyzeComment(s.Comment(a))
+	for _, ev := range commentRisks {
+		if !slices.Contains(res.Risks, ev.Risk) {
+			res.Risks = append(res.Risks, ev.Risk)
+			res.RiskEvidence = append(res.RiskEvidence, ev)
+		}
+	}
+	reported := map[SignalKind]bool{}
+	for _, sig := range res.Signals {
+		if !reported[sig.Kind] {
+			reported[sig.Kind] = true
+			res.Reasons = append(res.Reasons, Reason{Kind: ReasonSignal, Signal: sig.Kind, Evidence: sig.Evidence})
+		}
 	}
 	slices.Sort(res.Risks)
 	res.Negative = len(res.Reasons) > 0

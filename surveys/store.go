@@ -10,6 +10,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/followup/followup/internal/prepared"
 )
 
 // ErrNotFound is a survey, version or response that does not exist.
@@ -23,10 +25,11 @@ var ErrSlugTaken = errors.New("a survey with this slug already exists")
 type Store struct {
 	db       *sqlx.DB
 	versions sync.Map // version id -> *Survey
+	stmts    *prepared.Cache
 }
 
 // NewStore returns a Store on db.
-func NewStore(db *sqlx.DB) *Store { return &Store{db: db} }
+func NewStore(db *sqlx.DB) *Store { return &Store{db: db, stmts: prepared.New(db)} }
 
 // Create stores a new survey as its version 1.
 func (s *Store) Create(ctx context.Context, sv Survey) (*Survey, error) {
@@ -47,7 +50,7 @@ func (s *Store) Create(ctx context.Context, sv Survey) (*Survey, error) {
 		return nil, fmt.Errorf("create survey %q: %w", sv.Slug, err)
 	}
 	sv.Version = 1
-	if err := insertVersion(ctx, tx, &sv); err != nil {
+	if err := insertVersion(ctx, tx, &sv, "created"); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -73,14 +76,14 @@ func (s *Store) EnsureDefault(ctx context.Context) (*Survey, error) {
 	return sv, err
 }
 
-func insertVersion(ctx context.Context, tx *sqlx.Tx, sv *Survey) error {
+func insertVersion(ctx context.Context, tx *sqlx.Tx, sv *Survey, note string) error {
 	th, err := json.Marshal(sv.Thresholds)
 	if err != nil {
 		return fmt.Errorf("encode thresholds: %w", err)
 	}
 	if err := tx.GetContext(ctx, &sv.VersionID,
-		`INSERT INTO survey_versions (survey_id, version, thresholds) VALUES ($1, $2, $3) RETURNING id`,
-		sv.ID, sv.Version, th); err != nil {
+		`INSERT INTO survey_versions (survey_id, version, thresholds, note) VALUES ($1, $2, $3, $4) RETURNING id`,
+		sv.ID, sv.Version, th, note); err != nil {
 		return fmt.Errorf("insert version %d of survey %q: %w", sv.Version, sv.Slug, err)
 	}
 	for i := range sv.Questions {

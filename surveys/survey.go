@@ -147,6 +147,9 @@ func (s *Survey) Validate() error {
 	if !slugRE.MatchString(s.Slug) {
 		return &ValidationError{"slug", "must be lower-case letters, digits and dashes"}
 	}
+	if len(s.Questions) > 100 {
+		return &ValidationError{"questions", "at most 100 questions"}
+	}
 	if s.Name == "" || len(s.Name) > 200 {
 		return &ValidationError{"name", "is required (at most 200 characters)"}
 	}
@@ -174,6 +177,11 @@ func (s *Survey) Validate() error {
 		if q.Text["en"] == "" || q.Text["fr"] == "" {
 			return &ValidationError{f + ".text", "needs wording in en and fr"}
 		}
+		for loc := range q.Text {
+			if loc != "en" && loc != "fr" {
+				return &ValidationError{f + ".text", fmt.Sprintf("%q is not a supported language (en, fr)", loc)}
+			}
+		}
 		_, _, scale := q.Kind.Scale()
 		switch {
 		case scale:
@@ -198,6 +206,9 @@ func (s *Survey) Validate() error {
 				okeys[o.Key] = true
 				if o.Label["en"] == "" || o.Label["fr"] == "" {
 					return &ValidationError{fmt.Sprintf("%s.options[%d].label", f, j), "needs wording in en and fr"}
+				}
+				if o.Risk != "" && !IsRisk(Risk(o.Risk)) {
+					return &ValidationError{fmt.Sprintf("%s.options[%d].risk", f, j), fmt.Sprintf("%q is not one of the 13 risks of dissatisfaction", o.Risk)}
 				}
 			}
 		case q.Kind == Text:

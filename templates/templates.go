@@ -195,6 +195,7 @@ var htmlFuncs = htmltemplate.FuncMap{
 		}
 		return strings.ToUpper(s[:1]) + s[1:]
 	},
+	"add": func(a, b int) int { return a + b },
 }
 
 var months = map[string][]string{

@@ -68,6 +68,10 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{"GET", "/marketing/campaigns", []users.Role{users.Marketing, users.Manager, users.Admin}},
 		{"POST", "/marketing/campaigns", []users.Role{users.Marketing, users.Admin}},
 		{"POST", "/marketing/campaigns/1/archive", []users.Role{users.Marketing, users.Admin}},
+		{"GET", "/api/v1/surveys", []users.Role{users.Marketing, users.CX, users.Manager, users.Admin}},
+		{"POST", "/api/v1/surveys", []users.Role{users.Marketing, users.Admin}},
+		{"GET", "/marketing/surveys", []users.Role{users.Marketing, users.Manager, users.Admin}},
+		{"POST", "/marketing/surveys/new", []users.Role{users.Marketing, users.Admin}},
 		{"GET", "/admin/queues/", []users.Role{users.Admin}},
 		{"GET", "/some/future/route", []users.Role{users.Admin}},
 	}

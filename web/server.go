@@ -16,6 +16,7 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/ingest"
 	"github.com/followup/followup/mail"
+	"github.com/followup/followup/replies"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
@@ -49,11 +50,13 @@ type Server struct {
 	Ingest     *ingest.Ingester
 	Surveys    *surveys.Store
 	Complaints *complaints.Store
+	Replies    *replies.Service
 	Signer     *surveys.Signer
 	Templates  *templates.Set
-	Scoring    ScoreEnqueuer
-	Clock      clock.Clock
-	Log        *slog.Logger
+	// Scoring queues the scoring of a reply the page could not score inline.
+	Scoring ScoreEnqueuer
+	Clock   clock.Clock
+	Log     *slog.Logger
 	// Ready lists the dependencies /readyz checks.
 	Ready []Check
 	// DevMail, when set, is mounted at /dev/mail (the capture server's pages).
@@ -80,6 +83,7 @@ func (s *Server) Handler() http.Handler {
 	s.unsubscribeRoutes(mux)
 	s.loginRoutes(mux)
 	s.marketingRoutes(mux)
+	s.surveyAdminRoutes(mux)
 
 	if s.DevMail != nil {
 		mux.Handle("/dev/mail", s.DevMail)

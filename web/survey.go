@@ -60,7 +60,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	locale := requestLocale(r, inv.Locale)
 	if inv.Answered() {
-		s.renderThanks(w, r, http.StatusOK, locale)
+		s.renderThanks(w, r, http.StatusOK, locale, inv.Negative != nil && *inv.Negative)
 		return
 	}
 	sv, ok := s.surveyOf(w, r, inv, locale)
@@ -72,7 +72,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) {
 	if picked {
 		view.Preselected = templates.T(locale, "survey.preselected", score)
 	}
-	s.renderSurvey(w, r, http.StatusOK, inv, locale, view)
+	s.renderSurvey(w, r, http.StatusOK, inv, locale, view, "")
 }
 
 func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) {
@@ -96,20 +96,28 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	answers, problems := sv.ParseForm(r.PostForm)
 	if len(problems) > 0 {
-		s.renderSurvey(w, r, http.StatusUnprocessableEntity, inv, locale, buildSurveyView(sv, locale, answers, problems))
+		s.renderSurvey(w, r, http.StatusUnprocessableEntity, inv, locale, buildSurveyView(sv, locale, answers, problems), "")
 		return
 	}
-	sub, err := s.Surveys.Submit(r.Context(), inv, sv, answers, locale, s.Clock.Now())
+	// Stored, scored and, when negative, the complaint opened, in one
+	// transaction: no queue between the customer and the CX team.
+	out, err := s.Replies.Submit(r.Context(), inv, sv, answers, locale)
 	if err != nil {
 		s.Log.Error("submit survey", "invitation", inv.ID, "err", err)
-		s.renderMessage(w, r, http.StatusInternalServerError, locale, "error.500")
+		s.renderSurvey(w, r, http.StatusInternalServerError, inv, locale, buildSurveyView(sv, locale, answers, nil), "error.500.body")
 		return
 	}
-	if sub.Created {
-		// After the commit. Should Redis be down, the reconciler enqueues it later.
-		if err := s.Scoring.EnqueueScore(r.Context(), sub.ResponseID); err != nil {
-			s.Log.Warn("enqueue scoring; the reconciler will retry", "response", sub.ResponseID, "err", err)
+	if out.Deferred {
+		// Stored without its scores: the scoring task takes over, after the
+		// commit; should Redis be down too, the reconciler enqueues it later.
+		s.Log.Warn("reply stored unscored; scoring deferred to the worker", "response", out.ResponseID, "err", out.DeferredBy)
+		if err := s.Scoring.EnqueueScore(r.Context(), out.ResponseID); err != nil {
+			s.Log.Warn("enqueue scoring; the reconciler will retry", "response", out.ResponseID, "err", err)
 		}
+	}
+	if out.Complaint != nil && out.Complaint.Created {
+		s.Log.Info("complaint opened", "complaint", out.Complaint.ID, "response", out.ResponseID,
+			"priority", out.Complaint.Priority.String(), "due_at", out.Complaint.DueAt)
 	}
 	http.Redirect(w, r, thanksURL(r, locale), http.StatusSeeOther)
 }
@@ -124,7 +132,7 @@ func (s *Server) surveyThanks(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, surveys.SurveyPath+r.PathValue("token")+"?lang="+locale, http.StatusSeeOther)
 		return
 	}
-	s.renderThanks(w, r, http.StatusOK, locale)
+	s.renderThanks(w, r, http.StatusOK, locale, inv.Negative != nil && *inv.Negative)
 }
 
 // surveyOf loads the survey version an invitation was sent with.
@@ -138,8 +146,13 @@ func (s *Server) surveyOf(w http.ResponseWriter, r *http.Request, inv surveys.In
 	return sv, true
 }
 
-func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int, inv surveys.Invitation, locale string, view surveyView) {
+// renderSurvey shows the survey page; failure, when set, is the key of a
+// message shown above the form (the answers stay filled in).
+func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int, inv surveys.Invitation, locale string, view surveyView, failure string) {
 	view.Action = surveys.SurveyPath + r.PathValue("token")
+	if failure != "" {
+		view.Failure = templates.T(locale, failure)
+	}
 	if inv.CustomerName != "" {
 		view.Intro = templates.T(locale, "survey.intro", inv.CustomerName)
 	} else {
@@ -150,10 +163,16 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 	})
 }
 
-func (s *Server) renderThanks(w http.ResponseWriter, r *http.Request, status int, locale string) {
+// renderThanks shows the thank-you page; after a negative reply it says
+// that someone will get in touch, because a complaint is already open.
+func (s *Server) renderThanks(w http.ResponseWriter, r *http.Request, status int, locale string, negative bool) {
+	body := templates.T(locale, "thanks.body")
+	if negative {
+		body += " " + templates.T(locale, "thanks.negative")
+	}
 	s.renderPage(w, status, "message", templates.PageData{
 		Locale: locale, Title: templates.T(locale, "thanks.title"), AltLocaleURL: altLocaleURL(r, locale),
-		Data: templates.T(locale, "thanks.body"),
+		Data: body,
 	})
 }
 

@@ -12,8 +12,10 @@ type surveyView struct {
 	Action      string
 	Intro       string
 	Preselected string
-	HasErrors   bool
-	Questions   []questionView
+	// Failure is a message shown when the answers could not be saved.
+	Failure   string
+	HasErrors bool
+	Questions []questionView
 }
 
 type questionView struct {

@@ -1,0 +1,137 @@
+package surveys
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is one word of a comment: its folded form (lower case, accents
+// removed) and where it sits in the original text, so a match can quote the
+// customer's own words. A clause break (punctuation, a line break) is a
+// token with brk set and no text.
+type token struct {
+	norm       string
+	start, end int // byte offsets in the original text
+	brk        bool
+}
+
+// fold lowers a rune and removes its accent: customers type "mecontent",
+// "méContent" and "mécontent" alike.
+func fold(r rune) string {
+	r = unicode.ToLower(r)
+	switch r {
+	case 'à', 'á', 'â', 'ã', 'ä', 'å':
+		return "a"
+	case 'ç':
+		return "c"
+	case 'è', 'é', 'ê', 'ë':
+		return "e"
+	case 'ì', 'í', 'î', 'ï':
+		return "i"
+	case 'ñ':
+		return "n"
+	case 'ò', 'ó', 'ô', 'õ', 'ö':
+		return "o"
+	case 'ù', 'ú', 'û', 'ü':
+		return "u"
+	case 'ý', 'ÿ':
+		return "y"
+	case 'œ':
+		return "oe"
+	case 'æ':
+		return "ae"
+	}
+	return string(r)
+}
+
+// isWordRune says whether r belongs to a word. Apostrophes and hyphens
+// split words ("n'est" is "n" "est", "rip-off" is "rip" "off"), which is how
+// both languages' elisions and compounds are matched.
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isBreak says whether r ends a clause: negation does not reach across it.
+func isBreak(r rune) bool {
+	switch r {
+	case '.', ',', ';', ':', '!', '?', '\n', '(', ')', '…', '"', '«', '»', '“', '”':
+		return true
+	}
+	return false
+}
+
+// tokenize splits text into folded words and clause breaks.
+func tokenize(text string) []token {
+	var out []token
+	var b strings.Builder
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			out = append(out, token{norm: b.String(), start: start, end: end})
+			b.Reset()
+			start = -1
+		}
+	}
+	for i, r := range text {
+		switch {
+		case isWordRune(r):
+			if start < 0 {
+				start = i
+			}
+			b.WriteString(fold(r))
+		default:
+			flush(i)
+			if isBreak(r) && (len(out) == 0 || !out[len(out)-1].brk) {
+				out = append(out, token{brk: true, start: i, end: i + utf8.RuneLen(r)})
+			}
+		}
+	}
+	flush(len(text))
+	return out
+}
+
+// foldPhrase folds a lexicon phrase the way comments are folded.
+func foldPhrase(s string) []string {
+	var words []string
+	for _, t := range tokenize(s) {
+		if !t.brk {
+			words = append(words, t.norm)
+		}
+	}
+	return words
+}
+
+// Language guesses: a comment is read with the ambiguous words of its own
+// language only ("court" is a court of law in English, "short" in French).
+var stopwords = map[string]map[string]bool{
+	"en": set("the", "and", "is", "was", "i", "to", "my", "it", "you", "of", "with", "for", "this", "that", "have", "they", "we", "not", "be", "will", "are", "me", "on", "no", "your", "s", "t", "m"),
+	"fr": set("le", "la", "les", "et", "est", "je", "j", "de", "du", "des", "un", "une", "pas", "mon", "ma", "mes", "que", "qui", "pour", "avec", "ce", "c", "vous", "il", "elle", "au", "aux", "d", "l", "n", "ne", "sur", "ai", "suis", "tres", "votre", "vos"),
+}
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// guessLanguage returns "en" or "fr" when the comment's common words say
+// so clearly, else "".
+func guessLanguage(toks []token) string {
+	var en, fr int
+	for _, t := range toks {
+		if stopwords["en"][t.norm] {
+			en++
+		}
+		if stopwords["fr"][t.norm] {
+			fr++
+		}
+	}
+	switch {
+	case en > fr:
+		return "en"
+	case fr > en:
+		return "fr"
+	}
+	return ""
+}

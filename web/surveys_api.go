@@ -1,0 +1,144 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/followup/followup/surveys"
+)
+
+// surveyAdminRoutes are marketing's: the survey API and the survey editor pages.
+func (s *Server) surveyAdminRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/surveys", s.apiListSurveys)
+	mux.HandleFunc("POST /api/v1/surveys", s.apiCreateSurvey)
+	mux.HandleFunc("GET /api/v1/surveys/{slug}", s.apiGetSurvey)
+	mux.HandleFunc("PUT /api/v1/surveys/{slug}", s.apiUpdateSurvey)
+	mux.HandleFunc("GET /api/v1/surveys/{slug}/versions/{version}", s.apiGetSurveyVersion)
+	s.surveyEditorRoutes(mux)
+}
+
+// surveyInput is a survey definition as marketing sends it.
+type surveyInput struct {
+	Slug       string             `json:"slug"`
+	Name       string             `json:"name"`
+	Thresholds surveys.Thresholds `json:"thresholds"`
+	Questions  []surveys.Question `json:"questions"`
+	// Note says why the survey changed; kept with the version it makes.
+	Note string `json:"note"`
+}
+
+func (in surveyInput) survey() surveys.Survey {
+	for i := range in.Questions {
+		in.Questions[i].ID = 0
+	}
+	return surveys.Survey{Slug: in.Slug, Name: in.Name, Thresholds: in.Thresholds, Questions: in.Questions}
+}
+
+func (s *Server) apiListSurveys(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Surveys.List(r.Context())
+	if err != nil {
+		s.Log.Error("list surveys", "err", err)
+		writeError(w, http.StatusInternalServerError, "", "surveys could not be listed; retry later")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"surveys": list})
+}
+
+func (s *Server) apiCreateSurvey(w http.ResponseWriter, r *http.Request) {
+	var in surveyInput
+	if field, err := decodeJSON(w, r, 1<<20, &in); err != nil {
+		writeError(w, http.StatusBadRequest, field, err.Error())
+		return
+	}
+	if in.Thresholds == nil {
+		in.Thresholds = surveys.Thresholds{}
+	}
+	sv, err := s.Surveys.Create(r.Context(), in.survey())
+	if s.surveyWriteError(w, err) {
+		return
+	}
+	w.Header().Set("Location", "/api/v1/surveys/"+sv.Slug)
+	writeJSON(w, http.StatusCreated, map[string]any{"survey": sv, "new_version": true})
+}
+
+func (s *Server) apiUpdateSurvey(w http.ResponseWriter, r *http.Request) {
+	var in surveyInput
+	if field, err := decodeJSON(w, r, 1<<20, &in); err != nil {
+		writeError(w, http.StatusBadRequest, field, err.Error())
+		return
+	}
+	slug := r.PathValue("slug")
+	if in.Slug != "" && in.Slug != slug {
+		writeError(w, http.StatusBadRequest, "slug", "the slug of a survey cannot change; create a new survey instead")
+		return
+	}
+	if in.Thresholds == nil {
+		in.Thresholds = surveys.Thresholds{}
+	}
+	up, err := s.Surveys.Update(r.Context(), slug, in.survey(), in.Note)
+	if s.surveyWriteError(w, err) {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"survey": up.Survey, "new_version": up.NewVersion})
+}
+
+// surveyWriteError answers a failed create or update; it returns false
+// when err is nil.
+func (s *Server) surveyWriteError(w http.ResponseWriter, err error) bool {
+	var ve *surveys.ValidationError
+	var me *surveys.MeaningError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &ve):
+		writeError(w, http.StatusBadRequest, ve.Field, ve.Message)
+	case errors.As(err, &me):
+		writeError(w, http.StatusConflict, me.Field, me.Message)
+	case errors.Is(err, surveys.ErrSlugTaken):
+		writeError(w, http.StatusConflict, "slug", "a survey with this slug already exists")
+	case errors.Is(err, surveys.ErrNotFound):
+		writeError(w, http.StatusNotFound, "", "no survey with this slug")
+	default:
+		s.Log.Error("save survey", "err", err)
+		writeError(w, http.StatusInternalServerError, "", "the survey could not be saved; nothing was changed, retry later")
+	}
+	return true
+}
+
+func (s *Server) apiGetSurvey(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	sv, err := s.Surveys.Latest(r.Context(), slug)
+	if err == nil {
+		var versions []surveys.VersionInfo
+		versions, err = s.Surveys.Versions(r.Context(), slug)
+		if err == nil {
+			writeJSON(w, http.StatusOK, map[string]any{"survey": sv, "versions": versions})
+			return
+		}
+	}
+	s.surveyReadError(w, err)
+}
+
+func (s *Server) apiGetSurveyVersion(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.PathValue("version"))
+	if err != nil || n < 1 {
+		writeError(w, http.StatusBadRequest, "version", "the version must be a positive whole number")
+		return
+	}
+	sv, err := s.Surveys.VersionNumber(r.Context(), r.PathValue("slug"), n)
+	if err != nil {
+		s.surveyReadError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"survey": sv})
+}
+
+func (s *Server) surveyReadError(w http.ResponseWriter, err error) {
+	if errors.Is(err, surveys.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "", "no such survey or version")
+		return
+	}
+	s.Log.Error("read survey", "err", err)
+	writeError(w, http.StatusInternalServerError, "", "the survey could not be read; retry later")
+}
