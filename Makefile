@@ -4,7 +4,7 @@
 #   make test   services up, then every test against real PostgreSQL, Redis and SMTP
 GO ?= go
 
-.PHONY: demo demo-once test services browser build vet fmt bench bench-sweep bench-blast bench-ingest
+.PHONY: demo demo-once test services browser build vet fmt bench bench-sweep bench-blast bench-ingest bench-replies
 
 demo: services
 	$(GO) run ./cmd/followup demo
@@ -32,7 +32,7 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 # Benchmarks (figures in BENCHMARKS.md): real PostgreSQL, Redis and Postfix's smtp-sink.
-bench: bench-sweep bench-blast bench-ingest
+bench: bench-sweep bench-blast bench-ingest bench-replies
 
 bench-sweep: services
 	$(GO) run ./cmd/bench-sweep -n 100000
@@ -43,3 +43,6 @@ bench-blast: services
 
 bench-ingest: services
 	$(GO) run ./cmd/bench-ingest
+
+bench-replies: services
+	$(GO) run ./cmd/bench-replies -replies 30000 -rate 500 -rate-seconds 30
