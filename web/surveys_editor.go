@@ -279,6 +279,8 @@ func (v *editorView) fail(field, msg string) {
 				msg = fmt.Sprintf("Question %d: %s", v.Rows[i].Index+1, msg)
 			}
 		}
+	} else if field == "questions" {
+		anchor = "q0" // "at least one question": the first row is where to start
 	} else if field != "" {
 		v.FieldErrs[field] = msg
 		anchor = "f-" + strings.ReplaceAll(field, ".", "-")

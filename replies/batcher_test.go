@@ -1,0 +1,78 @@
+package replies
+
+import (
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestBatcherGroupsWhatArrivesWhileWritersAreBusy: a submission that finds
+// a writer free goes alone; those arriving while every writer is busy go
+// together, in batches no bigger than maxBatch; every one is answered.
+func TestBatcherGroupsWhatArrivesWhileWritersAreBusy(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var sizes []int
+	b := &batcher{maxBatch: 5, maxInFlight: 2, write: func(batch []*pending) {
+		mu.Lock()
+		sizes = append(sizes, len(batch))
+		first := len(sizes) <= 2
+		mu.Unlock()
+		if first {
+			<-release // the first two batches hold both writers
+		}
+	}}
+	var all []*pending
+	add := func() {
+		p := &pending{done: make(chan struct{})}
+		all = append(all, p)
+		b.add(p)
+	}
+	add()
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(sizes) == 1 })
+	add()
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(sizes) == 2 })
+	for i := 0; i < 12; i++ {
+		add()
+	}
+	close(release)
+	for _, p := range all {
+		select {
+		case <-p.done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("a submission was never written")
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	total := 0
+	for i, n := range sizes {
+		total += n
+		if i < 2 && n != 1 {
+			t.Errorf("batch %d has %d replies; a submission finding a free writer goes alone", i, n)
+		}
+		if n > 5 {
+			t.Errorf("batch %d has %d replies, more than maxBatch", i, n)
+		}
+	}
+	if total != 14 || len(sizes) > 2+3+1 {
+		t.Errorf("batches %v: want the 12 waiting replies in batches of up to 5", sizes)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.inFlight != 0 || len(b.queue) != 0 {
+		t.Errorf("after the storm: %d writers, %d queued", b.inFlight, len(b.queue))
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition never met")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
