@@ -164,8 +164,10 @@ func (s *Store) OpenMany(ctx context.Context, tx *sqlx.Tx, items []ToOpen, now t
 		out[i] = Opened{Priority: a.Priority, DueAt: a.DueAt, Assessment: a}
 		batch[i] = row{ResponseID: it.Response.ID, CustomerID: it.Response.CustomerID, Priority: a.Priority, Severity: a.Severity,
 			DueAt: a.DueAt, Reasons: it.Result.Reasons, Why: a.Why, Advice: a.Advice, Risks: it.Result.Risks, Escalations: a.Escalations,
+			// The reasons stay on the complaint row, which never changes
+			// them: the audit entry says what was decided.
 			Audit: map[string]any{"priority": a.Priority.String(), "severity": a.Severity, "due_at": a.DueAt,
-				"reasons": it.Result.Reasons, "priority_reasons": a.Why}}
+				"escalations": a.Escalations}}
 	}
 	raw, err := json.Marshal(batch)
 	if err != nil {
