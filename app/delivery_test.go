@@ -133,8 +133,8 @@ func TestDeliveryHeadersUnsubscribeAndBounces(t *testing.T) {
 	// addresses get nothing either.
 	record(t, h, "e4", "zoe-again", "ZOE@x.test", "delivery", "fr", now.Add(-time.Minute))
 	record(t, h, "e5", "gone-again", "gone@x.test", "delivery", "en", now.Add(-time.Minute))
-	h.Schema.DB.Exec(`UPDATE invitations SET scheduled_for = now() - interval '1 second'
-		WHERE event_id = (SELECT id FROM service_events WHERE external_id = 'e2')`)
+	h.Schema.DB.Exec(`UPDATE due_sends SET due_at = now() - interval '1 second'
+		WHERE invitation_id = (SELECT i.id FROM invitations i JOIN service_events e ON e.id = i.event_id WHERE e.external_id = 'e2')`)
 	for ev, want := range map[string]string{"e2": "suppressed:opted_out", "e4": "suppressed:address_unsubscribed", "e5": "suppressed:address_bounced"} {
 		if s := waitState(t, h, ev, "suppressed"); s != want {
 			t.Errorf("%s: %s, want %s", ev, s, want)

@@ -35,7 +35,8 @@ WITH ins AS (
     ON CONFLICT (campaign_id, customer_id, occurrence) WHERE event_id IS NULL DO NOTHING
     RETURNING id, customer_id, scheduled_for, state
 )
-SELECT ins.id, ins.scheduled_for, cu.time_zone, c.window_start_hour, c.window_end_hour, c.window_weekdays
+SELECT ins.id, $1::bigint AS campaign_id, ins.customer_id, ins.scheduled_for, cu.time_zone,
+       c.window_start_hour, c.window_end_hour, c.window_weekdays
 FROM ins JOIN customers cu ON cu.id = ins.customer_id JOIN campaigns c ON c.id = $1
 WHERE ins.state = 'scheduled'`
 

@@ -315,6 +315,9 @@ func (s *Store) Transition(ctx context.Context, id int64, action string, now tim
 			WHERE campaign_id = $1 AND state IN ('scheduled', 'queued')`, id, ReasonCampaignArchived, now); err != nil {
 			return c, fmt.Errorf("withdraw invitations of campaign %d: %w", id, err)
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM due_sends WHERE campaign_id = $1`, id); err != nil {
+			return c, fmt.Errorf("withdraw the sends of campaign %d: %w", id, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return c, fmt.Errorf("%s campaign %d: %w", action, id, err)

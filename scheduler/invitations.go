@@ -132,6 +132,7 @@ func (s *Store) MarkSent(ctx context.Context, sent []Sent, now time.Time) error 
 	// or a link opened from an earlier email) stays answered, but records
 	// that it was sent.
 	_, err := s.db.ExecContext(ctx, `
+WITH done AS (
 UPDATE invitations i SET
     state = CASE WHEN i.state = 'queued' THEN 'sent' ELSE i.state END,
     sent_at = COALESCE(i.sent_at, $4), last_sent_at = $4, message_id = m.mid, expires_at = m.exp, reason = '', updated_at = $4,
@@ -139,7 +140,11 @@ UPDATE invitations i SET
     next_reminder_at = CASE WHEN i.state = 'queued' THEN
         $4::timestamptz + make_interval(days => c.reminder_days[i.reminders_sent + (i.send_kind = 'reminder')::int + 1]) END
 FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS m(id, mid, exp), campaigns c
-WHERE i.id = ANY ($1) AND i.id = m.id AND c.id = i.campaign_id AND i.state IN ('queued', 'answered')`, ids, mids, pq.Array(exps), now)
+WHERE i.id = ANY ($1) AND i.id = m.id AND c.id = i.campaign_id AND i.state IN ('queued', 'answered')
+RETURNING i.id, i.campaign_id, i.customer_id, i.next_reminder_at)
+INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
+SELECT id, 'reminder', next_reminder_at, campaign_id, customer_id FROM done WHERE next_reminder_at IS NOT NULL
+ON CONFLICT (invitation_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at`, ids, mids, pq.Array(exps), now)
 	if err != nil {
 		return fmt.Errorf("mark %d invitations sent: %w", len(sent), err)
 	}
@@ -181,12 +186,17 @@ func (s *Store) Reschedule(ctx context.Context, ids []int64, at time.Time, reaso
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.db.ExecContext(ctx, `UPDATE invitations SET
+	_, err := s.db.ExecContext(ctx, `WITH back AS (
+		UPDATE invitations SET
 		state = CASE WHEN send_kind = 'reminder' THEN 'sent' ELSE 'scheduled' END,
 		scheduled_for = CASE WHEN send_kind = 'reminder' THEN scheduled_for ELSE $2 END,
 		next_reminder_at = CASE WHEN send_kind = 'reminder' THEN $2 ELSE next_reminder_at END,
 		batch_id = NULL, reason = $3, updated_at = $4, attempts = attempts + $5::int
-		WHERE id = ANY ($1) AND state = 'queued'`, pq.Array(ids), at, reason, now, boolInt(countAttempt))
+		WHERE id = ANY ($1) AND state = 'queued'
+		RETURNING id, send_kind, campaign_id, customer_id)
+		INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
+		SELECT id, send_kind, $2, campaign_id, customer_id FROM back
+		ON CONFLICT (invitation_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at`, pq.Array(ids), at, reason, now, boolInt(countAttempt))
 	if err != nil {
 		return fmt.Errorf("reschedule %d invitations: %w", len(ids), err)
 	}

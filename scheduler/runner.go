@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"log/slog"
 	"time"
 
@@ -26,6 +27,8 @@ type RunnerConfig struct {
 	// MaxBatchesPerSweep bounds one sweep, so leadership and shutdown are
 	// checked often even under a large backlog.
 	MaxBatchesPerSweep int
+	// Claimers is how many claims run at once (default 2).
+	Claimers int
 	// Grace is how long queued work may wait for its task before the
 	// reconciler enqueues it again.
 	Grace time.Duration
@@ -53,6 +56,9 @@ func (c *RunnerConfig) defaults() {
 	}
 	if c.MaxBatchesPerSweep <= 0 {
 		c.MaxBatchesPerSweep = 500
+	}
+	if c.Claimers <= 0 {
+		c.Claimers = 2
 	}
 	if c.Grace <= 0 {
 		c.Grace = 30 * time.Second
@@ -136,32 +142,52 @@ func (r *Runner) Tick(ctx context.Context) bool {
 }
 
 // Sweep claims due invitations into batches and enqueues one send task per
-// batch, after the claim has committed. It returns true when it stopped at
-// MaxBatchesPerSweep with more possibly due.
+// batch, after the claim has committed. Claimers run in parallel (they skip
+// each other's locked rows), each with its own cursor. It returns true when
+// it stopped at MaxBatchesPerSweep with more possibly due.
 func (r *Runner) Sweep(ctx context.Context) (bool, error) {
 	now := r.clock.Now()
-	var cur Cursor
-	for i := 0; i < r.cfg.MaxBatchesPerSweep; i++ {
-		if ctx.Err() != nil {
-			return false, nil
-		}
-		batch, n, err := r.store.ClaimDueAfter(ctx, now, r.cfg.BatchSize, &cur)
-		if err != nil {
-			return false, err
-		}
-		if n == 0 {
-			return false, nil
-		}
-		if err := r.enqueuer.EnqueueSendBatch(ctx, batch); err != nil {
-			// The batch stays queued in PostgreSQL; the reconciler retries.
-			return false, fmt.Errorf("enqueue batch %d: %w", batch, err)
-		}
-		r.log.Debug("batch enqueued", "batch", batch, "invitations", n)
-		if n < r.cfg.BatchSize {
-			return false, nil
-		}
+	var mu sync.Mutex
+	batches := 0
+	more := false
+	var firstErr error
+	var wg sync.WaitGroup
+	for w := 0; w < r.cfg.Claimers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var cur Cursor
+			for {
+				mu.Lock()
+				stop := firstErr != nil || batches >= r.cfg.MaxBatchesPerSweep
+				if batches >= r.cfg.MaxBatchesPerSweep {
+					more = true
+				}
+				mu.Unlock()
+				if stop || ctx.Err() != nil || cur.Done {
+					return
+				}
+				batch, n, err := r.store.ClaimDueAfter(ctx, now, r.cfg.BatchSize, &cur)
+				if err == nil && n > 0 {
+					// After the claim committed. Should this fail, the batch stays
+					// queued in PostgreSQL and the reconciler retries.
+					if err = r.enqueuer.EnqueueSendBatch(ctx, batch); err != nil {
+						err = fmt.Errorf("enqueue batch %d: %w", batch, err)
+					}
+				}
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				if n > 0 {
+					batches++
+				}
+				mu.Unlock()
+			}
+		}()
 	}
-	return true, nil
+	wg.Wait()
+	return more && firstErr == nil, firstErr
 }
 
 // Reconcile re-enqueues what PostgreSQL says is due or stuck: batches whose

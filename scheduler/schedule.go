@@ -81,8 +81,12 @@ func (s *Store) ScheduleForEvents(ctx context.Context, tx sqlx.ExtContext, event
 		INSERT INTO invitations (campaign_id, customer_id, event_id, survey_version_id, scheduled_for, state, reason)
 		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::timestamptz[], $6::text[], $7::text[])
 		ON CONFLICT (campaign_id, event_id) DO NOTHING
-		RETURNING state)
-		SELECT count(*) FROM ins WHERE state = 'scheduled'`,
+		RETURNING id, campaign_id, customer_id, scheduled_for, state
+	), queued AS (
+		INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
+		SELECT id, 'invitation', scheduled_for, campaign_id, customer_id FROM ins WHERE state = 'scheduled'
+		RETURNING 1)
+		SELECT count(*) FROM queued`,
 		campaigns, customers, events, versions, pq.Array(times), states, reasons)
 	if err != nil {
 		return 0, fmt.Errorf("schedule invitations for %d events: %w", len(eventIDs), err)
@@ -92,8 +96,10 @@ func (s *Store) ScheduleForEvents(ctx context.Context, tx sqlx.ExtContext, event
 
 // placement is a newly scheduled invitation with what its send window needs.
 type placement struct {
-	ID       int64         `db:"id"`
-	Due      time.Time     `db:"scheduled_for"`
+	ID         int64         `db:"id"`
+	CampaignID int64         `db:"campaign_id"`
+	CustomerID int64         `db:"customer_id"`
+	Due        time.Time     `db:"scheduled_for"`
 	TimeZone string        `db:"time_zone"`
 	Start    int           `db:"window_start_hour"`
 	End      int           `db:"window_end_hour"`
@@ -110,8 +116,10 @@ func placeInWindows(ctx context.Context, tx sqlx.ExtContext, query string, args 
 	}
 	var ids []int64
 	var times []time.Time
+	sends := make([]due, 0, len(rows))
 	for _, r := range rows {
 		next := r.window().Next(r.Due, Location(r.TimeZone))
+		sends = append(sends, due{InvitationID: r.ID, Kind: SendInvitation, At: next, CampaignID: r.CampaignID, CustomerID: r.CustomerID})
 		if !next.Equal(r.Due) {
 			ids = append(ids, r.ID)
 			times = append(times, next)
@@ -122,6 +130,9 @@ func placeInWindows(ctx context.Context, tx sqlx.ExtContext, query string, args 
 			FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, t) WHERE i.id = ANY ($1) AND i.id = u.id`, pq.Array(ids), pq.Array(times)); err != nil {
 			return 0, fmt.Errorf("move invitations into their send window: %w", err)
 		}
+	}
+	if err := putDue(ctx, tx, sends); err != nil {
+		return 0, err
 	}
 	return len(rows), nil
 }

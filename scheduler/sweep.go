@@ -20,44 +20,71 @@ type Enqueuer interface {
 
 // dueRow is an invitation or reminder that has come due.
 type dueRow struct {
-	ID         int64     `db:"id"`
-	Reminder   bool      `db:"reminder"`
+	ID         int64     `db:"invitation_id"`
+	Kind       string    `db:"kind"`
 	CampaignID int64     `db:"campaign_id"`
-	Due        time.Time `db:"due"`
+	CustomerID int64     `db:"customer_id"`
+	Due        time.Time `db:"due_at"`
 	TimeZone   string    `db:"time_zone"`
 }
 
-// claimDueSQL queues due invitations in one statement: it locks them
-// walking the partial index in order (the active campaigns come as a list:
-// a join with the small campaigns table, often without statistics, can
-// mislead the planner into sorting the whole table), marks them queued in
-// batch $6, and returns each with its customer's time zone.
+// claimDueSQL takes due sends off the queue in one statement: it locks them
+// walking the due index in order from the cursor (the active campaigns come
+// as a list: a join with the small campaigns table, often without
+// statistics, can mislead the planner), deletes them by tuple id, and
+// returns each with its customer's time zone.
 const claimDueSQL = `
 WITH due AS (
-    SELECT i.id FROM invitations i
-    WHERE i.state = 'scheduled' AND i.scheduled_for <= $1 AND (i.scheduled_for, i.id) > ($3, $4)
-      AND i.campaign_id = ANY ($5)
-    ORDER BY i.scheduled_for, i.id
-    LIMIT $2
-    FOR UPDATE SKIP LOCKED
+    DELETE FROM due_sends WHERE ctid = ANY (ARRAY(
+        SELECT ctid FROM due_sends
+        WHERE due_at <= $1 AND (due_at, invitation_id) > ($3, $4) AND campaign_id = ANY ($5)
+        ORDER BY due_at, invitation_id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED))
+    RETURNING invitation_id, kind, campaign_id, customer_id, due_at
 )
-UPDATE invitations i SET state = 'queued', send_kind = 'invitation', batch_id = $6, queued_at = $1, updated_at = $1
-FROM due, customers cu
-WHERE i.id = due.id AND cu.id = i.customer_id
-RETURNING i.id, false AS reminder, i.campaign_id, i.scheduled_for AS due, cu.time_zone`
+SELECT due.invitation_id, due.kind, due.campaign_id, due.customer_id, due.due_at, cu.time_zone
+FROM due JOIN customers cu ON cu.id = due.customer_id`
 
-const claimDueRemindersSQL = `
-WITH due AS (
-    SELECT i.id FROM invitations i
-    WHERE i.state = 'sent' AND i.next_reminder_at <= $1 AND i.campaign_id = ANY ($3)
-    ORDER BY i.next_reminder_at
-    LIMIT $2
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE invitations i SET state = 'queued', send_kind = 'reminder', batch_id = $4, queued_at = $1, updated_at = $1
-FROM due, customers cu
-WHERE i.id = due.id AND cu.id = i.customer_id
-RETURNING i.id, true AS reminder, i.campaign_id, i.next_reminder_at AS due, cu.time_zone`
+// queueSQL marks claimed invitations queued in a batch. Only invitations
+// still waiting are taken: a first send must still be scheduled, a reminder's
+// invitation still sent (not answered or expired meanwhile). No index covers
+// these columns, so PostgreSQL can update the rows in place (HOT).
+const queueSQL = `
+UPDATE invitations SET state = 'queued', batch_id = $3, queued_at = $4, updated_at = $4,
+    send_kind = CASE WHEN id = ANY ($2) THEN 'reminder' ELSE 'invitation' END
+WHERE id = ANY ($1) AND ((state = 'scheduled' AND NOT id = ANY ($2)) OR (state = 'sent' AND id = ANY ($2)))
+RETURNING id`
+
+// dueInsertSQL puts sends (back) on the queue; the same send queued again
+// takes the new time.
+const dueInsertSQL = `
+INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::bigint[], $5::bigint[])
+ON CONFLICT (invitation_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at`
+
+// due is a send to put on the queue.
+type due struct {
+	InvitationID, CampaignID, CustomerID int64
+	Kind                                 string
+	At                                   time.Time
+}
+
+// putDue queues sends, inside q's transaction.
+func putDue(ctx context.Context, q sqlx.ExecerContext, ds []due) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	ids, camps, custs := make(pq.Int64Array, len(ds)), make(pq.Int64Array, len(ds)), make(pq.Int64Array, len(ds))
+	kinds, ats := make(pq.StringArray, len(ds)), make([]time.Time, len(ds))
+	for i, d := range ds {
+		ids[i], kinds[i], ats[i], camps[i], custs[i] = d.InvitationID, d.Kind, d.At, d.CampaignID, d.CustomerID
+	}
+	if _, err := q.ExecContext(ctx, dueInsertSQL, ids, kinds, pq.Array(ats), camps, custs); err != nil {
+		return fmt.Errorf("queue %d sends: %w", len(ds), err)
+	}
+	return nil
+}
 
 // activeWindows returns the send window of every active campaign.
 func (s *Store) activeWindows(ctx context.Context, q sqlx.QueryerContext) (map[int64]SendWindow, pq.Int64Array, error) {
@@ -87,6 +114,10 @@ type Cursor struct {
 	ID  int64
 	// Done is set once a claim found no due invitation past the cursor.
 	Done bool
+
+	// The active campaigns' windows, read once per sweep.
+	windows map[int64]SendWindow
+	active  pq.Int64Array
 }
 
 // ClaimDue claims up to size due invitations and reminders of active
@@ -101,99 +132,102 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, size int) (batchID 
 // ClaimDueAfter is ClaimDue starting after cur, which it advances. A sweep
 // claiming many batches passes the same cursor to each claim.
 func (s *Store) ClaimDueAfter(ctx context.Context, now time.Time, size int, cur *Cursor) (batchID int64, n int, err error) {
+	if cur.Done {
+		return 0, 0, nil
+	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return 0, 0, fmt.Errorf("claim due invitations: %w", err)
 	}
 	defer tx.Rollback()
-	// A claim lost in a database crash is harmless: its rows go back to
-	// scheduled and its task finds nothing to send. Do not wait for the disk.
+	// A claim lost in a database crash is harmless: its sends go back on
+	// the queue and its task finds nothing to send. Do not wait for the disk.
 	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 		return 0, 0, fmt.Errorf("claim due invitations: %w", err)
 	}
-	windows, active, err := s.activeWindows(ctx, tx)
-	if err != nil {
-		return 0, 0, err
+	if cur.windows == nil {
+		if cur.windows, cur.active, err = s.activeWindows(ctx, tx); err != nil {
+			return 0, 0, err
+		}
 	}
+	windows, active := cur.windows, cur.active
 	if len(active) == 0 {
+		cur.Done = true
 		return 0, 0, nil
 	}
-	if err := tx.GetContext(ctx, &batchID, `SELECT nextval('send_batch_seq')`); err != nil {
-		return 0, 0, fmt.Errorf("new batch: %w", err)
+	after := cur.Due
+	if after.IsZero() {
+		after = time.Unix(0, 0)
 	}
 	var rows []dueRow
-	if !cur.Done {
-		after := cur.Due
-		if after.IsZero() {
-			after = time.Unix(0, 0)
-		}
-		if err := tx.SelectContext(ctx, &rows, claimDueSQL, now, size, after, cur.ID, active, batchID); err != nil {
-			return 0, 0, fmt.Errorf("claim due invitations: %w", err)
-		}
-		for _, r := range rows {
-			if r.Due.After(cur.Due) || (r.Due.Equal(cur.Due) && r.ID > cur.ID) {
-				cur.Due, cur.ID = r.Due, r.ID
-			}
-		}
-		cur.Done = len(rows) < size
+	if err := tx.SelectContext(ctx, &rows, claimDueSQL, now, size, after, cur.ID, active); err != nil {
+		return 0, 0, fmt.Errorf("claim due sends: %w", err)
 	}
-	if len(rows) < size {
-		var reminders []dueRow
-		if err := tx.SelectContext(ctx, &reminders, claimDueRemindersSQL, now, size-len(rows), active, batchID); err != nil {
-			return 0, 0, fmt.Errorf("claim due reminders: %w", err)
+	for _, r := range rows {
+		if r.Due.After(cur.Due) || (r.Due.Equal(cur.Due) && r.ID > cur.ID) {
+			cur.Due, cur.ID = r.Due, r.ID
 		}
-		rows = append(rows, reminders...)
 	}
+	cur.Done = len(rows) < size
 	if len(rows) == 0 {
 		return 0, 0, nil
 	}
-	// What is due outside the customer's send window goes back to wait for
-	// the next allowed moment (rare: scheduling already aimed inside it).
-	var queue, later, laterReminders []int64
-	var laterAt, laterReminderAt []time.Time
+	// What is due outside the customer's send window goes back on the queue
+	// for the next allowed moment (rare: scheduling aimed inside it).
+	var queue, reminders pq.Int64Array
+	var later []due
+	var movedIDs []int64
+	var movedAt []time.Time
 	for _, r := range rows {
 		w := windows[r.CampaignID]
 		loc := Location(r.TimeZone)
 		if w.Allows(now, loc) {
 			queue = append(queue, r.ID)
+			if r.Kind == SendReminder {
+				reminders = append(reminders, r.ID)
+			}
 			continue
 		}
 		next := w.Next(now, loc)
-		if r.Reminder {
-			laterReminders = append(laterReminders, r.ID)
-			laterReminderAt = append(laterReminderAt, next)
-		} else {
-			later = append(later, r.ID)
-			laterAt = append(laterAt, next)
+		later = append(later, due{InvitationID: r.ID, Kind: r.Kind, At: next, CampaignID: r.CampaignID, CustomerID: r.CustomerID})
+		if r.Kind == SendInvitation {
+			movedIDs, movedAt = append(movedIDs, r.ID), append(movedAt, next)
 		}
 	}
-	if len(later) > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations i SET state = 'scheduled', scheduled_for = u.t, batch_id = NULL, updated_at = $3
+	if err := putDue(ctx, tx, later); err != nil {
+		return 0, 0, err
+	}
+	if len(movedIDs) > 0 {
+		// Keep the invitation's planned time true for people reading it.
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations i SET scheduled_for = u.t, updated_at = $3
 			FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, t) WHERE i.id = ANY ($1) AND i.id = u.id`,
-			pq.Array(later), pq.Array(laterAt), now); err != nil {
+			pq.Array(movedIDs), pq.Array(movedAt), now); err != nil {
 			return 0, 0, fmt.Errorf("move invitations into their send window: %w", err)
 		}
 	}
-	if len(laterReminders) > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations i SET state = 'sent', next_reminder_at = u.t, batch_id = NULL, updated_at = $3
-			FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, t) WHERE i.id = ANY ($1) AND i.id = u.id`,
-			pq.Array(laterReminders), pq.Array(laterReminderAt), now); err != nil {
-			return 0, 0, fmt.Errorf("move reminders into their send window: %w", err)
-		}
+	if len(queue) == 0 {
+		return 0, 0, tx.Commit()
 	}
-	if len(queue) > 0 {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO send_batches (id, invitation_ids, created_at) VALUES ($1, $2, $3)`,
-			batchID, pq.Array(queue), now); err != nil {
-			return 0, 0, fmt.Errorf("record batch %d: %w", batchID, err)
-		}
+	if err := tx.GetContext(ctx, &batchID, `SELECT nextval('send_batch_seq')`); err != nil {
+		return 0, 0, fmt.Errorf("new batch: %w", err)
+	}
+	if reminders == nil {
+		reminders = pq.Int64Array{}
+	}
+	var queued int
+	if err := tx.GetContext(ctx, &queued, `WITH q AS (`+queueSQL+`)
+		, b AS (INSERT INTO send_batches (id, invitation_ids, created_at)
+			SELECT $3, array_agg(id), $4 FROM q HAVING count(*) > 0 RETURNING cardinality(invitation_ids) AS n)
+		SELECT COALESCE((SELECT n FROM b), 0)`, queue, reminders, batchID, now); err != nil {
+		return 0, 0, fmt.Errorf("queue batch %d: %w", batchID, err)
+	}
+	if queued == 0 {
+		return 0, 0, tx.Commit() // everything claimed had been answered, expired or withdrawn
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, 0, fmt.Errorf("claim due invitations: %w", err)
 	}
-	if len(queue) == 0 {
-		return 0, 0, nil
-	}
-	return batchID, len(queue), nil
+	return batchID, queued, nil
 }
 
 // StaleBatches returns the batches whose task may have been lost: queued

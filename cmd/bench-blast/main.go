@@ -184,6 +184,10 @@ INSERT INTO invitations (campaign_id, customer_id, survey_version_id, occurrence
 SELECT $1, c.id, $2, now() - interval '1 hour', now() - interval '1 minute' FROM customers c`, campaignID, versionID); err != nil {
 		return err
 	}
+	if _, err := schema.DB.ExecContext(ctx, `INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
+		SELECT id, 'invitation', scheduled_for, campaign_id, customer_id FROM invitations WHERE campaign_id = $1`, campaignID); err != nil {
+		return err
+	}
 	if _, err := schema.DB.ExecContext(ctx, `ANALYZE`); err != nil {
 		return err
 	}
@@ -217,8 +221,10 @@ func sampleSize(ctx context.Context, schema *benchenv.Schema, bin string) (int, 
 	if err != nil {
 		return 0, err
 	}
-	if _, err := schema.DB.ExecContext(ctx, `INSERT INTO invitations (campaign_id, customer_id, survey_version_id, occurrence, scheduled_for)
-		VALUES ($1, $2, $3, now(), now() - interval '1 second')`, c.ID, custID, versionID); err != nil {
+	if _, err := schema.DB.ExecContext(ctx, `WITH ins AS (INSERT INTO invitations (campaign_id, customer_id, survey_version_id, occurrence, scheduled_for)
+		VALUES ($1, $2, $3, now(), now() - interval '1 second') RETURNING id, campaign_id, customer_id, scheduled_for)
+		INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
+		SELECT id, 'invitation', scheduled_for, campaign_id, customer_id FROM ins`, c.ID, custID, versionID); err != nil {
 		return 0, err
 	}
 	secret := make([]byte, 24)
@@ -235,6 +241,7 @@ func sampleSize(ctx context.Context, schema *benchenv.Schema, bin string) (int, 
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
 		schema.DB.ExecContext(ctx, `DELETE FROM invitations WHERE campaign_id = $1`, c.ID)
+		schema.DB.ExecContext(ctx, `DELETE FROM due_sends WHERE campaign_id = $1`, c.ID)
 		schema.DB.ExecContext(ctx, `UPDATE customers SET last_contacted_at = NULL, last_contact_invitation_id = NULL`)
 		schema.DB.ExecContext(ctx, `DELETE FROM send_batches`)
 		schema.DB.ExecContext(ctx, `DELETE FROM campaigns WHERE id = $1`, c.ID)

@@ -83,6 +83,10 @@ INSERT INTO invitations (campaign_id, customer_id, survey_version_id, occurrence
 SELECT $1, c.id, $2, now() - interval '1 hour', now() - interval '1 minute' * (c.id % 60) FROM customers c`, camp.ID, sv.VersionID); err != nil {
 		return err
 	}
+	if _, err := schema.DB.ExecContext(ctx, `INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
+		SELECT id, 'invitation', scheduled_for, campaign_id, customer_id FROM invitations`); err != nil {
+		return err
+	}
 	if _, err := schema.DB.ExecContext(ctx, `ANALYZE`); err != nil {
 		return err
 	}
