@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/followup/followup/clock"

@@ -100,10 +100,10 @@ type placement struct {
 	CampaignID int64         `db:"campaign_id"`
 	CustomerID int64         `db:"customer_id"`
 	Due        time.Time     `db:"scheduled_for"`
-	TimeZone string        `db:"time_zone"`
-	Start    int           `db:"window_start_hour"`
-	End      int           `db:"window_end_hour"`
-	Weekdays pq.Int64Array `db:"window_weekdays"`
+	TimeZone   string        `db:"time_zone"`
+	Start      int           `db:"window_start_hour"`
+	End        int           `db:"window_end_hour"`
+	Weekdays   pq.Int64Array `db:"window_weekdays"`
 }
 
 // placeInWindows runs an INSERT that returns placements, then moves each
