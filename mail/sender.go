@@ -130,6 +130,7 @@ func (cfg Config) client() (*gomail.Client, error) {
 		// after a refused recipient).
 		gomail.WithoutNoop(),
 		gomail.WithoutRset(),
+		gomail.WithDialContextFunc(dialCoalescing),
 	}
 	switch cfg.TLS {
 	case TLSNone:

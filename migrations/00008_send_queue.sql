@@ -22,8 +22,11 @@ INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
 DROP INDEX invitations_due;
 DROP INDEX invitations_reminders_due;
 ALTER TABLE invitations SET (fillfactor = 80);
+-- The frequency cap records each customer's last contact at send time.
+ALTER TABLE customers SET (fillfactor = 80);
 
 -- +goose Down
+ALTER TABLE customers RESET (fillfactor);
 ALTER TABLE invitations RESET (fillfactor);
 CREATE INDEX invitations_reminders_due ON invitations (next_reminder_at) WHERE state = 'sent' AND next_reminder_at IS NOT NULL;
 CREATE INDEX invitations_due ON invitations (scheduled_for, id) WHERE state = 'scheduled';

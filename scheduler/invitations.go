@@ -98,6 +98,16 @@ ORDER BY i.id`, ids, now, batchID)
 	return out, true, nil
 }
 
+// ReleaseBatch gives a batch back after its task failed midway (the
+// database went away...), so the task's retry can take it again at once
+// instead of waiting for the lease to pass.
+func (s *Store) ReleaseBatch(ctx context.Context, batchID int64) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE send_batches SET state = 'queued' WHERE id = $1 AND state = 'sending'`, batchID); err != nil {
+		return fmt.Errorf("release batch %d: %w", batchID, err)
+	}
+	return nil
+}
+
 // FinishBatch records that a batch's task is done.
 func (s *Store) FinishBatch(ctx context.Context, batchID int64, now time.Time) error {
 	if _, err := s.db.ExecContext(ctx, `UPDATE send_batches SET state = 'done', finished_at = $2 WHERE id = $1`, batchID, now); err != nil {

@@ -97,85 +97,76 @@ func (s *Store) dropAnsweredReminders(ctx context.Context, invs []Outgoing, now 
 	return out, nil
 }
 
-// applyFrequencyCap decides, under a lock on each customer, which first
-// sends may go out, and records them as the customer's last contact.
+// applyFrequencyCap decides which first sends may go out and records them
+// as their customer's last contact, in one statement: the update locks each
+// customer (in id order, so concurrent workers cannot deadlock) and only
+// takes those the cap allows, re-checked on the latest row when another
+// worker got there first. What it does not take is suppressed.
 func (s *Store) applyFrequencyCap(ctx context.Context, invs []Outgoing, now time.Time) ([]Outgoing, error) {
-	var customers []int64
-	seen := map[int64]bool{}
-	for _, inv := range invs {
-		if !inv.Reminder() && !seen[inv.CustomerID] {
-			seen[inv.CustomerID] = true
-			customers = append(customers, inv.CustomerID)
-		}
+	type cand struct {
+		customer, invitation int64
+		cap                  int
 	}
-	if len(customers) == 0 {
-		return invs, nil
-	}
-	sort.Slice(customers, func(i, j int) bool { return customers[i] < customers[j] })
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("frequency cap: %w", err)
-	}
-	defer tx.Rollback()
-	type contact struct {
-		ID         int64      `db:"id"`
-		At         *time.Time `db:"last_contacted_at"`
-		Invitation *int64     `db:"last_contact_invitation_id"`
-		// Live is false when that invitation ended without reaching the
-		// customer (failed, suppressed): it does not count.
-		Live bool `db:"live"`
-	}
-	// Lock first, in id order so concurrent workers cannot deadlock; then
-	// read, in a new statement that sees what the lock holder committed (a
-	// locking join would re-check the customer row but not the joined one).
-	if _, err := tx.ExecContext(ctx, `SELECT id FROM customers WHERE id = ANY ($1) ORDER BY id FOR UPDATE`, pq.Array(customers)); err != nil {
-		return nil, fmt.Errorf("lock customers for the frequency cap: %w", err)
-	}
-	var rows []contact
-	if err := tx.SelectContext(ctx, &rows, `SELECT cu.id, cu.last_contacted_at, cu.last_contact_invitation_id,
-			COALESCE(li.state NOT IN ('failed', 'suppressed'), false) AS live
-		FROM customers cu LEFT JOIN invitations li ON li.id = cu.last_contact_invitation_id
-		WHERE cu.id = ANY ($1)`, pq.Array(customers)); err != nil {
-		return nil, fmt.Errorf("read last contacts: %w", err)
-	}
-	last := make(map[int64]contact, len(rows))
-	for _, r := range rows {
-		last[r.ID] = r
-	}
+	var cands []cand
+	first := map[int64]bool{}
 	var ready []Outgoing
-	var capped, contactIDs, contactInvs []int64
+	var capped []int64
 	for _, inv := range invs {
-		if inv.Reminder() {
-			ready = append(ready, inv)
-			continue
+		switch {
+		case inv.Reminder():
+			ready = append(ready, inv) // reminders do not count against the cap
+		case !first[inv.CustomerID]:
+			first[inv.CustomerID] = true
+			cands = append(cands, cand{inv.CustomerID, inv.ID, inv.CapDays})
+		case inv.CapDays == 0:
+			ready = append(ready, inv) // a second survey in this batch, from a campaign without a cap
+		default:
+			capped = append(capped, inv.ID) // a second survey in this very batch
 		}
-		c := last[inv.CustomerID]
-		mine := c.Invitation != nil && *c.Invitation == inv.ID
-		if !mine && c.Live && c.At != nil && inv.CapDays > 0 && c.At.After(now.AddDate(0, 0, -inv.CapDays)) {
-			capped = append(capped, inv.ID)
-			continue
-		}
-		id := inv.ID
-		last[inv.CustomerID] = contact{ID: inv.CustomerID, At: &now, Invitation: &id, Live: true}
-		contactIDs = append(contactIDs, inv.CustomerID)
-		contactInvs = append(contactInvs, inv.ID)
-		ready = append(ready, inv)
 	}
-	if len(contactIDs) > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE customers cu SET last_contacted_at = $3, last_contact_invitation_id = u.inv
-			FROM unnest($1::bigint[], $2::bigint[]) AS u(id, inv) WHERE cu.id = ANY ($1) AND cu.id = u.id`,
-			pq.Array(contactIDs), pq.Array(contactInvs), now); err != nil {
-			return nil, fmt.Errorf("record last contact: %w", err)
+	if len(cands) > 0 {
+		sort.Slice(cands, func(i, j int) bool { return cands[i].customer < cands[j].customer })
+		custs, invIDs, caps := make(pq.Int64Array, len(cands)), make(pq.Int64Array, len(cands)), make(pq.Int64Array, len(cands))
+		for i, c := range cands {
+			custs[i], invIDs[i], caps[i] = c.customer, c.invitation, int64(c.cap)
+		}
+		var granted pq.Int64Array
+		err := s.db.SelectContext(ctx, &granted, `
+UPDATE customers cu SET last_contacted_at = $2, last_contact_invitation_id = u.inv
+FROM unnest($1::bigint[], $3::bigint[], $4::int[]) AS u(id, inv, cap)
+WHERE cu.id = ANY ($1) AND cu.id = u.id
+  AND (u.cap = 0 OR cu.last_contact_invitation_id IS NULL OR cu.last_contact_invitation_id = u.inv
+       OR cu.last_contacted_at IS NULL OR cu.last_contacted_at <= $2::timestamptz - make_interval(days => u.cap)
+       OR NOT EXISTS (SELECT 1 FROM invitations li WHERE li.id = cu.last_contact_invitation_id
+                      AND li.state NOT IN ('failed', 'suppressed')))
+RETURNING u.inv`, custs, now, invIDs, caps)
+		if err != nil {
+			return nil, fmt.Errorf("frequency cap: %w", err)
+		}
+		ok := make(map[int64]bool, len(granted))
+		for _, id := range granted {
+			ok[id] = true
+		}
+		isCand := make(map[int64]bool, len(cands))
+		for _, c := range cands {
+			isCand[c.invitation] = true
+		}
+		for _, inv := range invs {
+			switch {
+			case !isCand[inv.ID]:
+			case ok[inv.ID]:
+				ready = append(ready, inv)
+			default:
+				capped = append(capped, inv.ID)
+			}
 		}
 	}
 	if len(capped) > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET state = 'suppressed', reason = $2, updated_at = $3
+		if _, err := s.db.ExecContext(ctx, `UPDATE invitations SET state = 'suppressed', reason = $2, updated_at = $3
 			WHERE id = ANY ($1) AND state = 'queued'`, pq.Array(capped), ReasonFrequencyCap, now); err != nil {
 			return nil, fmt.Errorf("suppress capped invitations: %w", err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("frequency cap: %w", err)
-	}
+	sort.Slice(ready, func(i, j int) bool { return ready[i].ID < ready[j].ID })
 	return ready, nil
 }

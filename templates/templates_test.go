@@ -35,9 +35,12 @@ func TestInvitationEmailInBothLocales(t *testing.T) {
 			if e.Preheader == "" || strings.Contains(e.Subject, "\n") {
 				t.Errorf("preheader %q subject %q", e.Preheader, e.Subject)
 			}
+			if !strings.Contains(e.HTML, `href="https://x.test/s/tok?score=10"`) {
+				t.Errorf("the HTML part lacks the one-click rating row")
+			}
 			for _, part := range []string{e.Text, e.HTML} {
-				if !strings.Contains(part, "https://x.test/s/tok?score=10") || !strings.Contains(part, tc.expires) {
-					t.Errorf("part lacks the rating link or the expiry %q: %s", tc.expires, part)
+				if !strings.Contains(part, "https://x.test/s/tok") || !strings.Contains(part, tc.expires) {
+					t.Errorf("part lacks the survey link or the expiry %q: %s", tc.expires, part)
 				}
 			}
 			if !strings.Contains(e.Text, tc.greeting) {

@@ -67,6 +67,10 @@ func (h *SendHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return nil // done by an earlier delivery of this task, or held by a live worker
 	}
 	if err := h.send(ctx, p.BatchID, claimed, now); err != nil {
+		// What was sent is recorded; hand the rest back for the retry.
+		if rerr := h.Invitations.ReleaseBatch(context.WithoutCancel(ctx), p.BatchID); rerr != nil {
+			h.Log.Error("release batch", "batch", p.BatchID, "err", rerr)
+		}
 		return err
 	}
 	return h.Invitations.FinishBatch(ctx, p.BatchID, h.Clock.Now())
@@ -80,9 +84,10 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 		return err
 	}
 
-	// Render and send in small chunks over the pooled connection: a batch
-	// never holds more than a chunk of rendered emails in memory.
-	var sent []scheduler.Sent
+	// Render and send in small chunks over the pooled connection, recording
+	// each chunk as sent before the next: memory holds one chunk of emails,
+	// and a failure midway can only resend the chunk in flight.
+	var sentCount, reminders int
 	var temp []scheduler.Outgoing
 	var broken []int64
 	var firstTemp error
@@ -100,10 +105,14 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 			msgs = append(msgs, m)
 			sendable = append(sendable, inv)
 		}
+		var sent []scheduler.Sent
 		for i, err := range h.Mail.Send(ctx, msgs) {
 			inv := sendable[i]
 			if err == nil {
 				sent = append(sent, scheduler.Sent{ID: inv.ID, MessageID: msgs[i].MessageID, ExpiresAt: inv.ExpiresAt})
+				if inv.Reminder() {
+					reminders++
+				}
 				continue
 			}
 			var de *mail.DeliveryError
@@ -118,22 +127,13 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 			}
 			temp = append(temp, inv)
 		}
-	}
-	if err := h.Invitations.MarkSent(ctx, sent, h.Clock.Now()); err != nil {
-		return err
+		if err := h.Invitations.MarkSent(ctx, sent, h.Clock.Now()); err != nil {
+			return err
+		}
+		sentCount += len(sent)
 	}
 	if h.Metrics != nil {
-		reminders := 0
-		byID := map[int64]bool{}
-		for _, inv := range ready {
-			byID[inv.ID] = inv.Reminder()
-		}
-		for _, s := range sent {
-			if byID[s.ID] {
-				reminders++
-			}
-		}
-		h.Metrics.EmailsSent.WithLabelValues("invitation").Add(float64(len(sent) - reminders))
+		h.Metrics.EmailsSent.WithLabelValues("invitation").Add(float64(sentCount - reminders))
 		h.Metrics.EmailsSent.WithLabelValues("reminder").Add(float64(reminders))
 		h.Metrics.EmailsFailed.WithLabelValues("temporary").Add(float64(len(temp)))
 	}
@@ -146,8 +146,9 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 	return h.retryLater(ctx, temp, now, "temporary delivery failure")
 }
 
-// sendChunk is how many emails are rendered ahead of sending.
-const sendChunk = 50
+// sendChunk is how many emails are rendered ahead of sending and recorded
+// together.
+const sendChunk = 100
 
 // permanentFailure settles an email the server refused for good. A refused
 // recipient is a bounce: the address is suppressed for every campaign.

@@ -36,6 +36,7 @@ type options struct {
 	n, concurrency, pool, batch, sessions int
 	dbURL, redisURL                       string
 	skipSource                            bool
+	cpuProfile                            string
 }
 
 func main() {
@@ -46,6 +47,7 @@ func main() {
 	flag.IntVar(&o.batch, "batch", 500, "invitations per send batch")
 	flag.IntVar(&o.sessions, "sessions", 20, "parallel sessions of smtp-source")
 	flag.BoolVar(&o.skipSource, "skip-smtp-source", false, "do not run the smtp-source comparison")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the worker's CPU profile to this file (go tool pprof)")
 	flag.StringVar(&o.dbURL, "database-url", benchenv.Env("FOLLOWUP_DATABASE_URL", "postgres://followup:followup@127.0.0.1:5432/followup?sslmode=disable"), "PostgreSQL")
 	flag.StringVar(&o.redisURL, "redis-url", benchenv.Env("FOLLOWUP_REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis")
 	flag.Parse()
@@ -110,7 +112,12 @@ func run(o options) error {
 		"FOLLOWUP_SMTP_TLS=none", "FOLLOWUP_SMTP_POOL="+strconv.Itoa(o.pool), "FOLLOWUP_WORKER_CONCURRENCY="+strconv.Itoa(o.concurrency),
 		"FOLLOWUP_SEND_BATCH_SIZE="+strconv.Itoa(o.batch), "FOLLOWUP_SWEEP_INTERVAL=100ms", "FOLLOWUP_LOG_LEVEL=warn",
 		"FOLLOWUP_HTTP_ADDR=127.0.0.1:0")
-	workerCmd, err := startProcess(bin, env, "worker")
+	workerEnv := env
+	if o.cpuProfile != "" {
+		abs, _ := filepath.Abs(o.cpuProfile)
+		workerEnv = append(append([]string{}, env...), "FOLLOWUP_CPU_PROFILE="+abs)
+	}
+	workerCmd, err := startProcess(bin, workerEnv, "worker")
 	if err != nil {
 		return err
 	}
@@ -123,6 +130,7 @@ func run(o options) error {
 	time.Sleep(time.Second) // both roles up
 
 	fmt.Println("blast: resuming the campaign, all invitations are due now")
+	cpuBefore := cpuByRole(workerCmd, schedCmd, sink)
 	start := time.Now()
 	if _, err := store.Transition(ctx, camp.ID, "resume", time.Now()); err != nil {
 		return err
@@ -143,6 +151,7 @@ func run(o options) error {
 		}
 	}
 	elapsed := time.Since(start)
+	cpuAfter := cpuByRole(workerCmd, schedCmd, sink)
 	peak := memKB(workerCmd.Process.Pid, "VmHWM")
 	var failed int
 	schema.DB.GetContext(ctx, &failed, `SELECT count(*) FROM invitations WHERE state <> 'sent'`)
@@ -154,6 +163,14 @@ func run(o options) error {
 		o.n, elapsed.Round(time.Millisecond), rate, failed)
 	fmt.Printf("worker memory:      peak %.1f MB resident (median sample %.1f MB)\n", float64(peak)/1024, float64(median(rssSamples))/1024)
 	fmt.Printf("settings:           concurrency %d, %d SMTP connections, batches of %d\n", o.concurrency, o.pool, o.batch)
+	var parts []string
+	total := 0.0
+	for _, role := range []string{"worker", "scheduler", "smtp-sink", "postgres", "redis"} {
+		us := (cpuAfter[role] - cpuBefore[role]) / float64(o.n) * 1e6
+		total += us
+		parts = append(parts, fmt.Sprintf("%s %.0f", role, us))
+	}
+	fmt.Printf("CPU per email:      %.0f µs (%s); 2 cores would carry %.0f emails/s\n", total, strings.Join(parts, ", "), 2e6/total)
 	if o.skipSource {
 		return nil
 	}
@@ -386,4 +403,44 @@ func median(v []int64) int64 {
 		}
 	}
 	return s[len(s)/2]
+}
+
+// cpuByRole reads the CPU seconds used so far by each party of the blast.
+func cpuByRole(worker, sched, sink *exec.Cmd) map[string]float64 {
+	out := map[string]float64{
+		"worker":    cpuSeconds(worker.Process.Pid),
+		"scheduler": cpuSeconds(sched.Process.Pid),
+		"smtp-sink": cpuSeconds(sink.Process.Pid),
+	}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		switch strings.TrimSpace(string(comm)) {
+		case "postgres":
+			out["postgres"] += cpuSeconds(pid)
+		case "redis-server":
+			out["redis"] += cpuSeconds(pid)
+		}
+	}
+	return out
+}
+
+// cpuSeconds is a process's user and system time.
+func cpuSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(fields) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(fields[11], 64)
+	st, _ := strconv.ParseFloat(fields[12], 64)
+	return (ut + st) / 100 // clock ticks
 }

@@ -24,13 +24,35 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/followup/followup/config"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(profiled(func() int { return run(os.Args[1:], os.Stdout, os.Stderr) }))
+}
+
+// profiled writes a CPU profile of the whole run to $FOLLOWUP_CPU_PROFILE,
+// when set: a diagnostic for performance work (go tool pprof FILE).
+func profiled(f func() int) int {
+	path := os.Getenv("FOLLOWUP_CPU_PROFILE")
+	if path == "" {
+		return f()
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "followup: FOLLOWUP_CPU_PROFILE:", err)
+		return 1
+	}
+	defer out.Close()
+	if err := pprof.StartCPUProfile(out); err != nil {
+		fmt.Fprintln(os.Stderr, "followup: FOLLOWUP_CPU_PROFILE:", err)
+		return 1
+	}
+	defer pprof.StopCPUProfile()
+	return f()
 }
 
 const usage = `usage: followup <command> [flags]
