@@ -38,6 +38,18 @@ type RunnerConfig struct {
 	// Reconcilers re-enqueue other kinds of lost work (alerts...) at each
 	// reconciliation; each returns how many items it enqueued.
 	Reconcilers map[string]Reconciler
+	// Periodic jobs run by the leader (deadline checks, reports...).
+	Periodic []Periodic
+}
+
+// Periodic is a job the leading scheduler runs every so often. It usually
+// enqueues a task whose id names the period, so a job run twice (a new
+// leader after a fail-over) queues its work once.
+type Periodic struct {
+	Name  string
+	Every time.Duration
+	// Run does the job; now is the scheduler's clock.
+	Run func(ctx context.Context, now time.Time) error
 }
 
 // Reconciler finds work PostgreSQL says is pending since before cutoff and
@@ -80,6 +92,7 @@ type Runner struct {
 	log      *slog.Logger
 
 	lastReconcile time.Time
+	lastPeriodic  map[string]time.Time
 }
 
 // NewRunner returns a Runner. The clock drives what is due; the pacing of
@@ -133,6 +146,7 @@ func (r *Runner) Tick(ctx context.Context) bool {
 			r.log.Info("audience invited", "campaign", run.CampaignID, "occurrence", run.Occurrence, "invitations", run.Scheduled)
 		}
 	}
+	r.runPeriodic(ctx)
 	more, err := r.Sweep(ctx)
 	if err != nil && ctx.Err() == nil {
 		r.log.Error("sweep", "err", err)
@@ -225,4 +239,20 @@ func (r *Runner) Reconcile(ctx context.Context) error {
 		r.log.Info("reconciled", "batches", len(batches), "responses", len(unscored))
 	}
 	return errors.Join(errs...)
+}
+
+// runPeriodic runs the periodic jobs that are due, by real time.
+func (r *Runner) runPeriodic(ctx context.Context) {
+	if r.lastPeriodic == nil {
+		r.lastPeriodic = map[string]time.Time{}
+	}
+	for _, p := range r.cfg.Periodic {
+		if last, ok := r.lastPeriodic[p.Name]; ok && time.Since(last) < p.Every {
+			continue
+		}
+		r.lastPeriodic[p.Name] = time.Now()
+		if err := p.Run(ctx, r.clock.Now()); err != nil && ctx.Err() == nil {
+			r.log.Error("periodic job", "job", p.Name, "err", err)
+		}
+	}
 }
