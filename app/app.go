@@ -65,6 +65,8 @@ type App struct {
 	Alerts     *feedback.Store
 	Metrics    *metrics.Metrics
 	Replies    *replies.Service
+	// Loop is the internal loop around complaints.
+	Loop *feedback.Loop
 
 	asynqClient *asynq.Client
 }
@@ -139,7 +141,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	q := a.Queue.Queues()
 	a.Metrics.Registry.MustRegister(metrics.NewQueueCollector(asynq.NewInspectorFromRedisClient(a.Redis),
 		[]string{q.Critical(), q.Default(), q.Low()}))
-	a.Replies = replies.New(a.DB, a.Surveys, a.Complaints, a.Clock, replies.Options{})
+	a.Loop = feedback.NewLoop(a.DB, a.Complaints, a.Alerts, a.Queue, a.Clock, log.With("component", "loop"), feedback.LoopConfig{
+		AckDelay: cfg.CX.AckDelay, RecoveryDelay: cfg.CX.RecoveryDelay, WarnShare: cfg.CX.WarnShare, BaseURL: cfg.BaseURL.String()})
+	a.Replies = replies.New(a.DB, a.Surveys, a.Complaints, a.Clock, replies.Options{Loop: a.Loop, Metrics: a.Metrics})
 	return a, nil
 }
 
@@ -176,6 +180,20 @@ func (a *App) Migrate(ctx context.Context) error {
 	}
 	if n > 0 {
 		a.Log.Info("database migrated", "applied", n)
+	}
+	return nil
+}
+
+// EnsureSystem creates, on first use, what followup needs besides the
+// schema: the recovery survey and the campaign that sends it after a
+// complaint is resolved.
+func (a *App) EnsureSystem(ctx context.Context) error {
+	sv, err := a.Surveys.EnsureRecovery(ctx)
+	if err != nil {
+		return fmt.Errorf("recovery survey (is the database migrated? run followup migrate up): %w", err)
+	}
+	if _, err := a.Scheduler.EnsureRecoveryCampaign(ctx, sv.ID, a.Clock.Now()); err != nil {
+		return err
 	}
 	return nil
 }

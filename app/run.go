@@ -39,7 +39,7 @@ func (a *App) WebServer(ex Extras) *web.Server {
 		Users: a.Users, Queues: a.queueDashboard(), Metrics: a.Metrics.Handler(),
 		Intake: a.Intake, Customers: a.Customers, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Replies: a.Replies, Signer: a.Signer, Templates: a.Templates,
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
-		Ingest: a.Ingest,
+		Ingest: a.Ingest, Loop: a.Loop,
 		Ready: []web.Check{
 			{Name: "postgres", Check: func(ctx context.Context) error { return a.DB.PingContext(ctx) }},
 			{Name: "redis", Check: func(ctx context.Context) error { return a.Redis.Ping(ctx).Err() }},
@@ -54,8 +54,11 @@ func (a *App) Handlers() worker.Handlers {
 		Send: &worker.SendHandler{Invitations: a.Scheduler, Customers: a.Customers, Compose: a.Compose, Mail: a.Mail,
 			Clock: a.Clock, Log: log, Metrics: a.Metrics},
 		Score: &worker.ScoreHandler{Replies: a.Replies, Log: log},
-		Alert: &worker.AlertHandler{Alerts: a.Alerts, Webhook: a.webhook(), Mail: a.Mail, Users: a.Users,
+		Alert: &worker.AlertHandler{Alerts: a.Alerts, Webhook: a.webhook(), Mail: a.Mail, Users: a.Users, Complaints: a.Complaints,
 			Emails: a.Cfg.Alerts.Emails, Base: a.Cfg.BaseURL.String(), Clock: a.Clock, Log: log, Metrics: a.Metrics},
+		Message: &worker.ComplaintMessageHandler{Complaints: a.Complaints, Customers: a.Customers, Compose: a.Compose, Mail: a.Mail,
+			ReplyTo: a.Cfg.CX.ReplyTo, Clock: a.Clock, Log: log, Metrics: a.Metrics},
+		Deadlines: &worker.DeadlinesHandler{Loop: a.Loop, Log: log, Metrics: a.Metrics},
 	}
 }
 
@@ -79,6 +82,23 @@ func (a *App) Runner() *scheduler.Runner {
 				}
 				return len(ids), nil
 			},
+			"complaint emails": func(ctx context.Context, cutoff time.Time) (int, error) {
+				due, err := a.Complaints.PendingMessages(ctx, cutoff, 1000)
+				if err != nil {
+					return 0, err
+				}
+				for _, m := range due {
+					if err := a.Queue.EnqueueComplaintMessage(ctx, m.ID, 0); err != nil {
+						return 0, err
+					}
+				}
+				return len(due), nil
+			},
+		},
+		Periodic: []scheduler.Periodic{
+			{Name: "complaint deadlines", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
+				return a.Queue.EnqueueDeadlineCheck(ctx, now)
+			}},
 		},
 	}, a.Scheduler, a.Surveys, a.Queue, scheduler.NewLeader(a.DB, "followup.scheduler"), a.Clock, a.Log.With("component", "scheduler"))
 }
@@ -90,6 +110,9 @@ func (a *App) Runner() *scheduler.Runner {
 func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 	if (roles.HTTP || roles.Worker) && a.Signer == nil {
 		return errors.New("FOLLOWUP_SECRET is required to serve survey pages and send survey links")
+	}
+	if err := a.EnsureSystem(ctx); err != nil {
+		return err
 	}
 	errc := make(chan error, 3)
 	var httpSrv *http.Server

@@ -24,6 +24,10 @@ type Detail struct {
 	History History       `json:"history"`
 	// Audit is the complaint's own trail.
 	Audit []AuditEntry `json:"audit"`
+	// Messages are the emails the customer got about the complaint.
+	Messages []MessageInfo `json:"messages"`
+	// Strategy is the suggested way to deal with the complaint's deviance.
+	Strategy Strategy `json:"deviance_strategy"`
 }
 
 // Reply is the customer's answer behind a complaint.
@@ -56,6 +60,7 @@ type CustomerCard struct {
 	Email            string     `db:"email" json:"email"`
 	Locale           string     `db:"locale" json:"locale"`
 	Segment          string     `db:"segment" json:"segment"`
+	TimeZone         string     `db:"time_zone" json:"time_zone"`
 	AnnualValueCents int64      `db:"annual_value_cents" json:"annual_value_cents"`
 	OptedOutAt       *time.Time `db:"opted_out_at" json:"opted_out_at,omitempty"`
 }
@@ -147,8 +152,10 @@ func (d Detail) MarshalJSON() ([]byte, error) {
 		Event           *HistoryEvent   `json:"event"`
 		History         History         `json:"history"`
 		Audit           []AuditEntry    `json:"audit"`
+		Messages        []MessageInfo   `json:"messages"`
+		Strategy        Strategy        `json:"deviance_strategy"`
 	}
-	more, err := json.Marshal(rest{d.PriorityReasons, d.Advice, d.Reply, d.Customer, d.Event, d.History, d.Audit})
+	more, err := json.Marshal(rest{d.PriorityReasons, d.Advice, d.Reply, d.Customer, d.Event, d.History, d.Audit, d.Messages, d.Strategy})
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +193,7 @@ func (s *Store) Detail(ctx context.Context, id int64, now time.Time) (Detail, er
 				WHERE r.id = $1`, c.ResponseID)
 		}},
 		{"customer", func() error {
-			return tx.GetContext(ctx, &d.Customer, `SELECT id, external_ref, name, email, locale, segment, annual_value_cents, opted_out_at
+			return tx.GetContext(ctx, &d.Customer, `SELECT id, external_ref, name, email, locale, segment, time_zone, annual_value_cents, opted_out_at
 				FROM customers WHERE id = $1`, c.CustomerID)
 		}},
 		{"events", func() error {
@@ -210,6 +217,12 @@ func (s *Store) Detail(ctx context.Context, id int64, now time.Time) (Detail, er
 			return tx.SelectContext(ctx, &d.Audit, `SELECT kind, actor, data, created_at FROM complaint_events
 				WHERE complaint_id = $1 ORDER BY id`, id)
 		}},
+		{"messages", func() error {
+			return tx.SelectContext(ctx, &d.Messages, `SELECT m.id, m.kind, m.state, m.subject, m.body, m.send_at, m.sent_at, m.reason,
+				COALESCE(NULLIF(a.name, ''), a.email, 'followup') AS author
+				FROM complaint_messages m LEFT JOIN users a ON a.id = m.author_id
+				WHERE m.complaint_id = $1 ORDER BY m.id`, id)
+		}},
 	}
 	for _, st := range steps {
 		if err := st.run(); err != nil {
@@ -226,6 +239,15 @@ func (s *Store) Detail(ctx context.Context, id int64, now time.Time) (Detail, er
 	nonNil(&d.History)
 	if d.Audit == nil {
 		d.Audit = []AuditEntry{}
+	}
+	if d.Messages == nil {
+		d.Messages = []MessageInfo{}
+	}
+	if d.Strategy, err = s.DevianceStrategy(ctx, tx, d.FormDeviance, d.SubstanceDeviance, now); err != nil {
+		return Detail{}, fmt.Errorf("complaint %d: %w", id, err)
+	}
+	if d.FormDeviance == nil {
+		d.FormDeviance = []string{}
 	}
 	return d, nil
 }

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -50,6 +50,24 @@ type Complaint struct {
 	Procedural    *float64        `db:"score_procedural" json:"score_procedural"`
 	Interactional *float64        `db:"score_interactional" json:"score_interactional"`
 	Overall       *float64        `db:"score_overall" json:"score_overall"`
+	// Work on the complaint.
+	OwnerID                  *int64         `db:"owner_id" json:"owner_id"`
+	OwnerName                string         `db:"owner_name" json:"owner_name"`
+	Team                     string         `db:"team" json:"team"`
+	FirstActionAt            *time.Time     `db:"first_action_at" json:"first_action_at"`
+	AcknowledgedAt           *time.Time     `db:"acknowledged_at" json:"acknowledged_at"`
+	PromisedDueAt            *time.Time     `db:"promised_due_at" json:"promised_due_at"`
+	ResolvedAt               *time.Time     `db:"resolved_at" json:"resolved_at"`
+	Resolution               string         `db:"resolution" json:"resolution"`
+	CompensationGrantedCents int64          `db:"compensation_granted_cents" json:"compensation_granted_cents"`
+	ReopenedCount            int            `db:"reopened_count" json:"reopened_count"`
+	DoubleDeviation          bool           `db:"double_deviation" json:"double_deviation"`
+	DoubleDeviationReason    string         `db:"double_deviation_reason" json:"double_deviation_reason,omitempty"`
+	DeadlineWarnedAt         *time.Time     `db:"deadline_warned_at" json:"deadline_warned_at"`
+	DeadlineBreachedAt       *time.Time     `db:"deadline_breached_at" json:"deadline_breached_at"`
+	RecoveryOutcome          string         `db:"recovery_outcome" json:"recovery_outcome"`
+	FormDeviance             pq.StringArray `db:"form_deviance" json:"form_deviance"`
+	SubstanceDeviance        string         `db:"substance_deviance" json:"substance_deviance"`
 }
 
 // MarshalJSON shows the priority as "P1".."P4".
@@ -89,12 +107,15 @@ type Opened struct {
 const openComplaintsSQL = `WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(response_id bigint, customer_id bigint, priority smallint,
         severity text, due_at timestamptz, reasons jsonb, priority_reasons jsonb, advice jsonb, risks text[],
-        escalations text[], audit jsonb)
+        escalations text[], form_deviance text[], audit jsonb)
 ), c AS (
     INSERT INTO complaints (response_id, customer_id, priority, severity, opened_at, due_at, reasons, priority_reasons,
-        advice, risks, escalations)
+        advice, risks, escalations, form_deviance, team)
     SELECT DISTINCT ON (response_id) response_id, customer_id, priority, severity, $2, due_at, coalesce(reasons, '[]'),
-        coalesce(priority_reasons, '[]'), advice, coalesce(risks, '{}'), coalesce(escalations, '{}')
+        coalesce(priority_reasons, '[]'), advice, coalesce(risks, '{}'), coalesce(escalations, '{}'), coalesce(form_deviance, '{}'),
+        -- the team that served the customer answers for the complaint
+        coalesce((SELECT e.team FROM responses r JOIN invitations i ON i.id = r.invitation_id
+            JOIN service_events e ON e.id = i.event_id WHERE r.id = input.response_id), '')
     FROM input ORDER BY response_id
     ON CONFLICT (response_id) DO NOTHING
     RETURNING id, response_id
@@ -151,6 +172,7 @@ func (s *Store) OpenMany(ctx context.Context, tx *sqlx.Tx, items []ToOpen, now t
 		Advice      Advice               `json:"advice"`
 		Risks       []surveys.Risk       `json:"risks"`
 		Escalations []surveys.SignalKind `json:"escalations"`
+		Form        []string             `json:"form_deviance"`
 		Audit       map[string]any       `json:"audit"`
 	}
 	batch := make([]row, len(items))
@@ -164,6 +186,7 @@ func (s *Store) OpenMany(ctx context.Context, tx *sqlx.Tx, items []ToOpen, now t
 		out[i] = Opened{Priority: a.Priority, DueAt: a.DueAt, Assessment: a}
 		batch[i] = row{ResponseID: it.Response.ID, CustomerID: it.Response.CustomerID, Priority: a.Priority, Severity: a.Severity,
 			DueAt: a.DueAt, Reasons: it.Result.Reasons, Why: a.Why, Advice: a.Advice, Risks: it.Result.Risks, Escalations: a.Escalations,
+			Form: formDeviance(it.Result.Signals),
 			// The reasons stay on the complaint row, which never changes
 			// them: the audit entry says what was decided.
 			Audit: map[string]any{"priority": a.Priority.String(), "severity": a.Severity, "due_at": a.DueAt,
@@ -212,6 +235,17 @@ func (s *Store) OpenMany(ctx context.Context, tx *sqlx.Tx, items []ToOpen, now t
 	return out, nil
 }
 
+// formDeviance is the form deviance a comment shows (threats, incivility).
+func formDeviance(signals []surveys.Signal) []string {
+	var out []string
+	for _, sg := range signals {
+		if sg.Kind.FormDeviance() && !slices.Contains(out, string(sg.Kind)) {
+			out = append(out, string(sg.Kind))
+		}
+	}
+	return out
+}
+
 // loadFacts reads the facts of responses ids into facts.
 func (s *Store) loadFacts(ctx context.Context, tx *sqlx.Tx, ids pq.Int64Array, facts map[int64]Facts) error {
 	if len(ids) == 0 {
@@ -249,67 +283,14 @@ func (s *Store) loadFacts(ctx context.Context, tx *sqlx.Tx, ids pq.Int64Array, f
 const selectComplaints = `SELECT c.id, c.response_id, c.customer_id, cu.name AS customer_name, cu.email AS customer_email,
 	c.state, c.priority, c.severity, c.opened_at, c.due_at, (c.state <> 'resolved' AND c.due_at < $1) AS overdue,
 	c.reasons, c.escalations, c.risks, r.comment,
-	r.score_distributive, r.score_procedural, r.score_interactional, r.score_overall
+	r.score_distributive, r.score_procedural, r.score_interactional, r.score_overall,
+	c.owner_id, COALESCE(NULLIF(o.name, ''), o.email, '') AS owner_name, c.team, c.first_action_at, c.acknowledged_at,
+	c.promised_due_at, c.resolved_at, c.resolution, c.compensation_granted_cents, c.reopened_count, c.double_deviation,
+	c.double_deviation_reason, c.deadline_warned_at, c.deadline_breached_at, c.recovery_outcome, c.form_deviance, c.substance_deviance
 FROM complaints c
 JOIN customers cu ON cu.id = c.customer_id
-JOIN responses r ON r.id = c.response_id`
-
-// Filter selects complaints for the queue.
-type Filter struct {
-	// States keeps complaints in these states; empty means not resolved.
-	States []string
-	// Priorities keeps these priorities; empty means all.
-	Priorities []Priority
-	// Overdue, when set, keeps complaints past (true) or within (false)
-	// their deadline.
-	Overdue *bool
-	// Limit bounds the list (1–1000, default 100).
-	Limit int
-}
-
-// List returns complaints matching f, the nearest deadline first, then the
-// highest priority. Overdue is judged at now.
-func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Complaint, error) {
-	where := []string{}
-	args := []any{now}
-	if len(f.States) == 0 {
-		where = append(where, "c.state <> 'resolved'")
-	} else {
-		args = append(args, pq.Array(f.States))
-		where = append(where, fmt.Sprintf("c.state = ANY ($%d)", len(args)))
-	}
-	if len(f.Priorities) > 0 {
-		ps := make([]int64, len(f.Priorities))
-		for i, p := range f.Priorities {
-			ps[i] = int64(p)
-		}
-		args = append(args, pq.Array(ps))
-		where = append(where, fmt.Sprintf("c.priority = ANY ($%d)", len(args)))
-	}
-	if f.Overdue != nil {
-		if *f.Overdue {
-			where = append(where, "c.state <> 'resolved' AND c.due_at < $1")
-		} else {
-			where = append(where, "NOT (c.state <> 'resolved' AND c.due_at < $1)")
-		}
-	}
-	if f.Limit <= 0 || f.Limit > 1000 {
-		f.Limit = 100
-	}
-	args = append(args, f.Limit)
-	q := selectComplaints + " WHERE " + strings.Join(where, " AND ") +
-		fmt.Sprintf(" ORDER BY c.due_at, c.priority, c.id LIMIT $%d", len(args))
-	out := []Complaint{}
-	if err := s.db.SelectContext(ctx, &out, q, args...); err != nil {
-		return nil, fmt.Errorf("list complaints: %w", err)
-	}
-	return out, nil
-}
-
-// ListOpen returns the complaints not yet resolved, most urgent first.
-func (s *Store) ListOpen(ctx context.Context, limit int, now time.Time) ([]Complaint, error) {
-	return s.List(ctx, Filter{Limit: limit}, now)
-}
+JOIN responses r ON r.id = c.response_id
+LEFT JOIN users o ON o.id = c.owner_id`
 
 // Get returns one complaint as the queue shows it.
 func (s *Store) Get(ctx context.Context, id int64, now time.Time) (Complaint, error) {
@@ -322,4 +303,17 @@ func (s *Store) Get(ctx context.Context, id int64, now time.Time) (Complaint, er
 		return c, fmt.Errorf("get complaint %d: %w", id, err)
 	}
 	return c, nil
+}
+
+// OwnerOf returns the id of a complaint's owner, 0 when it has none.
+func (s *Store) OwnerOf(ctx context.Context, id int64) (int64, error) {
+	var owner sql.NullInt64
+	err := s.db.GetContext(ctx, &owner, `SELECT owner_id FROM complaints WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("complaint %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("owner of complaint %d: %w", id, err)
+	}
+	return owner.Int64, nil
 }

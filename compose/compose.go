@@ -38,6 +38,19 @@ type Recipient struct {
 	ExpiresAt       time.Time
 	// Reminder is 0 for the invitation itself, n for its n-th reminder.
 	Reminder int
+	// Recovery marks the recovery survey after a complaint was resolved.
+	Recovery bool
+}
+
+// template names the email template of r.
+func (r Recipient) template() string {
+	switch {
+	case r.Recovery:
+		return "recovery"
+	case r.Reminder > 0:
+		return "reminder"
+	}
+	return "invitation"
 }
 
 // Invitation composes the survey invitation (or reminder) of r, with its
@@ -47,11 +60,8 @@ func (c *Composer) Invitation(ctx context.Context, r Recipient) (mail.Message, e
 	if err != nil {
 		return mail.Message{}, err
 	}
-	name := "invitation"
-	if r.Reminder > 0 {
-		name = "reminder"
-	}
-	key := formKey{version: sv.VersionID, locale: r.Locale, reminder: r.Reminder > 0, named: r.Name != ""}
+	name := r.template()
+	key := formKey{version: sv.VersionID, locale: r.Locale, template: name, named: r.Name != ""}
 	f, err := c.forms.get(key, func(d templates.Invitation) (templates.Email, error) {
 		return c.Templates.RenderEmail(name, r.Locale, d)
 	}, sv)
@@ -102,11 +112,7 @@ func (c *Composer) render(sv *surveys.Survey, r Recipient, surveyURL, unsubscrib
 	data := templates.Invitation{Name: r.Name, SurveyURL: surveyURL, ExpiresOn: templates.FormatDate(r.Locale, r.ExpiresAt),
 		UnsubscribeURL: unsubscribeURL}
 	fillRatings(&data, sv, r.Locale)
-	name := "invitation"
-	if r.Reminder > 0 {
-		name = "reminder"
-	}
-	return c.Templates.RenderEmail(name, r.Locale, data)
+	return c.Templates.RenderEmail(r.template(), r.Locale, data)
 }
 
 // fillRatings adds the one-click rating row of the survey's first question,

@@ -45,9 +45,10 @@ var placeholders = map[slot]string{
 }
 
 type formKey struct {
-	version  int64
-	locale   string
-	reminder bool
+	version int64
+	locale  string
+	// template is the email's template (invitation, reminder, recovery).
+	template string
 	named    bool
 }
 

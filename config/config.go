@@ -48,6 +48,8 @@ type Config struct {
 	SMTP SMTP
 	// Alerts says where the internal loop's alerts go.
 	Alerts Alerts
+	// CX tunes the internal loop around complaints.
+	CX CX
 	// Brand is what the customer sees in emails and pages.
 	Brand Brand
 
@@ -106,6 +108,19 @@ type Alerts struct {
 	// Emails, when set, receive the alert emails; otherwise the enabled
 	// users of the audience's roles do.
 	Emails []string
+}
+
+// CX tunes the internal loop around complaints.
+type CX struct {
+	// AckDelay is how long after a complaint opens the acknowledgement goes out.
+	AckDelay time.Duration
+	// WarnShare is the share of a priority's allowed time left when the
+	// owner is warned.
+	WarnShare float64
+	// RecoveryDelay is how long after resolution the recovery survey goes out.
+	RecoveryDelay time.Duration
+	// ReplyTo receives customers' answers to complaint emails, when set.
+	ReplyTo *mail.Address
 }
 
 // Brand is the company identity shown to customers.

@@ -251,6 +251,36 @@ var fields = []field{
 	{env: "FOLLOWUP_GESTURES", def: "critical=5%:25-250,major=3%:15-150,moderate=1%:10-50,minor=0%:0-0",
 		usage: "goodwill gesture per severity when the prejudice is unknown: % of annual value, min-max amounts",
 		set:   setGestures},
+	{env: "FOLLOWUP_ACK_DELAY", def: "2m",
+		usage: "how long after a complaint opens the customer's acknowledgement goes out (lets an agent on duty take it, so the email names them)",
+		set:   durationField(func(c *Config) *time.Duration { return &c.CX.AckDelay }, 0, time.Hour)},
+	{env: "FOLLOWUP_DEADLINE_WARNING", def: "25%",
+		usage: "share of a priority's allowed time left when the owner is warned that the deadline is near (1%-90%)",
+		set: func(c *Config, raw string) error {
+			v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(raw), "%"), 64)
+			if err != nil || !strings.HasSuffix(strings.TrimSpace(raw), "%") || v < 1 || v > 90 {
+				return expectError("a percentage between 1% and 90%, such as 25%")
+			}
+			c.CX.WarnShare = v / 100
+			return nil
+		}},
+	{env: "FOLLOWUP_RECOVERY_DELAY", def: "72h",
+		usage: "how long after a complaint is resolved the recovery survey goes out (Go duration, 1m to 30 days)",
+		set:   durationField(func(c *Config) *time.Duration { return &c.CX.RecoveryDelay }, time.Minute, 30*24*time.Hour)},
+	{env: "FOLLOWUP_CX_REPLY_TO", def: "",
+		usage: "address customers' answers to complaint emails go to (Reply-To); empty: the sender",
+		set: func(c *Config, raw string) error {
+			c.CX.ReplyTo = nil
+			if strings.TrimSpace(raw) == "" {
+				return nil
+			}
+			a, err := mail.ParseAddress(raw)
+			if err != nil || strings.ContainsAny(raw, "\r\n") {
+				return expectError("one email address, such as Customer care <care@example.com>")
+			}
+			c.CX.ReplyTo = a
+			return nil
+		}},
 	{env: "FOLLOWUP_LOG_LEVEL", def: "info",
 		usage: "debug, info, warn or error",
 		set: func(c *Config, raw string) error {

@@ -137,7 +137,24 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 	if err != nil {
 		return err
 	}
-	report(out, base, sum, handLink, access)
+	// The acknowledgements leave first: the customers hear from us at once.
+	if _, err := waitLoop(ctx, a, run); err != nil {
+		return err
+	}
+	var worked int64
+	if len(sum.Complaints) > 0 {
+		// The CX agent works the most urgent complaint through the API.
+		worked = sum.Complaints[0].ID
+		if err := workComplaint(ctx, client, base, access.cxToken, worked); err != nil {
+			return fmt.Errorf("work complaint %d as cx: %w", worked, err)
+		}
+	}
+	lp, err := waitLoop(ctx, a, run)
+	if err != nil {
+		return err
+	}
+	lp.Worked = worked
+	report(out, base, sum, lp, handLink, access)
 
 	if opts.Once {
 		return wait()

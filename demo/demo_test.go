@@ -36,6 +36,7 @@ func TestDemoOnce(t *testing.T) {
 	}
 	env := apptest.Env(schema, queues, smtpSrv, ln)
 	env["FOLLOWUP_SWEEP_INTERVAL"] = "100ms"
+	env["FOLLOWUP_ACK_DELAY"] = "0s"
 	cfg := apptest.Config(t, env)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -59,8 +60,21 @@ func TestDemoOnce(t *testing.T) {
 	schema.DB.Get(&sent, `SELECT count(*) FROM invitations WHERE sent_at IS NOT NULL`)
 	schema.DB.Get(&replies, `SELECT count(*) FROM responses`)
 	schema.DB.Get(&complaints, `SELECT count(*) FROM complaints`)
-	if sent != 24 || smtpSrv.Count() != 24 {
-		t.Errorf("%d invitations sent, %d emails captured; want 24", sent, smtpSrv.Count())
+	surveyMails := 0
+	for _, m := range smtpSrv.Messages() {
+		if bytes.Contains(m.Raw, []byte("Message-ID: <invitation-")) {
+			surveyMails++
+		}
+	}
+	if sent != 24 || surveyMails != 24 {
+		t.Errorf("%d invitations sent, %d survey emails captured; want 24", sent, surveyMails)
+	}
+	var acked, resolved, recovery int
+	schema.DB.Get(&acked, `SELECT count(*) FROM complaints WHERE acknowledged_at IS NOT NULL`)
+	schema.DB.Get(&resolved, `SELECT count(*) FROM complaint_messages WHERE kind = 'resolution' AND state = 'sent'`)
+	schema.DB.Get(&recovery, `SELECT count(*) FROM invitations WHERE complaint_id IS NOT NULL AND state = 'scheduled'`)
+	if acked != complaints || resolved != 1 || recovery != 1 {
+		t.Errorf("%d of %d complaints acknowledged, %d resolution emails, %d recovery surveys planned; want all, 1, 1", acked, complaints, resolved, recovery)
 	}
 	if replies != 22 || complaints < 8 || complaints >= replies { // 2 of 24 stay silent; a third or so are unhappy
 		t.Errorf("%d replies, %d complaints", replies, complaints)

@@ -71,11 +71,18 @@ func waitScored(ctx context.Context, a *app.App, run string, replies int) (summa
 	return s, nil
 }
 
-func report(out io.Writer, base string, s summary, handLink string, access demoAccess) {
+func report(out io.Writer, base string, s summary, lp loop, handLink string, access demoAccess) {
 	fmt.Fprintf(out, "\nSummary\n")
 	fmt.Fprintf(out, "  emails sent:       %d\n", s.Sent)
 	fmt.Fprintf(out, "  replies:           %d (%d negative)\n", s.Replies, s.Negative)
-	fmt.Fprintf(out, "  complaints opened: %d\n\n", len(s.Complaints))
+	fmt.Fprintf(out, "  complaints opened: %d\n", len(s.Complaints))
+	fmt.Fprintf(out, "  acknowledged:      %d (the customer was told who will contact them and by when)\n", lp.Acknowledged)
+	fmt.Fprintf(out, "  alerts raised:     %d (to the CX team by email, and to FOLLOWUP_ALERT_WEBHOOK_URL when set)\n", lp.Alerts)
+	if lp.Worked != 0 {
+		fmt.Fprintf(out, "  worked by cx:      #%d taken, answered, compensated and resolved through the API;\n", lp.Worked)
+		fmt.Fprintf(out, "                     its reply and resolution emails are in the capture, its recovery survey is planned\n")
+	}
+	fmt.Fprintln(out)
 	if len(s.Complaints) > 0 {
 		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  #\tprio\tcustomer\tdue\toverall\tsignals\tadvice\tcomment")
@@ -95,6 +102,10 @@ func report(out io.Writer, base string, s summary, handLink string, access demoA
 	}
 	fmt.Fprintf(out, "\nWhere to look\n")
 	fmt.Fprintf(out, "  captured emails:      %s/dev/mail\n", base)
+	fmt.Fprintf(out, "  CX queue:             %s/cx/ (signed in as cx: take, reply, compensate, resolve)\n", base)
+	if lp.Worked != 0 {
+		fmt.Fprintf(out, "  the worked complaint: %s/cx/complaints/%d\n", base, lp.Worked)
+	}
 	fmt.Fprintf(out, "  open complaints:      %s/api/v1/complaints (API, with the cx token below)\n", base)
 	fmt.Fprintf(out, "  campaigns:            %s/marketing/campaigns (signed in as marketing)\n", base)
 	fmt.Fprintf(out, "  one complaint:        %s/api/v1/complaints/{id} (reply, signals, advice, history)\n", base)

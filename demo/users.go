@@ -15,7 +15,8 @@ import (
 type demoAccess struct {
 	// token is the marketing API token the demo posts events with.
 	token string
-	// cxToken lets the person watching read complaints through the API.
+	// cxToken is the CX agent's: the demo works a complaint with it, and
+	// the person watching can read complaints through the API.
 	cxToken string
 	// logins are the demo's people and their passwords, new each run.
 	logins []demoLogin
@@ -48,7 +49,7 @@ func seedUsers(ctx context.Context, a *app.App) (demoAccess, error) {
 		case users.Marketing:
 			_, acc.token, err = a.Users.NewToken(ctx, u.ID, "demo event feed")
 		case users.CX:
-			_, acc.cxToken, err = a.Users.NewToken(ctx, u.ID, "demo complaint reader")
+			_, acc.cxToken, err = a.Users.NewToken(ctx, u.ID, "demo CX agent")
 		}
 		if err != nil {
 			return acc, err

@@ -19,7 +19,11 @@ import (
 
 // Audiences of alerts.
 const (
-	AudienceCX       = "cx"
+	// AudienceCX is the CX team (and managers).
+	AudienceCX = "cx"
+	// AudienceOwner is the complaint's owner, or the CX team when it has none.
+	AudienceOwner = "owner"
+	// AudienceManagers are the managers, and the complaint's owner if any.
 	AudienceManagers = "managers"
 )
 
@@ -69,6 +73,34 @@ func (s *Store) Raise(ctx context.Context, tx sqlx.ExtContext, a Alert) (bool, e
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
+}
+
+// RaiseMany records alerts inside tx in one statement and returns the ids
+// of those that were new.
+func (s *Store) RaiseMany(ctx context.Context, tx sqlx.QueryerContext, alerts []Alert) ([]string, error) {
+	if len(alerts) == 0 {
+		return nil, nil
+	}
+	for i := range alerts {
+		if len(alerts[i].Data) == 0 {
+			alerts[i].Data = json.RawMessage("{}")
+		}
+		if alerts[i].Audience == "" {
+			alerts[i].Audience = AudienceCX
+		}
+	}
+	raw, err := json.Marshal(alerts)
+	if err != nil {
+		return nil, fmt.Errorf("encode %d alerts: %w", len(alerts), err)
+	}
+	var ids []string
+	if err := sqlx.SelectContext(ctx, tx, &ids, `INSERT INTO alerts (id, kind, audience, complaint_id, text, data, created_at)
+		SELECT id, kind, audience, complaint_id, text, data, created_at
+		FROM jsonb_to_recordset($1::jsonb) AS t(id text, kind text, audience text, complaint_id bigint, text text, data jsonb, created_at timestamptz)
+		ON CONFLICT (id) DO NOTHING RETURNING id`, string(raw)); err != nil {
+		return nil, fmt.Errorf("raise %d alerts: %w", len(alerts), err)
+	}
+	return ids, nil
 }
 
 // Get returns one alert.

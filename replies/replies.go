@@ -16,6 +16,8 @@ import (
 
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/surveys"
 )
 
@@ -25,6 +27,8 @@ type Service struct {
 	surveys    *surveys.Store
 	complaints *complaints.Store
 	clock      clock.Clock
+	loop       *feedback.Loop
+	metrics    *metrics.Metrics
 	batch      batcher
 }
 
@@ -34,6 +38,13 @@ type Options struct {
 	MaxBatch int
 	// MaxInFlight bounds how many batches are written at once (default 2).
 	MaxInFlight int
+	// Loop, when set, closes the internal loop in the same transaction as
+	// the reply: the CX alert and the customer's acknowledgement when a
+	// complaint opens, the double deviation when a recovery survey comes
+	// back negative.
+	Loop *feedback.Loop
+	// Metrics counts replies, negative replies and complaints opened.
+	Metrics *metrics.Metrics
 }
 
 // New returns a Service.
@@ -47,7 +58,7 @@ func New(db *sqlx.DB, sv *surveys.Store, cs *complaints.Store, clk clock.Clock, 
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 2
 	}
-	s := &Service{db: db, surveys: sv, complaints: cs, clock: clk}
+	s := &Service{db: db, surveys: sv, complaints: cs, clock: clk, loop: opts.Loop, metrics: opts.Metrics}
 	s.batch = batcher{maxBatch: opts.MaxBatch, maxInFlight: opts.MaxInFlight, write: s.writeBatch}
 	return s
 }
@@ -151,12 +162,27 @@ func (s *Service) write(ctx context.Context, batch []*pending, now time.Time, sc
 	}
 	var open []complaints.ToOpen
 	var owners []int
+	var work feedback.Work
 	for i, st := range stored {
-		if st.Created && subs[i].Result != nil && subs[i].Result.Negative {
-			inv := subs[i].Invitation
+		res := subs[i].Result
+		if !st.Created || res == nil {
+			continue
+		}
+		inv := subs[i].Invitation
+		if inv.ComplaintID != nil {
+			// A recovery survey: its reply judges the complaint's recovery
+			// and never opens a complaint of its own.
+			w, err := s.recovered(ctx, tx, *inv.ComplaintID, st.ResponseID, res.Negative, inv.CustomerName, now)
+			if err != nil {
+				return err
+			}
+			work.Alerts, work.Messages = append(work.Alerts, w.Alerts...), append(work.Messages, w.Messages...)
+			continue
+		}
+		if res.Negative {
 			open = append(open, complaints.ToOpen{
 				Response: surveys.Response{ID: st.ResponseID, CustomerID: inv.CustomerID},
-				Result:   *subs[i].Result,
+				Result:   *res,
 				Facts:    &complaints.Facts{AnnualValueCents: inv.AnnualValueCents, PrejudiceCents: inv.PrejudiceCents},
 			})
 			owners = append(owners, i)
@@ -167,10 +193,23 @@ func (s *Service) write(ctx context.Context, batch []*pending, now time.Time, sc
 		if opened, err = s.complaints.OpenMany(ctx, tx, open, now); err != nil {
 			return err
 		}
+		var fresh []feedback.OpenedComplaint
+		for j, o := range opened {
+			if o.Created {
+				sub := subs[owners[j]]
+				fresh = append(fresh, openedFor(o, sub.Invitation.CustomerName, sub.Survey.Comment(sub.Answers)))
+			}
+		}
+		w, err := s.opened(ctx, tx, fresh, now)
+		if err != nil {
+			return err
+		}
+		work.Alerts, work.Messages = append(work.Alerts, w.Alerts...), append(work.Messages, w.Messages...)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("submit %d replies: %w", len(batch), err)
 	}
+	s.dispatch(ctx, work)
 	for i, p := range batch {
 		p.out = Outcome{ResponseID: stored[i].ResponseID, Created: stored[i].Created}
 		if stored[i].Created {
@@ -178,6 +217,12 @@ func (s *Service) write(ctx context.Context, batch []*pending, now time.Time, sc
 			if subs[i].Result == nil && p.scoreErr != nil {
 				p.out.Deferred, p.out.DeferredBy = true, p.scoreErr
 			}
+			s.count(subs[i].Result)
+		}
+	}
+	for _, o := range opened {
+		if o.Created && s.metrics != nil {
+			s.metrics.ComplaintsOpened.WithLabelValues(o.Priority.String()).Inc()
 		}
 	}
 	for j, i := range owners {
@@ -216,17 +261,82 @@ func (s *Service) Score(ctx context.Context, responseID int64) (Outcome, error) 
 	if err := s.surveys.SaveScore(ctx, tx, responseID, res, now); err != nil {
 		return Outcome{}, err
 	}
-	if res.Negative {
+	inv, err := s.surveys.InvitationIn(ctx, tx, resp.InvitationID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	var work feedback.Work
+	switch {
+	case inv.ComplaintID != nil:
+		if work, err = s.recovered(ctx, tx, *inv.ComplaintID, responseID, res.Negative, inv.CustomerName, now); err != nil {
+			return Outcome{}, err
+		}
+	case res.Negative:
 		opened, err := s.complaints.Open(ctx, tx, resp, res, now)
 		if err != nil {
 			return Outcome{}, err
 		}
 		out.Complaint = &opened
+		if opened.Created {
+			if work, err = s.opened(ctx, tx, []feedback.OpenedComplaint{openedFor(opened, inv.CustomerName, sv.Comment(resp.Answers))}, now); err != nil {
+				return Outcome{}, err
+			}
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return Outcome{}, fmt.Errorf("score response %d: %w", responseID, err)
 	}
+	s.dispatch(ctx, work)
+	s.count(&res)
+	if out.Complaint != nil && out.Complaint.Created && s.metrics != nil {
+		s.metrics.ComplaintsOpened.WithLabelValues(out.Complaint.Priority.String()).Inc()
+	}
 	return out, nil
+}
+
+// openedFor describes a complaint just opened for its alert.
+func openedFor(o complaints.Opened, customer, comment string) feedback.OpenedComplaint {
+	esc := make([]string, len(o.Assessment.Escalations))
+	for i, e := range o.Assessment.Escalations {
+		esc[i] = string(e)
+	}
+	return feedback.OpenedComplaint{ID: o.ID, Priority: o.Priority, DueAt: o.DueAt, Escalations: esc,
+		CustomerName: customer, Comment: comment}
+}
+
+// opened closes the internal loop of complaints just opened, inside tx.
+func (s *Service) opened(ctx context.Context, tx *sqlx.Tx, list []feedback.OpenedComplaint, now time.Time) (feedback.Work, error) {
+	if s.loop == nil || len(list) == 0 {
+		return feedback.Work{}, nil
+	}
+	return s.loop.Opened(ctx, tx, list, now)
+}
+
+// recovered records a recovery survey's reply, inside tx.
+func (s *Service) recovered(ctx context.Context, tx *sqlx.Tx, complaintID, responseID int64, negative bool, customer string, now time.Time) (feedback.Work, error) {
+	if s.loop == nil {
+		_, err := s.complaints.RecordRecovery(ctx, tx, complaintID, responseID, negative, now)
+		return feedback.Work{}, err
+	}
+	return s.loop.Recovered(ctx, tx, complaintID, responseID, negative, customer, now)
+}
+
+// dispatch hands committed work to the workers.
+func (s *Service) dispatch(ctx context.Context, w feedback.Work) {
+	if s.loop != nil && (len(w.Alerts) > 0 || len(w.Messages) > 0) {
+		s.loop.Dispatch(context.WithoutCancel(ctx), w)
+	}
+}
+
+// count counts a scored reply.
+func (s *Service) count(res *surveys.Result) {
+	if s.metrics == nil || res == nil {
+		return
+	}
+	s.metrics.Replies.Inc()
+	if res.Negative {
+		s.metrics.NegativeReplies.Inc()
+	}
 }
 
 // pending is one submission waiting for its transaction.

@@ -37,6 +37,10 @@ const (
 	TriggerOnce Trigger = "once"
 	// TriggerRecurring sends the survey to an audience on a cron schedule.
 	TriggerRecurring Trigger = "recurring"
+	// TriggerRecovery is followup's own campaign of recovery surveys, sent
+	// some days after a complaint is resolved. It cannot be created or
+	// edited, only paused and resumed.
+	TriggerRecovery Trigger = "recovery"
 )
 
 // Limits of campaign settings.
@@ -181,6 +185,10 @@ func (c *Campaign) Validate(now time.Time) *FieldError {
 	case TriggerRecurring:
 		if _, err := cronParser.Parse(c.Cron); err != nil || strings.TrimSpace(c.Cron) == "" {
 			return &FieldError{"trigger.cron", fmt.Sprintf("%q is not a cron schedule such as \"0 10 * * MON\" or @weekly", c.Cron)}
+		}
+	case TriggerRecovery:
+		if c.ID == 0 {
+			return &FieldError{"trigger.type", "recovery surveys go out through followup's own recovery campaign; choose event, once or recurring"}
 		}
 	default:
 		return &FieldError{"trigger.type", fmt.Sprintf("%q is not a trigger (event, once, recurring)", c.Trigger)}

@@ -180,6 +180,9 @@ func (s *Store) Update(ctx context.Context, id int64, c Campaign, now time.Time)
 	if cur.State == StateArchived {
 		return cur, fmt.Errorf("update campaign %d: %w", id, ErrArchived)
 	}
+	if cur.Trigger == TriggerRecovery {
+		return cur, &FieldError{"trigger.type", "the recovery campaign is managed by followup: it can be paused and resumed, not edited"}
+	}
 	c.ID, c.State, c.LastRunAt = id, cur.State, cur.LastRunAt
 	c.applyDefaults()
 	if fe := c.Validate(now); fe != nil {

@@ -58,6 +58,8 @@ type Outgoing struct {
 	// AddressSuppressed says why the address must not be emailed
 	// (bounced, unsubscribed), empty when it may.
 	AddressSuppressed string `db:"address_suppressed"`
+	// Recovery marks a recovery survey, sent after a complaint was resolved.
+	Recovery bool `db:"recovery"`
 }
 
 // Reminder reports whether the email is a reminder.
@@ -83,7 +85,7 @@ func (s *Store) ClaimBatch(ctx context.Context, batchID int64, now, leaseCutoff 
 	err = s.db.SelectContext(ctx, &out, `
 SELECT i.id, i.customer_id, i.campaign_id, i.survey_version_id, i.attempts, i.send_kind, i.reminders_sent,
        $2::timestamptz + make_interval(secs => c.invitation_ttl_seconds) AS expires_at,
-       c.state AS campaign_state, c.frequency_cap_days,
+       c.state AS campaign_state, c.frequency_cap_days, c.trigger_kind = 'recovery' AS recovery,
        cu.email, cu.name, cu.locale, cu.opted_out_at IS NOT NULL AS opted_out,
        COALESCE(sup.reason, '') AS address_suppressed
 FROM invitations i

@@ -35,6 +35,8 @@ type Invitation struct {
 	// the failed service cost them.
 	AnnualValueCents int64  `db:"annual_value_cents"`
 	PrejudiceCents   *int64 `db:"prejudice_cents"`
+	// ComplaintID is set on a recovery survey: the complaint it follows up.
+	ComplaintID *int64 `db:"complaint_id"`
 }
 
 // Answered reports whether the invitation already has its response.
@@ -51,18 +53,31 @@ func (i Invitation) CheckOpen(now time.Time) error {
 	return nil
 }
 
-// Invitation loads an invitation for its survey page.
-func (s *Store) Invitation(ctx context.Context, id int64) (Invitation, error) {
-	var inv Invitation
-	st, err := s.stmts.Stmt(ctx, `SELECT i.id, i.customer_id, i.survey_version_id, i.state, c.state AS campaign_state,
+const invitationSQL = `SELECT i.id, i.customer_id, i.survey_version_id, i.state, c.state AS campaign_state,
 			i.expires_at, cu.name AS customer_name, cu.locale, r.id AS response_id, r.negative,
-			cu.annual_value_cents, e.prejudice_cents
+			cu.annual_value_cents, e.prejudice_cents, i.complaint_id
 		FROM invitations i
 		JOIN campaigns c ON c.id = i.campaign_id
 		JOIN customers cu ON cu.id = i.customer_id
 		LEFT JOIN service_events e ON e.id = i.event_id
 		LEFT JOIN responses r ON r.invitation_id = i.id
-		WHERE i.id = $1`)
+		WHERE i.id = $1`
+
+// Invitation loads an invitation for its survey page.
+func (s *Store) Invitation(ctx context.Context, id int64) (Invitation, error) {
+	st, err := s.stmts.Stmt(ctx, invitationSQL)
+	return getInvitation(ctx, st, err, id)
+}
+
+// InvitationIn loads an invitation inside tx (a caller holding a
+// transaction must not wait for a second connection).
+func (s *Store) InvitationIn(ctx context.Context, tx *sqlx.Tx, id int64) (Invitation, error) {
+	st, err := s.stmts.In(ctx, tx, invitationSQL)
+	return getInvitation(ctx, st, err, id)
+}
+
+func getInvitation(ctx context.Context, st *sqlx.Stmt, err error, id int64) (Invitation, error) {
+	var inv Invitation
 	if err == nil {
 		err = st.GetContext(ctx, &inv, id)
 	}

@@ -135,3 +135,14 @@ func guessLanguage(toks []token) string {
 	}
 	return ""
 }
+
+// Fold returns text in lower case without accents, the form in which
+// followup matches words in both languages.
+func Fold(text string) string {
+	var b strings.Builder
+	b.Grow(len(text))
+	for _, r := range text {
+		b.WriteString(fold(r))
+	}
+	return b.String()
+}

@@ -20,3 +20,30 @@ type Invitation struct {
 	// UnsubscribeURL stops every survey to this customer.
 	UnsubscribeURL string
 }
+
+// ComplaintEmail is the content of an email to a customer about their
+// complaint: the acknowledgement, an agent's reply or the resolution.
+type ComplaintEmail struct {
+	// Name is the customer's name, empty when unknown.
+	Name string
+	// Reference is the complaint's number as the customer sees it ("#12").
+	Reference string
+	// Owner is who will contact the customer, empty when the team has not
+	// named someone yet; Team is the team that served them.
+	Owner, Team string
+	// DueOn is the deadline, written for the customer's locale and zone.
+	DueOn string
+	// Body is an agent's reply, as written.
+	Body string
+	// Summary is what was done, on resolution.
+	Summary string
+	// Agent signs replies and resolutions.
+	Agent string
+}
+
+// ReplyDraft is what a reply template is filled with.
+type ReplyDraft struct {
+	Name, Agent, Reference, DueOn string
+	// Topic is what went wrong, in the customer's language.
+	Topic string
+}

@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-//go:embed email/*.txt email/*.html pages/*.html static/*
+//go:embed email/*.txt email/*.html pages/*.html static/* drafts/*.txt
 var files embed.FS
 
 // Static serves the pages' stylesheet and other assets.
@@ -41,6 +41,8 @@ type Set struct {
 	text  map[string]*texttemplate.Template // "invitation.en" -> subject, preheader, text
 	html  map[string]*htmltemplate.Template // "invitation.en" -> html
 	pages *htmltemplate.Template
+	// drafts are the reply templates agents start from, per locale.
+	drafts *texttemplate.Template
 }
 
 // New parses every embedded template.
@@ -66,6 +68,10 @@ func New(brand Brand) (*Set, error) {
 	s.pages, err = htmltemplate.New("pages").Funcs(htmlFuncs).ParseFS(files, "pages/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse pages: %w", err)
+	}
+	s.drafts, err = texttemplate.New("drafts").ParseFS(files, "drafts/*.txt")
+	if err != nil {
+		return nil, fmt.Errorf("parse reply drafts: %w", err)
 	}
 	return s, nil
 }
@@ -165,6 +171,35 @@ func (s *Set) RenderPage(w io.Writer, name string, d PageData) error {
 	return err
 }
 
+// ReplyDraft writes the reply an agent starts from, in locale (English
+// when the locale has none): it follows the steps for difficult customers,
+// with [bracketed] parts the agent must fill in.
+func (s *Set) ReplyDraft(locale string, d ReplyDraft) (string, error) {
+	name := "reply." + locale + ".txt"
+	if s.drafts.Lookup(name) == nil {
+		name = "reply.en.txt"
+	}
+	var b bytes.Buffer
+	if err := s.drafts.ExecuteTemplate(&b, name, struct {
+		ReplyDraft
+		Brand string
+	}{d, s.brand.Name}); err != nil {
+		return "", fmt.Errorf("render reply draft: %w", err)
+	}
+	return b.String(), nil
+}
+
+// paragraphs splits text on blank lines.
+func paragraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p = strings.Trim(p, "\n"); strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 var textFuncs = texttemplate.FuncMap{
 	"t":    T,
 	"date": FormatDate,
@@ -195,12 +230,44 @@ var htmlFuncs = htmltemplate.FuncMap{
 		}
 		return strings.ToUpper(s[:1]) + s[1:]
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":        func(a, b int) int { return a + b },
+	"paragraphs": paragraphs,
+	"money":      func(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) },
+	"deref": func(v any) any {
+		switch p := v.(type) {
+		case *int64:
+			if p != nil {
+				return *p
+			}
+			return int64(0)
+		case *bool:
+			return p != nil && *p
+		}
+		return v
+	},
+	"lines": func(p string) []string { return strings.Split(p, "\n") },
 }
 
 var months = map[string][]string{
 	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+}
+
+// FormatDateTime writes a date and time the way people of locale read it,
+// in the time zone loc (UTC when nil), naming the zone.
+func FormatDateTime(locale string, t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t = t.In(loc)
+	zone := loc.String()
+	if zone == "Local" || zone == "" {
+		zone = t.Format("MST")
+	}
+	if locale == "fr" {
+		return fmt.Sprintf("%s à %d h %02d (%s)", FormatDate(locale, t), t.Hour(), t.Minute(), zone)
+	}
+	return fmt.Sprintf("%s at %s (%s)", FormatDate(locale, t), t.Format("3:04 PM"), zone)
 }
 
 // FormatDate writes a date the way people of locale read it.

@@ -65,6 +65,20 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{"POST", "/api/v1/campaigns/1/pause", []users.Role{users.Marketing, users.Admin}},
 		{"GET", "/api/v1/complaints", []users.Role{users.CX, users.Manager, users.Admin}},
 		{"GET", "/api/v1/complaints/1", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"POST", "/api/v1/complaints/1/take", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"POST", "/api/v1/complaints/1/assign", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"POST", "/api/v1/complaints/1/notes", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"POST", "/api/v1/complaints/1/replies", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"POST", "/api/v1/complaints/1/compensation", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"POST", "/api/v1/complaints/1/resolve", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"POST", "/api/v1/complaints/1/reopen", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"PUT", "/api/v1/complaints/1/deviance", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"GET", "/api/v1/complaints/1/reply-draft", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"GET", "/cx/", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"GET", "/cx/complaints/1", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"POST", "/cx/complaints/1/take", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"POST", "/cx/complaints/1/resolve", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"GET", "/metrics", []users.Role{users.Manager, users.Admin}},
 		{"GET", "/marketing/campaigns", []users.Role{users.Marketing, users.Manager, users.Admin}},
 		{"POST", "/marketing/campaigns", []users.Role{users.Marketing, users.Admin}},
 		{"POST", "/marketing/campaigns/1/archive", []users.Role{users.Marketing, users.Admin}},
@@ -77,18 +91,18 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 	}
 	for _, rt := range routes {
 		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
-			isAPI := strings.HasPrefix(rt.path, "/api/")
+			isAPI := strings.HasPrefix(rt.path, "/api/") || rt.path == "/metrics"
 			do := func(c *http.Client, role users.Role) int {
 				form := url.Values{"csrf": {csrf[role]}}
 				var body io.Reader
-				if rt.method == "POST" {
+				if rt.method == "POST" || rt.method == "PUT" {
 					body = strings.NewReader(form.Encode())
 					if isAPI {
 						body = strings.NewReader(`{}`)
 					}
 				}
 				req, _ := http.NewRequest(rt.method, h.URL+rt.path, body)
-				if rt.method == "POST" && !isAPI {
+				if rt.method != "GET" && !isAPI {
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				}
 				resp, err := c.Do(req)

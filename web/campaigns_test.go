@@ -82,7 +82,7 @@ func TestCampaignAPI(t *testing.T) {
 			}
 		})
 	}
-	if n := rows(t, h, "campaigns"); n != 0 {
+	if n := rows(t, h, "campaigns") - 1; n != 0 { // the recovery campaign is followup's own
 		t.Fatalf("refused campaigns stored %d rows", n)
 	}
 
@@ -173,8 +173,24 @@ func TestCampaignAPI(t *testing.T) {
 		t.Errorf("unknown campaign: %d", status)
 	}
 	status, list := send(t, mk, "GET", api, "")
-	if status != 200 || len(list["campaigns"].([]any)) != 2 {
+	if status != 200 || len(list["campaigns"].([]any)) != 3 { // with followup's own recovery campaign
 		t.Errorf("list: %d %v", status, list)
+	}
+	// The recovery campaign can be paused, not edited or made anew.
+	var recoveryID int64
+	if err := h.Schema.DB.Get(&recoveryID, `SELECT id FROM campaigns WHERE trigger_kind = 'recovery'`); err != nil {
+		t.Fatal(err)
+	}
+	if status, body := send(t, mk, "PUT", fmt.Sprintf("%s/%d", api, recoveryID), campaignBody(sv.ID)); status != 400 || body["field"] != "trigger.type" {
+		t.Errorf("edit the recovery campaign: %d %v", status, body)
+	}
+	if status, body := send(t, mk, "POST", fmt.Sprintf("%s/%d/pause", api, recoveryID), ""); status != 200 {
+		t.Errorf("pause the recovery campaign: %d %v", status, body)
+	}
+	if status, body := send(t, mk, "POST", api, campaignBody(sv.ID, func(m map[string]any) {
+		m["trigger"] = map[string]any{"type": "recovery"}
+	})); status != 400 || body["field"] != "trigger.type" {
+		t.Errorf("create a recovery campaign: %d %v", status, body)
 	}
 }
 

@@ -366,6 +366,8 @@ func describeTrigger(c scheduler.Campaign) string {
 		}
 	case scheduler.TriggerRecurring:
 		return fmt.Sprintf("recurring: %s (%s)", c.Cron, c.ScheduleTimeZone)
+	case scheduler.TriggerRecovery:
+		return "after a complaint is resolved (followup's own recovery check)"
 	}
 	return string(c.Trigger)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/compose"
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/ingest"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/replies"
@@ -51,8 +52,10 @@ type Server struct {
 	Surveys    *surveys.Store
 	Complaints *complaints.Store
 	Replies    *replies.Service
-	Signer     *surveys.Signer
-	Templates  *templates.Set
+	// Loop runs the CX team's actions on complaints.
+	Loop      *feedback.Loop
+	Signer    *surveys.Signer
+	Templates *templates.Set
 	// Scoring queues the scoring of a reply the page could not score inline.
 	Scoring ScoreEnqueuer
 	Clock   clock.Clock
@@ -78,6 +81,8 @@ func (s *Server) Handler() http.Handler {
 	// Each feature registers its routes from its own file.
 	s.eventRoutes(mux)
 	s.complaintRoutes(mux)
+	s.complaintActionRoutes(mux)
+	s.cxRoutes(mux)
 	s.surveyRoutes(mux)
 	s.campaignRoutes(mux)
 	s.unsubscribeRoutes(mux)

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	netmail "net/mail"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
 
 	"github.com/followup/followup/clock"
+	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/metrics"
@@ -59,6 +61,8 @@ type AlertHandler struct {
 	Webhook *feedback.Webhook // nil: no webhook
 	Mail    Sender
 	Users   *users.Store
+	// Complaints finds a complaint's owner, for alerts to them.
+	Complaints *complaints.Store
 	// Emails, when set, replace the users of the audience as recipients.
 	Emails []string
 	// Base is the public URL, for links to the complaint.
@@ -117,19 +121,56 @@ func (h *AlertHandler) recipients(ctx context.Context, a feedback.Alert) ([]*net
 		}
 		return out, nil
 	}
-	roles := []users.Role{users.CX, users.Manager}
-	if a.Audience == feedback.AudienceManagers {
-		roles = []users.Role{users.Manager}
-	}
-	list, err := h.Users.ByRole(ctx, roles...)
+	var list []users.User
+	owner, err := h.owner(ctx, a)
 	if err != nil {
 		return nil, err
+	}
+	switch a.Audience {
+	case feedback.AudienceOwner:
+		if owner != nil {
+			list = []users.User{*owner}
+			break
+		}
+		if list, err = h.Users.ByRole(ctx, users.CX, users.Manager); err != nil {
+			return nil, err
+		}
+	case feedback.AudienceManagers:
+		if list, err = h.Users.ByRole(ctx, users.Manager); err != nil {
+			return nil, err
+		}
+		if owner != nil && !slices.ContainsFunc(list, func(u users.User) bool { return u.ID == owner.ID }) {
+			list = append(list, *owner)
+		}
+	default:
+		if list, err = h.Users.ByRole(ctx, users.CX, users.Manager); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]*netmail.Address, len(list))
 	for i, u := range list {
 		out[i] = &netmail.Address{Name: u.Name, Address: u.Email}
 	}
 	return out, nil
+}
+
+// owner is the active owner of the alert's complaint, if any.
+func (h *AlertHandler) owner(ctx context.Context, a feedback.Alert) (*users.User, error) {
+	if a.ComplaintID == nil || h.Complaints == nil || a.Audience == feedback.AudienceCX {
+		return nil, nil
+	}
+	id, err := h.Complaints.OwnerOf(ctx, *a.ComplaintID)
+	if err != nil || id == 0 {
+		return nil, err
+	}
+	u, err := h.Users.Get(ctx, id)
+	if errors.Is(err, users.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil || u.DisabledAt != nil {
+		return nil, err
+	}
+	return &u, nil
 }
 
 func (h *AlertHandler) email(ctx context.Context, a feedback.Alert) error {
@@ -142,7 +183,7 @@ func (h *AlertHandler) email(ctx context.Context, a feedback.Alert) error {
 	}
 	subject, _, _ := strings.Cut(a.Text, "\n")
 	body := a.Text + "\n"
-	if a.ComplaintID != nil {
+	if a.ComplaintID != nil && !strings.Contains(body, "/cx/complaints/") {
 		body += fmt.Sprintf("\nOpen the complaint: %s/cx/complaints/%d\n", h.Base, *a.ComplaintID)
 	}
 	body += "\n-- \nfollowup alert " + a.ID + "\n"

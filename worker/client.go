@@ -39,8 +39,8 @@ func (c *Client) EnqueueScore(ctx context.Context, responseID int64) error {
 	return c.enqueue(ctx, t)
 }
 
-func (c *Client) enqueue(ctx context.Context, t *asynq.Task) error {
-	_, err := c.c.EnqueueContext(ctx, t)
+func (c *Client) enqueue(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error {
+	_, err := c.c.EnqueueContext(ctx, t, opts...)
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return nil
 	}

@@ -207,7 +207,7 @@ func Backoff(attempt int) time.Duration {
 
 func (h *SendHandler) render(ctx context.Context, inv scheduler.Outgoing) (mail.Message, error) {
 	r := compose.Recipient{InvitationID: inv.ID, SurveyVersionID: inv.SurveyVersionID, Name: inv.Name,
-		Email: inv.Email, Locale: inv.Locale, ExpiresAt: inv.ExpiresAt}
+		Email: inv.Email, Locale: inv.Locale, ExpiresAt: inv.ExpiresAt, Recovery: inv.Recovery}
 	if inv.Reminder() {
 		r.Reminder = inv.RemindersSent + 1
 	}

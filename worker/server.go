@@ -25,9 +25,11 @@ type ServerConfig struct {
 
 // Handlers are the task handlers a server runs.
 type Handlers struct {
-	Send  *SendHandler
-	Score *ScoreHandler
-	Alert *AlertHandler
+	Send      *SendHandler
+	Score     *ScoreHandler
+	Alert     *AlertHandler
+	Message   *ComplaintMessageHandler
+	Deadlines *DeadlinesHandler
 }
 
 // NewServer returns an asynq server on a shared Redis client (which it does
@@ -58,6 +60,12 @@ func NewServer(rdb redis.UniversalClient, cfg ServerConfig, h Handlers, log *slo
 	mux.Handle(TypeResponseScore, h.Score)
 	if h.Alert != nil {
 		mux.Handle(TypeFeedbackAlert, h.Alert)
+	}
+	if h.Message != nil {
+		mux.Handle(TypeComplaintMessage, h.Message)
+	}
+	if h.Deadlines != nil {
+		mux.Handle(TypeComplaintDeadlines, h.Deadlines)
 	}
 	return srv, mux
 }

@@ -124,6 +124,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if cfg.SweepInterval == time.Second {
 		cfg.SweepInterval = 200 * time.Millisecond
 	}
+	if _, set := os.LookupEnv("FOLLOWUP_ACK_DELAY"); !set {
+		cfg.CX.AckDelay = 0 // acknowledgements at once, to be seen during the demo
+	}
 	log := newLogger(cfg, stderr)
 
 	smtpSrv, err := capture.Start(capture.Options{Addr: captureAddr})

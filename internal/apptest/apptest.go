@@ -8,11 +8,13 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -199,4 +201,35 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("Authorization", "Bearer "+b.token)
 	return http.DefaultTransport.RoundTrip(r)
+}
+
+// WaitMail waits (up to 20 s) for a captured email to addr whose subject
+// contains subject, and returns it parsed.
+func (h *Harness) WaitMail(t testing.TB, addr, subject string) *capture.Parsed {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		for _, m := range h.Capture.Messages() {
+			if !slices.ContainsFunc(m.To, func(to string) bool { return strings.EqualFold(strings.Trim(to, "<>"), addr) }) {
+				continue
+			}
+			p, err := m.Parsed()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(p.Subject, subject) {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			var seen []string
+			for _, m := range h.Capture.Messages() {
+				if p, err := m.Parsed(); err == nil {
+					seen = append(seen, fmt.Sprintf("%v: %s", m.To, p.Subject))
+				}
+			}
+			t.Fatalf("no email to %s about %q; captured: %q", addr, subject, seen)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

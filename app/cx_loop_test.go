@@ -1,0 +1,294 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/followup/followup/clock"
+	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/users"
+)
+
+// unhappy records a service event for a new customer, waits for the survey
+// email and answers it with overall, agree and comment; it returns the
+// complaint the reply opened and the customer's address.
+func unhappy(t *testing.T, h *apptest.Harness, ref, comment string, overall, agree int) (int64, string) {
+	t.Helper()
+	email := ref + "@example.com"
+	if status, body := postJSON(t, h.API(t, users.Marketing), h.URL+"/api/v1/events",
+		event(ref, "en", email, h.App.Clock.Now().Add(-3*time.Hour))); status != http.StatusAccepted {
+		t.Fatalf("event: %d %v", status, body)
+	}
+	link := surveyLinkIn(t, h.WaitMail(t, email, "how did we do"))
+	if resp, page := postForm(t, link, answers(overall, agree, comment)); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer: %d %.300s", resp.StatusCode, page)
+	}
+	var id int64
+	if err := h.Schema.DB.Get(&id, `SELECT k.id FROM complaints k JOIN customers c ON c.id = k.customer_id WHERE c.external_ref = $1`, ref); err != nil {
+		t.Fatalf("no complaint for %s: %v", ref, err)
+	}
+	return id, email
+}
+
+// complaintRow is a complaint as the tests check it.
+type complaintRow struct {
+	State           string     `db:"state"`
+	Priority        int        `db:"priority"`
+	DueAt           time.Time  `db:"due_at"`
+	AcknowledgedAt  *time.Time `db:"acknowledged_at"`
+	PromisedDueAt   *time.Time `db:"promised_due_at"`
+	DoubleDeviation bool       `db:"double_deviation"`
+	Reason          string     `db:"double_deviation_reason"`
+	Recovery        string     `db:"recovery_outcome"`
+	Reopened        int        `db:"reopened_count"`
+	Breached        *time.Time `db:"deadline_breached_at"`
+	Warned          *time.Time `db:"deadline_warned_at"`
+}
+
+func complaintOf(t *testing.T, h *apptest.Harness, id int64) complaintRow {
+	t.Helper()
+	var c complaintRow
+	if err := h.Schema.DB.Get(&c, `SELECT state, priority, due_at, acknowledged_at, promised_due_at, double_deviation,
+		double_deviation_reason, recovery_outcome, reopened_count, deadline_breached_at, deadline_warned_at FROM complaints WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// eventually polls cond for up to 30 s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestComplaintAlertReachesTheWebhookOnce: a complaint opening alerts the
+// team through a real HTTP receiver that checks the signature and fails the
+// first two deliveries; asynq retries with backoff, the receiver accepts
+// the alert exactly once per id, and the team and the customer get their
+// emails.
+func TestComplaintAlertReachesTheWebhookOnce(t *testing.T) {
+	t.Parallel()
+	const secret = "webhook-secret-shared-with-the-receiver"
+	var mu sync.Mutex
+	attempts, accepted := map[string]int{}, map[string]int{}
+	var texts []string
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		id, ts := r.Header.Get("X-Followup-Alert-Id"), r.Header.Get("X-Followup-Timestamp")
+		if r.Header.Get("X-Followup-Signature") != feedback.Sign([]byte(secret), ts, body) {
+			t.Errorf("alert %s: bad signature", id)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var b struct {
+			ID   string `json:"id"`
+			Text string `json:"text"`
+		}
+		if err := json.Unmarshal(body, &b); err != nil || b.ID != id || b.Text == "" {
+			t.Errorf("alert body %s: %v", body, err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		attempts[id]++
+		if attempts[id] <= 2 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		accepted[id]++
+		texts = append(texts, b.Text)
+	}))
+	defer receiver.Close()
+	h := apptest.Start(t, apptest.Options{Env: map[string]string{
+		"FOLLOWUP_ALERT_WEBHOOK_URL": receiver.URL, "FOLLOWUP_ALERT_WEBHOOK_SECRET": secret, "FOLLOWUP_ACK_DELAY": "0s"}})
+	cx, _ := h.User(t, users.CX)
+	seedCampaign(t, h)
+	id, email := unhappy(t, h, "alerted", "The parcel arrived broken and nobody answers. I will post it on Facebook.", 1, 1)
+	alertID := fmt.Sprintf("complaint-opened:%d", id)
+
+	eventually(t, "the webhook to accept the alert", func() bool { mu.Lock(); defer mu.Unlock(); return accepted[alertID] == 1 })
+	// The reconciler runs every second: give it time to (wrongly) send again.
+	time.Sleep(2500 * time.Millisecond)
+	mu.Lock()
+	if accepted[alertID] != 1 || attempts[alertID] != 3 || len(accepted) != 1 {
+		t.Errorf("accepted %v after attempts %v; want the alert once, after 2 failures", accepted, attempts)
+	}
+	if !strings.Contains(texts[0], fmt.Sprintf("complaint #%d", id)) || !strings.Contains(texts[0], "public") ||
+		!strings.Contains(texts[0], fmt.Sprintf("/cx/complaints/%d", id)) {
+		t.Errorf("alert text %q", texts[0])
+	}
+	mu.Unlock()
+
+	mail := h.WaitMail(t, cx.Email, fmt.Sprintf("complaint #%d", id))
+	if got := mail.Header.Get("X-Followup-Alert-Id"); got != alertID {
+		t.Errorf("alert email id %q, want %q", got, alertID)
+	}
+	ack := h.WaitMail(t, email, "We have read you")
+	if !strings.Contains(ack.Text(), fmt.Sprintf("#%d", id)) || !strings.Contains(ack.Text(), "will contact you by") {
+		t.Errorf("acknowledgement: %s", ack.Text())
+	}
+	var delivered int
+	h.Schema.DB.Get(&delivered, `SELECT count(*) FROM alerts WHERE id = $1 AND webhook_delivered_at IS NOT NULL AND email_delivered_at IS NOT NULL`, alertID)
+	if delivered != 1 {
+		t.Errorf("the alert is not recorded as delivered on both channels")
+	}
+}
+
+// TestDeadlinesWarnThenEscalate moves the clock: a near deadline warns the
+// owner; a breached one raises the priority and alerts a manager; a breach
+// after the customer was promised the deadline is a double deviation (P1,
+// flagged). A mild case whose survey spares it gets no acknowledgement, so
+// no promise. A second check changes nothing.
+func TestDeadlinesWarnThenEscalate(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	h := apptest.Start(t, apptest.Options{Clock: clk, Env: map[string]string{"FOLLOWUP_ACK_DELAY": "0s"}})
+	cx, _ := h.User(t, users.CX)
+	manager, _ := h.User(t, users.Manager)
+	seedCampaign(t, h)
+	promised, email := unhappy(t, h, "promised", "Nothing worked and nobody called back.", 2, 2)
+	h.WaitMail(t, email, "We have read you")
+	eventually(t, "the acknowledgement to be recorded", func() bool { return complaintOf(t, h, promised).PromisedDueAt != nil })
+
+	if _, err := h.Schema.DB.Exec(`UPDATE surveys SET acknowledge_mild = false`); err != nil {
+		t.Fatal(err)
+	}
+	mild, _ := unhappy(t, h, "mild", "", 6, 4)
+	if c := complaintOf(t, h, mild); c.Priority != 4 {
+		t.Fatalf("the mild case is P%d, want P4", c.Priority)
+	}
+	var skipped, ackRows int
+	h.Schema.DB.Get(&skipped, `SELECT count(*) FROM complaint_events WHERE complaint_id = $1 AND kind = 'acknowledgement_skipped'`, mild)
+	h.Schema.DB.Get(&ackRows, `SELECT count(*) FROM complaint_messages WHERE complaint_id = $1`, mild)
+	if skipped != 1 || ackRows != 0 {
+		t.Errorf("mild case: %d skip entries, %d messages; want 1 and none", skipped, ackRows)
+	}
+
+	if status, body := postJSON(t, h.API(t, users.CX), fmt.Sprintf("%s/api/v1/complaints/%d/take", h.URL, promised), `{}`); status != http.StatusOK {
+		t.Fatalf("take: %d %v", status, body)
+	}
+	check := func() {
+		t.Helper()
+		if err := h.App.Queue.EnqueueDeadlineCheck(context.Background(), clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	p := complaintOf(t, h, promised)
+	allowed := p.DueAt.Sub(clk.Now())
+	clk.Set(p.DueAt.Add(-allowed / 5)) // a fifth of the time left: under the 25 % warning share
+	check()
+	warn := h.WaitMail(t, cx.Email, "Deadline near")
+	if !strings.Contains(warn.Text(), fmt.Sprintf("#%d", promised)) {
+		t.Errorf("warning: %s", warn.Text())
+	}
+	if c := complaintOf(t, h, promised); c.Warned == nil || c.Breached != nil || c.Priority != p.Priority {
+		t.Errorf("after the warning: %+v", c)
+	}
+
+	m := complaintOf(t, h, mild)
+	clk.Set(m.DueAt.Add(time.Minute)) // past both deadlines
+	check()
+	dd := h.WaitMail(t, manager.Email, "Double deviation")
+	if !strings.Contains(dd.Text(), "promised") {
+		t.Errorf("double deviation alert: %s", dd.Text())
+	}
+	h.WaitMail(t, cx.Email, "Double deviation") // the owner hears too
+	eventually(t, "both breaches", func() bool { return complaintOf(t, h, mild).Breached != nil })
+	if c := complaintOf(t, h, promised); c.Priority != 1 || !c.DoubleDeviation || c.Reason != "promise_missed" || c.Breached == nil {
+		t.Errorf("promised complaint after its deadline: %+v", c)
+	}
+	if c := complaintOf(t, h, mild); c.Priority != 3 || c.DoubleDeviation {
+		t.Errorf("mild complaint after its deadline: %+v; want P3, no double deviation", c)
+	}
+	breach := h.WaitMail(t, manager.Email, "Deadline breached")
+	if !strings.Contains(breach.Text(), "P4 → P3") {
+		t.Errorf("breach alert: %s", breach.Text())
+	}
+
+	var alerts int
+	h.Schema.DB.Get(&alerts, `SELECT count(*) FROM alerts`)
+	clk.Advance(time.Hour)
+	check()
+	time.Sleep(time.Second)
+	var again int
+	h.Schema.DB.Get(&again, `SELECT count(*) FROM alerts`)
+	if again != alerts {
+		t.Errorf("a second check raised %d more alerts", again-alerts)
+	}
+}
+
+// TestRecoverySurveyAfterResolution resolves two complaints: each customer
+// is told what was done, then gets the recovery survey after the delay. A
+// negative recovery reply is a double deviation (reopened at P1, flagged, a
+// manager alerted, a new acknowledgement); a positive one closes the loop.
+// Neither opens a complaint of its own.
+func TestRecoverySurveyAfterResolution(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)) // a Monday: inside the send window
+	h := apptest.Start(t, apptest.Options{Clock: clk, Env: map[string]string{"FOLLOWUP_ACK_DELAY": "0s", "FOLLOWUP_RECOVERY_DELAY": "24h"}})
+	manager, _ := h.User(t, users.Manager)
+	cxAPI := h.API(t, users.CX)
+	seedCampaign(t, h)
+	bad, badEmail := unhappy(t, h, "still-bad", "The repair failed again.", 2, 1)
+	good, goodEmail := unhappy(t, h, "now-good", "The repair failed.", 2, 1)
+	const summary = "We refunded the 40.00 repair fee to your card today and a technician replaced the part."
+	for _, id := range []int64{bad, good} {
+		status, body := postJSON(t, cxAPI, fmt.Sprintf("%s/api/v1/complaints/%d/resolve", h.URL, id), map[string]string{"summary": summary})
+		if status != http.StatusOK {
+			t.Fatalf("resolve %d: %d %v", id, status, body)
+		}
+	}
+	if res := h.WaitMail(t, badEmail, "here is what we did"); !strings.Contains(res.Text(), summary) {
+		t.Errorf("resolution email: %s", res.Text())
+	}
+
+	clk.Advance(25 * time.Hour)
+	answer := func(email string, overall, agree int) {
+		t.Helper()
+		link := surveyLinkIn(t, h.WaitMail(t, email, "did we really put things right"))
+		f := url.Values{"recovery_overall": {fmt.Sprint(overall)}, "comment": {"as it is"}}
+		for _, k := range []string{"resolved", "fair_outcome", "handled_well", "treated_well"} {
+			f.Set(k, fmt.Sprint(agree))
+		}
+		if resp, page := postForm(t, link, f); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("recovery answer: %d %.300s", resp.StatusCode, page)
+		}
+	}
+	answer(badEmail, 2, 1)
+	answer(goodEmail, 9, 5)
+
+	if c := complaintOf(t, h, bad); c.State == "resolved" || c.Priority != 1 || !c.DoubleDeviation || c.Reason != "recovery_negative" ||
+		c.Recovery != "negative" || c.Reopened != 1 {
+		t.Errorf("after a negative recovery: %+v", c)
+	}
+	if c := complaintOf(t, h, good); c.State != "resolved" || c.DoubleDeviation || c.Recovery != "positive" || c.Reopened != 0 {
+		t.Errorf("after a positive recovery: %+v", c)
+	}
+	if n := count(t, h, "complaints"); n != 2 {
+		t.Errorf("%d complaints; the recovery replies must open none", n)
+	}
+	if dd := h.WaitMail(t, manager.Email, "Double deviation"); !strings.Contains(dd.Text(), "recovery survey came back negative") {
+		t.Errorf("manager alert: %s", dd.Text())
+	}
+	eventually(t, "a second acknowledgement to the unhappy customer", func() bool {
+		var n int
+		h.Schema.DB.Get(&n, `SELECT count(*) FROM complaint_messages WHERE complaint_id = $1 AND kind = 'acknowledgement' AND state = 'sent'`, bad)
+		return n == 2
+	})
+}

@@ -1,0 +1,96 @@
+package complaints
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// What the deadline check did to a complaint.
+const (
+	// DeadlineWarned: little time is left; the owner is told.
+	DeadlineWarned = "deadline_warned"
+	// DeadlineBreached: the deadline passed unresolved; the priority rises
+	// one step and a manager is told.
+	DeadlineBreached = "deadline_breached"
+	// DeadlinePromiseMissed: the deadline passed after the customer was
+	// promised it: a double deviation, P1 and flagged.
+	DeadlinePromiseMissed = "double_deviation"
+)
+
+// DeadlineEvent is what the deadline check did to one complaint.
+type DeadlineEvent struct {
+	ComplaintID  int64     `db:"id"`
+	Kind         string    `db:"kind"`
+	From         Priority  `db:"from_priority"`
+	To           Priority  `db:"priority"`
+	DueAt        time.Time `db:"due_at"`
+	OwnerID      *int64    `db:"owner_id"`
+	CustomerName string    `db:"customer_name"`
+}
+
+// DefaultWarnShare is the share of a priority's allowed time left when the
+// owner is warned: a quarter (1 hour before a 4-hour P1 deadline).
+const DefaultWarnShare = 0.25
+
+// CheckDeadlines warns of deadlines that are near and escalates those that
+// passed, each once, inside tx. A complaint is warned when less than
+// warnShare of its priority's allowed time is left. A breach raises the
+// priority one step; a breach of a deadline the customer was promised (the
+// acknowledgement gave it) is a double deviation: P1 and flagged.
+func (s *Store) CheckDeadlines(ctx context.Context, tx *sqlx.Tx, now time.Time, warnShare float64) ([]DeadlineEvent, error) {
+	if warnShare <= 0 || warnShare >= 1 {
+		warnShare = DefaultWarnShare
+	}
+	leads := make(pq.Int64Array, 4)
+	var maxLead int64
+	for p := P1; p <= P4; p++ {
+		leads[p-1] = int64(s.policy.Deadlines[p].Seconds() * warnShare)
+		maxLead = max(maxLead, leads[p-1])
+	}
+	var out []DeadlineEvent
+	if err := tx.SelectContext(ctx, &out, `
+WITH w AS (
+    UPDATE complaints c SET deadline_warned_at = $1, updated_at = $1
+    WHERE c.state <> 'resolved' AND c.deadline_warned_at IS NULL AND c.deadline_breached_at IS NULL
+      AND c.due_at > $1 AND c.due_at <= $1 + $3 * interval '1 second'
+      AND c.due_at <= $1 + ($2::bigint[])[c.priority] * interval '1 second'
+    RETURNING c.id, c.priority, c.due_at, c.owner_id, c.customer_id
+), a AS (
+    INSERT INTO complaint_events (complaint_id, kind, actor, data, created_at)
+    SELECT id, 'deadline_warned', 'system', jsonb_build_object('due_at', due_at), $1 FROM w
+)
+SELECT w.id, 'deadline_warned' AS kind, w.priority AS from_priority, w.priority, w.due_at, w.owner_id, cu.name AS customer_name
+FROM w JOIN customers cu ON cu.id = w.customer_id ORDER BY w.due_at`, now, leads, maxLead); err != nil {
+		return nil, fmt.Errorf("warn of near deadlines: %w", err)
+	}
+	var breached []DeadlineEvent
+	if err := tx.SelectContext(ctx, &breached, `
+WITH b AS (
+    SELECT id, priority, promised_due_at IS NOT NULL AND promised_due_at <= $1 AS promised FROM complaints
+    WHERE state <> 'resolved' AND due_at <= $1 AND deadline_breached_at IS NULL
+    ORDER BY due_at LIMIT 1000 FOR UPDATE SKIP LOCKED
+), u AS (
+    UPDATE complaints c SET deadline_breached_at = $1, updated_at = $1,
+        priority = CASE WHEN b.promised THEN 1 ELSE GREATEST(c.priority - 1, 1) END,
+        double_deviation = c.double_deviation OR b.promised,
+        double_deviation_reason = CASE WHEN b.promised THEN $2 ELSE c.double_deviation_reason END
+    FROM b WHERE c.id = b.id
+    RETURNING c.id, b.priority AS from_priority, c.priority, c.due_at, c.owner_id, c.customer_id, b.promised
+), a AS (
+    INSERT INTO complaint_events (complaint_id, kind, actor, data, created_at)
+    SELECT id, 'deadline_breached', 'system', jsonb_build_object('due_at', due_at, 'from_priority', 'P' || from_priority,
+        'to_priority', 'P' || priority, 'promised', promised), $1 FROM u
+    UNION ALL
+    SELECT id, 'double_deviation', 'system', jsonb_build_object('reason', $2::text, 'due_at', due_at), $1 FROM u WHERE promised
+)
+SELECT u.id, CASE WHEN u.promised THEN 'double_deviation' ELSE 'deadline_breached' END AS kind,
+    u.from_priority, u.priority, u.due_at, u.owner_id, cu.name AS customer_name
+FROM u JOIN customers cu ON cu.id = u.customer_id ORDER BY u.due_at`, now, DoubleDeviationPromise); err != nil {
+		return nil, fmt.Errorf("escalate breached deadlines: %w", err)
+	}
+	return append(out, breached...), nil
+}

@@ -1,0 +1,115 @@
+package complaints
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Reasons of a double deviation: the recovery itself failed.
+const (
+	// DoubleDeviationRecovery: the recovery survey came back negative.
+	DoubleDeviationRecovery = "recovery_negative"
+	// DoubleDeviationPromise: the deadline the customer was promised passed.
+	DoubleDeviationPromise = "promise_missed"
+)
+
+// scheduleRecovery plans the recovery survey of a complaint just resolved:
+// an invitation of the recovery campaign, due at at, one per resolution
+// (the occurrence is the resolution time). Without an active or paused
+// recovery campaign, nothing is planned and 0 is returned.
+func scheduleRecovery(ctx context.Context, tx *sqlx.Tx, complaintID int64, at, now time.Time) (int64, error) {
+	var ids []int64
+	err := tx.SelectContext(ctx, &ids, `
+WITH camp AS (
+    SELECT c.id, (SELECT v.id FROM survey_versions v WHERE v.survey_id = c.survey_id ORDER BY v.version DESC LIMIT 1) AS version_id
+    FROM campaigns c WHERE c.trigger_kind = 'recovery' AND c.state <> 'archived' ORDER BY c.id LIMIT 1
+), ins AS (
+    INSERT INTO invitations (campaign_id, customer_id, survey_version_id, scheduled_for, occurrence, complaint_id, created_at, updated_at)
+    SELECT camp.id, cp.customer_id, camp.version_id, $2, cp.resolved_at, cp.id, $3, $3
+    FROM camp, complaints cp WHERE cp.id = $1 AND camp.version_id IS NOT NULL
+    ON CONFLICT DO NOTHING
+    RETURNING id, campaign_id, customer_id, scheduled_for
+), q AS (
+    INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
+    SELECT id, 'invitation', scheduled_for, campaign_id, customer_id FROM ins
+)
+SELECT id FROM ins`, complaintID, at, now)
+	if err != nil {
+		return 0, fmt.Errorf("plan the recovery survey of complaint %d: %w", complaintID, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
+}
+
+// withdrawRecovery withdraws the recovery survey of a complaint that is
+// being worked on again, when it has not gone out yet.
+func withdrawRecovery(ctx context.Context, tx *sqlx.Tx, complaintID int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `
+WITH w AS (
+    UPDATE invitations SET state = 'suppressed', reason = 'complaint_reopened', updated_at = $2
+    WHERE complaint_id = $1 AND state = 'scheduled' RETURNING id
+)
+DELETE FROM due_sends WHERE invitation_id IN (SELECT id FROM w)`, complaintID, now)
+	if err != nil {
+		return fmt.Errorf("withdraw the recovery survey of complaint %d: %w", complaintID, err)
+	}
+	return nil
+}
+
+// Recovery is what a recovery survey's reply did to its complaint.
+type Recovery struct {
+	ComplaintID int64
+	Negative    bool
+	// DoubleDeviation is set when the reply was negative: the complaint is
+	// back at P1, flagged, and reopened if it was resolved.
+	DoubleDeviation bool
+	Priority        Priority
+	DueAt           time.Time
+}
+
+// RecordRecovery records the customer's answer to the recovery survey of a
+// complaint, inside the transaction that stores the reply. A negative
+// answer is a double deviation: the recovery failed, the customer is at
+// the highest risk of revenge, so the complaint reopens at P1, flagged.
+func (s *Store) RecordRecovery(ctx context.Context, tx *sqlx.Tx, complaintID, responseID int64, negative bool, now time.Time) (Recovery, error) {
+	c, err := lock(ctx, tx, complaintID)
+	if err != nil {
+		return Recovery{}, err
+	}
+	out := Recovery{ComplaintID: complaintID, Negative: negative, Priority: c.Priority}
+	if !negative {
+		if _, err := tx.ExecContext(ctx, `UPDATE complaints SET recovery_outcome = 'positive', updated_at = $2
+			WHERE id = $1 AND recovery_outcome = ''`, complaintID, now); err != nil {
+			return out, fmt.Errorf("record recovery of complaint %d: %w", complaintID, err)
+		}
+		return out, audit(ctx, tx, complaintID, "recovery_positive", System, map[string]any{"response_id": responseID}, now)
+	}
+	out.DoubleDeviation, out.Priority = true, P1
+	out.DueAt = s.policy.Deadline(P1, now)
+	if c.State == StateResolved {
+		if err := reopen(ctx, tx, complaintID, P1, out.DueAt, now); err != nil {
+			return out, err
+		}
+	} else if err := tx.GetContext(ctx, &out.DueAt, `UPDATE complaints SET priority = 1, due_at = LEAST(due_at, $2), updated_at = $3
+		WHERE id = $1 RETURNING due_at`, complaintID, out.DueAt, now); err != nil {
+		return out, fmt.Errorf("escalate complaint %d: %w", complaintID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE complaints SET recovery_outcome = 'negative', double_deviation = true,
+		double_deviation_reason = $2 WHERE id = $1`, complaintID, DoubleDeviationRecovery); err != nil {
+		return out, fmt.Errorf("flag complaint %d: %w", complaintID, err)
+	}
+	return out, audit(ctx, tx, complaintID, "double_deviation", System, map[string]any{
+		"reason": DoubleDeviationRecovery, "response_id": responseID, "from_priority": c.Priority.String(),
+		"to_priority": P1.String(), "due_at": out.DueAt, "reopened": c.State == StateResolved}, now)
+}
+
+// QueueAcknowledgement queues the acknowledgement email of a complaint, to
+// send at sendAt.
+func (s *Store) QueueAcknowledgement(ctx context.Context, tx *sqlx.Tx, complaintID int64, sendAt, now time.Time) (int64, error) {
+	return queueMessage(ctx, tx, complaintID, MessageAcknowledgement, System, "", "", sendAt, now)
+}

@@ -1,0 +1,40 @@
+package complaints
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestCheckReply(t *testing.T) {
+	codes := func(ws []Warning) []string {
+		var out []string
+		for _, w := range ws {
+			out = append(out, w.Code)
+		}
+		return out
+	}
+	cases := []struct {
+		name, body string
+		want       []string
+	}{
+		{"concrete, English", "We will refund the 40 € delivery fee by Friday.", nil},
+		{"concrete, French", "Je vous rembourse les frais de livraison d'ici 48 heures.", nil},
+		{"French, no accents, a date", "Nous remplacons l'appareil, livraison le 12/12.", nil},
+		{"a time of day", "A technician will call you tomorrow at 10am.", nil},
+		{"French hour", "Notre technicien passe vous voir jeudi à 14h30.", nil},
+		{"within days", "We are sending a replacement within 3 business days.", nil},
+		{"empathy only", "We are very sorry for the trouble and we value you as a customer.", []string{WarnNoAction, WarnNoDate}},
+		{"action without date", "We will refund the delivery fee.", []string{WarnNoDate}},
+		{"date without action", "I will get back to you on Monday.", []string{WarnNoAction}},
+		{"template left as is", "Here is what I am doing now: [the concrete action], by [date].", []string{WarnPlaceholder, WarnNoAction, WarnNoDate}},
+		{"brackets filled but one left", "We refund you by Monday. [What this changes for you.]", []string{WarnPlaceholder}},
+		{"French excuses only", "Nous sommes désolés, votre satisfaction compte pour nous.", []string{WarnNoAction, WarnNoDate}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := codes(CheckReply(tc.body)); !slices.Equal(got, tc.want) {
+				t.Errorf("CheckReply(%q) = %v, want %v", tc.body, got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,100 @@
+package feedback
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/followup/followup/complaints"
+)
+
+// The CX team's actions on a complaint, each in one transaction with its
+// audit entry, then what it owes the customer dispatched. The rules are the
+// complaints package's; the loop adds the emails and the recovery survey.
+
+// Take makes by the complaint's owner.
+func (l *Loop) Take(ctx context.Context, id int64, by complaints.Actor) error {
+	return l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
+		return Work{}, l.complaints.Take(ctx, tx, id, by, now)
+	})
+}
+
+// Assign gives the complaint to to.
+func (l *Loop) Assign(ctx context.Context, id int64, to, by complaints.Actor) error {
+	return l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
+		return Work{}, l.complaints.Assign(ctx, tx, id, to, by, now)
+	})
+}
+
+// Note adds an internal note.
+func (l *Loop) Note(ctx context.Context, id int64, text string, by complaints.Actor) error {
+	return l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
+		return Work{}, l.complaints.Note(ctx, tx, id, text, by, now)
+	})
+}
+
+// Compensate records compensation granted and returns the total granted.
+func (l *Loop) Compensate(ctx context.Context, id, cents int64, note string, by complaints.Actor) (int64, error) {
+	var total int64
+	err := l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
+		var err error
+		total, err = l.complaints.Compensate(ctx, tx, id, cents, note, by, now)
+		return Work{}, err
+	})
+	return total, err
+}
+
+// SetDeviance records the deviance the agent faces.
+func (l *Loop) SetDeviance(ctx context.Context, id int64, form []string, substance string, by complaints.Actor) error {
+	return l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
+		return Work{}, l.complaints.SetDeviance(ctx, tx, id, form, substance, by, now)
+	})
+}
+
+// Reply sends the customer an agent's email. A reply the check warns about
+// (no concrete action, no date, template brackets left) is held back with
+// a *ReplyWarnings error unless confirmed is true: the agent decides, but
+// knowingly.
+func (l *Loop) Reply(ctx context.Context, id int64, subject, body string, confirmed bool, by complaints.Actor) (int64, []complaints.Warning, error) {
+	warnings := complaints.CheckReply(body)
+	if len(warnings) > 0 && !confirmed {
+		return 0, warnings, &ReplyWarnings{Warnings: warnings}
+	}
+	var mid int64
+	err := l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
+		var err error
+		mid, err = l.complaints.Reply(ctx, tx, id, subject, body, by, now)
+		return Work{Messages: []Due{{ID: mid, At: now}}}, err
+	})
+	return mid, warnings, err
+}
+
+// Resolve closes the complaint with what was done: the customer gets the
+// resolution email now and the recovery survey after RecoveryDelay.
+func (l *Loop) Resolve(ctx context.Context, id int64, summary string, by complaints.Actor) (complaints.Resolved, error) {
+	var r complaints.Resolved
+	err := l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
+		var err error
+		r, err = l.complaints.Resolve(ctx, tx, id, summary, by, now.Add(l.cfg.RecoveryDelay), now)
+		return Work{Messages: []Due{{ID: r.MessageID, At: now}}}, err
+	})
+	return r, err
+}
+
+// Reopen puts a resolved complaint back to work.
+func (l *Loop) Reopen(ctx context.Context, id int64, reason string, by complaints.Actor) error {
+	return l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
+		return Work{}, l.complaints.Reopen(ctx, tx, id, reason, by, now)
+	})
+}
+
+func (l *Loop) act(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) (Work, error)) error {
+	now := l.clock.Now()
+	w, err := l.inTx(ctx, func(tx *sqlx.Tx) (Work, error) { return fn(tx, now) })
+	if err != nil {
+		return err
+	}
+	l.Dispatch(ctx, w)
+	return nil
+}

@@ -1,0 +1,243 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/customers"
+	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/users"
+)
+
+func (s *Server) complaintActionRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /api/v1/complaints/{id}/take", s.apiTake)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/assign", s.apiAssign)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/notes", s.apiNote)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/replies", s.apiReply)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/compensation", s.apiCompensate)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/resolve", s.apiResolve)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/reopen", s.apiReopen)
+	mux.HandleFunc("PUT /api/v1/complaints/{id}/deviance", s.apiDeviance)
+	mux.HandleFunc("GET /api/v1/complaints/{id}/reply-draft", s.apiReplyDraft)
+}
+
+// actorOf is the signed-in person acting on a complaint.
+func actorOf(u users.User) complaints.Actor {
+	return complaints.Actor{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role)}
+}
+
+// complaintAction decodes the body into in (when in is not nil), runs do
+// as the signed-in person and answers with the complaint as it now is.
+func (s *Server) complaintAction(w http.ResponseWriter, r *http.Request, in any, do func(id int64, by complaints.Actor) error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
+		return
+	}
+	if in != nil {
+		if field, err := decodeJSON(w, r, 64<<10, in); err != nil {
+			writeError(w, http.StatusBadRequest, field, err.Error())
+			return
+		}
+	}
+	u, _ := userFrom(r.Context())
+	if err := do(id, actorOf(u)); err != nil {
+		s.writeComplaintError(w, err)
+		return
+	}
+	c, err := s.Complaints.Get(r.Context(), id, s.Clock.Now())
+	if err != nil {
+		s.writeComplaintError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"complaint": c})
+}
+
+// writeComplaintError turns a complaint action's error into a status.
+func (s *Server) writeComplaintError(w http.ResponseWriter, err error) {
+	var ie *complaints.InputError
+	var ce *complaints.ConflictError
+	var rw *feedback.ReplyWarnings
+	switch {
+	case errors.Is(err, complaints.ErrNotFound):
+		writeError(w, http.StatusNotFound, "", "no complaint with this id")
+	case errors.As(err, &ie):
+		writeError(w, http.StatusBadRequest, ie.Field, ie.Message)
+	case errors.As(err, &ce):
+		writeError(w, http.StatusConflict, "", ce.Message)
+	case errors.As(err, &rw):
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{
+			"error":    "the reply was not sent: check the warnings, then send it again with \"confirm\": true",
+			"field":    "body",
+			"warnings": rw.Warnings,
+		})
+	default:
+		s.Log.Error("complaint action", "err", err)
+		writeError(w, http.StatusInternalServerError, "", "the action could not be recorded; retry later")
+	}
+}
+
+func (s *Server) apiTake(w http.ResponseWriter, r *http.Request) {
+	s.complaintAction(w, r, nil, func(id int64, by complaints.Actor) error { return s.Loop.Take(r.Context(), id, by) })
+}
+
+type assignJSON struct {
+	OwnerID    int64  `json:"owner_id"`
+	OwnerEmail string `json:"owner_email"`
+}
+
+func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
+	var in assignJSON
+	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error {
+		to, err := s.assignee(r, in.OwnerID, in.OwnerEmail)
+		if err != nil {
+			return err
+		}
+		return s.Loop.Assign(r.Context(), id, to, by)
+	})
+}
+
+// assignee finds the person a complaint is given to, by id or email.
+func (s *Server) assignee(r *http.Request, id int64, email string) (complaints.Actor, error) {
+	var u users.User
+	var err error
+	switch {
+	case id > 0:
+		u, err = s.Users.Get(r.Context(), id)
+	case strings.TrimSpace(email) != "":
+		u, err = s.Users.ByEmail(r.Context(), strings.TrimSpace(email))
+	default:
+		return complaints.Actor{}, &complaints.InputError{Field: "owner_id", Message: "say who will own the complaint: owner_id or owner_email"}
+	}
+	if errors.Is(err, users.ErrNotFound) || (err == nil && u.DisabledAt != nil) {
+		return complaints.Actor{}, &complaints.InputError{Field: "owner_id", Message: "no active user with this id or email"}
+	}
+	if err != nil {
+		return complaints.Actor{}, err
+	}
+	return actorOf(u), nil
+}
+
+func (s *Server) apiNote(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Text string `json:"text"`
+	}
+	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error { return s.Loop.Note(r.Context(), id, in.Text, by) })
+}
+
+func (s *Server) apiReply(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Subject string `json:"subject"`
+		Body    string `json:"body"`
+		Confirm bool   `json:"confirm"`
+	}
+	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error {
+		_, _, err := s.Loop.Reply(r.Context(), id, in.Subject, in.Body, in.Confirm, by)
+		return err
+	})
+}
+
+func (s *Server) apiCompensate(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		// Amount is in currency units ("25" or "25.50").
+		Amount string `json:"amount"`
+		Note   string `json:"note"`
+	}
+	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error {
+		cents, err := parseCents(in.Amount)
+		if err != nil {
+			return &complaints.InputError{Field: "amount", Message: err.Error()}
+		}
+		_, err = s.Loop.Compensate(r.Context(), id, cents, in.Note, by)
+		return err
+	})
+}
+
+// parseCents reads an amount in currency units, with at most two decimals.
+func parseCents(raw string) (int64, error) {
+	raw = strings.TrimSpace(strings.ReplaceAll(raw, ",", "."))
+	whole, frac, _ := strings.Cut(raw, ".")
+	if raw == "" || len(frac) > 2 || strings.ContainsAny(raw, "+-e") {
+		return 0, fmt.Errorf("an amount such as 25 or 25.50 is expected, got %q", raw)
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil && whole != "" {
+		return 0, fmt.Errorf("an amount such as 25 or 25.50 is expected, got %q", raw)
+	}
+	f := int64(0)
+	if frac != "" {
+		if f, err = strconv.ParseInt(frac, 10, 64); err != nil {
+			return 0, fmt.Errorf("an amount such as 25 or 25.50 is expected, got %q", raw)
+		}
+		if len(frac) == 1 {
+			f *= 10
+		}
+	}
+	if w > complaints.MaxCentsAct/100 {
+		return 0, errors.New("this amount is implausibly large; check it")
+	}
+	return w*100 + f, nil
+}
+
+func (s *Server) apiResolve(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Summary string `json:"summary"`
+	}
+	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error {
+		_, err := s.Loop.Resolve(r.Context(), id, in.Summary, by)
+		return err
+	})
+}
+
+func (s *Server) apiReopen(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error { return s.Loop.Reopen(r.Context(), id, in.Reason, by) })
+}
+
+func (s *Server) apiDeviance(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Form      []string `json:"form"`
+		Substance string   `json:"substance"`
+	}
+	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error {
+		return s.Loop.SetDeviance(r.Context(), id, in.Form, in.Substance, by)
+	})
+}
+
+// apiReplyDraft returns the reply template an agent starts from, in the
+// customer's language (or ?locale=), with the steps it follows.
+func (s *Server) apiReplyDraft(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
+		return
+	}
+	d, err := s.Complaints.Detail(r.Context(), id, s.Clock.Now())
+	if err != nil {
+		s.writeComplaintError(w, err)
+		return
+	}
+	locale := d.Customer.Locale
+	if v := r.URL.Query().Get("locale"); v != "" {
+		l, ok := customers.NormalizeLocale(v)
+		if !ok {
+			writeError(w, http.StatusBadRequest, "locale", "locale must be en or fr")
+			return
+		}
+		locale = l
+	}
+	u, _ := userFrom(r.Context())
+	body, err := s.replyDraft(d, locale, u)
+	if err != nil {
+		s.writeComplaintError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"locale": locale, "body": body, "steps": replySteps(locale),
+		"warnings": complaints.CheckReply(body)})
+}
