@@ -16,6 +16,7 @@ import (
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
 )
 
@@ -165,7 +166,7 @@ func TestDeadlinesWarnThenEscalate(t *testing.T) {
 	h.WaitMail(t, email, "We have read you")
 	eventually(t, "the acknowledgement to be recorded", func() bool { return complaintOf(t, h, promised).PromisedDueAt != nil })
 
-	if _, err := h.Schema.DB.Exec(`UPDATE surveys SET acknowledge_mild = false`); err != nil {
+	if err := h.App.Surveys.SetSettings(context.Background(), surveys.DefaultSlug, surveys.Settings{AcknowledgeMild: false}); err != nil {
 		t.Fatal(err)
 	}
 	mild, _ := unhappy(t, h, "mild", "", 6, 4)

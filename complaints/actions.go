@@ -187,7 +187,7 @@ func canOwn(a Actor, field string) error {
 
 // Note adds an internal note to the trail.
 func (s *Store) Note(ctx context.Context, tx *sqlx.Tx, id int64, text string, by Actor, now time.Time) error {
-	text = strings.TrimSpace(text)
+	text = clean(text)
 	if text == "" {
 		return &InputError{"text", "write the note"}
 	}
@@ -242,7 +242,7 @@ type Resolved struct {
 // customer is told concretely (the resolution email, queued) and, after
 // recoveryAt, asked whether the recovery worked (the recovery survey).
 func (s *Store) Resolve(ctx context.Context, tx *sqlx.Tx, id int64, summary string, by Actor, recoveryAt, now time.Time) (Resolved, error) {
-	summary = strings.TrimSpace(summary)
+	summary = clean(summary)
 	switch n := utf8.RuneCountInString(summary); {
 	case n < 10:
 		return Resolved{}, &InputError{"summary", "say what was done for the customer: they receive it by email"}
@@ -278,7 +278,7 @@ func (s *Store) Resolve(ctx context.Context, tx *sqlx.Tx, id int64, summary stri
 // Reopen puts a resolved complaint back in the queue with a fresh deadline
 // for its priority; the recovery survey not sent yet is withdrawn.
 func (s *Store) Reopen(ctx context.Context, tx *sqlx.Tx, id int64, reason string, by Actor, now time.Time) error {
-	reason = strings.TrimSpace(reason)
+	reason = clean(reason)
 	if reason == "" {
 		return &InputError{"reason", "say why the complaint is reopened"}
 	}
@@ -350,7 +350,7 @@ func (s *Store) SetDeviance(ctx context.Context, tx *sqlx.Tx, id int64, form []s
 // Reply queues an agent's email to the customer. The caller has shown the
 // agent the reply check's warnings (CheckReply).
 func (s *Store) Reply(ctx context.Context, tx *sqlx.Tx, id int64, subject, body string, by Actor, now time.Time) (int64, error) {
-	subject, body = strings.TrimSpace(subject), strings.TrimSpace(body)
+	subject, body = strings.TrimSpace(subject), clean(body)
 	switch {
 	case body == "":
 		return 0, &InputError{"body", "write the reply"}
@@ -372,3 +372,7 @@ func (s *Store) Reply(ctx context.Context, tx *sqlx.Tx, id int64, subject, body 
 	}
 	return mid, audit(ctx, tx, id, "reply", by, map[string]any{"message_id": mid, "subject": subject, "body": body}, now)
 }
+
+// clean trims what an agent typed and gives it plain line breaks (forms
+// send CRLF).
+func clean(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }

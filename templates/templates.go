@@ -242,6 +242,11 @@ var htmlFuncs = htmltemplate.FuncMap{
 			return int64(0)
 		case *bool:
 			return p != nil && *p
+		case *float64:
+			if p != nil {
+				return *p
+			}
+			return 0.0
 		}
 		return v
 	},

@@ -27,26 +27,8 @@ func TestMarketingPagesInABrowser(t *testing.T) {
 	if err := browser.SignIn(ctx, h.URL, mk.Email, apptest.Password); err != nil {
 		t.Fatal(err)
 	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return s
-	}
-	waitText := func(sel, want string) {
-		t.Helper()
-		if err := browser.WaitText(ctx, sel, want); err != nil {
-			t.Fatal(err)
-		}
-	}
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatal(err)
-		}
-	}
+	page := browser.Page{T: t, Ctx: ctx}
+	do, text, waitText := page.Do, page.Text, page.WaitText
 	do(chromedp.Navigate(h.URL+"/marketing/campaigns"),
 		chromedp.Click(chromedp.CSS(`a.button.primary`)),
 		chromedp.WaitVisible(chromedp.CSS(`#f-name`)),

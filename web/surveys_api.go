@@ -26,6 +26,16 @@ type surveyInput struct {
 	Questions  []surveys.Question `json:"questions"`
 	// Note says why the survey changed; kept with the version it makes.
 	Note string `json:"note"`
+	// AcknowledgeMild, when given, changes the survey's setting in place.
+	AcknowledgeMild *bool `json:"acknowledge_mild"`
+}
+
+// applySettings stores the settings given with a definition.
+func (s *Server) applySettings(r *http.Request, slug string, in surveyInput) error {
+	if in.AcknowledgeMild == nil {
+		return nil
+	}
+	return s.Surveys.SetSettings(r.Context(), slug, surveys.Settings{AcknowledgeMild: *in.AcknowledgeMild})
 }
 
 func (in surveyInput) survey() surveys.Survey {
@@ -55,6 +65,9 @@ func (s *Server) apiCreateSurvey(w http.ResponseWriter, r *http.Request) {
 		in.Thresholds = surveys.Thresholds{}
 	}
 	sv, err := s.Surveys.Create(r.Context(), in.survey())
+	if err == nil {
+		err = s.applySettings(r, sv.Slug, in)
+	}
 	if s.surveyWriteError(w, err) {
 		return
 	}
@@ -77,6 +90,9 @@ func (s *Server) apiUpdateSurvey(w http.ResponseWriter, r *http.Request) {
 		in.Thresholds = surveys.Thresholds{}
 	}
 	up, err := s.Surveys.Update(r.Context(), slug, in.survey(), in.Note)
+	if err == nil {
+		err = s.applySettings(r, slug, in)
+	}
 	if s.surveyWriteError(w, err) {
 		return
 	}
@@ -111,9 +127,13 @@ func (s *Server) apiGetSurvey(w http.ResponseWriter, r *http.Request) {
 	sv, err := s.Surveys.Latest(r.Context(), slug)
 	if err == nil {
 		var versions []surveys.VersionInfo
+		var settings surveys.Settings
 		versions, err = s.Surveys.Versions(r.Context(), slug)
 		if err == nil {
-			writeJSON(w, http.StatusOK, map[string]any{"survey": sv, "versions": versions})
+			settings, err = s.Surveys.Settings(r.Context(), slug)
+		}
+		if err == nil {
+			writeJSON(w, http.StatusOK, map[string]any{"survey": sv, "versions": versions, "settings": settings})
 			return
 		}
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -167,6 +168,29 @@ func TestSurveyAPIVersionsQuestions(t *testing.T) {
 	if status := getJSON(t, mkt, api, &all); status != 200 || len(all.Surveys) != 2 || all.Surveys[0].Slug != "after-repair" ||
 		all.Surveys[0].Version != 3 || all.Surveys[0].Responses != 1 || all.Surveys[1].Slug != "recovery-check" {
 		t.Errorf("list: %d %+v", status, all)
+	}
+
+	// A setting changes in place, without a new version.
+	var current struct {
+		Survey   map[string]any `json:"survey"`
+		Settings struct {
+			AcknowledgeMild bool `json:"acknowledge_mild"`
+		} `json:"settings"`
+	}
+	if getJSON(t, mkt, api+"/after-repair", &current); !current.Settings.AcknowledgeMild {
+		t.Errorf("a survey acknowledges mild complaints by default")
+	}
+	def := current.Survey
+	for _, k := range []string{"id", "version_id", "version"} {
+		delete(def, k)
+	}
+	def["acknowledge_mild"] = false
+	raw, _ := json.Marshal(def)
+	if status, body := send(t, mkt, "PUT", api+"/after-repair", string(raw)); status != 200 || body["new_version"] != false {
+		t.Errorf("setting: %d %v", status, body)
+	}
+	if getJSON(t, mkt, api+"/after-repair", &current); current.Settings.AcknowledgeMild {
+		t.Errorf("acknowledge_mild was not turned off")
 	}
 }
 

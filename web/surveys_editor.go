@@ -43,6 +43,8 @@ type editorView struct {
 	FieldErrs  map[string]string
 	Saved      string
 	Versions   []surveys.VersionInfo
+	// AcknowledgeMild is the survey's setting (see surveys.Settings).
+	AcknowledgeMild bool
 }
 
 type thresholdField struct {
@@ -99,6 +101,12 @@ func (s *Server) editorEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	v := newEditorView(sv)
 	v.Action = editorPath + "/" + slug
+	st, err := s.Surveys.Settings(r.Context(), slug)
+	if err != nil {
+		s.editorReadError(w, r, err)
+		return
+	}
+	v.AcknowledgeMild = st.AcknowledgeMild
 	v.Rows = append(v.Rows, blankRow(len(v.Rows)))
 	locale := requestLocale(r, "")
 	switch saved := r.URL.Query().Get("saved"); {
@@ -125,6 +133,9 @@ func (s *Server) editorCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sv, err := s.Surveys.Create(r.Context(), def)
+	if err == nil {
+		err = s.Surveys.SetSettings(r.Context(), sv.Slug, surveys.Settings{AcknowledgeMild: v.AcknowledgeMild})
+	}
 	if err != nil {
 		s.editorFailed(w, r, v, err)
 		return
@@ -145,6 +156,9 @@ func (s *Server) editorUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	up, err := s.Surveys.Update(r.Context(), slug, def, v.Note)
+	if err == nil {
+		err = s.Surveys.SetSettings(r.Context(), slug, surveys.Settings{AcknowledgeMild: v.AcknowledgeMild})
+	}
 	if err != nil {
 		s.editorFailed(w, r, v, err)
 		return
@@ -223,7 +237,7 @@ func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int
 }
 
 func newEditorView(sv *surveys.Survey) editorView {
-	v := editorView{FieldErrs: map[string]string{}}
+	v := editorView{FieldErrs: map[string]string{}, AcknowledgeMild: true}
 	for _, k := range []surveys.Kind{surveys.Likert5, surveys.Likert7, surveys.Rating10, surveys.Single, surveys.Multi, surveys.Text} {
 		v.Kinds = append(v.Kinds, string(k))
 	}
@@ -301,6 +315,7 @@ func (s *Server) readEditorForm(w http.ResponseWriter, r *http.Request, slug str
 	f := r.PostForm
 	v := newEditorView(nil)
 	v.Slug, v.Name, v.Note = strings.TrimSpace(f.Get("slug")), strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("note"))
+	v.AcknowledgeMild = f.Get("acknowledge_mild") == "1"
 	if slug != "" {
 		v.Slug = slug
 	}

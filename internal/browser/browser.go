@@ -97,3 +97,35 @@ func SignIn(ctx context.Context, base, email, password string) error {
 	}
 	return WaitText(ctx, "form.signout", "Sign out")
 }
+
+// Page drives a browser tab for a test: each step that fails fails the test.
+type Page struct {
+	T   testing.TB
+	Ctx context.Context
+}
+
+// Do runs steps.
+func (p Page) Do(steps ...chromedp.Action[chromedp.Void]) {
+	p.T.Helper()
+	if err := chromedp.Do(p.Ctx, steps...); err != nil {
+		p.T.Fatal(err)
+	}
+}
+
+// Text returns the text of the first element matching the CSS selector sel.
+func (p Page) Text(sel string) string {
+	p.T.Helper()
+	s, err := chromedp.Run(p.Ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.T.Fatalf("read %s: %v", sel, err)
+	}
+	return s
+}
+
+// WaitText waits until sel contains want (see WaitText).
+func (p Page) WaitText(sel, want string) {
+	p.T.Helper()
+	if err := WaitText(p.Ctx, sel, want); err != nil {
+		p.T.Fatal(err)
+	}
+}
