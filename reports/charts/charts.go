@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -70,7 +71,7 @@ func Lines(title string, labels []string, series []Series, yMin, yMax float64) (
 				return nil, fmt.Errorf("chart %q: %w", title, err)
 			}
 			line.Color, line.Width = c, vg.Points(2)
-			points.Color, points.Radius = c, vg.Points(2.5)
+			points.Color, points.Radius, points.Shape = c, vg.Points(2.5), draw.CircleGlyph{}
 			p.Add(line, points)
 			thumb = line
 		}
@@ -141,10 +142,15 @@ func Bars(title string, labels []string, values []float64) ([]byte, error) {
 func newPlot(title string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle.Font.Size = vg.Points(11)
-	p.Legend.TextStyle.Font.Size = vg.Points(8)
+	// Sans-serif reads better small; the liberation fonts are embedded.
+	sans := func(size float64) font.Font {
+		return font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Points(size)}
+	}
+	p.Title.TextStyle.Font = sans(11)
+	p.Legend.TextStyle.Font = sans(9)
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Tick.Label.Font.Size = vg.Points(8)
+		a.Tick.Label.Font = sans(9)
+		a.Label.TextStyle.Font = sans(9)
 	}
 	p.Add(plotter.NewGrid())
 	return p
