@@ -135,9 +135,6 @@ func (b *Barometer) Read(ctx context.Context, now time.Time) ([]Reading, error) 
 	return out, nil
 }
 
-// barometerLock serialises checks (two schedulers during a fail-over).
-const barometerLock = 7_100_2026
-
 // Check reads the indicators and records what changed, in one transaction:
 // an indicator out of range without an open breach opens one and raises
 // one alert to the managers; an open breach whose indicator is back in
@@ -155,7 +152,8 @@ func (b *Barometer) Check(ctx context.Context, now time.Time) (CheckResult, erro
 		return res, fmt.Errorf("barometer check: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, barometerLock); err != nil {
+	// Checks are serialised (two schedulers during a fail-over), per schema.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1 || current_schema(), 0))`, "followup.barometer."); err != nil {
 		return res, fmt.Errorf("barometer lock: %w", err)
 	}
 	var open []Breach
