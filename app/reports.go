@@ -11,6 +11,14 @@ import (
 	"github.com/followup/followup/worker"
 )
 
+// reportLocation is where report days and weeks begin.
+func (a *App) reportLocation() *time.Location {
+	if a.Cfg.Reports.TimeZone == nil {
+		return time.UTC
+	}
+	return a.Cfg.Reports.TimeZone
+}
+
 // Barometer builds the barometer from the configuration.
 func (a *App) Barometer() *reports.Barometer {
 	th := make([]reports.Threshold, len(a.Cfg.Reports.Barometer))
@@ -52,7 +60,7 @@ func (a *App) CheckBarometer(ctx context.Context, now time.Time) error {
 // queued, so a fail-over or a restart never mails a week twice.
 func (a *App) ScheduleWeeklyReport(ctx context.Context, now time.Time) error {
 	sc := a.Cfg.Reports.Weekly
-	week, due := reports.Schedule{Off: sc.Off, Weekday: sc.Weekday, Hour: sc.Hour, Minute: sc.Minute}.DueWeek(now, a.Cfg.Reports.TimeZone)
+	week, due := reports.Schedule{Off: sc.Off, Weekday: sc.Weekday, Hour: sc.Hour, Minute: sc.Minute}.DueWeek(now, a.reportLocation())
 	if !due {
 		return nil
 	}
@@ -74,5 +82,5 @@ func (a *App) reportJobs() []scheduler.Periodic {
 
 func (a *App) reportHandler(log *slog.Logger) *worker.ReportHandler {
 	return &worker.ReportHandler{Reports: a.Reports, Users: a.Users, Templates: a.Templates, Mail: a.Mail,
-		Base: a.Cfg.BaseURL.String(), Locale: a.Cfg.Reports.Locale, Location: a.Cfg.Reports.TimeZone, Clock: a.Clock, Log: log}
+		Base: a.Cfg.BaseURL.String(), Locale: a.Cfg.Reports.Locale, Location: a.reportLocation(), Clock: a.Clock, Log: log}
 }
