@@ -35,8 +35,13 @@ func CronbachAlpha(rows [][]float64) (alpha float64, ok bool) {
 		}
 		sumItemVar += variance(col)
 	}
-	totalVar := variance(totals)
-	if totalVar == 0 {
+	return alphaOf(k, sumItemVar, variance(totals))
+}
+
+// alphaOf is alpha from the number of items, the sum of their variances
+// and the variance of the totals; undefined when the totals do not vary.
+func alphaOf(k int, sumItemVar, totalVar float64) (float64, bool) {
+	if k < 2 || totalVar <= 1e-12 {
 		return 0, false
 	}
 	kf := float64(k)

@@ -2,13 +2,16 @@ package reports_test
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/followup/followup/internal/reportfix"
 	"github.com/followup/followup/internal/testenv"
 	"github.com/followup/followup/reports"
+	"github.com/followup/followup/surveys"
 )
 
 // lsat6 is Section 6 of the Law School Admission Test, five items scored
@@ -42,6 +45,59 @@ func TestCronbachAlphaOfTheLSATTextbookExample(t *testing.T) {
 	a, ok := reports.CronbachAlpha(rows)
 	if !ok || math.Abs(a-0.295) > 0.0005 {
 		t.Errorf("alpha %.4f (%v), want 0.295", a, ok)
+	}
+}
+
+// TestReliabilityOfTheLSATTextbookExample stores the 1000 LSAT candidates
+// as replies to a survey of five outcome items (0/1 stored as 1/2 on a
+// five-point scale: alpha does not move when every value shifts) and reads
+// alpha back from PostgreSQL.
+func TestReliabilityOfTheLSATTextbookExample(t *testing.T) {
+	t.Parallel()
+	db := testenv.NewSchema(t).DB
+	ctx := context.Background()
+	sv := surveys.Survey{Slug: "lsat-6", Name: "LSAT section 6"}
+	for i := 1; i <= 5; i++ {
+		sv.Questions = append(sv.Questions, surveys.Question{Key: fmt.Sprintf("item%d", i), Kind: surveys.Likert5,
+			Dimension: surveys.Distributive, Required: true, Text: surveys.Localized{"en": "Item", "fr": "Question"}})
+	}
+	created, err := surveys.NewStore(db).Create(ctx, sv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var patterns []string
+	for _, p := range lsat6 {
+		a := p.pattern
+		patterns = append(patterns, fmt.Sprintf("(%d, %d, %d, %d, %d, %d)", int(a[0])+1, int(a[1])+1, int(a[2])+1, int(a[3])+1, int(a[4])+1, p.count))
+	}
+	_, err = db.Exec(`WITH campaign AS (
+    INSERT INTO campaigns (name, survey_id, state) VALUES ('lsat', $1, 'active') RETURNING id
+), candidates AS (
+    SELECT row_number() OVER () AS n, i1, i2, i3, i4, i5
+    FROM (VALUES `+strings.Join(patterns, ", ")+`) AS p (i1, i2, i3, i4, i5, count), generate_series(1, p.count)
+), cust AS (
+    INSERT INTO customers (external_ref, email) SELECT 'lsat-' || n, 'lsat' || n || '@x.test' FROM candidates RETURNING id, external_ref
+), inv AS (
+    INSERT INTO invitations (campaign_id, customer_id, survey_version_id, state, scheduled_for, sent_at, answered_at, occurrence)
+    SELECT (SELECT id FROM campaign), id, $2, 'answered', $3, $3, $3, $3 FROM cust RETURNING id, customer_id
+)
+INSERT INTO responses (invitation_id, customer_id, survey_version_id, locale, answers, submitted_at, scored_at, score_distributive, negative)
+SELECT inv.id, inv.customer_id, $2, 'en', jsonb_build_object('item1', c.i1, 'item2', c.i2, 'item3', c.i3, 'item4', c.i4, 'item5', c.i5), $3, $3, 50, false
+FROM inv JOIN cust ON cust.id = inv.customer_id JOIN candidates c ON 'lsat-' || c.n = cust.external_ref`,
+		created.ID, created.VersionID, at("2026-03-03T10:00:00Z"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := reports.Query{From: at("2026-03-01T00:00:00Z"), To: at("2026-03-08T00:00:00Z"), Location: time.UTC}
+	got, err := reports.NewStore(db).Reliability(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("want one survey dimension, got %+v", got)
+	}
+	if got[0].Replies != 1000 || got[0].Alpha == nil || *got[0].Alpha != 0.295 || !got[0].Warning {
+		t.Errorf("LSAT through PostgreSQL: %+v (alpha %v), want 1000 replies, alpha 0.295 and a warning", got, deref(got[0].Alpha))
 	}
 }
 
