@@ -26,7 +26,7 @@ func (a *App) Barometer() *reports.Barometer {
 		th[i] = reports.Threshold{Indicator: r.Indicator, Op: r.Op, Value: r.Value}
 	}
 	return &reports.Barometer{Store: a.Reports, Alerts: a.Alerts, Thresholds: th, Window: a.Cfg.Reports.BarometerWindow,
-		MinSample: a.Cfg.Reports.BarometerMinSample, Locale: a.Cfg.Reports.Locale}
+		MinSample: a.Cfg.Reports.BarometerMinSample, Locale: a.Cfg.Reports.Locale, Link: a.Cfg.BaseURL.String() + "/manager/"}
 }
 
 // CheckBarometer records the barometer's breaches and clearings at now

@@ -134,6 +134,9 @@ func TestBarometerBreachAlertsManagersOnce(t *testing.T) {
 	if !strings.HasPrefix(p.Subject, "[followup] Barometer: Satisfaction index (overall) at 30/100, under its threshold of 70/100") {
 		t.Errorf("subject %q", p.Subject)
 	}
+	if !strings.Contains(p.Text(), h.URL+"/manager/") {
+		t.Errorf("the alert does not link to the reports: %q", p.Text())
+	}
 	for range 3 {
 		if err := h.App.CheckBarometer(ctx, time.Now()); err != nil {
 			t.Fatal(err)

@@ -69,6 +69,8 @@ type Barometer struct {
 	MinSample int
 	// Locale is the language of the alerts (en or fr).
 	Locale string
+	// Link, when set, ends the alerts (the managers' reports page).
+	Link string
 }
 
 // Reading is an indicator's current value against its threshold.
@@ -216,7 +218,7 @@ func (b *Barometer) open(ctx context.Context, tx *sqlx.Tx, r Reading, now time.T
 		return Breach{}, err
 	}
 	if _, err := b.Alerts.Raise(ctx, tx, feedback.Alert{ID: br.AlertID, Kind: "barometer_breach", Audience: feedback.AudienceManagers,
-		Text: BreachText(b.Locale, r, b.window()), Data: data, CreatedAt: now}); err != nil {
+		Text: BreachText(b.Locale, r, b.window(), b.Link), Data: data, CreatedAt: now}); err != nil {
 		return Breach{}, err
 	}
 	return br, nil
@@ -231,8 +233,9 @@ func clearBreach(ctx context.Context, tx *sqlx.Tx, br Breach, value *float64, re
 	return br, nil
 }
 
-// BreachText is the alert's text: its first line is the email's subject.
-func BreachText(locale string, r Reading, window time.Duration) string {
+// BreachText is the alert's text: its first line is the email's subject;
+// link, when set, ends it.
+func BreachText(locale string, r Reading, window time.Duration, link string) string {
 	days := int(window.Hours() / 24)
 	val, lim := formatValue(*r.Value, r.Indicator.Unit), formatValue(r.Threshold.Value, r.Indicator.Unit)
 	if locale == "fr" {
@@ -240,15 +243,23 @@ func BreachText(locale string, r Reading, window time.Duration) string {
 		if r.Threshold.Op == "<=" {
 			side = "au-dessus de son seuil de"
 		}
-		return fmt.Sprintf("Baromètre : %s à %s, %s %s\n\nSur les %d derniers jours (%d réponses ou réclamations). Le baromètre vous écrira de nouveau si l'indicateur sort de sa plage après y être revenu.",
+		text := fmt.Sprintf("Baromètre : %s à %s, %s %s\n\nSur les %d derniers jours (%d réponses ou réclamations). Le baromètre vous écrira de nouveau si l'indicateur sort de sa plage après y être revenu.",
 			r.Indicator.LabelIn("fr"), val, side, lim, days, r.Sample)
+		if link != "" {
+			text += "\n\nRapports : " + link
+		}
+		return text
 	}
 	side := "under its threshold of"
 	if r.Threshold.Op == "<=" {
 		side = "over its threshold of"
 	}
-	return fmt.Sprintf("Barometer: %s at %s, %s %s\n\nOver the last %d days (%d replies or complaints). You will hear again only if it goes out of range after coming back.",
+	text := fmt.Sprintf("Barometer: %s at %s, %s %s\n\nOver the last %d days (%d replies or complaints). You will hear again only if it goes out of range after coming back.",
 		r.Indicator.LabelIn("en"), val, side, lim, days, r.Sample)
+	if link != "" {
+		text += "\n\nReports: " + link
+	}
+	return text
 }
 
 func formatValue(v float64, unit string) string {
