@@ -123,6 +123,9 @@ func TestIndicatorMeasures(t *testing.T) {
 		DoubleDev: "promise_missed", BreachedAt: ptr(now.Add(-9 * day))})
 	r4 := fx.Reply(reportfix.Reply{At: now.Add(-day), Overall: s(50)})
 	fx.Complaint(reportfix.Complaint{Response: r4, OpenedAt: now.Add(-time.Hour), DueAt: now.Add(time.Hour)})
+	// A mild case its survey spares the acknowledgement owes none.
+	r5 := fx.Reply(reportfix.Reply{At: now.Add(-day), Overall: s(55)})
+	fx.Complaint(reportfix.Complaint{Response: r5, Priority: 4, OpenedAt: now.Add(-day), DueAt: now.Add(-time.Hour), ResolvedAt: ptr(now.Add(-2 * time.Hour)), Spared: true})
 	// Recovery follow-ups: k1 came back positive in the window.
 	fx.Reply(reportfix.Reply{At: now.Add(-time.Hour), RecoveryOf: k1, Overall: s(90)})
 	if _, err := db.Exec(`UPDATE complaints SET recovery_outcome = 'positive' WHERE id = $1`, k1); err != nil {
@@ -133,15 +136,15 @@ func TestIndicatorMeasures(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]*float64{
-		"acknowledged_on_time":       ptr(50.0),  // 1 of the 2 settled (the third is neither acknowledged nor due)
-		"handled_per_agent_day":      ptr(0.21),  // 3 resolved / 2 agents / 7 days
-		"satisfaction":               ptr(56.67), // (30 + 90 + 50) / 3
+		"acknowledged_on_time":       ptr(50.0),  // 1 of the 2 settled (the third is neither acknowledged nor due, the fourth spared)
+		"handled_per_agent_day":      ptr(0.29),  // 4 resolved / 2 agents / 7 days
+		"satisfaction":               ptr(56.25), // (30 + 90 + 50 + 55) / 4
 		"satisfaction_distributive":  ptr(60.0),  //
 		"satisfaction_procedural":    ptr(60.0),  //
 		"satisfaction_interactional": ptr(80.0),  //
 		"recovery_rate":              ptr(100.0), //
-		"response_rate":              ptr(75.0),  // 3 of the 4 sent in the window answered
-		"negative_rate":              ptr(33.33), //
+		"response_rate":              ptr(80.0),  // 4 of the 5 sent in the window answered
+		"negative_rate":              ptr(25.0),  // 1 of 4
 		"overdue_complaints":         ptr(0.0),   //
 		"double_deviations":          ptr(0.0),   // the missed deadline was 9 days ago
 	}
@@ -155,12 +158,12 @@ func TestIndicatorMeasures(t *testing.T) {
 		t.Errorf("%d measures for %d indicators", len(m), len(reports.Indicators))
 	}
 	// The minimum sample hides rates resting on too little.
-	m, err = store.Measures(context.Background(), now, 7*day, 4)
+	m, err = store.Measures(context.Background(), now, 7*day, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m["satisfaction"].Value != nil || m["response_rate"].Value == nil || m["overdue_complaints"].Value == nil {
-		t.Errorf("with a minimum of 4: satisfaction %v, response rate %v", deref(m["satisfaction"].Value), deref(m["response_rate"].Value))
+		t.Errorf("with a minimum of 5: satisfaction %v, response rate %v", deref(m["satisfaction"].Value), deref(m["response_rate"].Value))
 	}
 }
 

@@ -16,7 +16,8 @@ type ComplaintFigures struct {
 	P3         int            `json:"-" db:"p3"`
 	P4         int            `json:"-" db:"p4"`
 	// AckDue are those whose acknowledgement is settled (sent, or its
-	// deadline passed); AckOnTime those acknowledged by their deadline.
+	// deadline passed), mild cases their survey spares the acknowledgement
+	// left out; AckOnTime those acknowledged by their deadline.
 	AckDue        int      `json:"acknowledgement_due" db:"ack_due"`
 	AckOnTime     int      `json:"acknowledged_on_time" db:"ack_on_time"`
 	AckOnTimeRate *float64 `json:"acknowledged_on_time_rate" db:"-"`
@@ -43,8 +44,8 @@ func (s *Store) Complaints(ctx context.Context, q Query, now time.Time) (Complai
 	query := `SELECT count(*) AS opened,
        count(*) FILTER (WHERE priority = 1) AS p1, count(*) FILTER (WHERE priority = 2) AS p2,
        count(*) FILTER (WHERE priority = 3) AS p3, count(*) FILTER (WHERE priority = 4) AS p4,
-       count(*) FILTER (WHERE acknowledged_at IS NOT NULL OR due_at <= :now) AS ack_due,
-       count(*) FILTER (WHERE acknowledged_at <= due_at) AS ack_on_time,
+       count(*) FILTER (WHERE NOT ack_spared AND (acknowledged_at IS NOT NULL OR due_at <= :now)) AS ack_due,
+       count(*) FILTER (WHERE NOT ack_spared AND acknowledged_at <= due_at) AS ack_on_time,
        count(*) FILTER (WHERE resolved_at IS NOT NULL) AS resolved,
        count(*) FILTER (WHERE state <> 'resolved' AND due_at < :now) AS overdue,
        count(*) FILTER (WHERE deadline_breached_at IS NOT NULL) AS breached,

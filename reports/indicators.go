@@ -85,8 +85,8 @@ var indicatorsSQL = `WITH rep AS (
 ), snt AS (
     SELECT count(*) AS n, count(*) FILTER (WHERE answered) AS answered FROM ` + filtered(serviceSendsSQL) + ` AS x
 ), cmp AS (
-    SELECT count(*) FILTER (WHERE acknowledged_at IS NOT NULL OR due_at <= :to) AS ack_due,
-           count(*) FILTER (WHERE acknowledged_at <= due_at) AS ack_on_time
+    SELECT count(*) FILTER (WHERE NOT ack_spared AND (acknowledged_at IS NOT NULL OR due_at <= :to)) AS ack_due,
+           count(*) FILTER (WHERE NOT ack_spared AND acknowledged_at <= due_at) AS ack_on_time
     FROM ` + filtered(serviceComplaintsSQL) + ` AS x
 ), handled AS (
     SELECT count(*) AS n FROM complaints WHERE resolved_at >= :from AND resolved_at < :to

@@ -54,9 +54,13 @@ LEFT JOIN service_events e ON e.id = i.event_id
 WHERE r.scored_at IS NOT NULL AND c.trigger_kind <> 'recovery' AND i.complaint_id IS NULL
   AND r.submitted_at >= :from AND r.submitted_at < :to`
 
+	// serviceComplaintsSQL's ack_spared marks the mild cases a survey
+	// spares the acknowledgement: no acknowledgement is owed to them.
 	serviceComplaintsSQL = `SELECT k.id, k.opened_at, k.priority, k.risks, k.state, k.due_at, k.acknowledged_at,
        k.resolved_at, k.double_deviation, k.deadline_breached_at, k.recovery_outcome,
-       k.compensation_granted_cents, ` + splitColumns + `
+       k.compensation_granted_cents,
+       EXISTS (SELECT 1 FROM complaint_events ev WHERE ev.complaint_id = k.id AND ev.kind = 'acknowledgement_skipped') AS ack_spared,
+       ` + splitColumns + `
 FROM complaints k
 JOIN responses r ON r.id = k.response_id
 JOIN invitations i ON i.id = r.invitation_id

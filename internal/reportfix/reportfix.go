@@ -176,6 +176,8 @@ type Complaint struct {
 	DoubleDev      string // '' or recovery_negative or promise_missed
 	Recovery       string // '' or positive or negative
 	Compensation   int64
+	// Spared is a mild case its survey spares the acknowledgement.
+	Spared bool
 }
 
 // Complaint writes a complaint and returns its id.
@@ -194,13 +196,17 @@ func (f *Fixture) Complaint(c Complaint) int64 {
 	if risks == nil {
 		risks = pq.StringArray{}
 	}
-	return f.id(`INSERT INTO complaints (response_id, customer_id, state, priority, opened_at, due_at, risks, acknowledged_at,
+	id := f.id(`INSERT INTO complaints (response_id, customer_id, state, priority, opened_at, due_at, risks, acknowledged_at,
 			resolved_at, deadline_breached_at, owner_id, double_deviation, double_deviation_reason, recovery_outcome,
 			compensation_granted_cents, updated_at)
 		SELECT $1, customer_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 <> '', $11, $12, $13, $4 FROM responses WHERE id = $1
 		RETURNING id`,
 		c.Response, c.State, c.Priority, c.OpenedAt, c.DueAt, risks, c.AcknowledgedAt, c.ResolvedAt, c.BreachedAt, c.OwnerID,
 		c.DoubleDev, c.Recovery, c.Compensation)
+	if c.Spared {
+		f.exec(`INSERT INTO complaint_events (complaint_id, kind, created_at) VALUES ($1, 'acknowledgement_skipped', $2)`, id, c.OpenedAt)
+	}
+	return id
 }
 
 // User writes an enabled user of role and returns its id.
