@@ -26,6 +26,7 @@ import (
 	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/migrations"
 	"github.com/followup/followup/replies"
+	"github.com/followup/followup/reports"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
@@ -67,6 +68,8 @@ type App struct {
 	Replies    *replies.Service
 	// Loop is the internal loop around complaints.
 	Loop *feedback.Loop
+	// Reports are the external loop\'s figures.
+	Reports *reports.Store
 
 	asynqClient *asynq.Client
 }
@@ -144,6 +147,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Loop = feedback.NewLoop(a.DB, a.Complaints, a.Alerts, a.Queue, a.Clock, log.With("component", "loop"), feedback.LoopConfig{
 		AckDelay: cfg.CX.AckDelay, RecoveryDelay: cfg.CX.RecoveryDelay, WarnShare: cfg.CX.WarnShare, BaseURL: cfg.BaseURL.String()})
 	a.Replies = replies.New(a.DB, a.Surveys, a.Complaints, a.Clock, replies.Options{Loop: a.Loop, Metrics: a.Metrics})
+	a.Reports = reports.NewStore(a.DB)
 	return a, nil
 }
 

@@ -38,6 +38,7 @@ func (a *App) WebServer(ex Extras) *web.Server {
 	return &web.Server{
 		Users: a.Users, Queues: a.queueDashboard(), Metrics: a.Metrics.Handler(),
 		Intake: a.Intake, Customers: a.Customers, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Replies: a.Replies, Signer: a.Signer, Templates: a.Templates,
+		Reports: a.Reports, Barometer: a.Barometer(), ReportLocation: a.reportLocation(),
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ingest: a.Ingest, Loop: a.Loop,
 		Ready: []web.Check{
@@ -59,6 +60,7 @@ func (a *App) Handlers() worker.Handlers {
 		Message: &worker.ComplaintMessageHandler{Complaints: a.Complaints, Customers: a.Customers, Compose: a.Compose, Mail: a.Mail,
 			ReplyTo: a.Cfg.CX.ReplyTo, Clock: a.Clock, Log: log, Metrics: a.Metrics},
 		Deadlines: &worker.DeadlinesHandler{Loop: a.Loop, Log: log, Metrics: a.Metrics},
+		Report:    a.reportHandler(log),
 	}
 }
 
@@ -95,11 +97,11 @@ func (a *App) Runner() *scheduler.Runner {
 				return len(due), nil
 			},
 		},
-		Periodic: []scheduler.Periodic{
+		Periodic: append([]scheduler.Periodic{
 			{Name: "complaint deadlines", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
 				return a.Queue.EnqueueDeadlineCheck(ctx, now)
 			}},
-		},
+		}, a.reportJobs()...),
 	}, a.Scheduler, a.Surveys, a.Queue, scheduler.NewLeader(a.DB, "followup.scheduler"), a.Clock, a.Log.With("component", "scheduler"))
 }
 

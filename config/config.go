@@ -52,6 +52,8 @@ type Config struct {
 	CX CX
 	// Brand is what the customer sees in emails and pages.
 	Brand Brand
+	// Reports configures the barometer and the weekly report to managers.
+	Reports Reports
 
 	// WorkerConcurrency is how many tasks one worker process runs at once.
 	WorkerConcurrency int

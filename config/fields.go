@@ -11,7 +11,8 @@ import (
 	"time"
 )
 
-// fields lists every setting, in the order the README table shows them.
+// fields lists every setting, in the order the README table shows them;
+// reports.go appends the external loop's.
 var fields = []field{
 	{env: "FOLLOWUP_DATABASE_URL", def: "postgres://followup:followup@127.0.0.1:5432/followup?sslmode=disable",
 		usage: "a PostgreSQL URL (postgres://user:pass@host:port/db?sslmode=disable)", secret: true,

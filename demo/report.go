@@ -111,6 +111,7 @@ func report(out io.Writer, base string, s summary, lp loop, handLink string, acc
 	fmt.Fprintf(out, "  one complaint:        %s/api/v1/complaints/{id} (reply, signals, advice, history)\n", base)
 	fmt.Fprintf(out, "  escalated (P1, P2):   %s/api/v1/complaints?priority=P1,P2\n", base)
 	fmt.Fprintf(out, "  survey editor:        %s/marketing/surveys (signed in as marketing)\n", base)
+	fmt.Fprintf(out, "  reports, barometer:   %s/manager/ (signed in as manager)\n", base)
 	if handLink != "" {
 		fmt.Fprintf(out, "  answer one by hand:   %s\n", handLink)
 	}

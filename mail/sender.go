@@ -5,10 +5,12 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	netmail "net/mail"
+	"regexp"
 	"strings"
 	"time"
 
@@ -53,6 +55,19 @@ type Message struct {
 	// Headers are extra header fields (List-Unsubscribe...). Values must be
 	// one line.
 	Headers map[string]string
+	// Inline are images the HTML shows by Content-ID (<img src="cid:NAME">);
+	// with them the message is multipart/related.
+	Inline []Inline
+}
+
+// Inline is an image embedded in a message, referenced from its HTML as
+// cid:Name.
+type Inline struct {
+	// Name is the file name and the Content-ID: letters, digits, '.', '-'
+	// and '_' only.
+	Name        string
+	ContentType string
+	Data        []byte
 }
 
 // DeliveryError is why a message was not accepted.
@@ -237,8 +252,18 @@ func (s *Sender) check(in *Message) error {
 			return ErrUnsafeHeader
 		}
 	}
+	for _, f := range in.Inline {
+		if !inlineNameRE.MatchString(f.Name) {
+			return fmt.Errorf("inline part %q: a name of letters, digits, '.', '-' and '_' is needed", f.Name)
+		}
+		if strings.ContainsAny(f.ContentType, "\r\n\"") {
+			return fmt.Errorf("inline part %q: %w", f.Name, ErrUnsafeHeader)
+		}
+	}
 	return nil
 }
+
+var inlineNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$`)
 
 // maxLine is the longest body line sent 8-bit; SMTP allows 998 octets.
 const maxLine = 900
@@ -265,6 +290,12 @@ func (s *Sender) build(in *Message, eightBit bool) (*gomail.Msg, error) {
 	m.SetBodyString(gomail.TypeTextPlain, in.Text)
 	if in.HTML != "" {
 		m.AddAlternativeString(gomail.TypeTextHTML, in.HTML)
+	}
+	// go-mail names each embed's Content-ID after it: <NAME>.
+	for _, f := range in.Inline {
+		if err := m.EmbedReader(f.Name, bytes.NewReader(f.Data), gomail.WithFileContentType(gomail.ContentType(f.ContentType))); err != nil {
+			return nil, fmt.Errorf("embed %s: %w", f.Name, err)
+		}
 	}
 	return m, nil
 }

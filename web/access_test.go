@@ -86,6 +86,12 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{"POST", "/api/v1/surveys", []users.Role{users.Marketing, users.Admin}},
 		{"GET", "/marketing/surveys", []users.Role{users.Marketing, users.Manager, users.Admin}},
 		{"POST", "/marketing/surveys/new", []users.Role{users.Marketing, users.Admin}},
+		{"GET", "/api/v1/reports/overview", []users.Role{users.Marketing, users.Manager, users.Admin}},
+		{"GET", "/api/v1/action-plans", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"POST", "/api/v1/action-plans", []users.Role{users.Manager, users.Admin}},
+		{"GET", "/manager/", []users.Role{users.Manager, users.Admin}},
+		{"GET", "/manager/export/trend.csv", []users.Role{users.Manager, users.Admin}},
+		{"POST", "/manager/actions", []users.Role{users.Manager, users.Admin}},
 		{"GET", "/admin/queues/", []users.Role{users.Admin}},
 		{"GET", "/some/future/route", []users.Role{users.Admin}},
 	}

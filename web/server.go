@@ -18,6 +18,7 @@ import (
 	"github.com/followup/followup/ingest"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/replies"
+	"github.com/followup/followup/reports"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
@@ -69,6 +70,12 @@ type Server struct {
 	Queues http.Handler
 	// Metrics, when set, serves /metrics (Prometheus) to managers and admins.
 	Metrics http.Handler
+	// Reports, Barometer and ReportLocation (where report days and weeks
+	// begin) serve /api/v1/reports, /api/v1/action-plans and the managers'
+	// pages.
+	Reports        *reports.Store
+	Barometer      *reports.Barometer
+	ReportLocation *time.Location
 }
 
 // Handler returns the HTTP handler of every route.
@@ -89,6 +96,9 @@ func (s *Server) Handler() http.Handler {
 	s.loginRoutes(mux)
 	s.marketingRoutes(mux)
 	s.surveyAdminRoutes(mux)
+	s.reportRoutes(mux)
+	s.actionRoutes(mux)
+	s.managerRoutes(mux)
 
 	if s.DevMail != nil {
 		mux.Handle("/dev/mail", s.DevMail)

@@ -30,6 +30,8 @@ type Handlers struct {
 	Alert     *AlertHandler
 	Message   *ComplaintMessageHandler
 	Deadlines *DeadlinesHandler
+	// Report sends the weekly report (nil: not handled here).
+	Report *ReportHandler
 }
 
 // NewServer returns an asynq server on a shared Redis client (which it does
@@ -66,6 +68,9 @@ func NewServer(rdb redis.UniversalClient, cfg ServerConfig, h Handlers, log *slo
 	}
 	if h.Deadlines != nil {
 		mux.Handle(TypeComplaintDeadlines, h.Deadlines)
+	}
+	if h.Report != nil {
+		mux.Handle(TypeFeedbackReport, h.Report)
 	}
 	return srv, mux
 }

@@ -127,6 +127,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, set := os.LookupEnv("FOLLOWUP_ACK_DELAY"); !set {
 		cfg.CX.AckDelay = 0 // acknowledgements at once, to be seen during the demo
 	}
+	// The demo's replies are today's: last week's report would be empty, and
+	// its email would mix with the survey emails the demo waits for. The
+	// reports page previews any week's report.
+	cfg.Reports.Weekly.Off = true
 	log := newLogger(cfg, stderr)
 
 	smtpSrv, err := capture.Start(capture.Options{Addr: captureAddr})

@@ -79,6 +79,10 @@ func Env(schema *testenv.Schema, queues *testenv.Queues, smtpSrv *capture.Server
 		"FOLLOWUP_SWEEP_INTERVAL":     "50ms",
 		"FOLLOWUP_RECONCILE_INTERVAL": "1s",
 		"FOLLOWUP_WORKER_CONCURRENCY": "5",
+		// The barometer and the weekly report would mail managers in tests
+		// that do not expect it; the tests of the external loop turn them on.
+		"FOLLOWUP_BAROMETER":       "none",
+		"FOLLOWUP_REPORT_SCHEDULE": "off",
 	}
 }
 

@@ -17,6 +17,10 @@ import (
 type Part struct {
 	ContentType string
 	Body        string
+	// ContentID is the part's Content-ID without angle brackets (inline
+	// images), Disposition its Content-Disposition type (inline, attachment).
+	ContentID   string
+	Disposition string
 }
 
 // Parsed is a received message, decoded.
@@ -72,13 +76,14 @@ func Parse(raw []byte) (*Parsed, error) {
 	if err != nil {
 		p.Subject = msg.Header.Get("Subject")
 	}
-	if err := p.walk(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body); err != nil {
+	if err := p.walk(msg.Header.Get, msg.Body); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-func (p *Parsed) walk(contentType, encoding string, body io.Reader) error {
+func (p *Parsed) walk(header func(string) string, body io.Reader) error {
+	contentType, encoding := header("Content-Type"), header("Content-Transfer-Encoding")
 	if contentType == "" {
 		contentType = "text/plain"
 	}
@@ -97,7 +102,7 @@ func (p *Parsed) walk(contentType, encoding string, body io.Reader) error {
 			if err != nil {
 				return fmt.Errorf("multipart: %w", err)
 			}
-			if err := p.walk(part.Header.Get("Content-Type"), part.Header.Get("Content-Transfer-Encoding"), part); err != nil {
+			if err := p.walk(part.Header.Get, part); err != nil {
 				return err
 			}
 		}
@@ -113,7 +118,9 @@ func (p *Parsed) walk(contentType, encoding string, body io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("decode %s part: %w", mt, err)
 	}
-	p.Parts = append(p.Parts, Part{ContentType: mt, Body: string(b)})
+	disposition, _, _ := mime.ParseMediaType(header("Content-Disposition"))
+	p.Parts = append(p.Parts, Part{ContentType: mt, Body: string(b),
+		ContentID: strings.Trim(header("Content-ID"), "<> "), Disposition: disposition})
 	return nil
 }
 

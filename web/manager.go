@@ -1,0 +1,185 @@
+package web
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/followup/followup/reports"
+	"github.com/followup/followup/templates"
+)
+
+// managerRoutes serve the managers' pages: the dashboard with its charts
+// and CSV exports, the action plans, the weekly report's preview.
+func (s *Server) managerRoutes(mux *http.ServeMux) {
+	if s.Reports == nil {
+		return
+	}
+	mux.HandleFunc("GET /manager/{$}", s.pageManager)
+	mux.HandleFunc("GET /manager/export/{name}", s.pageManagerCSV)
+	mux.HandleFunc("GET /manager/actions", s.pageActions)
+	mux.HandleFunc("POST /manager/actions", s.pageCreateAction)
+	mux.HandleFunc("GET /manager/actions/{id}", s.pageAction)
+	mux.HandleFunc("POST /manager/actions/{id}", s.pageUpdateAction)
+	mux.HandleFunc("GET /manager/report", s.pageWeeklyReport)
+	mux.HandleFunc("GET /manager/report/{week}/{file}", s.pageWeeklyFile)
+}
+
+type filterChip struct {
+	Split     reports.Split
+	Value     string
+	RemoveURL string
+}
+
+type breakdownView struct {
+	reports.Row
+	Label     string
+	FilterURL string
+}
+
+type managerPage struct {
+	overview
+	Params        reportParams
+	Splits        []reports.Split
+	Grains        []reports.Grain
+	Chips         []filterChip
+	Breakdown     []breakdownView
+	ScoresChart   string
+	RatesChart    string
+	VolumeChart   string
+	RisksChart    string
+	SplitChart    string
+	CSV           map[string]string
+	JSONURL       string
+	ReportWeek    string
+	Problem       string
+	BarometerDays float64
+}
+
+func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
+	q, p, err := s.reportQuery(r.URL.Query())
+	var fe *reports.FieldError
+	if errors.As(err, &fe) {
+		// Show the page with the defaults and say what was wrong.
+		q, p, _ = s.reportQuery(nil)
+	} else if err != nil {
+		s.staffError(w, "report", err)
+		return
+	}
+	o, err := s.overview(r.Context(), q, p)
+	if err != nil {
+		s.staffError(w, "report", err)
+		return
+	}
+	page := managerPage{overview: o, Params: p, Splits: reports.Splits, Grains: reports.Grains,
+		ScoresChart: scoresChart(o.Trend).String(), RatesChart: ratesChart(o.Trend).String(), VolumeChart: volumeChart(o.Trend).String(),
+		RisksChart: risksChart(o.Risks).String(), SplitChart: breakdownChart(o.Breakdown).String(),
+		JSONURL:       p.link("/api/v1/reports/overview", nil),
+		ReportWeek:    reports.WeekOf(s.Clock.Now(), s.reportLocation()).Prev().String(),
+		BarometerDays: o.Barometer.WindowHours / 24,
+		CSV: map[string]string{"trend": p.link("/manager/export/trend.csv", nil), "risks": p.link("/manager/export/risks.csv", nil),
+			"breakdown": p.link("/manager/export/breakdown.csv", nil), "reliability": p.link("/manager/export/reliability.csv", nil)}}
+	if fe != nil {
+		page.Problem = fmt.Sprintf("The filter was not applied: %s %s.", fe.Field, fe.Message)
+	}
+	for _, sp := range reports.Splits {
+		if v, ok := p.Filters[sp]; ok {
+			page.Chips = append(page.Chips, filterChip{Split: sp, Value: keyLabel(v), RemoveURL: p.link("/manager/", nil, string(sp))})
+		}
+	}
+	for _, row := range o.Breakdown.Rows {
+		page.Breakdown = append(page.Breakdown, breakdownView{Row: row, Label: keyLabel(row.Key),
+			FilterURL: p.link("/manager/", []string{string(p.By), row.Key})})
+	}
+	s.renderStaff(w, r, http.StatusOK, "manager", "Reports", page)
+}
+
+// pageManagerCSV exports a chart's figures as CSV (trend, breakdown,
+// risks, reliability), with the page's query.
+func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
+	q, p, err := s.reportQuery(r.URL.Query())
+	var fe *reports.FieldError
+	if errors.As(err, &fe) {
+		http.Error(w, fe.Error(), http.StatusBadRequest)
+		return
+	} else if err != nil {
+		s.staffError(w, "export", err)
+		return
+	}
+	name := r.PathValue("name")
+	var rows [][]string
+	num := func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*v, 'f', -1, 64)
+	}
+	figures := func(f reports.Figures) []string {
+		return []string{strconv.Itoa(f.Replies), strconv.Itoa(f.Negative), num(f.NegativeRate), num(f.Distributive), num(f.Procedural),
+			num(f.Interactional), num(f.Overall), strconv.Itoa(f.Complaints), strconv.Itoa(f.Sent), strconv.Itoa(f.Answered), num(f.ResponseRate)}
+	}
+	header := []string{"replies", "negative", "negative_rate", "distributive", "procedural", "interactional", "overall",
+		"complaints", "sent", "answered", "response_rate"}
+	switch name {
+	case "trend.csv":
+		t, err := s.Reports.Trend(r.Context(), q)
+		if err != nil {
+			s.staffError(w, "export", err)
+			return
+		}
+		rows = append(rows, append([]string{"period", "start"}, header...))
+		for _, pt := range t.Points {
+			rows = append(rows, append([]string{pt.Period, pt.Start}, figures(pt.Figures)...))
+		}
+	case "breakdown.csv":
+		b, err := s.Reports.Breakdown(r.Context(), q, p.By)
+		if err != nil {
+			s.staffError(w, "export", err)
+			return
+		}
+		rows = append(rows, append([]string{string(p.By)}, header...))
+		for _, row := range b.Rows {
+			rows = append(rows, append([]string{csvText(row.Key)}, figures(row.Figures)...))
+		}
+	case "risks.csv":
+		risks, err := s.Reports.Risks(r.Context(), q)
+		if err != nil {
+			s.staffError(w, "export", err)
+			return
+		}
+		rows = append(rows, []string{"risk", "label", "replies", "complaints"})
+		for _, rc := range risks {
+			rows = append(rows, []string{string(rc.Risk), templates.RiskLabel("en", rc.Risk), strconv.Itoa(rc.Replies), strconv.Itoa(rc.Complaints)})
+		}
+	case "reliability.csv":
+		rel, err := s.Reports.Reliability(r.Context(), q)
+		if err != nil {
+			s.staffError(w, "export", err)
+			return
+		}
+		rows = append(rows, []string{"survey", "dimension", "items", "replies", "alpha", "warning", "undefined"})
+		for _, x := range rel {
+			rows = append(rows, []string{csvText(x.Survey), x.Dimension, strconv.Itoa(len(x.Items)), strconv.Itoa(x.Replies), num(x.Alpha),
+				strconv.FormatBool(x.Warning), x.Undefined})
+		}
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="followup-%s-%s-%s"`, p.From, p.To, name))
+	cw := csv.NewWriter(w)
+	_ = cw.WriteAll(rows)
+}
+
+// csvText keeps a text cell from being read as a formula by spreadsheets
+// (a touchpoint named "=HYPERLINK(...)").
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

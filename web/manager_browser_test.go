@@ -1,0 +1,192 @@
+package web_test
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/followup/followup/app"
+	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/internal/browser"
+	"github.com/followup/followup/users"
+)
+
+// waitJS waits until the expression is true in the page (it tolerates
+// navigations meanwhile).
+func waitJS(ctx context.Context, t *testing.T, js string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		try, cancel := context.WithTimeout(ctx, time.Second)
+		ok, err := chromedp.Run(try, chromedp.Evaluate[bool](js))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("never true: %s (last error: %v)", js, last)
+}
+
+// chartsDrawn is true when every canvas of the page holds a Chart.js chart
+// that painted pixels.
+const chartsDrawn = `(() => {
+	const cs = [...document.querySelectorAll('canvas[data-chart]')];
+	return cs.length > 0 && cs.every(c => {
+		if (c.getAttribute('data-error') || !window.Chart || !Chart.getChart(c)) return false;
+		const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+		let painted = 0;
+		for (let i = 3; i < d.length; i += 4) if (d[i] > 0) painted++;
+		return painted > 500;
+	});
+})()`
+
+// TestManagerPagesInABrowser reads the reports with their charts, filters
+// by a touchpoint, plans an action from a risk and changes it, and
+// previews the weekly report, as a manager in Chromium.
+func TestManagerPagesInABrowser(t *testing.T) {
+	t.Parallel()
+	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true},
+		Env: map[string]string{"FOLLOWUP_BAROMETER": "acknowledged_on_time>=90,satisfaction>=70"}})
+	seedReports(t, h)
+	mgr, _ := h.User(t, users.Manager)
+	ctx := browser.New(t)
+	if err := browser.SignIn(ctx, h.URL, mgr.Email, apptest.Password); err != nil {
+		t.Fatal(err)
+	}
+	do := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return s
+	}
+	waitText := func(sel, want string) {
+		t.Helper()
+		if err := browser.WaitText(ctx, sel, want); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	do(chromedp.Navigate(h.URL + "/manager/?from=2026-10-05&to=2026-10-25&grain=week"))
+	waitJS(ctx, t, chartsDrawn)
+	if n := eval(`String(document.querySelectorAll('canvas[data-chart]').length)`); n != "5" {
+		t.Errorf("%s charts on the dashboard, want 5", n)
+	}
+	// The charts hold the figures of the tables beside them.
+	if got := eval(`JSON.stringify(Chart.getChart('chart-scores').data.labels)`); got != `["2026-W41","2026-W42","2026-W43"]` {
+		t.Errorf("trend labels %s", got)
+	}
+	if got := eval(`JSON.stringify(Chart.getChart('chart-scores').data.datasets[3].data)`); got != `[50,null,45]` {
+		t.Errorf("overall scores %s", got)
+	}
+	if got := eval(`Chart.getChart('chart-risks').data.labels[0] + '=' + Chart.getChart('chart-risks').data.datasets[0].data[0]`); got != "Time=2" {
+		t.Errorf("first risk bar %s", got)
+	}
+	waitText("#trend-table", "2026-W42")
+	waitText("#risks-table", "Time")
+	waitText("#silent", "26 stay silent")
+	waitText("#barometer", "acknowledged within their deadline")
+	// Filter by a touchpoint from the breakdown table.
+	do(chromedp.Click(chromedp.CSS(`#breakdown-table a[title="Only this touchpoint"]`)))
+	waitText("p.chips", "touchpoint = shop")
+	waitJS(ctx, t, chartsDrawn)
+	if got := eval(`JSON.stringify(Chart.getChart('chart-scores').data.datasets[3].data)`); got != `[20,null,null]` {
+		t.Errorf("overall scores at the shop %s", got)
+	}
+
+	// Plan an action from the risks table.
+	do(chromedp.Navigate(h.URL+"/manager/?from=2026-10-05&to=2026-10-25"),
+		chromedp.Click(chromedp.CSS(`#risks-table a[href*="cause_value=temporal"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#a-title`)))
+	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#a-cause\.value`))); v != "temporal" {
+		t.Errorf("cause pre-filled %q", v)
+	}
+	do(chromedp.SendKeys(chromedp.CSS(`#a-title`), "Tell customers when it will be done"),
+		chromedp.SetValue(chromedp.CSS(`#a-due_on`), "2099-10-31"),
+		chromedp.Click(chromedp.CSS(`#new-action button[type=submit]`)))
+	waitText("#new-action", "Owner is required") // no owner chosen: refused, nothing typed lost
+	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#a-title`))); v != "Tell customers when it will be done" {
+		t.Errorf("title after the error %q", v)
+	}
+	do(chromedp.SetValue(chromedp.CSS(`#a-owner_id`), eval(`document.querySelector('#a-owner_id option:nth-child(2)').value`)),
+		chromedp.SetValue(chromedp.CSS(`#a-starts_on`), "2026-10-14"),
+		chromedp.Click(chromedp.CSS(`#new-action button[type=submit]`)))
+	waitText("p.note", "Action plan created.")
+	waitJS(ctx, t, chartsDrawn)
+	waitText("#effect-table", "Replies showing the risk")
+	waitText("#verdict", "Too few replies")
+	do(chromedp.SetValue(chromedp.CSS(`#e-state`), "in_progress"), chromedp.Click(chromedp.CSS(`#edit-action button[type=submit]`)))
+	waitText("p.note", "Changes saved.")
+	waitText("#state", "in_progress")
+	do(chromedp.Navigate(h.URL + "/manager/actions"))
+	waitText("#open-actions", "Tell customers when it will be done")
+
+	// The weekly report, as the managers receive it, with its charts.
+	do(chromedp.Navigate(h.URL + "/manager/report?week=2026-W43"))
+	waitJS(ctx, t, `(() => { const d = document.querySelector('#report-frame').contentDocument;
+		return !!d && !!d.body && d.body.innerText.includes('What changed') && d.images.length === 2 &&
+			[...d.images].every(i => i.complete && i.naturalWidth > 500); })()`)
+}
+
+// TestManagerCSVExports downloads what the charts show.
+func TestManagerCSVExports(t *testing.T) {
+	t.Parallel()
+	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}})
+	seedReports(t, h)
+	c, _ := signedIn(t, h, users.Manager)
+	get := func(name string) [][]string {
+		t.Helper()
+		resp, err := c.Get(h.URL + "/manager/export/" + name + "?from=2026-10-05&to=2026-10-25&by=team")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") ||
+			!strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
+			b, _ := io.ReadAll(resp.Body)
+			t.Fatalf("%s: %d %s %s", name, resp.StatusCode, resp.Header, b)
+		}
+		rows, err := csv.NewReader(resp.Body).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	trend := get("trend.csv")
+	if len(trend) != 4 || trend[0][0] != "period" || trend[1][0] != "2026-W41" || trend[1][8] != "50" || trend[2][2] != "0" || trend[2][8] != "" {
+		t.Errorf("trend.csv: %v", trend)
+	}
+	teams := get("breakdown.csv")
+	if teams[0][0] != "team" || teams[1][0] != "south" || teams[2][0] != "north" || teams[2][1] != "2" {
+		t.Errorf("breakdown.csv: %v", teams)
+	}
+	risks := get("risks.csv")
+	if len(risks) != 14 || risks[1][0] != "temporal" || risks[1][2] != "2" {
+		t.Errorf("risks.csv: %v", risks)
+	}
+	get("reliability.csv")
+	resp, err := c.Get(h.URL + "/manager/export/secrets.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown export: %d", resp.StatusCode)
+	}
+}

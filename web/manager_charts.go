@@ -1,0 +1,139 @@
+package web
+
+import (
+	"encoding/json"
+	"math"
+
+	"github.com/followup/followup/reports"
+	"github.com/followup/followup/templates"
+)
+
+// chartSpec is what manager.js hands to Chart.js: the pages put it in the
+// canvas's data-chart attribute.
+type chartSpec struct {
+	Type       string         `json:"type"` // line or bar
+	Title      string         `json:"title,omitempty"`
+	Labels     []string       `json:"labels"`
+	Datasets   []chartDataset `json:"datasets"`
+	YMin       *float64       `json:"y_min,omitempty"`
+	YMax       *float64       `json:"y_max,omitempty"`
+	Horizontal bool           `json:"horizontal,omitempty"`
+	// Unit follows the values on the axis and in tooltips ("%").
+	Unit string `json:"unit,omitempty"`
+}
+
+type chartDataset struct {
+	Label string     `json:"label"`
+	Data  []*float64 `json:"data"`
+	Color string     `json:"color,omitempty"`
+}
+
+func (c chartSpec) String() string {
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+func fp(v float64) *float64 { return &v }
+
+// percent turns a share (0–1) into a percentage for a chart.
+func percent(v *float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	return fp(math.Round(*v*1000) / 10)
+}
+
+// scoresChart is the trend of the scores per dimension.
+func scoresChart(t reports.Trend) chartSpec {
+	c := chartSpec{Type: "line", Title: "Scores per dimension (0–100)", YMin: fp(0), YMax: fp(100)}
+	ds := []chartDataset{{Label: templates.T("en", "dimension.distributive")}, {Label: templates.T("en", "dimension.procedural")},
+		{Label: templates.T("en", "dimension.interactional")}, {Label: templates.T("en", "dimension.overall")}}
+	for _, p := range t.Points {
+		c.Labels = append(c.Labels, p.Period)
+		ds[0].Data = append(ds[0].Data, p.Distributive)
+		ds[1].Data = append(ds[1].Data, p.Procedural)
+		ds[2].Data = append(ds[2].Data, p.Interactional)
+		ds[3].Data = append(ds[3].Data, p.Overall)
+	}
+	c.Datasets = ds
+	return c
+}
+
+// ratesChart is the trend of the negative and response rates.
+func ratesChart(t reports.Trend) chartSpec {
+	c := chartSpec{Type: "line", Title: "Negative replies and response rate (%)", YMin: fp(0), YMax: fp(100), Unit: "%"}
+	ds := []chartDataset{{Label: "Negative replies", Color: "#d55e00"}, {Label: "Response rate", Color: "#0072b2"}}
+	for _, p := range t.Points {
+		c.Labels = append(c.Labels, p.Period)
+		ds[0].Data = append(ds[0].Data, percent(p.NegativeRate))
+		ds[1].Data = append(ds[1].Data, percent(p.ResponseRate))
+	}
+	c.Datasets = ds
+	return c
+}
+
+// volumeChart is the replies and complaints per period.
+func volumeChart(t reports.Trend) chartSpec {
+	c := chartSpec{Type: "bar", Title: "Replies and complaints"}
+	ds := []chartDataset{{Label: "Replies", Color: "#56b4e9"}, {Label: "Complaints opened", Color: "#d55e00"}}
+	for _, p := range t.Points {
+		c.Labels = append(c.Labels, p.Period)
+		ds[0].Data = append(ds[0].Data, fp(float64(p.Replies)))
+		ds[1].Data = append(ds[1].Data, fp(float64(p.Complaints)))
+	}
+	c.Datasets = ds
+	return c
+}
+
+// risksChart is the risks' bars: replies and complaints showing each.
+func risksChart(risks []reports.RiskCount) chartSpec {
+	c := chartSpec{Type: "bar", Title: "Risks of dissatisfaction", Horizontal: true}
+	ds := []chartDataset{{Label: "Replies"}, {Label: "Complaints", Color: "#d55e00"}}
+	for _, r := range risks {
+		c.Labels = append(c.Labels, templates.RiskLabel("en", r.Risk))
+		ds[0].Data = append(ds[0].Data, fp(float64(r.Replies)))
+		ds[1].Data = append(ds[1].Data, fp(float64(r.Complaints)))
+	}
+	c.Datasets = ds
+	return c
+}
+
+// breakdownChart is the negative rate per value of a split.
+func breakdownChart(b reports.Breakdown) chartSpec {
+	c := chartSpec{Type: "bar", Title: "Negative replies by " + string(b.By) + " (%)", Horizontal: true, YMin: fp(0), YMax: fp(100), Unit: "%"}
+	ds := chartDataset{Label: "Negative replies", Color: "#d55e00"}
+	for _, r := range b.Rows {
+		if r.Replies == 0 {
+			continue
+		}
+		c.Labels = append(c.Labels, keyLabel(r.Key))
+		ds.Data = append(ds.Data, percent(r.NegativeRate))
+	}
+	c.Datasets = []chartDataset{ds}
+	return c
+}
+
+// effectChart puts an action's before and after side by side.
+func effectChart(e reports.Effectiveness) chartSpec {
+	c := chartSpec{Type: "bar", Title: "Before and after the action", YMin: fp(0), YMax: fp(100),
+		Labels: []string{"Outcome", "Process", "Treatment", "Overall", "Negative replies (%)"}}
+	side := func(label, color string, s reports.EffectSide) chartDataset {
+		f := s.Figures
+		return chartDataset{Label: label, Color: color, Data: []*float64{f.Distributive, f.Procedural, f.Interactional, f.Overall, percent(f.NegativeRate)}}
+	}
+	c.Datasets = []chartDataset{side("Before", "#999999", e.Before), side("After", "#0072b2", e.After)}
+	if e.Measure == "risk_rate" {
+		c.Labels = append(c.Labels, "Replies showing the risk (%)")
+		c.Datasets[0].Data = append(c.Datasets[0].Data, percent(e.Before.RiskRate))
+		c.Datasets[1].Data = append(c.Datasets[1].Data, percent(e.After.RiskRate))
+	}
+	return c
+}
+
+// keyLabel names a split's value; replies without one are "(none)".
+func keyLabel(k string) string {
+	if k == "" {
+		return "(none)"
+	}
+	return k
+}
