@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"slices"
 	"strings"
 	"time"
 
@@ -184,7 +185,17 @@ func seed(ctx context.Context, a *app.App) error {
 		return fmt.Errorf("seed campaign: %w", err)
 	}
 	if c.State != scheduler.StateActive {
-		return a.Scheduler.SetState(ctx, c.ID, scheduler.StateActive)
+		if err := a.Scheduler.SetState(ctx, c.ID, scheduler.StateActive); err != nil {
+			return fmt.Errorf("seed campaign: %w", err)
+		}
+	}
+	if !slices.Equal(c.Window.Weekdays, scheduler.AlwaysOpen().Weekdays) || c.Window.StartHour != 0 || c.Window.EndHour != 24 {
+		// A campaign left by an older demo, or edited since: the demo
+		// sends whenever it runs, Sundays and nights included.
+		c.Window = scheduler.AlwaysOpen()
+		if _, err := a.Scheduler.Update(ctx, c.ID, c, a.Clock.Now()); err != nil {
+			return fmt.Errorf("seed campaign: %w", err)
+		}
 	}
 	return nil
 }
