@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/internal/apptest"
@@ -217,6 +219,7 @@ func TestDeadlinesWarnThenEscalate(t *testing.T) {
 	if c := complaintOf(t, h, mild); c.Priority != 3 || c.DoubleDeviation {
 		t.Errorf("mild complaint after its deadline: %+v; want P3, no double deviation", c)
 	}
+	eventually(t, "two deadline breaches counted in /metrics", func() bool { return testutil.ToFloat64(h.App.Metrics.DeadlineBreaches) == 2 })
 	breach := h.WaitMail(t, manager.Email, "Deadline breached")
 	if !strings.Contains(breach.Text(), "P4 → P3") {
 		t.Errorf("breach alert: %s", breach.Text())

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
@@ -13,6 +14,22 @@ import (
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/users"
 )
+
+// total sums a counter family's series, those with label=value when label
+// is set.
+func total(f *dto.MetricFamily, label, value string) float64 {
+	var sum float64
+	for _, m := range f.GetMetric() {
+		ok := label == ""
+		for _, l := range m.Label {
+			ok = ok || (l.GetName() == label && l.GetValue() == value)
+		}
+		if ok {
+			sum += m.GetCounter().GetValue()
+		}
+	}
+	return sum
+}
 
 func TestMetricsAreServedInPrometheusFormat(t *testing.T) {
 	t.Parallel()
@@ -23,9 +40,14 @@ func TestMetricsAreServedInPrometheusFormat(t *testing.T) {
 		EventKinds: []string{"delivery"}, Window: scheduler.AlwaysOpen()}); err != nil {
 		t.Fatal(err)
 	}
+	cx, _ := h.User(t, users.CX)
 	record(t, h, "m1", "m1", "m1@x.test", "delivery", "en", time.Now().Add(-time.Minute))
-	waitMail(t, h, 1)
-	time.Sleep(200 * time.Millisecond) // the counters are bumped after marking sent
+	link := surveyLinkIn(t, mailTo(t, waitMail(t, h, 1), "m1@x.test"))
+	if resp, page := postForm(t, link, answers(1, 1, "Awful, and nobody answers.")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer: %d %.200s", resp.StatusCode, page)
+	}
+	h.WaitMail(t, cx.Email, "complaint #") // the alert was delivered
+	time.Sleep(200 * time.Millisecond)     // the counters are bumped after marking sent
 
 	if resp, _ := http.Get(h.URL + "/metrics"); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("/metrics without a token: %d, want 401", resp.StatusCode)
@@ -55,7 +77,17 @@ func TestMetricsAreServedInPrometheusFormat(t *testing.T) {
 	if invitations != 1 {
 		t.Errorf("emails sent: %v, want 1", invitations)
 	}
-	for _, name := range []string{"followup_task_duration_seconds", "followup_queue_tasks", "followup_queue_up", "go_goroutines"} {
+	for name, want := range map[string]float64{
+		"followup_replies_total": 1, "followup_negative_replies_total": 1, "followup_complaints_opened_total": 1,
+	} {
+		if got := total(families[name], "", ""); got != want {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	if got := total(families["followup_alerts_total"], "channel", "email"); got != 1 {
+		t.Errorf("alerts delivered by email: %v, want 1", got)
+	}
+	for _, name := range []string{"followup_deadline_breaches_total", "followup_task_duration_seconds", "followup_queue_tasks", "followup_queue_up", "go_goroutines"} {
 		if families[name] == nil {
 			t.Errorf("%s missing", name)
 		}
