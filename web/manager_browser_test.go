@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +103,11 @@ func TestManagerPagesInABrowser(t *testing.T) {
 	waitText("#risks-table", "Time")
 	waitText("#silent", "26 stay silent")
 	waitText("#barometer", "acknowledged within their deadline")
+	if p := os.Getenv("FOLLOWUP_SCREENSHOT_MANAGER"); p != "" {
+		if b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+			_ = os.WriteFile(p, b, 0o644)
+		}
+	}
 	// Filter by a touchpoint from the breakdown table.
 	do(chromedp.Click(chromedp.CSS(`#breakdown-table a[title="Only this touchpoint"]`)))
 	waitText("p.chips", "touchpoint = shop")
