@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/users"
 )
@@ -30,7 +31,7 @@ func act(t *testing.T, c *http.Client, method, url string, body any) (int, map[s
 // filters and counts; every action in the audit trail with who did it.
 func TestComplaintActionsThroughTheAPI(t *testing.T) {
 	t.Parallel()
-	h := apptest.Start(t, apptest.Options{Env: map[string]string{"FOLLOWUP_ACK_DELAY": "0s"}})
+	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true, Worker: true}, Env: map[string]string{"FOLLOWUP_ACK_DELAY": "0s"}})
 	cx := h.API(t, users.CX)
 	manager := h.API(t, users.Manager)
 	mk, _ := h.User(t, users.Marketing)

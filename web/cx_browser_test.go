@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/internal/browser"
 	"github.com/followup/followup/users"
@@ -20,7 +21,7 @@ import (
 // resolution.
 func TestCXFlowInABrowser(t *testing.T) {
 	t.Parallel()
-	h := apptest.Start(t, apptest.Options{Env: map[string]string{"FOLLOWUP_ACK_DELAY": "0s"}})
+	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true, Worker: true}, Env: map[string]string{"FOLLOWUP_ACK_DELAY": "0s"}})
 	agent, _ := h.User(t, users.CX)
 	submit(t, invite(t, h, customer{ref: "angry", locale: "en"}, 1),
 		reply(1, 1, "The parcel arrived crushed and nobody answers. I will post it on Facebook."))
