@@ -21,6 +21,30 @@ type Acknowledgements struct {
 	Skipped []int64
 }
 
+// acknowledgeSQL queues the acknowledgements of complaints $1, or records
+// why not, in one statement.
+const acknowledgeSQL = `
+WITH c AS (
+    -- The survey's setting is read only for mild complaints, by index
+    -- lookups: a join would let the planner scan every response.
+    SELECT c.id, CASE WHEN c.priority = 4 AND cardinality(c.escalations) = 0 THEN NOT (
+        SELECT s.acknowledge_mild FROM responses r
+        JOIN survey_versions v ON v.id = r.survey_version_id
+        JOIN surveys s ON s.id = v.survey_id
+        WHERE r.id = c.response_id) ELSE false END AS skip
+    FROM complaints c
+    WHERE c.id = ANY ($1)
+), m AS (
+    INSERT INTO complaint_messages (complaint_id, kind, send_at, created_at)
+    SELECT id, 'acknowledgement', $2, $3 FROM c WHERE NOT skip
+    RETURNING id, complaint_id
+), a AS (
+    INSERT INTO complaint_events (complaint_id, kind, actor, data, created_at)
+    SELECT id, 'acknowledgement_skipped', 'system', '{"reason": "mild case: the survey spares mild cases the acknowledgement"}', $3
+    FROM c WHERE skip
+)
+SELECT c.id AS complaint_id, m.id AS message_id FROM c LEFT JOIN m ON m.complaint_id = c.id`
+
 // AcknowledgeOpened queues, inside the transaction that opened them, the
 // acknowledgement of each complaint, to send at sendAt: the customer hears
 // at once that they were read, who will contact them and by when. A mild
@@ -35,24 +59,10 @@ func (s *Store) AcknowledgeOpened(ctx context.Context, tx *sqlx.Tx, ids []int64,
 		ComplaintID int64  `db:"complaint_id"`
 		MessageID   *int64 `db:"message_id"`
 	}
-	err := tx.SelectContext(ctx, &rows, `
-WITH c AS (
-    SELECT c.id, NOT s.acknowledge_mild AND c.priority = 4 AND cardinality(c.escalations) = 0 AS skip
-    FROM complaints c
-    JOIN responses r ON r.id = c.response_id
-    JOIN survey_versions v ON v.id = r.survey_version_id
-    JOIN surveys s ON s.id = v.survey_id
-    WHERE c.id = ANY ($1)
-), m AS (
-    INSERT INTO complaint_messages (complaint_id, kind, send_at, created_at)
-    SELECT id, 'acknowledgement', $2, $3 FROM c WHERE NOT skip
-    RETURNING id, complaint_id
-), a AS (
-    INSERT INTO complaint_events (complaint_id, kind, actor, data, created_at)
-    SELECT id, 'acknowledgement_skipped', 'system', '{"reason": "mild case: the survey spares mild cases the acknowledgement"}', $3
-    FROM c WHERE skip
-)
-SELECT c.id AS complaint_id, m.id AS message_id FROM c LEFT JOIN m ON m.complaint_id = c.id`, pq.Int64Array(ids), sendAt, now)
+	st, err := s.stmts.In(ctx, tx, acknowledgeSQL)
+	if err == nil {
+		err = st.SelectContext(ctx, &rows, pq.Int64Array(ids), sendAt, now)
+	}
 	if err != nil {
 		return out, fmt.Errorf("acknowledge %d complaints: %w", len(ids), err)
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/followup/followup/internal/prepared"
 )
 
 // Audiences of alerts.
@@ -50,11 +52,12 @@ var ErrNotFound = errors.New("alert not found")
 
 // Store keeps alerts and their delivery.
 type Store struct {
-	db *sqlx.DB
+	db    *sqlx.DB
+	stmts *prepared.Cache
 }
 
 // NewStore returns a Store on db.
-func NewStore(db *sqlx.DB) *Store { return &Store{db: db} }
+func NewStore(db *sqlx.DB) *Store { return &Store{db: db, stmts: prepared.New(db)} }
 
 // Raise records an alert inside tx (the transaction that decided it is
 // needed), once: it returns false when an alert with that id exists.
@@ -75,9 +78,14 @@ func (s *Store) Raise(ctx context.Context, tx sqlx.ExtContext, a Alert) (bool, e
 	return n == 1, nil
 }
 
+const raiseManySQL = `INSERT INTO alerts (id, kind, audience, complaint_id, text, data, created_at)
+	SELECT id, kind, audience, complaint_id, text, data, created_at
+	FROM jsonb_to_recordset($1::jsonb) AS t(id text, kind text, audience text, complaint_id bigint, text text, data jsonb, created_at timestamptz)
+	ON CONFLICT (id) DO NOTHING RETURNING id`
+
 // RaiseMany records alerts inside tx in one statement and returns the ids
 // of those that were new.
-func (s *Store) RaiseMany(ctx context.Context, tx sqlx.QueryerContext, alerts []Alert) ([]string, error) {
+func (s *Store) RaiseMany(ctx context.Context, tx *sqlx.Tx, alerts []Alert) ([]string, error) {
 	if len(alerts) == 0 {
 		return nil, nil
 	}
@@ -94,10 +102,11 @@ func (s *Store) RaiseMany(ctx context.Context, tx sqlx.QueryerContext, alerts []
 		return nil, fmt.Errorf("encode %d alerts: %w", len(alerts), err)
 	}
 	var ids []string
-	if err := sqlx.SelectContext(ctx, tx, &ids, `INSERT INTO alerts (id, kind, audience, complaint_id, text, data, created_at)
-		SELECT id, kind, audience, complaint_id, text, data, created_at
-		FROM jsonb_to_recordset($1::jsonb) AS t(id text, kind text, audience text, complaint_id bigint, text text, data jsonb, created_at timestamptz)
-		ON CONFLICT (id) DO NOTHING RETURNING id`, string(raw)); err != nil {
+	st, err := s.stmts.In(ctx, tx, raiseManySQL)
+	if err == nil {
+		err = st.SelectContext(ctx, &ids, string(raw))
+	}
+	if err != nil {
 		return nil, fmt.Errorf("raise %d alerts: %w", len(alerts), err)
 	}
 	return ids, nil

@@ -123,6 +123,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		"FOLLOWUP_DATABASE_URL": dbURL, "FOLLOWUP_REDIS_URL": o.redisURL, "FOLLOWUP_QUEUE_PREFIX": prefix,
 		"FOLLOWUP_SECRET": "bench-secret-0123456789abcdef0123456789", "FOLLOWUP_BASE_URL": "http://" + ln.Addr().String(),
 		"FOLLOWUP_WORKER_CONCURRENCY": "10", "FOLLOWUP_LOG_LEVEL": "warn",
+		// The acknowledgements are queued with each complaint and go out
+		// later: sending email is the blast benchmark's subject, not this one.
+		"FOLLOWUP_ACK_DELAY": "1h",
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	config.Register(fs)
@@ -211,10 +214,20 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			(self+pg).Seconds()/res.elapsed.Seconds(), runtime.NumCPU())
 	}
 
+	// The internal loop: every complaint's alert goes through the worker
+	// (no webhook or recipient here: the delivery is recorded). Wait for
+	// the backlog, so the fixed rate runs on a drained queue.
+	drain, err := waitAlerts(ctx, a)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "  internal loop: every complaint's alert handled by the worker %s after the last reply\n", drain.Round(time.Millisecond))
+
 	// Phase 2: latency at a fixed rate.
+	var lat result
 	if o.rate > 0 {
 		before := a.Replies.BatchStats()
-		lat := fixedRate(ctx, client, links[o.replies:], pick, o.rate, time.Duration(o.rateSeconds)*time.Second)
+		lat = fixedRate(ctx, client, links[o.replies:], pick, o.rate, time.Duration(o.rateSeconds)*time.Second)
 		after := a.Replies.BatchStats()
 		fmt.Fprintf(out, "\nfixed rate: %d replies/s for %ds: %d sent (%d negative), errors %d, achieved %.0f replies/s\n",
 			o.rate, o.rateSeconds, lat.n, lat.negatives, lat.errors, float64(lat.n)/lat.elapsed.Seconds())
@@ -225,6 +238,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 
 	// Verify in PostgreSQL.
+	negatives := res.negatives + lat.negatives
 	var v struct {
 		Responses  int `db:"responses"`
 		Scored     int `db:"scored"`
@@ -244,6 +258,19 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if v.Scored != v.Responses || v.Complaints != v.Negative || v.Orphans != 0 {
 		return errors.New("the database does not match: see the counts above")
 	}
+	var loop struct {
+		Alerts int `db:"alerts"`
+		Acks   int `db:"acks"`
+	}
+	if err := a.DB.GetContext(ctx, &loop, `SELECT (SELECT count(DISTINCT complaint_id) FROM alerts WHERE kind = 'complaint_opened') AS alerts,
+		(SELECT count(DISTINCT complaint_id) FROM complaint_messages WHERE kind = 'acknowledgement') AS acks`); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "internal loop: %d complaints alerted, %d acknowledgements queued (for the %d complaints opened during the run)\n",
+		loop.Alerts, loop.Acks, negatives)
+	if loop.Alerts != negatives || loop.Acks != negatives {
+		return errors.New("a complaint of the run lacks its alert or its acknowledgement")
+	}
 	return nil
 }
 
@@ -251,6 +278,29 @@ type result struct {
 	n, negatives, errors int
 	elapsed              time.Duration
 	all, neg             []time.Duration
+}
+
+// waitAlerts waits until every alert is recorded as handled and returns how
+// long that took.
+func waitAlerts(ctx context.Context, a *app.App) (time.Duration, error) {
+	start := time.Now()
+	for {
+		var pending int
+		if err := a.DB.GetContext(ctx, &pending, `SELECT count(*) FROM alerts WHERE email_delivered_at IS NULL`); err != nil {
+			return 0, err
+		}
+		if pending == 0 {
+			return time.Since(start), nil
+		}
+		if time.Since(start) > 5*time.Minute {
+			return 0, fmt.Errorf("%d alerts still pending after 5 minutes", pending)
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 func post(ctx context.Context, client *http.Client, link string, form url.Values) error {
