@@ -111,7 +111,9 @@ func run(o options) error {
 		"FOLLOWUP_SECRET="+hex.EncodeToString(secret), "FOLLOWUP_SMTP_HOST=127.0.0.1", "FOLLOWUP_SMTP_PORT="+strconv.Itoa(port),
 		"FOLLOWUP_SMTP_TLS=none", "FOLLOWUP_SMTP_POOL="+strconv.Itoa(o.pool), "FOLLOWUP_WORKER_CONCURRENCY="+strconv.Itoa(o.concurrency),
 		"FOLLOWUP_SEND_BATCH_SIZE="+strconv.Itoa(o.batch), "FOLLOWUP_SWEEP_INTERVAL=100ms", "FOLLOWUP_LOG_LEVEL=warn",
-		"FOLLOWUP_HTTP_ADDR=127.0.0.1:0")
+		"FOLLOWUP_HTTP_ADDR=127.0.0.1:0",
+		// The throwaway schema has no replies: the barometer would only warn.
+		"FOLLOWUP_BAROMETER=none", "FOLLOWUP_REPORT_SCHEDULE=off")
 	workerEnv := env
 	if o.cpuProfile != "" {
 		abs, _ := filepath.Abs(o.cpuProfile)
