@@ -141,14 +141,16 @@ type complaintPage struct {
 	Scores          []scoreRow
 	Comment         []commentPart
 	Signals         []surveys.Signal
-	Reasons         []surveys.Reason
+	Reasons         []string
 	PriorityReasons []complaints.Explanation
 	Advice          complaints.Advice
 	Owners          []users.User
 	Steps           []string
 	Strategy        string
-	FormDeviances   []string
-	Substances      []string
+	FormDeviances   []choice
+	Substances      []choice
+	AdviceKind      string
+	Audit           []auditRow
 	Flash, Problem  string
 	// Field errors and the values typed, kept on an error.
 	Errors   map[string]string
@@ -214,7 +216,11 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	page.Scores = []scoreRow{{"Outcome (distributive)", d.Reply.Distributive}, {"Process (procedural)", d.Reply.Procedural},
 		{"Treatment (interactional)", d.Reply.Interactional}, {"Overall", d.Reply.Overall}}
 	_ = json.Unmarshal(d.Reply.Signals, &page.Signals)
-	_ = json.Unmarshal(d.Reply.Reasons, &page.Reasons)
+	var reasons []surveys.Reason
+	_ = json.Unmarshal(d.Reply.Reasons, &reasons)
+	for _, r := range reasons {
+		page.Reasons = append(page.Reasons, reasonText(r))
+	}
 	_ = json.Unmarshal(d.PriorityReasons, &page.PriorityReasons)
 	_ = json.Unmarshal(d.Advice, &page.Advice)
 	page.Comment = highlight(d.Reply.Comment, page.Signals)
@@ -223,7 +229,8 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 		return
 	}
 	page.Strategy = strategyTexts[d.Strategy.Name]
-	page.FormDeviances, page.Substances = complaints.FormDeviances, complaints.SubstanceDeviances
+	page.FormDeviances, page.Substances = devianceChoices(complaints.FormDeviances), devianceChoices(complaints.SubstanceDeviances)
+	page.AdviceKind, page.Audit = adviceText(page.Advice.Kind), auditRows(d.Audit)
 	if page.ReplyLocale == "" {
 		page.ReplyLocale = d.Customer.Locale
 	}

@@ -47,8 +47,13 @@ func TestCXFlowInABrowser(t *testing.T) {
 	if mark := text(`#comment mark.signal`); !strings.Contains(strings.ToLower(mark), "facebook") {
 		t.Errorf("highlighted signal: %q", mark)
 	}
-	if advice := text(`#advice`); !strings.Contains(advice, "reimbursement") && !strings.Contains(advice, "gesture") {
+	if advice := text(`#advice`); !strings.Contains(advice, "Reimbursement") && !strings.Contains(advice, "goodwill gesture") {
 		t.Errorf("advice: %q", advice)
+	}
+	// Why it was flagged, in words, not codes.
+	if why := text(`#flagged`); !strings.Contains(why, "Outcome (distributive) score 0/100, under the survey's threshold of 50") ||
+		!strings.Contains(why, "Comment: the customer intends to go public: “Facebook”") || strings.Contains(why, "low_score") {
+		t.Errorf("why it was flagged: %q", why)
 	}
 
 	do(chromedp.Click(chromedp.CSS(`#take`)))
@@ -86,8 +91,17 @@ func TestCXFlowInABrowser(t *testing.T) {
 	if st := text(`#state`); st != "resolved" {
 		t.Errorf("state: %q", st)
 	}
-	if audit := text(`#audit`); !strings.Contains(audit, "taken") || !strings.Contains(audit, "compensation") || !strings.Contains(audit, "resolved") {
-		t.Errorf("audit: %q", audit)
+	// The history says who did what in words: no codes, no JSON.
+	audit := text(`#audit`)
+	for _, want := range []string{"Complaint opened", "Acknowledgement emailed to the customer", "Taken", "owner: " + agent.Email,
+		"Reply written to the customer", "Compensation granted", "25.00 granted in all",
+		"Resolved", "We refunded the delivery (25.00) and a new parcel left today by express. · recovery survey on "} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("history lacks %q:\n%s", want, audit)
+		}
+	}
+	if strings.Contains(audit, "{") || strings.Contains(audit, "_") {
+		t.Errorf("history shows codes or JSON:\n%s", audit)
 	}
 	if p := os.Getenv("FOLLOWUP_SCREENSHOT"); p != "" {
 		if b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
