@@ -41,6 +41,8 @@ type Outgoing struct {
 	CustomerID      int64     `db:"customer_id"`
 	CampaignID      int64     `db:"campaign_id"`
 	SurveyVersionID int64     `db:"survey_version_id"`
+	// Attempts counts the earlier temporary failures of this email (the
+	// first send, or the reminder now due).
 	Attempts        int       `db:"attempts"`
 	ExpiresAt       time.Time `db:"expires_at"`
 	Email           string    `db:"email"`
@@ -48,7 +50,6 @@ type Outgoing struct {
 	Locale          string    `db:"locale"`
 	OptedOut        bool      `db:"opted_out"`
 	CampaignState   string    `db:"campaign_state"`
-	// Attempts counts the earlier attempts that failed temporarily.
 	// SendKind is SendInvitation or SendReminder.
 	SendKind string `db:"send_kind"`
 	// RemindersSent counts the reminders already sent before this one.
@@ -128,6 +129,8 @@ type Sent struct {
 
 // MarkSent records invitations as sent, with their Message-IDs and link
 // expiry, and plans the next reminder from the campaign's reminder days.
+// The attempt count starts again: each email (the first, each reminder)
+// has its own MaxSendAttempts.
 func (s *Store) MarkSent(ctx context.Context, sent []Sent, now time.Time) error {
 	if len(sent) == 0 {
 		return nil
@@ -148,6 +151,7 @@ WITH done AS (
 UPDATE invitations i SET
     state = CASE WHEN i.state = 'queued' THEN 'sent' ELSE i.state END,
     sent_at = COALESCE(i.sent_at, $4), last_sent_at = $4, message_id = m.mid, expires_at = m.exp, reason = '', updated_at = $4,
+    attempts = 0,
     reminders_sent = i.reminders_sent + (i.send_kind = 'reminder')::int,
     next_reminder_at = CASE WHEN i.state = 'queued' THEN
         $4::timestamptz + make_interval(days => c.reminder_days[i.reminders_sent + (i.send_kind = 'reminder')::int + 1]) END

@@ -185,3 +185,46 @@ func TestBackoffGrowsAndIsBounded(t *testing.T) {
 		base = min(2*base, time.Hour)
 	}
 }
+
+// TestReminderHasItsOwnAttempts: the temporary failures of the first email
+// do not eat into its reminder's attempts.
+func TestReminderHasItsOwnAttempts(t *testing.T) {
+	t.Parallel()
+	f := newSendFixture(t)
+	if _, err := f.schema.DB.Exec(`UPDATE campaigns SET reminder_days = '{1}'`); err != nil {
+		t.Fatal(err)
+	}
+	f.customer(t, "a@x.test")
+	busy := func(string) error {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+	}
+	f.capture.OnRcpt(busy)
+	for i := 0; i < worker.MaxSendAttempts-1; i++ { // one short of giving up
+		f.sendDue(t)
+		f.clock.Advance(2 * time.Hour)
+	}
+	f.capture.OnRcpt(nil)
+	f.sendDue(t)
+	if got := f.states(t)["a@x.test"]; got != "sent" || f.capture.Count() != 1 {
+		t.Fatalf("first email: %q, %d accepted; want sent, 1", got, f.capture.Count())
+	}
+
+	// The reminder is due a day later and meets one temporary failure: it
+	// waits for its retry, it is not given up.
+	f.clock.Advance(25 * time.Hour)
+	f.capture.OnRcpt(busy)
+	f.sendDue(t)
+	var reminders, attempts int
+	var next *time.Time
+	f.schema.DB.QueryRow(`SELECT reminders_sent, attempts, next_reminder_at FROM invitations`).Scan(&reminders, &attempts, &next)
+	if reminders != 0 || attempts != 1 || next == nil {
+		t.Fatalf("after one failure of the reminder: %d reminders sent, %d attempts, next %v; want 0, 1 and a retry", reminders, attempts, next)
+	}
+	f.capture.OnRcpt(nil)
+	f.clock.Advance(2 * time.Hour)
+	f.sendDue(t)
+	f.schema.DB.QueryRow(`SELECT reminders_sent, attempts FROM invitations`).Scan(&reminders, &attempts)
+	if reminders != 1 || attempts != 0 || f.capture.Count() != 2 {
+		t.Errorf("reminder: %d sent, %d attempts, %d emails; want 1, 0, 2", reminders, attempts, f.capture.Count())
+	}
+}
