@@ -37,19 +37,19 @@ const (
 
 // Outgoing is a queued invitation a worker is sending, with what the email needs.
 type Outgoing struct {
-	ID              int64     `db:"id"`
-	CustomerID      int64     `db:"customer_id"`
-	CampaignID      int64     `db:"campaign_id"`
-	SurveyVersionID int64     `db:"survey_version_id"`
+	ID              int64 `db:"id"`
+	CustomerID      int64 `db:"customer_id"`
+	CampaignID      int64 `db:"campaign_id"`
+	SurveyVersionID int64 `db:"survey_version_id"`
 	// Attempts counts the earlier temporary failures of this email (the
 	// first send, or the reminder now due).
-	Attempts        int       `db:"attempts"`
-	ExpiresAt       time.Time `db:"expires_at"`
-	Email           string    `db:"email"`
-	Name            string    `db:"name"`
-	Locale          string    `db:"locale"`
-	OptedOut        bool      `db:"opted_out"`
-	CampaignState   string    `db:"campaign_state"`
+	Attempts      int       `db:"attempts"`
+	ExpiresAt     time.Time `db:"expires_at"`
+	Email         string    `db:"email"`
+	Name          string    `db:"name"`
+	Locale        string    `db:"locale"`
+	OptedOut      bool      `db:"opted_out"`
+	CampaignState string    `db:"campaign_state"`
 	// SendKind is SendInvitation or SendReminder.
 	SendKind string `db:"send_kind"`
 	// RemindersSent counts the reminders already sent before this one.
