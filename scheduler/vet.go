@@ -27,6 +27,62 @@ import (
 //     email goes out and the other invitation is suppressed with the reason
 //     frequency_cap. Reminders do not count against the cap.
 func (s *Store) Vet(ctx context.Context, claimed []Outgoing, now time.Time) ([]Outgoing, error) {
+	candidates, err := s.settle(ctx, claimed, now)
+	if err != nil {
+		return nil, err
+	}
+	return s.applyFrequencyCap(ctx, candidates, now)
+}
+
+// Recheck applies the send-time rules again to invitations vetted earlier
+// in a send that has taken a while (a large batch under a rate limit): it
+// re-reads what can change meanwhile — the customer's opt-out, a bounced or
+// unsubscribed address, the campaign paused or archived, a reminder
+// answered — and settles those that may no longer go as Vet does. The
+// frequency cap, already granted to these invitations, is not re-run.
+func (s *Store) Recheck(ctx context.Context, vetted []Outgoing, now time.Time) ([]Outgoing, error) {
+	if len(vetted) == 0 {
+		return vetted, nil
+	}
+	ids := make(pq.Int64Array, len(vetted))
+	for i, inv := range vetted {
+		ids[i] = inv.ID
+	}
+	var fresh []struct {
+		ID                int64  `db:"id"`
+		CampaignState     string `db:"campaign_state"`
+		OptedOut          bool   `db:"opted_out"`
+		AddressSuppressed string `db:"address_suppressed"`
+	}
+	if err := s.db.SelectContext(ctx, &fresh, `
+SELECT i.id, c.state AS campaign_state, cu.opted_out_at IS NOT NULL AS opted_out, COALESCE(sup.reason, '') AS address_suppressed
+FROM invitations i
+JOIN campaigns c ON c.id = i.campaign_id
+JOIN customers cu ON cu.id = i.customer_id
+LEFT JOIN email_suppressions sup ON sup.email = lower(cu.email)
+WHERE i.id = ANY ($1) AND i.state = 'queued'`, ids); err != nil {
+		return nil, fmt.Errorf("recheck %d invitations: %w", len(vetted), err)
+	}
+	byID := make(map[int64]int, len(fresh))
+	for i, f := range fresh {
+		byID[f.ID] = i
+	}
+	out := make([]Outgoing, 0, len(vetted))
+	for _, inv := range vetted {
+		i, ok := byID[inv.ID]
+		if !ok {
+			continue // no longer queued: settled elsewhere (answered, expired)
+		}
+		inv.CampaignState, inv.OptedOut, inv.AddressSuppressed = fresh[i].CampaignState, fresh[i].OptedOut, fresh[i].AddressSuppressed
+		out = append(out, inv)
+	}
+	return s.settle(ctx, out, now)
+}
+
+// settle suppresses or puts back what may not go (opt-out, suppressed
+// address, archived or paused campaign, answered reminder) and returns the
+// rest.
+func (s *Store) settle(ctx context.Context, claimed []Outgoing, now time.Time) ([]Outgoing, error) {
 	var optedOut, archived, paused []int64
 	var candidates []Outgoing
 	byAddress := map[string][]int64{}
@@ -57,11 +113,7 @@ func (s *Store) Vet(ctx context.Context, claimed []Outgoing, now time.Time) ([]O
 	); err != nil {
 		return nil, err
 	}
-	candidates, err := s.dropAnsweredReminders(ctx, candidates, now)
-	if err != nil {
-		return nil, err
-	}
-	return s.applyFrequencyCap(ctx, candidates, now)
+	return s.dropAnsweredReminders(ctx, candidates, now)
 }
 
 func (s *Store) dropAnsweredReminders(ctx context.Context, invs []Outgoing, now time.Time) ([]Outgoing, error) {

@@ -93,6 +93,13 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 	var firstTemp error
 	for from := 0; from < len(ready); from += sendChunk {
 		chunk := ready[from:min(from+sendChunk, len(ready))]
+		if from > 0 {
+			// A large batch under a rate limit takes a while: a pause, an
+			// opt-out or a bounce meanwhile stops what has not gone yet.
+			if chunk, err = h.Invitations.Recheck(ctx, chunk, h.Clock.Now()); err != nil {
+				return err
+			}
+		}
 		msgs := make([]mail.Message, 0, len(chunk))
 		sendable := make([]scheduler.Outgoing, 0, len(chunk))
 		for _, inv := range chunk {

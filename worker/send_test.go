@@ -2,11 +2,14 @@ package worker_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	netmail "net/mail"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -226,5 +229,42 @@ func TestReminderHasItsOwnAttempts(t *testing.T) {
 	f.schema.DB.QueryRow(`SELECT reminders_sent, attempts FROM invitations`).Scan(&reminders, &attempts)
 	if reminders != 1 || attempts != 0 || f.capture.Count() != 2 {
 		t.Errorf("reminder: %d sent, %d attempts, %d emails; want 1, 0, 2", reminders, attempts, f.capture.Count())
+	}
+}
+
+// TestPauseStopsALargeBatchMidway: the send-time rules are checked again
+// between the chunks of a batch, so a pause or an opt-out while a large
+// batch is going out stops what has not gone yet.
+func TestPauseStopsALargeBatchMidway(t *testing.T) {
+	t.Parallel()
+	f := newSendFixture(t)
+	const n = 150 // more than one chunk of 100
+	for i := range n {
+		f.customer(t, fmt.Sprintf("c%03d@x.test", i))
+	}
+	var once sync.Once
+	f.capture.OnRcpt(func(string) error {
+		once.Do(func() { // marketing pauses, a customer of the second chunk opts out
+			f.schema.DB.MustExec(`UPDATE campaigns SET state = 'paused'`)
+			f.schema.DB.MustExec(`UPDATE customers SET opted_out_at = now() WHERE email = 'c120@x.test'`)
+		})
+		return nil
+	})
+	ctx := context.Background()
+	batch, k, err := f.store.ClaimDue(ctx, f.clock.Now(), 500)
+	if err != nil || k != n {
+		t.Fatalf("claimed %d: %v", k, err)
+	}
+	task, _ := worker.NewSurveySendTask(worker.Queues{}, batch)
+	if err := f.handler.ProcessTask(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, st := range f.states(t) {
+		counts[st]++
+	}
+	want := map[string]int{"sent": 100, "scheduled:campaign_paused": n - 101, "suppressed:opted_out": 1}
+	if !maps.Equal(counts, want) || f.capture.Count() != 100 {
+		t.Errorf("after a pause during the batch: %v and %d emails; want %v and 100", counts, f.capture.Count(), want)
 	}
 }
