@@ -155,7 +155,8 @@ func TestComplaintAlertReachesTheWebhookOnce(t *testing.T) {
 // TestDeadlinesWarnThenEscalate moves the clock: a near deadline warns the
 // owner; a breached one raises the priority and alerts a manager; a breach
 // after the customer was promised the deadline is a double deviation (P1,
-// flagged). A mild case whose survey spares it gets no acknowledgement, so
+// flagged, a new deadline the customer is told with an apology). A mild
+// case whose survey spares it gets no acknowledgement, so
 // no promise. A second check changes nothing.
 func TestDeadlinesWarnThenEscalate(t *testing.T) {
 	t.Parallel()
@@ -213,9 +214,19 @@ func TestDeadlinesWarnThenEscalate(t *testing.T) {
 	}
 	h.WaitMail(t, cx.Email, "Double deviation") // the owner hears too
 	eventually(t, "both breaches", func() bool { return complaintOf(t, h, mild).Breached != nil })
-	if c := complaintOf(t, h, promised); c.Priority != 1 || !c.DoubleDeviation || c.Reason != "promise_missed" || c.Breached == nil {
-		t.Errorf("promised complaint after its deadline: %+v", c)
+	if c := complaintOf(t, h, promised); c.Priority != 1 || !c.DoubleDeviation || c.Reason != "promise_missed" || c.Breached == nil ||
+		!c.DueAt.After(clk.Now()) {
+		t.Errorf("promised complaint after its deadline: %+v; want P1, flagged, with a new deadline", c)
 	}
+	// The customer is told at once, with an apology, who will call by when.
+	sorry := h.WaitMail(t, email, "Our apologies")
+	if txt := sorry.Text(); !strings.Contains(txt, "keep that promise. We sincerely apologise") || !strings.Contains(txt, "Test cx") {
+		t.Errorf("new acknowledgement after the missed promise:\n%s", txt)
+	}
+	eventually(t, "the new deadline to be the new promise", func() bool {
+		c := complaintOf(t, h, promised)
+		return c.PromisedDueAt != nil && c.PromisedDueAt.Equal(c.DueAt)
+	})
 	if c := complaintOf(t, h, mild); c.Priority != 3 || c.DoubleDeviation {
 		t.Errorf("mild complaint after its deadline: %+v; want P3, no double deviation", c)
 	}
@@ -295,4 +306,7 @@ func TestRecoverySurveyAfterResolution(t *testing.T) {
 		h.Schema.DB.Get(&n, `SELECT count(*) FROM complaint_messages WHERE complaint_id = $1 AND kind = 'acknowledgement' AND state = 'sent'`, bad)
 		return n == 2
 	})
+	if again := h.WaitMail(t, badEmail, "We are taking up your request"); !strings.Contains(again.Text(), "has not settled things") {
+		t.Errorf("second acknowledgement:\n%s", again.Text())
+	}
 }

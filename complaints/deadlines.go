@@ -17,17 +17,22 @@ const (
 	// one step and a manager is told.
 	DeadlineBreached = "deadline_breached"
 	// DeadlinePromiseMissed: the deadline passed after the customer was
-	// promised it: a double deviation, P1 and flagged.
+	// promised it: a double deviation, P1 and flagged, with a new P1
+	// deadline the customer is told in a new acknowledgement.
 	DeadlinePromiseMissed = "double_deviation"
 )
 
 // DeadlineEvent is what the deadline check did to one complaint.
 type DeadlineEvent struct {
-	ComplaintID  int64     `db:"id"`
-	Kind         string    `db:"kind"`
-	From         Priority  `db:"from_priority"`
-	To           Priority  `db:"priority"`
+	ComplaintID int64    `db:"id"`
+	Kind        string   `db:"kind"`
+	From        Priority `db:"from_priority"`
+	To          Priority `db:"priority"`
+	// DueAt is the deadline the event is about (the one missed, for a
+	// breach); NewDueAt is the complaint's deadline afterwards: a missed
+	// promise gets a new one, otherwise it is DueAt.
 	DueAt        time.Time `db:"due_at"`
+	NewDueAt     time.Time `db:"new_due_at"`
 	OwnerID      *int64    `db:"owner_id"`
 	CustomerName string    `db:"customer_name"`
 }
@@ -40,7 +45,9 @@ const DefaultWarnShare = 0.25
 // passed, each once, inside tx. A complaint is warned when less than
 // warnShare of its priority's allowed time is left. A breach raises the
 // priority one step; a breach of a deadline the customer was promised (the
-// acknowledgement gave it) is a double deviation: P1 and flagged.
+// acknowledgement gave it) is a double deviation: P1 and flagged, with a new
+// P1 deadline from now (the promise is withdrawn until the customer is told
+// the new one; see Loop.CheckDeadlines).
 func (s *Store) CheckDeadlines(ctx context.Context, tx *sqlx.Tx, now time.Time, warnShare float64) ([]DeadlineEvent, error) {
 	if warnShare <= 0 || warnShare >= 1 {
 		warnShare = DefaultWarnShare
@@ -63,33 +70,35 @@ WITH w AS (
     INSERT INTO complaint_events (complaint_id, kind, actor, data, created_at)
     SELECT id, 'deadline_warned', 'system', jsonb_build_object('due_at', due_at), $1 FROM w
 )
-SELECT w.id, 'deadline_warned' AS kind, w.priority AS from_priority, w.priority, w.due_at, w.owner_id, cu.name AS customer_name
+SELECT w.id, 'deadline_warned' AS kind, w.priority AS from_priority, w.priority, w.due_at, w.due_at AS new_due_at, w.owner_id, cu.name AS customer_name
 FROM w JOIN customers cu ON cu.id = w.customer_id ORDER BY w.due_at`, now, leads, maxLead); err != nil {
 		return nil, fmt.Errorf("warn of near deadlines: %w", err)
 	}
 	var breached []DeadlineEvent
 	if err := tx.SelectContext(ctx, &breached, `
 WITH b AS (
-    SELECT id, priority, promised_due_at IS NOT NULL AND promised_due_at <= $1 AS promised FROM complaints
+    SELECT id, priority, due_at, promised_due_at IS NOT NULL AND promised_due_at <= $1 AS promised FROM complaints
     WHERE state <> 'resolved' AND due_at <= $1 AND deadline_breached_at IS NULL
     ORDER BY due_at LIMIT 1000 FOR UPDATE SKIP LOCKED
 ), u AS (
     UPDATE complaints c SET deadline_breached_at = $1, updated_at = $1,
         priority = CASE WHEN b.promised THEN 1 ELSE GREATEST(c.priority - 1, 1) END,
         double_deviation = c.double_deviation OR b.promised,
-        double_deviation_reason = CASE WHEN b.promised THEN $2 ELSE c.double_deviation_reason END
+        double_deviation_reason = CASE WHEN b.promised THEN $2 ELSE c.double_deviation_reason END,
+        due_at = CASE WHEN b.promised THEN $3 ELSE c.due_at END,
+        promised_due_at = CASE WHEN b.promised THEN NULL ELSE c.promised_due_at END
     FROM b WHERE c.id = b.id
-    RETURNING c.id, b.priority AS from_priority, c.priority, c.due_at, c.owner_id, c.customer_id, b.promised
+    RETURNING c.id, b.priority AS from_priority, c.priority, b.due_at, c.due_at AS new_due_at, c.owner_id, c.customer_id, b.promised
 ), a AS (
     INSERT INTO complaint_events (complaint_id, kind, actor, data, created_at)
     SELECT id, 'deadline_breached', 'system', jsonb_build_object('due_at', due_at, 'from_priority', 'P' || from_priority,
         'to_priority', 'P' || priority, 'promised', promised), $1 FROM u
     UNION ALL
-    SELECT id, 'double_deviation', 'system', jsonb_build_object('reason', $2::text, 'due_at', due_at), $1 FROM u WHERE promised
+    SELECT id, 'double_deviation', 'system', jsonb_build_object('reason', $2::text, 'missed_due_at', due_at, 'due_at', new_due_at), $1 FROM u WHERE promised
 )
 SELECT u.id, CASE WHEN u.promised THEN 'double_deviation' ELSE 'deadline_breached' END AS kind,
-    u.from_priority, u.priority, u.due_at, u.owner_id, cu.name AS customer_name
-FROM u JOIN customers cu ON cu.id = u.customer_id ORDER BY u.due_at`, now, DoubleDeviationPromise); err != nil {
+    u.from_priority, u.priority, u.due_at, u.new_due_at, u.owner_id, cu.name AS customer_name
+FROM u JOIN customers cu ON cu.id = u.customer_id ORDER BY u.due_at`, now, DoubleDeviationPromise, s.policy.Deadline(P1, now)); err != nil {
 		return nil, fmt.Errorf("escalate breached deadlines: %w", err)
 	}
 	return append(out, breached...), nil

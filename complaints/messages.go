@@ -64,6 +64,9 @@ type Outbound struct {
 	// AddressSuppressed says why the address must not be emailed (it
 	// bounced), empty when it may.
 	AddressSuppressed string `db:"address_suppressed"`
+	// DoubleDeviationReason is set when the complaint is a double
+	// deviation: a new acknowledgement then apologises.
+	DoubleDeviationReason string `db:"double_deviation_reason"`
 }
 
 // Outbound loads one message to send.
@@ -72,6 +75,7 @@ func (s *Store) Outbound(ctx context.Context, id int64) (Outbound, error) {
 	err := s.db.GetContext(ctx, &m, `SELECT m.id, m.complaint_id, m.kind, m.state, m.subject, m.body, m.send_at, m.attempts,
 		COALESCE(NULLIF(a.name, ''), a.email, '') AS author_name,
 		c.due_at, c.priority, COALESCE(NULLIF(o.name, ''), '') AS owner_name, c.team, c.opened_at, c.resolution, c.resolved_at,
+		COALESCE(c.double_deviation_reason, '') AS double_deviation_reason,
 		cu.name, cu.email, cu.locale, cu.time_zone,
 		COALESCE((SELECT reason FROM email_suppressions s WHERE s.email = lower(cu.email) AND s.reason = 'bounced'), '') AS address_suppressed
 		FROM complaint_messages m

@@ -36,15 +36,15 @@ func (l *Loop) deadlineAlert(e complaints.DeadlineEvent, now time.Time) Alert {
 	due := e.DueAt.Unix()
 	a := Alert{ComplaintID: &id, CreatedAt: now,
 		Data: mustJSON(map[string]any{"due_at": e.DueAt, "from_priority": e.From.String(), "priority": e.To.String(),
-			"customer": e.CustomerName, "owner_id": e.OwnerID})}
+			"new_due_at": e.NewDueAt, "customer": e.CustomerName, "owner_id": e.OwnerID})}
 	switch e.Kind {
 	case complaints.DeadlineWarned:
 		a.ID, a.Kind, a.Audience = fmt.Sprintf("deadline-warned:%d:%d", id, due), "deadline_warned", AudienceOwner
 		a.Text = fmt.Sprintf("Deadline near on %s complaint #%d (%s): due %s. %s", e.To, id, nameOr(e.CustomerName), stamp(e.DueAt), l.link(id))
 	case complaints.DeadlinePromiseMissed:
 		a.ID, a.Kind, a.Audience = fmt.Sprintf("double-deviation:%d:promise:%d", id, due), "double_deviation", AudienceManagers
-		a.Text = fmt.Sprintf("Double deviation on complaint #%d (%s): the deadline promised to the customer (%s) passed unresolved. Now P1. %s",
-			id, nameOr(e.CustomerName), stamp(e.DueAt), l.link(id))
+		a.Text = fmt.Sprintf("Double deviation on complaint #%d (%s): the deadline promised to the customer (%s) passed unresolved. Now P1, due %s; the customer is told the new date. %s",
+			id, nameOr(e.CustomerName), stamp(e.DueAt), stamp(e.NewDueAt), l.link(id))
 	default:
 		a.ID, a.Kind, a.Audience = fmt.Sprintf("deadline-breached:%d:%d", id, due), "deadline_breached", AudienceManagers
 		a.Text = fmt.Sprintf("Deadline breached on complaint #%d (%s): due %s, still unresolved. Priority raised %s → %s. %s",

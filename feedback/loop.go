@@ -179,8 +179,9 @@ func (l *Loop) Recovered(ctx context.Context, tx *sqlx.Tx, complaintID, response
 }
 
 // CheckDeadlines warns owners of near deadlines and escalates breached
-// ones (see complaints.CheckDeadlines), raising their alerts in the same
-// transaction, then dispatches them. It returns what it did.
+// ones (see complaints.CheckDeadlines), raising their alerts and, for a
+// missed promise, queueing a new acknowledgement in the same transaction,
+// then dispatches them. It returns what it did.
 func (l *Loop) CheckDeadlines(ctx context.Context) ([]complaints.DeadlineEvent, error) {
 	now := l.clock.Now()
 	var events []complaints.DeadlineEvent
@@ -195,8 +196,22 @@ func (l *Loop) CheckDeadlines(ctx context.Context) ([]complaints.DeadlineEvent, 
 		for i, e := range events {
 			alerts[i] = l.deadlineAlert(e, now)
 		}
-		w.Alerts, err = l.alerts.RaiseMany(ctx, tx, alerts)
-		return w, err
+		if w.Alerts, err = l.alerts.RaiseMany(ctx, tx, alerts); err != nil {
+			return w, err
+		}
+		// A missed promise: the customer is told, with an apology, who
+		// will contact them and by when (the new deadline).
+		for _, e := range events {
+			if e.Kind != complaints.DeadlinePromiseMissed {
+				continue
+			}
+			mid, err := l.complaints.QueueAcknowledgement(ctx, tx, e.ComplaintID, now, now)
+			if err != nil {
+				return w, err
+			}
+			w.Messages = append(w.Messages, Due{ID: mid, At: now})
+		}
+		return w, nil
 	})
 	if err != nil {
 		return nil, err

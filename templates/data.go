@@ -37,6 +37,10 @@ type ComplaintEmail struct {
 	Body string
 	// Summary is what was done, on resolution.
 	Summary string
+	// Deviation is why a new acknowledgement follows a double deviation
+	// ("promise_missed", "recovery_negative"): it opens with an apology.
+	// Empty for the first acknowledgement.
+	Deviation string
 	// Agent signs replies and resolutions.
 	Agent string
 }

@@ -188,7 +188,7 @@ func auditText(kind string, raw json.RawMessage) (what, detail string) {
 		}
 		return "Deadline missed", s
 	case "double_deviation":
-		why := "the deadline promised to the customer passed"
+		why := "the deadline promised to the customer" + with(d.when("missed_due_at"), " (", ")") + " passed"
 		if d.str("reason") == complaints.DoubleDeviationRecovery {
 			why = "the recovery survey came back negative"
 		}

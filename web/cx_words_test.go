@@ -64,6 +64,8 @@ func TestAuditText(t *testing.T) {
 			"Deadline missed", "was due 2026-11-23 09:30 UTC · priority raised from P3 to P2"},
 		{"deadline_breached", `{"due_at":"2026-11-23T09:30:00Z","from_priority":"P1","to_priority":"P1","promised":true}`,
 			"Deadline missed", "was due 2026-11-23 09:30 UTC · the customer had been promised this date"},
+		{"double_deviation", `{"reason":"promise_missed","missed_due_at":"2026-11-23T09:30:00Z","due_at":"2026-11-23T13:30:00Z"}`,
+			"Double deviation: a manager is alerted", "the deadline promised to the customer (2026-11-23 09:30 UTC) passed · top priority (P1) · new deadline 2026-11-23 13:30 UTC"},
 		{"double_deviation", `{"reason":"promise_missed","due_at":"2026-11-23T13:30:00Z"}`,
 			"Double deviation: a manager is alerted", "the deadline promised to the customer passed · top priority (P1) · new deadline 2026-11-23 13:30 UTC"},
 		{"double_deviation", `{"reason":"recovery_negative","response_id":9,"from_priority":"P3","to_priority":"P1","due_at":"2026-11-28T10:00:00Z","reopened":true}`,
