@@ -117,6 +117,10 @@ func acted(ctx context.Context, tx *sqlx.Tx, c current, by Actor, now time.Time)
 	if err != nil {
 		return fmt.Errorf("record action on complaint %d: %w", c.ID, err)
 	}
+	if c.OwnerID == nil && by.idOrNil() != nil {
+		// Ownership changes only on the record.
+		return audit(ctx, tx, c.ID, "taken", by, map[string]any{"owner": by.Email, "by_acting": true}, now)
+	}
 	return nil
 }
 

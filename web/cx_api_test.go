@@ -190,6 +190,17 @@ func TestComplaintActionsThroughTheAPI(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("audit trail:\n got %q\nwant %q", got, want)
 	}
+	// Replying to an unowned complaint made the agent its owner: on the record.
+	getJSON(t, cx, base(late), &detail)
+	trail = nil
+	for _, e := range detail.Audit {
+		if e.Kind == "taken" || e.Kind == "reply" {
+			trail = append(trail, e.Kind+" by "+e.Actor)
+		}
+	}
+	if want := []string{"taken by cx@test.example", "reply by cx@test.example"}; !slices.Equal(trail, want) {
+		t.Errorf("ownership by acting:\n got %q\nwant %q", trail, want)
+	}
 
 	var counts struct {
 		Counts map[string]int `json:"counts"`

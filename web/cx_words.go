@@ -132,6 +132,9 @@ func auditText(kind string, raw json.RawMessage) (what, detail string) {
 	case "acknowledged":
 		return "Acknowledgement emailed to the customer", with(d.when("promised_due_at"), "contact promised by ", "")
 	case "taken":
+		if d.bool("by_acting") {
+			return "Taken", "owner: " + d.str("owner") + ", by acting on it first"
+		}
 		return "Taken", "owner: " + d.str("owner")
 	case "assigned":
 		return "Assigned", "to " + d.str("owner")

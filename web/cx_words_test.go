@@ -46,6 +46,7 @@ func TestAuditText(t *testing.T) {
 		{"reply_sent", `{"message_id":4}`, "Reply email sent", ""},
 		{"resolution_failed", `{"message_id":5,"reason":"550 no such user"}`, "Resolution email failed", "550 no such user"},
 		{"taken", `{"owner":"sam@example.com"}`, "Taken", "owner: sam@example.com"},
+		{"taken", `{"owner":"sam@example.com","by_acting":true}`, "Taken", "owner: sam@example.com, by acting on it first"},
 		{"assigned", `{"owner":"lea@example.com"}`, "Assigned", "to lea@example.com"},
 		{"reassigned", `{"owner":"lea@example.com","previous_owner":"Sam"}`, "Reassigned", "from Sam to lea@example.com"},
 		{"note", `{"text":"Called,\n  no answer."}`, "Internal note", "Called, no answer."},
