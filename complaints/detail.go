@@ -119,6 +119,10 @@ type HistoryComplaint struct {
 	OpenedAt   time.Time  `db:"opened_at" json:"opened_at"`
 	DueAt      time.Time  `db:"due_at" json:"due_at"`
 	ResolvedAt *time.Time `db:"resolved_at" json:"resolved_at"`
+	// CompensationGrantedCents is what the customer was granted for it.
+	CompensationGrantedCents int64 `db:"compensation_granted_cents" json:"compensation_granted_cents"`
+	// Resolution is what was done, as the customer was told.
+	Resolution string `db:"resolution" json:"resolution"`
 }
 
 // MarshalJSON shows the priority as "P1".."P4".
@@ -210,7 +214,8 @@ func (s *Store) Detail(ctx context.Context, id int64, now time.Time) (Detail, er
 				FROM responses WHERE customer_id = $1 ORDER BY submitted_at DESC, id DESC LIMIT 200`, c.CustomerID)
 		}},
 		{"complaints", func() error {
-			return tx.SelectContext(ctx, &d.History.Complaints, `SELECT id, response_id, state, priority, opened_at, due_at, resolved_at
+			return tx.SelectContext(ctx, &d.History.Complaints, `SELECT id, response_id, state, priority, opened_at, due_at, resolved_at,
+				compensation_granted_cents, resolution
 				FROM complaints WHERE customer_id = $1 AND id <> $2 ORDER BY opened_at DESC, id DESC LIMIT 200`, c.CustomerID, id)
 		}},
 		{"audit", func() error {

@@ -209,4 +209,26 @@ func TestComplaintActionsThroughTheAPI(t *testing.T) {
 	if counts.Counts["open"] != 2 || counts.Counts["mine"] != 1 || counts.Counts["unassigned"] != 0 {
 		t.Errorf("counts as the manager: %v", counts.Counts)
 	}
+
+	// The customer complains again: the new complaint's history shows the
+	// first one with the compensation granted.
+	submit(t, invite(t, h, customer{ref: "loud", locale: "en"}, 2), reply(1, 1, "Broken again."))
+	var second int64
+	for _, c := range list(t, h, "") {
+		if c.Email == "loud@example.com" && c.ID != loud {
+			second = c.ID
+		}
+	}
+	var hist struct {
+		History struct {
+			Complaints []struct {
+				ID           int64 `json:"id"`
+				Compensation int64 `json:"compensation_granted_cents"`
+			} `json:"complaints"`
+		} `json:"history"`
+	}
+	getJSON(t, cx, base(second), &hist)
+	if len(hist.History.Complaints) != 1 || hist.History.Complaints[0].ID != loud || hist.History.Complaints[0].Compensation != 2550 {
+		t.Errorf("history of the second complaint: %+v", hist.History.Complaints)
+	}
 }
