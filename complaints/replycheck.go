@@ -31,11 +31,28 @@ var (
 		`|aujourd'hui|demain|ce soir|cet apres-midi|ce matin|cette semaine|la semaine prochaine|fin de (la )?journee)\b` +
 		`|\b(within|in|under|d'ici|sous|dans les|dans)\s+(\d+|one|two|three|un|une|deux|trois|24|48|72)\s+(business |working )?(hours?|days?|heures?|jours?( ouvrables| ouvres)?)\b` +
 		`|\b\d{1,2}(:\d{2})?\s?(am|pm)\b|\b\d{1,2}\s?h(\d{2})?\b`)
-	// A concrete thing done for the customer.
-	actionRE = regexp.MustCompile(`\b(refund|reimburs|replac|credit|repair|fix|resend|re-send|send you|sent you|ship|deliver` +
-		`|call you|phone you|visit|cancel|waive|exchange|compensat|voucher|discount|rebook|reschedul|collect|pick up|technician` +
-		`|rembours|rempla|repar|renvo|envoy|expedi|livr|rappel|appel|telephon|visite|annul|echang|dedommag|geste commercial` +
-		`|bon d'achat|avoir|remise|credit|technicien|reprogramm|recuper)`)
+	// A concrete thing done for the customer. Words that name the problem
+	// as often as the remedy (delivery, call, fix, livraison, appel) are
+	// in deliveryCallRE instead.
+	actionRE = regexp.MustCompile(`\b(refund|reimburs|replac|credit|repair|resend|re-send|send you|sent you` +
+		`|call you|phone you|give you a (call|ring)|visit|cancel|waive|exchange|compensat|voucher|discount|rebook|reschedul|collect|pick up|technician` +
+		`|rembours|rempla|repar|renvo|envoy|visite|annul|echang|dedommag|geste commercial` +
+		`|bon d'achat|avoir|remise|technicien|reprogramm|recuper)`)
+	// Delivering, calling or fixing counts only as something we do: a verb
+	// after a subject or auxiliary ("we will deliver", "has been fixed"),
+	// a French future or present ("nous vous livrerons", "sera livré"), a
+	// call addressed to the customer ("je vous appellerai"), a new delivery
+	// or appointment. "Sorry about your delivery" or "merci pour votre appel"
+	// only mention it.
+	deliveryCallRE = regexp.MustCompile(`\b(we|i|we['’]ll|i['’]ll|we['’]ve|i['’]ve|we['’]re|will|shall|to|be|been|being|have|has|are|am|is|can)\s+` +
+		`((also|now|personally|then|already|gladly|immediately|quickly|just)\s+)?` +
+		`(re-?)?(deliver(s|ed|ing)?|ship(s|ped|ping)?|fix(es|ed|ing)?|call(s|ed|ing)?|phon(e|es|ed|ing))\b` +
+		`|\b(new|second|free) (delivery|parcel|package|shipment)\b|\bre-?delivery\b` +
+		`|\b(re)?(livr|expedi)(er|erai|eras|era|erons|erez|eront|ons)\b` +
+		`|\b(sera|seront|va etre|vont etre)\s+(re)?(livre|expedie)(e|s|es)?\b` +
+		`|\bnouvel(le)? (livraison|expedition)\b|\bnouveau colis\b` +
+		`|\bfix(er|ons|erons|erai) (un |une |le |la |votre )?(nouveau |nouvelle )?(rendez-vous|date)\b` +
+		`|\bvous\s+((ai|avons|a)\s+)?(r?appel|telephon)`)
 )
 
 // CheckReply reads a reply before it goes to the customer and warns when
@@ -48,7 +65,7 @@ func CheckReply(body string) []Warning {
 		out = append(out, Warning{WarnPlaceholder, "Some [bracketed] parts of the template are still to be filled in or removed."})
 	}
 	folded := surveys.Fold(body)
-	if !actionRE.MatchString(folded) {
+	if !actionRE.MatchString(folded) && !deliveryCallRE.MatchString(folded) {
 		out = append(out, Warning{WarnNoAction, "The reply does not say what concrete action is taken (refund, replacement, call back, visit...)."})
 	}
 	if !dateRE.MatchString(folded) {

@@ -29,6 +29,24 @@ func TestCheckReply(t *testing.T) {
 		{"template left as is", "Here is what I am doing now: [the concrete action], by [date].", []string{WarnPlaceholder, WarnNoAction, WarnNoDate}},
 		{"brackets filled but one left", "We refund you by Monday. [What this changes for you.]", []string{WarnPlaceholder}},
 		{"French excuses only", "Nous sommes désolés, votre satisfaction compte pour nous.", []string{WarnNoAction, WarnNoDate}},
+		// Mentioning the delivery, the call or the fix is not doing it.
+		{"mentions the delivery", "Sorry about your delivery, we'll get back to you Monday.", []string{WarnNoAction}},
+		{"mentions the delivery, French", "Désolés pour votre livraison, nous revenons vers vous lundi.", []string{WarnNoAction}},
+		{"mentions the shipping", "Sorry about the shipping delay, we will get back to you Monday.", []string{WarnNoAction}},
+		{"mentions the call", "Thank you for your call, we will get back to you tomorrow.", []string{WarnNoAction}},
+		{"mentions the call, French", "Merci pour votre appel téléphonique, nous revenons vers vous demain.", []string{WarnNoAction}},
+		{"says what was not fixed", "Sorry the invoice was not fixed, we will look into it by Friday.", []string{WarnNoAction}},
+		{"deliver a new parcel", "We will deliver a new parcel on Friday.", nil},
+		{"deliver, curly apostrophe", "We’ll deliver a new parcel on Friday.", nil},
+		{"deliver, French future", "Nous vous livrerons un nouveau colis vendredi.", nil},
+		{"delivered, French passive", "Votre colis sera livré vendredi.", nil},
+		{"a new delivery, French", "Nous organisons une nouvelle livraison vendredi.", nil},
+		{"redelivered", "Your parcel will be redelivered on Friday.", nil},
+		{"call back", "I will call you back tomorrow.", nil},
+		{"call back, French", "Je vous appellerai demain.", nil},
+		{"give a call", "I'll give you a call tomorrow.", nil},
+		{"fixed", "We fixed the invoice today.", nil},
+		{"a new appointment, French", "Nous fixons un nouveau rendez-vous mardi.", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,12 +14,14 @@ type entry struct {
 
 // lexicon is what followup looks for in comments. Evidence is always the
 // customer's own words, so a CX agent can judge a match at a glance.
+// Common misspellings are listed beside the words ("disapoint*",
+// "innacceptable*", "consomateur"): angry customers type fast.
 var lexicon = []entry{
 	// Going public: social networks by name, review sites, press.
 	{kind: SignalPublic, phrases: []string{
 		"facebook", "fb", "instagram", "insta", "twitter", "tweet*", "tiktok", "tik tok", "youtube", "linkedin",
 		"reddit", "x com", "bluesky", "threads com", "snapchat", "whatsapp group",
-		"trustpilot", "yelp", "tripadvisor", "google review*", "google maps", "avis google", "pages jaunes", "glassdoor",
+		"trustpilot", "yelp", "tripadvisor", "google review*", "google maps", "avis google", "avis sur google", "pages jaunes", "glassdoor",
 		"review site*", "site d avis", "sites d avis",
 		"réseaux sociaux", "reseau social", "médias sociaux", "social media", "les médias", "the media",
 	}},
@@ -36,8 +38,8 @@ var lexicon = []entry{
 
 	// Legal or regulatory: lawyer, court, consumer protection, ombudsman, chargeback.
 	{kind: SignalLegal, phrases: []string{
-		"opc", "office de la protection du consommateur", "protection du consommateur", "consumer protection",
-		"ombudsman", "médiateur", "mediateur", "chargeback*", "charge back", "dgccrf", "que choisir", "bbb",
+		"opc", "office de la protection du consom*", "protection du consom*", "consumer protection",
+		"ombuds*", "médiateur", "mediateur", "chargeback*", "charge back", "dgccrf", "que choisir", "bbb",
 		"better business bureau", "trading standards", "ftc",
 	}},
 	{kind: SignalLegal, lang: "en", phrases: []string{
@@ -57,12 +59,13 @@ var lexicon = []entry{
 	{kind: SignalLeave, lang: "en", phrases: []string{
 		"never again", "never coming back", "never come back", "won t be back", "wont be back", "not coming back",
 		"never buy", "never order", "never use", "last time i ll", "the last time i will", "cancel my", "close my account", "switch to",
-		"switching to", "go elsewhere", "going elsewhere", "take my business", "competitor*", "lost a customer",
+		"switching to", "cancel* my subscription", "cancel* my account", "cancel* my contract", "cancel* my membership",
+		"switch* provider*", "switch* supplier*", "go elsewhere", "going elsewhere", "take my business", "competitor*", "lost a customer",
 		"lost me as a customer", "find another", "goodbye",
 	}},
 	{kind: SignalLeave, lang: "fr", phrases: []string{
 		"plus jamais", "ne reviendrai plus", "ne reviendrai pas", "c est la dernière fois", "c était la dernière fois", "résilier", "resilie*",
-		"fermer mon compte", "annuler mon abonnement", "changer de fournisseur", "aller voir ailleurs", "vais voir ailleurs",
+		"fermer mon compte", "annul* mon abonnement", "chang* de fournisseur", "aller voir ailleurs", "vais voir ailleurs",
 		"voir ailleurs", "concurrence", "concurrent*", "perdu un client", "perdez un client", "adieu",
 	}},
 
@@ -87,16 +90,16 @@ var lexicon = []entry{
 		"crook*", "liars", "shut up", "screw you", "damn you",
 	}},
 	{kind: SignalIncivility, lang: "fr", phrases: []string{
-		"connard*", "connasse*", "con", "cons", "abruti*", "salaud*", "salope*", "enculé*", "putain", "merde*",
+		"connard*", "connasse*", "con", "cons", "abruti*", "salaud*", "salope*", "enculé*", "putain", "merde*", "marde",
 		"ta gueule", "bande de", "bande d", "voleurs", "escroc*", "menteurs", "minable*", "guignol*",
 	}},
 
 	// Anger and strong dissatisfaction. Negated praise counts here too
 	// ("pas du tout satisfait", "would not recommend"); negated anger does not
 	// ("not unhappy", "pas mécontent").
-	{kind: SignalAnger, phrases: []string{"inacceptable", "unacceptable", "scandal*", "ridicul*", "pathetic", "pathétique"}},
+	{kind: SignalAnger, phrases: []string{"inacceptable*", "innacceptable*", "unacceptable", "unnacceptable", "scandal*", "ridicul*", "pathetic", "pathétique"}},
 	{kind: SignalAnger, lang: "en", phrases: []string{
-		"unhappy", "dissatisfied", "unsatisfied", "disappointed", "disappointing", "furious", "outraged", "outrageous",
+		"unhappy", "dissatisfied", "unsatisfied", "disappoint*", "disapoint*", "dissapoint*", "dissappoint*", "furious", "outraged", "outrageous",
 		"angry", "disgusted", "disgusting", "disgrace*", "appalling", "awful", "terrible", "horrible", "worst", "useless",
 		"fed up", "rip off", "ripoff", "scam*", "shameful", "a joke", "incompetent", "nightmare",
 	}},
@@ -105,7 +108,7 @@ var lexicon = []entry{
 		"honte", "honteu*", "inadmissible", "lamentable*", "nul", "nuls", "pire", "horrible*", "catastroph*",
 		"ras le bol", "marre", "arnaque*", "n importe quoi", "cauchemar", "incompétent*", "une blague",
 	}},
-	{kind: signalPraise, phrases: []string{"satisfied", "satisfait*", "recommand*", "recommend*", "ravi*"}},
+	{kind: signalPraise, phrases: []string{"satisfied", "satisfait*", "satisfaisant*", "recommand*", "recommend*", "ravi*"}},
 	{kind: signalPraise, lang: "en", phrases: []string{"happy", "pleased", "good", "great", "helpful", "professional"}},
 	{kind: signalPraise, lang: "fr", phrases: []string{"content", "contente", "bien", "bon", "bonne", "aimable", "professionnel*", "serviable"}},
 
@@ -130,7 +133,9 @@ var lexicon = []entry{
 	{kind: signalRisk, risk: RiskSensory, lang: "en", phrases: []string{"dirty", "filthy", "smell*", "stink*", "noisy", "noise", "stain*", "disgusting"}},
 	{kind: signalRisk, risk: RiskSensory, lang: "fr", phrases: []string{"sale", "sales", "crasseu*", "odeur*", "puant*", "bruyant*", "bruit", "tache*", "taché*"}},
 	{kind: signalRisk, risk: RiskSecurity, lang: "en", phrases: []string{"broken", "damaged", "lost", "stolen", "hacked", "unsafe", "dangerous", "injured", "leak*", "scratched"}},
-	{kind: signalRisk, risk: RiskSecurity, lang: "fr", phrases: []string{"cassé*", "abîmé*", "endommagé*", "perdu", "perdue", "volé*", "piraté*", "dangereu*", "blessé*", "fuite*", "rayé*"}},
+	// "volé" is spelled out, not "volé*", which would read "voleurs" (an
+	// accusation, incivility above) as a stolen parcel.
+	{kind: signalRisk, risk: RiskSecurity, lang: "fr", phrases: []string{"cassé*", "abîmé*", "endommagé*", "perdu", "perdue", "volé", "volée", "volés", "volées", "piraté*", "dangereu*", "blessé*", "fuite*", "rayé*"}},
 	{kind: signalRisk, risk: RiskEthical, phrases: []string{"raciste*", "racist*", "sexist*", "sexiste*", "discrimin*", "stéréotype*", "stereotyp*"}},
 	{kind: signalRisk, risk: RiskEthical, lang: "en", phrases: []string{"judged", "prejudice*", "profiled", "unethical", "dishonest"}},
 	{kind: signalRisk, risk: RiskEthical, lang: "fr", phrases: []string{"jugé*", "préjugé*", "malhonnête*", "pas éthique"}},
@@ -139,27 +144,3 @@ var lexicon = []entry{
 	{kind: signalRisk, risk: RiskOperational, lang: "en", phrases: []string{"transferred", "bounced", "paperwork", "bureaucra*", "red tape", "forms", "procedure*", "process was", "department*"}},
 	{kind: signalRisk, risk: RiskOperational, lang: "fr", phrases: []string{"transféré*", "renvoyé*", "paperasse*", "bureaucrat*", "formulaire*", "procédure*", "de service en service", "un service à l autre"}},
 }
-
-// negations are the words that undo what follows them: "pas du tout
-// satisfait", "not unhappy", "je ne vais pas porter plainte". "dont",
-// "wont"... are the spellings without apostrophe.
-var negations = set(
-	"not", "no", "never", "t", "nor", "without", "hardly", "neither", "nothing",
-	"dont", "doesnt", "didnt", "wont", "isnt", "wasnt", "cant", "couldnt", "wouldnt", "arent", "werent", "havent", "hasnt",
-	"pas", "jamais", "aucun", "aucune", "ni", "sans", "guere",
-)
-
-// shortNegations only undo the word right after them: "no good", but not
-// "no problem, great service".
-var shortNegations = set("no", "nothing", "aucun", "aucune", "sans", "ni", "nor", "without")
-
-// negationStops end the look-back for a negation: a new clause with its
-// own subject, or a condition ("if not fixed, I will sue" is a threat).
-var negationStops = set(
-	"but", "however", "if", "unless", "otherwise", "or", "i", "we", "then",
-	"mais", "cependant", "pourtant", "si", "sinon", "je", "j", "nous", "alors",
-)
-
-// negationReach is how many words back a negation still applies: "pas du
-// tout satisfait", "I will not post this on Facebook".
-const negationReach = 4

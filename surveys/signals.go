@@ -39,6 +39,13 @@ const (
 // SignalKinds lists the reported kinds, most serious first.
 var SignalKinds = []SignalKind{SignalLegal, SignalPublic, SignalThreat, SignalIncivility, SignalLeave, SignalAnger}
 
+// intent reports whether a kind is something the customer says they will
+// do, which a negation undoes from the verb: "not going to post on
+// Facebook".
+func (k SignalKind) intent() bool {
+	return k == SignalPublic || k == SignalLegal || k == SignalLeave || k == SignalThreat
+}
+
 // FormDeviance reports whether a kind is form deviance (threats,
 // incivility): the customer's tone, which never weighs on compensation.
 func (k SignalKind) FormDeviance() bool { return k == SignalThreat || k == SignalIncivility }
@@ -89,11 +96,16 @@ func compileLexicon(lex []entry) phraseIndex {
 	for i := range lex {
 		e := &lex[i]
 		for _, p := range e.phrases {
-			words := foldPhrase(strings.ReplaceAll(p, "*", "STAR"))
-			for j, w := range words {
-				if trimmed, ok := strings.CutSuffix(w, "star"); ok && strings.HasSuffix(p, "*") && j == len(words)-1 {
-					words[j] = trimmed + "*"
+			// Any word may be a prefix ("cancel* my subscription"); folding
+			// drops the *, so it is put back on the word's last piece.
+			var words []string
+			for _, w := range strings.Fields(p) {
+				stem, star := strings.CutSuffix(w, "*")
+				folded := foldPhrase(stem)
+				if star && len(folded) > 0 {
+					folded[len(folded)-1] += "*"
 				}
+				words = append(words, folded...)
 			}
 			ph := phrase{e: e, text: p, words: words}
 			for _, w := range words {
@@ -131,30 +143,6 @@ func (ph phrase) matchAt(toks []token, i int) int {
 		}
 	}
 	return i + len(ph.words) - 1
-}
-
-// negationBefore returns the index of a negation that undoes the words
-// starting at token i, or -1. It looks back a few words, never across a
-// clause break, a new subject or a condition.
-func negationBefore(toks []token, i int) int {
-	dist := 0
-	for k := i - 1; k >= 0 && dist < negationReach; k-- {
-		t := toks[k]
-		if t.brk {
-			return -1
-		}
-		dist++
-		if negations[t.norm] {
-			if shortNegations[t.norm] && dist > 1 {
-				continue
-			}
-			return k
-		}
-		if negationStops[t.norm] {
-			return -1
-		}
-	}
-	return -1
 }
 
 // AnalyzeComment reads a free-text comment in French or English and returns
@@ -225,20 +213,21 @@ func AnalyzeComment(text string) ([]Signal, []RiskEvidence) {
 				continue
 			}
 			covered[k] = b.end
-			neg := -1
+			var from, to int
+			neg := false
 			if !b.ph.selfNegated {
-				neg = negationBefore(toks, i)
+				from, to, neg = negated(toks, i, b.end, b.ph.e.kind.intent())
 			}
 			evidence := text[toks[i].start:toks[b.end].end]
 			switch b.ph.e.kind {
 			case signalPraise:
-				if neg < 0 {
+				if !neg {
 					continue
 				}
-				evidence = text[toks[neg].start:toks[b.end].end]
+				evidence = text[toks[from].start:toks[to].end]
 				add(&signals, seen, Signal{Kind: SignalAnger, Term: "not " + b.ph.text, Evidence: evidence})
 			case signalRisk:
-				if neg >= 0 {
+				if neg {
 					continue
 				}
 				k := "risk/" + string(b.ph.e.risk)
@@ -247,7 +236,7 @@ func AnalyzeComment(text string) ([]Signal, []RiskEvidence) {
 					risks = append(risks, RiskEvidence{Risk: b.ph.e.risk, Source: "comment", Evidence: evidence})
 				}
 			default:
-				if neg >= 0 {
+				if neg {
 					continue
 				}
 				add(&signals, seen, Signal{Kind: b.ph.e.kind, Term: b.ph.text, Evidence: evidence})

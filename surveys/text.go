@@ -104,7 +104,9 @@ func foldPhrase(s string) []string {
 // language only ("court" is a court of law in English, "short" in French).
 var stopwords = map[string]map[string]bool{
 	"en": set("the", "and", "is", "was", "i", "to", "my", "it", "you", "of", "with", "for", "this", "that", "have", "they", "we", "not", "be", "will", "are", "me", "on", "no", "your", "s", "t", "m"),
-	"fr": set("le", "la", "les", "et", "est", "je", "j", "de", "du", "des", "un", "une", "pas", "mon", "ma", "mes", "que", "qui", "pour", "avec", "ce", "c", "vous", "il", "elle", "au", "aux", "d", "l", "n", "ne", "sur", "ai", "suis", "tres", "votre", "vos"),
+	"fr": set("le", "la", "les", "et", "est", "je", "j", "de", "du", "des", "un", "une", "pas", "mon", "ma", "mes", "que", "qui", "pour", "avec", "ce", "c", "vous", "il", "elle", "au", "aux", "d", "l", "n", "ne", "sur", "ai", "suis", "tres", "votre", "vos",
+		// Also French ("on m'a volé"): counted for both, they decide nothing.
+		"on", "m"),
 }
 
 func set(words ...string) map[string]bool {
