@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -72,6 +73,8 @@ type App struct {
 	Reports *reports.Store
 
 	asynqClient *asynq.Client
+	// metricsAddr is where the metrics listener is bound (a string), once open.
+	metricsAddr atomic.Value
 }
 
 // New opens connections and builds every part. The database is not migrated

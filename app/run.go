@@ -41,10 +41,15 @@ func (a *App) WebServer(ex Extras) *web.Server {
 		Reports: a.Reports, Barometer: a.Barometer(), ReportLocation: a.reportLocation(),
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ingest: a.Ingest, Loop: a.Loop,
-		Ready: []web.Check{
-			{Name: "postgres", Check: func(ctx context.Context) error { return a.DB.PingContext(ctx) }},
-			{Name: "redis", Check: func(ctx context.Context) error { return a.Redis.Ping(ctx).Err() }},
-		},
+		Ready: a.readyChecks(),
+	}
+}
+
+// readyChecks are the dependencies /readyz probes.
+func (a *App) readyChecks() []web.Check {
+	return []web.Check{
+		{Name: "postgres", Check: func(ctx context.Context) error { return a.DB.PingContext(ctx) }},
+		{Name: "redis", Check: func(ctx context.Context) error { return a.Redis.Ping(ctx).Err() }},
 	}
 }
 
@@ -107,8 +112,9 @@ func (a *App) Runner() *scheduler.Runner {
 
 // Run runs roles until ctx is cancelled, then shuts down in order: HTTP
 // first (no new work comes in), then the scheduler, then the asynq server
-// (in-flight tasks get their shutdown timeout, then go back to pending). The
-// caller closes the database last, with Close.
+// (in-flight tasks get their shutdown timeout, then go back to pending), then
+// the metrics listener (FOLLOWUP_METRICS_ADDR) when there is one. The caller
+// closes the database last, with Close.
 func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 	if (roles.HTTP || roles.Worker) && a.Signer == nil {
 		return errors.New("FOLLOWUP_SECRET is required to serve survey pages and send survey links")
@@ -116,29 +122,37 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 	if err := a.EnsureSystem(ctx); err != nil {
 		return err
 	}
-	errc := make(chan error, 3)
-	var httpSrv *http.Server
+	errc := make(chan error, 4)
+	// Both listeners are opened before anything runs, so a taken address
+	// stops the process at once.
+	var httpLn net.Listener
 	if roles.HTTP {
-		ln := ex.Listener
-		if ln == nil {
+		httpLn = ex.Listener
+		if httpLn == nil {
 			var err error
-			if ln, err = net.Listen("tcp", a.Cfg.HTTPAddr); err != nil {
+			if httpLn, err = net.Listen("tcp", a.Cfg.HTTPAddr); err != nil {
 				return fmt.Errorf("listen on FOLLOWUP_HTTP_ADDR %s: %w", a.Cfg.HTTPAddr, err)
 			}
 		}
-		httpSrv = &http.Server{
-			Handler:           a.WebServer(ex).Handler(),
-			ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout:       time.Minute,
-			WriteTimeout:      time.Minute,
-			IdleTimeout:       2 * time.Minute,
+	}
+	opsLn, err := a.listenOps(roles)
+	if err != nil {
+		if httpLn != nil {
+			httpLn.Close()
 		}
-		a.Log.Info("http listening", "addr", ln.Addr().String(), "base_url", a.Cfg.BaseURL.String())
-		go func() {
-			if err := httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				errc <- fmt.Errorf("http: %w", err)
-			}
-		}()
+		return err
+	}
+	var httpSrv *http.Server
+	if roles.HTTP {
+		httpSrv = newHTTPServer(a.WebServer(ex).Handler(), time.Minute)
+		a.Log.Info("http listening", "addr", httpLn.Addr().String(), "base_url", a.Cfg.BaseURL.String())
+		go serveHTTP(httpSrv, httpLn, "http", errc)
+	}
+	var opsSrv *http.Server
+	if opsLn != nil {
+		opsSrv = newHTTPServer(a.OpsServer().OpsHandler(), 30*time.Second)
+		a.Log.Info("metrics listening", "addr", opsLn.Addr().String(), "paths", "/metrics /healthz /readyz")
+		go serveHTTP(opsSrv, opsLn, "metrics listener", errc)
 	}
 	var asynqSrv *asynq.Server
 	if roles.Worker {
@@ -183,6 +197,12 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 	schedDone.Wait()
 	if asynqSrv != nil {
 		asynqSrv.Shutdown()
+	}
+	// The metrics listener goes last: the drain above can still be scraped.
+	if opsSrv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = opsSrv.Shutdown(sctx)
+		cancel()
 	}
 	a.Log.Info("stopped")
 	return runErr

@@ -35,6 +35,10 @@ type Config struct {
 
 	// HTTPAddr is the address the HTTP server listens on.
 	HTTPAddr string
+	// MetricsAddr, when set, is the address of a small listener serving
+	// /metrics, /healthz and /readyz, so a process without the HTTP role
+	// (worker, scheduler) can be scraped. Empty opens none.
+	MetricsAddr string
 	// BaseURL is the public URL of the HTTP server, used in links sent to customers.
 	BaseURL *url.URL
 

@@ -37,6 +37,9 @@ func TestDefaultsAreUsableOnLoopback(t *testing.T) {
 	if c.SweepInterval != time.Second || c.SendBatchSize != 200 {
 		t.Errorf("unexpected defaults: sweep %s batch %d", c.SweepInterval, c.SendBatchSize)
 	}
+	if c.MetricsAddr != "" {
+		t.Errorf("the metrics listener must be off by default: %q", c.MetricsAddr)
+	}
 }
 
 func TestFlagWinsOverEnvironment(t *testing.T) {
@@ -81,6 +84,9 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"webhook not a URL", map[string]string{"FOLLOWUP_ALERT_WEBHOOK_URL": "hooks"}, Options{}, "FOLLOWUP_ALERT_WEBHOOK_URL", "http(s) URL", ""},
 		{"alert emails", map[string]string{"FOLLOWUP_ALERT_EMAILS": "a@x.test, nope"}, Options{}, "FOLLOWUP_ALERT_EMAILS", `"nope" is not one`, ""},
 		{"smtp rate", map[string]string{"FOLLOWUP_SMTP_RATE": "fast"}, Options{}, "FOLLOWUP_SMTP_RATE", "messages per second", ""},
+		{"metrics addr without port", map[string]string{"FOLLOWUP_METRICS_ADDR": "127.0.0.1"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
+		{"metrics addr port out of range", map[string]string{"FOLLOWUP_METRICS_ADDR": ":70000"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
+		{"metrics addr named port", map[string]string{"FOLLOWUP_METRICS_ADDR": "127.0.0.1:prometheus"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,6 +106,15 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 				t.Errorf("message %q must not echo the secret value", msg)
 			}
 		})
+	}
+}
+
+func TestMetricsAddrAcceptsAnyPortIncludingZero(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:9464", ":9464", "[::1]:9464", "127.0.0.1:0"} {
+		c, err := load(t, []string{"--metrics-addr", addr}, nil, Options{})
+		if err != nil || c.MetricsAddr != addr {
+			t.Errorf("--metrics-addr %s: %q, %v", addr, c.MetricsAddr, err)
+		}
 	}
 }
 

@@ -63,6 +63,20 @@ var fields = []field{
 			c.BaseURL = u
 			return nil
 		}},
+	{env: "FOLLOWUP_METRICS_ADDR", def: "",
+		usage: "the host:port of a separate listener serving /metrics (manager or admin token), /healthz and /readyz, so worker and scheduler processes can be scraped; empty opens none",
+		set: func(c *Config, raw string) error {
+			c.MetricsAddr = ""
+			if raw == "" {
+				return nil
+			}
+			_, port, err := net.SplitHostPort(raw)
+			if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+				return expectError("host:port such as 127.0.0.1:9464 or 10.0.0.5:9464, or empty for none")
+			}
+			c.MetricsAddr = raw
+			return nil
+		}},
 	{env: "FOLLOWUP_SECRET", def: "",
 		usage: "the key that signs customer links: at least 32 bytes, kept secret", secret: true,
 		set: func(c *Config, raw string) error {

@@ -2,7 +2,8 @@
 // format: emails sent and failed, replies and negative replies, complaints
 // opened by priority, alerts, deadline breaches, task latency and errors per
 // task type, and the asynq queues' sizes and latency. Each process owns its
-// registry (no global state); /metrics serves it.
+// registry (no global state); /metrics serves it, on the HTTP server or, in
+// a process without one, on the listener FOLLOWUP_METRICS_ADDR opens.
 package metrics
 
 import (

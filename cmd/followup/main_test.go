@@ -16,6 +16,7 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 		{[]string{"all"}, map[string]string{"FOLLOWUP_SECRET": "too-short"}, "FOLLOWUP_SECRET (--secret): expected a secret of at least 32 bytes (got 9 bytes)"},
 		{[]string{"worker"}, map[string]string{"FOLLOWUP_SECRET": ""}, "FOLLOWUP_SECRET (--secret): expected a secret of at least 32 bytes"},
 		{[]string{"serve", "--smtp-port", "0"}, map[string]string{"FOLLOWUP_SECRET": strings.Repeat("s", 32)}, "FOLLOWUP_SMTP_PORT (--smtp-port): expected a port number"},
+		{[]string{"worker", "--metrics-addr", "9464"}, map[string]string{"FOLLOWUP_SECRET": strings.Repeat("s", 32)}, `FOLLOWUP_METRICS_ADDR (--metrics-addr): expected host:port such as 127.0.0.1:9464 or 10.0.0.5:9464, or empty for none, got "9464"`},
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.cmd, " "), func(t *testing.T) {

@@ -35,6 +35,9 @@ type Harness struct {
 	Capture *capture.Server
 	Schema  *testenv.Schema
 	Queues  *testenv.Queues
+	// MetricsURL is the metrics listener's base URL (http://host:port) when
+	// FOLLOWUP_METRICS_ADDR is set in Options.Env (port 0 picks a free one).
+	MetricsURL string
 
 	cancel context.CancelFunc
 	done   chan error
@@ -125,7 +128,31 @@ func Start(t testing.TB, opts Options) *Harness {
 	if roles.HTTP {
 		waitHTTP(t, h.URL+"/healthz")
 	}
+	if cfg.MetricsAddr != "" {
+		h.MetricsURL = "http://" + h.waitMetricsAddr(t)
+		waitHTTP(t, h.MetricsURL+"/healthz")
+	}
 	return h
+}
+
+// waitMetricsAddr waits for Run to open the metrics listener and returns
+// its address.
+func (h *Harness) waitMetricsAddr(t testing.TB) string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if addr := h.App.MetricsAddr(); addr != "" {
+			return addr
+		}
+		select {
+		case err := <-h.done:
+			h.done <- err // for Stop
+			t.Fatalf("app stopped before opening FOLLOWUP_METRICS_ADDR: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatal("the metrics listener never opened")
+	return ""
 }
 
 // Stop shuts the roles down and closes connections; safe to call twice.

@@ -1,0 +1,20 @@
+package web
+
+import "net/http"
+
+// OpsHandler serves only what operators scrape and probe: /healthz,
+// /readyz and /metrics. It is the handler of the small listener
+// (FOLLOWUP_METRICS_ADDR) that lets a process without the HTTP role be
+// monitored. /metrics takes the same manager or admin bearer token as on the
+// main server, so one scrape configuration fits every process and a listener
+// bound to a public address by mistake shows nothing. It needs Users, Clock,
+// Log, Ready and Metrics, nothing else.
+func (s *Server) OpsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.Metrics != nil {
+		mux.Handle("GET /metrics", s.guard(s.Metrics))
+	}
+	return s.logRequests(secureHeaders(mux))
+}
