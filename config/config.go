@@ -29,8 +29,9 @@ type Config struct {
 	DatabaseURL string
 	// RedisURL is the Redis connection URL (redis://host:port/db).
 	RedisURL string
-	// QueuePrefix is prepended to every asynq queue name, so several
-	// deployments (or tests) can share one Redis without seeing each other's tasks.
+	// QueuePrefix is prepended to every asynq queue name and to the key of
+	// the shared SMTP rate limit, so several deployments (or tests) can
+	// share one Redis without seeing each other's tasks or limits.
 	QueuePrefix string
 
 	// HTTPAddr is the address the HTTP server listens on.
@@ -99,7 +100,8 @@ type SMTP struct {
 	Timeout time.Duration
 	// Pool is how many SMTP connections a process keeps open at most.
 	Pool int
-	// Rate caps the messages per second a process sends; 0 is no cap.
+	// Rate caps the messages per second the whole deployment sends, all
+	// worker processes together (shared through Redis); 0 is no cap.
 	Rate float64
 	// IdleTimeout closes connections unused for that long.
 	IdleTimeout time.Duration

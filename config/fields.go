@@ -35,7 +35,7 @@ var fields = []field{
 			return nil
 		}},
 	{env: "FOLLOWUP_QUEUE_PREFIX", def: "",
-		usage: "a prefix for asynq queue names (letters, digits, _ and -), to share one Redis",
+		usage: "a prefix for asynq queue names and the SMTP rate limit's Redis key (letters, digits, _ and -), to share one Redis",
 		set: func(c *Config, raw string) error {
 			if !queuePrefixRE.MatchString(raw) {
 				return expectError("letters, digits, '_' or '-' only")
@@ -156,7 +156,7 @@ var fields = []field{
 		usage: "how many SMTP connections a process keeps open, each sending many messages (1-100)",
 		set:   intField(func(c *Config) *int { return &c.SMTP.Pool }, 1, 100)},
 	{env: "FOLLOWUP_SMTP_RATE", def: "0",
-		usage: "the most messages per second a process sends, across its connections; 0 for no limit",
+		usage: "the most messages per second the deployment sends, all worker processes together (shared through Redis); 0 for no limit",
 		set: func(c *Config, raw string) error {
 			f, err := strconv.ParseFloat(raw, 64)
 			if err != nil || f < 0 || f > 1e6 {

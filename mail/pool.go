@@ -9,18 +9,18 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
-	"golang.org/x/time/rate"
 )
 
-// pool keeps a few SMTP connections open, each sending many messages, and
-// shares one rate limit between them. When the server cannot be reached it
-// stops dialling for a while (a circuit breaker), so a down server costs one
-// failed dial per cool-down, not one per message.
+// pool keeps a few SMTP connections open, each sending many messages, under
+// the rate limit it shares with every other process (see sharedLimiter).
+// When the server cannot be reached it stops dialling for a while (a circuit
+// breaker), so a down server costs one failed dial per cool-down, not one
+// per message.
 type pool struct {
 	cfg     Config
 	idle    chan *conn
-	slots   chan struct{} // one per connection that may exist
-	limiter *rate.Limiter
+	slots   chan struct{}  // one per connection that may exist
+	limiter *sharedLimiter // nil: no limit
 
 	mu        sync.Mutex
 	downUntil time.Time
@@ -43,8 +43,7 @@ func newPool(cfg Config) *pool {
 		p.slots <- struct{}{}
 	}
 	if cfg.RatePerSecond > 0 {
-		burst := max(1, int(cfg.RatePerSecond/10))
-		p.limiter = rate.NewLimiter(rate.Limit(cfg.RatePerSecond), burst)
+		p.limiter = newSharedLimiter(cfg.Redis, cfg.KeyPrefix+RateKey, cfg.RatePerSecond, cfg.Timeout)
 	}
 	return p
 }
@@ -116,12 +115,13 @@ func (p *pool) discard(c *conn) {
 	p.slots <- struct{}{}
 }
 
-// wait applies the rate limit to one message.
+// wait applies the rate limit to one message. Without a limit it asks
+// nothing of Redis.
 func (p *pool) wait(ctx context.Context) error {
 	if p.limiter == nil {
 		return nil
 	}
-	return p.limiter.Wait(ctx)
+	return p.limiter.take(ctx)
 }
 
 // close closes the idle connections.

@@ -14,9 +14,9 @@ import (
 	"github.com/followup/followup/mail"
 )
 
-func pooled(t *testing.T, port, size int, rate float64) *mail.Sender {
+func pooled(t *testing.T, port, size int) *mail.Sender {
 	t.Helper()
-	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, PoolSize: size, RatePerSecond: rate,
+	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, PoolSize: size,
 		From: &netmail.Address{Address: "surveys@acme.test"}, Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +27,7 @@ func pooled(t *testing.T, port, size int, rate float64) *mail.Sender {
 
 func TestConnectionsAreReused(t *testing.T) {
 	srv := startCapture(t)
-	s := pooled(t, srv.Port(), 3, 0)
+	s := pooled(t, srv.Port(), 3)
 	var wg sync.WaitGroup
 	for w := 0; w < 8; w++ {
 		wg.Add(1)
@@ -55,25 +55,6 @@ func TestConnectionsAreReused(t *testing.T) {
 	}
 }
 
-func TestRateLimitIsRespected(t *testing.T) {
-	srv := startCapture(t)
-	s := pooled(t, srv.Port(), 2, 20) // 20 messages per second, burst 2
-	var msgs []mail.Message
-	for i := 0; i < 22; i++ {
-		msgs = append(msgs, msg(fmt.Sprintf("r%d@x.test", i), "hi"))
-	}
-	start := time.Now()
-	for _, err := range s.Send(context.Background(), msgs) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	// 22 messages at 20/s with a burst of 2 need at least a second.
-	if d := time.Since(start); d < time.Second {
-		t.Errorf("22 messages in %s: faster than 20 per second", d)
-	}
-}
-
 // flakyServer accepts TCP connections and closes them at once, counting them.
 func flakyServer(t *testing.T) (port int, accepts *atomic.Int32) {
 	t.Helper()
@@ -98,7 +79,7 @@ func flakyServer(t *testing.T) (port int, accepts *atomic.Int32) {
 
 func TestABrokenServerIsNotHammered(t *testing.T) {
 	port, accepts := flakyServer(t)
-	s := pooled(t, port, 4, 0)
+	s := pooled(t, port, 4)
 	for i := 0; i < 20; i++ {
 		for _, err := range s.Send(context.Background(), []mail.Message{msg("a@x.test", "hi")}) {
 			var de *mail.DeliveryError

@@ -1,7 +1,8 @@
 // Package mail sends followup's emails over SMTP with go-mail. It turns
 // rendered content into MIME messages, refuses what could inject headers,
 // and classifies delivery failures as temporary (retry later) or permanent
-// (the address bounces). It decides nothing about who gets what.
+// (the address bounces). Its rate limit is one for the deployment, shared
+// through Redis by every process. It decides nothing about who gets what.
 package mail
 
 import (
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	gomail "github.com/wneessen/go-mail"
 )
 
@@ -36,9 +38,20 @@ type Config struct {
 	Timeout time.Duration
 	// PoolSize is how many connections may be open at once (default 4).
 	PoolSize int
-	// RatePerSecond caps the messages sent per second across the pool;
-	// 0 sends as fast as the server accepts.
+	// RatePerSecond caps the messages sent per second by all the processes
+	// sharing Redis and KeyPrefix, together; 0 sends as fast as the server
+	// accepts and never asks Redis. Each process reserves grants of
+	// max(1, ⌊RatePerSecond/20⌋) messages, so at most twice that can go out
+	// beyond the rate. When Redis cannot be reached, nothing is sent: a
+	// send retries Redis with backoff for up to Timeout, then fails
+	// temporarily.
 	RatePerSecond float64
+	// Redis holds the shared rate limit; required when RatePerSecond > 0.
+	Redis redis.UniversalClient
+	// KeyPrefix namespaces the rate limit's Redis key (the deployment's
+	// queue prefix), so deployments and tests sharing a Redis have
+	// separate limits.
+	KeyPrefix string
 	// IdleTimeout closes connections unused for that long (default 30 s).
 	IdleTimeout time.Duration
 }
@@ -113,6 +126,12 @@ func NewSender(cfg Config) (*Sender, error) {
 	}
 	if strings.ContainsAny(cfg.From.Name+cfg.From.Address, "\r\n") {
 		return nil, ErrUnsafeHeader
+	}
+	if cfg.RatePerSecond < 0 {
+		return nil, errors.New("mail sender: the rate limit cannot be negative")
+	}
+	if cfg.RatePerSecond > 0 && cfg.Redis == nil {
+		return nil, errors.New("mail sender: a rate limit needs Redis, where every process shares it")
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 15 * time.Second

@@ -8,6 +8,7 @@
 // to compare with.
 //
 //	go run ./cmd/bench-blast -n 100000
+//	go run ./cmd/bench-blast -n 100000 -rate 20000   # under a rate limit
 package main
 
 import (
@@ -36,6 +37,7 @@ type options struct {
 	n, concurrency, pool, batch, sessions int
 	dbURL, redisURL                       string
 	skipSource                            bool
+	rate                                  float64
 	cpuProfile                            string
 }
 
@@ -47,6 +49,8 @@ func main() {
 	flag.IntVar(&o.batch, "batch", 500, "invitations per send batch")
 	flag.IntVar(&o.sessions, "sessions", 20, "parallel sessions of smtp-source")
 	flag.BoolVar(&o.skipSource, "skip-smtp-source", false, "do not run the smtp-source comparison")
+	defRate, _ := strconv.ParseFloat(benchenv.Env("FOLLOWUP_SMTP_RATE", "0"), 64)
+	flag.Float64Var(&o.rate, "rate", defRate, "FOLLOWUP_SMTP_RATE for the worker: the deployment's limit in messages per second, shared through Redis (0: none)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the worker's CPU profile to this file (go tool pprof)")
 	flag.StringVar(&o.dbURL, "database-url", benchenv.Env("FOLLOWUP_DATABASE_URL", "postgres://followup:followup@127.0.0.1:5432/followup?sslmode=disable"), "PostgreSQL")
 	flag.StringVar(&o.redisURL, "redis-url", benchenv.Env("FOLLOWUP_REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis")
@@ -111,7 +115,7 @@ func run(o options) error {
 		"FOLLOWUP_SECRET="+hex.EncodeToString(secret), "FOLLOWUP_SMTP_HOST=127.0.0.1", "FOLLOWUP_SMTP_PORT="+strconv.Itoa(port),
 		"FOLLOWUP_SMTP_TLS=none", "FOLLOWUP_SMTP_POOL="+strconv.Itoa(o.pool), "FOLLOWUP_WORKER_CONCURRENCY="+strconv.Itoa(o.concurrency),
 		"FOLLOWUP_SEND_BATCH_SIZE="+strconv.Itoa(o.batch), "FOLLOWUP_SWEEP_INTERVAL=100ms", "FOLLOWUP_LOG_LEVEL=warn",
-		"FOLLOWUP_HTTP_ADDR=127.0.0.1:0",
+		"FOLLOWUP_HTTP_ADDR=127.0.0.1:0", "FOLLOWUP_SMTP_RATE="+strconv.FormatFloat(o.rate, 'f', -1, 64),
 		// The throwaway schema has no replies: the barometer would only warn.
 		"FOLLOWUP_BAROMETER=none", "FOLLOWUP_REPORT_SCHEDULE=off")
 	workerEnv := env
@@ -164,7 +168,11 @@ func run(o options) error {
 	fmt.Printf("followup blast:     %d invitations due → accepted by smtp-sink in %s: %.0f emails/s (%d not sent)\n",
 		o.n, elapsed.Round(time.Millisecond), rate, failed)
 	fmt.Printf("worker memory:      peak %.1f MB resident (median sample %.1f MB)\n", float64(peak)/1024, float64(median(rssSamples))/1024)
-	fmt.Printf("settings:           concurrency %d, %d SMTP connections, batches of %d\n", o.concurrency, o.pool, o.batch)
+	limit := "no rate limit"
+	if o.rate > 0 {
+		limit = fmt.Sprintf("rate limit %g/s (shared through Redis)", o.rate)
+	}
+	fmt.Printf("settings:           concurrency %d, %d SMTP connections, batches of %d, %s\n", o.concurrency, o.pool, o.batch, limit)
 	var parts []string
 	total := 0.0
 	for _, role := range []string{"worker", "scheduler", "smtp-sink", "postgres", "redis"} {
