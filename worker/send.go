@@ -83,6 +83,7 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 	if err != nil {
 		return err
 	}
+	vetted := now
 
 	// Render and send in small chunks over the pooled connection, recording
 	// each chunk as sent before the next: memory holds one chunk of emails,
@@ -93,12 +94,13 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 	var firstTemp error
 	for from := 0; from < len(ready); from += sendChunk {
 		chunk := ready[from:min(from+sendChunk, len(ready))]
-		if from > 0 {
+		if at := h.Clock.Now(); at.Sub(vetted) >= recheckAfter {
 			// A large batch under a rate limit takes a while: a pause, an
 			// opt-out or a bounce meanwhile stops what has not gone yet.
-			if chunk, err = h.Invitations.Recheck(ctx, chunk, h.Clock.Now()); err != nil {
+			if chunk, err = h.Invitations.Recheck(ctx, chunk, at); err != nil {
 				return err
 			}
+			vetted = at
 		}
 		msgs := make([]mail.Message, 0, len(chunk))
 		sendable := make([]scheduler.Outgoing, 0, len(chunk))
@@ -156,6 +158,10 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 // sendChunk is how many emails are rendered ahead of sending and recorded
 // together.
 const sendChunk = 100
+
+// recheckAfter is how long a batch sends on its send-time checks before
+// they are made again for its next chunk: a pause takes effect within it.
+const recheckAfter = time.Second
 
 // permanentFailure settles an email the server refused for good. A refused
 // recipient is a bounce: the address is suppressed for every campaign.

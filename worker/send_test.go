@@ -233,8 +233,9 @@ func TestReminderHasItsOwnAttempts(t *testing.T) {
 }
 
 // TestPauseStopsALargeBatchMidway: the send-time rules are checked again
-// between the chunks of a batch, so a pause or an opt-out while a large
-// batch is going out stops what has not gone yet.
+// between the chunks of a batch that has been sending for a second or more,
+// so a pause or an opt-out while a large batch is going out stops what has
+// not gone yet.
 func TestPauseStopsALargeBatchMidway(t *testing.T) {
 	t.Parallel()
 	f := newSendFixture(t)
@@ -247,6 +248,7 @@ func TestPauseStopsALargeBatchMidway(t *testing.T) {
 		once.Do(func() { // marketing pauses, a customer of the second chunk opts out
 			f.schema.DB.MustExec(`UPDATE campaigns SET state = 'paused'`)
 			f.schema.DB.MustExec(`UPDATE customers SET opted_out_at = now() WHERE email = 'c120@x.test'`)
+			f.clock.Advance(2 * time.Second) // the first chunk goes out slowly, under a rate limit
 		})
 		return nil
 	})
