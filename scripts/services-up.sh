@@ -26,8 +26,9 @@ pg_isready -q -h 127.0.0.1 -p 5432 || { log "PostgreSQL is not accepting connect
 
 # Run SQL as the PostgreSQL superuser: over loopback when trusted, else by peer auth.
 psql_admin() {
-  if psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
-    psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -tAq "$@"
+  # -w: never prompt for a password (Debian's default asks one over TCP).
+  if psql -w -h 127.0.0.1 -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
+    psql -w -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -tAq "$@"
   else
     as_root runuser -u postgres -- psql -d postgres -v ON_ERROR_STOP=1 -tAq "$@"
   fi

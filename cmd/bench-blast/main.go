@@ -320,13 +320,30 @@ func captureOne(ln net.Listener) int {
 	}
 }
 
+// postfixTool finds a Postfix program: on the PATH, else in /usr/sbin,
+// where Debian installs them, off a normal user's PATH.
+func postfixTool(name string) string {
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	if p := filepath.Join("/usr/sbin", name); fileExists(p) {
+		return p
+	}
+	return name
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
 func startSink(port int) (*exec.Cmd, error) {
 	args := []string{}
 	if os.Geteuid() == 0 {
 		args = append(args, "-u", "root")
 	}
 	args = append(args, "-m", "1000", fmt.Sprintf("127.0.0.1:%d", port), "1000")
-	cmd := exec.Command("smtp-sink", args...)
+	cmd := exec.Command(postfixTool("smtp-sink"), args...)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start smtp-sink (apt-get install postfix, \"No configuration\"): %w", err)
 	}
@@ -343,7 +360,7 @@ func startSink(port int) (*exec.Cmd, error) {
 
 func runSource(port, n, sessions, size int) (time.Duration, error) {
 	start := time.Now()
-	out, err := exec.Command("smtp-source", "-d", "-s", strconv.Itoa(sessions), "-m", strconv.Itoa(n), "-l", strconv.Itoa(size),
+	out, err := exec.Command(postfixTool("smtp-source"), "-d", "-s", strconv.Itoa(sessions), "-m", strconv.Itoa(n), "-l", strconv.Itoa(size),
 		"-f", "surveys@bench.example", "-t", "customer@bench.example", fmt.Sprintf("127.0.0.1:%d", port)).CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("smtp-source: %v\n%s", err, out)
