@@ -164,8 +164,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	out := map[string]string{}
 	for _, c := range s.Ready {
 		if err := c.Check(ctx); err != nil {
+			// The probe is public: the error (hosts, addresses) goes to the
+			// log, not to whoever asks.
 			status = http.StatusServiceUnavailable
-			out[c.Name] = err.Error()
+			out[c.Name] = "down"
+			s.Log.Warn("not ready", "dependency", c.Name, "err", err)
 			continue
 		}
 		out[c.Name] = "ok"
