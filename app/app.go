@@ -112,7 +112,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.asynqClient = asynq.NewClientFromRedisClient(a.Redis)
 	a.Queue = worker.NewClient(a.asynqClient, worker.Queues{Prefix: cfg.QueuePrefix})
 
-	a.Templates, err = templates.New(templates.Brand{Name: cfg.Brand.Name, LogoURL: cfg.Brand.LogoURL, Color: cfg.Brand.Color})
+	a.Templates, err = templates.New(templates.Brand{Name: cfg.Brand.Name, LogoURL: cfg.Brand.LogoURL, Color: cfg.Brand.Color,
+		TextColor: cfg.Brand.TextColor})
 	if err != nil {
 		a.Close()
 		return nil, err

@@ -137,6 +137,9 @@ type Brand struct {
 	LogoURL string
 	// Color is the accent colour, as #rrggbb.
 	Color string
+	// TextColor is the colour of text on the accent colour (buttons), as
+	// #rrggbb, readable on it (see MinBrandContrast).
+	TextColor string
 }
 
 // Gesture is one row of the goodwill-gesture table: a percentage of the

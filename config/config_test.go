@@ -78,6 +78,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"duration", map[string]string{"FOLLOWUP_SWEEP_INTERVAL": "fast"}, Options{}, "FOLLOWUP_SWEEP_INTERVAL", "duration", ""},
 		{"concurrency", map[string]string{"FOLLOWUP_WORKER_CONCURRENCY": "0"}, Options{}, "FOLLOWUP_WORKER_CONCURRENCY", "between 1 and 1000", ""},
 		{"colour", map[string]string{"FOLLOWUP_BRAND_COLOR": "blue"}, Options{}, "FOLLOWUP_BRAND_COLOR", "#rrggbb", ""},
+		{"text colour", map[string]string{"FOLLOWUP_BRAND_TEXT_COLOR": "white"}, Options{}, "FOLLOWUP_BRAND_TEXT_COLOR", "#rrggbb", ""},
+		{"white on yellow", map[string]string{"FOLLOWUP_BRAND_COLOR": "#f2b705"}, Options{}, "FOLLOWUP_BRAND_TEXT_COLOR", "readable on FOLLOWUP_BRAND_COLOR #f2b705 (contrast 1.8:1", ""},
 		{"queue prefix", map[string]string{"FOLLOWUP_QUEUE_PREFIX": "a:b"}, Options{}, "FOLLOWUP_QUEUE_PREFIX", "letters", ""},
 		{"log level", map[string]string{"FOLLOWUP_LOG_LEVEL": "loud"}, Options{}, "FOLLOWUP_LOG_LEVEL", "debug, info", ""},
 		{"webhook without secret", map[string]string{"FOLLOWUP_ALERT_WEBHOOK_URL": "https://hooks.example/x"}, Options{}, "FOLLOWUP_ALERT_WEBHOOK_SECRET", "when FOLLOWUP_ALERT_WEBHOOK_URL is set", ""},

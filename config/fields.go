@@ -238,6 +238,15 @@ var fields = []field{
 			c.Brand.Color = raw
 			return nil
 		}},
+	{env: "FOLLOWUP_BRAND_TEXT_COLOR", def: "#ffffff",
+		usage: "the colour of text on the accent colour (buttons), #rrggbb; the two must contrast at least 4.5:1",
+		set: func(c *Config, raw string) error {
+			if !colorRE.MatchString(raw) {
+				return expectError("a colour as #rrggbb")
+			}
+			c.Brand.TextColor = raw
+			return nil
+		}},
 	{env: "FOLLOWUP_WORKER_CONCURRENCY", def: "10",
 		usage: "how many tasks a worker runs at once (1-1000)",
 		set:   intField(func(c *Config) *int { return &c.WorkerConcurrency }, 1, 1000)},

@@ -79,6 +79,11 @@ func Load(fs *flag.FlagSet, env Env, opts Options) (Config, error) {
 		return Config{}, &Error{Env: "FOLLOWUP_ALERT_WEBHOOK_SECRET", Flag: "alert-webhook-secret",
 			Expected: "a secret of at least 16 bytes when FOLLOWUP_ALERT_WEBHOOK_URL is set, so receivers can check alerts"}
 	}
+	if r := Contrast(c.Brand.Color, c.Brand.TextColor); r < MinBrandContrast {
+		return Config{}, &Error{Env: "FOLLOWUP_BRAND_TEXT_COLOR", Flag: "brand-text-color", Got: c.Brand.TextColor,
+			Expected: fmt.Sprintf("a colour readable on FOLLOWUP_BRAND_COLOR %s (contrast %.1f:1, at least %.1f:1 needed; try #000000 or #ffffff)",
+				c.Brand.Color, r, MinBrandContrast)}
+	}
 	return c, nil
 }
 

@@ -33,6 +33,8 @@ type Brand struct {
 	Name    string
 	LogoURL string
 	Color   string
+	// TextColor is the colour of text on Color (buttons); white when empty.
+	TextColor string
 }
 
 // Set is the parsed templates, ready to render.
@@ -47,6 +49,9 @@ type Set struct {
 
 // New parses every embedded template.
 func New(brand Brand) (*Set, error) {
+	if brand.TextColor == "" {
+		brand.TextColor = "#ffffff"
+	}
 	s := &Set{brand: brand, text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
 	names, err := fs.Glob(files, "email/*.txt")
 	if err != nil {

@@ -85,3 +85,29 @@ func TestCatalogIsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestBrandColoursOnButtons: the buttons of every customer email take the
+// accent colour and the text colour set for it (white when unset).
+func TestBrandColoursOnButtons(t *testing.T) {
+	for _, tc := range []struct {
+		brand Brand
+		want  string
+	}{
+		{Brand{Name: "Acme", Color: "#f2b705", TextColor: "#000000"}, "background:#f2b705;color:#000000;"},
+		{Brand{Name: "Acme", Color: "#1f5fa8"}, "background:#1f5fa8;color:#ffffff;"},
+	} {
+		set, err := New(tc.brand)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range []string{"invitation", "reminder", "recovery"} {
+			e, err := set.RenderEmail(kind, "fr", Invitation{Question: "?", SurveyURL: "https://x.test/s/t"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(e.HTML, tc.want) {
+				t.Errorf("%s with %+v: the button lacks %q", kind, tc.brand, tc.want)
+			}
+		}
+	}
+}
