@@ -8,6 +8,7 @@
 package config
 
 import (
+	"crypto/x509"
 	"net/mail"
 	"net/url"
 	"time"
@@ -94,6 +95,11 @@ type SMTP struct {
 	Username string
 	Password string
 	TLS      TLSPolicy
+	// CAFile is the PEM file RootCAs was read from; empty for none.
+	CAFile string
+	// RootCAs, when set, are the only authorities trusted for the server's
+	// certificate; nil trusts the system's.
+	RootCAs *x509.CertPool
 	// From is the sender of every email.
 	From *mail.Address
 	// Timeout bounds connecting and each SMTP command.

@@ -1,13 +1,17 @@
 package config
 
 import (
+	"crypto/x509"
 	"errors"
 	"flag"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/followup/followup/mail/capture"
 )
 
 func load(t *testing.T, args []string, env map[string]string, opts Options) (Config, error) {
@@ -89,6 +93,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"metrics addr without port", map[string]string{"FOLLOWUP_METRICS_ADDR": "127.0.0.1"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
 		{"metrics addr port out of range", map[string]string{"FOLLOWUP_METRICS_ADDR": ":70000"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
 		{"metrics addr named port", map[string]string{"FOLLOWUP_METRICS_ADDR": "127.0.0.1:prometheus"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
+		{"smtp ca file missing", map[string]string{"FOLLOWUP_SMTP_CA_FILE": "/nonexistent/ca.pem"}, Options{}, "FOLLOWUP_SMTP_CA_FILE", "readable PEM file", ""},
+		{"smtp ca file without certificates", map[string]string{"FOLLOWUP_SMTP_CA_FILE": "config_test.go"}, Options{}, "FOLLOWUP_SMTP_CA_FILE", "at least one CA certificate", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -140,5 +146,30 @@ func TestReadmeDocumentsEverySetting(t *testing.T) {
 		if !strings.Contains(string(readme), "`"+name+"`") {
 			t.Errorf("README.md does not document %s", name)
 		}
+	}
+}
+
+// TestSMTPCAFileIsTrusted: the authorities of FOLLOWUP_SMTP_CA_FILE are the
+// ones the SMTP client trusts; by default the system's (nil).
+func TestSMTPCAFileIsTrusted(t *testing.T) {
+	c, err := load(t, nil, nil, Options{})
+	if err != nil || c.SMTP.RootCAs != nil {
+		t.Fatalf("default: %v, roots %v; want the system's (nil)", err, c.SMTP.RootCAs)
+	}
+	cert, err := capture.SelfSigned("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(file, cert.PEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = load(t, []string{"--smtp-ca-file", file}, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := cert.TLS.Certificates[0].Leaf
+	if _, err := leaf.Verify(x509.VerifyOptions{Roots: c.SMTP.RootCAs, DNSName: "127.0.0.1"}); err != nil || c.SMTP.CAFile != file {
+		t.Errorf("the CA file's certificate is not trusted: %v (file %q)", err, c.SMTP.CAFile)
 	}
 }

@@ -1,10 +1,12 @@
 package config
 
 import (
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/mail"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -135,6 +137,24 @@ var fields = []field{
 				return nil
 			}
 			return expectError("one of none, opportunistic, mandatory")
+		}},
+	{env: "FOLLOWUP_SMTP_CA_FILE", def: "",
+		usage: "a PEM file of the certificate authorities trusted for the SMTP server's certificate, instead of the system's (a private CA); empty trusts the system's",
+		set: func(c *Config, raw string) error {
+			c.SMTP.CAFile, c.SMTP.RootCAs = raw, nil
+			if raw == "" {
+				return nil
+			}
+			pemBytes, err := os.ReadFile(raw)
+			if err != nil {
+				return expectError(fmt.Sprintf("a readable PEM file of CA certificates (%v)", err))
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pemBytes) {
+				return expectError("a PEM file holding at least one CA certificate")
+			}
+			c.SMTP.RootCAs = pool
+			return nil
 		}},
 	{env: "FOLLOWUP_SMTP_FROM", def: "Followup <surveys@followup.localhost>",
 		usage: "the sender of every email, as an address or \"Name <address>\"",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"time"
 
@@ -83,12 +84,24 @@ func (p *pool) dial(ctx context.Context) (*conn, error) {
 		return nil, err
 	}
 	p.mu.Unlock()
-	c, err := p.cfg.client()
+	// go-mail leaves the connection open when its setup fails after the
+	// dial (STARTTLS, AUTH): keep it to close it.
+	var raw net.Conn
+	c, err := p.cfg.client(func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dialCoalescing(ctx, network, addr)
+		if err == nil {
+			raw = conn
+		}
+		return conn, err
+	})
 	var sc *smtp.Client
 	if err == nil {
 		dctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
 		sc, err = c.DialToSMTPClientWithContext(dctx)
 		cancel()
+	}
+	if err != nil && raw != nil {
+		_ = raw.Close()
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

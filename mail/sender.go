@@ -8,9 +8,12 @@ package mail
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	netmail "net/mail"
+	"net/textproto"
 	"regexp"
 	"strings"
 	"time"
@@ -28,12 +31,24 @@ const (
 
 // Config is the outgoing SMTP server.
 type Config struct {
-	Host     string
-	Port     int
+	Host string
+	Port int
+	// Username, when set, authenticates every connection (SMTP AUTH, the
+	// strongest of SCRAM-SHA-256, SCRAM-SHA-1, CRAM-MD5, PLAIN and LOGIN
+	// the server offers). Credentials are sent only over TLS, unless TLS
+	// is none: under opportunistic, a server without STARTTLS is refused
+	// with ErrAuthWithoutTLS rather than sent credentials in clear.
 	Username string
 	Password string
-	// TLS is none, opportunistic or mandatory.
-	TLS     string
+	// TLS is the STARTTLS policy: none (never), opportunistic (when the
+	// server offers it; clear text otherwise) or mandatory (a server without
+	// it is refused before anything is sent). Once STARTTLS starts, the
+	// certificate must be valid for Host: a failed handshake fails the
+	// connection, it never falls back to clear text.
+	TLS string
+	// RootCAs are the authorities trusted for the server's certificate;
+	// nil trusts the system's.
+	RootCAs *x509.CertPool
 	From    *netmail.Address
 	Timeout time.Duration
 	// PoolSize is how many connections may be open at once (default 4).
@@ -154,7 +169,8 @@ func (s *Sender) From() *netmail.Address { return s.cfg.From }
 // Close closes the idle connections.
 func (s *Sender) Close() { s.pool.close() }
 
-func (cfg Config) client() (*gomail.Client, error) {
+// client returns a go-mail client for one connection, dialled with dial.
+func (cfg Config) client(dial gomail.DialContextFunc) (*gomail.Client, error) {
 	opts := []gomail.Option{
 		gomail.WithPort(cfg.Port),
 		gomail.WithTimeout(cfg.Timeout),
@@ -164,7 +180,8 @@ func (cfg Config) client() (*gomail.Client, error) {
 		// after a refused recipient).
 		gomail.WithoutNoop(),
 		gomail.WithoutRset(),
-		gomail.WithDialContextFunc(dialCoalescing),
+		gomail.WithDialContextFunc(dial),
+		gomail.WithTLSConfig(&tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12, RootCAs: cfg.RootCAs}),
 	}
 	switch cfg.TLS {
 	case TLSNone:
@@ -175,8 +192,7 @@ func (cfg Config) client() (*gomail.Client, error) {
 		opts = append(opts, gomail.WithTLSPortPolicy(gomail.TLSOpportunistic))
 	}
 	if cfg.Username != "" {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
-			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
+		opts = append(opts, gomail.WithSMTPAuthCustom(&guardedAuth{user: cfg.Username, pass: cfg.Password, clearOK: cfg.TLS == TLSNone}))
 	}
 	return gomail.NewClient(cfg.Host, opts...)
 }
@@ -323,15 +339,29 @@ func (s *Sender) build(in *Message, eightBit bool) (*gomail.Msg, error) {
 func classify(err error) *DeliveryError {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
+		// 530 is "authentication required" (RFC 4954): credentials are
+		// missing from the configuration, which can be fixed; neither the
+		// message nor the recipient is at fault.
+		authRequired := se.ErrorCode() == 530
 		return &DeliveryError{
-			Temporary: se.IsTemp() || se.ErrorCode() == 0,
-			Recipient: se.Reason == gomail.ErrSMTPRcptTo,
+			Temporary: se.IsTemp() || se.ErrorCode() == 0 || authRequired,
+			Recipient: se.Reason == gomail.ErrSMTPRcptTo && !authRequired,
 			Code:      se.ErrorCode(),
 			Err:       err,
 		}
 	}
-	// Dial failures: refused, unreachable, timeouts. All may heal.
-	return &DeliveryError{Temporary: true, Err: err}
+	// Failures to connect: refused, unreachable, timeouts, and a server
+	// that refuses the connection's setup (STARTTLS missing under the
+	// mandatory policy, a certificate that does not verify, credentials
+	// refused). None is the recipient's fault, and all may heal when the
+	// server or the configuration is fixed: temporary. The reply code, if
+	// any (535 for bad credentials), tells which.
+	de := &DeliveryError{Temporary: true, Err: err}
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		de.Code = te.Code
+	}
+	return de
 }
 
 func heloName(from string) string {

@@ -39,6 +39,13 @@ type sendFixture struct {
 
 func newSendFixture(t *testing.T) *sendFixture {
 	t.Helper()
+	return newSendFixtureWith(t, capture.Options{}, func(*mail.Config) {})
+}
+
+// newSendFixtureWith starts the capture server with opts and lets tune
+// adjust the sender's configuration (TLS, credentials).
+func newSendFixtureWith(t *testing.T, opts capture.Options, tune func(*mail.Config)) *sendFixture {
+	t.Helper()
 	f := &sendFixture{schema: testenv.NewSchema(t), clock: clock.NewFake(time.Now())}
 	ctx := context.Background()
 	f.store = scheduler.NewStore(f.schema.DB)
@@ -51,12 +58,18 @@ func newSendFixture(t *testing.T) *sendFixture {
 	if f.camp, err = f.store.CreateEventCampaign(ctx, scheduler.Campaign{Name: "c", SurveyID: def.ID, State: scheduler.StateActive, EventKinds: []string{"delivery"}, Window: scheduler.AlwaysOpen()}); err != nil {
 		t.Fatal(err)
 	}
-	if f.capture, err = capture.Start(capture.Options{}); err != nil {
+	if f.capture, err = capture.Start(opts); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.capture.Close() })
-	sender, _ := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: f.capture.Port(), TLS: mail.TLSNone,
-		From: &netmail.Address{Address: "surveys@acme.test"}, Timeout: 2 * time.Second})
+	mcfg := mail.Config{Host: "127.0.0.1", Port: f.capture.Port(), TLS: mail.TLSNone,
+		From: &netmail.Address{Address: "surveys@acme.test"}, Timeout: 2 * time.Second}
+	tune(&mcfg)
+	sender, err := mail.NewSender(mcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sender.Close)
 	tpl, _ := templates.New(templates.Brand{Name: "Acme", Color: "#112233"})
 	signer, _ := surveys.NewSigner([]byte(testenv.Secret))
 	base, _ := url.Parse("https://survey.acme.test")
@@ -174,6 +187,52 @@ func TestSendGivesUpAfterMaxAttempts(t *testing.T) {
 	f.schema.DB.QueryRow(`SELECT state, attempts FROM invitations`).Scan(&state, &attempts)
 	if state != "failed" || attempts != worker.MaxSendAttempts {
 		t.Errorf("state %s after %d attempts, want failed after %d", state, attempts, worker.MaxSendAttempts)
+	}
+}
+
+// TestRefusedCredentialsWaitForAFix: a wrong SMTP password refuses the
+// connection (535) before any message; the invitation is neither sent nor
+// failed but waits for its retry, and goes out once the password is right.
+func TestRefusedCredentialsWaitForAFix(t *testing.T) {
+	t.Parallel()
+	cert, err := capture.SelfSigned("127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var good mail.Config
+	f := newSendFixtureWith(t, capture.Options{TLS: cert.TLS, Users: map[string]string{"surveys": "s3cret"}}, func(c *mail.Config) {
+		c.TLS, c.RootCAs, c.Username = mail.TLSMandatory, cert.Pool, "surveys"
+		good = *c
+		good.Password = "s3cret"
+		c.Password = "typo"
+	})
+	f.customer(t, "a@x.test")
+	f.sendDue(t)
+	var sentAt *time.Time
+	var attempts int
+	if err := f.schema.DB.QueryRow(`SELECT sent_at, attempts FROM invitations`).Scan(&sentAt, &attempts); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.states(t)["a@x.test"]; got != "scheduled:temporary delivery failure" || sentAt != nil || attempts != 1 {
+		t.Fatalf("after a refused password: %q, sent_at %v, attempts %d; want scheduled for a retry, not sent", got, sentAt, attempts)
+	}
+	if n := len(f.capture.Messages()); n != 0 {
+		t.Fatalf("%d messages went out without authentication", n)
+	}
+	// The operator fixes the password; the retry delivers.
+	fixed, err := mail.NewSender(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fixed.Close()
+	f.handler.Mail = fixed
+	f.clock.Advance(2 * time.Hour)
+	f.sendDue(t)
+	if got := f.states(t)["a@x.test"]; got != "sent" {
+		t.Fatalf("after the fix: %q, want sent", got)
+	}
+	if m := f.capture.Messages(); len(m) != 1 || m[0].User != "surveys" || !m[0].TLS {
+		t.Errorf("delivered %d messages, first %+v; want 1, authenticated over TLS", len(m), m)
 	}
 }
 

@@ -51,6 +51,9 @@ type Options struct {
 	Env map[string]string
 	// Clock defaults to the real clock.
 	Clock clock.Clock
+	// Capture tunes the SMTP capture server (STARTTLS, AUTH); its Addr is
+	// ignored. Default: neither, as the demo's.
+	Capture capture.Options
 }
 
 // Config builds a configuration for tests from defaults and env.
@@ -94,7 +97,9 @@ func Start(t testing.TB, opts Options) *Harness {
 	t.Helper()
 	schema := testenv.NewSchema(t)
 	queues := testenv.NewQueues(t)
-	smtpSrv, err := capture.Start(capture.Options{})
+	capOpts := opts.Capture
+	capOpts.Addr = ""
+	smtpSrv, err := capture.Start(capOpts)
 	if err != nil {
 		t.Fatal(err)
 	}

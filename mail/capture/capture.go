@@ -1,12 +1,14 @@
 // Package capture is an in-process SMTP server, built on emersion/go-smtp,
 // that keeps every message it receives in memory and shows them on a web page
 // (/dev/mail). The demo and the tests send real SMTP to it. It can be told to
-// refuse recipients or drop connections, so tests exercise real failures.
+// refuse recipients or drop connections, and to offer STARTTLS and AUTH
+// PLAIN, so tests exercise real failures and real TLS and authentication.
 package capture
 
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -27,6 +30,24 @@ type Message struct {
 	ReceivedAt time.Time
 	// Conn numbers the SMTP connection that carried the message.
 	Conn int
+	// TLS is true when the message came over TLS (after STARTTLS).
+	TLS bool
+	// User is the name the client authenticated as; empty without AUTH.
+	User string
+}
+
+// AuthAttempt is one AUTH command the server received.
+type AuthAttempt struct {
+	// Conn numbers the SMTP connection, as Message.Conn does.
+	Conn int
+	// Mech is the mechanism the client asked for; only PLAIN is accepted.
+	Mech string
+	// User is the user name of a PLAIN exchange.
+	User string
+	// TLS is true when the credentials came over TLS.
+	TLS bool
+	// OK is true when the user name and password matched.
+	OK bool
 }
 
 // Parsed decodes the message's headers and parts.
@@ -42,8 +63,11 @@ type Server struct {
 	ln   net.Listener
 	addr string
 
+	users map[string]string // nil: no AUTH
+
 	mu       sync.Mutex
 	messages []*Message
+	auths    []AuthAttempt
 	max      int
 	conns    int
 	notify   chan struct{}
@@ -57,6 +81,15 @@ type Options struct {
 	Addr string
 	// Keep is how many messages to keep (oldest dropped first); default 10000.
 	Keep int
+	// TLS, when set, makes the server offer STARTTLS with this certificate.
+	// Default: no STARTTLS.
+	TLS *tls.Config
+	// Users, when set, makes the server offer AUTH PLAIN and require it
+	// before MAIL; it maps user names to passwords. AUTH is offered over
+	// clear connections too, as a careless server (or a man in the middle
+	// that removed STARTTLS) would, so a test sees whether a client sends
+	// credentials in clear (see Auths). Default: no AUTH.
+	Users map[string]string
 }
 
 // Start listens and serves until Close.
@@ -71,16 +104,51 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("capture smtp listen %s: %w", opts.Addr, err)
 	}
-	s := &Server{ln: ln, addr: ln.Addr().String(), max: opts.Keep, notify: make(chan struct{})}
+	s := &Server{ln: ln, addr: ln.Addr().String(), max: opts.Keep, notify: make(chan struct{}), users: opts.Users}
 	s.srv = smtp.NewServer(smtp.BackendFunc(s.newSession))
 	s.srv.Domain = "capture.localhost"
+	s.srv.TLSConfig = opts.TLS
 	s.srv.MaxMessageBytes = 10 << 20
 	s.srv.MaxRecipients = 100
 	s.srv.AllowInsecureAuth = true
 	s.srv.ReadTimeout = time.Minute
 	s.srv.WriteTimeout = time.Minute
-	go func() { _ = s.srv.Serve(ln) }()
+	go func() { _ = s.srv.Serve(&countingListener{Listener: ln, s: s}) }()
 	return s, nil
+}
+
+// countingListener numbers the connections it accepts, so that a session
+// started again after STARTTLS keeps its connection's number.
+type countingListener struct {
+	net.Listener
+	s *Server
+}
+
+type numberedConn struct {
+	net.Conn
+	n int
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.s.mu.Lock()
+	l.s.conns++
+	n := l.s.conns
+	l.s.mu.Unlock()
+	return &numberedConn{Conn: c, n: n}, nil
+}
+
+func connNumber(c net.Conn) int {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	if nc, ok := c.(*numberedConn); ok {
+		return nc.n
+	}
+	return 0
 }
 
 // Addr is host:port of the server.
@@ -143,6 +211,14 @@ func (s *Server) Connections() int {
 	return s.conns
 }
 
+// Auths returns every AUTH command the server received, in order (with
+// Users set; without, the server offers none and refuses any).
+func (s *Server) Auths() []AuthAttempt {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]AuthAttempt(nil), s.auths...)
+}
+
 // WaitFor blocks until at least n messages arrived or ctx ends.
 func (s *Server) WaitFor(ctx context.Context, n int) ([]*Message, error) {
 	for {
@@ -164,12 +240,12 @@ func (s *Server) WaitFor(ctx context.Context, n int) ([]*Message, error) {
 	}
 }
 
+// newSession starts a session at EHLO, and again at the EHLO that follows
+// STARTTLS: a session never spans the switch to TLS, so neither does an
+// authentication.
 func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
-	s.mu.Lock()
-	s.conns++
-	n := s.conns
-	s.mu.Unlock()
-	return &session{srv: s, conn: n, c: c}, nil
+	_, isTLS := c.TLSConnectionState()
+	return &session{srv: s, conn: connNumber(c.Conn()), c: c, tls: isTLS}, nil
 }
 
 func (s *Server) store(m *Message) {
@@ -197,6 +273,8 @@ type session struct {
 	srv  *Server
 	c    *smtp.Conn
 	conn int
+	tls  bool
+	user string // authenticated as
 	from string
 	to   []string
 }
@@ -204,7 +282,51 @@ type session struct {
 func (se *session) Reset()        { se.from, se.to = "", nil }
 func (se *session) Logout() error { return nil }
 
+// errAuthRequired is RFC 4954's answer to MAIL before AUTH.
+var errAuthRequired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+
+// AuthMechanisms offers PLAIN when the server has users (go-smtp advertises
+// AUTH only when this is not empty).
+func (se *session) AuthMechanisms() []string {
+	if se.srv.users == nil {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+// Auth checks PLAIN credentials against Options.Users and records the
+// attempt.
+func (se *session) Auth(mech string) (sasl.Server, error) {
+	if se.srv.users == nil {
+		return nil, smtp.ErrAuthUnsupported
+	}
+	if mech != sasl.Plain {
+		se.recordAuth(AuthAttempt{Mech: mech})
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	return sasl.NewPlainServer(func(identity, user, pass string) error {
+		want, known := se.srv.users[user]
+		ok := known && pass == want && (identity == "" || identity == user)
+		se.recordAuth(AuthAttempt{Mech: sasl.Plain, User: user, OK: ok})
+		if !ok {
+			return smtp.ErrAuthFailed // 535 5.7.8
+		}
+		se.user = user
+		return nil
+	}), nil
+}
+
+func (se *session) recordAuth(a AuthAttempt) {
+	a.Conn, a.TLS = se.conn, se.tls
+	se.srv.mu.Lock()
+	defer se.srv.mu.Unlock()
+	se.srv.auths = append(se.srv.auths, a)
+}
+
 func (se *session) Mail(from string, _ *smtp.MailOptions) error {
+	if se.srv.users != nil && se.user == "" {
+		return errAuthRequired
+	}
 	se.from = from
 	return nil
 }
@@ -244,6 +366,7 @@ func (se *session) Data(r io.Reader) error {
 	if _, err := io.Copy(&b, r); err != nil {
 		return err
 	}
-	se.srv.store(&Message{From: se.from, To: append([]string(nil), se.to...), Raw: b.Bytes(), ReceivedAt: time.Now(), Conn: se.conn})
+	se.srv.store(&Message{From: se.from, To: append([]string(nil), se.to...), Raw: b.Bytes(), ReceivedAt: time.Now(),
+		Conn: se.conn, TLS: se.tls, User: se.user})
 	return nil
 }
