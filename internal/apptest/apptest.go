@@ -51,6 +51,10 @@ type Options struct {
 	Env map[string]string
 	// Clock defaults to the real clock.
 	Clock clock.Clock
+	// Queues defaults to a private prefix on the shared Redis database
+	// (testenv.NewQueues); testenv.NewFlushableQueues gives a database of
+	// the test's own.
+	Queues *testenv.Queues
 }
 
 // Config builds a configuration for tests from defaults and env.
@@ -93,7 +97,10 @@ func Env(schema *testenv.Schema, queues *testenv.Queues, smtpSrv *capture.Server
 func Start(t testing.TB, opts Options) *Harness {
 	t.Helper()
 	schema := testenv.NewSchema(t)
-	queues := testenv.NewQueues(t)
+	queues := opts.Queues
+	if queues == nil {
+		queues = testenv.NewQueues(t)
+	}
 	smtpSrv, err := capture.Start(capture.Options{})
 	if err != nil {
 		t.Fatal(err)
