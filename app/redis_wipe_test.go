@@ -13,15 +13,23 @@ import (
 	"github.com/followup/followup/scheduler"
 )
 
-// TestRedisWipedMidCampaign wipes the deployment's Redis keys (what
-// FLUSHALL does to it) while a campaign is being sent: PostgreSQL knows what
-// is due or in flight, the reconciler enqueues it again, and every
-// invitation is still sent exactly once.
+// TestRedisWipedMidCampaign empties the deployment's Redis while a campaign
+// is being sent: PostgreSQL knows what is due or in flight, the reconciler
+// enqueues it again, and every invitation is still sent exactly once.
+//
+// The deployment runs on a Redis database of its own (testenv.FlushRedisDB)
+// and the wipe is a real FLUSHDB of it. FLUSHALL would also empty database
+// 0, under every other test running in parallel; for a deployment alone in
+// its database, FLUSHDB is the same event: every key it has is gone (queues,
+// scheduled and retried tasks, task-id locks, servers, the rate limit).
 func TestRedisWipedMidCampaign(t *testing.T) {
 	t.Parallel()
-	h := apptest.Start(t, apptest.Options{Env: map[string]string{
+	h := apptest.Start(t, apptest.Options{Queues: testenv.NewFlushableQueues(t), Env: map[string]string{
 		"FOLLOWUP_SEND_BATCH_SIZE": "10", "FOLLOWUP_RECONCILE_INTERVAL": "500ms", "FOLLOWUP_WORKER_CONCURRENCY": "3",
 	}})
+	if !strings.HasSuffix(h.Queues.RedisURL, fmt.Sprintf("/%d", testenv.FlushRedisDB)) {
+		t.Fatalf("the deployment uses Redis %s, not database %d of its own", h.Queues.RedisURL, testenv.FlushRedisDB)
+	}
 	// A slow mail server, so the campaign is still going when Redis is wiped.
 	h.Capture.OnData(func(string) error { time.Sleep(20 * time.Millisecond); return nil })
 	ctx := context.Background()
@@ -50,9 +58,18 @@ func TestRedisWipedMidCampaign(t *testing.T) {
 	if _, err := h.Capture.WaitFor(wctx, 40); err != nil {
 		t.Fatal(err)
 	}
-	wiped := testenv.DeleteQueueKeys(ctx, h.Queues.Redis, h.Queues.Prefix)
+	keys, err := h.Queues.Redis.DBSize(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Queues.Redis.FlushDB(ctx).Err(); err != nil {
+		t.Fatalf("FLUSHDB: %v", err)
+	}
 	sentAtWipe := h.Capture.Count()
-	t.Logf("wiped %d Redis keys with %d of %d emails sent", wiped, sentAtWipe, n)
+	t.Logf("FLUSHDB on Redis database %d: %d keys gone with %d of %d emails sent", testenv.FlushRedisDB, keys, sentAtWipe, n)
+	if keys == 0 {
+		t.Fatalf("nothing in Redis database %d to wipe: the deployment is not using it", testenv.FlushRedisDB)
+	}
 	if sentAtWipe >= n {
 		t.Fatalf("the campaign finished before the wipe; slow the mail server down")
 	}

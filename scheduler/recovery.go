@@ -2,6 +2,8 @@ package scheduler
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -17,8 +19,22 @@ const RecoveryTTL = 14 * 24 * time.Hour
 // reminder, the default send window in the customer's time zone, and no
 // frequency cap (the customer asked to be helped; the check is part of it).
 // Opt-outs and bounced addresses still stop it at send time. It returns the
-// campaign's id.
+// campaign's id. Processes starting together on a fresh database may all
+// call it at once: all but one find the row after the other's commit.
 func (s *Store) EnsureRecoveryCampaign(ctx context.Context, surveyID int64, now time.Time) (int64, error) {
+	id, err := s.ensureRecoveryCampaign(ctx, surveyID, now)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Another process inserted it after this statement's snapshot was
+		// taken (ON CONFLICT waited for its commit): a new statement sees it.
+		id, err = s.ensureRecoveryCampaign(ctx, surveyID, now)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("recovery campaign: %w", err)
+	}
+	return id, nil
+}
+
+func (s *Store) ensureRecoveryCampaign(ctx context.Context, surveyID int64, now time.Time) (int64, error) {
 	var id int64
 	err := s.db.GetContext(ctx, &id, `WITH existing AS (
 		SELECT id FROM campaigns WHERE trigger_kind = 'recovery' ORDER BY id LIMIT 1
@@ -29,8 +45,5 @@ func (s *Store) EnsureRecoveryCampaign(ctx context.Context, surveyID int64, now 
 		RETURNING id
 	)
 	SELECT id FROM existing UNION ALL SELECT id FROM created`, RecoveryCampaignName, surveyID, int(RecoveryTTL/time.Second), now)
-	if err != nil {
-		return 0, fmt.Errorf("recovery campaign: %w", err)
-	}
-	return id, nil
+	return id, err
 }

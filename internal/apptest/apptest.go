@@ -54,6 +54,10 @@ type Options struct {
 	// Capture tunes the SMTP capture server (STARTTLS, AUTH); its Addr is
 	// ignored. Default: neither, as the demo's.
 	Capture capture.Options
+	// Queues defaults to a private prefix on the shared Redis database
+	// (testenv.NewQueues); testenv.NewFlushableQueues gives a database of
+	// the test's own.
+	Queues *testenv.Queues
 }
 
 // Config builds a configuration for tests from defaults and env.
@@ -96,7 +100,10 @@ func Env(schema *testenv.Schema, queues *testenv.Queues, smtpSrv *capture.Server
 func Start(t testing.TB, opts Options) *Harness {
 	t.Helper()
 	schema := testenv.NewSchema(t)
-	queues := testenv.NewQueues(t)
+	queues := opts.Queues
+	if queues == nil {
+		queues = testenv.NewQueues(t)
+	}
 	capOpts := opts.Capture
 	capOpts.Addr = ""
 	smtpSrv, err := capture.Start(capOpts)

@@ -1,7 +1,9 @@
 // Package testenv gives tests real, isolated services: a fresh PostgreSQL
 // schema with the migrations applied, a private asynq queue namespace on the
 // real Redis, so tests run in parallel and in any order without seeing each
-// other's rows or tasks. Nothing here is mocked.
+// other's rows or tasks. Nothing here is mocked. Redis database 0 is shared
+// (by queue prefix); database 13 (FlushRedisDB) is reserved for the test
+// that flushes it.
 package testenv
 
 import (
@@ -144,6 +146,72 @@ func NewQueues(t testing.TB) *Queues {
 	})
 	return &Queues{Prefix: prefix, RedisURL: RedisURL(), Redis: rdb}
 }
+
+// FlushRedisDB is the Redis logical database reserved for the one test that
+// wipes Redis for real: app's TestRedisWipedMidCampaign sends FLUSHDB to it
+// mid-campaign. Every other test shares database 0 through private queue
+// prefixes, and nothing else in the repository (defaults, tools, scripts)
+// uses database 13; keep it that way, since whatever is in it is lost. Test
+// binaries take turns on it through NewFlushableQueues.
+const FlushRedisDB = 13
+
+// flushLeaseKey, in database 0 (which FLUSHDB on FlushRedisDB leaves alone),
+// says which test holds FlushRedisDB.
+const flushLeaseKey = "followup-test:redis-db-13"
+
+// NewFlushableQueues gives the test Redis database FlushRedisDB to itself,
+// empty, with a private queue prefix. A lease in database 0 makes test
+// processes running at once (another package, another checkout) wait for
+// their turn; the database is emptied again when the test ends.
+func NewFlushableQueues(t testing.TB) *Queues {
+	t.Helper()
+	base, err := redis.ParseURL(RedisURL())
+	if err != nil {
+		t.Fatalf("parse redis url: %v", err)
+	}
+	lease := redis.NewClient(base)
+	ctx := context.Background()
+	token := randomHex(8)
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		// Outlives any one run of the test; frees the database if a test
+		// binary dies holding it.
+		ok, err := lease.SetNX(ctx, flushLeaseKey, token, 2*time.Minute).Result()
+		if err != nil {
+			t.Fatalf("redis at %s: %v", RedisURL(), err)
+		}
+		if ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Redis database %d stayed reserved by another test (key %s in database 0)", FlushRedisDB, flushLeaseKey)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	u, err := url.Parse(RedisURL())
+	if err != nil {
+		t.Fatalf("parse redis url: %v", err)
+	}
+	u.Path = fmt.Sprintf("/%d", FlushRedisDB)
+	opt, err := redis.ParseURL(u.String())
+	if err != nil {
+		t.Fatalf("parse redis url: %v", err)
+	}
+	rdb := redis.NewClient(opt)
+	if err := rdb.FlushDB(ctx).Err(); err != nil {
+		t.Fatalf("empty Redis database %d: %v", FlushRedisDB, err)
+	}
+	t.Cleanup(func() {
+		rdb.FlushDB(context.Background())
+		rdb.Close()
+		// Release the lease only if it is still this test's.
+		releaseLease.Run(context.Background(), lease, []string{flushLeaseKey}, token)
+		lease.Close()
+	})
+	return &Queues{Prefix: "t" + randomHex(6) + "-", RedisURL: u.String(), Redis: rdb}
+}
+
+var releaseLease = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
 
 // DeleteQueueKeys removes every asynq key of the queues named with prefix:
 // what FLUSHALL does to one deployment, without touching the others.
