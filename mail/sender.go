@@ -343,9 +343,14 @@ func classify(err error) *DeliveryError {
 		// missing from the configuration, which can be fixed; neither the
 		// message nor the recipient is at fault.
 		authRequired := se.ErrorCode() == 530
+		// A refusal for policy or security (5.7.x: "relay access denied",
+		// authentication required, sender blocked) says nothing of the
+		// address: a relay left without credentials refuses every
+		// recipient so. Retried, never suppressing the address.
+		policy := strings.HasPrefix(se.EnhancedStatusCode(), "5.7.")
 		return &DeliveryError{
-			Temporary: se.IsTemp() || se.ErrorCode() == 0 || authRequired,
-			Recipient: se.Reason == gomail.ErrSMTPRcptTo && !authRequired,
+			Temporary: se.IsTemp() || se.ErrorCode() == 0 || authRequired || policy,
+			Recipient: se.Reason == gomail.ErrSMTPRcptTo && !authRequired && !policy,
 			Code:      se.ErrorCode(),
 			Err:       err,
 		}

@@ -94,6 +94,8 @@ func TestFailuresAreClassified(t *testing.T) {
 			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
 		case strings.HasPrefix(to, "busy@"):
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+		case strings.HasPrefix(to, "relay@"):
+			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Relay access denied"}
 		}
 		return nil
 	})
@@ -101,11 +103,13 @@ func TestFailuresAreClassified(t *testing.T) {
 	bad := msg("inject@x.test", "hello\r\nBcc: victim@x.test")
 	badHeader := msg("h@x.test", "ok")
 	badHeader.Headers = map[string]string{"List-Unsubscribe": "<https://x.test/u>\r\nBcc: victim@x.test"}
-	res := s.Send(context.Background(), []mail.Message{msg("ok@x.test", "1"), msg("gone@x.test", "2"), msg("busy@x.test", "3"), bad, badHeader, msg("ok2@x.test", "4")})
+	res := s.Send(context.Background(), []mail.Message{msg("ok@x.test", "1"), msg("gone@x.test", "2"), msg("busy@x.test", "3"), bad, badHeader, msg("ok2@x.test", "4"),
+		msg("relay@x.test", "5")})
 	want := []struct {
 		fails, temp bool
 		code        int
-	}{{false, false, 0}, {true, false, 550}, {true, true, 451}, {true, false, 0}, {true, false, 0}, {false, false, 0}}
+	}{{false, false, 0}, {true, false, 550}, {true, true, 451}, {true, false, 0}, {true, false, 0}, {false, false, 0},
+		{true, true, 554}} // a policy refusal (5.7.1) is not the address's fault: retried
 	for i, w := range want {
 		var de *mail.DeliveryError
 		if (res[i] != nil) != w.fails {
@@ -117,6 +121,9 @@ func TestFailuresAreClassified(t *testing.T) {
 		}
 		if !errors.As(res[i], &de) || de.Temporary != w.temp || de.Code != w.code {
 			t.Errorf("message %d: %v, want temporary=%v code=%d", i, res[i], w.temp, w.code)
+		}
+		if bounce := w.code == 550; de != nil && (w.code >= 500) && de.Recipient != bounce {
+			t.Errorf("message %d: recipient at fault %v, want %v (only 5.1.x says the address is bad)", i, de.Recipient, bounce)
 		}
 	}
 	if !errors.Is(res[3], mail.ErrUnsafeHeader) || !errors.Is(res[4], mail.ErrUnsafeHeader) {
