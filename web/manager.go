@@ -13,17 +13,14 @@ import (
 )
 
 // managerRoutes serve the managers' pages: the dashboard with its charts
-// and CSV exports, the action plans, the weekly report's preview.
+// and CSV exports, the weekly report's preview. The action plans, shared
+// with every department, are at /actions (action_pages.go).
 func (s *Server) managerRoutes(mux *http.ServeMux) {
 	if s.Reports == nil {
 		return
 	}
 	mux.HandleFunc("GET /manager/{$}", s.pageManager)
 	mux.HandleFunc("GET /manager/export/{name}", s.pageManagerCSV)
-	mux.HandleFunc("GET /manager/actions", s.pageActions)
-	mux.HandleFunc("POST /manager/actions", s.pageCreateAction)
-	mux.HandleFunc("GET /manager/actions/{id}", s.pageAction)
-	mux.HandleFunc("POST /manager/actions/{id}", s.pageUpdateAction)
 	mux.HandleFunc("GET /manager/report", s.pageWeeklyReport)
 	mux.HandleFunc("GET /manager/report/{week}/{file}", s.pageWeeklyFile)
 }

@@ -64,6 +64,8 @@ func (s *Server) reportError(w http.ResponseWriter, err error) bool {
 		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
 	case errors.Is(err, reports.ErrNotFound):
 		writeError(w, http.StatusNotFound, "", "not found")
+	case errors.Is(err, reports.ErrNotAllowed):
+		writeError(w, http.StatusForbidden, "", err.Error())
 	default:
 		s.internalError(w, "report", err)
 	}
