@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/followup/followup/surveys"
 )
 
@@ -65,6 +67,9 @@ type ActionPlan struct {
 	Overdue bool `json:"overdue" db:"-"`
 	// Effectiveness is filled when asked for.
 	Effectiveness *Effectiveness `json:"effectiveness,omitempty" db:"-"`
+	// Notes are its progress updates, the latest first; filled when one
+	// plan is read.
+	Notes []ActionNote `json:"notes,omitempty" db:"-"`
 }
 
 // Open reports whether the action is still to be done.
@@ -84,6 +89,7 @@ type ActionInput struct {
 }
 
 // ActionPatch changes some of an action plan's fields; nil leaves a field.
+// Note, when not empty, is a progress note recorded with the change.
 type ActionPatch struct {
 	Title       *string `json:"title"`
 	Description *string `json:"description"`
@@ -91,6 +97,7 @@ type ActionPatch struct {
 	OwnerID     *int64  `json:"owner_id"`
 	StartsOn    *string `json:"starts_on"`
 	DueOn       *string `json:"due_on"`
+	Note        *string `json:"note"`
 }
 
 // ActionFilter narrows a list of action plans; zero values match all.
@@ -163,9 +170,9 @@ func (in *ActionInput) validate(today string) error {
 }
 
 // checkOwner refuses an owner who cannot sign in.
-func (s *Store) checkOwner(ctx context.Context, id int64) error {
+func checkOwner(ctx context.Context, q sqlx.QueryerContext, id int64) error {
 	var ok bool
-	if err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND disabled_at IS NULL)`, id); err != nil {
+	if err := sqlx.GetContext(ctx, q, &ok, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND disabled_at IS NULL)`, id); err != nil {
 		return fmt.Errorf("check owner: %w", err)
 	}
 	if !ok {
@@ -174,19 +181,22 @@ func (s *Store) checkOwner(ctx context.Context, id int64) error {
 	return nil
 }
 
-// CreateAction records a new action plan created by createdBy (0: nobody
-// in particular) and returns it.
-func (s *Store) CreateAction(ctx context.Context, in ActionInput, createdBy int64, now time.Time, loc *time.Location) (ActionPlan, error) {
+// CreateAction records a new action plan and returns it. Only those who
+// manage plans create them.
+func (s *Store) CreateAction(ctx context.Context, in ActionInput, actor Actor, now time.Time, loc *time.Location) (ActionPlan, error) {
+	if !actor.Manages {
+		return ActionPlan{}, notAllowed("only a manager may create an action plan")
+	}
 	today := now.In(loc).Format("2006-01-02")
 	if err := in.validate(today); err != nil {
 		return ActionPlan{}, err
 	}
-	if err := s.checkOwner(ctx, in.OwnerID); err != nil {
+	if err := checkOwner(ctx, s.db, in.OwnerID); err != nil {
 		return ActionPlan{}, err
 	}
 	var by *int64
-	if createdBy > 0 {
-		by = &createdBy
+	if actor.UserID > 0 {
+		by = &actor.UserID
 	}
 	var doneAt *time.Time
 	if in.State == ActionDone {
@@ -206,10 +216,24 @@ func (s *Store) CreateAction(ctx context.Context, in ActionInput, createdBy int6
 	return s.Action(ctx, id, today)
 }
 
-// Action returns one action plan; today decides whether it is overdue.
+// Action returns one action plan with its notes; today decides whether it
+// is overdue.
 func (s *Store) Action(ctx context.Context, id int64, today string) (ActionPlan, error) {
+	a, err := action(ctx, s.db, id, today, "")
+	if err != nil {
+		return a, err
+	}
+	if a.Notes, err = actionNotes(ctx, s.db, id); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+// action reads one action plan through q; lock is appended to the query
+// (FOR UPDATE OF a, in a transaction).
+func action(ctx context.Context, q sqlx.QueryerContext, id int64, today, lock string) (ActionPlan, error) {
 	var a actionRow
-	err := s.db.GetContext(ctx, &a, `SELECT `+actionColumns+` WHERE a.id = $1`, id)
+	err := sqlx.GetContext(ctx, q, &a, `SELECT `+actionColumns+` WHERE a.id = $1`+lock, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ActionPlan{}, fmt.Errorf("action plan %d: %w", id, ErrNotFound)
 	}
@@ -254,58 +278,6 @@ func (s *Store) Actions(ctx context.Context, f ActionFilter, today string) ([]Ac
 		out[i] = r.plan(today)
 	}
 	return out, nil
-}
-
-// UpdateAction applies p to action plan id. Marking it done records when.
-func (s *Store) UpdateAction(ctx context.Context, id int64, p ActionPatch, now time.Time, loc *time.Location) (ActionPlan, error) {
-	today := now.In(loc).Format("2006-01-02")
-	cur, err := s.Action(ctx, id, today)
-	if err != nil {
-		return cur, err
-	}
-	in := ActionInput{Title: cur.Title, Description: cur.Description, Kind: cur.Kind, Cause: cur.Cause, OwnerID: cur.OwnerID,
-		StartsOn: cur.StartsOn, DueOn: cur.DueOn, State: cur.State}
-	if p.Title != nil {
-		in.Title = *p.Title
-	}
-	if p.Description != nil {
-		in.Description = *p.Description
-	}
-	if p.State != nil {
-		in.State = *p.State
-		if in.State == "" {
-			return cur, &FieldError{"state", "must be planned, in_progress, done or cancelled"}
-		}
-	}
-	if p.OwnerID != nil {
-		in.OwnerID = *p.OwnerID
-	}
-	if p.StartsOn != nil {
-		in.StartsOn = *p.StartsOn
-		if in.StartsOn == "" {
-			return cur, &FieldError{"starts_on", "must be a date as YYYY-MM-DD"}
-		}
-	}
-	if p.DueOn != nil {
-		in.DueOn = *p.DueOn
-	}
-	if err := in.validate(today); err != nil {
-		return cur, err
-	}
-	if in.OwnerID != cur.OwnerID {
-		if err := s.checkOwner(ctx, in.OwnerID); err != nil {
-			return cur, err
-		}
-	}
-	_, err = s.db.NamedExecContext(ctx, `UPDATE action_plans SET title = :title, description = :description, state = :state,
-		owner_id = :owner_id, starts_on = CAST(:starts_on AS date), due_on = CAST(:due_on AS date),
-		done_at = CASE WHEN :state = 'done' THEN COALESCE(done_at, :now) END, updated_at = :now
-		WHERE id = :id`, map[string]any{"id": id, "title": in.Title, "description": in.Description, "state": in.State,
-		"owner_id": in.OwnerID, "starts_on": in.StartsOn, "due_on": in.DueOn, "now": now})
-	if err != nil {
-		return cur, fmt.Errorf("update action plan %d: %w", id, err)
-	}
-	return s.Action(ctx, id, today)
 }
 
 type actionRow struct {

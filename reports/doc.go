@@ -6,8 +6,10 @@
 // split by touchpoint, channel, team, campaign and customer segment; it
 // estimates the unhappy customers who stayed silent, checks the
 // questionnaire's reliability (Cronbach's alpha), watches a barometer of a
-// few indicators against thresholds, keeps the action plans and their
-// effectiveness, and assembles the weekly report.
+// few indicators against thresholds, keeps the action plans — who may
+// change them (an Actor: managers everything, an owner the state and notes
+// of their own), their progress notes — and their effectiveness, and
+// assembles the weekly report.
 //
 // Aggregations run in PostgreSQL; this package owns the SQL and the rules.
 // It knows no HTTP and no queue: web and worker call it, and the alerts it

@@ -16,12 +16,12 @@ func TestWeeklyReportContent(t *testing.T) {
 	now := at("2026-10-26T07:00:00Z") // Monday after W43
 	action := func(title, due, state string) {
 		a, err := w.store.CreateAction(ctx, reports.ActionInput{Title: title, Kind: reports.Corrective, OwnerID: owner,
-			Cause: reports.Cause{Kind: reports.CauseTouchpoint, Value: "shop"}, StartsOn: "2026-10-01", DueOn: due}, 0, now, time.UTC)
+			Cause: reports.Cause{Kind: reports.CauseTouchpoint, Value: "shop"}, StartsOn: "2026-10-01", DueOn: due}, reports.Actor{Manages: true}, now, time.UTC)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if state != "" {
-			if _, err := w.store.UpdateAction(ctx, a.ID, reports.ActionPatch{State: &state}, now, time.UTC); err != nil {
+			if _, err := w.store.UpdateAction(ctx, a.ID, reports.ActionPatch{State: &state}, reports.Actor{Manages: true}, now, time.UTC); err != nil {
 				t.Fatal(err)
 			}
 		}

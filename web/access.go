@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/followup/followup/reports"
 	"github.com/followup/followup/users"
 )
 
@@ -24,7 +25,20 @@ var (
 	marketing = []users.Role{users.Marketing}
 	cx        = []users.Role{users.CX, users.Manager}
 	managers  = []users.Role{users.Manager}
+	staff     = users.Roles
 )
+
+// Action plans are shared across departments: every staff role reads
+// them and may write to their routes, and the handlers narrow each change
+// by person and plan (reports.Actor): managers create, change and delete
+// any plan, an owner of any role moves the state of their own plan and
+// adds notes to it, anyone else is refused (403).
+var planManagers = managers
+
+// planActor is who u is to the action plans.
+func planActor(u users.User) reports.Actor {
+	return reports.Actor{UserID: u.ID, Manages: u.Can(planManagers...)}
+}
 
 func both(a, b []users.Role) []users.Role { return append(append([]users.Role{}, a...), b...) }
 
@@ -44,10 +58,12 @@ var accessRules = []access{
 	{prefix: "/api/v1/surveys", read: both(both(marketing, cx), managers), write: marketing},
 	{prefix: "/api/v1/complaints", read: cx, write: cx},
 	{prefix: "/api/v1/reports", read: both(managers, marketing), write: managers},
-	{prefix: "/api/v1/action-plans", read: both(managers, cx), write: managers},
+	{prefix: "/api/v1/action-plans", read: staff, write: staff}, // narrowed per plan: see planManagers
 	{prefix: "/metrics", read: managers},
 	{prefix: "/marketing/", read: both(marketing, managers), write: marketing},
 	{prefix: "/cx/", read: cx, write: cx},
+	{prefix: "/actions/", read: staff, write: staff},         // narrowed per plan: see planManagers
+	{prefix: "/manager/actions/", read: staff, write: staff}, // former address of /actions, redirected
 	{prefix: "/manager/", read: managers, write: managers},
 	{prefix: "/{$}", read: users.Roles},
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -55,6 +56,11 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		api[r] = h.API(t, r)
 		pages[r], csrf[r] = signedIn(t, h, r)
 	}
+	// Action plans: what one may change depends on who owns the plan. One
+	// owned by the CX agent, and one for each delete route (a manager
+	// deletes it, and the admin then finds nothing: 404).
+	cxPlan := newPlan(t, h, users.CX)
+	plan := func(id int64) string { return fmt.Sprint(id) }
 	routes := []struct {
 		method, path string
 		allowed      []users.Role
@@ -87,11 +93,22 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{"GET", "/marketing/surveys", []users.Role{users.Marketing, users.Manager, users.Admin}},
 		{"POST", "/marketing/surveys/new", []users.Role{users.Marketing, users.Admin}},
 		{"GET", "/api/v1/reports/overview", []users.Role{users.Marketing, users.Manager, users.Admin}},
-		{"GET", "/api/v1/action-plans", []users.Role{users.CX, users.Manager, users.Admin}},
+		{"GET", "/api/v1/reports/risk-trend", []users.Role{users.Marketing, users.Manager, users.Admin}},
+		{"GET", "/api/v1/action-plans", all},
+		{"GET", "/api/v1/action-plans/" + plan(cxPlan), all},
 		{"POST", "/api/v1/action-plans", []users.Role{users.Manager, users.Admin}},
+		{"PATCH", "/api/v1/action-plans/" + plan(cxPlan), []users.Role{users.CX, users.Manager, users.Admin}},
+		{"DELETE", "/api/v1/action-plans/" + plan(newPlan(t, h, users.CX)), []users.Role{users.Manager, users.Admin}},
 		{"GET", "/manager/", []users.Role{users.Manager, users.Admin}},
 		{"GET", "/manager/export/trend.csv", []users.Role{users.Manager, users.Admin}},
-		{"POST", "/manager/actions", []users.Role{users.Manager, users.Admin}},
+		{"GET", "/manager/export/risk-trend.csv", []users.Role{users.Manager, users.Admin}},
+		{"GET", "/actions", all},
+		{"GET", "/actions/" + plan(cxPlan), all},
+		{"POST", "/actions", []users.Role{users.Manager, users.Admin}},
+		{"POST", "/actions/" + plan(cxPlan), []users.Role{users.CX, users.Manager, users.Admin}},
+		{"POST", "/actions/" + plan(newPlan(t, h, users.CX)) + "/delete", []users.Role{users.Manager, users.Admin}},
+		{"GET", "/manager/actions", all}, // the former address, redirected
+		{"GET", "/manager/actions/" + plan(cxPlan), all},
 		{"GET", "/admin/queues/", []users.Role{users.Admin}},
 		{"GET", "/some/future/route", []users.Role{users.Admin}},
 	}
@@ -101,7 +118,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			do := func(c *http.Client, role users.Role) int {
 				form := url.Values{"csrf": {csrf[role]}}
 				var body io.Reader
-				if rt.method == "POST" || rt.method == "PUT" {
+				if rt.method == "POST" || rt.method == "PUT" || rt.method == "PATCH" {
 					body = strings.NewReader(form.Encode())
 					if isAPI {
 						body = strings.NewReader(`{}`)

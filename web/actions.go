@@ -8,8 +8,10 @@ import (
 	"github.com/followup/followup/reports"
 )
 
-// actionRoutes serve the action plans (managers change them; managers and
-// the CX team read them).
+// actionRoutes serve the action plans through the API: every staff role
+// reads them; managers create, change and delete them; an owner of any
+// role moves their own plan's state and adds notes (PATCH with state and
+// note). Other changes are 403.
 func (s *Server) actionRoutes(mux *http.ServeMux) {
 	if s.Reports == nil {
 		return
@@ -18,6 +20,7 @@ func (s *Server) actionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/action-plans", s.apiCreateAction)
 	mux.HandleFunc("GET /api/v1/action-plans/{id}", s.apiGetAction)
 	mux.HandleFunc("PATCH /api/v1/action-plans/{id}", s.apiUpdateAction)
+	mux.HandleFunc("DELETE /api/v1/action-plans/{id}", s.apiDeleteAction)
 }
 
 func (s *Server) apiListActions(w http.ResponseWriter, r *http.Request) {
@@ -30,6 +33,19 @@ func (s *Server) apiListActions(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.OwnerID = id
+	}
+	switch v.Get("mine") {
+	case "", "false":
+	case "true":
+		if f.OwnerID != 0 {
+			writeError(w, http.StatusBadRequest, "mine", "give owner_id or mine, not both")
+			return
+		}
+		u, _ := userFrom(r.Context())
+		f.OwnerID = u.ID
+	default:
+		writeError(w, http.StatusBadRequest, "mine", "mine must be true or false")
+		return
 	}
 	switch v.Get("open") {
 	case "", "false":
@@ -62,11 +78,8 @@ func (s *Server) apiCreateAction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
-	var by int64
-	if u, ok := userFrom(r.Context()); ok {
-		by = u.ID
-	}
-	a, err := s.Reports.CreateAction(r.Context(), in, by, s.Clock.Now(), s.reportLocation())
+	u, _ := userFrom(r.Context())
+	a, err := s.Reports.CreateAction(r.Context(), in, planActor(u), s.Clock.Now(), s.reportLocation())
 	if s.reportError(w, err) {
 		return
 	}
@@ -102,9 +115,22 @@ func (s *Server) apiUpdateAction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
-	a, err := s.Reports.UpdateAction(r.Context(), id, p, s.Clock.Now(), s.reportLocation())
+	u, _ := userFrom(r.Context())
+	a, err := s.Reports.UpdateAction(r.Context(), id, p, planActor(u), s.Clock.Now(), s.reportLocation())
 	if s.reportError(w, err) {
 		return
 	}
 	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *Server) apiDeleteAction(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	u, _ := userFrom(r.Context())
+	if s.reportError(w, s.Reports.DeleteAction(r.Context(), id, planActor(u))) {
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -13,17 +13,14 @@ import (
 )
 
 // managerRoutes serve the managers' pages: the dashboard with its charts
-// and CSV exports, the action plans, the weekly report's preview.
+// and CSV exports, the weekly report's preview. The action plans, shared
+// with every department, are at /actions (action_pages.go).
 func (s *Server) managerRoutes(mux *http.ServeMux) {
 	if s.Reports == nil {
 		return
 	}
 	mux.HandleFunc("GET /manager/{$}", s.pageManager)
 	mux.HandleFunc("GET /manager/export/{name}", s.pageManagerCSV)
-	mux.HandleFunc("GET /manager/actions", s.pageActions)
-	mux.HandleFunc("POST /manager/actions", s.pageCreateAction)
-	mux.HandleFunc("GET /manager/actions/{id}", s.pageAction)
-	mux.HandleFunc("POST /manager/actions/{id}", s.pageUpdateAction)
 	mux.HandleFunc("GET /manager/report", s.pageWeeklyReport)
 	mux.HandleFunc("GET /manager/report/{week}/{file}", s.pageWeeklyFile)
 }
@@ -42,21 +39,22 @@ type breakdownView struct {
 
 type managerPage struct {
 	overview
-	Params        reportParams
-	Splits        []reports.Split
-	Grains        []reports.Grain
-	Chips         []filterChip
-	Breakdown     []breakdownView
-	ScoresChart   string
-	RatesChart    string
-	VolumeChart   string
-	RisksChart    string
-	SplitChart    string
-	CSV           map[string]string
-	JSONURL       string
-	ReportWeek    string
-	Problem       string
-	BarometerDays float64
+	Params         reportParams
+	Splits         []reports.Split
+	Grains         []reports.Grain
+	Chips          []filterChip
+	Breakdown      []breakdownView
+	ScoresChart    string
+	RatesChart     string
+	VolumeChart    string
+	RisksChart     string
+	RiskTrendChart string
+	SplitChart     string
+	CSV            map[string]string
+	JSONURL        string
+	ReportWeek     string
+	Problem        string
+	BarometerDays  float64
 }
 
 func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
@@ -76,12 +74,13 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 	}
 	page := managerPage{overview: o, Params: p, Splits: reports.Splits, Grains: reports.Grains,
 		ScoresChart: scoresChart(o.Trend).String(), RatesChart: ratesChart(o.Trend).String(), VolumeChart: volumeChart(o.Trend).String(),
-		RisksChart: risksChart(o.Risks).String(), SplitChart: breakdownChart(o.Breakdown).String(),
+		RisksChart: risksChart(o.Risks).String(), RiskTrendChart: riskTrendChart(o.RiskTrend).String(), SplitChart: breakdownChart(o.Breakdown).String(),
 		JSONURL:       p.link("/api/v1/reports/overview", nil),
 		ReportWeek:    reports.WeekOf(s.Clock.Now(), s.reportLocation()).Prev().String(),
 		BarometerDays: o.Barometer.WindowHours / 24,
 		CSV: map[string]string{"trend": p.link("/manager/export/trend.csv", nil), "risks": p.link("/manager/export/risks.csv", nil),
-			"breakdown": p.link("/manager/export/breakdown.csv", nil), "reliability": p.link("/manager/export/reliability.csv", nil)}}
+			"risk-trend": p.link("/manager/export/risk-trend.csv", nil),
+			"breakdown":  p.link("/manager/export/breakdown.csv", nil), "reliability": p.link("/manager/export/reliability.csv", nil)}}
 	if fe != nil {
 		page.Problem = fmt.Sprintf("The filter was not applied: %s %s.", fe.Field, fe.Message)
 	}
@@ -98,7 +97,7 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 }
 
 // pageManagerCSV exports a chart's figures as CSV (trend, breakdown,
-// risks, reliability), with the page's query.
+// risks, risk trend, reliability), with the page's query.
 func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	q, p, err := s.reportQuery(r.URL.Query())
 	var fe *reports.FieldError
@@ -153,6 +152,20 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, []string{"risk", "label", "replies", "complaints"})
 		for _, rc := range risks {
 			rows = append(rows, []string{string(rc.Risk), templates.RiskLabel("en", rc.Risk), strconv.Itoa(rc.Replies), strconv.Itoa(rc.Complaints)})
+		}
+	case "risk-trend.csv":
+		t, err := s.Reports.RiskTrend(r.Context(), q, p.Top)
+		if err != nil {
+			s.staffError(w, "export", err)
+			return
+		}
+		// One row per period and risk, empty periods included.
+		rows = append(rows, []string{"period", "start", "risk", "label", "replies", "complaints"})
+		for _, pt := range t.Points {
+			for _, rc := range pt.Risks {
+				rows = append(rows, []string{pt.Period, pt.Start, string(rc.Risk), templates.RiskLabel("en", rc.Risk),
+					strconv.Itoa(rc.Replies), strconv.Itoa(rc.Complaints)})
+			}
 		}
 	case "reliability.csv":
 		rel, err := s.Reports.Reliability(r.Context(), q)

@@ -86,8 +86,8 @@ func TestManagerPagesInABrowser(t *testing.T) {
 
 	do(chromedp.Navigate(h.URL + "/manager/?from=2026-10-05&to=2026-10-25&grain=week"))
 	waitJS(ctx, t, chartsDrawn)
-	if n := eval(`String(document.querySelectorAll('canvas[data-chart]').length)`); n != "5" {
-		t.Errorf("%s charts on the dashboard, want 5", n)
+	if n := eval(`String(document.querySelectorAll('canvas[data-chart]').length)`); n != "6" {
+		t.Errorf("%s charts on the dashboard, want 6", n)
 	}
 	// The charts hold the figures of the tables beside them.
 	if got := eval(`JSON.stringify(Chart.getChart('chart-scores').data.labels)`); got != `["2026-W41","2026-W42","2026-W43"]` {
@@ -99,6 +99,11 @@ func TestManagerPagesInABrowser(t *testing.T) {
 	if got := eval(`Chart.getChart('chart-risks').data.labels[0] + '=' + Chart.getChart('chart-risks').data.datasets[0].data[0]`); got != "Time=2" {
 		t.Errorf("first risk bar %s", got)
 	}
+	// The top risks over time: one line per risk, the empty week at 0.
+	if got := eval(`JSON.stringify(Chart.getChart('chart-risk-trend').data.datasets.map(d => d.label + '=' + d.data.join('/')))`); got != `["Time=1/0/1","Financial=1/0/0"]` {
+		t.Errorf("risk trend lines %s", got)
+	}
+	waitText("#risk-trend-table", "2026-W42")
 	waitText("#trend-table", "2026-W42")
 	waitText("#risks-table", "Time")
 	waitText("#silent", "26 stay silent")
@@ -181,6 +186,12 @@ func TestManagerCSVExports(t *testing.T) {
 	teams := get("breakdown.csv")
 	if teams[0][0] != "team" || teams[1][0] != "south" || teams[2][0] != "north" || teams[2][1] != "2" {
 		t.Errorf("breakdown.csv: %v", teams)
+	}
+	rt := get("risk-trend.csv")
+	if len(rt) != 7 || strings.Join(rt[0], ",") != "period,start,risk,label,replies,complaints" ||
+		strings.Join(rt[1], ",") != "2026-W41,2026-10-05,temporal,Time,1,1" || strings.Join(rt[3], ",") != "2026-W42,2026-10-12,temporal,Time,0,0" ||
+		strings.Join(rt[6], ",") != "2026-W43,2026-10-19,financial,Financial,0,0" {
+		t.Errorf("risk-trend.csv: %v", rt)
 	}
 	risks := get("risks.csv")
 	if len(risks) != 14 || risks[1][0] != "temporal" || risks[1][2] != "2" {

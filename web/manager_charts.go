@@ -98,6 +98,25 @@ func risksChart(risks []reports.RiskCount) chartSpec {
 	return c
 }
 
+// riskTrendChart follows the top risks period by period: one line per
+// risk, the replies showing it. A reply may show several risks, so the
+// lines are not stacked.
+func riskTrendChart(t reports.RiskTrend) chartSpec {
+	c := chartSpec{Type: "line", Title: "Top risks over time: replies showing each", YMin: fp(0), Labels: []string{}}
+	ds := make([]chartDataset, len(t.Risks))
+	for i, r := range t.Risks {
+		ds[i].Label = templates.RiskLabel("en", r)
+	}
+	for _, p := range t.Points {
+		c.Labels = append(c.Labels, p.Period)
+		for i, rc := range p.Risks {
+			ds[i].Data = append(ds[i].Data, fp(float64(rc.Replies)))
+		}
+	}
+	c.Datasets = ds
+	return c
+}
+
 // breakdownChart is the negative rate per value of a split.
 func breakdownChart(b reports.Breakdown) chartSpec {
 	c := chartSpec{Type: "bar", Title: "Negative replies by " + string(b.By) + " (%)", Horizontal: true, YMin: fp(0), YMax: fp(100), Unit: "%"}

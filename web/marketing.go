@@ -334,7 +334,7 @@ func navFor(u users.User) []templates.NavLink {
 	var out []templates.NavLink
 	for _, l := range []struct {
 		href, label string
-	}{{"/marketing/campaigns", "Campaigns"}, {"/marketing/surveys", "Surveys"}, {"/cx/", "Complaints"}, {"/manager/", "Reports"}, {"/admin/queues", "Queues"}} {
+	}{{"/marketing/campaigns", "Campaigns"}, {"/marketing/surveys", "Surveys"}, {"/cx/", "Complaints"}, {"/manager/", "Reports"}, {"/actions", "Action plans"}, {"/admin/queues", "Queues"}} {
 		rule := ruleFor(l.href)
 		if u.Can(rule.read...) {
 			out = append(out, templates.NavLink{Href: l.href, Label: l.label})

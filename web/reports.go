@@ -25,6 +25,9 @@ func (s *Server) reportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/reports/risks", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Risks(ctx, q)
 	}))
+	mux.HandleFunc("GET /api/v1/reports/risk-trend", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+		return s.Reports.RiskTrend(ctx, q, p.Top)
+	}))
 	mux.HandleFunc("GET /api/v1/reports/complaints", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Complaints(ctx, q, s.Clock.Now())
 	}))
@@ -64,6 +67,8 @@ func (s *Server) reportError(w http.ResponseWriter, err error) bool {
 		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
 	case errors.Is(err, reports.ErrNotFound):
 		writeError(w, http.StatusNotFound, "", "not found")
+	case errors.Is(err, reports.ErrNotAllowed):
+		writeError(w, http.StatusForbidden, "", err.Error())
 	default:
 		s.internalError(w, "report", err)
 	}
@@ -80,6 +85,7 @@ type overview struct {
 	Trend       reports.Trend            `json:"trend"`
 	Breakdown   reports.Breakdown        `json:"breakdown"`
 	Risks       []reports.RiskCount      `json:"risks"`
+	RiskTrend   reports.RiskTrend        `json:"risk_trend"`
 	Complaints  reports.ComplaintFigures `json:"complaints"`
 	Silent      reports.Silent           `json:"silent"`
 	Reliability []reports.Reliability    `json:"reliability"`
@@ -129,6 +135,9 @@ func (s *Server) overview(ctx context.Context, q reports.Query, p reportParams) 
 		return o, err
 	}
 	if o.Risks, err = s.Reports.Risks(ctx, q); err != nil {
+		return o, err
+	}
+	if o.RiskTrend, err = s.Reports.RiskTrend(ctx, q, p.Top); err != nil {
 		return o, err
 	}
 	if o.Complaints, err = s.Reports.Complaints(ctx, q, s.Clock.Now()); err != nil {

@@ -1,21 +1,26 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/followup/followup/reports"
+	"github.com/followup/followup/surveys"
 )
 
 // reportParams is a report query as the pages and the API take it: from
 // and to are days (to included) in the report's time zone, grain is day,
 // week or month, and each split (touchpoint, channel, team, campaign,
-// segment) may be given to keep only its value.
+// segment) may be given to keep only its value. top is how many risks the
+// risk trend follows (1 to 13, default 5).
 type reportParams struct {
 	From, To string
 	Grain    reports.Grain
 	By       reports.Split
 	Filters  map[reports.Split]string
+	Top      int
 }
 
 // defaultSpan is how far back a report looks when from is not given.
@@ -37,7 +42,8 @@ func (s *Server) reportLocation() *time.Location {
 // parameter at fault.
 func (s *Server) reportQuery(v url.Values) (reports.Query, reportParams, error) {
 	loc := s.reportLocation()
-	p := reportParams{Grain: reports.Grain(v.Get("grain")), By: reports.Split(v.Get("by")), Filters: map[reports.Split]string{}}
+	p := reportParams{Grain: reports.Grain(v.Get("grain")), By: reports.Split(v.Get("by")), Filters: map[reports.Split]string{},
+		Top: reports.DefaultTopRisks}
 	if p.Grain == "" {
 		p.Grain = reports.Week
 	}
@@ -49,6 +55,13 @@ func (s *Server) reportQuery(v url.Values) (reports.Query, reportParams, error) 
 	}
 	if !p.By.Valid() {
 		return reports.Query{}, p, &reports.FieldError{Field: "by", Message: "must be touchpoint, channel, team, campaign or segment"}
+	}
+	if raw := v.Get("top"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > len(surveys.Risks) {
+			return reports.Query{}, p, &reports.FieldError{Field: "top", Message: fmt.Sprintf("must be a whole number from 1 to %d", len(surveys.Risks))}
+		}
+		p.Top = n
 	}
 	now := s.Clock.Now().In(loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
@@ -82,6 +95,9 @@ func (s *Server) reportQuery(v url.Values) (reports.Query, reportParams, error) 
 // applied (key, value pairs) and the keys of drop removed.
 func (p reportParams) link(path string, set []string, drop ...string) string {
 	v := url.Values{"from": {p.From}, "to": {p.To}, "grain": {string(p.Grain)}, "by": {string(p.By)}}
+	if p.Top != 0 && p.Top != reports.DefaultTopRisks {
+		v.Set("top", strconv.Itoa(p.Top))
+	}
 	for sp, val := range p.Filters {
 		v.Set(string(sp), val)
 	}

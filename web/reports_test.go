@@ -125,6 +125,38 @@ func TestReportsAPI(t *testing.T) {
 	if len(risks) != 13 || risks[0].Risk != "temporal" || risks[0].Replies != 2 || risks[0].Complaints != 1 {
 		t.Errorf("risks: %+v", risks)
 	}
+	// The top risks per week: temporal (W41 and W43) and financial (W41);
+	// the complaint of W41 was tagged temporal only. W42 is empty.
+	var rt struct {
+		Grain  string   `json:"grain"`
+		Risks  []string `json:"risks"`
+		Points []struct {
+			Period string `json:"period"`
+			Risks  []struct {
+				Risk       string `json:"risk"`
+				Replies    int    `json:"replies"`
+				Complaints int    `json:"complaints"`
+			} `json:"risks"`
+		} `json:"points"`
+	}
+	reportGET(t, c, base+"risk-trend?"+span+"&grain=week", 200, &rt)
+	cells := func() string {
+		var out []string
+		for _, p := range rt.Points {
+			for _, r := range p.Risks {
+				out = append(out, fmt.Sprintf("%s %s %d/%d", p.Period, r.Risk, r.Replies, r.Complaints))
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	if want := "2026-W41 temporal 1/1, 2026-W41 financial 1/0, 2026-W42 temporal 0/0, 2026-W42 financial 0/0, 2026-W43 temporal 1/0, 2026-W43 financial 0/0"; rt.Grain != "week" ||
+		strings.Join(rt.Risks, ",") != "temporal,financial" || cells() != want {
+		t.Errorf("risk trend %v: %s\nwant %s", rt.Risks, cells(), want)
+	}
+	reportGET(t, c, base+"risk-trend?"+span+"&grain=month&top=1", 200, &rt)
+	if strings.Join(rt.Risks, ",") != "temporal" || cells() != "2026-10 temporal 2/1" {
+		t.Errorf("top risk per month: %s", cells())
+	}
 	var silent struct {
 		Negative   int `json:"negative"`
 		SeedSilent int `json:"seed_silent"`
@@ -135,7 +167,7 @@ func TestReportsAPI(t *testing.T) {
 	}
 	var overview map[string]json.RawMessage
 	reportGET(t, c, base+"overview?"+span, 200, &overview)
-	for _, k := range []string{"totals", "trend", "breakdown", "risks", "complaints", "silent", "reliability", "barometer", "actions_due", "actions_overdue"} {
+	for _, k := range []string{"totals", "trend", "breakdown", "risks", "risk_trend", "complaints", "silent", "reliability", "barometer", "actions_due", "actions_overdue"} {
 		if len(overview[k]) == 0 {
 			t.Errorf("overview lacks %s", k)
 		}
@@ -161,6 +193,9 @@ func TestReportsAPI(t *testing.T) {
 		{"trend?from=2026-10-10&to=2026-10-01", "to"},
 		{"trend?from=1990-01-01&to=2026-10-01&grain=day", "from"},
 		{"breakdown?by=colour", "by"},
+		{"risk-trend?top=0", "top"},
+		{"risk-trend?top=14", "top"},
+		{"risk-trend?top=five", "top"},
 		{"weekly?week=2026-W99", "week"},
 	} {
 		var e struct {

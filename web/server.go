@@ -71,8 +71,8 @@ type Server struct {
 	// Metrics, when set, serves /metrics (Prometheus) to managers and admins.
 	Metrics http.Handler
 	// Reports, Barometer and ReportLocation (where report days and weeks
-	// begin) serve /api/v1/reports, /api/v1/action-plans and the managers'
-	// pages.
+	// begin) serve /api/v1/reports, /api/v1/action-plans, /actions and the
+	// managers' pages.
 	Reports        *reports.Store
 	Barometer      *reports.Barometer
 	ReportLocation *time.Location
@@ -98,6 +98,7 @@ func (s *Server) Handler() http.Handler {
 	s.surveyAdminRoutes(mux)
 	s.reportRoutes(mux)
 	s.actionRoutes(mux)
+	s.actionPageRoutes(mux)
 	s.managerRoutes(mux)
 
 	if s.DevMail != nil {

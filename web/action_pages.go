@@ -6,11 +6,40 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
 )
+
+// actionPageRoutes serve the action plans to every staff role at
+// /actions: managers create, change and delete them; an owner of any role
+// moves their own plan's state and adds progress notes; everyone reads
+// them. The former addresses under /manager/actions still lead there.
+func (s *Server) actionPageRoutes(mux *http.ServeMux) {
+	if s.Reports == nil {
+		return
+	}
+	mux.HandleFunc("GET /actions", s.pageActions)
+	mux.HandleFunc("POST /actions", s.pageCreateAction)
+	mux.HandleFunc("GET /actions/{id}", s.pageAction)
+	mux.HandleFunc("POST /actions/{id}", s.pageUpdateAction)
+	mux.HandleFunc("POST /actions/{id}/delete", s.pageDeleteAction)
+	mux.HandleFunc("/manager/actions", s.formerActionsAddress)
+	mux.HandleFunc("/manager/actions/", s.formerActionsAddress)
+}
+
+// formerActionsAddress sends links and bookmarks of /manager/actions… to
+// /actions…; 308 keeps the method, so a form sent from a page loaded
+// before the move still lands.
+func (s *Server) formerActionsAddress(w http.ResponseWriter, r *http.Request) {
+	u := *r.URL
+	u.Path = "/actions" + strings.TrimPrefix(r.URL.Path, "/manager/actions")
+	u.Scheme, u.Host = "", ""
+	http.Redirect(w, r, u.RequestURI(), http.StatusPermanentRedirect)
+}
 
 type ownerChoice struct {
 	ID    int64
@@ -24,6 +53,11 @@ type actionsPage struct {
 	Owners       []ownerChoice
 	Risks        []surveys.Risk
 	Flash        string
+	// Manages shows the form that creates a plan; Mine keeps the plans
+	// the person owns (MeID).
+	Manages bool
+	Mine    bool
+	MeID    int64
 }
 
 type actionPage struct {
@@ -34,6 +68,10 @@ type actionPage struct {
 	States        []string
 	Errors        map[string]string
 	Flash         string
+	// Manages shows the full form and the delete button; Owns the owner's
+	// progress form.
+	Manages bool
+	Owns    bool
 }
 
 // owners are the people who can own an action: anyone who can sign in.
@@ -48,6 +86,7 @@ func (s *Server) owners(r *http.Request) ([]ownerChoice, error) {
 		if u.Name != "" {
 			label = u.Name + " (" + u.Email + ")"
 		}
+		label += ", " + string(u.Role)
 		if u.Team != "" {
 			label += ", " + u.Team
 		}
@@ -59,23 +98,54 @@ func (s *Server) owners(r *http.Request) ([]ownerChoice, error) {
 // fieldMessage turns a field error into the message shown next to it.
 func fieldMessage(fe *reports.FieldError) map[string]string {
 	labels := map[string]string{"title": "Title", "description": "Description", "kind": "Kind", "cause.kind": "Cause",
-		"cause.value": "Cause", "owner_id": "Owner", "starts_on": "Starts on", "due_on": "Due on", "state": "State"}
+		"cause.value": "Cause", "owner_id": "Owner", "starts_on": "Starts on", "due_on": "Due on", "state": "State", "note": "Note"}
 	return map[string]string{fe.Field: labels[fe.Field] + " " + fe.Message + "."}
+}
+
+// sentence makes an error's text a sentence for a page.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:] + "."
+}
+
+// planError answers a page for an error of an action plan's change and
+// reports whether there was one other than a field error, which the
+// caller shows in its form.
+func (s *Server) planError(w http.ResponseWriter, r *http.Request, what string, err error) bool {
+	var fe *reports.FieldError
+	switch {
+	case err == nil, errors.As(err, &fe):
+		return false
+	case errors.Is(err, reports.ErrNotAllowed):
+		s.forbidden(w, r, false, sentence(err.Error()))
+	case errors.Is(err, reports.ErrNotFound):
+		http.NotFound(w, r)
+	default:
+		s.staffError(w, what, err)
+	}
+	return true
 }
 
 func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status int, form reports.ActionInput, errs map[string]string, flash string) {
 	_, today := s.today()
-	all, err := s.Reports.Actions(r.Context(), reports.ActionFilter{}, today)
+	u, _ := userFrom(r.Context())
+	page := actionsPage{Form: form, Errors: errs, Risks: surveys.Risks, Flash: flash, Manages: planActor(u).Manages,
+		Mine: r.URL.Query().Get("mine") == "1", MeID: u.ID}
+	f := reports.ActionFilter{}
+	if page.Mine {
+		f.OwnerID = u.ID
+	}
+	all, err := s.Reports.Actions(r.Context(), f, today)
 	if err != nil {
 		s.staffError(w, "list action plans", err)
 		return
 	}
-	owners, err := s.owners(r)
-	if err != nil {
-		s.staffError(w, "list owners", err)
-		return
+	if page.Manages {
+		if page.Owners, err = s.owners(r); err != nil {
+			s.staffError(w, "list owners", err)
+			return
+		}
 	}
-	page := actionsPage{Form: form, Errors: errs, Owners: owners, Risks: surveys.Risks, Flash: flash}
 	for _, a := range all {
 		if a.Open() {
 			page.Open = append(page.Open, a)
@@ -83,19 +153,16 @@ func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status in
 			page.Closed = append(page.Closed, a)
 		}
 	}
-	s.renderStaff(w, r, status, "manager_actions", "Action plans", page)
+	s.renderStaff(w, r, status, "actions", "Action plans", page)
 }
 
 func (s *Server) pageActions(w http.ResponseWriter, r *http.Request) {
 	form := reports.ActionInput{Kind: reports.Corrective, Cause: reports.Cause{Kind: reports.CauseRisk}}
-	// Links from the dashboard pre-fill the cause.
+	// Links from the reports page pre-fill the cause.
 	if k := r.URL.Query().Get("cause_kind"); k != "" {
 		form.Cause = reports.Cause{Kind: k, Value: r.URL.Query().Get("cause_value")}
 	}
-	flash := ""
-	if r.URL.Query().Get("flash") == "created" {
-		flash = "Action plan created."
-	}
+	flash := map[string]string{"deleted": "Action plan deleted."}[r.URL.Query().Get("flash")]
 	s.renderActions(w, r, http.StatusOK, form, nil, flash)
 }
 
@@ -110,21 +177,17 @@ func (s *Server) pageCreateAction(w http.ResponseWriter, r *http.Request) {
 	if id, err := strconv.ParseInt(f.Get("owner_id"), 10, 64); err == nil {
 		in.OwnerID = id
 	}
-	var by int64
-	if u, ok := userFrom(r.Context()); ok {
-		by = u.ID
+	u, _ := userFrom(r.Context())
+	a, err := s.Reports.CreateAction(r.Context(), in, planActor(u), s.Clock.Now(), s.reportLocation())
+	if s.planError(w, r, "create action plan", err) {
+		return
 	}
-	a, err := s.Reports.CreateAction(r.Context(), in, by, s.Clock.Now(), s.reportLocation())
 	var fe *reports.FieldError
-	switch {
-	case errors.As(err, &fe):
+	if errors.As(err, &fe) {
 		s.renderActions(w, r, http.StatusUnprocessableEntity, in, fieldMessage(fe), "")
 		return
-	case err != nil:
-		s.staffError(w, "create action plan", err)
-		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/manager/actions/%d?flash=created", a.ID), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/actions/%d?flash=created", a.ID), http.StatusSeeOther)
 }
 
 func (s *Server) renderAction(w http.ResponseWriter, r *http.Request, status int, a reports.ActionPlan, errs map[string]string, flash string) {
@@ -134,13 +197,16 @@ func (s *Server) renderAction(w http.ResponseWriter, r *http.Request, status int
 		s.staffError(w, "action effectiveness", err)
 		return
 	}
-	owners, err := s.owners(r)
-	if err != nil {
-		s.staffError(w, "list owners", err)
-		return
+	u, _ := userFrom(r.Context())
+	page := actionPage{Action: a, Effectiveness: e, Chart: effectChart(e).String(), States: reports.ActionStates, Errors: errs,
+		Flash: flash, Manages: planActor(u).Manages, Owns: a.OwnerID == u.ID}
+	if page.Manages {
+		if page.Owners, err = s.owners(r); err != nil {
+			s.staffError(w, "list owners", err)
+			return
+		}
 	}
-	s.renderStaff(w, r, status, "manager_action", a.Title, actionPage{Action: a, Effectiveness: e, Chart: effectChart(e).String(),
-		Owners: owners, States: reports.ActionStates, Errors: errs, Flash: flash})
+	s.renderStaff(w, r, status, "action", a.Title, page)
 }
 
 func (s *Server) staffAction(w http.ResponseWriter, r *http.Request) (reports.ActionPlan, bool) {
@@ -170,6 +236,9 @@ func (s *Server) pageAction(w http.ResponseWriter, r *http.Request) {
 	s.renderAction(w, r, http.StatusOK, a, nil, flash)
 }
 
+// pageUpdateAction applies the fields the form sent: the managers' form
+// sends them all, the owner's the state and a note; the store refuses
+// whatever the person may not change.
 func (s *Server) pageUpdateAction(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.staffAction(w, r)
 	if !ok {
@@ -184,7 +253,7 @@ func (s *Server) pageUpdateAction(w http.ResponseWriter, r *http.Request) {
 	for _, field := range []struct {
 		name string
 		dst  **string
-	}{{"state", &p.State}, {"due_on", &p.DueOn}, {"starts_on", &p.StartsOn}, {"title", &p.Title}, {"description", &p.Description}} {
+	}{{"state", &p.State}, {"due_on", &p.DueOn}, {"starts_on", &p.StartsOn}, {"title", &p.Title}, {"description", &p.Description}, {"note", &p.Note}} {
 		if _, ok := f[field.name]; ok {
 			v := strings.TrimSpace(f.Get(field.name))
 			*field.dst = &v
@@ -198,15 +267,27 @@ func (s *Server) pageUpdateAction(w http.ResponseWriter, r *http.Request) {
 		}
 		p.OwnerID = &id
 	}
-	_, err := s.Reports.UpdateAction(r.Context(), a.ID, p, s.Clock.Now(), s.reportLocation())
-	var fe *reports.FieldError
-	switch {
-	case errors.As(err, &fe):
-		s.renderAction(w, r, http.StatusUnprocessableEntity, a, fieldMessage(fe), "")
-		return
-	case err != nil:
-		s.staffError(w, "update action plan", err)
+	u, _ := userFrom(r.Context())
+	_, err := s.Reports.UpdateAction(r.Context(), a.ID, p, planActor(u), s.Clock.Now(), s.reportLocation())
+	if s.planError(w, r, "update action plan", err) {
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/manager/actions/%d?flash=saved", a.ID), http.StatusSeeOther)
+	var fe *reports.FieldError
+	if errors.As(err, &fe) {
+		s.renderAction(w, r, http.StatusUnprocessableEntity, a, fieldMessage(fe), "")
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/actions/%d?flash=saved", a.ID), http.StatusSeeOther)
+}
+
+func (s *Server) pageDeleteAction(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathIDPage(w, r)
+	if !ok {
+		return
+	}
+	u, _ := userFrom(r.Context())
+	if s.planError(w, r, "delete action plan", s.Reports.DeleteAction(r.Context(), id, planActor(u))) {
+		return
+	}
+	http.Redirect(w, r, "/actions?flash=deleted", http.StatusSeeOther)
 }
