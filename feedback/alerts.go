@@ -115,23 +115,40 @@ func (s *Store) RaiseMany(ctx context.Context, tx *sqlx.Tx, alerts []Alert) ([]s
 // Get returns one alert.
 func (s *Store) Get(ctx context.Context, id string) (Alert, error) {
 	var a Alert
-	err := s.db.GetContext(ctx, &a, `SELECT * FROM alerts WHERE id = $1`, id)
+	st, err := s.stmts.Stmt(ctx, `SELECT * FROM alerts WHERE id = $1`)
+	if err != nil {
+		return a, fmt.Errorf("load alert %s: %w", id, err)
+	}
+	err = st.GetContext(ctx, &a, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fmt.Errorf("alert %s: %w", id, ErrNotFound)
 	}
-	return a, err
+	if err != nil {
+		return a, fmt.Errorf("load alert %s: %w", id, err)
+	}
+	return a, nil
 }
 
 // MarkWebhookDelivered records that the webhook accepted the alert.
 func (s *Store) MarkWebhookDelivered(ctx context.Context, id string, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE alerts SET webhook_delivered_at = COALESCE(webhook_delivered_at, $2) WHERE id = $1`, id, now)
-	return err
+	return s.mark(ctx, `UPDATE alerts SET webhook_delivered_at = COALESCE(webhook_delivered_at, $2) WHERE id = $1`, id, now)
 }
 
 // MarkEmailDelivered records that the alert email was accepted.
 func (s *Store) MarkEmailDelivered(ctx context.Context, id string, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE alerts SET email_delivered_at = COALESCE(email_delivered_at, $2) WHERE id = $1`, id, now)
-	return err
+	return s.mark(ctx, `UPDATE alerts SET email_delivered_at = COALESCE(email_delivered_at, $2) WHERE id = $1`, id, now)
+}
+
+// mark runs one of the delivery records, prepared: every alert calls them.
+func (s *Store) mark(ctx context.Context, query, id string, now time.Time) error {
+	st, err := s.stmts.Stmt(ctx, query)
+	if err == nil {
+		_, err = st.ExecContext(ctx, id, now)
+	}
+	if err != nil {
+		return fmt.Errorf("record delivery of alert %s: %w", id, err)
+	}
+	return nil
 }
 
 // RecordFailure counts a failed delivery attempt and keeps its error.
