@@ -21,7 +21,8 @@ type Stats struct {
 	// Suppressed counts invitations withdrawn, by reason (opted_out,
 	// frequency_cap, campaign_archived...).
 	Suppressed map[string]int `json:"suppressed"`
-	// FailedBy counts failures by their first word (bounced, temporary...).
+	// FailedBy counts failures by cause, the first word of their reason
+	// (bounced, rejected, temporary, render).
 	FailedBy map[string]int `json:"failed_by"`
 	// ResponseRate is Answered / Sent; NegativeRate is Negative / Answered.
 	ResponseRate float64 `json:"response_rate"`
@@ -51,7 +52,10 @@ func (s *Store) Stats(ctx context.Context, campaignID int64, days int, now time.
 		WasSent   int    `db:"was_sent"`
 		Reminders int    `db:"reminders"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT state, CASE WHEN state IN ('suppressed', 'failed') THEN split_part(reason, ':', 1) ELSE '' END AS reason,
+	// A failure's cause is the first word of its reason: "bounced: 550 …",
+	// "rejected: …", "temporary delivery failure after 8 attempts".
+	if err := s.db.SelectContext(ctx, &rows, `SELECT state, CASE WHEN state = 'suppressed' THEN split_part(reason, ':', 1)
+			WHEN state = 'failed' THEN split_part(split_part(reason, ':', 1), ' ', 1) ELSE '' END AS reason,
 			count(*) AS n, count(sent_at) AS was_sent, COALESCE(sum(reminders_sent), 0) AS reminders
 		FROM invitations WHERE campaign_id = $1 GROUP BY 1, 2`, campaignID); err != nil {
 		return st, fmt.Errorf("stats of campaign %d: %w", campaignID, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
 )
@@ -79,10 +80,30 @@ func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, stat
 func (s *Server) pageNewCampaign(w http.ResponseWriter, r *http.Request) {
 	c := scheduler.Campaign{Trigger: scheduler.TriggerEvent, Window: scheduler.DefaultWindow(), FrequencyCapDays: scheduler.DefaultCapDays,
 		InvitationTTL: scheduler.DefaultTTL, Delay: 24 * time.Hour, ScheduleTimeZone: "UTC"}
-	if choices, err := s.Campaigns.SurveyChoices(r.Context()); err == nil && len(choices) > 0 {
-		c.SurveyID = choices[0].ID
+	if choices, err := s.Campaigns.SurveyChoices(r.Context()); err == nil {
+		c.SurveyID = defaultSurvey(choices)
 	}
 	s.renderCampaignForm(w, r, http.StatusOK, "New campaign", "/marketing/campaigns", valuesOf(c), nil)
+}
+
+// defaultSurvey is the survey a new campaign starts with: the built-in
+// service survey, else the first other than the recovery check, which asks
+// how a complaint was handled and suits only followup's own recovery
+// campaign (it comes first by name).
+func defaultSurvey(choices []scheduler.SurveyChoice) int64 {
+	var first int64
+	for _, sc := range choices {
+		switch {
+		case sc.Slug == surveys.DefaultSlug:
+			return sc.ID
+		case first == 0 && sc.Slug != surveys.RecoverySlug:
+			first = sc.ID
+		}
+	}
+	if first == 0 && len(choices) > 0 {
+		first = choices[0].ID
+	}
+	return first
 }
 
 func (s *Server) pageCreateCampaign(w http.ResponseWriter, r *http.Request) {
