@@ -24,14 +24,14 @@ WITH ins AS (
     CROSS JOIN LATERAL (SELECT $4::int > 0 AND cu.last_contacted_at IS NOT NULL
         AND cu.last_contacted_at > $3::timestamptz - make_interval(days => $4::int) AS capped) k
     WHERE cu.opted_out_at IS NULL
-      AND (cardinality($5::text[]) = 0 OR cu.segment = ANY ($5))
+      AND (cardinality($5::text[]) = 0 OR lower(cu.segment) = ANY ($5))
       AND (cardinality($6::text[]) = 0 OR cu.locale = ANY ($6))
       AND (NOT $7::bool OR EXISTS (
           SELECT 1 FROM service_events e
           WHERE e.customer_id = cu.id AND e.occurred_at >= $3::timestamptz - make_interval(days => $8::int)
             AND (cardinality($9::text[]) = 0 OR e.kind = ANY ($9))
-            AND (cardinality($10::text[]) = 0 OR e.touchpoint = ANY ($10))
-            AND (cardinality($11::text[]) = 0 OR e.channel = ANY ($11))))
+            AND (cardinality($10::text[]) = 0 OR lower(e.touchpoint) = ANY ($10))
+            AND (cardinality($11::text[]) = 0 OR lower(e.channel) = ANY ($11))))
     ON CONFLICT (campaign_id, customer_id, occurrence) WHERE event_id IS NULL DO NOTHING
     RETURNING id, customer_id, scheduled_for, state
 )

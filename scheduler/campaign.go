@@ -198,6 +198,7 @@ func (c *Campaign) Validate(now time.Time) *FieldError {
 			return &FieldError{"trigger.time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", c.ScheduleTimeZone)}
 		}
 	}
+	c.Audience.normalize()
 	if fe := c.Audience.validate(); fe != nil {
 		return fe
 	}
@@ -219,6 +220,17 @@ func (c *Campaign) Validate(now time.Time) *FieldError {
 		return &FieldError{"invitation_ttl_days", "must be between 1 and 365 days"}
 	}
 	return nil
+}
+
+// normalize writes the labels as they are compared: trimmed and in lower
+// case, so "Store" in a campaign matches an event's "store" (and the
+// reverse), as anyone typing a label would expect.
+func (a *Audience) normalize() {
+	for _, l := range []*[]string{&a.Touchpoints, &a.Channels, &a.Segments} {
+		for i, v := range *l {
+			(*l)[i] = strings.ToLower(strings.TrimSpace(v))
+		}
+	}
 }
 
 func (a *Audience) validate() *FieldError {

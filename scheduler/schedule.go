@@ -23,9 +23,9 @@ SELECT c.id AS campaign_id, e.customer_id, e.id AS event_id, v.id AS survey_vers
 FROM service_events e
 JOIN customers cu ON cu.id = e.customer_id AND cu.opted_out_at IS NULL
 JOIN campaigns c ON c.state IN ('active', 'paused') AND c.trigger_kind = 'event' AND e.kind = ANY (c.event_kinds)
-    AND (c.audience->'touchpoints' IS NULL OR jsonb_exists(c.audience->'touchpoints', e.touchpoint))
-    AND (c.audience->'channels' IS NULL OR jsonb_exists(c.audience->'channels', e.channel))
-    AND (c.audience->'segments' IS NULL OR jsonb_exists(c.audience->'segments', cu.segment))
+    AND (c.audience->'touchpoints' IS NULL OR jsonb_exists(c.audience->'touchpoints', lower(e.touchpoint)))
+    AND (c.audience->'channels' IS NULL OR jsonb_exists(c.audience->'channels', lower(e.channel)))
+    AND (c.audience->'segments' IS NULL OR jsonb_exists(c.audience->'segments', lower(cu.segment)))
     AND (c.audience->'locales' IS NULL OR jsonb_exists(c.audience->'locales', cu.locale))
 CROSS JOIN LATERAL (SELECT e.occurred_at + make_interval(secs => c.delay_seconds) AS due) d
 CROSS JOIN LATERAL (SELECT c.frequency_cap_days > 0 AND cu.last_contacted_at IS NOT NULL
