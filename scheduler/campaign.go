@@ -202,6 +202,16 @@ func (c *Campaign) Validate(now time.Time) *FieldError {
 	if fe := c.Audience.validate(); fe != nil {
 		return fe
 	}
+	if c.Trigger == TriggerEvent {
+		// Said rather than ignored: the event that triggers the campaign is
+		// its audience's only event.
+		if len(c.Audience.EventKinds) > 0 {
+			return &FieldError{"audience.event_kinds", "apply to once and recurring campaigns; an event campaign is sent after the event kinds of its trigger"}
+		}
+		if c.Audience.SinceDays > 0 {
+			return &FieldError{"audience.since_days", "applies to once and recurring campaigns; an event campaign is sent a delay after each event"}
+		}
+	}
 	if err := c.Window.Validate(); err != nil {
 		return &FieldError{"send_window", err.Error()}
 	}

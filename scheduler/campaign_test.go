@@ -46,6 +46,8 @@ func TestCampaignValidation(t *testing.T) {
 		{"reminder after 0 days", func(c *Campaign) { c.ReminderDays = []int{0} }, "reminder_days", "1 to 60"},
 		{"link valid an hour", func(c *Campaign) { c.InvitationTTL = time.Hour }, "invitation_ttl_days", "between 1 and 365"},
 		{"unknown locale", func(c *Campaign) { c.Audience.Locales = []string{"de"} }, "audience.locales", "not a locale"},
+		{"audience kinds on an event campaign", func(c *Campaign) { c.Audience.EventKinds = []string{"install"} }, "audience.event_kinds", "apply to once and recurring"},
+		{"look-back on an event campaign", func(c *Campaign) { c.Audience.SinceDays = 30 }, "audience.since_days", "applies to once and recurring"},
 		{"odd segment", func(c *Campaign) { c.Audience.Segments = []string{"<vip>"} }, "audience.segments", "not a label"},
 	}
 	for _, tc := range cases {
