@@ -34,10 +34,15 @@ var (
 	// A concrete thing done for the customer. Words that name the problem
 	// as often as the remedy (delivery, call, fix, livraison, appel) are
 	// in deliveryCallRE instead.
+	// "avoir" (also "to have"), "remise", "visite" and "collect" name an
+	// action only in these forms ("un avoir", "une remise", "une visite",
+	// "we will collect it"): "merci de votre visite" or "désolé d'avoir"
+	// promise nothing.
 	actionRE = regexp.MustCompile(`\b(refund|reimburs|replac|credit|repair|resend|re-send|send you|sent you` +
-		`|call you|phone you|give you a (call|ring)|visit|cancel|waive|exchange|compensat|voucher|discount|rebook|reschedul|collect|pick up|technician` +
-		`|rembours|rempla|repar|renvo|envoy|visite|annul|echang|dedommag|geste commercial` +
-		`|bon d'achat|avoir|remise|technicien|reprogramm|recuper)`)
+		`|call you|phone you|give you a (call|ring)|visit (you|your)|a visit|cancel|waive|exchange|compensat|voucher|discount|rebook|reschedul` +
+		`|(will|to|we['’]ll|i['’]ll|can) (come and )?collect|pick up|technician` +
+		`|rembours|rempla|repar|renvo|envoy|(une|la|notre|sa) visite (d|de|du|chez)|annul|echang|dedommag|geste commercial` +
+		`|bon d'achat|(un|votre|l') ?avoir (de|d'un|sur|valable)|(une|la) remise (de|d'un|en etat|exceptionnelle)|remise en etat|technicien|reprogramm|recuper)`)
 	// Delivering, calling or fixing counts only as something we do: a verb
 	// after a subject or auxiliary ("we will deliver", "has been fixed"),
 	// a French future or present ("nous vous livrerons", "sera livré"), a

@@ -47,6 +47,16 @@ func TestCheckReply(t *testing.T) {
 		{"give a call", "I'll give you a call tomorrow.", nil},
 		{"fixed", "We fixed the invoice today.", nil},
 		{"a new appointment, French", "Nous fixons un nouveau rendez-vous mardi.", nil},
+		// Words that name an action only in some forms.
+		{"thanks for the visit, French", "Merci de votre visite, nous revenons vers vous lundi.", []string{WarnNoAction}},
+		{"sorry to have, French", "Désolée d'avoir tardé, nous revenons vers vous lundi.", []string{WarnNoAction}},
+		{"a handing-over, French", "Je suis désolé pour la remise tardive, je reviens vers vous lundi.", []string{WarnNoAction}},
+		{"collecting feedback", "We collect your feedback and will get back to you on Monday.", []string{WarnNoAction}},
+		{"a credit note, French", "Nous vous accordons un avoir de 30 € valable dès aujourd'hui.", nil},
+		{"a discount, French", "Nous vous offrons une remise de 20 % sur votre prochaine commande, dès demain.", nil},
+		{"a technician's visit, French", "Nous organisons la visite d'un technicien jeudi.", nil},
+		{"we will collect it", "A courier will collect the broken parcel on Tuesday.", nil},
+		{"a visit", "Our engineer will pay you a visit on Tuesday.", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
