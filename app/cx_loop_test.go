@@ -155,7 +155,8 @@ func TestComplaintAlertReachesTheWebhookOnce(t *testing.T) {
 // TestDeadlinesWarnThenEscalate moves the clock: a near deadline warns the
 // owner; a breached one raises the priority and alerts a manager; a breach
 // after the customer was promised the deadline is a double deviation (P1,
-// flagged, a new deadline the customer is told with an apology). A mild
+// flagged, a new deadline the customer is told with an apology; missing
+// that one too escalates again). A mild
 // case whose survey spares it gets no acknowledgement, so
 // no promise. A second check changes nothing.
 func TestDeadlinesWarnThenEscalate(t *testing.T) {
@@ -246,6 +247,34 @@ func TestDeadlinesWarnThenEscalate(t *testing.T) {
 	if again != alerts {
 		t.Errorf("a second check raised %d more alerts", again-alerts)
 	}
+
+	// The new promise is missed too: a double deviation again, a manager
+	// alerted again, another apology with another deadline.
+	renewed := complaintOf(t, h, promised)
+	clk.Set(renewed.DueAt.Add(time.Minute))
+	check()
+	eventually(t, "a second apology", func() bool { return mailsTo(h, email, "Our apologies") == 2 })
+	eventually(t, "a second double deviation alert to the managers", func() bool { return mailsTo(h, manager.Email, "Double deviation") == 2 })
+	if c := complaintOf(t, h, promised); !c.DueAt.After(clk.Now()) || c.Breached == nil || !c.Breached.Equal(*renewed.Breached) {
+		t.Errorf("after the second missed promise: %+v; want a new deadline and the first breach kept", c)
+	}
+}
+
+// mailsTo counts the captured emails to addr whose subject has subject.
+func mailsTo(h *apptest.Harness, addr, subject string) int {
+	n := 0
+	for _, m := range h.Capture.Messages() {
+		p, err := m.Parsed()
+		if err != nil || !strings.Contains(p.Subject, subject) {
+			continue
+		}
+		for _, to := range m.To {
+			if strings.EqualFold(strings.Trim(to, "<>"), addr) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // TestRecoverySurveyAfterResolution resolves two complaints: each customer

@@ -47,7 +47,8 @@ const DefaultWarnShare = 0.25
 // priority one step; a breach of a deadline the customer was promised (the
 // acknowledgement gave it) is a double deviation: P1 and flagged, with a new
 // P1 deadline from now (the promise is withdrawn until the customer is told
-// the new one; see Loop.CheckDeadlines).
+// the new one; see Loop.CheckDeadlines). Each promise missed escalates
+// again, the new one included; deadline_breached_at keeps the first breach.
 func (s *Store) CheckDeadlines(ctx context.Context, tx *sqlx.Tx, now time.Time, warnShare float64) ([]DeadlineEvent, error) {
 	if warnShare <= 0 || warnShare >= 1 {
 		warnShare = DefaultWarnShare
@@ -78,10 +79,11 @@ FROM w JOIN customers cu ON cu.id = w.customer_id ORDER BY w.due_at`, now, leads
 	if err := tx.SelectContext(ctx, &breached, `
 WITH b AS (
     SELECT id, priority, due_at, promised_due_at IS NOT NULL AND promised_due_at <= $1 AS promised FROM complaints
-    WHERE state <> 'resolved' AND due_at <= $1 AND deadline_breached_at IS NULL
+    WHERE state <> 'resolved' AND ((due_at <= $1 AND deadline_breached_at IS NULL)
+        OR (promised_due_at IS NOT NULL AND promised_due_at <= $1))
     ORDER BY due_at LIMIT 1000 FOR UPDATE SKIP LOCKED
 ), u AS (
-    UPDATE complaints c SET deadline_breached_at = $1, updated_at = $1,
+    UPDATE complaints c SET deadline_breached_at = COALESCE(c.deadline_breached_at, $1), updated_at = $1,
         priority = CASE WHEN b.promised THEN 1 ELSE GREATEST(c.priority - 1, 1) END,
         double_deviation = c.double_deviation OR b.promised,
         double_deviation_reason = CASE WHEN b.promised THEN $2 ELSE c.double_deviation_reason END,
