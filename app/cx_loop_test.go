@@ -251,6 +251,12 @@ func TestDeadlinesWarnThenEscalate(t *testing.T) {
 	// The new promise is missed too: a double deviation again, a manager
 	// alerted again, another apology with another deadline.
 	renewed := complaintOf(t, h, promised)
+	if renewed.Warned != nil {
+		t.Errorf("the renewed deadline starts unwarned: %+v", renewed)
+	}
+	clk.Set(renewed.DueAt.Add(-time.Minute)) // the owner hears the new deadline is near
+	check()
+	eventually(t, "a warning on the renewed deadline", func() bool { return mailsTo(h, cx.Email, "Deadline near") == 2 })
 	clk.Set(renewed.DueAt.Add(time.Minute))
 	check()
 	eventually(t, "a second apology", func() bool { return mailsTo(h, email, "Our apologies") == 2 })

@@ -63,7 +63,9 @@ func (s *Store) CheckDeadlines(ctx context.Context, tx *sqlx.Tx, now time.Time, 
 	if err := tx.SelectContext(ctx, &out, `
 WITH w AS (
     UPDATE complaints c SET deadline_warned_at = $1, updated_at = $1
-    WHERE c.state <> 'resolved' AND c.deadline_warned_at IS NULL AND c.deadline_breached_at IS NULL
+    WHERE c.state <> 'resolved' AND c.deadline_warned_at IS NULL
+      -- not breached yet, or given a new deadline after a missed promise
+      AND (c.deadline_breached_at IS NULL OR c.due_at > c.deadline_breached_at)
       AND c.due_at > $1 AND c.due_at <= $1 + $3 * interval '1 second'
       AND c.due_at <= $1 + ($2::bigint[])[c.priority] * interval '1 second'
     RETURNING c.id, c.priority, c.due_at, c.owner_id, c.customer_id
@@ -88,7 +90,8 @@ WITH b AS (
         double_deviation = c.double_deviation OR b.promised,
         double_deviation_reason = CASE WHEN b.promised THEN $2 ELSE c.double_deviation_reason END,
         due_at = CASE WHEN b.promised THEN $3 ELSE c.due_at END,
-        promised_due_at = CASE WHEN b.promised THEN NULL ELSE c.promised_due_at END
+        promised_due_at = CASE WHEN b.promised THEN NULL ELSE c.promised_due_at END,
+        deadline_warned_at = CASE WHEN b.promised THEN NULL ELSE c.deadline_warned_at END
     FROM b WHERE c.id = b.id
     RETURNING c.id, b.priority AS from_priority, c.priority, b.due_at, c.due_at AS new_due_at, c.owner_id, c.customer_id, b.promised
 ), a AS (
