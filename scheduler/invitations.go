@@ -89,10 +89,7 @@ SELECT i.id, i.customer_id, i.campaign_id, i.survey_version_id, i.attempts, i.se
        c.state AS campaign_state, c.frequency_cap_days, c.trigger_kind = 'recovery' AS recovery,
        cu.email, cu.name, cu.locale, cu.opted_out_at IS NOT NULL AS opted_out,
        COALESCE(sup.reason, '') AS address_suppressed
-FROM invitations i
-JOIN campaigns c ON c.id = i.campaign_id
-JOIN customers cu ON cu.id = i.customer_id
-LEFT JOIN email_suppressions sup ON sup.email = lower(cu.email)
+FROM `+sendTimeFacts+`
 WHERE i.id = ANY ($1) AND i.state = 'queued' AND i.batch_id = $3
 ORDER BY i.id`, ids, now, batchID)
 	if err != nil {
@@ -100,6 +97,14 @@ ORDER BY i.id`, ids, now, batchID)
 	}
 	return out, true, nil
 }
+
+// sendTimeFacts joins an invitation (i) to what the send-time rules read:
+// its campaign (c), its customer (cu) and the suppression of the customer's
+// address (sup), for the claim and for the recheck within a batch.
+const sendTimeFacts = `invitations i
+JOIN campaigns c ON c.id = i.campaign_id
+JOIN customers cu ON cu.id = i.customer_id
+LEFT JOIN email_suppressions sup ON sup.email = lower(cu.email)`
 
 // ReleaseBatch gives a batch back after its task failed midway (the
 // database went away...), so the task's retry can take it again at once

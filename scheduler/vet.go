@@ -56,10 +56,7 @@ func (s *Store) Recheck(ctx context.Context, vetted []Outgoing, now time.Time) (
 	}
 	if err := s.db.SelectContext(ctx, &fresh, `
 SELECT i.id, c.state AS campaign_state, cu.opted_out_at IS NOT NULL AS opted_out, COALESCE(sup.reason, '') AS address_suppressed
-FROM invitations i
-JOIN campaigns c ON c.id = i.campaign_id
-JOIN customers cu ON cu.id = i.customer_id
-LEFT JOIN email_suppressions sup ON sup.email = lower(cu.email)
+FROM `+sendTimeFacts+`
 WHERE i.id = ANY ($1) AND i.state = 'queued'`, ids); err != nil {
 		return nil, fmt.Errorf("recheck %d invitations: %w", len(vetted), err)
 	}

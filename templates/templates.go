@@ -237,7 +237,7 @@ var htmlFuncs = htmltemplate.FuncMap{
 	},
 	"add":        func(a, b int) int { return a + b },
 	"paragraphs": paragraphs,
-	"money":      func(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) },
+	"money":      Money,
 	"deref": func(v any) any {
 		switch p := v.(type) {
 		case *int64:
@@ -289,3 +289,6 @@ func FormatDate(locale string, t time.Time) string {
 	}
 	return fmt.Sprintf("%s %d, %d", m[t.Month()-1], t.Day(), t.Year())
 }
+
+// Money writes an amount in cents as the staff pages show it: 25.50.
+func Money(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }

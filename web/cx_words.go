@@ -15,11 +15,6 @@ import (
 // The complaint page speaks to agents in plain words: the codes stored with
 // a reply and in the audit trail are turned into sentences here.
 
-// signalText names a signal kind in words.
-func signalText(k surveys.SignalKind) string {
-	return templates.SignalLabel(string(k))
-}
-
 // dimensionWords name a score as the complaint page's score table does.
 var dimensionWords = map[surveys.Dimension]string{
 	surveys.Distributive:  "Outcome (distributive)",
@@ -40,7 +35,7 @@ func reasonText(r surveys.Reason) string {
 	case surveys.ReasonDetractor:
 		return fmt.Sprintf("Rated %.0f out of 10: a detractor (0 to 6)", r.Score)
 	case surveys.ReasonSignal:
-		s := "Comment: the customer " + signalText(r.Signal)
+		s := "Comment: the customer " + templates.SignalLabel(string(r.Signal))
 		if r.Evidence != "" {
 			s += ": “" + r.Evidence + "”"
 		}
@@ -124,7 +119,7 @@ func auditText(kind string, raw json.RawMessage) (what, detail string) {
 		if esc := d.list("escalations"); len(esc) > 0 {
 			words := make([]string, len(esc))
 			for i, e := range esc {
-				words[i] = signalText(surveys.SignalKind(e))
+				words[i] = templates.SignalLabel(e)
 			}
 			parts = append(parts, "escalated: the customer "+strings.Join(words, ", "))
 		}
@@ -149,11 +144,11 @@ func auditText(kind string, raw json.RawMessage) (what, detail string) {
 		}
 		return "Reply written to the customer", s
 	case "compensation":
-		s := money(d.num("cents"))
+		s := templates.Money(d.num("cents"))
 		if note := d.str("note"); note != "" {
 			s += " (" + note + ")"
 		}
-		return "Compensation granted", s + " · " + money(d.num("total_cents")) + " granted in all"
+		return "Compensation granted", s + " · " + templates.Money(d.num("total_cents")) + " granted in all"
 	case "resolved":
 		s := excerpt(d.str("summary"))
 		if _, ok := d["recovery_survey_at"]; ok {
@@ -286,10 +281,6 @@ func excerpt(s string) string {
 		return string(r[:max]) + "…"
 	}
 	return s
-}
-
-func money(cents int64) string {
-	return fmt.Sprintf("%d.%02d", cents/100, cents%100)
 }
 
 // with frames a value, or gives "" when there is none.
