@@ -3,7 +3,7 @@ package complaints
 import (
 	"regexp"
 
-	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/comments"
 )
 
 // Warning is something an agent should look at before a reply goes out.
@@ -69,7 +69,7 @@ func CheckReply(body string) []Warning {
 	if placeholderRE.MatchString(body) {
 		out = append(out, Warning{WarnPlaceholder, "Some [bracketed] parts of the template are still to be filled in or removed."})
 	}
-	folded := surveys.Fold(body)
+	folded := comments.Fold(body)
 	if !actionRE.MatchString(folded) && !deliveryCallRE.MatchString(folded) {
 		out = append(out, Warning{WarnNoAction, "The reply does not say what concrete action is taken (refund, replacement, call back, visit...)."})
 	}

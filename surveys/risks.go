@@ -1,31 +1,30 @@
 package surveys
 
+import "github.com/followup/followup/comments"
+
 // Risk is one of the 13 risks of dissatisfaction: what went wrong, as the
-// external loop counts it.
-type Risk string
+// external loop counts it (defined with the comment lexicon that tags them).
+type Risk = comments.Risk
 
 // The 13 risks of dissatisfaction.
 const (
-	RiskKnowledge     Risk = "knowledge"     // savoir, savoir-faire: does not master the subject, makes mistakes
-	RiskAttitude      Risk = "attitude"      // savoir-être: arrogant, condescending
-	RiskRelational    Risk = "relational"    // distant, cold
-	RiskAccompaniment Risk = "accompaniment" // does not take the time, does not commit
-	RiskPsychological Risk = "psychological" // stress, emotions imposed on the customer
-	RiskCognitive     Risk = "cognitive"     // makes things hard to understand
-	RiskFinancial     Risk = "financial"     // negative financial impact
-	RiskTemporal      Risk = "temporal"      // waiting, no view of the timeline
-	RiskSensory       Risk = "sensory"       // dirty documents, noise, smell
-	RiskSecurity      Risk = "security"      // material, digital or physical damage
-	RiskEthical       Risk = "ethical"       // judgements, stereotypes, values
-	RiskSpace         Risk = "space"         // crowded, unsuitable place
-	RiskOperational   Risk = "operational"   // heavy processes and methods
+	RiskKnowledge     = comments.RiskKnowledge
+	RiskAttitude      = comments.RiskAttitude
+	RiskRelational    = comments.RiskRelational
+	RiskAccompaniment = comments.RiskAccompaniment
+	RiskPsychological = comments.RiskPsychological
+	RiskCognitive     = comments.RiskCognitive
+	RiskFinancial     = comments.RiskFinancial
+	RiskTemporal      = comments.RiskTemporal
+	RiskSensory       = comments.RiskSensory
+	RiskSecurity      = comments.RiskSecurity
+	RiskEthical       = comments.RiskEthical
+	RiskSpace         = comments.RiskSpace
+	RiskOperational   = comments.RiskOperational
 )
 
 // Risks lists the 13 risks in the order of the source material.
-var Risks = []Risk{
-	RiskKnowledge, RiskAttitude, RiskRelational, RiskAccompaniment, RiskPsychological, RiskCognitive,
-	RiskFinancial, RiskTemporal, RiskSensory, RiskSecurity, RiskEthical, RiskSpace, RiskOperational,
-}
+var Risks = comments.Risks
 
 // RiskLabels names each risk for people, per locale.
 var RiskLabels = map[Risk]Localized{
@@ -45,7 +44,4 @@ var RiskLabels = map[Risk]Localized{
 }
 
 // IsRisk reports whether r is one of the 13 risks.
-func IsRisk(r Risk) bool {
-	_, ok := RiskLabels[r]
-	return ok
-}
+func IsRisk(r Risk) bool { return comments.IsRisk(r) }

@@ -1,6 +1,7 @@
 package surveys
 
 import (
+	"github.com/followup/followup/comments"
 	"math"
 	"slices"
 )
@@ -141,7 +142,7 @@ func (s *Survey) Score(a Answers) Result {
 		res.Reasons = append(res.Reasons, Reason{Kind: ReasonDetractor, Dimension: Overall, Score: float64(*res.NPS)})
 	}
 	var commentRisks []RiskEvidence
-	res.Signals, commentRisks = AnalyzeComment(s.Comment(a))
+	res.Signals, commentRisks = comments.MatchLexicon(s.Comment(a))
 	for _, ev := range commentRisks {
 		if !slices.Contains(res.Risks, ev.Risk) {
 			res.Risks = append(res.Risks, ev.Risk)

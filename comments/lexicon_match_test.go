@@ -1,4 +1,4 @@
-package surveys
+package comments
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func TestAnalyzeCommentSignals(t *testing.T) {
+func TestMatchLexiconSignals(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		comment string
@@ -110,7 +110,7 @@ func TestAnalyzeCommentSignals(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.comment, func(t *testing.T) {
-			signals, _ := AnalyzeComment(tc.comment)
+			signals, _ := MatchLexicon(tc.comment)
 			var got []string
 			for _, s := range signals {
 				got = append(got, fmt.Sprintf("%s:%s", s.Kind, s.Evidence))
@@ -122,7 +122,7 @@ func TestAnalyzeCommentSignals(t *testing.T) {
 	}
 }
 
-func TestAnalyzeCommentRisks(t *testing.T) {
+func TestMatchLexiconRisks(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		comment string
@@ -146,7 +146,7 @@ func TestAnalyzeCommentRisks(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.comment, func(t *testing.T) {
-			_, risks := AnalyzeComment(tc.comment)
+			_, risks := MatchLexicon(tc.comment)
 			var got []Risk
 			for _, r := range risks {
 				got = append(got, r.Risk)
@@ -186,9 +186,9 @@ func TestLexiconCoversBothLanguagesForEveryRisk(t *testing.T) {
 	}
 }
 
-func BenchmarkAnalyzeComment(b *testing.B) {
+func BenchmarkMatchLexicon(b *testing.B) {
 	comment := "Parcel arrived broken, nobody answers and I am still waiting for my refund. I will post this on Facebook and call my lawyer."
 	for b.Loop() {
-		AnalyzeComment(comment)
+		MatchLexicon(comment)
 	}
 }

@@ -1,4 +1,4 @@
-package surveys
+package comments
 
 // entry is one line of the comment lexicon: phrases in one or both
 // languages that reveal a signal or a risk. A phrase is words separated by
