@@ -95,7 +95,7 @@ type Outcome struct {
 // lost to a failure on the complaint side.
 func (s *Service) Submit(ctx context.Context, inv surveys.Invitation, sv *surveys.Survey, answers surveys.Answers, locale string) (Outcome, error) {
 	p := &pending{sub: surveys.Submission{Invitation: inv, Survey: sv, Answers: answers, Locale: locale}, done: make(chan struct{})}
-	p.sub.Result, p.scoreErr = score(sv, answers)
+	p.sub.Result, p.scoreErr = score(sv, answers, locale)
 	s.batch.add(p)
 	select {
 	case <-p.done:
@@ -106,13 +106,13 @@ func (s *Service) Submit(ctx context.Context, inv surveys.Invitation, sv *survey
 }
 
 // score scores a reply; a panic is an error, so the reply is still stored.
-func score(sv *surveys.Survey, a surveys.Answers) (res *surveys.Result, err error) {
+func score(sv *surveys.Survey, a surveys.Answers, locale string) (res *surveys.Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = nil, fmt.Errorf("score reply: panic: %v", p)
 		}
 	}()
-	r := sv.Score(a)
+	r := sv.ScoreIn(a, locale)
 	return &r, nil
 }
 
@@ -256,7 +256,7 @@ func (s *Service) Score(ctx context.Context, responseID int64) (Outcome, error) 
 		return Outcome{}, err
 	}
 	now := s.clock.Now()
-	res := sv.Score(resp.Answers)
+	res := sv.ScoreIn(resp.Answers, resp.Locale)
 	out.Result = &res
 	if err := s.surveys.SaveScore(ctx, tx, responseID, res, now); err != nil {
 		return Outcome{}, err

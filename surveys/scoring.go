@@ -30,6 +30,9 @@ type Reason struct {
 	// negative, in the customer's words.
 	Signal   SignalKind `json:"signal,omitempty"`
 	Evidence string     `json:"evidence,omitempty"`
+	// Confidence is the comment reader's probability for the signal, once
+	// the ratings were weighed.
+	Confidence float64 `json:"confidence,omitempty"`
 }
 
 // Result is the scoring of one reply.
@@ -84,9 +87,14 @@ func ItemScore(q Question, v int) (float64, bool) {
 // of the overall items, or of the dimensions when the survey has no overall
 // item. The reply is negative when a score falls under the survey's
 // threshold, the 0–10 overall rating is a detractor, or the comment carries
-// a signal (see AnalyzeComment). Risks of dissatisfaction come from the
-// choice question's answers and from the comment.
-func (s *Survey) Score(a Answers) Result {
+// a signal once the ratings are weighed (see comments.Reading.Decide).
+// Risks of dissatisfaction come from the choice question's answers and
+// from the comment.
+func (s *Survey) Score(a Answers) Result { return s.ScoreIn(a, "") }
+
+// ScoreIn scores a reply given in a locale ("fr" or "en"), the language
+// the comment is read in when its own words do not tell.
+func (s *Survey) ScoreIn(a Answers, locale string) Result {
 	sums := map[Dimension]float64{}
 	counts := map[Dimension]int{}
 	res := Result{Scores: map[Dimension]float64{}, Risks: []Risk{}, RiskEvidence: []RiskEvidence{}, Reasons: []Reason{}}
@@ -141,9 +149,9 @@ func (s *Survey) Score(a Answers) Result {
 	if res.NPSCategory == Detractor {
 		res.Reasons = append(res.Reasons, Reason{Kind: ReasonDetractor, Dimension: Overall, Score: float64(*res.NPS)})
 	}
-	var commentRisks []RiskEvidence
-	res.Signals, commentRisks = comments.MatchLexicon(s.Comment(a))
-	for _, ev := range commentRisks {
+	reading := comments.Read(s.Comment(a), locale)
+	res.Signals = reading.Decide(res.Ratings())
+	for _, ev := range reading.Risks {
 		if !slices.Contains(res.Risks, ev.Risk) {
 			res.Risks = append(res.Risks, ev.Risk)
 			res.RiskEvidence = append(res.RiskEvidence, ev)
@@ -153,12 +161,59 @@ func (s *Survey) Score(a Answers) Result {
 	for _, sig := range res.Signals {
 		if !reported[sig.Kind] {
 			reported[sig.Kind] = true
-			res.Reasons = append(res.Reasons, Reason{Kind: ReasonSignal, Signal: sig.Kind, Evidence: sig.Evidence})
+			res.Reasons = append(res.Reasons, Reason{Kind: ReasonSignal, Signal: sig.Kind, Evidence: sig.Evidence, Confidence: sig.Confidence})
 		}
 	}
 	slices.Sort(res.Risks)
 	res.Negative = len(res.Reasons) > 0
 	return res
+}
+
+// Ratings summarises what the reply's scales said, for weighing the
+// comment: the mean of its scores (each dimension answered and overall).
+func (r Result) Ratings() comments.Ratings {
+	if len(r.Scores) == 0 {
+		return comments.Ratings{}
+	}
+	var sum float64
+	for _, v := range r.Scores {
+		sum += v
+	}
+	return comments.Ratings{Known: true, Score: sum / float64(len(r.Scores))}
+}
+
+// Decided by: which part of a reply made it negative.
+const (
+	DecidedByRatings = "ratings"
+	DecidedByComment = "comment"
+	DecidedByBoth    = "ratings and comment"
+)
+
+// DecidedBy says which part of the reply made it negative: the ratings
+// (a low score or a detractor rating), the comment, or both; empty when
+// the reply is not negative.
+func (r Result) DecidedBy() string { return DecidedBy(r.Reasons) }
+
+// DecidedBy says which part of a reply made it negative, from the reasons
+// stored with it (see Result.DecidedBy).
+func DecidedBy(reasons []Reason) string {
+	var ratings, comment bool
+	for _, why := range reasons {
+		if why.Kind == ReasonSignal {
+			comment = true
+		} else {
+			ratings = true
+		}
+	}
+	switch {
+	case ratings && comment:
+		return DecidedByBoth
+	case ratings:
+		return DecidedByRatings
+	case comment:
+		return DecidedByComment
+	}
+	return ""
 }
 
 // NPSCategory classifies a 0–10 rating.

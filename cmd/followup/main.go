@@ -67,6 +67,7 @@ commands:
   users add|token|...      people who sign in, their roles and API tokens
   import customers|events FILE.csv
                            bulk-load customers or service events from a CSV file
+  comments eval|export     measure the comment reading; export agents' corrections
   config                   print every setting as a Markdown table
 
 Run "followup <command> -h" for the flags of a command. Every flag has a
@@ -105,6 +106,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdUsers(ctx, rest, os.Stdin, stdout, stderr)
 	case "import":
 		err = cmdImport(ctx, rest, stdout, stderr)
+	case "comments":
+		err = cmdComments(rest, stdout, stderr)
 	case "config":
 		err = config.WriteTable(stdout)
 	default:

@@ -1,0 +1,171 @@
+// Command train-comments trains the comment model embedded in followup
+// from the labelled corpus, and splits a corpus once into train, dev and
+// test.
+//
+//	go run ./cmd/train-comments                  # train on testdata/comments/train.tsv, tune on dev.tsv
+//	go run ./cmd/train-comments -check           # retrain and fail if the weights differ from the embedded ones
+//	go run ./cmd/train-comments split FILE...    # merge raw files into the corpus and split it (done once)
+//
+// The same corpus and seed always give the same weights, byte for byte.
+// The test split is never read here.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/followup/followup/comments"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "train-comments:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "split" {
+		return split(args[1:], out)
+	}
+	fs := flag.NewFlagSet("train-comments", flag.ContinueOnError)
+	dir := fs.String("corpus", "testdata/comments", "the folder holding train.tsv and dev.tsv")
+	model := fs.String("out", "comments/model/comments.model", "where to write the model")
+	seed := fs.Uint64("seed", comments.DefaultTrainOptions.Seed, "the training seed")
+	check := fs.Bool("check", false, "retrain and compare with the model at -out instead of writing it")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	train, err := readFile(filepath.Join(*dir, "train.tsv"))
+	if err != nil {
+		return err
+	}
+	dev, err := readFile(filepath.Join(*dir, "dev.tsv"))
+	if err != nil {
+		return err
+	}
+	opt := comments.DefaultTrainOptions
+	opt.Seed = *seed
+	m := comments.Train(train, dev, opt)
+	var buf bytes.Buffer
+	if err := m.Encode(&buf); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "trained on %d comments, thresholds tuned on %d: %v\n", len(train), len(dev), m.Threshold)
+	if *check {
+		old, err := os.ReadFile(*model)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(old, buf.Bytes()) {
+			return fmt.Errorf("the weights trained now differ from %s: retrain and commit them", *model)
+		}
+		fmt.Fprintln(out, "same weights as", *model)
+		return nil
+	}
+	if err := os.WriteFile(*model, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "wrote %s (%d bytes)\n", *model, buf.Len())
+	return nil
+}
+
+func readFile(path string) ([]comments.Row, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, err := comments.ReadCorpus(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rows, nil
+}
+
+// split merges raw files (the corpus's columns without id) into one
+// corpus, drops texts written twice, numbers the rows and splits them,
+// per language, 70 % train, 15 % dev and 15 % test, with a fixed seed.
+func split(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("split", flag.ContinueOnError)
+	dir := fs.String("corpus", "testdata/comments", "the folder to write train.tsv, dev.tsv and test.tsv into")
+	seed := fs.Uint64("seed", 4000, "the split's seed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		return errors.New("split: name the raw files")
+	}
+	slices.Sort(files)
+	var rows []comments.Row
+	seen := map[string]bool{}
+	for _, path := range files {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var b strings.Builder
+		for i, line := range strings.Split(strings.TrimRight(string(raw), "\n"), "\n") {
+			fmt.Fprintf(&b, "x%d\t%s\n", i+1, line)
+		}
+		part, err := comments.ReadCorpus(strings.NewReader(b.String()))
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		for _, r := range part {
+			key := strings.Join(strings.FieldsFunc(strings.ToLower(r.Text), func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }), " ")
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			rows = append(rows, r)
+		}
+	}
+	rng := rand.New(rand.NewPCG(*seed, *seed))
+	rng.Shuffle(len(rows), func(a, b int) { rows[a], rows[b] = rows[b], rows[a] })
+	parts := map[string][]comments.Row{}
+	n := map[string]int{}
+	total := map[string]int{}
+	for _, r := range rows {
+		total[r.Lang]++
+	}
+	for i, r := range rows {
+		r.ID = fmt.Sprintf("%s-%04d", r.Lang, i+1)
+		k := n[r.Lang]
+		n[r.Lang]++
+		switch f := float64(k) / float64(total[r.Lang]); {
+		case f < 0.70:
+			parts["train"] = append(parts["train"], r)
+		case f < 0.85:
+			parts["dev"] = append(parts["dev"], r)
+		default:
+			parts["test"] = append(parts["test"], r)
+		}
+	}
+	for _, name := range []string{"train", "dev", "test"} {
+		path := filepath.Join(*dir, name+".tsv")
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := comments.WriteCorpus(f, parts[name]); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s: %d comments\n", path, len(parts[name]))
+	}
+	return nil
+}

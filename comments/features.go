@@ -1,0 +1,375 @@
+package comments
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/french"
+)
+
+// featureBits sets the size of the hashed feature space (2^18 buckets).
+const featureBits = 18
+
+// dims is how many buckets features are hashed into.
+const dims = 1 << featureBits
+
+// feature is one hashed feature of a comment, with the tokens it was read
+// from (from < 0 for a feature of the whole comment), so a prediction can
+// quote the customer's words that weighed most.
+type feature struct {
+	h        uint32
+	from, to int32
+}
+
+// doc is a comment read for the model: its tokens, language, stems, the
+// clause of each token and what the gazetteer found.
+type doc struct {
+	text   string
+	toks   []token
+	lang   string
+	stems  []string
+	clause []int
+	neg    []bool
+	// flags holds, per clause, the classes of the gazetteer found in it.
+	flags []map[string]bool
+	// comment-wide classes.
+	all      map[string]bool
+	features []feature
+}
+
+// conjunctions start a new clause: "great staff but I will never come back".
+var conjunctions = set("but", "however", "although", "though", "whereas", "yet", "mais", "cependant", "pourtant", "quoique", "toutefois", "sauf", "neanmoins")
+
+// negators undo the words after them in their clause. "plus" and
+// "personne" are negators only after "ne" ("ne suis plus", "n'a
+// personne").
+var negators = set(
+	"not", "no", "never", "nt", "cannot", "cant", "dont", "doesnt", "didnt", "wont", "isnt", "wasnt", "couldnt", "wouldnt", "arent",
+	"werent", "havent", "hasnt", "hadnt", "shouldnt", "aint", "nothing", "nobody", "none", "hardly", "barely", "neither", "nor", "without",
+	"pas", "jamais", "aucun", "aucune", "rien", "sans", "ni", "guere", "nullement",
+)
+
+// contractionsNot are the first halves of an English "n't" once the
+// apostrophe split them: "won" "t", "don" "t".
+var contractionsNot = set("won", "don", "can", "didn", "doesn", "isn", "wasn", "couldn", "wouldn", "aren", "weren", "haven", "hasn", "hadn", "shouldn", "ain")
+
+// negationScope is how many words after a negator it still reaches.
+const negationScope = 4
+
+// read tokenizes and marks a comment: language, stems, clauses, negation
+// scope and the gazetteer's classes. hint is the reply's language, used
+// when the comment's own words do not tell.
+func read(text, hint string) *doc {
+	d := &doc{text: text, all: map[string]bool{}}
+	all := tokenize(text)
+	d.lang = guessLanguage(all)
+	if d.lang == "" {
+		d.lang = hint
+	}
+	if d.lang != "fr" {
+		d.lang = "en"
+	}
+	// Clauses: a break or a conjunction starts a new one. Breaks are
+	// kept in toks (phrases and negation do not cross them).
+	clause := 0
+	for i, t := range all {
+		if t.brk {
+			if len(d.toks) > 0 && !d.toks[len(d.toks)-1].brk {
+				clause++
+			}
+			d.toks = append(d.toks, t)
+			d.stems = append(d.stems, "")
+			d.clause = append(d.clause, clause)
+			continue
+		}
+		if conjunctions[t.norm] && i > 0 {
+			clause++
+		}
+		d.toks = append(d.toks, t)
+		d.stems = append(d.stems, stem(text[t.start:t.end], t.norm, d.lang))
+		d.clause = append(d.clause, clause)
+	}
+	d.flags = make([]map[string]bool, clause+1)
+	for i := range d.flags {
+		d.flags[i] = map[string]bool{}
+	}
+	d.neg = make([]bool, len(d.toks))
+	d.markNegation()
+	return d
+}
+
+// markNegation sets neg on the words a negation reaches: the words after a
+// negator in its clause, and in French the verb between "ne" and its
+// second half ("je ne recommande pas").
+func (d *doc) markNegation() {
+	toks := d.toks
+	for k, t := range toks {
+		if t.brk {
+			continue
+		}
+		isNeg := negators[t.norm]
+		if t.norm == "t" && k > 0 && contractionsNot[toks[k-1].norm] {
+			isNeg = true
+		}
+		if (t.norm == "plus" || t.norm == "personne" || t.norm == "point") && frenchNeWithin(toks, k) >= 0 {
+			isNeg = true
+		}
+		if !isNeg {
+			continue
+		}
+		if ne := frenchNeWithin(toks, k); ne >= 0 {
+			for j := ne + 1; j < k; j++ {
+				d.neg[j] = true
+			}
+		}
+		for j := k + 1; j < len(toks) && j <= k+negationScope; j++ {
+			if toks[j].brk || conjunctions[toks[j].norm] || d.clause[j] != d.clause[k] {
+				break
+			}
+			d.neg[j] = true
+		}
+	}
+}
+
+// frenchNeWithin returns the index of a "ne" or "n'" at most three words
+// before k in the same clause, or -1.
+func frenchNeWithin(toks []token, k int) int {
+	for j := k - 1; j >= 0 && j >= k-3; j-- {
+		if toks[j].brk {
+			return -1
+		}
+		if toks[j].norm == "ne" || toks[j].norm == "n" {
+			return j
+		}
+	}
+	return -1
+}
+
+// stem returns the Snowball stem of a word in its language, folded; words
+// with digits become "#".
+func stem(word, folded, lang string) string {
+	for _, r := range folded {
+		if r >= '0' && r <= '9' {
+			return "#"
+		}
+	}
+	if utf8.RuneCountInString(word) <= 2 {
+		return folded
+	}
+	lower := strings.ToLower(word)
+	var s string
+	if lang == "fr" {
+		s = french.Stem(lower, true)
+	} else {
+		s = english.Stem(lower, true)
+	}
+	return Fold(s)
+}
+
+// Hashing: FNV-1a, 32 bits, over a namespace and the feature's parts.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func hashAdd(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+func hashSep(h uint32) uint32 {
+	h ^= 0x1f
+	return h * fnvPrime
+}
+
+func (d *doc) add(from, to int, parts ...string) {
+	h := uint32(fnvOffset)
+	for i, p := range parts {
+		if i > 0 {
+			h = hashSep(h)
+		}
+		h = hashAdd(h, p)
+	}
+	d.features = append(d.features, feature{h: h & (dims - 1), from: int32(from), to: int32(to)})
+}
+
+// clauseFlags are the classes of a clause that qualify an entity found in
+// it: who acts, when, and whether it happened.
+var clauseFlags = []string{classIntent, classDone, classIrrealis, classOther, classSelf, classIf, classYou}
+
+// commentFlags are the classes that qualify every entity of the comment.
+var commentFlags = []string{classWithdraw, classGood}
+
+// entityClasses are the classes that name what a comment is about; the
+// others only qualify them.
+var entityClasses = []string{
+	classChannel, classReview, classMedia, classCrowd, classPublish, classLawyer, classCourt, classRegulator, classDispute,
+	classComplain, classLeave, classInsult, classSwear, classPraise, classBlame,
+}
+
+// extract computes the features of a comment.
+func extract(text, hint string) *doc {
+	d := read(text, hint)
+	toks := d.toks
+	d.features = make([]feature, 0, 24*len(toks)+16)
+	d.add(-1, -1, "bias")
+	d.add(-1, -1, "lang", d.lang)
+
+	// Words: stems, scoped by negation, bigrams and character n-grams.
+	prev := -1
+	words := 0
+	for i, t := range toks {
+		if t.brk {
+			prev = -1
+			continue
+		}
+		words++
+		s := d.stems[i]
+		d.add(i, i, "u", s)
+		if d.neg[i] {
+			d.add(i, i, "n", s)
+		}
+		if prev >= 0 && d.clause[prev] == d.clause[i] {
+			d.add(prev, i, "b", d.stems[prev], s)
+		}
+		prev = i
+		d.charGrams(i)
+	}
+	d.add(-1, -1, "len", lengthBucket(words))
+
+	// Gazetteer: classes found, then qualified by their clause.
+	type found struct {
+		class    string
+		from, to int
+	}
+	var ents []found
+	for _, m := range entities.find(toks, d.lang) {
+		c := string(m.ph.e.kind)
+		d.flags[d.clause[m.from]][c] = true
+		d.all[c] = true
+		ents = append(ents, found{c, m.from, m.to})
+	}
+	for _, e := range ents {
+		if !isEntityClass(e.class) {
+			continue
+		}
+		d.add(e.from, e.to, "e", e.class)
+		fl := d.flags[d.clause[e.from]]
+		if d.neg[e.from] {
+			d.add(e.from, e.to, "e", e.class, "neg")
+		}
+		for _, f := range clauseFlags {
+			if fl[f] {
+				d.add(e.from, e.to, "e", e.class, f)
+			}
+		}
+		for _, f := range commentFlags {
+			if d.all[f] {
+				d.add(e.from, e.to, "e", e.class, "c", f)
+			}
+		}
+		// Pairs of entity classes in one clause: "post" with "Facebook",
+		// "contacted" with "my lawyer".
+		for other := range fl {
+			if other > e.class && isEntityClass(other) {
+				d.add(e.from, e.to, "p", e.class, other)
+			}
+		}
+		// Negated and irrealis intent together read as no intent.
+		if fl[classIrrealis] && fl[classSelf] {
+			d.add(e.from, e.to, "e", e.class, "self-irrealis")
+		}
+		if fl[classIntent] && fl[classSelf] {
+			d.add(e.from, e.to, "e", e.class, "self-intent")
+		}
+	}
+	for c := range d.all {
+		if !isEntityClass(c) {
+			d.add(-1, -1, "g", c)
+		}
+	}
+
+	// The keyword lexicon, with its own reading of negation.
+	signals, risks := MatchLexicon(text)
+	for _, s := range signals {
+		d.add(-1, -1, "l", string(s.Kind))
+	}
+	for _, r := range risks {
+		d.add(-1, -1, "r", string(r.Risk))
+	}
+	d.valence()
+	d.shape()
+	return d
+}
+
+func isEntityClass(c string) bool {
+	for _, e := range entityClasses {
+		if e == c {
+			return true
+		}
+	}
+	return false
+}
+
+// charGrams adds the character 3- to 5-grams of a word, with its
+// boundaries: they read misspellings ("dissapointed") and word forms the
+// stemmer leaves apart.
+func (d *doc) charGrams(i int) {
+	w := "^" + d.toks[i].norm + "$"
+	if len(w) < 5 {
+		return
+	}
+	for n := 3; n <= 5; n++ {
+		for k := 0; k+n <= len(w); k++ {
+			d.add(i, i, "c", w[k:k+n])
+		}
+	}
+}
+
+func lengthBucket(n int) string {
+	switch {
+	case n == 0:
+		return "0"
+	case n <= 2:
+		return "1-2"
+	case n <= 5:
+		return "3-5"
+	case n <= 12:
+		return "6-12"
+	case n <= 30:
+		return "13-30"
+	}
+	return "31+"
+}
+
+// shape adds what the comment looks like: shouting, exclamation marks.
+func (d *doc) shape() {
+	var upper, letters, bangs int
+	for _, r := range d.text {
+		switch {
+		case r == '!':
+			bangs++
+		case r >= 'A' && r <= 'Z':
+			upper++
+			letters++
+		case r >= 'a' && r <= 'z':
+			letters++
+		}
+	}
+	if letters >= 8 && upper*10 >= letters*7 {
+		d.add(-1, -1, "shape", "caps")
+	}
+	switch {
+	case bangs >= 3:
+		d.add(-1, -1, "shape", "!!!")
+	case bangs > 0:
+		d.add(-1, -1, "shape", "!")
+	}
+	if strings.Contains(d.text, "?") {
+		d.add(-1, -1, "shape", "?")
+	}
+}

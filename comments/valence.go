@@ -1,0 +1,92 @@
+package comments
+
+import (
+	"math"
+	"strings"
+
+	"github.com/jonreiter/govader"
+)
+
+// vader is VADER's English valence lexicon and rules (govader), read once.
+// French has no such library; French comments rely on the gazetteer's
+// praise and blame classes.
+var vader = govader.NewSentimentIntensityAnalyzer()
+
+// valence adds the comment's valence: for English, VADER's compound score
+// in bands and the valence of each word, flipped when negated; for French
+// the balance of praise and blame words, flipped when negated.
+func (d *doc) valence() {
+	if d.lang == "en" {
+		c := vader.PolarityScores(d.text).Compound
+		d.add(-1, -1, "vader", band(c))
+		for i, t := range d.toks {
+			if t.brk {
+				continue
+			}
+			v, ok := vader.Lexicon[strings.ToLower(d.text[t.start:t.end])]
+			if !ok {
+				v, ok = vader.Lexicon[t.norm]
+			}
+			if !ok || math.Abs(v) < 0.5 {
+				continue
+			}
+			pol := "+"
+			if v < 0 {
+				pol = "-"
+			}
+			if d.neg[i] {
+				pol = "not" + pol
+			}
+			d.add(i, i, "val", pol)
+		}
+		return
+	}
+	var score float64
+	for i, t := range d.toks {
+		if t.brk {
+			continue
+		}
+		_ = i
+	}
+	for _, m := range entities.find(d.toks, d.lang) {
+		var v float64
+		switch m.ph.e.kind {
+		case classPraise:
+			v = 1
+		case classBlame:
+			v = -1
+		default:
+			continue
+		}
+		pol := "+"
+		if v < 0 {
+			pol = "-"
+		}
+		if d.neg[m.from] {
+			pol = "not" + pol
+			v = -v
+		}
+		score += v
+		d.add(m.from, m.to, "val", pol)
+	}
+	d.add(-1, -1, "frval", band(math.Tanh(score/2)))
+}
+
+// band puts a valence in −1..1 into one of seven bands.
+func band(v float64) string {
+	switch {
+	case v <= -0.6:
+		return "---"
+	case v <= -0.3:
+		return "--"
+	case v < -0.05:
+		return "-"
+	case v <= 0.05:
+		return "0"
+	case v < 0.3:
+		return "+"
+	case v < 0.6:
+		return "++"
+	}
+	return "+++"
+}
