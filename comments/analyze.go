@@ -14,12 +14,12 @@ var labelKinds = [nLabels]SignalKind{SignalAnger, SignalPublic, SignalLegal, Sig
 type Reading struct {
 	// Lang is the language the comment was read in ("fr" or "en").
 	Lang string
-	// Prob is the model's probability per label, in Labels order.
-	Prob [nLabels]float64
-	// Threshold is the probability from which a label counts, when the
+	// Prob is the model's probability per output, in Outputs order.
+	Prob [nOut]float64
+	// Threshold is the probability from which an output counts, when the
 	// ratings sit in the middle.
-	Threshold [nLabels]float64
-	evidence  [nLabels]Signal
+	Threshold [nOut]float64
+	evidence  [nOut]Signal
 	threats   []Signal
 	// Risks are the risks of dissatisfaction the comment shows, with its words.
 	Risks []RiskEvidence
@@ -28,7 +28,7 @@ type Reading struct {
 
 // Probability returns the model's probability of a label.
 func (r Reading) Probability(l Label) float64 {
-	if i := slices.Index(Labels, l); i >= 0 {
+	if i := slices.Index(Outputs, l); i >= 0 {
 		return r.Prob[i]
 	}
 	return 0
@@ -53,9 +53,12 @@ func (m *Model) Read(text, lang string) Reading {
 		return rd
 	}
 	z := m.logits(d)
-	for l := range nLabels {
+	for l := range nOut {
 		rd.Prob[l] = sigmoid(z[l])
 		rd.Threshold[l] = float64(m.Threshold[l])
+		if l == outEsc {
+			continue
+		}
 		sig := Signal{Kind: labelKinds[l]}
 		if from, to, term, ok := m.evidence(d, l); ok {
 			sig.Term, sig.Evidence = term, text[d.toks[from].start:d.toks[to].end]
@@ -123,19 +126,29 @@ func (r Reading) Decide(rt Ratings) []Signal {
 		return out
 	}
 	w := rt.Weight()
-	negative := false
+	var passed [nOut]bool
+	for l := range nOut {
+		passed[l] = logit(r.Prob[l])+w >= logit(r.Threshold[l])
+	}
+	// Escalation learnt on its own: when it passes and neither public nor
+	// legal did, the likelier of the two is reported.
+	if passed[outEsc] && !passed[1] && !passed[2] {
+		if r.Prob[1] >= r.Prob[2] {
+			passed[1] = true
+		} else {
+			passed[2] = true
+		}
+	}
 	for l := range nLabels {
-		z := logit(r.Prob[l]) + w
-		if z < logit(r.Threshold[l]) {
+		if !passed[l] {
 			continue
 		}
 		s := r.evidence[l]
-		s.Confidence = math.Round(sigmoid(z)*1000) / 1000
+		s.Kind = labelKinds[l]
+		s.Confidence = math.Round(sigmoid(logit(r.Prob[l])+w)*1000) / 1000
 		out = append(out, s)
-		if l == 0 {
-			negative = true
-		}
 	}
+	negative := passed[0]
 	if negative {
 		out = append(out, r.threats...)
 	}

@@ -201,8 +201,14 @@ func (d *doc) add(from, to int, parts ...string) {
 // it: who acts, when, and whether it happened.
 var clauseFlags = []string{classIntent, classDone, classIrrealis, classOther, classSelf, classIf, classYou}
 
-// commentFlags are the classes that qualify every entity of the comment.
-var commentFlags = []string{classWithdraw, classGood}
+// commentFlags are the classes that qualify every entity of the comment;
+// valencePositive and valenceNegative say how the whole comment sounds.
+var commentFlags = []string{classWithdraw, classGood, valencePositive, valenceNegative}
+
+const (
+	valencePositive = "positive"
+	valenceNegative = "negative"
+)
 
 // entityClasses are the classes that name what a comment is about; the
 // others only qualify them.
@@ -241,6 +247,8 @@ func extract(text, hint string) *doc {
 	}
 	d.add(-1, -1, "len", lengthBucket(words))
 
+	d.valence()
+
 	// Gazetteer: classes found, then qualified by their clause.
 	type found struct {
 		class    string
@@ -274,8 +282,8 @@ func extract(text, hint string) *doc {
 		}
 		// Pairs of entity classes in one clause: "post" with "Facebook",
 		// "contacted" with "my lawyer".
-		for other := range fl {
-			if other > e.class && isEntityClass(other) {
+		for _, other := range entityClasses {
+			if fl[other] && other > e.class {
 				d.add(e.from, e.to, "p", e.class, other)
 			}
 		}
@@ -287,8 +295,8 @@ func extract(text, hint string) *doc {
 			d.add(e.from, e.to, "e", e.class, "self-intent")
 		}
 	}
-	for c := range d.all {
-		if !isEntityClass(c) {
+	for _, c := range append(clauseFlags, commentFlags...) {
+		if d.all[c] {
 			d.add(-1, -1, "g", c)
 		}
 	}
@@ -301,7 +309,6 @@ func extract(text, hint string) *doc {
 	for _, r := range risks {
 		d.add(-1, -1, "r", string(r.Risk))
 	}
-	d.valence()
 	d.shape()
 	return d
 }
@@ -323,7 +330,7 @@ func (d *doc) charGrams(i int) {
 	if len(w) < 5 {
 		return
 	}
-	for n := 3; n <= 5; n++ {
+	for n := 4; n <= 4; n++ {
 		for k := 0; k+n <= len(w); k++ {
 			d.add(i, i, "c", w[k:k+n])
 		}

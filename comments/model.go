@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"sync"
 )
 
@@ -25,19 +24,30 @@ const (
 	LabelIncivility Label = "incivility"
 )
 
-// Labels lists the model's outputs in the corpus's column order.
+// LabelEscalation is the model's sixth output: public or legal, either
+// one. Learnt on its own, it catches what each of the two misses alone.
+const LabelEscalation Label = "escalation"
+
+// Labels lists the corpus's labels in its column order.
 var Labels = []Label{LabelNegative, LabelPublic, LabelLegal, LabelLeave, LabelIncivility}
 
-// nLabels is len(Labels).
-const nLabels = 5
+// Outputs lists the model's outputs: the corpus's labels, then escalation.
+var Outputs = []Label{LabelNegative, LabelPublic, LabelLegal, LabelLeave, LabelIncivility, LabelEscalation}
+
+// nLabels is len(Labels); nOut is len(Outputs).
+const (
+	nLabels = 5
+	nOut    = 6
+	outEsc  = 5
+)
 
 // Model is a linear model over hashed features, one logistic output per
 // label, with the probability threshold chosen for each on the dev split.
 type Model struct {
-	// W holds the weights, dims rows of nLabels: W[h*nLabels+l].
+	// W holds the weights, dims rows of nOut: W[h*nOut+l].
 	W         []float32
-	Bias      [nLabels]float32
-	Threshold [nLabels]float32
+	Bias      [nOut]float32
+	Threshold [nOut]float32
 }
 
 // modelMagic opens an encoded model; the digit is the format's version.
@@ -54,13 +64,13 @@ func (m *Model) Encode(w io.Writer) error {
 	buf.WriteString(modelMagic)
 	put := func(v any) { _ = binary.Write(&buf, binary.LittleEndian, v) }
 	put(uint32(featureBits))
-	put(uint32(nLabels))
+	put(uint32(nOut))
 	put(m.Bias)
 	put(m.Threshold)
 	var rows []uint32
 	for h := 0; h < dims; h++ {
 		for l := 0; l < nLabels; l++ {
-			if m.W[h*nLabels+l] != 0 {
+			if m.W[h*nOut+l] != 0 {
 				rows = append(rows, uint32(h))
 				break
 			}
@@ -69,7 +79,7 @@ func (m *Model) Encode(w io.Writer) error {
 	put(uint32(len(rows)))
 	for _, h := range rows {
 		put(h)
-		put(m.W[int(h)*nLabels : int(h)*nLabels+nLabels])
+		put(m.W[int(h)*nOut : int(h)*nOut+nOut])
 	}
 	if _, err := zw.Write(buf.Bytes()); err != nil {
 		return fmt.Errorf("encode model: %w", err)
@@ -96,21 +106,21 @@ func DecodeModel(r io.Reader) (*Model, error) {
 	br := bytes.NewReader(raw[len(modelMagic):])
 	get := func(v any) error { return binary.Read(br, binary.LittleEndian, v) }
 	var bits, labels, n uint32
-	m := &Model{W: make([]float32, dims*nLabels)}
+	m := &Model{W: make([]float32, dims*nOut)}
 	for _, v := range []any{&bits, &labels} {
 		if err := get(v); err != nil {
 			return nil, fmt.Errorf("decode model: %w", err)
 		}
 	}
-	if bits != featureBits || labels != nLabels {
-		return nil, fmt.Errorf("decode model: made for %d feature bits and %d labels, this build reads %d and %d", bits, labels, featureBits, nLabels)
+	if bits != featureBits || labels != nOut {
+		return nil, fmt.Errorf("decode model: made for %d feature bits and %d labels, this build reads %d and %d", bits, labels, featureBits, nOut)
 	}
 	for _, v := range []any{&m.Bias, &m.Threshold, &n} {
 		if err := get(v); err != nil {
 			return nil, fmt.Errorf("decode model: %w", err)
 		}
 	}
-	var row [nLabels]float32
+	var row [nOut]float32
 	for i := uint32(0); i < n; i++ {
 		var h uint32
 		if err := get(&h); err != nil {
@@ -122,7 +132,7 @@ func DecodeModel(r io.Reader) (*Model, error) {
 		if h >= dims {
 			return nil, fmt.Errorf("decode model row %d: feature %d out of range", i, h)
 		}
-		copy(m.W[int(h)*nLabels:], row[:])
+		copy(m.W[int(h)*nOut:], row[:])
 	}
 	return m, nil
 }
@@ -144,13 +154,13 @@ var embedded = sync.OnceValue(func() *Model {
 func DefaultModel() *Model { return embedded() }
 
 // logits returns the model's score (log-odds) for each label.
-func (m *Model) logits(d *doc) [nLabels]float64 {
-	var z [nLabels]float64
+func (m *Model) logits(d *doc) [nOut]float64 {
+	var z [nOut]float64
 	for l := range z {
 		z[l] = float64(m.Bias[l])
 	}
 	for _, f := range d.features {
-		row := m.W[int(f.h)*nLabels : int(f.h)*nLabels+nLabels]
+		row := m.W[int(f.h)*nOut : int(f.h)*nOut+nOut]
 		for l := range z {
 			z[l] += float64(row[l])
 		}
@@ -174,7 +184,7 @@ func (m *Model) evidence(d *doc, l int) (from, to int, term string, ok bool) {
 		if f.from < 0 {
 			continue
 		}
-		w := float64(m.W[int(f.h)*nLabels+l])
+		w := float64(m.W[int(f.h)*nOut+l])
 		n := float64(f.to - f.from + 1)
 		for i := f.from; i <= f.to; i++ {
 			weight[i] += w / n
@@ -201,14 +211,4 @@ func (m *Model) evidence(d *doc, l int) (from, to int, term string, ok bool) {
 		}
 	}
 	return from, to, d.stems[best], true
-}
-
-// sortedIndex returns the indexes of v sorted by decreasing value.
-func sortedIndex(v []float64) []int {
-	idx := make([]int, len(v))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return v[idx[a]] > v[idx[b]] })
-	return idx
 }

@@ -19,6 +19,7 @@ func (d *doc) valence() {
 	if d.lang == "en" {
 		c := vader.PolarityScores(d.text).Compound
 		d.add(-1, -1, "vader", band(c))
+		d.polarity(c)
 		for i, t := range d.toks {
 			if t.brk {
 				continue
@@ -42,12 +43,6 @@ func (d *doc) valence() {
 		return
 	}
 	var score float64
-	for i, t := range d.toks {
-		if t.brk {
-			continue
-		}
-		_ = i
-	}
 	for _, m := range entities.find(d.toks, d.lang) {
 		var v float64
 		switch m.ph.e.kind {
@@ -70,6 +65,18 @@ func (d *doc) valence() {
 		d.add(m.from, m.to, "val", pol)
 	}
 	d.add(-1, -1, "frval", band(math.Tanh(score/2)))
+	d.polarity(math.Tanh(score / 2))
+}
+
+// polarity records whether the whole comment sounds positive or negative,
+// which qualifies what it names: a review site in praise is no threat.
+func (d *doc) polarity(v float64) {
+	switch {
+	case v >= 0.3:
+		d.all[valencePositive] = true
+	case v <= -0.3:
+		d.all[valenceNegative] = true
+	}
 }
 
 // band puts a valence in −1..1 into one of seven bands.

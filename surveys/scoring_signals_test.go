@@ -5,15 +5,18 @@ import (
 	"testing"
 )
 
-// TestScoreReadsTheComment: signals in the comment make a reply negative
-// even when every score is fair; a negated complaint does not; risks come
-// from both the choice question and the comment, each with its evidence.
-func TestScoreReadsTheComment(t *testing.T) {
+// TestScoreWeighsRatingsAndComment: a reply's negativity weighs its
+// ratings and its comment together. High ratings with praise that names a
+// network, a review site or a lawyer open nothing; high ratings with a
+// clear threat or complaint still do; low ratings with no comment do; a
+// comment in the middle decides alone. Risks come from the choice question
+// and the comment, each with its evidence.
+func TestScoreWeighsRatingsAndComment(t *testing.T) {
 	t.Parallel()
 	sv := Default()
-	fair := func(comment string, wrong ...string) Answers {
-		a := agreeAll(4)
-		a["overall"] = Answer{Value: ptr(8)}
+	reply := func(likert, rating int, comment string, wrong ...string) Answers {
+		a := agreeAll(likert)
+		a["overall"] = Answer{Value: ptr(rating)}
 		if comment != "" {
 			a["comment"] = Answer{Text: comment}
 		}
@@ -22,24 +25,45 @@ func TestScoreReadsTheComment(t *testing.T) {
 		}
 		return a
 	}
+	best := func(comment string, wrong ...string) Answers { return reply(5, 10, comment, wrong...) }
+	middle := func(comment string) Answers { return reply(3, 7, comment) }
+	worst := func(comment string) Answers { return reply(1, 1, comment) }
 	cases := []struct {
-		name     string
-		answers  Answers
-		negative bool
-		signals  []SignalKind
-		risks    []Risk
-		sources  []string
+		name      string
+		answers   Answers
+		negative  bool
+		decidedBy string
+		// signals must all be there (others may come with them, such as
+		// anger beside a threat); absent must not.
+		signals, absent []SignalKind
+		risks           []Risk
+		sources         []string
 	}{
-		{"fair scores, no comment", fair(""), false, nil, nil, nil},
-		{"fair scores, going public", fair("Sinon je le mets sur Facebook."), true, []SignalKind{SignalPublic}, nil, nil},
-		{"fair scores, legal intent", fair("I have contacted my lawyer."), true, []SignalKind{SignalLegal}, nil, nil},
-		{"fair scores, pas du tout satisfait", fair("Je ne suis pas du tout satisfait."), true, []SignalKind{SignalAnger}, nil, nil},
-		{"fair scores, not unhappy", fair("I am not unhappy."), false, nil, nil, nil},
-		{"fair scores, insults", fair("Vous êtes des connards."), true, []SignalKind{SignalIncivility}, nil, nil},
-		{"risks from choice and comment", fair("The parcel was damaged and I waited for weeks.", "money"), false, nil,
+		{"best ratings, praise naming networks", best("found you on Google and Facebook, great service"), false, "", nil,
+			[]SignalKind{SignalPublic, SignalAnger}, nil, nil},
+		{"best ratings, a lawyer's recommendation", best("my lawyer recommended you"), false, "", nil,
+			[]SignalKind{SignalLegal, SignalAnger}, nil, nil},
+		{"best ratings, five stars promised", best("Merci, super service, je vous ai mis 5 étoiles sur Google !"), false, "", nil,
+			[]SignalKind{SignalPublic}, nil, nil},
+		{"best ratings, a clear legal threat", best("If my refund isn't here by Friday I'm taking you to small claims court."), true,
+			DecidedByComment, []SignalKind{SignalLegal}, nil, []Risk{RiskFinancial}, []string{"comment"}},
+		{"best ratings, a clear complaint", best("The technician never showed up and nobody called me back."), true,
+			DecidedByComment, []SignalKind{SignalAnger}, nil, nil, nil},
+		{"best ratings, no comment", best(""), false, "", nil, []SignalKind{SignalAnger}, nil, nil},
+		{"worst ratings, no comment", worst(""), true, DecidedByRatings, nil, []SignalKind{SignalAnger}, nil, nil},
+		{"worst ratings, 'no comment'", worst("no comment"), true, DecidedByRatings, nil, nil, nil, nil},
+		{"worst ratings and going public", worst("Je vais tout raconter sur Facebook."), true, DecidedByBoth,
+			[]SignalKind{SignalPublic}, nil, nil, nil},
+		{"middle ratings, going public", middle("Sinon je le mets sur Facebook."), true, DecidedByComment, []SignalKind{SignalPublic}, nil, nil, nil},
+		{"middle ratings, legal intent", middle("I have contacted my lawyer."), true, DecidedByComment, []SignalKind{SignalLegal}, nil, nil, nil},
+		{"middle ratings, pas du tout satisfait", middle("Je ne suis pas du tout satisfait."), true, DecidedByComment, []SignalKind{SignalAnger}, nil, nil, nil},
+		{"middle ratings, insults", middle("Vous êtes des connards."), true, DecidedByComment, []SignalKind{SignalIncivility}, nil, nil, nil},
+		{"middle ratings, leaving", middle("Résiliation demandée, je passe chez la concurrence."), true, DecidedByComment, []SignalKind{SignalLeave}, nil, nil, nil},
+		{"middle ratings, praise", middle("Very friendly staff, thank you."), false, "", nil, []SignalKind{SignalAnger}, nil, nil},
+		{"risks from choice and comment", best("The parcel arrived damaged but you refunded me the same day, thank you!", "delays"), false, "", nil, nil,
 			[]Risk{RiskFinancial, RiskSecurity, RiskTemporal}, []string{"choice", "comment", "comment"}},
-		{"the same risk from both is tagged once", fair("Still waiting for my refund.", "money"), false, nil,
-			[]Risk{RiskFinancial, RiskTemporal}, []string{"choice", "comment"}},
+		{"the same risk from both is tagged once", best("Quick refund, thanks.", "money"), false, "", nil, nil,
+			[]Risk{RiskFinancial}, []string{"choice"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -47,17 +71,20 @@ func TestScoreReadsTheComment(t *testing.T) {
 			if res.Negative != tc.negative {
 				t.Errorf("negative %v, want %v (reasons %+v)", res.Negative, tc.negative, res.Reasons)
 			}
+			if got := res.DecidedBy(); got != tc.decidedBy {
+				t.Errorf("decided by %q, want %q (reasons %+v)", got, tc.decidedBy, res.Reasons)
+			}
 			var kinds []SignalKind
 			for _, s := range res.Signals {
 				kinds = append(kinds, s.Kind)
-				if s.Evidence == "" {
-					t.Errorf("signal %+v has no evidence", s)
+				if s.Evidence == "" || s.Confidence <= 0 || s.Confidence > 1 {
+					t.Errorf("signal %+v has no evidence or a confidence out of 0–1", s)
 				}
 			}
-			if !slices.Equal(kinds, tc.signals) {
-				t.Errorf("signals %v, want %v", kinds, tc.signals)
-			}
 			for _, k := range tc.signals {
+				if !slices.Contains(kinds, k) {
+					t.Errorf("signals %v, want %s among them", kinds, k)
+				}
 				found := false
 				for _, r := range res.Reasons {
 					found = found || (r.Kind == ReasonSignal && r.Signal == k && r.Evidence != "")
@@ -66,19 +93,22 @@ func TestScoreReadsTheComment(t *testing.T) {
 					t.Errorf("no %s reason with evidence in %+v", k, res.Reasons)
 				}
 			}
-			want := tc.risks
-			if want == nil {
-				want = []Risk{}
+			for _, k := range tc.absent {
+				if slices.Contains(kinds, k) {
+					t.Errorf("signals %v, want no %s", kinds, k)
+				}
 			}
-			if !slices.Equal(res.Risks, want) {
-				t.Errorf("risks %v, want %v", res.Risks, want)
-			}
-			var sources []string
-			for _, e := range res.RiskEvidence {
-				sources = append(sources, e.Source)
-			}
-			if !slices.Equal(sources, tc.sources) {
-				t.Errorf("risk evidence %+v, want sources %v", res.RiskEvidence, tc.sources)
+			if tc.risks != nil || tc.sources != nil {
+				if !slices.Equal(res.Risks, tc.risks) {
+					t.Errorf("risks %v, want %v", res.Risks, tc.risks)
+				}
+				var sources []string
+				for _, e := range res.RiskEvidence {
+					sources = append(sources, e.Source)
+				}
+				if !slices.Equal(sources, tc.sources) {
+					t.Errorf("risk evidence %+v, want sources %v", res.RiskEvidence, tc.sources)
+				}
 			}
 		})
 	}

@@ -14,7 +14,8 @@ import (
 )
 
 const commentsUsage = `usage:
-  followup comments eval FILE.tsv [--json]   measure the comment reading on a labelled file
+  followup comments eval FILE.tsv [--json] [--reader model|lexicon]
+                                             measure the comment reading on a labelled file
   followup comments export [--out FILE.tsv] [--since DATE]
                                              write the replies agents corrected, in the corpus format
 `
@@ -48,6 +49,7 @@ func cmdCommentsEval(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("comments eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	reader := fs.String("reader", "model", "what reads the comments: model (the product's decision) or lexicon (the keyword list used before the model, for comparison)")
 	var files []string
 	// The file may come before or after --json.
 	for len(args) > 0 {
@@ -78,15 +80,23 @@ func cmdCommentsEval(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("read %s: %w", files[0], err)
 	}
-	judge := commenteval.New()
+	decide := commenteval.New().Decide
+	switch *reader {
+	case "model":
+	case "lexicon":
+		decide = commenteval.Lexicon
+	default:
+		fmt.Fprintf(stderr, "followup comments eval: --reader %q: want model or lexicon\n", *reader)
+		return errUsage
+	}
 	if len(rows) > 0 {
-		judge.Decide(rows[0].Text, rows[0].Lang) // load the model before the clock starts
+		decide(rows[0].Text, rows[0].Lang) // load the model before the clock starts
 	}
 	ev := comments.NewEvaluation()
 	verdicts := make([]comments.Verdict, len(rows))
 	start := time.Now()
 	for i, r := range rows {
-		verdicts[i] = judge.Decide(r.Text, r.Lang)
+		verdicts[i] = decide(r.Text, r.Lang)
 	}
 	elapsed := time.Since(start)
 	for i, r := range rows {

@@ -2,7 +2,7 @@
 // from the labelled corpus, and splits a corpus once into train, dev and
 // test.
 //
-//	go run ./cmd/train-comments                  # train on testdata/comments/train.tsv, tune on dev.tsv
+//	go run ./cmd/train-comments                  # train on testdata/comments/train.tsv and dev.tsv
 //	go run ./cmd/train-comments -check           # retrain and fail if the weights differ from the embedded ones
 //	go run ./cmd/train-comments split FILE...    # merge raw files into the corpus and split it (done once)
 //
@@ -42,6 +42,11 @@ func run(args []string, out io.Writer) error {
 	model := fs.String("out", "comments/model/comments.model", "where to write the model")
 	seed := fs.Uint64("seed", comments.DefaultTrainOptions.Seed, "the training seed")
 	check := fs.Bool("check", false, "retrain and compare with the model at -out instead of writing it")
+	epochs := fs.Int("epochs", comments.DefaultTrainOptions.Epochs, "training epochs")
+	rate := fs.Float64("rate", comments.DefaultTrainOptions.Rate, "AdaGrad's learning rate")
+	l2 := fs.Float64("l2", comments.DefaultTrainOptions.L2, "L2 weight decay")
+	mistakesOf := fs.String("mistakes", "", "with -cv, print the rows it got wrong on this measure (negative, escalation, public…)")
+	cv := fs.Bool("cv", false, "print the cross-validated figures on train and dev, and write nothing")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,13 +59,23 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	opt := comments.DefaultTrainOptions
-	opt.Seed = *seed
-	m := comments.Train(train, dev, opt)
+	opt.Seed, opt.Epochs, opt.Rate, opt.L2 = *seed, *epochs, *rate, *l2
+	if *cv {
+		ev, mistakes := comments.CrossValidateMistakes(append(train, dev...), opt)
+		printScores(out, ev)
+		for _, m := range mistakes {
+			if m.Measure == *mistakesOf {
+				fmt.Fprintf(out, "%s got=%v p=%.2f | %s\n", m.Measure, m.Got, m.Prob, m.Row.Text)
+			}
+		}
+		return nil
+	}
+	m := comments.Train(append(train, dev...), opt)
 	var buf bytes.Buffer
 	if err := m.Encode(&buf); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "trained on %d comments, thresholds tuned on %d: %v\n", len(train), len(dev), m.Threshold)
+	fmt.Fprintf(out, "trained on %d comments (train and dev), thresholds chosen out of fold: %v\n", len(train)+len(dev), m.Threshold)
 	if *check {
 		old, err := os.ReadFile(*model)
 		if err != nil {
@@ -168,4 +183,16 @@ func split(args []string, out io.Writer) error {
 		fmt.Fprintf(out, "%s: %d comments\n", path, len(parts[name]))
 	}
 	return nil
+}
+
+func printScores(out io.Writer, ev *comments.Evaluation) {
+	s := ev.Scores()
+	fmt.Fprintf(out, "%d comments, cross-validated\n", ev.N())
+	for _, g := range []string{"all", "fr", "en"} {
+		fmt.Fprintf(out, "%-4s", g)
+		for _, m := range comments.Measures {
+			fmt.Fprintf(out, "  %s P%.2f R%.2f F%.3f", m, s[g][m].Precision, s[g][m].Recall, s[g][m].F1)
+		}
+		fmt.Fprintln(out)
+	}
 }

@@ -70,3 +70,16 @@ func (j *Judge) Decide(text, lang string) comments.Verdict {
 	}
 	return v
 }
+
+// Lexicon decides comments as followup did before the model: any phrase
+// of the keyword lexicon (not negated) makes the reply negative, and its
+// kinds are the signals. Kept to measure the model against it.
+func Lexicon(text, _ string) comments.Verdict {
+	signals, _ := comments.MatchLexicon(text)
+	v := comments.Verdict{"negative": len(signals) > 0}
+	for _, s := range signals {
+		v[string(s.Kind)] = true
+	}
+	v["escalation"] = v["public"] || v["legal"]
+	return v
+}
