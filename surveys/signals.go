@@ -27,4 +27,6 @@ const (
 var SignalKinds = comments.SignalKinds
 
 // HasSignal reports whether any signal is of one of kinds.
-func HasSignal(signals []Signal, kinds ...SignalKind) bool { return comments.HasSignal(signals, kinds...) }
+func HasSignal(signals []Signal, kinds ...SignalKind) bool {
+	return comments.HasSignal(signals, kinds...)
+}
