@@ -67,13 +67,12 @@ func (m *Model) Read(text, lang string) Reading {
 		}
 		rd.evidence[l] = sig
 	}
-	lex, risks := MatchLexicon(text)
-	for _, s := range lex {
+	for _, s := range d.lexicon {
 		if s.Kind == SignalThreat {
 			rd.threats = append(rd.threats, s)
 		}
 	}
-	rd.Risks = risks
+	rd.Risks = d.risks
 	return rd
 }
 

@@ -2,6 +2,8 @@ package comments
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
@@ -36,6 +38,14 @@ type doc struct {
 	// comment-wide classes.
 	all      map[string]bool
 	features []feature
+	// names holds each feature's name when debugging (see explain).
+	names []string
+	debug bool
+	// ents are the gazetteer's matches; lexicon and risks the keyword
+	// lexicon's.
+	ents    []match
+	lexicon []Signal
+	risks   []RiskEvidence
 }
 
 // conjunctions start a new clause: "great staff but I will never come back".
@@ -63,7 +73,8 @@ const negationScope = 4
 func read(text, hint string) *doc {
 	d := &doc{text: text, all: map[string]bool{}}
 	all := tokenize(text)
-	d.lang = guessLanguage(all)
+	guess := guessLanguage(all)
+	d.lang = guess
 	if d.lang == "" {
 		d.lang = hint
 	}
@@ -96,6 +107,7 @@ func read(text, hint string) *doc {
 	}
 	d.neg = make([]bool, len(d.toks))
 	d.markNegation()
+	d.lexicon, d.risks = matchLexicon(text, d.toks, guess)
 	return d
 }
 
@@ -146,9 +158,32 @@ func frenchNeWithin(toks []token, k int) int {
 	return -1
 }
 
+// stems caches the stems of words already seen, per language: customers
+// use the same few thousand words, and stemming is the costliest step of
+// reading. It is emptied when it grows past stemCacheSize.
+var (
+	stemCache     sync.Map // lang + "\x00" + word → stem
+	stemCacheLen  atomic.Int64
+	stemCacheSize = int64(200_000)
+)
+
 // stem returns the Snowball stem of a word in its language, folded; words
 // with digits become "#".
 func stem(word, folded, lang string) string {
+	key := lang + "\x00" + word
+	if s, ok := stemCache.Load(key); ok {
+		return s.(string)
+	}
+	s := stemUncached(word, folded, lang)
+	if stemCacheLen.Add(1) > stemCacheSize {
+		stemCache.Clear()
+		stemCacheLen.Store(0)
+	}
+	stemCache.Store(key, s)
+	return s
+}
+
+func stemUncached(word, folded, lang string) string {
 	for _, r := range folded {
 		if r >= '0' && r <= '9' {
 			return "#"
@@ -195,6 +230,9 @@ func (d *doc) add(from, to int, parts ...string) {
 		h = hashAdd(h, p)
 	}
 	d.features = append(d.features, feature{h: h & (dims - 1), from: int32(from), to: int32(to)})
+	if d.debug {
+		d.names = append(d.names, strings.Join(parts, "|"))
+	}
 }
 
 // clauseFlags are the classes of a clause that qualify an entity found in
@@ -218,8 +256,11 @@ var entityClasses = []string{
 }
 
 // extract computes the features of a comment.
-func extract(text, hint string) *doc {
+func extract(text, hint string) *doc { return extractDebug(text, hint, false) }
+
+func extractDebug(text, hint string, debug bool) *doc {
 	d := read(text, hint)
+	d.debug = debug
 	toks := d.toks
 	d.features = make([]feature, 0, 24*len(toks)+16)
 	d.add(-1, -1, "bias")
@@ -247,6 +288,7 @@ func extract(text, hint string) *doc {
 	}
 	d.add(-1, -1, "len", lengthBucket(words))
 
+	d.ents = entities.find(toks, d.lang)
 	d.valence()
 
 	// Gazetteer: classes found, then qualified by their clause.
@@ -255,7 +297,7 @@ func extract(text, hint string) *doc {
 		from, to int
 	}
 	var ents []found
-	for _, m := range entities.find(toks, d.lang) {
+	for _, m := range d.ents {
 		c := string(m.ph.e.kind)
 		d.flags[d.clause[m.from]][c] = true
 		d.all[c] = true
@@ -302,11 +344,10 @@ func extract(text, hint string) *doc {
 	}
 
 	// The keyword lexicon, with its own reading of negation.
-	signals, risks := MatchLexicon(text)
-	for _, s := range signals {
+	for _, s := range d.lexicon {
 		d.add(-1, -1, "l", string(s.Kind))
 	}
-	for _, r := range risks {
+	for _, r := range d.risks {
 		d.add(-1, -1, "r", string(r.Risk))
 	}
 	d.shape()

@@ -88,10 +88,15 @@ func (ph phrase) matchAt(toks []token, i int) int {
 // and words ambiguous between the two languages are read in the comment's
 // language.
 func MatchLexicon(text string) ([]Signal, []RiskEvidence) {
+	toks := tokenize(text)
+	return matchLexicon(text, toks, guessLanguage(toks))
+}
+
+// matchLexicon is MatchLexicon on a comment already tokenized, read in
+// lang ("" for both languages).
+func matchLexicon(text string, toks []token, lang string) ([]Signal, []RiskEvidence) {
 	signals := []Signal{}
 	risks := []RiskEvidence{}
-	toks := tokenize(text)
-	lang := guessLanguage(toks)
 	seen := map[string]bool{}
 	// covered is, per kind, the last token an earlier match used: "office
 	// de la protection du consommateur" is one legal signal, not two.

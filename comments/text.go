@@ -16,33 +16,41 @@ type token struct {
 	brk        bool
 }
 
-// fold lowers a rune and removes its accent: customers type "mecontent",
-// "méContent" and "mécontent" alike.
-func fold(r rune) string {
+// fold writes a rune lowered and without its accent: customers type
+// "mecontent", "méContent" and "mécontent" alike.
+func fold(b *strings.Builder, r rune) {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		b.WriteByte(byte(r))
+		return
+	}
 	r = unicode.ToLower(r)
 	switch r {
 	case 'à', 'á', 'â', 'ã', 'ä', 'å':
-		return "a"
+		b.WriteByte('a')
 	case 'ç':
-		return "c"
+		b.WriteByte('c')
 	case 'è', 'é', 'ê', 'ë':
-		return "e"
+		b.WriteByte('e')
 	case 'ì', 'í', 'î', 'ï':
-		return "i"
+		b.WriteByte('i')
 	case 'ñ':
-		return "n"
+		b.WriteByte('n')
 	case 'ò', 'ó', 'ô', 'õ', 'ö':
-		return "o"
+		b.WriteByte('o')
 	case 'ù', 'ú', 'û', 'ü':
-		return "u"
+		b.WriteByte('u')
 	case 'ý', 'ÿ':
-		return "y"
+		b.WriteByte('y')
 	case 'œ':
-		return "oe"
+		b.WriteString("oe")
 	case 'æ':
-		return "ae"
+		b.WriteString("ae")
+	default:
+		b.WriteRune(r)
 	}
-	return string(r)
 }
 
 // isWordRune says whether r belongs to a word. Apostrophes and hyphens
@@ -77,7 +85,7 @@ func tokenize(text string) []token {
 			if start < 0 {
 				start = i
 			}
-			b.WriteString(fold(r))
+			fold(&b, r)
 		default:
 			flush(i)
 			if isBreak(r) && (len(out) == 0 || !out[len(out)-1].brk) {
@@ -144,7 +152,7 @@ func Fold(text string) string {
 	var b strings.Builder
 	b.Grow(len(text))
 	for _, r := range text {
-		b.WriteString(fold(r))
+		fold(&b, r)
 	}
 	return b.String()
 }

@@ -109,7 +109,12 @@ func fit(rows []Row, docs []*doc, opt TrainOptions) *Model {
 	for i := range order {
 		order[i] = i
 	}
-	for range opt.Epochs {
+	// The weights returned are the mean of the weights after each epoch
+	// of the second half (Polyak averaging), steadier than the last ones.
+	avg := make([]float64, dims*nOut)
+	var avgBias [nOut]float64
+	averaged := 0
+	for epoch := range opt.Epochs {
 		rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 		for _, i := range order {
 			d, r := docs[i], rows[i]
@@ -133,12 +138,21 @@ func fit(rows []Row, docs []*doc, opt TrainOptions) *Model {
 				}
 			}
 		}
+		if 2*epoch >= opt.Epochs {
+			for k, v := range w {
+				avg[k] += v
+			}
+			for l := range nOut {
+				avgBias[l] += bias[l]
+			}
+			averaged++
+		}
 	}
-	for k, v := range w {
-		m.W[k] = float32(v)
+	for k, v := range avg {
+		m.W[k] = float32(v / float64(averaged))
 	}
 	for l := range nOut {
-		m.Bias[l] = float32(bias[l])
+		m.Bias[l] = float32(avgBias[l] / float64(averaged))
 	}
 	return m
 }

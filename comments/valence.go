@@ -43,7 +43,7 @@ func (d *doc) valence() {
 		return
 	}
 	var score float64
-	for _, m := range entities.find(d.toks, d.lang) {
+	for _, m := range d.ents {
 		var v float64
 		switch m.ph.e.kind {
 		case classPraise:
