@@ -52,7 +52,7 @@ func (m *Model) Read(text, lang string) Reading {
 		rd.empty = true
 		return rd
 	}
-	z := m.logits(d)
+	z, parts := m.pooledLogits(d)
 	for l := range nOut {
 		rd.Prob[l] = sigmoid(z[l])
 		rd.Threshold[l] = float64(m.Threshold[l])
@@ -60,8 +60,9 @@ func (m *Model) Read(text, lang string) Reading {
 			continue
 		}
 		sig := Signal{Kind: labelKinds[l]}
-		if from, to, term, ok := m.evidence(d, l); ok {
-			sig.Term, sig.Evidence = term, text[d.toks[from].start:d.toks[to].end]
+		p := parts[l]
+		if from, to, term, ok := m.evidence(p.d, l); ok {
+			sig.Term, sig.Evidence = term, text[p.offset+p.d.toks[from].start:p.offset+p.d.toks[to].end]
 		} else {
 			sig.Evidence = text
 		}

@@ -73,7 +73,7 @@ func OutOfFold(rows []Row, docs []*doc, opt TrainOptions) [][nOut]float64 {
 		m := fit(trRows, trDocs, opt)
 		for i := range rows {
 			if i%opt.Folds == f {
-				z := m.logits(docs[i])
+				z, _ := m.pooledLogits(docs[i])
 				for l := range nOut {
 					probs[i][l] = sigmoid(z[l])
 				}

@@ -5,6 +5,7 @@
 //	go run ./cmd/train-comments                  # train on testdata/comments/train.tsv and dev.tsv
 //	go run ./cmd/train-comments -check           # retrain and fail if the weights differ from the embedded ones
 //	go run ./cmd/train-comments split FILE...    # merge raw files into the corpus and split it (done once)
+//	go run ./cmd/train-comments extend FILE...   # add raw files to train and dev, never to test
 //
 // The same corpus and seed always give the same weights, byte for byte.
 // The test split is never read here.
@@ -36,6 +37,9 @@ func main() {
 func run(args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "split" {
 		return split(args[1:], out)
+	}
+	if len(args) > 0 && args[0] == "extend" {
+		return extend(args[1:], out)
 	}
 	fs := flag.NewFlagSet("train-comments", flag.ContinueOnError)
 	dir := fs.String("corpus", "testdata/comments", "the folder holding train.tsv and dev.tsv")
@@ -121,30 +125,9 @@ func split(args []string, out io.Writer) error {
 	if len(files) == 0 {
 		return errors.New("split: name the raw files")
 	}
-	slices.Sort(files)
-	var rows []comments.Row
-	seen := map[string]bool{}
-	for _, path := range files {
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		var b strings.Builder
-		for i, line := range strings.Split(strings.TrimRight(string(raw), "\n"), "\n") {
-			fmt.Fprintf(&b, "x%d\t%s\n", i+1, line)
-		}
-		part, err := comments.ReadCorpus(strings.NewReader(b.String()))
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		for _, r := range part {
-			key := strings.Join(strings.FieldsFunc(strings.ToLower(r.Text), func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }), " ")
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			rows = append(rows, r)
-		}
+	rows, err := readRaw(files, map[string]bool{})
+	if err != nil {
+		return err
 	}
 	rng := rand.New(rand.NewPCG(*seed, *seed))
 	rng.Shuffle(len(rows), func(a, b int) { rows[a], rows[b] = rows[b], rows[a] })
@@ -195,4 +178,102 @@ func printScores(out io.Writer, ev *comments.Evaluation) {
 		}
 		fmt.Fprintln(out)
 	}
+}
+
+// textKey is how texts are compared for duplicates: lower case, letters
+// and digits only.
+func textKey(text string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(text), func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }), " ")
+}
+
+// readRaw reads raw files (the corpus's columns without id), in name
+// order, leaving out texts already seen.
+func readRaw(files []string, seen map[string]bool) ([]comments.Row, error) {
+	slices.Sort(files)
+	var rows []comments.Row
+	for _, path := range files {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		for i, line := range strings.Split(strings.TrimRight(string(raw), "\n"), "\n") {
+			fmt.Fprintf(&b, "x%d\t%s\n", i+1, line)
+		}
+		part, err := comments.ReadCorpus(strings.NewReader(b.String()))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		for _, r := range part {
+			if key := textKey(r.Text); !seen[key] {
+				seen[key] = true
+				rows = append(rows, r)
+			}
+		}
+	}
+	return rows, nil
+}
+
+// extend adds raw files to the corpus after its split: 85 % of the new
+// rows to train, 15 % to dev, none to test (which stays as it was split),
+// leaving out texts already in any split.
+func extend(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("extend", flag.ContinueOnError)
+	dir := fs.String("corpus", "testdata/comments", "the folder holding train.tsv, dev.tsv and test.tsv")
+	seed := fs.Uint64("seed", 4001, "the seed that shares the new rows between train and dev")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return errors.New("extend: name the raw files")
+	}
+	splits := map[string][]comments.Row{}
+	seen := map[string]bool{}
+	last := 0
+	for _, name := range []string{"train", "dev", "test"} {
+		rows, err := readFile(filepath.Join(*dir, name+".tsv"))
+		if err != nil {
+			return err
+		}
+		splits[name] = rows
+		for _, r := range rows {
+			seen[textKey(r.Text)] = true
+			var n int
+			if _, err := fmt.Sscanf(r.ID[strings.LastIndex(r.ID, "-")+1:], "%d", &n); err == nil && n > last {
+				last = n
+			}
+		}
+	}
+	rows, err := readRaw(fs.Args(), seen)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(*seed, *seed))
+	rng.Shuffle(len(rows), func(a, b int) { rows[a], rows[b] = rows[b], rows[a] })
+	added := map[string]int{}
+	for i, r := range rows {
+		r.ID = fmt.Sprintf("%s-%04d", r.Lang, last+i+1)
+		name := "train"
+		if i%20 < 3 {
+			name = "dev"
+		}
+		splits[name] = append(splits[name], r)
+		added[name]++
+	}
+	for _, name := range []string{"train", "dev"} {
+		path := filepath.Join(*dir, name+".tsv")
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := comments.WriteCorpus(f, splits[name]); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s: %d comments (%d added)\n", path, len(splits[name]), added[name])
+	}
+	return nil
 }
