@@ -20,6 +20,7 @@ import (
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/compose"
 	"github.com/followup/followup/config"
+	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/ingest"
@@ -67,6 +68,8 @@ type App struct {
 	Alerts     *feedback.Store
 	Metrics    *metrics.Metrics
 	Replies    *replies.Service
+	// Corrections are the agents' corrections of the comment reading.
+	Corrections *corrections.Store
 	// Loop is the internal loop around complaints.
 	Loop *feedback.Loop
 	// Reports are the external loop\'s figures.
@@ -153,6 +156,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Loop = feedback.NewLoop(a.DB, a.Complaints, a.Alerts, a.Queue, a.Clock, log.With("component", "loop"), feedback.LoopConfig{
 		AckDelay: cfg.CX.AckDelay, RecoveryDelay: cfg.CX.RecoveryDelay, WarnShare: cfg.CX.WarnShare, BaseURL: cfg.BaseURL.String()})
 	a.Replies = replies.New(a.DB, a.Surveys, a.Complaints, a.Clock, replies.Options{Loop: a.Loop, Metrics: a.Metrics})
+	a.Corrections = corrections.NewStore(a.DB, a.Surveys, a.Complaints, corrections.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Reports = reports.NewStore(a.DB)
 	return a, nil
 }

@@ -199,16 +199,32 @@ func (m *Model) evidence(d *doc, l int) (from, to int, term string, ok bool) {
 	if best < 0 {
 		return 0, 0, "", false
 	}
-	// Widen to the neighbours that also weigh for the label, two words at
-	// most on each side, never across a clause break.
+	// Widen to the neighbours that weigh for the label at least a quarter
+	// as much, two words at most on each side, never across a clause
+	// break; then drop the small words left at either end ("à l'", "on").
 	from, to = best, best
+	near := func(j int) bool {
+		return j >= 0 && j < len(d.toks) && !d.toks[j].brk && d.clause[j] == d.clause[best] && weight[j] >= weight[best]/4
+	}
 	for k := 0; k < 2; k++ {
-		if j := from - 1; j >= 0 && !d.toks[j].brk && d.clause[j] == d.clause[best] && weight[j] > 0 {
-			from = j
+		if near(from - 1) {
+			from--
 		}
-		if j := to + 1; j < len(d.toks) && !d.toks[j].brk && d.clause[j] == d.clause[best] && weight[j] > 0 {
-			to = j
+		if near(to + 1) {
+			to++
 		}
 	}
+	for from < best && smallWord(d.toks[from].norm) {
+		from++
+	}
+	for to > best && smallWord(d.toks[to].norm) {
+		to--
+	}
 	return from, to, d.stems[best], true
+}
+
+// smallWord reports whether a word is too small to start or end a
+// quotation: articles, prepositions, elided pronouns.
+func smallWord(w string) bool {
+	return len(w) <= 2 || intentFillers[w]
 }

@@ -10,7 +10,7 @@ var signalLabels = map[surveys.SignalKind]string{
 	surveys.SignalLeave:      "intends to leave",
 	surveys.SignalThreat:     "makes threats",
 	surveys.SignalIncivility: "is uncivil",
-	surveys.SignalAnger:      "is angry",
+	surveys.SignalAnger:      "is dissatisfied",
 }
 
 // SignalLabel names a signal kind in words for agents; an unknown kind is

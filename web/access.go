@@ -57,6 +57,7 @@ var accessRules = []access{
 	{prefix: "/api/v1/campaigns", read: both(marketing, managers), write: marketing},
 	{prefix: "/api/v1/surveys", read: both(both(marketing, cx), managers), write: marketing},
 	{prefix: "/api/v1/complaints", read: cx, write: cx},
+	{prefix: "/api/v1/responses", read: cx, write: cx}, // corrections of the comment reading
 	{prefix: "/api/v1/reports", read: both(managers, marketing), write: managers},
 	{prefix: "/api/v1/action-plans", read: staff, write: staff}, // narrowed per plan: see planManagers
 	{prefix: "/metrics", read: managers},

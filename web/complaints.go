@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -146,5 +147,26 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
 		return
 	}
-	writeJSON(w, http.StatusOK, d)
+	if s.Corrections == nil {
+		writeJSON(w, http.StatusOK, d)
+		return
+	}
+	// The corrections of the comment reading sit beside the detail's
+	// fields, with which part of the reply decided it was negative.
+	made, err := s.Corrections.List(r.Context(), d.Reply.ID)
+	if err != nil {
+		s.Log.Error("get complaint corrections", "id", id, "err", err)
+		writeError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
+		return
+	}
+	var reasons []surveys.Reason
+	_ = json.Unmarshal(d.Reply.Reasons, &reasons)
+	base, err := json.Marshal(d)
+	if err != nil {
+		s.Log.Error("encode complaint", "id", id, "err", err)
+		writeError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
+		return
+	}
+	more, _ := json.Marshal(map[string]any{"corrections": made, "decided_by": surveys.DecidedBy(reasons)})
+	writeJSON(w, http.StatusOK, json.RawMessage(append(append(base[:len(base)-1], ','), more[1:]...)))
 }

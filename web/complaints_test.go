@@ -241,8 +241,8 @@ func TestComplaintQueueAndDetail(t *testing.T) {
 			legal = append(legal, s.Evidence)
 		}
 	}
-	if !slices.Equal(legal, []string{"porte plainte", "OPC"}) {
-		t.Errorf("legal evidence %v, want the customer's words", legal)
+	if len(legal) != 1 || !strings.Contains(d.Reply.Comment, legal[0]) || !strings.Contains(legal[0], "plainte") && !strings.Contains(legal[0], "OPC") {
+		t.Errorf("legal evidence %v, want one signal quoting the customer's words", legal)
 	}
 	if !slices.Contains(d.Reply.Risks, "security") || len(d.Reply.RiskEvidence) == 0 {
 		t.Errorf("risks %v evidence %v", d.Reply.Risks, d.Reply.RiskEvidence)

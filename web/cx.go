@@ -151,7 +151,9 @@ type complaintPage struct {
 	Substances      []choice
 	AdviceKind      string
 	Audit           []auditRow
-	Flash, Problem  string
+	// Reading is the "Reading of the comment" box, with its corrections.
+	Reading        *reading
+	Flash, Problem string
 	// Field errors and the values typed, kept on an error.
 	Errors   map[string]string
 	Values   map[string]string
@@ -185,6 +187,8 @@ var pageFlashes = map[string]string{
 	"reply": "Reply sent to the customer.", "compensate": "Compensation recorded.",
 	"resolve": "Resolved: the customer is told what was done, and the recovery survey is planned.",
 	"reopen":  "Complaint reopened.", "deviance": "Deviance recorded.",
+	"correct":              "Correction of the comment reading recorded.",
+	"opened-by-correction": "Complaint opened from your correction: the team is alerted as for any complaint.",
 }
 
 func (s *Server) pageComplaint(w http.ResponseWriter, r *http.Request) {
@@ -216,8 +220,14 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	page.Scores = []scoreRow{{"Outcome (distributive)", d.Reply.Distributive}, {"Process (procedural)", d.Reply.Procedural},
 		{"Treatment (interactional)", d.Reply.Interactional}, {"Overall", d.Reply.Overall}}
 	_ = json.Unmarshal(d.Reply.Signals, &page.Signals)
+	// The complaint keeps the reasons it was opened for: the reply's, or,
+	// for a complaint an agent's correction opened, the reply's and the
+	// signal the reading missed.
 	var reasons []surveys.Reason
-	_ = json.Unmarshal(d.Reply.Reasons, &reasons)
+	_ = json.Unmarshal(d.Reasons, &reasons)
+	if len(reasons) == 0 {
+		_ = json.Unmarshal(d.Reply.Reasons, &reasons)
+	}
 	for _, r := range reasons {
 		page.Reasons = append(page.Reasons, reasonText(r))
 	}
@@ -231,6 +241,15 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	page.Strategy = strategyTexts[d.Strategy.Name]
 	page.FormDeviances, page.Substances = devianceChoices(complaints.FormDeviances), devianceChoices(complaints.SubstanceDeviances)
 	page.AdviceKind, page.Audit = adviceText(page.Advice.Kind), auditRows(d.Audit)
+	if s.Corrections != nil {
+		made, err := s.Corrections.List(r.Context(), d.Reply.ID)
+		if err != nil {
+			s.staffError(w, "list corrections", err)
+			return
+		}
+		rd := newReading(d.Reply.ID, d.Reply.Reasons, d.Reply.Signals, made, fmt.Sprintf("/cx/complaints/%d", d.ID))
+		page.Reading = &rd
+	}
 	if page.ReplyLocale == "" {
 		page.ReplyLocale = d.Customer.Locale
 	}

@@ -197,6 +197,14 @@ func auditText(kind string, raw json.RawMessage) (what, detail string) {
 		return "Double deviation: a manager is alerted", joinNonEmpty(parts, " · ")
 	case "recovery_positive":
 		return "Recovery confirmed", "the customer's recovery survey came back positive"
+	case complaints.AuditCommentCorrected:
+		s := correctionText(d.str("correction"))
+		if d.bool("opened") {
+			s += " · this correction opened the complaint"
+		} else {
+			s += " · the complaint is unchanged"
+		}
+		return "Comment reading corrected", s
 	}
 	// Emails to the customer: <kind>_sent, <kind>_skipped, <kind>_failed.
 	for _, state := range []string{complaints.MessageSent, complaints.MessageSkipped, complaints.MessageFailed} {

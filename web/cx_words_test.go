@@ -72,6 +72,9 @@ func TestAuditText(t *testing.T) {
 		{"double_deviation", `{"reason":"recovery_negative","response_id":9,"from_priority":"P3","to_priority":"P1","due_at":"2026-11-28T10:00:00Z","reopened":true}`,
 			"Double deviation: a manager is alerted", "the recovery survey came back negative · top priority (P1) · new deadline 2026-11-28 10:00 UTC · reopened"},
 		{"recovery_positive", `{"response_id":9}`, "Recovery confirmed", "the customer's recovery survey came back positive"},
+		{"comment_corrected", `{"correction":"missed_public","opened":true}`,
+			"Comment reading corrected", "Missed: going public · this correction opened the complaint"},
+		{"comment_corrected", `{"correction":"not_complaint"}`, "Comment reading corrected", "Not a complaint · the complaint is unchanged"},
 		{"merged_by_admin", `{"into":12,"why":"duplicate"}`, "merged by admin", "into: 12 · why: duplicate"},
 		{"something_sent", `{}`, "something sent", ""},
 	} {

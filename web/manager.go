@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/templates"
 )
@@ -55,6 +56,9 @@ type managerPage struct {
 	ReportWeek     string
 	Problem        string
 	BarometerDays  float64
+	// Corrected says how agents corrected the comment reading in the
+	// period, in words.
+	Corrected string
 }
 
 func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
@@ -81,6 +85,7 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 		CSV: map[string]string{"trend": p.link("/manager/export/trend.csv", nil), "risks": p.link("/manager/export/risks.csv", nil),
 			"risk-trend": p.link("/manager/export/risk-trend.csv", nil),
 			"breakdown":  p.link("/manager/export/breakdown.csv", nil), "reliability": p.link("/manager/export/reliability.csv", nil)}}
+	page.Corrected = correctionsSummary(o.Corrections)
 	if fe != nil {
 		page.Problem = fmt.Sprintf("The filter was not applied: %s %s.", fe.Field, fe.Message)
 	}
@@ -94,6 +99,25 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 			FilterURL: p.link("/manager/", []string{string(p.By), row.Key})})
 	}
 	s.renderStaff(w, r, http.StatusOK, "manager", "Reports", page)
+}
+
+// correctionSummaryWords name the corrections in the reports' sentence.
+var correctionSummaryWords = map[corrections.Kind]string{
+	corrections.NotComplaint: "not a complaint",
+	corrections.MissedPublic: "missed going public",
+	corrections.MissedLegal:  "missed legal action",
+	corrections.MissedLeave:  "missed leaving",
+}
+
+// correctionsSummary says how many corrections of each kind were made:
+// "3 not a complaint, 2 missed going public, 0 missed legal action, 1
+// missed leaving".
+func correctionsSummary(counts map[corrections.Kind]int) string {
+	parts := make([]string, len(corrections.Kinds))
+	for i, k := range corrections.Kinds {
+		parts[i] = fmt.Sprintf("%d %s", counts[k], correctionSummaryWords[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // pageManagerCSV exports a chart's figures as CSV (trend, breakdown,

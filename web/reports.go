@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/reports"
 )
 
@@ -94,6 +95,9 @@ type overview struct {
 	// that need a look.
 	ActionsOverdue []reports.ActionPlan `json:"actions_overdue"`
 	ActionsDue     []reports.ActionPlan `json:"actions_due"`
+	// Corrections count the agents' corrections of the comment reading
+	// made in the period, per kind (the split's filters do not apply).
+	Corrections map[corrections.Kind]int `json:"corrections"`
 }
 
 // barometerStatus is the barometer now and its recent breaches.
@@ -144,6 +148,12 @@ func (s *Server) overview(ctx context.Context, q reports.Query, p reportParams) 
 		return o, err
 	}
 	o.Silent = reports.EstimateSilent(o.Totals)
+	o.Corrections = map[corrections.Kind]int{}
+	if s.Corrections != nil {
+		if o.Corrections, err = s.Corrections.Counts(ctx, q.From, q.To); err != nil {
+			return o, err
+		}
+	}
 	if o.Reliability, err = s.Reports.Reliability(ctx, q); err != nil {
 		return o, err
 	}

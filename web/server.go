@@ -13,6 +13,7 @@ import (
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/compose"
+	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/ingest"
@@ -53,6 +54,10 @@ type Server struct {
 	Surveys    *surveys.Store
 	Complaints *complaints.Store
 	Replies    *replies.Service
+	// Corrections records agents' corrections of the comment reading
+	// (/api/v1/responses/{id}/corrections, /cx/replies, the complaint
+	// page's "Reading of the comment").
+	Corrections *corrections.Store
 	// Loop runs the CX team's actions on complaints.
 	Loop      *feedback.Loop
 	Signer    *surveys.Signer
@@ -90,6 +95,7 @@ func (s *Server) Handler() http.Handler {
 	s.complaintRoutes(mux)
 	s.complaintActionRoutes(mux)
 	s.cxRoutes(mux)
+	s.correctionRoutes(mux)
 	s.surveyRoutes(mux)
 	s.campaignRoutes(mux)
 	s.unsubscribeRoutes(mux)

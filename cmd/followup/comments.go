@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -20,7 +21,7 @@ const commentsUsage = `usage:
                                              write the replies agents corrected, in the corpus format
 `
 
-func cmdComments(args []string, stdout, stderr io.Writer) error {
+func cmdComments(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, commentsUsage)
 		return errUsage
@@ -28,6 +29,8 @@ func cmdComments(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "eval":
 		return cmdCommentsEval(args[1:], stdout, stderr)
+	case "export":
+		return cmdCommentsExport(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, commentsUsage)
 		return nil

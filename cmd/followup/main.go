@@ -107,7 +107,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "import":
 		err = cmdImport(ctx, rest, stdout, stderr)
 	case "comments":
-		err = cmdComments(rest, stdout, stderr)
+		err = cmdComments(ctx, rest, stdout, stderr)
 	case "config":
 		err = config.WriteTable(stdout)
 	default:

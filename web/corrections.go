@@ -1,0 +1,262 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/followup/followup/corrections"
+	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/templates"
+)
+
+// correctionRoutes serve the agents' corrections of the comment reading:
+// the API, the list of replies that opened no complaint, and the form the
+// complaint page and that list post to. Roles: see accessRules
+// (/api/v1/responses and /cx/ are the CX team's).
+func (s *Server) correctionRoutes(mux *http.ServeMux) {
+	if s.Corrections == nil {
+		return
+	}
+	mux.HandleFunc("POST /api/v1/responses/{id}/corrections", s.apiCorrect)
+	mux.HandleFunc("GET /cx/replies", s.pageReplies)
+	mux.HandleFunc("POST /cx/responses/{id}/corrections", s.pageCorrect)
+}
+
+// apiCorrect records a correction of a reply's comment reading:
+// {"kind": "missed_public"}. 201 with the correction stored; 200 with the
+// same when the reply already had it.
+func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, http.StatusBadRequest, "id", "the response id must be a positive whole number")
+		return
+	}
+	var in struct {
+		Kind string `json:"kind"`
+	}
+	if field, err := decodeJSON(w, r, 4<<10, &in); err != nil {
+		writeError(w, http.StatusBadRequest, field, err.Error())
+		return
+	}
+	u, _ := userFrom(r.Context())
+	added, err := s.Corrections.Add(r.Context(), id, u.ID, corrections.Kind(strings.TrimSpace(in.Kind)), s.Clock.Now())
+	if err != nil {
+		status, field, msg := s.correctionError(err)
+		writeError(w, status, field, msg)
+		return
+	}
+	status := http.StatusOK
+	if added.Created {
+		status = http.StatusCreated
+	}
+	var opened *int64
+	if added.Opened != nil {
+		opened = &added.Opened.ID
+	}
+	writeJSON(w, status, map[string]any{"correction": added.Correction, "created": added.Created, "opened_complaint_id": opened})
+}
+
+// correctionError turns a correction's error into a status, the field at
+// fault and a message.
+func (s *Server) correctionError(err error) (status int, field, msg string) {
+	var ie *corrections.InputError
+	switch {
+	case errors.As(err, &ie):
+		return http.StatusBadRequest, ie.Field, ie.Message
+	case errors.Is(err, corrections.ErrNotFound):
+		return http.StatusNotFound, "", "no response with this id"
+	case errors.Is(err, corrections.ErrNotScored):
+		return http.StatusConflict, "", corrections.ErrNotScored.Error()
+	}
+	s.Log.Error("correct comment reading", "err", err)
+	return http.StatusInternalServerError, "", "the correction could not be recorded; retry later"
+}
+
+// correctionWords name the corrections on the staff pages, as their
+// buttons do.
+var correctionWords = map[corrections.Kind]string{
+	corrections.NotComplaint: "Not a complaint",
+	corrections.MissedPublic: "Missed: going public",
+	corrections.MissedLegal:  "Missed: legal",
+	corrections.MissedLeave:  "Missed: leaving",
+}
+
+// correctionText names a correction kind in words.
+func correctionText(kind string) string {
+	if w, ok := correctionWords[corrections.Kind(kind)]; ok {
+		return w
+	}
+	return humanCode(kind)
+}
+
+// correctionChoices are the correction buttons.
+func correctionChoices() []choice {
+	out := make([]choice, len(corrections.Kinds))
+	for i, k := range corrections.Kinds {
+		out[i] = choice{string(k), correctionWords[k]}
+	}
+	return out
+}
+
+// decidedWords say which part of a reply made it negative.
+var decidedWords = map[string]string{
+	surveys.DecidedByRatings: "the ratings",
+	surveys.DecidedByComment: "the comment",
+	surveys.DecidedByBoth:    "the ratings and the comment",
+}
+
+// reading is the "Reading of the comment" box: what decided the reply was
+// negative, the signals read with their confidence, the corrections made
+// and the buttons to add one.
+type reading struct {
+	ResponseID int64
+	// DecidedBy is "the ratings", "the comment", "the ratings and the
+	// comment", or empty when the reply was not negative.
+	DecidedBy   string
+	Signals     []readSignal
+	Corrections []correctionRow
+	Kinds       []choice
+	// Back is where the correction form returns.
+	Back string
+}
+
+// readSignal is one signal read in the comment.
+type readSignal struct {
+	Kind, Label, Evidence string
+	// Confidence is the model's, as a percentage; empty for a kind found
+	// by a rule or added by an agent.
+	Confidence string
+}
+
+// correctionRow is one correction made, in words.
+type correctionRow struct {
+	Kind, What, By, When string
+}
+
+// newReading builds the box from a reply's stored reasons and signals.
+func newReading(responseID int64, rawReasons, rawSignals json.RawMessage, list []corrections.Correction, back string) reading {
+	var reasons []surveys.Reason
+	var signals []surveys.Signal
+	_ = json.Unmarshal(rawReasons, &reasons) // a reply not scored yet has none
+	_ = json.Unmarshal(rawSignals, &signals)
+	rd := reading{ResponseID: responseID, DecidedBy: decidedWords[surveys.DecidedBy(reasons)], Kinds: correctionChoices(), Back: back}
+	for _, sg := range signals {
+		row := readSignal{Kind: string(sg.Kind), Label: templates.SignalLabel(string(sg.Kind)), Evidence: sg.Evidence}
+		if sg.Confidence > 0 {
+			row.Confidence = strconv.FormatFloat(sg.Confidence*100, 'f', 0, 64) + " %"
+		}
+		rd.Signals = append(rd.Signals, row)
+	}
+	for _, c := range list {
+		rd.Corrections = append(rd.Corrections, correctionRow{Kind: string(c.Kind), What: correctionText(string(c.Kind)), By: c.By,
+			When: c.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")})
+	}
+	return rd
+}
+
+// repliesPage lists replies with a comment that opened no complaint.
+type repliesPage struct {
+	Rows           []replyRow
+	Page           int
+	PrevURL        string
+	NextURL        string
+	Flash, Problem string
+}
+
+type replyRow struct {
+	corrections.Reply
+	Reading reading
+}
+
+// repliesPerPage is how many replies /cx/replies shows at once.
+const repliesPerPage = 50
+
+// pageReplies lists the replies with a comment that opened no complaint,
+// newest first, with their scores, the reading of the comment and the
+// correction buttons, so an agent catches what the model missed.
+func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	page := repliesPage{Page: 1}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			http.Error(w, "page must be a whole number from 1", http.StatusBadRequest)
+			return
+		}
+		page.Page = n
+	}
+	if q.Get("done") == "correct" {
+		page.Flash = pageFlashes["correct"]
+	}
+	list, err := s.Corrections.Uncomplained(r.Context(), repliesPerPage+1, (page.Page-1)*repliesPerPage)
+	if err != nil {
+		s.staffError(w, "list replies", err)
+		return
+	}
+	if len(list) > repliesPerPage {
+		list = list[:repliesPerPage]
+		page.NextURL = fmt.Sprintf("/cx/replies?page=%d", page.Page+1)
+	}
+	if page.Page > 1 {
+		page.PrevURL = fmt.Sprintf("/cx/replies?page=%d", page.Page-1)
+	}
+	ids := make([]int64, len(list))
+	for i, rp := range list {
+		ids[i] = rp.ID
+	}
+	made, err := s.Corrections.ListFor(r.Context(), ids)
+	if err != nil {
+		s.staffError(w, "list corrections", err)
+		return
+	}
+	back := fmt.Sprintf("/cx/replies?page=%d", page.Page)
+	for _, rp := range list {
+		page.Rows = append(page.Rows, replyRow{Reply: rp, Reading: newReading(rp.ID, rp.Reasons, rp.Signals, made[rp.ID], back)})
+	}
+	s.renderStaff(w, r, http.StatusOK, "cx_replies", "Replies without complaint", page)
+}
+
+// pageCorrect records a correction from a staff page's form (kind, and
+// back: the page to return to), then returns there saying so.
+func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathIDPage(w, r)
+	if !ok {
+		return
+	}
+	u, _ := userFrom(r.Context())
+	added, err := s.Corrections.Add(r.Context(), id, u.ID, corrections.Kind(r.PostFormValue("kind")), s.Clock.Now())
+	if err != nil {
+		status, _, msg := s.correctionError(err)
+		if status == http.StatusInternalServerError {
+			s.staffError(w, "correct comment reading", err)
+			return
+		}
+		s.renderStaff(w, r, status, "message", "Not recorded", "The correction was not recorded: "+msg)
+		return
+	}
+	back := r.PostFormValue("back")
+	if !strings.HasPrefix(back, "/cx/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
+		back = "/cx/replies"
+	}
+	done := "correct"
+	// The complaint the correction opened is where the agent goes next.
+	if added.Opened != nil {
+		back, done = fmt.Sprintf("/cx/complaints/%d", added.Opened.ID), "opened-by-correction"
+	}
+	u2, err := url.Parse(back)
+	if err != nil {
+		u2 = &url.URL{Path: "/cx/replies"}
+	}
+	v := u2.Query()
+	v.Set("done", done)
+	u2.RawQuery, u2.Fragment = v.Encode(), "reading"
+	if u2.Path == "/cx/replies" {
+		u2.Fragment = fmt.Sprintf("reply-%d", id)
+	}
+	http.Redirect(w, r, u2.String(), http.StatusSeeOther)
+}
