@@ -19,8 +19,10 @@ type Reading struct {
 	// Threshold is the probability from which an output counts, when the
 	// ratings sit in the middle.
 	Threshold [nOut]float64
-	evidence  [nOut]Signal
-	threats   []Signal
+	// evidence finds the words behind an output, once it is known to
+	// count (nil when the Reading was built without a comment).
+	evidence func(l int) Signal
+	threats  []Signal
 	// Risks are the risks of dissatisfaction the comment shows, with its words.
 	Risks []RiskEvidence
 	empty bool
@@ -52,21 +54,17 @@ func (m *Model) Read(text, lang string) Reading {
 		rd.empty = true
 		return rd
 	}
-	z, parts := m.pooledLogits(d)
+	z, sentence := m.pooledLogits(d)
 	for l := range nOut {
 		rd.Prob[l] = sigmoid(z[l])
 		rd.Threshold[l] = float64(m.Threshold[l])
-		if l == outEsc {
-			continue
+	}
+	rd.evidence = func(l int) Signal {
+		sig := Signal{Kind: labelKinds[l], Evidence: text}
+		if from, to, term, ok := m.evidence(d, l, sentence[l]); ok {
+			sig.Term, sig.Evidence = term, text[d.toks[from].start:d.toks[to].end]
 		}
-		sig := Signal{Kind: labelKinds[l]}
-		p := parts[l]
-		if from, to, term, ok := m.evidence(p.d, l); ok {
-			sig.Term, sig.Evidence = term, text[p.offset+p.d.toks[from].start:p.offset+p.d.toks[to].end]
-		} else {
-			sig.Evidence = text
-		}
-		rd.evidence[l] = sig
+		return sig
 	}
 	for _, s := range d.lexicon {
 		if s.Kind == SignalThreat {
@@ -143,8 +141,10 @@ func (r Reading) Decide(rt Ratings) []Signal {
 		if !passed[l] {
 			continue
 		}
-		s := r.evidence[l]
-		s.Kind = labelKinds[l]
+		s := Signal{Kind: labelKinds[l]}
+		if r.evidence != nil {
+			s = r.evidence(l)
+		}
 		s.Confidence = math.Round(sigmoid(logit(r.Prob[l])+w)*1000) / 1000
 		out = append(out, s)
 	}

@@ -34,10 +34,8 @@ func reading(neg, pub, legal, leave, incivility, esc float64, threats ...Signal)
 	r := Reading{Prob: [nOut]float64{neg, pub, legal, leave, incivility, esc}, threats: threats}
 	for l := range nOut {
 		r.Threshold[l] = 0.5
-		if l < nLabels {
-			r.evidence[l] = Signal{Kind: labelKinds[l], Evidence: "words"}
-		}
 	}
+	r.evidence = func(l int) Signal { return Signal{Kind: labelKinds[l], Evidence: "words"} }
 	return r
 }
 

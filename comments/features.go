@@ -33,10 +33,10 @@ type doc struct {
 	stems  []string
 	clause []int
 	neg    []bool
-	// flags holds, per clause, the classes of the gazetteer found in it.
-	flags []map[string]bool
-	// comment-wide classes.
-	all      map[string]bool
+	// flags holds, per clause, the classes of the gazetteer found in it;
+	// all those of the whole comment.
+	flags    []classSet
+	all      classSet
 	features []feature
 	// names holds each feature's name when debugging (see explain).
 	names []string
@@ -71,7 +71,7 @@ const negationScope = 4
 // scope and the gazetteer's classes. hint is the reply's language, used
 // when the comment's own words do not tell.
 func read(text, hint string) *doc {
-	d := &doc{text: text, all: map[string]bool{}}
+	d := &doc{text: text}
 	all := tokenize(text)
 	guess := guessLanguage(all)
 	d.lang = guess
@@ -101,10 +101,7 @@ func read(text, hint string) *doc {
 		d.stems = append(d.stems, stem(text[t.start:t.end], t.norm, d.lang))
 		d.clause = append(d.clause, clause)
 	}
-	d.flags = make([]map[string]bool, clause+1)
-	for i := range d.flags {
-		d.flags[i] = map[string]bool{}
-	}
+	d.flags = make([]classSet, clause+1)
 	d.neg = make([]bool, len(d.toks))
 	d.markNegation()
 	d.lexicon, d.risks = matchLexicon(text, d.toks, guess)
@@ -235,25 +232,67 @@ func (d *doc) add(from, to int, parts ...string) {
 	}
 }
 
-// clauseFlags are the classes of a clause that qualify an entity found in
-// it: who acts, when, and whether it happened.
-var clauseFlags = []string{classIntent, classDone, classIrrealis, classOther, classSelf, classIf, classYou}
-
-// commentFlags are the classes that qualify every entity of the comment;
-// valencePositive and valenceNegative say how the whole comment sounds.
-var commentFlags = []string{classWithdraw, classGood, valencePositive, valenceNegative}
-
 const (
 	valencePositive = "positive"
 	valenceNegative = "negative"
 )
 
-// entityClasses are the classes that name what a comment is about; the
-// others only qualify them.
-var entityClasses = []string{
-	classChannel, classReview, classMedia, classCrowd, classPublish, classLawyer, classCourt, classRegulator, classDispute,
-	classComplain, classLeave, classInsult, classSwear, classPraise, classBlame,
+// classSet is a set of classes of the gazetteer, one bit each.
+type classSet uint32
+
+// class is one class of the gazetteer with its bit.
+type class struct {
+	name string
+	bit  classSet
 }
+
+func (s classSet) has(c class) bool { return s&c.bit != 0 }
+
+// classNames lists every class; a class's bit is 1 << its index.
+var classNames = []string{
+	classChannel, classReview, classMedia, classCrowd, classPublish, classLawyer, classCourt, classRegulator, classDispute,
+	classComplain, classLeave, classInsult, classSwear, classPraise, classBlame, classIntent, classDone, classIrrealis,
+	classWithdraw, classOther, classSelf, classIf, classYou, classGood, valencePositive, valenceNegative,
+}
+
+func classOf(name string) class {
+	for i, n := range classNames {
+		if n == name {
+			return class{name, 1 << i}
+		}
+	}
+	panic("comments: unknown class " + name)
+}
+
+func classesOf(names ...string) []class {
+	out := make([]class, len(names))
+	for i, n := range names {
+		out[i] = classOf(n)
+	}
+	return out
+}
+
+var (
+	// clauseFlags are the classes of a clause that qualify an entity found
+	// in it: who acts, when, and whether it happened.
+	clauseFlags = classesOf(classIntent, classDone, classIrrealis, classOther, classSelf, classIf, classYou)
+	// commentFlags are the classes that qualify every entity of the
+	// comment: withdrawals, thanks, and how the whole comment sounds.
+	commentFlags = classesOf(classWithdraw, classGood, valencePositive, valenceNegative)
+	// entityClasses are the classes that name what a comment is about; the
+	// others only qualify them.
+	entityClasses = classesOf(classChannel, classReview, classMedia, classCrowd, classPublish, classLawyer, classCourt,
+		classRegulator, classDispute, classComplain, classLeave, classInsult, classSwear, classPraise, classBlame)
+	entityBits = func() classSet {
+		var b classSet
+		for _, c := range entityClasses {
+			b |= c.bit
+		}
+		return b
+	}()
+	irrealis, self, intent     = classOf(classIrrealis), classOf(classSelf), classOf(classIntent)
+	positiveTone, negativeTone = classOf(valencePositive), classOf(valenceNegative)
+)
 
 // extract computes the features of a comment.
 func extract(text, hint string) *doc { return extractDebug(text, hint, false) }
@@ -292,54 +331,54 @@ func extractDebug(text, hint string, debug bool) *doc {
 	d.valence()
 
 	// Gazetteer: classes found, then qualified by their clause.
-	type found struct {
-		class    string
-		from, to int
-	}
-	var ents []found
 	for _, m := range d.ents {
-		c := string(m.ph.e.kind)
-		d.flags[d.clause[m.from]][c] = true
-		d.all[c] = true
-		ents = append(ents, found{c, m.from, m.to})
+		d.flags[d.clause[m.from]] |= m.ph.e.bit
+		d.all |= m.ph.e.bit
 	}
-	for _, e := range ents {
-		if !isEntityClass(e.class) {
+	for _, m := range d.ents {
+		e := m.ph.e
+		if e.bit&entityBits == 0 {
 			continue
 		}
-		d.add(e.from, e.to, "e", e.class)
-		fl := d.flags[d.clause[e.from]]
-		if d.neg[e.from] {
-			d.add(e.from, e.to, "e", e.class, "neg")
+		c := string(e.kind)
+		d.add(m.from, m.to, "e", c)
+		fl := d.flags[d.clause[m.from]]
+		if d.neg[m.from] {
+			d.add(m.from, m.to, "e", c, "neg")
 		}
 		for _, f := range clauseFlags {
-			if fl[f] {
-				d.add(e.from, e.to, "e", e.class, f)
+			if fl.has(f) {
+				d.add(m.from, m.to, "e", c, f.name)
 			}
 		}
 		for _, f := range commentFlags {
-			if d.all[f] {
-				d.add(e.from, e.to, "e", e.class, "c", f)
+			if d.all.has(f) {
+				d.add(m.from, m.to, "e", c, "c", f.name)
 			}
 		}
 		// Pairs of entity classes in one clause: "post" with "Facebook",
 		// "contacted" with "my lawyer".
 		for _, other := range entityClasses {
-			if fl[other] && other > e.class {
-				d.add(e.from, e.to, "p", e.class, other)
+			if fl.has(other) && other.name > c {
+				d.add(m.from, m.to, "p", c, other.name)
 			}
 		}
 		// Negated and irrealis intent together read as no intent.
-		if fl[classIrrealis] && fl[classSelf] {
-			d.add(e.from, e.to, "e", e.class, "self-irrealis")
+		if fl.has(irrealis) && fl.has(self) {
+			d.add(m.from, m.to, "e", c, "self-irrealis")
 		}
-		if fl[classIntent] && fl[classSelf] {
-			d.add(e.from, e.to, "e", e.class, "self-intent")
+		if fl.has(intent) && fl.has(self) {
+			d.add(m.from, m.to, "e", c, "self-intent")
 		}
 	}
-	for _, c := range append(clauseFlags, commentFlags...) {
-		if d.all[c] {
-			d.add(-1, -1, "g", c)
+	for _, f := range clauseFlags {
+		if d.all.has(f) {
+			d.add(-1, -1, "g", f.name)
+		}
+	}
+	for _, f := range commentFlags {
+		if d.all.has(f) {
+			d.add(-1, -1, "g", f.name)
 		}
 	}
 
@@ -352,15 +391,6 @@ func extractDebug(text, hint string, debug bool) *doc {
 	}
 	d.shape()
 	return d
-}
-
-func isEntityClass(c string) bool {
-	for _, e := range entityClasses {
-		if e == c {
-			return true
-		}
-	}
-	return false
 }
 
 // charGrams adds the character 3- to 5-grams of a word, with its

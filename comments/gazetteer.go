@@ -211,7 +211,12 @@ var gazetteer = []entry{
 	}},
 }
 
-var entities = compileLexicon(gazetteer)
+var entities = func() phraseIndex {
+	for i := range gazetteer {
+		gazetteer[i].bit = classOf(string(gazetteer[i].kind)).bit
+	}
+	return compileLexicon(gazetteer)
+}()
 
 // match is a phrase of the gazetteer found in a comment, from token from to
 // token to.

@@ -10,6 +10,8 @@ type entry struct {
 	risk    Risk
 	lang    string
 	phrases []string
+	// bit is the class's bit, for the gazetteer's entries.
+	bit classSet
 }
 
 // lexicon is what followup looks for in comments. Evidence is always the

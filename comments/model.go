@@ -177,8 +177,13 @@ func logit(p float64) float64 {
 
 // evidence returns the span of tokens whose features weigh most towards
 // label l, widened to a few words around it within its clause: the
-// customer's words that made the model say so.
-func (m *Model) evidence(d *doc, l int) (from, to int, term string, ok bool) {
+// customer's words that made the model say so. sentence limits it to one
+// sentence (see pooledLogits); -1 looks at the whole comment.
+func (m *Model) evidence(d *doc, l, sentence int) (from, to int, term string, ok bool) {
+	var of []int32
+	if sentence >= 0 {
+		of, _ = d.sentenceOf()
+	}
 	weight := make([]float64, len(d.toks))
 	for _, f := range d.features {
 		if f.from < 0 {
@@ -192,6 +197,9 @@ func (m *Model) evidence(d *doc, l int) (from, to int, term string, ok bool) {
 	}
 	best := -1
 	for i, w := range weight {
+		if of != nil && int(of[i]) != sentence {
+			continue
+		}
 		if !d.toks[i].brk && w > 0 && (best < 0 || w > weight[best]) {
 			best = i
 		}

@@ -3,61 +3,78 @@ package comments
 // Pooling over sentences: a comment that says several things ("I've moved
 // my mortgage to another lender and I'm taking it to the ombudsman. Twelve
 // weeks for a transfer is a joke.") is read whole and sentence by
-// sentence; for the intents (public, legal, leave, incivility and
-// escalation) the strongest reading counts, so one clear sentence is not
+// sentence; for the intents (public, legal, leave and escalation) the
+// strongest reading counts, so one clear sentence is not
 // drowned by the others. Whether the comment is negative is read whole.
+//
+// A sentence's reading is the comment's features of the whole (its
+// language, tone, withdrawals) plus the features of the sentence's own
+// words: the comment is read once.
 
-// part is a piece of a comment read on its own: its doc and where its
-// text starts in the comment.
-type part struct {
-	d      *doc
-	offset int
-}
+// pooled are the outputs read sentence by sentence: the intents.
+// Incivility is read whole: abuse is in the tone of the whole comment.
+var pooled = []int{1, 2, 3, outEsc}
 
-// sentenceEnds are the runes that end a sentence.
+// sentenceEnd reports whether a break ends a sentence.
 func sentenceEnd(b byte) bool { return b == '.' || b == '!' || b == '?' || b == ';' || b == '\n' }
 
-// sentences returns the byte ranges of a comment's sentences, when it has
-// more than one.
-func (d *doc) sentences() [][2]int {
-	var out [][2]int
-	start := -1
-	for _, t := range d.toks {
-		if !t.brk {
-			if start < 0 {
-				start = t.start
-			}
-			continue
-		}
-		if start >= 0 && sentenceEnd(d.text[t.start]) {
-			out = append(out, [2]int{start, t.start})
-			start = -1
+// sentenceOf returns, per token, the index of its sentence, and how many
+// sentences the comment has.
+func (d *doc) sentenceOf() ([]int32, int) {
+	of := make([]int32, len(d.toks))
+	n, words := 0, false
+	for i, t := range d.toks {
+		of[i] = int32(n)
+		if t.brk && words && sentenceEnd(d.text[t.start]) {
+			n++
+			words = false
+		} else if !t.brk {
+			words = true
 		}
 	}
-	if start >= 0 {
-		out = append(out, [2]int{start, len(d.text)})
+	if words {
+		n++
 	}
-	if len(out) < 2 {
-		return nil
-	}
-	return out
+	return of, n
 }
 
 // pooledLogits returns the comment's log-odds per output, each intent
 // taken from the sentence (or the whole) that reads it most strongly, and
-// the part each came from.
-func (m *Model) pooledLogits(d *doc) ([nOut]float64, [nOut]part) {
-	z := m.logits(d)
-	var from [nOut]part
+// the sentence each came from (-1 for the whole).
+func (m *Model) pooledLogits(d *doc) (z [nOut]float64, from [nOut]int) {
+	z = m.logits(d)
 	for l := range from {
-		from[l] = part{d: d}
+		from[l] = -1
 	}
-	for _, s := range d.sentences() {
-		sd := extract(d.text[s[0]:s[1]], d.lang)
-		zs := m.logits(sd)
-		for l := 1; l < nOut; l++ {
-			if zs[l] > z[l] {
-				z[l], from[l] = zs[l], part{d: sd, offset: s[0]}
+	of, n := d.sentenceOf()
+	if n < 2 {
+		return z, from
+	}
+	var global [nOut]float64
+	for l := range global {
+		global[l] = float64(m.Bias[l])
+	}
+	local := make([][nOut]float64, n)
+	for _, f := range d.features {
+		row := m.W[int(f.h)*nOut : int(f.h)*nOut+nOut]
+		if f.from < 0 {
+			for l := range global {
+				global[l] += float64(row[l])
+			}
+			continue
+		}
+		s := of[f.from]
+		if of[f.to] != s {
+			continue // a feature spanning two sentences belongs to neither
+		}
+		for l := range nOut {
+			local[s][l] += float64(row[l])
+		}
+	}
+	for s := range local {
+		for _, l := range pooled {
+			if v := global[l] + local[s][l]; v > z[l] {
+				z[l], from[l] = v, s
 			}
 		}
 	}

@@ -23,3 +23,17 @@ func BenchmarkRead(b *testing.B) {
 		m.Read(r.Text, r.Lang).Decide(Ratings{})
 	}
 }
+
+// BenchmarkReadStorm reads the two comments of the reply-storm benchmark
+// (cmd/bench-replies), as it does for every reply.
+func BenchmarkReadStorm(b *testing.B) {
+	texts := []string{
+		"Delivery on time, friendly driver, thank you!",
+		"Parcel arrived broken, nobody answers and I am still waiting for my refund. I will post this on Facebook and call my lawyer.",
+	}
+	m := DefaultModel()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Read(texts[i%2], "en").Decide(Ratings{})
+	}
+}

@@ -7,19 +7,26 @@ import (
 	"github.com/jonreiter/govader"
 )
 
-// vader is VADER's English valence lexicon and rules (govader), read once.
-// French has no such library; French comments rely on the gazetteer's
-// praise and blame classes.
+// vader is VADER's English valence lexicon (govader), read once. French
+// has no such library; French comments rely on the gazetteer's praise and
+// blame classes.
 var vader = govader.NewSentimentIntensityAnalyzer()
 
-// valence adds the comment's valence: for English, VADER's compound score
-// in bands and the valence of each word, flipped when negated; for French
-// the balance of praise and blame words, flipped when negated.
+// vaderNegation scales a negated word's valence, as VADER does.
+const vaderNegation = -0.74
+
+// valence adds the comment's valence: for English, the valence of each
+// word of VADER's lexicon, flipped when negated, and their sum normalised
+// as VADER's compound score, in bands; for French the balance of praise
+// and blame words, flipped when negated.
 func (d *doc) valence() {
 	if d.lang == "en" {
-		c := vader.PolarityScores(d.text).Compound
-		d.add(-1, -1, "vader", band(c))
-		d.polarity(c)
+		var sum float64
+		defer func() {
+			c := sum / math.Sqrt(sum*sum+15)
+			d.add(-1, -1, "vader", band(c))
+			d.polarity(c)
+		}()
 		for i, t := range d.toks {
 			if t.brk {
 				continue
@@ -28,7 +35,15 @@ func (d *doc) valence() {
 			if !ok {
 				v, ok = vader.Lexicon[t.norm]
 			}
-			if !ok || math.Abs(v) < 0.5 {
+			if !ok {
+				continue
+			}
+			if d.neg[i] {
+				sum += v * vaderNegation
+			} else {
+				sum += v
+			}
+			if math.Abs(v) < 0.5 {
 				continue
 			}
 			pol := "+"
@@ -73,9 +88,9 @@ func (d *doc) valence() {
 func (d *doc) polarity(v float64) {
 	switch {
 	case v >= 0.3:
-		d.all[valencePositive] = true
+		d.all |= positiveTone.bit
 	case v <= -0.3:
-		d.all[valenceNegative] = true
+		d.all |= negativeTone.bit
 	}
 }
 
