@@ -128,6 +128,12 @@ func (r Reading) Decide(rt Ratings) []Signal {
 	for l := range nOut {
 		passed[l] = logit(r.Prob[l])+w >= logit(r.Threshold[l])
 	}
+	// Going public or legal is taking a grievance there: a comment that
+	// does not read as dissatisfied at all ("5/5 on Google", "lawyer here,
+	// your terms are fair") is no escalation, whatever it names.
+	if r.Prob[0] < escalationFloor {
+		passed[1], passed[2], passed[outEsc] = false, false, false
+	}
 	// Escalation learnt on its own: when it passes and neither public nor
 	// legal did, the likelier of the two is reported.
 	if passed[outEsc] && !passed[1] && !passed[2] {
@@ -155,3 +161,9 @@ func (r Reading) Decide(rt Ratings) []Signal {
 	slices.SortStableFunc(out, func(a, b Signal) int { return kindRank(a.Kind) - kindRank(b.Kind) })
 	return out
 }
+
+// escalationFloor is the probability of a negative comment under which
+// going public or legal is not read, whatever the comment names: chosen
+// on cross-validation of train and dev, where it lifts the precision of
+// escalation from 0.87 to 0.90 at the same recall.
+const escalationFloor = 0.3

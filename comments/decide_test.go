@@ -60,6 +60,7 @@ func TestDecide(t *testing.T) {
 		{"worst ratings push a doubtful one over", reading(0.4, 0.1, 0.1, 0.1, 0.1, 0.1), worst, []SignalKind{SignalAnger}},
 		{"escalation alone reports the likelier of public and legal", reading(0.9, 0.3, 0.45, 0.1, 0.1, 0.7), middle,
 			[]SignalKind{SignalLegal, SignalAnger}},
+		{"praise that names a network is no escalation", reading(0.2, 0.9, 0.9, 0.1, 0.1, 0.9), middle, nil},
 		{"a threat counts in a negative comment", reading(0.9, 0.1, 0.1, 0.1, 0.1, 0.1, threat), middle,
 			[]SignalKind{SignalThreat, SignalAnger}},
 		{"a threat alone in praise does not", reading(0.1, 0.1, 0.1, 0.1, 0.1, 0.1, threat), middle, nil},
