@@ -186,8 +186,8 @@ func textKey(text string) string {
 	return strings.Join(strings.FieldsFunc(strings.ToLower(text), func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }), " ")
 }
 
-// readRaw reads raw files (the corpus's columns without id), in name
-// order, leaving out texts already seen.
+// readRaw reads raw files (the corpus's columns without id) or files in
+// the corpus format, in name order, leaving out texts already seen.
 func readRaw(files []string, seen map[string]bool) ([]comments.Row, error) {
 	slices.Sort(files)
 	var rows []comments.Row
@@ -196,11 +196,18 @@ func readRaw(files []string, seen map[string]bool) ([]comments.Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		var b strings.Builder
-		for i, line := range strings.Split(strings.TrimRight(string(raw), "\n"), "\n") {
-			fmt.Fprintf(&b, "x%d\t%s\n", i+1, line)
+		// A file in the corpus format (with its header, as followup
+		// comments export writes it) is read as it is; a raw file has no
+		// id column.
+		text := string(raw)
+		if !strings.HasPrefix(text, "id\t") {
+			var b strings.Builder
+			for i, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+				fmt.Fprintf(&b, "x%d\t%s\n", i+1, line)
+			}
+			text = b.String()
 		}
-		part, err := comments.ReadCorpus(strings.NewReader(b.String()))
+		part, err := comments.ReadCorpus(strings.NewReader(text))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
