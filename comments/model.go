@@ -222,6 +222,25 @@ func (m *Model) evidence(d *doc, l, sentence int) (from, to int, term string, ok
 			to++
 		}
 	}
+	// A quotation of fewer than three words says little ("personne"):
+	// take the words around it in its clause, the heavier side first.
+	inClause := func(j int) bool {
+		return j >= 0 && j < len(d.toks) && !d.toks[j].brk && d.clause[j] == d.clause[best]
+	}
+	for to-from < 2 {
+		left, right := inClause(from-1), inClause(to+1)
+		switch {
+		case left && (!right || weight[from-1] >= weight[to+1]):
+			from--
+		case right:
+			to++
+		default:
+			left = false
+		}
+		if !left && !right {
+			break
+		}
+	}
 	for from < best && smallWord(d.toks[from].norm) {
 		from++
 	}
