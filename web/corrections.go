@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -123,6 +124,9 @@ type reading struct {
 	Kinds       []choice
 	// Back is where the correction form returns.
 	Back string
+	// Compact is the box in a list of replies: no heading, and no "not a
+	// complaint" for a reply the reading did not find negative.
+	Compact bool
 }
 
 // readSignal is one signal read in the comment.
@@ -216,7 +220,12 @@ func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
 	}
 	back := fmt.Sprintf("/cx/replies?page=%d", page.Page)
 	for _, rp := range list {
-		page.Rows = append(page.Rows, replyRow{Reply: rp, Reading: newReading(rp.ID, rp.Reasons, rp.Signals, made[rp.ID], back)})
+		rd := newReading(rp.ID, rp.Reasons, rp.Signals, made[rp.ID], back)
+		rd.Compact = true
+		if rd.DecidedBy == "" {
+			rd.Kinds = slices.DeleteFunc(rd.Kinds, func(c choice) bool { return c.Value == string(corrections.NotComplaint) })
+		}
+		page.Rows = append(page.Rows, replyRow{Reply: rp, Reading: rd})
 	}
 	s.renderStaff(w, r, http.StatusOK, "cx_replies", "Replies without complaint", page)
 }
