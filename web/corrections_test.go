@@ -187,7 +187,7 @@ func TestCorrectingTheReadingInABrowser(t *testing.T) {
 	do(chromedp.Navigate(h.URL+"/cx/"), chromedp.WaitVisible(chromedp.CSS(`#replies-link`)))
 	do(chromedp.Click(chromedp.CSS(`#replies-link`)), chromedp.WaitVisible(chromedp.CSS(`#replies`)))
 	row := fmt.Sprintf(`#reply-%d`, id)
-	if got := text(row); !strings.Contains(got, "Thank you, everything was perfect.") || !strings.Contains(got, "Reading of the comment") {
+	if got := text(row); !strings.Contains(got, "Thank you, everything was perfect.") || !strings.Contains(got, "Missed: going public") || strings.Contains(got, "Not a complaint") {
 		t.Errorf("reply row: %q", got)
 	}
 	do(chromedp.Click(chromedp.CSS(row + ` button[data-kind="missed_public"]`)))
