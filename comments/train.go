@@ -157,48 +157,49 @@ func fit(rows []Row, docs []*doc, opt TrainOptions) *Model {
 	return m
 }
 
-// minRecall is the recall the thresholds of public, legal and escalation
+// minRecall is the recall of escalation (public or legal) the thresholds
 // keep, out of fold: a customer about to go public or legal must not be
 // missed, so precision is sought only above it.
 const minRecall = 0.95
 
-// recallFirst returns the highest threshold whose recall of output l is
-// at least minRecall.
-func recallFirst(rows []Row, probs [][nOut]float64, l int) float32 {
-	best := 0.10
-	for t := 0.10; t <= 0.90001; t += 0.01 {
-		var c counts
-		for i, r := range rows {
-			c.add(probs[i][l] >= t, r.target(l))
-		}
-		if c.score().Recall >= minRecall {
-			best = t
-		}
-	}
-	return float32(math.Round(best*100) / 100)
-}
-
 // thresholds picks, per output, the probability threshold that does best
-// on predictions of rows the model did not see.
+// on predictions of rows the model did not see: F1 for each label; then,
+// for the escalation output, the highest threshold at which the product's
+// decision (public, legal, or escalation alone; see Reading.Decide) still
+// finds minRecall of the comments that go public or legal.
 func thresholds(rows []Row, probs [][nOut]float64) [nOut]float32 {
 	var out [nOut]float32
-	for l := range nOut {
-		if l == outEsc {
-			out[l] = recallFirst(rows, probs, l)
-			continue
-		}
-		beta := 1.0
+	for l := range nLabels {
 		best, bestF := 0.5, -1.0
 		for t := 0.10; t <= 0.90001; t += 0.01 {
 			var c counts
 			for i, r := range rows {
 				c.add(probs[i][l] >= t, r.target(l))
 			}
-			if f := c.fBeta(beta); f > bestF+1e-9 {
+			if f := c.fBeta(1); f > bestF+1e-9 {
 				best, bestF = t, f
 			}
 		}
 		out[l] = float32(math.Round(best*100) / 100)
+	}
+	out[outEsc] = 0.10
+	for t := 0.90; t >= 0.0999; t -= 0.01 {
+		out[outEsc] = float32(math.Round(t*100) / 100)
+		var c counts
+		for i, r := range rows {
+			rd := Reading{Prob: probs[i]}
+			for l := range nOut {
+				rd.Threshold[l] = float64(out[l])
+			}
+			esc := false
+			for _, s := range rd.Decide(Ratings{}) {
+				esc = esc || s.Kind == SignalPublic || s.Kind == SignalLegal
+			}
+			c.add(esc, r.target(outEsc))
+		}
+		if c.score().Recall >= minRecall {
+			break
+		}
 	}
 	return out
 }
