@@ -197,7 +197,7 @@ func auditText(kind string, raw json.RawMessage) (what, detail string) {
 		return "Double deviation: a manager is alerted", joinNonEmpty(parts, " · ")
 	case "recovery_positive":
 		return "Recovery confirmed", "the customer's recovery survey came back positive"
-	case complaints.AuditCommentCorrected:
+	case string(complaints.EventCommentCorrected):
 		s := correctionText(d.str("correction"))
 		if d.bool("opened") {
 			s += " · this correction opened the complaint"
