@@ -22,7 +22,7 @@ type Acknowledgements struct {
 }
 
 // acknowledgeSQL queues the acknowledgements of complaints $1, or records
-// why not, in one statement.
+// why not, in one statement (the entry's data is a MessageSettledEvent's).
 const acknowledgeSQL = `
 WITH c AS (
     -- The survey's setting is read only for mild complaints, by index

@@ -3,7 +3,6 @@ package complaints
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -93,15 +92,15 @@ func lock(ctx context.Context, tx *sqlx.Tx, id int64) (current, error) {
 	return c, nil
 }
 
-// audit writes one entry of a complaint's trail.
-func audit(ctx context.Context, tx sqlx.ExecerContext, id int64, kind string, by Actor, data map[string]any, now time.Time) error {
-	raw, err := json.Marshal(data)
+// audit writes one entry of a complaint's trail: e, done by by.
+func audit(ctx context.Context, tx sqlx.ExecerContext, id int64, by Actor, e Event, now time.Time) error {
+	raw, err := EncodeEvent(e)
 	if err != nil {
-		return fmt.Errorf("encode %s entry: %w", kind, err)
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO complaint_events (complaint_id, kind, actor, actor_id, data, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, id, kind, by.label(), by.idOrNil(), raw, now); err != nil {
-		return fmt.Errorf("audit %s on complaint %d: %w", kind, id, err)
+		VALUES ($1, $2, $3, $4, $5, $6)`, id, e.Kind(), by.label(), by.idOrNil(), []byte(raw), now); err != nil {
+		return fmt.Errorf("audit %s on complaint %d: %w", e.Kind(), id, err)
 	}
 	return nil
 }
@@ -119,7 +118,7 @@ func acted(ctx context.Context, tx *sqlx.Tx, c current, by Actor, now time.Time)
 	}
 	if c.OwnerID == nil && by.idOrNil() != nil {
 		// Ownership changes only on the record.
-		return audit(ctx, tx, c.ID, "taken", by, map[string]any{"owner": by.Email, "by_acting": true}, now)
+		return audit(ctx, tx, c.ID, by, TakenEvent{Owner: by.Email, ByActing: true}, now)
 	}
 	return nil
 }
@@ -147,7 +146,7 @@ func (s *Store) Take(ctx context.Context, tx *sqlx.Tx, id int64, by Actor, now t
 		first_action_at = COALESCE(first_action_at, $3), updated_at = $3 WHERE id = $1`, id, by.ID, now); err != nil {
 		return fmt.Errorf("take complaint %d: %w", id, err)
 	}
-	return audit(ctx, tx, id, "taken", by, map[string]any{"owner": by.Email}, now)
+	return audit(ctx, tx, id, by, TakenEvent{Owner: by.Email}, now)
 }
 
 // Assign gives the complaint to one owner, replacing any other: there is
@@ -173,13 +172,10 @@ func (s *Store) Assign(ctx context.Context, tx *sqlx.Tx, id int64, to, by Actor,
 		first_action_at = COALESCE(first_action_at, $3), updated_at = $3 WHERE id = $1`, id, to.ID, now); err != nil {
 		return fmt.Errorf("assign complaint %d: %w", id, err)
 	}
-	data := map[string]any{"owner": to.Email}
-	kind := "assigned"
 	if c.OwnerID != nil {
-		kind = "reassigned"
-		data["previous_owner"] = c.OwnerLabel
+		return audit(ctx, tx, id, by, ReassignedEvent{Owner: to.Email, PreviousOwner: c.OwnerLabel}, now)
 	}
-	return audit(ctx, tx, id, kind, by, data, now)
+	return audit(ctx, tx, id, by, AssignedEvent{Owner: to.Email}, now)
 }
 
 func canOwn(a Actor, field string) error {
@@ -205,7 +201,7 @@ func (s *Store) Note(ctx context.Context, tx *sqlx.Tx, id int64, text string, by
 	if err := acted(ctx, tx, c, by, now); err != nil {
 		return err
 	}
-	return audit(ctx, tx, id, "note", by, map[string]any{"text": text}, now)
+	return audit(ctx, tx, id, by, NoteEvent{Text: text}, now)
 }
 
 // Compensate records compensation granted to the customer (added to what
@@ -231,7 +227,7 @@ func (s *Store) Compensate(ctx context.Context, tx *sqlx.Tx, id int64, cents int
 		WHERE id = $1 RETURNING compensation_granted_cents`, id, cents); err != nil {
 		return 0, fmt.Errorf("compensate complaint %d: %w", id, err)
 	}
-	return total, audit(ctx, tx, id, "compensation", by, map[string]any{"cents": cents, "note": note, "total_cents": total}, now)
+	return total, audit(ctx, tx, id, by, CompensationEvent{Cents: cents, Note: note, TotalCents: total}, now)
 }
 
 // Resolved is what resolving a complaint set in motion.
@@ -272,11 +268,11 @@ func (s *Store) Resolve(ctx context.Context, tx *sqlx.Tx, id int64, summary stri
 	if out.RecoveryInvitationID, err = scheduleRecovery(ctx, tx, id, recoveryAt, now); err != nil {
 		return Resolved{}, err
 	}
-	data := map[string]any{"summary": summary}
+	e := ResolvedEvent{Summary: summary}
 	if out.RecoveryInvitationID != 0 {
-		data["recovery_survey_at"] = recoveryAt
+		e.RecoverySurveyAt = &recoveryAt
 	}
-	return out, audit(ctx, tx, id, "resolved", by, data, now)
+	return out, audit(ctx, tx, id, by, e, now)
 }
 
 // Reopen puts a resolved complaint back in the queue with a fresh deadline
@@ -300,7 +296,7 @@ func (s *Store) Reopen(ctx context.Context, tx *sqlx.Tx, id int64, reason string
 	if err := reopen(ctx, tx, id, c.Priority, due, now); err != nil {
 		return err
 	}
-	return audit(ctx, tx, id, "reopened", by, map[string]any{"reason": reason, "due_at": due}, now)
+	return audit(ctx, tx, id, by, ReopenedEvent{Reason: reason, DueAt: due}, now)
 }
 
 // reopen moves a resolved complaint back to work at priority, due at due.
@@ -348,7 +344,7 @@ func (s *Store) SetDeviance(ctx context.Context, tx *sqlx.Tx, id int64, form []s
 	if err := acted(ctx, tx, c, by, now); err != nil {
 		return err
 	}
-	return audit(ctx, tx, id, "deviance", by, map[string]any{"form": form, "substance": substance}, now)
+	return audit(ctx, tx, id, by, DevianceEvent{Form: form, Substance: substance}, now)
 }
 
 // Reply queues an agent's email to the customer. The caller has shown the
@@ -374,7 +370,7 @@ func (s *Store) Reply(ctx context.Context, tx *sqlx.Tx, id int64, subject, body 
 	if err != nil {
 		return 0, err
 	}
-	return mid, audit(ctx, tx, id, "reply", by, map[string]any{"message_id": mid, "subject": subject, "body": body}, now)
+	return mid, audit(ctx, tx, id, by, ReplyEvent{MessageID: mid, Subject: subject, Body: body}, now)
 }
 
 // clean trims what an agent typed and gives it plain line breaks (forms

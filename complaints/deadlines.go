@@ -59,6 +59,9 @@ func (s *Store) CheckDeadlines(ctx context.Context, tx *sqlx.Tx, now time.Time, 
 		leads[p-1] = int64(s.policy.Deadlines[p].Seconds() * warnShare)
 		maxLead = max(maxLead, leads[p-1])
 	}
+	// The trail's entries are written here in SQL, for the whole batch:
+	// their data are the JSON of DeadlineWarnedEvent, DeadlineBreachedEvent
+	// and DoubleDeviationEvent (TestCheckDeadlinesTrail reads them back).
 	var out []DeadlineEvent
 	if err := tx.SelectContext(ctx, &out, `
 WITH w AS (

@@ -114,8 +114,7 @@ func (s *Store) MarkMessageSent(ctx context.Context, id int64, messageID string,
 	if err != nil {
 		return fmt.Errorf("mark message %d sent: %w", id, err)
 	}
-	data := map[string]any{"message_id": id}
-	kind := m.Kind + "_sent"
+	var e Event = MessageSentEvent{Message: m.Kind, MessageID: id}
 	if m.Kind == MessageAcknowledgement {
 		var due time.Time
 		if err := tx.GetContext(ctx, &due, `UPDATE complaints SET acknowledged_at = COALESCE(acknowledged_at, $2),
@@ -123,9 +122,9 @@ func (s *Store) MarkMessageSent(ctx context.Context, id int64, messageID string,
 			WHERE id = $1 RETURNING due_at`, m.ComplaintID, now); err != nil {
 			return fmt.Errorf("record acknowledgement of complaint %d: %w", m.ComplaintID, err)
 		}
-		kind, data["promised_due_at"] = "acknowledged", due
+		e = AcknowledgedEvent{MessageID: id, PromisedDueAt: due}
 	}
-	if err := audit(ctx, tx, m.ComplaintID, kind, System, data, now); err != nil {
+	if err := audit(ctx, tx, m.ComplaintID, System, e, now); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -157,7 +156,7 @@ func (s *Store) SettleMessage(ctx context.Context, id int64, state, reason strin
 	if err != nil {
 		return fmt.Errorf("settle message %d: %w", id, err)
 	}
-	if err := audit(ctx, tx, m.ComplaintID, m.Kind+"_"+state, System, map[string]any{"message_id": id, "reason": reason}, now); err != nil {
+	if err := audit(ctx, tx, m.ComplaintID, System, MessageSettledEvent{Message: m.Kind, State: state, MessageID: id, Reason: reason}, now); err != nil {
 		return err
 	}
 	return tx.Commit()

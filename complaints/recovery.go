@@ -87,7 +87,7 @@ func (s *Store) RecordRecovery(ctx context.Context, tx *sqlx.Tx, complaintID, re
 			WHERE id = $1 AND recovery_outcome = ''`, complaintID, now); err != nil {
 			return out, fmt.Errorf("record recovery of complaint %d: %w", complaintID, err)
 		}
-		return out, audit(ctx, tx, complaintID, "recovery_positive", System, map[string]any{"response_id": responseID}, now)
+		return out, audit(ctx, tx, complaintID, System, RecoveryPositiveEvent{ResponseID: responseID}, now)
 	}
 	out.DoubleDeviation, out.Priority = true, P1
 	out.DueAt = s.policy.Deadline(P1, now)
@@ -103,9 +103,9 @@ func (s *Store) RecordRecovery(ctx context.Context, tx *sqlx.Tx, complaintID, re
 		double_deviation_reason = $2 WHERE id = $1`, complaintID, DoubleDeviationRecovery); err != nil {
 		return out, fmt.Errorf("flag complaint %d: %w", complaintID, err)
 	}
-	return out, audit(ctx, tx, complaintID, "double_deviation", System, map[string]any{
-		"reason": DoubleDeviationRecovery, "response_id": responseID, "from_priority": c.Priority.String(),
-		"to_priority": P1.String(), "due_at": out.DueAt, "reopened": c.State == StateResolved}, now)
+	return out, audit(ctx, tx, complaintID, System, DoubleDeviationEvent{
+		Reason: DoubleDeviationRecovery, ResponseID: responseID, FromPriority: c.Priority.String(),
+		ToPriority: P1.String(), DueAt: out.DueAt, Reopened: c.State == StateResolved}, now)
 }
 
 // QueueAcknowledgement queues the acknowledgement email of a complaint, to

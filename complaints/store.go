@@ -173,7 +173,7 @@ func (s *Store) OpenMany(ctx context.Context, tx *sqlx.Tx, items []ToOpen, now t
 		Risks       []surveys.Risk       `json:"risks"`
 		Escalations []surveys.SignalKind `json:"escalations"`
 		Form        []string             `json:"form_deviance"`
-		Audit       map[string]any       `json:"audit"`
+		Audit       OpenedEvent          `json:"audit"`
 	}
 	batch := make([]row, len(items))
 	out := make([]Opened, len(items))
@@ -189,8 +189,8 @@ func (s *Store) OpenMany(ctx context.Context, tx *sqlx.Tx, items []ToOpen, now t
 			Form: formDeviance(it.Result.Signals),
 			// The reasons stay on the complaint row, which never changes
 			// them: the audit entry says what was decided.
-			Audit: map[string]any{"priority": a.Priority.String(), "severity": a.Severity, "due_at": a.DueAt,
-				"escalations": a.Escalations}}
+			Audit: OpenedEvent{Priority: a.Priority.String(), Severity: a.Severity, DueAt: a.DueAt,
+				Escalations: a.Escalations}}
 	}
 	raw, err := json.Marshal(batch)
 	if err != nil {

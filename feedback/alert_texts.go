@@ -1,7 +1,6 @@
 package feedback
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -13,7 +12,7 @@ import (
 // The alerts' texts are for the team's chat and inbox: one line that says
 // what, who, how urgent and by when, then the link.
 
-func (l *Loop) openedAlert(c OpenedComplaint, now time.Time) Alert {
+func (l *Loop) openedAlert(c OpenedComplaint, now time.Time) (Alert, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s complaint #%d: %s", c.Priority, c.ID, nameOr(c.CustomerName))
 	if len(c.Escalations) > 0 {
@@ -24,33 +23,40 @@ func (l *Loop) openedAlert(c OpenedComplaint, now time.Time) Alert {
 		fmt.Fprintf(&b, " “%s”", s)
 	}
 	b.WriteString(" " + l.link(c.ID))
+	a, err := NewAlert(fmt.Sprintf("complaint-opened:%d", c.ID), ComplaintOpenedAlert{Priority: c.Priority.String(), DueAt: c.DueAt,
+		Escalations: nonNilStrings(c.Escalations), Customer: c.CustomerName})
 	id := c.ID
-	return Alert{ID: fmt.Sprintf("complaint-opened:%d", c.ID), Kind: "complaint_opened", Audience: AudienceCX,
-		ComplaintID: &id, Text: b.String(), CreatedAt: now,
-		Data: mustJSON(map[string]any{"priority": c.Priority.String(), "due_at": c.DueAt, "escalations": nonNilStrings(c.Escalations),
-			"customer": c.CustomerName})}
+	a.Audience, a.ComplaintID, a.Text, a.CreatedAt = AudienceCX, &id, b.String(), now
+	return a, err
 }
 
-func (l *Loop) deadlineAlert(e complaints.DeadlineEvent, now time.Time) Alert {
+func (l *Loop) deadlineAlert(e complaints.DeadlineEvent, now time.Time) (Alert, error) {
 	id := e.ComplaintID
 	due := e.DueAt.Unix()
-	a := Alert{ComplaintID: &id, CreatedAt: now,
-		Data: mustJSON(map[string]any{"due_at": e.DueAt, "from_priority": e.From.String(), "priority": e.To.String(),
-			"new_due_at": e.NewDueAt, "customer": e.CustomerName, "owner_id": e.OwnerID})}
+	data := DeadlineAlertData{DueAt: e.DueAt, FromPriority: e.From.String(), Priority: e.To.String(), NewDueAt: e.NewDueAt,
+		Customer: e.CustomerName, OwnerID: e.OwnerID}
+	var a Alert
+	var err error
 	switch e.Kind {
 	case complaints.DeadlineWarned:
-		a.ID, a.Kind, a.Audience = fmt.Sprintf("deadline-warned:%d:%d", id, due), "deadline_warned", AudienceOwner
+		a, err = NewAlert(fmt.Sprintf("deadline-warned:%d:%d", id, due), DeadlineWarnedAlert{data})
+		a.Audience = AudienceOwner
 		a.Text = fmt.Sprintf("Deadline near on %s complaint #%d (%s): due %s. %s", e.To, id, nameOr(e.CustomerName), stamp(e.DueAt), l.link(id))
 	case complaints.DeadlinePromiseMissed:
-		a.ID, a.Kind, a.Audience = fmt.Sprintf("double-deviation:%d:promise:%d", id, due), "double_deviation", AudienceManagers
+		newDue := e.NewDueAt
+		a, err = NewAlert(fmt.Sprintf("double-deviation:%d:promise:%d", id, due), DoubleDeviationAlert{Reason: complaints.DoubleDeviationPromise,
+			Priority: e.To.String(), DueAt: e.DueAt, FromPriority: e.From.String(), NewDueAt: &newDue, Customer: e.CustomerName, OwnerID: e.OwnerID})
+		a.Audience = AudienceManagers
 		a.Text = fmt.Sprintf("Double deviation on complaint #%d (%s): the deadline promised to the customer (%s) passed unresolved. Now P1, due %s; the customer is told the new date. %s",
 			id, nameOr(e.CustomerName), stamp(e.DueAt), stamp(e.NewDueAt), l.link(id))
 	default:
-		a.ID, a.Kind, a.Audience = fmt.Sprintf("deadline-breached:%d:%d", id, due), "deadline_breached", AudienceManagers
+		a, err = NewAlert(fmt.Sprintf("deadline-breached:%d:%d", id, due), DeadlineBreachedAlert{data})
+		a.Audience = AudienceManagers
 		a.Text = fmt.Sprintf("Deadline breached on complaint #%d (%s): due %s, still unresolved. Priority raised %s → %s. %s",
 			id, nameOr(e.CustomerName), stamp(e.DueAt), e.From, e.To, l.link(id))
 	}
-	return a
+	a.ComplaintID, a.CreatedAt = &id, now
+	return a, err
 }
 
 func (l *Loop) link(id int64) string {
@@ -74,14 +80,6 @@ func snippet(s string, n int) string {
 	}
 	r := []rune(s)
 	return strings.TrimSpace(string(r[:n])) + "…"
-}
-
-func mustJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only plain values are encoded here
-	}
-	return b
 }
 
 func nonNilStrings(s []string) []string {

@@ -130,8 +130,11 @@ func (l *Loop) Opened(ctx context.Context, tx *sqlx.Tx, list []OpenedComplaint, 
 	alerts := make([]Alert, len(list))
 	ids := make([]int64, len(list))
 	for i, c := range list {
-		alerts[i] = l.openedAlert(c, now)
-		ids[i] = c.ID
+		a, err := l.openedAlert(c, now)
+		if err != nil {
+			return w, err
+		}
+		alerts[i], ids[i] = a, c.ID
 	}
 	created, err := l.alerts.RaiseMany(ctx, tx, alerts)
 	if err != nil {
@@ -160,11 +163,14 @@ func (l *Loop) Recovered(ctx context.Context, tx *sqlx.Tx, complaintID, response
 	if err != nil || !r.DoubleDeviation {
 		return w, err
 	}
-	a := Alert{ID: fmt.Sprintf("double-deviation:%d:recovery:%d", complaintID, responseID), Kind: "double_deviation",
-		Audience: AudienceManagers, ComplaintID: &complaintID, CreatedAt: now,
-		Text: fmt.Sprintf("Double deviation on complaint #%d (%s): the recovery survey came back negative. Reopened at P1, due %s. %s",
-			complaintID, customerName, stamp(r.DueAt), l.link(complaintID)),
-		Data: mustJSON(map[string]any{"reason": complaints.DoubleDeviationRecovery, "priority": "P1", "due_at": r.DueAt, "response_id": responseID})}
+	a, err := NewAlert(fmt.Sprintf("double-deviation:%d:recovery:%d", complaintID, responseID), DoubleDeviationAlert{
+		Reason: complaints.DoubleDeviationRecovery, Priority: complaints.P1.String(), DueAt: r.DueAt, ResponseID: responseID})
+	if err != nil {
+		return w, err
+	}
+	a.Audience, a.ComplaintID, a.CreatedAt = AudienceManagers, &complaintID, now
+	a.Text = fmt.Sprintf("Double deviation on complaint #%d (%s): the recovery survey came back negative. Reopened at P1, due %s. %s",
+		complaintID, customerName, stamp(r.DueAt), l.link(complaintID))
 	if ok, err := l.alerts.Raise(ctx, tx, a); err != nil {
 		return w, err
 	} else if ok {
@@ -194,7 +200,9 @@ func (l *Loop) CheckDeadlines(ctx context.Context) ([]complaints.DeadlineEvent, 
 		}
 		alerts := make([]Alert, len(events))
 		for i, e := range events {
-			alerts[i] = l.deadlineAlert(e, now)
+			if alerts[i], err = l.deadlineAlert(e, now); err != nil {
+				return w, err
+			}
 		}
 		if w.Alerts, err = l.alerts.RaiseMany(ctx, tx, alerts); err != nil {
 			return w, err

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -212,13 +211,13 @@ func (b *Barometer) open(ctx context.Context, tx *sqlx.Tx, r Reading, now time.T
 		VALUES (:id, :indicator, :op, :threshold, :value, :sample, :started_at, :alert_id)`, br); err != nil {
 		return Breach{}, fmt.Errorf("record breach of %s: %w", br.Indicator, err)
 	}
-	data, err := json.Marshal(map[string]any{"indicator": br.Indicator, "value": br.Value, "op": br.Op,
-		"threshold": br.Threshold, "sample": br.Sample, "window_hours": b.window().Hours(), "breach_id": br.ID})
+	a, err := feedback.NewAlert(br.AlertID, feedback.BarometerBreachAlert{Indicator: br.Indicator, Value: br.Value, Op: br.Op,
+		Threshold: br.Threshold, Sample: br.Sample, WindowHours: b.window().Hours(), BreachID: br.ID})
 	if err != nil {
 		return Breach{}, err
 	}
-	if _, err := b.Alerts.Raise(ctx, tx, feedback.Alert{ID: br.AlertID, Kind: "barometer_breach", Audience: feedback.AudienceManagers,
-		Text: BreachText(b.Locale, r, b.window(), b.Link), Data: data, CreatedAt: now}); err != nil {
+	a.Audience, a.Text, a.CreatedAt = feedback.AudienceManagers, BreachText(b.Locale, r, b.window(), b.Link), now
+	if _, err := b.Alerts.Raise(ctx, tx, a); err != nil {
 		return Breach{}, err
 	}
 	return br, nil

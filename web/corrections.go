@@ -78,28 +78,14 @@ func (s *Server) correctionError(err error) (status int, field, msg string) {
 	return http.StatusInternalServerError, "", "the correction could not be recorded; retry later"
 }
 
-// correctionWords name the corrections on the staff pages, as their
-// buttons do.
-var correctionWords = map[corrections.Kind]string{
-	corrections.NotComplaint: "Not a complaint",
-	corrections.MissedPublic: "Missed: going public",
-	corrections.MissedLegal:  "Missed: legal",
-	corrections.MissedLeave:  "Missed: leaving",
-}
-
 // correctionText names a correction kind in words.
-func correctionText(kind string) string {
-	if w, ok := correctionWords[corrections.Kind(kind)]; ok {
-		return w
-	}
-	return humanCode(kind)
-}
+func correctionText(kind string) string { return templates.CorrectionLabel("en", kind) }
 
 // correctionChoices are the correction buttons.
 func correctionChoices() []choice {
 	out := make([]choice, len(corrections.Kinds))
 	for i, k := range corrections.Kinds {
-		out[i] = choice{string(k), correctionWords[k]}
+		out[i] = choice{string(k), correctionText(string(k))}
 	}
 	return out
 }
