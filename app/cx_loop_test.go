@@ -16,10 +16,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/followup/followup/clock"
-	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/worker"
 )
 
 // unhappy records a service event for a new customer, waits for the survey
@@ -94,7 +94,7 @@ func TestComplaintAlertReachesTheWebhookOnce(t *testing.T) {
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		id, ts := r.Header.Get("X-Followup-Alert-Id"), r.Header.Get("X-Followup-Timestamp")
-		if r.Header.Get("X-Followup-Signature") != feedback.Sign([]byte(secret), ts, body) {
+		if r.Header.Get("X-Followup-Signature") != worker.Sign([]byte(secret), ts, body) {
 			t.Errorf("alert %s: bad signature", id)
 			w.WriteHeader(http.StatusUnauthorized)
 			return

@@ -219,9 +219,9 @@ func (a *App) queueDashboard() http.Handler {
 }
 
 // webhook is the alert webhook, when one is configured.
-func (a *App) webhook() *feedback.Webhook {
+func (a *App) webhook() feedback.Poster {
 	if a.Cfg.Alerts.WebhookURL == "" {
 		return nil
 	}
-	return &feedback.Webhook{URL: a.Cfg.Alerts.WebhookURL, Secret: a.Cfg.Alerts.WebhookSecret}
+	return &worker.Webhook{URL: a.Cfg.Alerts.WebhookURL, Secret: a.Cfg.Alerts.WebhookSecret}
 }

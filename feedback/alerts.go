@@ -178,3 +178,10 @@ func (s *Store) ForComplaint(ctx context.Context, complaintID int64) ([]Alert, e
 	err := s.db.SelectContext(ctx, &out, `SELECT * FROM alerts WHERE complaint_id = $1 ORDER BY created_at, id`, complaintID)
 	return out, err
 }
+
+// Poster delivers an alert outside followup (the alert webhook). The
+// domain owns the interface; the delivery over HTTP lives at the edge
+// (worker.Webhook), so feedback imports no transport.
+type Poster interface {
+	Post(ctx context.Context, a Alert, now time.Time) error
+}

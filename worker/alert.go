@@ -58,7 +58,7 @@ func (c *Client) EnqueueAlert(ctx context.Context, id string) error {
 // A failure returns an error and asynq retries with backoff.
 type AlertHandler struct {
 	Alerts  *feedback.Store
-	Webhook *feedback.Webhook // nil: no webhook
+	Webhook feedback.Poster // nil: no webhook
 	Mail    Sender
 	Users   *users.Store
 	// Complaints finds a complaint's owner, for alerts to them.

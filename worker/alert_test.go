@@ -39,13 +39,13 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.posts++
-	want := feedback.Sign(r.secret, req.Header.Get("X-Followup-Timestamp"), body)
+	want := worker.Sign(r.secret, req.Header.Get("X-Followup-Timestamp"), body)
 	if !hmac.Equal([]byte(want), []byte(req.Header.Get("X-Followup-Signature"))) {
 		r.bad++
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return
 	}
-	var a feedback.WebhookBody
+	var a worker.WebhookBody
 	if err := json.Unmarshal(body, &a); err != nil || a.Text == "" || a.ID != req.Header.Get("X-Followup-Alert-Id") {
 		r.bad++
 		http.Error(w, "bad body", http.StatusBadRequest)
@@ -90,7 +90,7 @@ func TestAlertsAreSignedRetriedAndDeliveredOnce(t *testing.T) {
 			t.Fatalf("raise %d: created %v, %v", i, created, err)
 		}
 	}
-	h := &worker.AlertHandler{Alerts: store, Webhook: &feedback.Webhook{URL: hook.URL, Secret: secret}, Mail: sender, Users: us,
+	h := &worker.AlertHandler{Alerts: store, Webhook: &worker.Webhook{URL: hook.URL, Secret: secret}, Mail: sender, Users: us,
 		Base: "https://followup.acme.test", Clock: clock.Real{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	task, _ := worker.NewFeedbackAlertTask(worker.Queues{}, a.ID)
 	var errs int

@@ -1,4 +1,4 @@
-package feedback
+package worker
 
 import (
 	"bytes"
@@ -12,9 +12,12 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/followup/followup/feedback"
 )
 
-// Webhook posts alerts as JSON to a URL, signed so the receiver can check
+// Webhook posts alerts as JSON to a URL (it is feedback.Poster over HTTP,
+// at the edge: the domain knows no transport), signed so the receiver can check
 // they come from us: X-Followup-Signature is "sha256=" and the hex HMAC-SHA256,
 // with the shared secret, of the X-Followup-Timestamp value, a dot and the
 // body. X-Followup-Alert-Id carries the alert's id: the same alert retried
@@ -47,7 +50,7 @@ func Sign(secret []byte, timestamp string, body []byte) string {
 }
 
 // Post delivers one alert. Any answer other than 2xx is an error, to retry.
-func (w *Webhook) Post(ctx context.Context, a Alert, now time.Time) error {
+func (w *Webhook) Post(ctx context.Context, a feedback.Alert, now time.Time) error {
 	body, err := json.Marshal(WebhookBody{ID: a.ID, Kind: a.Kind, Audience: a.Audience, Text: a.Text,
 		ComplaintID: a.ComplaintID, Data: a.Data, CreatedAt: a.CreatedAt})
 	if err != nil {
