@@ -17,7 +17,9 @@ func TestExplain(t *testing.T) {
 		t.Skip("EXPLAIN_FILE not set")
 	}
 	var l int
-	fmt.Sscan(os.Getenv("EXPLAIN_LABEL"), &l)
+	if _, err := fmt.Sscan(os.Getenv("EXPLAIN_LABEL"), &l); err != nil || l < 0 || l >= nOut {
+		t.Fatalf("EXPLAIN_LABEL: want an output from 0 to %d (%v)", nOut-1, err)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -180,20 +180,10 @@ func logit(p float64) float64 {
 // customer's words that made the model say so. sentence limits it to one
 // sentence (see pooledLogits); -1 looks at the whole comment.
 func (m *Model) evidence(d *doc, l, sentence int) (from, to int, term string, ok bool) {
+	weight := m.tokenWeights(d, l)
 	var of []int32
 	if sentence >= 0 {
 		of, _ = d.sentenceOf()
-	}
-	weight := make([]float64, len(d.toks))
-	for _, f := range d.features {
-		if f.from < 0 {
-			continue
-		}
-		w := float64(m.W[int(f.h)*nOut+l])
-		n := float64(f.to - f.from + 1)
-		for i := f.from; i <= f.to; i++ {
-			weight[i] += w / n
-		}
 	}
 	best := -1
 	for i, w := range weight {
@@ -207,38 +197,54 @@ func (m *Model) evidence(d *doc, l, sentence int) (from, to int, term string, ok
 	if best < 0 {
 		return 0, 0, "", false
 	}
-	// Widen to the neighbours that weigh for the label at least a quarter
-	// as much, two words at most on each side, never across a clause
-	// break; then drop the small words left at either end ("à l'", "on").
-	from, to = best, best
-	near := func(j int) bool {
-		return j >= 0 && j < len(d.toks) && !d.toks[j].brk && d.clause[j] == d.clause[best] && weight[j] >= weight[best]/4
-	}
-	for k := 0; k < 2; k++ {
-		if near(from - 1) {
-			from--
+	from, to = d.widen(best, weight)
+	return from, to, d.stems[best], true
+}
+
+// tokenWeights spreads the weight of each feature for label l over the
+// tokens it was read from.
+func (m *Model) tokenWeights(d *doc, l int) []float64 {
+	weight := make([]float64, len(d.toks))
+	for _, f := range d.features {
+		if f.from < 0 {
+			continue
 		}
-		if near(to + 1) {
-			to++
+		w := float64(m.W[int(f.h)*nOut+l])
+		n := float64(f.to - f.from + 1)
+		for i := f.from; i <= f.to; i++ {
+			weight[i] += w / n
 		}
 	}
-	// A quotation of fewer than three words says little ("personne"):
-	// take the words around it in its clause, the heavier side first.
+	return weight
+}
+
+// widen turns the token that weighs most into a quotation: the
+// neighbours that weigh at least a quarter as much, two words at most on
+// each side, never across a clause break; at least three words where the
+// clause has them ("personne ne répond", not "personne"), the heavier side
+// first; without small words at either end ("à l'", "on").
+func (d *doc) widen(best int, weight []float64) (from, to int) {
 	inClause := func(j int) bool {
 		return j >= 0 && j < len(d.toks) && !d.toks[j].brk && d.clause[j] == d.clause[best]
 	}
+	from, to = best, best
+	for k := 0; k < 2; k++ {
+		if inClause(from-1) && weight[from-1] >= weight[best]/4 {
+			from--
+		}
+		if inClause(to+1) && weight[to+1] >= weight[best]/4 {
+			to++
+		}
+	}
 	for to-from < 2 {
 		left, right := inClause(from-1), inClause(to+1)
-		switch {
-		case left && (!right || weight[from-1] >= weight[to+1]):
-			from--
-		case right:
-			to++
-		default:
-			left = false
-		}
 		if !left && !right {
 			break
+		}
+		if left && (!right || weight[from-1] >= weight[to+1]) {
+			from--
+		} else {
+			to++
 		}
 	}
 	for from < best && smallWord(d.toks[from].norm) {
@@ -247,7 +253,7 @@ func (m *Model) evidence(d *doc, l, sentence int) (from, to int, term string, ok
 	for to > best && smallWord(d.toks[to].norm) {
 		to--
 	}
-	return from, to, d.stems[best], true
+	return from, to
 }
 
 // smallWord reports whether a word is too small to start or end a
