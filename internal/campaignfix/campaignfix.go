@@ -271,6 +271,9 @@ func (p *player) answer(ref string, campaignID int64, at time.Time, negative boo
 	if _, err := p.surveys.Insert(p.ctx, tx, inv, p.survey, surveys.Answers{}, "en", at, res); err != nil {
 		p.t.Fatalf("campaignfix: answer of %s: %v", ref, err)
 	}
+	if err := p.store.MarkAnswered(p.ctx, tx, []int64{inv.ID}, at); err != nil {
+		p.t.Fatalf("campaignfix: answer of %s: %v", ref, err)
+	}
 	if err := tx.Commit(); err != nil {
 		p.t.Fatalf("campaignfix: %v", err)
 	}
