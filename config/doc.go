@@ -5,4 +5,6 @@
 //
 // The package knows nothing of the roles that use the settings; it must not
 // open connections or read files beyond what its fields describe.
+//
+// Tables: none.
 package config

@@ -4,4 +4,11 @@
 // reports: barometer, reports, action plans) raises its alerts to managers
 // here too. It decides what to say and to whom, and knows nothing of HTTP
 // handlers or queues.
+//
+// Tables: alerts. The complaint's messages and trail are written by the
+// complaints package; what feedback owes a change is recorded in the
+// caller's transaction and enqueued by the caller after commit.
+//
+// It must never enqueue a task itself, write a complaint or an invitation, or
+// serve HTTP.
 package feedback

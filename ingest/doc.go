@@ -5,4 +5,8 @@
 // one (where, which field, why) and skipped, and the good rows are stored
 // set-based with their invitations. It reads CSV and reports progress
 // through callbacks; it knows nothing of HTTP or terminals.
+//
+// Tables: none of its own. Customers and events are stored through
+// customers.Store, their invitations scheduled through scheduler.Intake, in
+// one transaction per chunk. It must never write SQL of its own.
 package ingest

@@ -4,4 +4,7 @@
 // task type, and the asynq queues' sizes and latency. Each process owns its
 // registry (no global state); /metrics serves it, on the HTTP server or, in
 // a process without one, on the listener FOLLOWUP_METRICS_ADDR opens.
+//
+// Tables: none. It must never hold a global registry: each process builds
+// its own and passes it to what records into it.
 package metrics

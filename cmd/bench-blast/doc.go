@@ -9,4 +9,8 @@
 //
 //	go run ./cmd/bench-blast -n 100000
 //	go run ./cmd/bench-blast -n 100000 -rate 20000   # under a rate limit
+//
+// Tables: it seeds its throwaway schema with SQL of its own (bulk rows no
+// store writes at this speed) and then measures the product through its
+// stores and roles. It must never run against a schema it did not create.
 package main

@@ -9,4 +9,8 @@
 // (created if missing), dropped at the end unless -keep, and needs the
 // Redis of FOLLOWUP_REDIS_URL only to start the server. Client and server
 // share the machine: the JSON bodies are encoded before the clock starts.
+//
+// Tables: it seeds its throwaway schema with SQL of its own (bulk rows no
+// store writes at this speed) and then measures the product through its
+// stores and roles. It must never run against a schema it did not create.
 package main

@@ -17,4 +17,8 @@
 // and that every negative one has exactly one complaint.
 //
 //	go run ./cmd/bench-replies -replies 30000 -rate 500 -rate-seconds 20
+//
+// Tables: it seeds its throwaway schema with SQL of its own (bulk rows no
+// store writes at this speed) and then measures the product through its
+// stores and roles. It must never run against a schema it did not create.
 package main

@@ -13,4 +13,7 @@
 //	followup config                   print the configuration table
 //
 // Every setting comes from a FOLLOWUP_* environment variable or its flag.
+//
+// Tables: none itself; every command goes through app or a domain store. It
+// must never hold a business rule: it parses, wires and starts roles.
 package main

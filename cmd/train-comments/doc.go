@@ -9,4 +9,7 @@
 //
 // The same corpus and seed always give the same weights, byte for byte.
 // The test split is never read here.
+//
+// Tables: none; it reads testdata/comments and writes the embedded weights
+// of the comments package.
 package main

@@ -4,4 +4,7 @@
 // other's rows or tasks. Nothing here is mocked. Redis database 0 is shared
 // (by queue prefix); database 13 (FlushRedisDB) is reserved for the test
 // that flushes it.
+//
+// Tables: none; it creates, migrates and drops test schemas. For tests
+// only, never imported by the product.
 package testenv

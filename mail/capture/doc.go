@@ -3,4 +3,7 @@
 // (/dev/mail). The demo and the tests send real SMTP to it. It can be told to
 // refuse recipients or drop connections, and to offer STARTTLS and AUTH
 // PLAIN, so tests exercise real failures and real TLS and authentication.
+//
+// Tables: none; messages live in memory. It is for the demo and tests, never
+// a production mail path.
 package capture
