@@ -1,7 +1,3 @@
-// Package app assembles followup from its configuration: it opens
-// PostgreSQL and Redis, builds the stores, the mailer, the queue client and
-// the handlers, and runs the roles (HTTP, worker, scheduler) with a graceful
-// shutdown. It wires; it decides nothing.
 package app
 
 import (
@@ -155,7 +151,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		[]string{q.Critical(), q.Default(), q.Low()}))
 	a.Loop = feedback.NewLoop(a.DB, a.Complaints, a.Alerts, a.Queue, a.Clock, log.With("component", "loop"), feedback.LoopConfig{
 		AckDelay: cfg.CX.AckDelay, RecoveryDelay: cfg.CX.RecoveryDelay, WarnShare: cfg.CX.WarnShare, BaseURL: cfg.BaseURL.String()})
-	a.Replies = replies.New(a.DB, a.Surveys, a.Complaints, a.Clock, replies.Options{Loop: a.Loop, Metrics: a.Metrics})
+	a.Replies = replies.New(a.DB, a.Surveys, a.Scheduler, a.Complaints, a.Clock, replies.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Corrections = corrections.NewStore(a.DB, a.Surveys, a.Complaints, corrections.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Reports = reports.NewStore(a.DB)
 	return a, nil

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/followup/followup/scheduler"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -265,7 +266,8 @@ func (s *Store) Resolve(ctx context.Context, tx *sqlx.Tx, id int64, summary stri
 	if out.MessageID, err = queueMessage(ctx, tx, id, MessageResolution, by, "", summary, now, now); err != nil {
 		return Resolved{}, err
 	}
-	if out.RecoveryInvitationID, err = scheduleRecovery(ctx, tx, id, recoveryAt, now); err != nil {
+	recovery := scheduler.RecoverySurvey{ComplaintID: id, CustomerID: c.CustomerID, ResolvedAt: now, SendAt: recoveryAt}
+	if out.RecoveryInvitationID, err = s.invitations.ScheduleRecovery(ctx, tx, recovery, now); err != nil {
 		return Resolved{}, err
 	}
 	e := ResolvedEvent{Summary: summary}
@@ -293,21 +295,22 @@ func (s *Store) Reopen(ctx context.Context, tx *sqlx.Tx, id int64, reason string
 		return &ConflictError{"only a resolved complaint can be reopened"}
 	}
 	due := s.policy.Deadline(c.Priority, now)
-	if err := reopen(ctx, tx, id, c.Priority, due, now); err != nil {
+	if err := s.reopen(ctx, tx, id, c.Priority, due, now); err != nil {
 		return err
 	}
 	return audit(ctx, tx, id, by, ReopenedEvent{Reason: reason, DueAt: due}, now)
 }
 
-// reopen moves a resolved complaint back to work at priority, due at due.
-func reopen(ctx context.Context, tx *sqlx.Tx, id int64, p Priority, due, now time.Time) error {
+// reopen moves a resolved complaint back to work at priority, due at due,
+// and withdraws its recovery survey not sent yet.
+func (s *Store) reopen(ctx context.Context, tx *sqlx.Tx, id int64, p Priority, due, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE complaints SET state = CASE WHEN owner_id IS NULL THEN 'open' ELSE 'in_progress' END,
 		resolved_at = NULL, reopened_count = reopened_count + 1, priority = $2, due_at = $3,
 		deadline_warned_at = NULL, deadline_breached_at = NULL, promised_due_at = NULL, updated_at = $4
 		WHERE id = $1`, id, p, due, now); err != nil {
 		return fmt.Errorf("reopen complaint %d: %w", id, err)
 	}
-	return withdrawRecovery(ctx, tx, id, now)
+	return s.invitations.WithdrawRecovery(ctx, tx, id, now)
 }
 
 // Deviance kinds (DOMAIN.md): form is how the customer behaves, substance

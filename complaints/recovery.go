@@ -16,51 +16,6 @@ const (
 	DoubleDeviationPromise = "promise_missed"
 )
 
-// scheduleRecovery plans the recovery survey of a complaint just resolved:
-// an invitation of the recovery campaign, due at at, one per resolution
-// (the occurrence is the resolution time). Without an active or paused
-// recovery campaign, nothing is planned and 0 is returned.
-func scheduleRecovery(ctx context.Context, tx *sqlx.Tx, complaintID int64, at, now time.Time) (int64, error) {
-	var ids []int64
-	err := tx.SelectContext(ctx, &ids, `
-WITH camp AS (
-    SELECT c.id, (SELECT v.id FROM survey_versions v WHERE v.survey_id = c.survey_id ORDER BY v.version DESC LIMIT 1) AS version_id
-    FROM campaigns c WHERE c.trigger_kind = 'recovery' AND c.state <> 'archived' ORDER BY c.id LIMIT 1
-), ins AS (
-    INSERT INTO invitations (campaign_id, customer_id, survey_version_id, scheduled_for, occurrence, complaint_id, created_at, updated_at)
-    SELECT camp.id, cp.customer_id, camp.version_id, $2, cp.resolved_at, cp.id, $3, $3
-    FROM camp, complaints cp WHERE cp.id = $1 AND camp.version_id IS NOT NULL
-    ON CONFLICT DO NOTHING
-    RETURNING id, campaign_id, customer_id, scheduled_for
-), q AS (
-    INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
-    SELECT id, 'invitation', scheduled_for, campaign_id, customer_id FROM ins
-)
-SELECT id FROM ins`, complaintID, at, now)
-	if err != nil {
-		return 0, fmt.Errorf("plan the recovery survey of complaint %d: %w", complaintID, err)
-	}
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	return ids[0], nil
-}
-
-// withdrawRecovery withdraws the recovery survey of a complaint that is
-// being worked on again, when it has not gone out yet.
-func withdrawRecovery(ctx context.Context, tx *sqlx.Tx, complaintID int64, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `
-WITH w AS (
-    UPDATE invitations SET state = 'suppressed', reason = 'complaint_reopened', updated_at = $2
-    WHERE complaint_id = $1 AND state = 'scheduled' RETURNING id
-)
-DELETE FROM due_sends WHERE invitation_id IN (SELECT id FROM w)`, complaintID, now)
-	if err != nil {
-		return fmt.Errorf("withdraw the recovery survey of complaint %d: %w", complaintID, err)
-	}
-	return nil
-}
-
 // Recovery is what a recovery survey's reply did to its complaint.
 type Recovery struct {
 	ComplaintID int64
@@ -92,7 +47,7 @@ func (s *Store) RecordRecovery(ctx context.Context, tx *sqlx.Tx, complaintID, re
 	out.DoubleDeviation, out.Priority = true, P1
 	out.DueAt = s.policy.Deadline(P1, now)
 	if c.State == StateResolved {
-		if err := reopen(ctx, tx, complaintID, P1, out.DueAt, now); err != nil {
+		if err := s.reopen(ctx, tx, complaintID, P1, out.DueAt, now); err != nil {
 			return out, err
 		}
 	} else if err := tx.GetContext(ctx, &out.DueAt, `UPDATE complaints SET priority = 1, due_at = LEAST(due_at, $2), updated_at = $3

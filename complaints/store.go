@@ -13,6 +13,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/followup/followup/internal/prepared"
+	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 )
 
@@ -84,11 +85,14 @@ type Store struct {
 	db     *sqlx.DB
 	policy Policy
 	stmts  *prepared.Cache
+	// invitations plans and withdraws recovery surveys: the scheduler
+	// package owns invitations and their send queue.
+	invitations *scheduler.Store
 }
 
 // NewStore returns a Store applying policy.
 func NewStore(db *sqlx.DB, policy Policy) *Store {
-	return &Store{db: db, policy: policy, stmts: prepared.New(db)}
+	return &Store{db: db, policy: policy, stmts: prepared.New(db), invitations: scheduler.NewStore(db)}
 }
 
 // Policy returns the policy the store assesses complaints with.

@@ -1,9 +1,3 @@
-// Package replies is the moment a customer's answer becomes knowledge: it
-// stores the reply, scores it on the three dimensions of justice and, when it
-// is negative, opens its complaint, all in one transaction. It orchestrates
-// the surveys and complaints packages and, like them, knows nothing of HTTP
-// or queues: the survey page calls Submit, the response:score task calls
-// Score for replies stored without their scores.
 package replies
 
 import (
@@ -18,18 +12,21 @@ import (
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/metrics"
+	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 )
 
 // Service stores and scores replies.
 type Service struct {
-	db         *sqlx.DB
-	surveys    *surveys.Store
-	complaints *complaints.Store
-	clock      clock.Clock
-	loop       *feedback.Loop
-	metrics    *metrics.Metrics
-	batch      batcher
+	db      *sqlx.DB
+	surveys *surveys.Store
+	// invitations marks the invitations answered: scheduler owns them.
+	invitations *scheduler.Store
+	complaints  *complaints.Store
+	clock       clock.Clock
+	loop        *feedback.Loop
+	metrics     *metrics.Metrics
+	batch       batcher
 }
 
 // Options tune how concurrent submissions share transactions.
@@ -48,7 +45,7 @@ type Options struct {
 }
 
 // New returns a Service.
-func New(db *sqlx.DB, sv *surveys.Store, cs *complaints.Store, clk clock.Clock, opts Options) *Service {
+func New(db *sqlx.DB, sv *surveys.Store, inv *scheduler.Store, cs *complaints.Store, clk clock.Clock, opts Options) *Service {
 	if clk == nil {
 		clk = clock.Real{}
 	}
@@ -58,7 +55,7 @@ func New(db *sqlx.DB, sv *surveys.Store, cs *complaints.Store, clk clock.Clock, 
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 2
 	}
-	s := &Service{db: db, surveys: sv, complaints: cs, clock: clk, loop: opts.Loop, metrics: opts.Metrics}
+	s := &Service{db: db, surveys: sv, invitations: inv, complaints: cs, clock: clk, loop: opts.Loop, metrics: opts.Metrics}
 	s.batch = batcher{maxBatch: opts.MaxBatch, maxInFlight: opts.MaxInFlight, write: s.writeBatch}
 	return s
 }
@@ -158,6 +155,15 @@ func (s *Service) write(ctx context.Context, batch []*pending, now time.Time, sc
 	defer tx.Rollback()
 	stored, err := s.surveys.InsertMany(ctx, tx, subs, now)
 	if err != nil {
+		return err
+	}
+	var answered []int64
+	for i, st := range stored {
+		if st.Created {
+			answered = append(answered, subs[i].Invitation.ID)
+		}
+	}
+	if err := s.invitations.MarkAnswered(ctx, tx, answered, now); err != nil {
 		return err
 	}
 	var open []complaints.ToOpen

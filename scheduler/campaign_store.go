@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/followup/followup/customers"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -46,10 +47,13 @@ var transitions = map[string]struct {
 // Store reads and writes campaigns and invitations.
 type Store struct {
 	db *sqlx.DB
+	// customers writes the customers' last contact (frequency cap): the
+	// customers package owns that table.
+	customers *customers.Store
 }
 
 // NewStore returns a Store on db.
-func NewStore(db *sqlx.DB) *Store { return &Store{db: db} }
+func NewStore(db *sqlx.DB) *Store { return &Store{db: db, customers: customers.NewStore(db)} }
 
 type campaignRow struct {
 	ID               int64          `db:"id"`

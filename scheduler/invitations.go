@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -180,6 +181,21 @@ func (s *Store) Suppress(ctx context.Context, ids []int64, reason string, now ti
 // MarkFailed ends invitations that cannot be delivered, with the reason.
 func (s *Store) MarkFailed(ctx context.Context, ids []int64, reason string, now time.Time) error {
 	return s.finish(ctx, ids, InvitationFailed, reason, now)
+}
+
+// MarkAnswered records, inside tx (the transaction that stores the
+// replies), that invitations were answered at: no reminder follows. An
+// invitation not sent, queued or sending (expired, suppressed, already
+// answered) keeps its state.
+func (s *Store) MarkAnswered(ctx context.Context, tx *sqlx.Tx, ids []int64, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE invitations SET state = 'answered', answered_at = $2, next_reminder_at = NULL, updated_at = now()
+		WHERE id = ANY ($1) AND state IN ('sent', 'queued', 'sending')`, pq.Array(ids), at); err != nil {
+		return fmt.Errorf("mark %d invitations answered: %w", len(ids), err)
+	}
+	return nil
 }
 
 func (s *Store) finish(ctx context.Context, ids []int64, state, reason string, now time.Time) error {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/followup/followup/customers"
 	"github.com/lib/pq"
 )
 
@@ -147,16 +148,13 @@ func (s *Store) dropAnsweredReminders(ctx context.Context, invs []Outgoing, now 
 }
 
 // applyFrequencyCap decides which first sends may go out and records them
-// as their customer's last contact, in one statement: the update locks each
-// customer (in id order, so concurrent workers cannot deadlock) and only
-// takes those the cap allows, re-checked on the latest row when another
-// worker got there first. What it does not take is suppressed.
+// as their customer's last contact through customers.Store.ClaimContacts,
+// in one statement: it locks each customer (in id order, so concurrent
+// workers cannot deadlock) and only takes those the cap allows, re-checked
+// on the latest row when another worker got there first. What it does not
+// take is suppressed.
 func (s *Store) applyFrequencyCap(ctx context.Context, invs []Outgoing, now time.Time) ([]Outgoing, error) {
-	type cand struct {
-		customer, invitation int64
-		cap                  int
-	}
-	var cands []cand
+	var cands []customers.Contact
 	first := map[int64]bool{}
 	var ready []Outgoing
 	var capped []int64
@@ -166,7 +164,7 @@ func (s *Store) applyFrequencyCap(ctx context.Context, invs []Outgoing, now time
 			ready = append(ready, inv) // reminders do not count against the cap
 		case !first[inv.CustomerID]:
 			first[inv.CustomerID] = true
-			cands = append(cands, cand{inv.CustomerID, inv.ID, inv.CapDays})
+			cands = append(cands, customers.Contact{CustomerID: inv.CustomerID, InvitationID: inv.ID, CapDays: inv.CapDays})
 		case inv.CapDays == 0:
 			ready = append(ready, inv) // a second survey in this batch, from a campaign without a cap
 		default:
@@ -174,21 +172,7 @@ func (s *Store) applyFrequencyCap(ctx context.Context, invs []Outgoing, now time
 		}
 	}
 	if len(cands) > 0 {
-		sort.Slice(cands, func(i, j int) bool { return cands[i].customer < cands[j].customer })
-		custs, invIDs, caps := make(pq.Int64Array, len(cands)), make(pq.Int64Array, len(cands)), make(pq.Int64Array, len(cands))
-		for i, c := range cands {
-			custs[i], invIDs[i], caps[i] = c.customer, c.invitation, int64(c.cap)
-		}
-		var granted pq.Int64Array
-		err := s.db.SelectContext(ctx, &granted, `
-UPDATE customers cu SET last_contacted_at = $2, last_contact_invitation_id = u.inv
-FROM unnest($1::bigint[], $3::bigint[], $4::int[]) AS u(id, inv, cap)
-WHERE cu.id = ANY ($1) AND cu.id = u.id
-  AND (u.cap = 0 OR cu.last_contact_invitation_id IS NULL OR cu.last_contact_invitation_id = u.inv
-       OR cu.last_contacted_at IS NULL OR cu.last_contacted_at <= $2::timestamptz - make_interval(days => u.cap)
-       OR NOT EXISTS (SELECT 1 FROM invitations li WHERE li.id = cu.last_contact_invitation_id
-                      AND li.state NOT IN ('failed', 'suppressed')))
-RETURNING u.inv`, custs, now, invIDs, caps)
+		granted, err := s.customers.ClaimContacts(ctx, cands, now)
 		if err != nil {
 			return nil, fmt.Errorf("frequency cap: %w", err)
 		}
@@ -198,7 +182,7 @@ RETURNING u.inv`, custs, now, invIDs, caps)
 		}
 		isCand := make(map[int64]bool, len(cands))
 		for _, c := range cands {
-			isCand[c.invitation] = true
+			isCand[c.InvitationID] = true
 		}
 		for _, inv := range invs {
 			switch {

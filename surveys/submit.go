@@ -21,25 +21,6 @@ type Submission struct {
 	Result *Result
 }
 
-// Submit stores answers to an invitation, unscored, in their own
-// transaction: the scoring task scores them. The survey page goes through
-// replies.Service, which stores, scores and opens the complaint at once.
-func (s *Store) Submit(ctx context.Context, inv Invitation, sv *Survey, answers Answers, locale string, now time.Time) (Submitted, error) {
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return Submitted{}, fmt.Errorf("submit invitation %d: %w", inv.ID, err)
-	}
-	defer tx.Rollback()
-	out, err := s.Insert(ctx, tx, inv, sv, answers, locale, now, nil)
-	if err != nil {
-		return Submitted{}, err
-	}
-	if err := tx.Commit(); err != nil {
-		return Submitted{}, fmt.Errorf("submit invitation %d: %w", inv.ID, err)
-	}
-	return out, nil
-}
-
 // Insert stores one submission inside tx; see InsertMany.
 func (s *Store) Insert(ctx context.Context, tx *sqlx.Tx, inv Invitation, sv *Survey, answers Answers, locale string, now time.Time, res *Result) (Submitted, error) {
 	out, err := s.InsertMany(ctx, tx, []Submission{{Invitation: inv, Survey: sv, Answers: answers, Locale: locale, Result: res}}, now)
@@ -89,16 +70,15 @@ const insertResponsesSQL = `WITH input AS (
     FROM input ORDER BY invitation_id, ord
     ON CONFLICT (invitation_id) DO NOTHING
     RETURNING id, invitation_id
-), answered AS (
-    UPDATE invitations i SET state = 'answered', answered_at = $2, next_reminder_at = NULL, updated_at = now()
-    FROM r WHERE i.id = r.invitation_id AND i.state IN ('sent', 'queued', 'sending')
 )
 SELECT invitation_id, id FROM r`
 
-// InsertMany stores submissions inside tx in one statement and marks their
-// invitations answered. An invitation that already has its response keeps
-// it (Created false), also when it appears twice in subs. Results are in
-// the order of subs.
+// InsertMany stores submissions inside tx in one statement. An invitation
+// that already has its response keeps it (Created false), also when it
+// appears twice in subs. Results are in the order of subs. Marking the
+// invitations answered is the caller's part, through their owner
+// (scheduler.Store.MarkAnswered) in the same transaction: surveys writes
+// no invitation.
 func (s *Store) InsertMany(ctx context.Context, tx *sqlx.Tx, subs []Submission, now time.Time) ([]Submitted, error) {
 	n := len(subs)
 	batch := make([]submissionRow, n)

@@ -202,7 +202,18 @@ func TestRemindersGoOnlyToSilentCustomers(t *testing.T) {
 	}
 	def, _ := sv.EnsureDefault(ctx)
 	v := 9
-	if _, err := sv.Submit(ctx, inv, def, surveys.Answers{"overall": {Value: &v}}, "fr", f.clock.Now()); err != nil {
+	tx, err := f.schema.DB.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := sv.Insert(ctx, tx, inv, def, surveys.Answers{"overall": {Value: &v}}, "fr", f.clock.Now(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.MarkAnswered(ctx, tx, []int64{inv.ID}, f.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	f.schema.DB.Exec(`UPDATE customers SET opted_out_at = now() WHERE external_ref = 'optsout'`)

@@ -1,9 +1,3 @@
-// Package campaignfix plays a campaign's last fortnight through the code
-// that runs it in production — events recorded by the intake, due sends
-// claimed into batches, vetted at send time, marked sent or failed,
-// answered, expired — with the times it chooses, so tests of campaign stats
-// know every figure in advance. Only the SMTP exchange is left out: the
-// fixture decides what the mail server said.
 package campaignfix
 
 import (
@@ -269,6 +263,9 @@ func (p *player) answer(ref string, campaignID int64, at time.Time, negative boo
 		res.Scores[surveys.Overall] = 20
 	}
 	if _, err := p.surveys.Insert(p.ctx, tx, inv, p.survey, surveys.Answers{}, "en", at, res); err != nil {
+		p.t.Fatalf("campaignfix: answer of %s: %v", ref, err)
+	}
+	if err := p.store.MarkAnswered(p.ctx, tx, []int64{inv.ID}, at); err != nil {
 		p.t.Fatalf("campaignfix: answer of %s: %v", ref, err)
 	}
 	if err := tx.Commit(); err != nil {

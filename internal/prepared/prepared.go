@@ -1,6 +1,3 @@
-// Package prepared keeps the prepared statements of a store: each hot query
-// is parsed and planned by PostgreSQL once per connection instead of once
-// per call, and runs in one round trip instead of two.
 package prepared
 
 import (
