@@ -228,21 +228,21 @@ func (s *Server) campaignOf(w http.ResponseWriter, r *http.Request) (scheduler.C
 
 // campaignError answers for a campaign store error and reports whether there was one.
 func (s *Server) campaignError(w http.ResponseWriter, err error) bool {
-	var fe *scheduler.FieldError
-	var te *scheduler.TransitionError
-	switch {
-	case err == nil:
+	if err == nil {
 		return false
-	case errors.As(err, &fe):
-		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
-	case errors.As(err, &te):
-		writeError(w, http.StatusConflict, "state", te.Error())
-	case errors.Is(err, scheduler.ErrNotFound):
-		writeError(w, http.StatusNotFound, "", "no campaign with this id")
+	}
+	p := ProblemOf(err)
+	switch {
+	case p.Status == http.StatusBadRequest:
+		writeError(w, p.Status, p.Field, p.Field+" "+p.Message)
 	case errors.Is(err, scheduler.ErrNameTaken):
-		writeError(w, http.StatusConflict, "name", "a campaign with this name already exists")
+		writeError(w, p.Status, "name", "a campaign with this name already exists")
 	case errors.Is(err, scheduler.ErrArchived):
-		writeError(w, http.StatusConflict, "state", "the campaign is archived: archived campaigns cannot change")
+		writeError(w, p.Status, "state", "the campaign is archived: archived campaigns cannot change")
+	case p.Status == http.StatusConflict: // a *scheduler.TransitionError
+		writeError(w, p.Status, "state", p.Message)
+	case p.Status == http.StatusNotFound:
+		writeError(w, p.Status, "", "no campaign with this id")
 	default:
 		s.internalError(w, "campaign", err)
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -65,14 +64,11 @@ func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
 // correctionError turns a correction's error into a status, the field at
 // fault and a message.
 func (s *Server) correctionError(err error) (status int, field, msg string) {
-	var ie *corrections.InputError
-	switch {
-	case errors.As(err, &ie):
-		return http.StatusBadRequest, ie.Field, ie.Message
-	case errors.Is(err, corrections.ErrNotFound):
-		return http.StatusNotFound, "", "no response with this id"
-	case errors.Is(err, corrections.ErrNotScored):
-		return http.StatusConflict, "", corrections.ErrNotScored.Error()
+	switch p := ProblemOf(err); p.Status {
+	case http.StatusBadRequest, http.StatusConflict: // a field error, or corrections.ErrNotScored
+		return p.Status, p.Field, p.Message
+	case http.StatusNotFound:
+		return p.Status, "", "no response with this id"
 	}
 	s.Log.Error("correct comment reading", "err", err)
 	return http.StatusInternalServerError, "", "the correction could not be recorded; retry later"

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/invalid"
 )
 
 // Body limits of POST /api/v1/events.
@@ -23,7 +24,7 @@ type eventJSON struct {
 	OccurredAt string `json:"occurred_at"`
 }
 
-func (e *eventJSON) toInput() (customers.EventInput, *customers.FieldError) {
+func (e *eventJSON) toInput() (customers.EventInput, *invalid.FieldError) {
 	in := e.EventInput
 	t, fe := customers.ParseOccurredAt(e.OccurredAt)
 	in.OccurredAt = t

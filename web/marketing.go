@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
@@ -162,9 +163,9 @@ func (s *Server) pageUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 
 // formErrors turns a validation problem into messages next to the form's
 // fields. Other errors are answered here (nil returned, err non-nil).
-func (s *Server) formErrors(w http.ResponseWriter, fe *scheduler.FieldError, err error) map[string]string {
-	if fe == nil {
-		errors.As(err, &fe)
+func (s *Server) formErrors(w http.ResponseWriter, fe *invalid.FieldError, err error) map[string]string {
+	if p := ProblemOf(err); fe == nil && p.Status == http.StatusBadRequest {
+		fe = invalid.Field(p.Field, p.Message)
 	}
 	if fe != nil {
 		return map[string]string{formField(fe.Field): describeField(fe)}
@@ -178,7 +179,7 @@ func (s *Server) formErrors(w http.ResponseWriter, fe *scheduler.FieldError, err
 	return nil
 }
 
-func describeField(fe *scheduler.FieldError) string {
+func describeField(fe *invalid.FieldError) string {
 	labels := map[string]string{
 		"name": "Name", "survey_id": "Survey", "trigger.type": "When to send", "trigger.event_kinds": "Event kinds",
 		"trigger.delay_minutes": "Delay", "trigger.run_at": "Date and time", "trigger.cron": "Schedule",
@@ -270,16 +271,15 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := s.Campaigns.Transition(r.Context(), c.ID, action, s.Clock.Now())
-	var te *scheduler.TransitionError
-	var fe *scheduler.FieldError
-	switch {
-	case errors.As(err, &te):
-		s.renderCampaignPage(w, r, c, http.StatusConflict, "", "Not done: "+te.Error()+".")
+	switch p := ProblemOf(err); {
+	case err == nil:
+	case p.Status == http.StatusConflict: // a *scheduler.TransitionError
+		s.renderCampaignPage(w, r, c, FormStatus(err), "", "Not done: "+p.Message+".")
 		return
-	case errors.As(err, &fe):
-		s.renderCampaignPage(w, r, c, http.StatusUnprocessableEntity, "", "Not done: "+describeField(fe))
+	case p.Status == http.StatusBadRequest:
+		s.renderCampaignPage(w, r, c, FormStatus(err), "", "Not done: "+describeField(invalid.Field(p.Field, p.Message)))
 		return
-	case err != nil:
+	default:
 		s.staffError(w, action+" campaign", err)
 		return
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -60,16 +59,16 @@ func (s *Server) apiReport(compute func(context.Context, reports.Query, reportPa
 // reportError answers for an error of the reports package and reports
 // whether there was one.
 func (s *Server) reportError(w http.ResponseWriter, err error) bool {
-	var fe *reports.FieldError
-	switch {
-	case err == nil:
+	if err == nil {
 		return false
-	case errors.As(err, &fe):
-		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
-	case errors.Is(err, reports.ErrNotFound):
-		writeError(w, http.StatusNotFound, "", "not found")
-	case errors.Is(err, reports.ErrNotAllowed):
-		writeError(w, http.StatusForbidden, "", err.Error())
+	}
+	switch p := ProblemOf(err); p.Status {
+	case http.StatusBadRequest:
+		writeError(w, p.Status, p.Field, p.Field+" "+p.Message)
+	case http.StatusNotFound:
+		writeError(w, p.Status, "", "not found")
+	case http.StatusForbidden: // reports.ErrNotAllowed, wrapped with the reason
+		writeError(w, p.Status, "", err.Error())
 	default:
 		s.internalError(w, "report", err)
 	}

@@ -102,19 +102,17 @@ func (s *Server) apiUpdateSurvey(w http.ResponseWriter, r *http.Request) {
 // surveyWriteError answers a failed create or update; it returns false
 // when err is nil.
 func (s *Server) surveyWriteError(w http.ResponseWriter, err error) bool {
-	var ve *surveys.ValidationError
-	var me *surveys.MeaningError
-	switch {
-	case err == nil:
+	if err == nil {
 		return false
-	case errors.As(err, &ve):
-		writeError(w, http.StatusBadRequest, ve.Field, ve.Message)
-	case errors.As(err, &me):
-		writeError(w, http.StatusConflict, me.Field, me.Message)
+	}
+	p := ProblemOf(err)
+	switch {
 	case errors.Is(err, surveys.ErrSlugTaken):
-		writeError(w, http.StatusConflict, "slug", "a survey with this slug already exists")
-	case errors.Is(err, surveys.ErrNotFound):
-		writeError(w, http.StatusNotFound, "", "no survey with this slug")
+		writeError(w, p.Status, "slug", "a survey with this slug already exists")
+	case p.Status == http.StatusBadRequest, p.Status == http.StatusConflict: // a field error, or a *surveys.MeaningError
+		writeError(w, p.Status, p.Field, p.Message)
+	case p.Status == http.StatusNotFound:
+		writeError(w, p.Status, "", "no survey with this slug")
 	default:
 		s.Log.Error("save survey", "err", err)
 		writeError(w, http.StatusInternalServerError, "", "the survey could not be saved; nothing was changed, retry later")

@@ -182,16 +182,13 @@ func (s *Server) editorAgain(w http.ResponseWriter, r *http.Request, v editorVie
 
 // editorFailed places a store error next to the field it is about.
 func (s *Server) editorFailed(w http.ResponseWriter, r *http.Request, v editorView, err error) {
-	var ve *surveys.ValidationError
-	var me *surveys.MeaningError
+	p := ProblemOf(err)
 	switch {
-	case errors.As(err, &ve):
-		v.fail(ve.Field, ve.Message)
-	case errors.As(err, &me):
-		v.fail(me.Field, me.Message)
 	case errors.Is(err, surveys.ErrSlugTaken):
 		v.fail("slug", "a survey with this slug already exists")
-	case errors.Is(err, surveys.ErrNotFound):
+	case p.Status == http.StatusBadRequest, p.Status == http.StatusConflict: // a field error, or a *surveys.MeaningError
+		v.fail(p.Field, p.Message)
+	case p.Status == http.StatusNotFound:
 		s.editorReadError(w, r, err)
 		return
 	default:
