@@ -18,17 +18,17 @@ import (
 // /actions: managers create, change and delete them; an owner of any role
 // moves their own plan's state and adds progress notes; everyone reads
 // them. The former addresses under /manager/actions still lead there.
-func (s *Server) actionPageRoutes(mux *http.ServeMux) {
+func (s *Server) actionPageRoutes(mux *Router) {
 	if s.Reports == nil {
 		return
 	}
-	mux.HandleFunc("GET /actions", s.pageActions)
-	mux.HandleFunc("POST /actions", s.pageCreateAction)
-	mux.HandleFunc("GET /actions/{id}", s.pageAction)
-	mux.HandleFunc("POST /actions/{id}", s.pageUpdateAction)
-	mux.HandleFunc("POST /actions/{id}/delete", s.pageDeleteAction)
-	mux.HandleFunc("/manager/actions", s.formerActionsAddress)
-	mux.HandleFunc("/manager/actions/", s.formerActionsAddress)
+	mux.HandleFunc("GET /actions", Roles(users.Roles...), s.pageActions)
+	mux.HandleFunc("POST /actions", Roles(users.Roles...), s.pageCreateAction)
+	mux.HandleFunc("GET /actions/{id}", Roles(users.Roles...), s.pageAction)
+	mux.HandleFunc("POST /actions/{id}", Roles(users.Roles...), s.pageUpdateAction)
+	mux.HandleFunc("POST /actions/{id}/delete", Roles(users.Roles...), s.pageDeleteAction)
+	mux.HandleFunc("/manager/actions", Roles(users.Roles...), s.formerActionsAddress)
+	mux.HandleFunc("/manager/actions/", Roles(users.Roles...), s.formerActionsAddress)
 }
 
 // formerActionsAddress sends links and bookmarks of /manager/actions… to

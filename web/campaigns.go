@@ -12,16 +12,18 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/users"
 )
 
-func (s *Server) campaignRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/campaigns", s.apiListCampaigns)
-	mux.HandleFunc("POST /api/v1/campaigns", s.apiCreateCampaign)
-	mux.HandleFunc("GET /api/v1/campaigns/{id}", s.apiGetCampaign)
-	mux.HandleFunc("PUT /api/v1/campaigns/{id}", s.apiUpdateCampaign)
-	mux.HandleFunc("POST /api/v1/campaigns/{id}/{action}", s.apiCampaignAction)
-	mux.HandleFunc("GET /api/v1/campaigns/{id}/preview", s.apiPreviewCampaign)
-	mux.HandleFunc("GET /api/v1/campaigns/{id}/stats", s.apiCampaignStats)
+func (s *Server) campaignRoutes(mux *Router) {
+	mux = mux.Tokens() // the JSON API takes bearer tokens
+	mux.HandleFunc("GET /api/v1/campaigns", Roles(users.Marketing, users.Manager), s.apiListCampaigns)
+	mux.HandleFunc("POST /api/v1/campaigns", Roles(users.Marketing), s.apiCreateCampaign)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}", Roles(users.Marketing, users.Manager), s.apiGetCampaign)
+	mux.HandleFunc("PUT /api/v1/campaigns/{id}", Roles(users.Marketing), s.apiUpdateCampaign)
+	mux.HandleFunc("POST /api/v1/campaigns/{id}/{action}", Roles(users.Marketing), s.apiCampaignAction)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}/preview", Roles(users.Marketing, users.Manager), s.apiPreviewCampaign)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}/stats", Roles(users.Marketing, users.Manager), s.apiCampaignStats)
 }
 
 func (s *Server) apiListCampaigns(w http.ResponseWriter, r *http.Request) {

@@ -14,16 +14,17 @@ import (
 	"github.com/followup/followup/users"
 )
 
-func (s *Server) complaintActionRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/v1/complaints/{id}/take", s.apiTake)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/assign", s.apiAssign)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/notes", s.apiNote)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/replies", s.apiReply)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/compensation", s.apiCompensate)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/resolve", s.apiResolve)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/reopen", s.apiReopen)
-	mux.HandleFunc("PUT /api/v1/complaints/{id}/deviance", s.apiDeviance)
-	mux.HandleFunc("GET /api/v1/complaints/{id}/reply-draft", s.apiReplyDraft)
+func (s *Server) complaintActionRoutes(mux *Router) {
+	mux = mux.Tokens() // the JSON API takes bearer tokens
+	mux.HandleFunc("POST /api/v1/complaints/{id}/take", Roles(users.CX, users.Manager), s.apiTake)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/assign", Roles(users.CX, users.Manager), s.apiAssign)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/notes", Roles(users.CX, users.Manager), s.apiNote)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/replies", Roles(users.CX, users.Manager), s.apiReply)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/compensation", Roles(users.CX, users.Manager), s.apiCompensate)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/resolve", Roles(users.CX, users.Manager), s.apiResolve)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/reopen", Roles(users.CX, users.Manager), s.apiReopen)
+	mux.HandleFunc("PUT /api/v1/complaints/{id}/deviance", Roles(users.CX, users.Manager), s.apiDeviance)
+	mux.HandleFunc("GET /api/v1/complaints/{id}/reply-draft", Roles(users.CX, users.Manager), s.apiReplyDraft)
 }
 
 // actorOf is the signed-in person acting on a complaint.

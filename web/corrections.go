@@ -12,19 +12,19 @@ import (
 	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
 )
 
 // correctionRoutes serve the agents' corrections of the comment reading:
 // the API, the list of replies that opened no complaint, and the form the
-// complaint page and that list post to. Roles: see accessRules
-// (/api/v1/responses and /cx/ are the CX team's).
-func (s *Server) correctionRoutes(mux *http.ServeMux) {
+// complaint page and that list post to; all are the CX team's.
+func (s *Server) correctionRoutes(mux *Router) {
 	if s.Corrections == nil {
 		return
 	}
-	mux.HandleFunc("POST /api/v1/responses/{id}/corrections", s.apiCorrect)
-	mux.HandleFunc("GET /cx/replies", s.pageReplies)
-	mux.HandleFunc("POST /cx/responses/{id}/corrections", s.pageCorrect)
+	mux.Tokens().HandleFunc("POST /api/v1/responses/{id}/corrections", Roles(users.CX, users.Manager), s.apiCorrect)
+	mux.HandleFunc("GET /cx/replies", Roles(users.CX, users.Manager), s.pageReplies)
+	mux.HandleFunc("POST /cx/responses/{id}/corrections", Roles(users.CX, users.Manager), s.pageCorrect)
 }
 
 // apiCorrect records a correction of a reply's comment reading:

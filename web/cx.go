@@ -18,10 +18,10 @@ import (
 	"github.com/followup/followup/users"
 )
 
-func (s *Server) cxRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /cx/{$}", s.pageQueue)
-	mux.HandleFunc("GET /cx/complaints/{id}", s.pageComplaint)
-	mux.HandleFunc("POST /cx/complaints/{id}/{action}", s.pageComplaintAction)
+func (s *Server) cxRoutes(mux *Router) {
+	mux.HandleFunc("GET /cx/{$}", Roles(users.CX, users.Manager), s.pageQueue)
+	mux.HandleFunc("GET /cx/complaints/{id}", Roles(users.CX, users.Manager), s.pageComplaint)
+	mux.HandleFunc("POST /cx/complaints/{id}/{action}", Roles(users.CX, users.Manager), s.pageComplaintAction)
 }
 
 // queueView is one of the queue's usual views, with its count.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/invalid"
+	"github.com/followup/followup/users"
 )
 
 // Body limits of POST /api/v1/events.
@@ -31,8 +32,9 @@ func (e *eventJSON) toInput() (customers.EventInput, *invalid.FieldError) {
 	return in, fe
 }
 
-func (s *Server) eventRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/v1/events", s.postEvent)
+func (s *Server) eventRoutes(mux *Router) {
+	mux = mux.Tokens() // the JSON API takes bearer tokens
+	mux.HandleFunc("POST /api/v1/events", Roles(users.Marketing), s.postEvent)
 }
 
 type eventAccepted struct {

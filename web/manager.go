@@ -11,19 +11,20 @@ import (
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
 )
 
 // managerRoutes serve the managers' pages: the dashboard with its charts
 // and CSV exports, the weekly report's preview. The action plans, shared
 // with every department, are at /actions (action_pages.go).
-func (s *Server) managerRoutes(mux *http.ServeMux) {
+func (s *Server) managerRoutes(mux *Router) {
 	if s.Reports == nil {
 		return
 	}
-	mux.HandleFunc("GET /manager/{$}", s.pageManager)
-	mux.HandleFunc("GET /manager/export/{name}", s.pageManagerCSV)
-	mux.HandleFunc("GET /manager/report", s.pageWeeklyReport)
-	mux.HandleFunc("GET /manager/report/{week}/{file}", s.pageWeeklyFile)
+	mux.HandleFunc("GET /manager/{$}", Roles(users.Manager), s.pageManager)
+	mux.HandleFunc("GET /manager/export/{name}", Roles(users.Manager), s.pageManagerCSV)
+	mux.HandleFunc("GET /manager/report", Roles(users.Manager), s.pageWeeklyReport)
+	mux.HandleFunc("GET /manager/report/{week}/{file}", Roles(users.Manager), s.pageWeeklyFile)
 }
 
 type filterChip struct {

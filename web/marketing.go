@@ -16,20 +16,20 @@ import (
 	"github.com/followup/followup/users"
 )
 
-func (s *Server) marketingRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /marketing/{$}", func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) marketingRoutes(mux *Router) {
+	mux.HandleFunc("GET /marketing/{$}", Roles(users.Marketing, users.Manager), func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/marketing/campaigns", http.StatusSeeOther)
 	})
-	mux.HandleFunc("GET /marketing/campaigns", s.pageCampaigns)
-	mux.HandleFunc("GET /marketing/campaigns/new", s.pageNewCampaign)
-	mux.HandleFunc("POST /marketing/campaigns", s.pageCreateCampaign)
-	mux.HandleFunc("GET /marketing/campaigns/{id}", s.pageCampaign)
-	mux.HandleFunc("GET /marketing/campaigns/{id}/edit", s.pageEditCampaign)
-	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", s.pageUpdateCampaign)
-	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", s.pageCampaignAction)
-	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", s.pageCampaignEmail)
-	mux.HandleFunc("GET /preview/surveys/{version}", s.surveyPreview)
-	mux.HandleFunc("POST /preview/surveys/{version}", s.surveyPreview)
+	mux.HandleFunc("GET /marketing/campaigns", Roles(users.Marketing, users.Manager), s.pageCampaigns)
+	mux.HandleFunc("GET /marketing/campaigns/new", Roles(users.Marketing, users.Manager), s.pageNewCampaign)
+	mux.HandleFunc("POST /marketing/campaigns", Roles(users.Marketing), s.pageCreateCampaign)
+	mux.HandleFunc("GET /marketing/campaigns/{id}", Roles(users.Marketing, users.Manager), s.pageCampaign)
+	mux.HandleFunc("GET /marketing/campaigns/{id}/edit", Roles(users.Marketing, users.Manager), s.pageEditCampaign)
+	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", Roles(users.Marketing), s.pageUpdateCampaign)
+	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", Roles(users.Marketing), s.pageCampaignAction)
+	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", Roles(users.Marketing, users.Manager), s.pageCampaignEmail)
+	mux.HandleFunc("GET /preview/surveys/{version}", Public, s.surveyPreview)
+	mux.HandleFunc("POST /preview/surveys/{version}", Public, s.surveyPreview)
 }
 
 type campaignRow struct {
@@ -339,7 +339,7 @@ func pathIDPage(w http.ResponseWriter, r *http.Request) (int64, bool) {
 func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
 	d := templates.PageData{Locale: "en", Title: title, Data: data}
 	if u, ok := userFrom(r.Context()); ok {
-		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: navFor(u)}
+		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: s.navFor(u)}
 	}
 	if sess, ok := sessionFrom(r.Context()); ok {
 		d.CSRF = sess.CSRF
@@ -350,14 +350,17 @@ func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int,
 	s.renderPage(w, status, page, d)
 }
 
-// navFor lists the sections a person may open.
-func navFor(u users.User) []templates.NavLink {
+// navFor lists the sections a person may open: those whose route's rule
+// lets them in.
+func (s *Server) navFor(u users.User) []templates.NavLink {
 	var out []templates.NavLink
 	for _, l := range []struct {
 		href, label string
 	}{{"/marketing/campaigns", "Campaigns"}, {"/marketing/surveys", "Surveys"}, {"/cx/", "Complaints"}, {"/manager/", "Reports"}, {"/actions", "Action plans"}, {"/admin/queues", "Queues"}} {
-		rule := ruleFor(l.href)
-		if u.Can(rule.read...) {
+		if s.routes == nil {
+			break
+		}
+		if s.routes.routeOf(http.MethodGet, l.href).Allows(u) {
 			out = append(out, templates.NavLink{Href: l.href, Label: l.label})
 		}
 	}

@@ -7,38 +7,40 @@ import (
 
 	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/reports"
+	"github.com/followup/followup/users"
 )
 
 // reportRoutes serve the external loop's figures as JSON (managers and
 // marketing read them): the same figures as the managers' pages.
-func (s *Server) reportRoutes(mux *http.ServeMux) {
+func (s *Server) reportRoutes(mux *Router) {
+	mux = mux.Tokens() // the JSON API takes bearer tokens
 	if s.Reports == nil {
 		return
 	}
-	mux.HandleFunc("GET /api/v1/reports/overview", s.apiReportOverview)
-	mux.HandleFunc("GET /api/v1/reports/trend", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/overview", Roles(users.Marketing, users.Manager), s.apiReportOverview)
+	mux.HandleFunc("GET /api/v1/reports/trend", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Trend(ctx, q)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/breakdown", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/breakdown", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Breakdown(ctx, q, p.By)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/risks", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/risks", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Risks(ctx, q)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/risk-trend", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/risk-trend", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.RiskTrend(ctx, q, p.Top)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/complaints", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/complaints", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Complaints(ctx, q, s.Clock.Now())
 	}))
-	mux.HandleFunc("GET /api/v1/reports/silent", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/silent", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Silent(ctx, q)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/reliability", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/reliability", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Reliability(ctx, q)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/barometer", s.apiBarometer)
-	mux.HandleFunc("GET /api/v1/reports/weekly", s.apiWeekly)
+	mux.HandleFunc("GET /api/v1/reports/barometer", Roles(users.Marketing, users.Manager), s.apiBarometer)
+	mux.HandleFunc("GET /api/v1/reports/weekly", Roles(users.Marketing, users.Manager), s.apiWeekly)
 }
 
 // apiReport answers a figure computed from the request's report query.

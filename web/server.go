@@ -81,14 +81,28 @@ type Server struct {
 	Reports        *reports.Store
 	Barometer      *reports.Barometer
 	ReportLocation *time.Location
+
+	// routes are the routes Handler registered, for the pages' navigation.
+	routes *Router
 }
 
 // Handler returns the HTTP handler of every route.
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(templates.Static())))
+	s.routes = s.register()
+	return s.logRequests(secureHeaders(s.guard(s.routes, s.routes.mux)))
+}
+
+// Routes lists every route of the site with who may use it, as Handler
+// registers them.
+func (s *Server) Routes() []Route { return s.register().Routes() }
+
+// register registers every route with its rule.
+func (s *Server) register() *Router {
+	mux := NewRouter()
+	mux.HandleFunc("GET /healthz", Public, s.healthz)
+	mux.HandleFunc("GET /readyz", Public, s.readyz)
+	mux.Handle("GET /static/", Public, http.StripPrefix("/static/", http.FileServerFS(templates.Static())))
+	mux.Handle("GET /favicon.ico", Public, http.NotFoundHandler())
 
 	// Each feature registers its routes from its own file.
 	s.eventRoutes(mux)
@@ -108,16 +122,16 @@ func (s *Server) Handler() http.Handler {
 	s.managerRoutes(mux)
 
 	if s.DevMail != nil {
-		mux.Handle("/dev/mail", s.DevMail)
-		mux.Handle("/dev/mail/", s.DevMail)
+		mux.Handle("/dev/mail", Public, s.DevMail)
+		mux.Handle("/dev/mail/", Public, s.DevMail)
 	}
 	if s.Queues != nil {
-		mux.Handle("/admin/queues/", s.Queues)
+		mux.Handle("/admin/queues/", Roles(), s.Queues) // admins only
 	}
 	if s.Metrics != nil {
-		mux.Handle("GET /metrics", s.Metrics)
+		mux.Tokens().Handle("GET /metrics", Roles(users.Manager), s.Metrics)
 	}
-	return s.logRequests(secureHeaders(s.guard(mux)))
+	return mux
 }
 
 func secureHeaders(next http.Handler) http.Handler {

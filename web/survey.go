@@ -11,10 +11,10 @@ import (
 	"github.com/followup/followup/templates"
 )
 
-func (s *Server) surveyRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}", s.surveyPage)
-	mux.HandleFunc("POST "+surveys.SurveyPath+"{token}", s.surveySubmit)
-	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}/thanks", s.surveyThanks)
+func (s *Server) surveyRoutes(mux *Router) {
+	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}", Public, s.surveyPage)
+	mux.HandleFunc("POST "+surveys.SurveyPath+"{token}", Public, s.surveySubmit)
+	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}/thanks", Public, s.surveyThanks)
 }
 
 // openInvitation verifies the link of the request and loads its invitation.

@@ -6,15 +6,17 @@ import (
 	"strconv"
 
 	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/users"
 )
 
 // surveyAdminRoutes are marketing's: the survey API and the survey editor pages.
-func (s *Server) surveyAdminRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/surveys", s.apiListSurveys)
-	mux.HandleFunc("POST /api/v1/surveys", s.apiCreateSurvey)
-	mux.HandleFunc("GET /api/v1/surveys/{slug}", s.apiGetSurvey)
-	mux.HandleFunc("PUT /api/v1/surveys/{slug}", s.apiUpdateSurvey)
-	mux.HandleFunc("GET /api/v1/surveys/{slug}/versions/{version}", s.apiGetSurveyVersion)
+func (s *Server) surveyAdminRoutes(mux *Router) {
+	api := mux.Tokens() // the JSON API takes bearer tokens
+	api.HandleFunc("GET /api/v1/surveys", Roles(users.Marketing, users.CX, users.Manager), s.apiListSurveys)
+	api.HandleFunc("POST /api/v1/surveys", Roles(users.Marketing), s.apiCreateSurvey)
+	api.HandleFunc("GET /api/v1/surveys/{slug}", Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurvey)
+	api.HandleFunc("PUT /api/v1/surveys/{slug}", Roles(users.Marketing), s.apiUpdateSurvey)
+	api.HandleFunc("GET /api/v1/surveys/{slug}/versions/{version}", Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurveyVersion)
 	s.surveyEditorRoutes(mux)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
 )
 
 // The survey editor: marketing creates and edits questionnaires in plain
@@ -19,12 +20,12 @@ import (
 
 const editorPath = "/marketing/surveys"
 
-func (s *Server) surveyEditorRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+editorPath, s.editorList)
-	mux.HandleFunc("GET "+editorPath+"/new", s.editorNew)
-	mux.HandleFunc("POST "+editorPath+"/new", s.editorCreate)
-	mux.HandleFunc("GET "+editorPath+"/{slug}", s.editorEdit)
-	mux.HandleFunc("POST "+editorPath+"/{slug}", s.editorUpdate)
+func (s *Server) surveyEditorRoutes(mux *Router) {
+	mux.HandleFunc("GET "+editorPath, Roles(users.Marketing, users.Manager), s.editorList)
+	mux.HandleFunc("GET "+editorPath+"/new", Roles(users.Marketing, users.Manager), s.editorNew)
+	mux.HandleFunc("POST "+editorPath+"/new", Roles(users.Marketing), s.editorCreate)
+	mux.HandleFunc("GET "+editorPath+"/{slug}", Roles(users.Marketing, users.Manager), s.editorEdit)
+	mux.HandleFunc("POST "+editorPath+"/{slug}", Roles(users.Marketing), s.editorUpdate)
 }
 
 // editorView is the editor page's content.
@@ -216,7 +217,7 @@ func (s *Server) renderEditorPage(w http.ResponseWriter, r *http.Request, status
 	locale := requestLocale(r, "")
 	d := templates.PageData{Locale: locale, Title: title, AltLocaleURL: altLocaleURL(r, locale), Data: data}
 	if u, ok := userFrom(r.Context()); ok {
-		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: navFor(u)}
+		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: s.navFor(u)}
 	}
 	if sess, ok := sessionFrom(r.Context()); ok {
 		d.CSRF = sess.CSRF

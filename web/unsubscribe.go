@@ -9,9 +9,9 @@ import (
 	"github.com/followup/followup/templates"
 )
 
-func (s *Server) unsubscribeRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+surveys.UnsubscribePath+"{token}", s.unsubscribePage)
-	mux.HandleFunc("POST "+surveys.UnsubscribePath+"{token}", s.unsubscribe)
+func (s *Server) unsubscribeRoutes(mux *Router) {
+	mux.HandleFunc("GET "+surveys.UnsubscribePath+"{token}", Public, s.unsubscribePage)
+	mux.HandleFunc("POST "+surveys.UnsubscribePath+"{token}", Public, s.unsubscribe)
 }
 
 // unsubscribeTarget verifies an unsubscribe link and finds its customer.
