@@ -31,10 +31,10 @@ func (s *Server) surveyPreview(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	locale := requestLocale(r, "")
+	locale := RequestLocale(r, "")
 	sv, err := s.Surveys.Version(r.Context(), vid)
 	if err != nil {
-		s.renderMessage(w, r, http.StatusNotFound, locale, "error.404")
+		s.RenderMessage(w, r, http.StatusNotFound, locale, "error.404")
 		return
 	}
 	answers, score, picked := preselect(sv, r.URL.Query().Get("score"))
@@ -44,7 +44,7 @@ func (s *Server) surveyPreview(w http.ResponseWriter, r *http.Request) {
 	if picked {
 		view.Preselected = templates.T(locale, "survey.preselected", score)
 	}
-	s.renderPage(w, http.StatusOK, "survey", templates.PageData{
-		Locale: locale, Title: templates.T(locale, "survey.title"), AltLocaleURL: altLocaleURL(r, locale), Data: view,
+	s.RenderPage(w, http.StatusOK, "survey", templates.PageData{
+		Locale: locale, Title: templates.T(locale, "survey.title"), AltLocaleURL: AltLocaleURL(r, locale), Data: view,
 	})
 }

@@ -347,7 +347,7 @@ func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int,
 	if page == "message" {
 		page = "staff_message"
 	}
-	s.renderPage(w, status, page, d)
+	s.RenderPage(w, status, page, d)
 }
 
 // navFor lists the sections a person may open: those whose route's rule
