@@ -28,8 +28,6 @@ func (s *Server) marketingRoutes(mux *Router) {
 	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", Roles(users.Marketing), s.pageUpdateCampaign)
 	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", Roles(users.Marketing), s.pageCampaignAction)
 	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", Roles(users.Marketing, users.Manager), s.pageCampaignEmail)
-	mux.HandleFunc("GET /preview/surveys/{version}", Public, s.surveyPreview)
-	mux.HandleFunc("POST /preview/surveys/{version}", Public, s.surveyPreview)
 }
 
 type campaignRow struct {

@@ -12,6 +12,10 @@ func (s *Server) surveyRoutes(mux *Router) {
 	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}", Public, s.surveyPage)
 	mux.HandleFunc("POST "+surveys.SurveyPath+"{token}", Public, s.surveySubmit)
 	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}/thanks", Public, s.surveyThanks)
+	// The preview of a survey version, as customers see it: what the
+	// links of campaign previews and test emails open.
+	mux.HandleFunc("GET /preview/surveys/{version}", Public, s.surveyPreview)
+	mux.HandleFunc("POST /preview/surveys/{version}", Public, s.surveyPreview)
 }
 
 // openInvitation verifies the link of the request and loads its invitation.
