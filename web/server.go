@@ -82,9 +82,17 @@ type Server struct {
 	Barometer      *reports.Barometer
 	ReportLocation *time.Location
 
+	// Audiences register the routes of each audience of the site
+	// (web/public, web/api, web/staff) over this core.
+	Audiences []Audience
+
 	// routes are the routes Handler registered, for the pages' navigation.
 	routes *Router
 }
+
+// Audience registers the routes of one audience of the site, each with its
+// rule, using the dependencies of the core.
+type Audience func(mux *Router, s *Server)
 
 // Handler returns the HTTP handler of every route.
 func (s *Server) Handler() http.Handler {
@@ -110,9 +118,7 @@ func (s *Server) register() *Router {
 	s.complaintActionRoutes(mux)
 	s.cxRoutes(mux)
 	s.correctionRoutes(mux)
-	s.surveyRoutes(mux)
 	s.campaignRoutes(mux)
-	s.unsubscribeRoutes(mux)
 	s.loginRoutes(mux)
 	s.marketingRoutes(mux)
 	s.surveyAdminRoutes(mux)
@@ -120,6 +126,9 @@ func (s *Server) register() *Router {
 	s.actionRoutes(mux)
 	s.actionPageRoutes(mux)
 	s.managerRoutes(mux)
+	for _, register := range s.Audiences {
+		register(mux, s)
+	}
 
 	if s.DevMail != nil {
 		mux.Handle("/dev/mail", Public, s.DevMail)

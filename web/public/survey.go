@@ -1,4 +1,4 @@
-package web
+package public
 
 import (
 	"errors"
@@ -6,16 +6,17 @@ import (
 
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/web"
 )
 
-func (s *Server) surveyRoutes(mux *Router) {
-	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}", Public, s.surveyPage)
-	mux.HandleFunc("POST "+surveys.SurveyPath+"{token}", Public, s.surveySubmit)
-	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}/thanks", Public, s.surveyThanks)
+func (s *Server) surveyRoutes(mux *web.Router) {
+	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}", web.Public, s.surveyPage)
+	mux.HandleFunc("POST "+surveys.SurveyPath+"{token}", web.Public, s.surveySubmit)
+	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}/thanks", web.Public, s.surveyThanks)
 	// The preview of a survey version, as customers see it: what the
 	// links of campaign previews and test emails open.
-	mux.HandleFunc("GET /preview/surveys/{version}", Public, s.surveyPreview)
-	mux.HandleFunc("POST /preview/surveys/{version}", Public, s.surveyPreview)
+	mux.HandleFunc("GET /preview/surveys/{version}", web.Public, s.surveyPreview)
+	mux.HandleFunc("POST /preview/surveys/{version}", web.Public, s.surveyPreview)
 }
 
 // openInvitation verifies the link of the request and loads its invitation.
@@ -26,20 +27,20 @@ func (s *Server) openInvitation(w http.ResponseWriter, r *http.Request) (surveys
 	now := s.Clock.Now()
 	claims, err := s.Signer.Verify(surveys.PurposeSurvey, r.PathValue("token"), now)
 	if errors.Is(err, surveys.ErrLinkTampered) {
-		s.RenderMessage(w, r, http.StatusForbidden, RequestLocale(r, ""), "error.403")
+		s.RenderMessage(w, r, http.StatusForbidden, web.RequestLocale(r, ""), "error.403")
 		return surveys.Invitation{}, false
 	}
 	inv, lerr := s.Surveys.Invitation(r.Context(), claims.InvitationID)
 	if errors.Is(lerr, surveys.ErrNotFound) {
-		s.RenderMessage(w, r, http.StatusGone, RequestLocale(r, ""), "error.410")
+		s.RenderMessage(w, r, http.StatusGone, web.RequestLocale(r, ""), "error.410")
 		return inv, false
 	}
 	if lerr != nil {
 		s.Log.Error("load invitation", "invitation", claims.InvitationID, "err", lerr)
-		s.RenderMessage(w, r, http.StatusInternalServerError, RequestLocale(r, ""), "error.500")
+		s.RenderMessage(w, r, http.StatusInternalServerError, web.RequestLocale(r, ""), "error.500")
 		return inv, false
 	}
-	locale := RequestLocale(r, inv.Locale)
+	locale := web.RequestLocale(r, inv.Locale)
 	if inv.Answered() {
 		return inv, true // the thank-you page stays reachable
 	}
@@ -59,7 +60,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	locale := RequestLocale(r, inv.Locale)
+	locale := web.RequestLocale(r, inv.Locale)
 	if inv.Answered() {
 		s.renderThanks(w, r, http.StatusOK, locale, inv.Negative != nil && *inv.Negative)
 		return
@@ -83,10 +84,10 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		s.RenderMessage(w, r, http.StatusBadRequest, RequestLocale(r, inv.Locale), "error.500")
+		s.RenderMessage(w, r, http.StatusBadRequest, web.RequestLocale(r, inv.Locale), "error.500")
 		return
 	}
-	locale := FormLocale(r, inv.Locale)
+	locale := web.FormLocale(r, inv.Locale)
 	if inv.Answered() {
 		http.Redirect(w, r, thanksURL(r, locale), http.StatusSeeOther)
 		return
@@ -128,7 +129,7 @@ func (s *Server) surveyThanks(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	locale := RequestLocale(r, inv.Locale)
+	locale := web.RequestLocale(r, inv.Locale)
 	if !inv.Answered() {
 		http.Redirect(w, r, surveys.SurveyPath+r.PathValue("token")+"?lang="+locale, http.StatusSeeOther)
 		return
@@ -160,7 +161,7 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 		view.Intro = templates.T(locale, "survey.intro.anon")
 	}
 	s.RenderPage(w, status, "survey", templates.PageData{
-		Locale: locale, Title: templates.T(locale, "survey.title"), AltLocaleURL: AltLocaleURL(r, locale), Data: view,
+		Locale: locale, Title: templates.T(locale, "survey.title"), AltLocaleURL: web.AltLocaleURL(r, locale), Data: view,
 	})
 }
 
@@ -172,7 +173,7 @@ func (s *Server) renderThanks(w http.ResponseWriter, r *http.Request, status int
 		body += " " + templates.T(locale, "thanks.negative")
 	}
 	s.RenderPage(w, status, "message", templates.PageData{
-		Locale: locale, Title: templates.T(locale, "thanks.title"), AltLocaleURL: AltLocaleURL(r, locale),
+		Locale: locale, Title: templates.T(locale, "thanks.title"), AltLocaleURL: web.AltLocaleURL(r, locale),
 		Data: body,
 	})
 }

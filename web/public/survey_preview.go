@@ -1,10 +1,11 @@
-package web
+package public
 
 import (
 	"net/http"
 	"strconv"
 
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/web"
 )
 
 // surveyPreview shows a survey version as customers see it, read-only:
@@ -17,7 +18,7 @@ func (s *Server) surveyPreview(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	locale := RequestLocale(r, "")
+	locale := web.RequestLocale(r, "")
 	sv, err := s.Surveys.Version(r.Context(), vid)
 	if err != nil {
 		s.RenderMessage(w, r, http.StatusNotFound, locale, "error.404")
@@ -31,6 +32,6 @@ func (s *Server) surveyPreview(w http.ResponseWriter, r *http.Request) {
 		view.Preselected = templates.T(locale, "survey.preselected", score)
 	}
 	s.RenderPage(w, http.StatusOK, "survey", templates.PageData{
-		Locale: locale, Title: templates.T(locale, "survey.title"), AltLocaleURL: AltLocaleURL(r, locale), Data: view,
+		Locale: locale, Title: templates.T(locale, "survey.title"), AltLocaleURL: web.AltLocaleURL(r, locale), Data: view,
 	})
 }
