@@ -1,7 +1,11 @@
-// Package web is followup's HTTP side: the public survey pages reached by
-// signed links, the JSON API under /api/v1, health checks and, in
-// development, the captured mail. It turns domain errors into status codes
-// and holds no business rule of its own.
+// Package web is followup's HTTP core: the router, on which every route is
+// registered with the rule of who may use it, the guard that enforces it
+// (sessions, bearer tokens, CSRF), the one mapping from domain errors to
+// status codes (ProblemOf), JSON and page rendering, health checks and, in
+// development, the captured mail. The audiences of the site register their
+// routes over it (web.Audience): web/public the customers' pages; the JSON
+// API under /api/v1 and the staff pages are still here. It holds no
+// business rule of its own.
 package web
 
 import (
