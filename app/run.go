@@ -15,6 +15,7 @@ import (
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/web"
+	"github.com/followup/followup/web/public"
 	"github.com/followup/followup/worker"
 )
 
@@ -41,7 +42,8 @@ func (a *App) WebServer(ex Extras) *web.Server {
 		Reports: a.Reports, Barometer: a.Barometer(), ReportLocation: a.reportLocation(),
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ingest: a.Ingest, Loop: a.Loop, Corrections: a.Corrections,
-		Ready: a.readyChecks(),
+		Ready:     a.readyChecks(),
+		Audiences: []web.Audience{public.Routes},
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/followup/followup/scheduler"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/followup/followup/invalid"
 )
 
 // Actor is who acts on a complaint: a person of the CX team, or followup
@@ -50,11 +52,6 @@ var OwnerRoles = []string{"cx", "manager", "admin"}
 type ConflictError struct{ Message string }
 
 func (e *ConflictError) Error() string { return e.Message }
-
-// InputError is a missing or wrong value an action needs.
-type InputError struct{ Field, Message string }
-
-func (e *InputError) Error() string { return e.Field + ": " + e.Message }
 
 // Limits of what agents type.
 const (
@@ -154,7 +151,7 @@ func (s *Store) Take(ctx context.Context, tx *sqlx.Tx, id int64, by Actor, now t
 // exactly one owner at a time, and the trail records from whom to whom.
 func (s *Store) Assign(ctx context.Context, tx *sqlx.Tx, id int64, to, by Actor, now time.Time) error {
 	if to.ID == 0 {
-		return &InputError{"owner", "choose who will own this complaint"}
+		return invalid.Field("owner", "choose who will own this complaint")
 	}
 	if err := canOwn(to, "owner"); err != nil {
 		return err
@@ -181,7 +178,7 @@ func (s *Store) Assign(ctx context.Context, tx *sqlx.Tx, id int64, to, by Actor,
 
 func canOwn(a Actor, field string) error {
 	if a.ID == 0 || !slices.Contains(OwnerRoles, a.Role) {
-		return &InputError{field, "only people of the CX team, managers and admins can own a complaint"}
+		return invalid.Field(field, "only people of the CX team, managers and admins can own a complaint")
 	}
 	return nil
 }
@@ -190,10 +187,10 @@ func canOwn(a Actor, field string) error {
 func (s *Store) Note(ctx context.Context, tx *sqlx.Tx, id int64, text string, by Actor, now time.Time) error {
 	text = clean(text)
 	if text == "" {
-		return &InputError{"text", "write the note"}
+		return invalid.Field("text", "write the note")
 	}
 	if utf8.RuneCountInString(text) > MaxNote {
-		return &InputError{"text", fmt.Sprintf("keep the note under %d characters", MaxNote)}
+		return invalid.Field("text", fmt.Sprintf("keep the note under %d characters", MaxNote))
 	}
 	c, err := lock(ctx, tx, id)
 	if err != nil {
@@ -211,11 +208,11 @@ func (s *Store) Compensate(ctx context.Context, tx *sqlx.Tx, id int64, cents int
 	note = strings.TrimSpace(note)
 	switch {
 	case cents <= 0:
-		return 0, &InputError{"amount", "enter the amount granted, more than zero"}
+		return 0, invalid.Field("amount", "enter the amount granted, more than zero")
 	case cents > MaxCentsAct:
-		return 0, &InputError{"amount", "this amount is implausibly large; check it"}
+		return 0, invalid.Field("amount", "this amount is implausibly large; check it")
 	case utf8.RuneCountInString(note) > 500:
-		return 0, &InputError{"note", "keep the description under 500 characters"}
+		return 0, invalid.Field("note", "keep the description under 500 characters")
 	}
 	c, err := lock(ctx, tx, id)
 	if err != nil {
@@ -246,9 +243,9 @@ func (s *Store) Resolve(ctx context.Context, tx *sqlx.Tx, id int64, summary stri
 	summary = clean(summary)
 	switch n := utf8.RuneCountInString(summary); {
 	case n < 10:
-		return Resolved{}, &InputError{"summary", "say what was done for the customer: they receive it by email"}
+		return Resolved{}, invalid.Field("summary", "say what was done for the customer: they receive it by email")
 	case n > MaxSummary:
-		return Resolved{}, &InputError{"summary", fmt.Sprintf("keep the summary under %d characters", MaxSummary)}
+		return Resolved{}, invalid.Field("summary", fmt.Sprintf("keep the summary under %d characters", MaxSummary))
 	}
 	c, err := lock(ctx, tx, id)
 	if err != nil {
@@ -282,10 +279,10 @@ func (s *Store) Resolve(ctx context.Context, tx *sqlx.Tx, id int64, summary stri
 func (s *Store) Reopen(ctx context.Context, tx *sqlx.Tx, id int64, reason string, by Actor, now time.Time) error {
 	reason = clean(reason)
 	if reason == "" {
-		return &InputError{"reason", "say why the complaint is reopened"}
+		return invalid.Field("reason", "say why the complaint is reopened")
 	}
 	if utf8.RuneCountInString(reason) > MaxNote {
-		return &InputError{"reason", fmt.Sprintf("keep the reason under %d characters", MaxNote)}
+		return invalid.Field("reason", fmt.Sprintf("keep the reason under %d characters", MaxNote))
 	}
 	c, err := lock(ctx, tx, id)
 	if err != nil {
@@ -327,11 +324,11 @@ func (s *Store) SetDeviance(ctx context.Context, tx *sqlx.Tx, id int64, form []s
 	form = slices.Compact(slices.Sorted(slices.Values(form)))
 	for _, f := range form {
 		if !slices.Contains(FormDeviances, f) {
-			return &InputError{"form", fmt.Sprintf("%q is not a form deviance (%s)", f, strings.Join(FormDeviances, ", "))}
+			return invalid.Field("form", fmt.Sprintf("%q is not a form deviance (%s)", f, strings.Join(FormDeviances, ", ")))
 		}
 	}
 	if substance != "" && !slices.Contains(SubstanceDeviances, substance) {
-		return &InputError{"substance", fmt.Sprintf("%q is not a substance deviance (%s)", substance, strings.Join(SubstanceDeviances, ", "))}
+		return invalid.Field("substance", fmt.Sprintf("%q is not a substance deviance (%s)", substance, strings.Join(SubstanceDeviances, ", ")))
 	}
 	c, err := lock(ctx, tx, id)
 	if err != nil {
@@ -356,11 +353,11 @@ func (s *Store) Reply(ctx context.Context, tx *sqlx.Tx, id int64, subject, body 
 	subject, body = strings.TrimSpace(subject), clean(body)
 	switch {
 	case body == "":
-		return 0, &InputError{"body", "write the reply"}
+		return 0, invalid.Field("body", "write the reply")
 	case utf8.RuneCountInString(body) > MaxReply:
-		return 0, &InputError{"body", fmt.Sprintf("keep the reply under %d characters", MaxReply)}
+		return 0, invalid.Field("body", fmt.Sprintf("keep the reply under %d characters", MaxReply))
 	case strings.ContainsAny(subject, "\r\n") || utf8.RuneCountInString(subject) > MaxSubject:
-		return 0, &InputError{"subject", fmt.Sprintf("the subject is one line of at most %d characters", MaxSubject)}
+		return 0, invalid.Field("subject", fmt.Sprintf("the subject is one line of at most %d characters", MaxSubject))
 	}
 	c, err := lock(ctx, tx, id)
 	if err != nil {

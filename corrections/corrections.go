@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/surveys"
 )
 
@@ -48,11 +49,6 @@ func (k Kind) Signal() (kind surveys.SignalKind, ok bool) {
 // Term is the Signal.Term of a signal an agent added: what recognised it.
 const Term = "agent correction"
 
-// InputError is a wrong value given to a correction, naming its field.
-type InputError struct{ Field, Message string }
-
-func (e *InputError) Error() string { return e.Field + ": " + e.Message }
-
 // ErrNotFound is a correction of a response that does not exist.
 var ErrNotFound = errors.New("response not found")
 
@@ -69,7 +65,7 @@ func checkKind(k Kind) error {
 	for i, kk := range Kinds {
 		names[i] = string(kk)
 	}
-	return &InputError{Field: "kind", Message: fmt.Sprintf("%q is not a correction: use one of %s", string(k), strings.Join(names, ", "))}
+	return &invalid.FieldError{Field: "kind", Message: fmt.Sprintf("%q is not a correction: use one of %s", string(k), strings.Join(names, ", "))}
 }
 
 // Correction is one correction of a reply's comment reading.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/surveys"
 )
@@ -59,7 +60,7 @@ FROM comment_corrections c JOIN users u ON u.id = c.user_id`
 // with its effects, in one transaction (see the package doc). The same
 // kind twice on one reply is one correction: the second call returns the
 // first with Created false and changes nothing. A kind that is not one of
-// Kinds is an *InputError naming "kind"; an unknown response ErrNotFound;
+// Kinds is an *invalid.FieldError naming "kind"; an unknown response ErrNotFound;
 // a missed signal on a reply not scored yet, with no complaint,
 // ErrNotScored.
 func (s *Store) Add(ctx context.Context, responseID, userID int64, kind Kind, now time.Time) (Added, error) {
@@ -181,7 +182,7 @@ func actor(ctx context.Context, tx *sqlx.Tx, userID int64) (person, error) {
 	err := tx.QueryRowxContext(ctx, `SELECT id, email, name, role FROM users WHERE id = $1`, userID).
 		Scan(&p.ID, &p.Email, &p.Name, &p.Role)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, &InputError{Field: "user_id", Message: fmt.Sprintf("no user %d", userID)}
+		return p, &invalid.FieldError{Field: "user_id", Message: fmt.Sprintf("no user %d", userID)}
 	}
 	if err != nil {
 		return p, fmt.Errorf("user %d: %w", userID, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/internal/reportfix"
 	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/surveys"
 )
 
@@ -123,7 +124,7 @@ func TestAddOpensAComplaintOnceAndAnnotatesIt(t *testing.T) {
 	comment := "Fine I guess, but my cousin will hear about it on Facebook."
 	id := x.reply(t, x.now.Add(-time.Hour), "en", comment, false)
 
-	var ie *corrections.InputError
+	var ie *invalid.FieldError
 	if _, err := x.store.Add(ctx, id, x.agent, "maybe_public", x.now); !errors.As(err, &ie) || ie.Field != "kind" {
 		t.Errorf("a bad kind: %v", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/followup/followup/invalid"
 )
 
 // Locales the product speaks.
@@ -69,14 +71,6 @@ type EventInput struct {
 	Customer       CustomerInput   `json:"customer"`
 }
 
-// FieldError says which input field is wrong and why.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
-
 var (
 	kindRE  = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,49}$`)
 	labelRE = regexp.MustCompile(`^[\p{L}\p{N} _.:/-]{0,80}$`)
@@ -88,37 +82,37 @@ const maxFuture = 24 * time.Hour
 // Validate checks and normalises an event in place (locale "fr-CA" becomes
 // "fr", e-mail addresses are trimmed). now bounds occurred_at. It returns the
 // first problem found.
-func (in *EventInput) Validate(now time.Time) *FieldError {
+func (in *EventInput) Validate(now time.Time) *invalid.FieldError {
 	in.ExternalID = strings.TrimSpace(in.ExternalID)
 	switch {
 	case in.ExternalID == "":
-		return &FieldError{"external_id", "is required"}
+		return invalid.Field("external_id", "is required")
 	case strings.ContainsRune(in.ExternalID, 0):
-		return &FieldError{"external_id", noNUL}
+		return invalid.Field("external_id", noNUL)
 	case len(in.ExternalID) > 200 || strings.ContainsAny(in.ExternalID, "\r\n"):
-		return &FieldError{"external_id", "must be one line of at most 200 characters"}
+		return invalid.Field("external_id", "must be one line of at most 200 characters")
 	case !kindRE.MatchString(in.Kind):
-		return &FieldError{"kind", "must be a lower-case word such as delivery or ticket_closed"}
+		return invalid.Field("kind", "must be a lower-case word such as delivery or ticket_closed")
 	case in.OccurredAt.IsZero():
-		return &FieldError{"occurred_at", "is required, as an RFC 3339 time such as 2026-11-20T14:30:00Z"}
+		return invalid.Field("occurred_at", "is required, as an RFC 3339 time such as 2026-11-20T14:30:00Z")
 	case in.OccurredAt.After(now.Add(maxFuture)):
-		return &FieldError{"occurred_at", "is more than a day in the future"}
+		return invalid.Field("occurred_at", "is more than a day in the future")
 	case !labelRE.MatchString(in.Channel):
-		return &FieldError{"channel", "must be a short label (letters, digits, spaces, _ . : / -)"}
+		return invalid.Field("channel", "must be a short label (letters, digits, spaces, _ . : / -)")
 	case !labelRE.MatchString(in.Touchpoint):
-		return &FieldError{"touchpoint", "must be a short label (letters, digits, spaces, _ . : / -)"}
+		return invalid.Field("touchpoint", "must be a short label (letters, digits, spaces, _ . : / -)")
 	case !labelRE.MatchString(in.Team):
-		return &FieldError{"team", "must be a short label (letters, digits, spaces, _ . : / -)"}
+		return invalid.Field("team", "must be a short label (letters, digits, spaces, _ . : / -)")
 	case in.PrejudiceCents != nil && *in.PrejudiceCents < 0:
-		return &FieldError{"prejudice_cents", "must not be negative"}
+		return invalid.Field("prejudice_cents", "must not be negative")
 	}
 	if len(in.Attributes) > 0 {
 		var obj map[string]any
 		if err := json.Unmarshal(in.Attributes, &obj); err != nil || obj == nil {
-			return &FieldError{"attributes", "must be a JSON object"}
+			return invalid.Field("attributes", "must be a JSON object")
 		}
 		if hasNUL(obj) {
-			return &FieldError{"attributes", noNUL}
+			return invalid.Field("attributes", noNUL)
 		}
 	}
 	if fe := in.Customer.Validate(); fe != nil {
@@ -129,45 +123,45 @@ func (in *EventInput) Validate(now time.Time) *FieldError {
 }
 
 // Validate checks and normalises a customer in place.
-func (in *CustomerInput) Validate() *FieldError {
+func (in *CustomerInput) Validate() *invalid.FieldError {
 	in.ExternalRef = strings.TrimSpace(in.ExternalRef)
 	in.Email = strings.TrimSpace(in.Email)
 	switch {
 	case in.ExternalRef == "":
-		return &FieldError{"external_ref", "is required"}
+		return invalid.Field("external_ref", "is required")
 	case strings.ContainsRune(in.ExternalRef, 0):
-		return &FieldError{"external_ref", noNUL}
+		return invalid.Field("external_ref", noNUL)
 	case len(in.ExternalRef) > 200 || strings.ContainsAny(in.ExternalRef, "\r\n"):
-		return &FieldError{"external_ref", "must be one line of at most 200 characters"}
+		return invalid.Field("external_ref", "must be one line of at most 200 characters")
 	case in.Email == "":
-		return &FieldError{"email", "is required"}
+		return invalid.Field("email", "is required")
 	}
 	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || len(in.Email) > 254 {
-		return &FieldError{"email", fmt.Sprintf("%q is not an email address", in.Email)}
+		return invalid.Field("email", fmt.Sprintf("%q is not an email address", in.Email))
 	}
 	if strings.ContainsRune(in.Name, 0) {
-		return &FieldError{"name", noNUL}
+		return invalid.Field("name", noNUL)
 	}
 	if strings.ContainsAny(in.Name, "\r\n") || len(in.Name) > 200 {
-		return &FieldError{"name", "must be one line of at most 200 characters"}
+		return invalid.Field("name", "must be one line of at most 200 characters")
 	}
 	if in.Locale != "" {
 		loc, ok := NormalizeLocale(in.Locale)
 		if !ok {
-			return &FieldError{"locale", fmt.Sprintf("%q is not supported: use en or fr (regional forms like fr-CA are accepted)", in.Locale)}
+			return invalid.Field("locale", fmt.Sprintf("%q is not supported: use en or fr (regional forms like fr-CA are accepted)", in.Locale))
 		}
 		in.Locale = loc
 	}
 	if in.TimeZone != "" {
 		if !knownZone(in.TimeZone) {
-			return &FieldError{"time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris or America/Montreal", in.TimeZone)}
+			return invalid.Field("time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris or America/Montreal", in.TimeZone))
 		}
 	}
 	if !labelRE.MatchString(in.Segment) {
-		return &FieldError{"segment", "must be a short label (letters, digits, spaces, _ . : / -)"}
+		return invalid.Field("segment", "must be a short label (letters, digits, spaces, _ . : / -)")
 	}
 	if in.AnnualValueCents != nil && *in.AnnualValueCents < 0 {
-		return &FieldError{"annual_value_cents", "must not be negative"}
+		return invalid.Field("annual_value_cents", "must not be negative")
 	}
 	return nil
 }
@@ -200,13 +194,13 @@ func hasNUL(v any) bool {
 // ParseOccurredAt reads the text of an occurred_at field: an RFC 3339 time.
 // The JSON API and the CSV import both read it here, so they accept and
 // refuse the same times with the same words.
-func ParseOccurredAt(text string) (time.Time, *FieldError) {
+func ParseOccurredAt(text string) (time.Time, *invalid.FieldError) {
 	if text == "" {
-		return time.Time{}, &FieldError{"occurred_at", "is required, as an RFC 3339 time such as 2026-11-20T14:30:00Z"}
+		return time.Time{}, invalid.Field("occurred_at", "is required, as an RFC 3339 time such as 2026-11-20T14:30:00Z")
 	}
 	t, err := time.Parse(time.RFC3339Nano, text)
 	if err != nil {
-		return time.Time{}, &FieldError{"occurred_at", "must be an RFC 3339 time such as 2026-11-20T14:30:00Z"}
+		return time.Time{}, invalid.Field("occurred_at", "must be an RFC 3339 time such as 2026-11-20T14:30:00Z")
 	}
 	return t, nil
 }

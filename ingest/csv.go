@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/invalid"
 )
 
 // column is a CSV column: its header name, whether the header must have
@@ -19,19 +20,19 @@ import (
 type column[T any] struct {
 	name     string
 	required bool
-	set      func(in *T, text string) *customers.FieldError
+	set      func(in *T, text string) *invalid.FieldError
 }
 
 // customerColumns are the columns of a customers file; an events file has
 // them too, prefixed with "customer.".
 var customerColumns = []column[customers.CustomerInput]{
-	{"external_ref", true, func(c *customers.CustomerInput, v string) *customers.FieldError { c.ExternalRef = v; return nil }},
-	{"email", true, func(c *customers.CustomerInput, v string) *customers.FieldError { c.Email = v; return nil }},
-	{"name", false, func(c *customers.CustomerInput, v string) *customers.FieldError { c.Name = v; return nil }},
-	{"locale", false, func(c *customers.CustomerInput, v string) *customers.FieldError { c.Locale = v; return nil }},
-	{"time_zone", false, func(c *customers.CustomerInput, v string) *customers.FieldError { c.TimeZone = v; return nil }},
-	{"segment", false, func(c *customers.CustomerInput, v string) *customers.FieldError { c.Segment = v; return nil }},
-	{"annual_value_cents", false, func(c *customers.CustomerInput, v string) *customers.FieldError {
+	{"external_ref", true, func(c *customers.CustomerInput, v string) *invalid.FieldError { c.ExternalRef = v; return nil }},
+	{"email", true, func(c *customers.CustomerInput, v string) *invalid.FieldError { c.Email = v; return nil }},
+	{"name", false, func(c *customers.CustomerInput, v string) *invalid.FieldError { c.Name = v; return nil }},
+	{"locale", false, func(c *customers.CustomerInput, v string) *invalid.FieldError { c.Locale = v; return nil }},
+	{"time_zone", false, func(c *customers.CustomerInput, v string) *invalid.FieldError { c.TimeZone = v; return nil }},
+	{"segment", false, func(c *customers.CustomerInput, v string) *invalid.FieldError { c.Segment = v; return nil }},
+	{"annual_value_cents", false, func(c *customers.CustomerInput, v string) *invalid.FieldError {
 		n, fe := cents("annual_value_cents", v)
 		c.AnnualValueCents = n
 		return fe
@@ -40,22 +41,22 @@ var customerColumns = []column[customers.CustomerInput]{
 
 // eventColumns are the columns of an events file.
 var eventColumns = append([]column[customers.EventInput]{
-	{"external_id", true, func(e *customers.EventInput, v string) *customers.FieldError { e.ExternalID = v; return nil }},
-	{"kind", true, func(e *customers.EventInput, v string) *customers.FieldError { e.Kind = v; return nil }},
-	{"occurred_at", true, func(e *customers.EventInput, v string) *customers.FieldError {
+	{"external_id", true, func(e *customers.EventInput, v string) *invalid.FieldError { e.ExternalID = v; return nil }},
+	{"kind", true, func(e *customers.EventInput, v string) *invalid.FieldError { e.Kind = v; return nil }},
+	{"occurred_at", true, func(e *customers.EventInput, v string) *invalid.FieldError {
 		t, fe := customers.ParseOccurredAt(v)
 		e.OccurredAt = t
 		return fe
 	}},
-	{"channel", false, func(e *customers.EventInput, v string) *customers.FieldError { e.Channel = v; return nil }},
-	{"touchpoint", false, func(e *customers.EventInput, v string) *customers.FieldError { e.Touchpoint = v; return nil }},
-	{"team", false, func(e *customers.EventInput, v string) *customers.FieldError { e.Team = v; return nil }},
-	{"prejudice_cents", false, func(e *customers.EventInput, v string) *customers.FieldError {
+	{"channel", false, func(e *customers.EventInput, v string) *invalid.FieldError { e.Channel = v; return nil }},
+	{"touchpoint", false, func(e *customers.EventInput, v string) *invalid.FieldError { e.Touchpoint = v; return nil }},
+	{"team", false, func(e *customers.EventInput, v string) *invalid.FieldError { e.Team = v; return nil }},
+	{"prejudice_cents", false, func(e *customers.EventInput, v string) *invalid.FieldError {
 		n, fe := cents("prejudice_cents", v)
 		e.PrejudiceCents = n
 		return fe
 	}},
-	{"attributes", false, func(e *customers.EventInput, v string) *customers.FieldError {
+	{"attributes", false, func(e *customers.EventInput, v string) *invalid.FieldError {
 		if v != "" {
 			e.Attributes = json.RawMessage(v) // Validate insists on a JSON object
 		}
@@ -67,9 +68,9 @@ func customerColumnsOfEvent() []column[customers.EventInput] {
 	out := make([]column[customers.EventInput], len(customerColumns))
 	for i, c := range customerColumns {
 		out[i] = column[customers.EventInput]{name: "customer." + c.name, required: c.required,
-			set: func(e *customers.EventInput, v string) *customers.FieldError {
+			set: func(e *customers.EventInput, v string) *invalid.FieldError {
 				if fe := c.set(&e.Customer, v); fe != nil {
-					return &customers.FieldError{Field: "customer." + fe.Field, Message: fe.Message}
+					return &invalid.FieldError{Field: "customer." + fe.Field, Message: fe.Message}
 				}
 				return nil
 			}}
@@ -77,13 +78,13 @@ func customerColumnsOfEvent() []column[customers.EventInput] {
 	return out
 }
 
-func cents(field, v string) (*int64, *customers.FieldError) {
+func cents(field, v string) (*int64, *invalid.FieldError) {
 	if v == "" {
 		return nil, nil
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return nil, &customers.FieldError{Field: field, Message: fmt.Sprintf("%q is not a whole number of cents such as 4500", v)}
+		return nil, &invalid.FieldError{Field: field, Message: fmt.Sprintf("%q is not a whole number of cents such as 4500", v)}
 	}
 	return &n, nil
 }
@@ -171,7 +172,7 @@ func (s *csvSource[T]) next() (Row[T], error) {
 	rec, err := s.r.Read()
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return Row[T]{Line: pe.StartLine, Problem: &customers.FieldError{Message: describeParseError(pe, len(rec), len(s.cols))}}, nil
+		return Row[T]{Line: pe.StartLine, Problem: &invalid.FieldError{Message: describeParseError(pe, len(rec), len(s.cols))}}, nil
 	}
 	if err != nil {
 		return Row[T]{}, err
@@ -181,7 +182,7 @@ func (s *csvSource[T]) next() (Row[T], error) {
 	for i, text := range rec {
 		c := s.cols[i]
 		if !utf8.ValidString(text) {
-			row.Problem = &customers.FieldError{Field: c.name, Message: "is not valid UTF-8 text: save the file as UTF-8"}
+			row.Problem = &invalid.FieldError{Field: c.name, Message: "is not valid UTF-8 text: save the file as UTF-8"}
 			return row, nil
 		}
 		if fe := c.set(&row.In, text); fe != nil && row.Problem == nil {

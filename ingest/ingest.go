@@ -5,6 +5,7 @@ import (
 
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/scheduler"
 )
 
@@ -38,7 +39,7 @@ type Row[T any] struct {
 	In T
 	// Problem is set when the row could not be decoded (a number that is
 	// not one, a malformed CSV record…); the row is then rejected as is.
-	Problem *customers.FieldError
+	Problem *invalid.FieldError
 }
 
 // EventRow is one event of a batch.
@@ -71,7 +72,7 @@ type RowResult struct {
 	Status Status
 	// Problem says which field is wrong and why, for a rejected row. Its
 	// Field is empty when the row as a whole is malformed.
-	Problem *customers.FieldError
+	Problem *invalid.FieldError
 	// EventID and CustomerID are set for stored and duplicate events.
 	EventID    int64
 	CustomerID int64

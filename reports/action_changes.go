@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/followup/followup/invalid"
 )
 
 // Actor is who changes action plans. Plans are shared across departments:
@@ -76,7 +78,7 @@ func (s *Store) UpdateAction(ctx context.Context, id int64, p ActionPatch, actor
 	if p.State != nil {
 		in.State = *p.State
 		if in.State == "" {
-			return cur, &FieldError{"state", "must be planned, in_progress, done or cancelled"}
+			return cur, invalid.Field("state", "must be planned, in_progress, done or cancelled")
 		}
 	}
 	if p.OwnerID != nil {
@@ -85,7 +87,7 @@ func (s *Store) UpdateAction(ctx context.Context, id int64, p ActionPatch, actor
 	if p.StartsOn != nil {
 		in.StartsOn = *p.StartsOn
 		if in.StartsOn == "" {
-			return cur, &FieldError{"starts_on", "must be a date as YYYY-MM-DD"}
+			return cur, invalid.Field("starts_on", "must be a date as YYYY-MM-DD")
 		}
 	}
 	if p.DueOn != nil {
@@ -104,7 +106,7 @@ func (s *Store) UpdateAction(ctx context.Context, id int64, p ActionPatch, actor
 	if p.Note != nil {
 		note = strings.TrimSpace(*p.Note)
 		if utf8.RuneCountInString(note) > maxNote {
-			return cur, &FieldError{"note", fmt.Sprintf("must be at most %d characters", maxNote)}
+			return cur, invalid.Field("note", fmt.Sprintf("must be at most %d characters", maxNote))
 		}
 	}
 	if in.OwnerID != cur.OwnerID {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/surveys"
 )
 
@@ -118,17 +119,17 @@ FROM action_plans a JOIN users u ON u.id = a.owner_id`
 
 func validTitle(t string) error {
 	if strings.TrimSpace(t) == "" {
-		return &FieldError{"title", "is required"}
+		return invalid.Field("title", "is required")
 	}
 	if utf8.RuneCountInString(t) > 200 || strings.ContainsAny(t, "\r\n") {
-		return &FieldError{"title", "must be one line of at most 200 characters"}
+		return invalid.Field("title", "must be one line of at most 200 characters")
 	}
 	return nil
 }
 
 func validDate(field, v string) error {
 	if _, err := time.Parse("2006-01-02", v); err != nil {
-		return &FieldError{field, "must be a date as YYYY-MM-DD"}
+		return invalid.Field(field, "must be a date as YYYY-MM-DD")
 	}
 	return nil
 }
@@ -146,25 +147,25 @@ func (in *ActionInput) validate(today string) error {
 	case validTitle(in.Title) != nil:
 		return validTitle(in.Title)
 	case utf8.RuneCountInString(in.Description) > 5000:
-		return &FieldError{"description", "must be at most 5,000 characters"}
+		return invalid.Field("description", "must be at most 5,000 characters")
 	case in.Kind != Corrective && in.Kind != Preventive:
-		return &FieldError{"kind", "must be corrective or preventive"}
+		return invalid.Field("kind", "must be corrective or preventive")
 	case !slices.Contains(CauseKinds, in.Cause.Kind):
-		return &FieldError{"cause.kind", "must be risk, touchpoint or team"}
+		return invalid.Field("cause.kind", "must be risk, touchpoint or team")
 	case in.Cause.Value == "" || utf8.RuneCountInString(in.Cause.Value) > 200:
-		return &FieldError{"cause.value", "is required (at most 200 characters)"}
+		return invalid.Field("cause.value", "is required (at most 200 characters)")
 	case in.Cause.Kind == CauseRisk && !surveys.IsRisk(surveys.Risk(in.Cause.Value)):
-		return &FieldError{"cause.value", "must be one of the 13 risks (knowledge, attitude, relational, accompaniment, psychological, cognitive, financial, temporal, sensory, security, ethical, space, operational)"}
+		return invalid.Field("cause.value", "must be one of the 13 risks (knowledge, attitude, relational, accompaniment, psychological, cognitive, financial, temporal, sensory, security, ethical, space, operational)")
 	case in.OwnerID <= 0:
-		return &FieldError{"owner_id", "is required: the id of the person who owns the action"}
+		return invalid.Field("owner_id", "is required: the id of the person who owns the action")
 	case validDate("starts_on", in.StartsOn) != nil:
 		return validDate("starts_on", in.StartsOn)
 	case validDate("due_on", in.DueOn) != nil:
 		return validDate("due_on", in.DueOn)
 	case in.DueOn < in.StartsOn:
-		return &FieldError{"due_on", "must not come before starts_on"}
+		return invalid.Field("due_on", "must not come before starts_on")
 	case !slices.Contains(ActionStates, in.State):
-		return &FieldError{"state", "must be planned, in_progress, done or cancelled"}
+		return invalid.Field("state", "must be planned, in_progress, done or cancelled")
 	}
 	return nil
 }
@@ -176,7 +177,7 @@ func checkOwner(ctx context.Context, q sqlx.QueryerContext, id int64) error {
 		return fmt.Errorf("check owner: %w", err)
 	}
 	if !ok {
-		return &FieldError{"owner_id", fmt.Sprintf("no active user has id %d", id)}
+		return invalid.Field("owner_id", fmt.Sprintf("no active user has id %d", id))
 	}
 	return nil
 }
@@ -247,10 +248,10 @@ func action(ctx context.Context, q sqlx.QueryerContext, id int64, today, lock st
 // the others, the latest due first.
 func (s *Store) Actions(ctx context.Context, f ActionFilter, today string) ([]ActionPlan, error) {
 	if f.State != "" && !slices.Contains(ActionStates, f.State) {
-		return nil, &FieldError{"state", "must be planned, in_progress, done or cancelled"}
+		return nil, invalid.Field("state", "must be planned, in_progress, done or cancelled")
 	}
 	if f.CauseKind != "" && !slices.Contains(CauseKinds, f.CauseKind) {
-		return nil, &FieldError{"cause_kind", "must be risk, touchpoint or team"}
+		return nil, invalid.Field("cause_kind", "must be risk, touchpoint or team")
 	}
 	if f.DueBefore != "" {
 		if err := validDate("due_before", f.DueBefore); err != nil {

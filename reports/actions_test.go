@@ -9,6 +9,7 @@ import (
 
 	"github.com/followup/followup/internal/reportfix"
 	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/reports"
 )
 
@@ -48,7 +49,7 @@ func TestActionPlansValidateAndChange(t *testing.T) {
 		in := good
 		tc.change(&in)
 		_, err := store.CreateAction(ctx, in, reports.Actor{UserID: owner, Manages: true}, now, time.UTC)
-		var fe *reports.FieldError
+		var fe *invalid.FieldError
 		if !errors.As(err, &fe) || fe.Field != tc.field {
 			t.Errorf("%+v: %v, want an error on %s", in, err, tc.field)
 		}
@@ -232,7 +233,7 @@ func TestActionPlanOwnersProgressTheirOwn(t *testing.T) {
 		State: str(reports.ActionDone)}, agent, later, time.UTC); err != nil || got.State != reports.ActionDone || got.DoneAt == nil {
 		t.Errorf("owner echoing the plan and marking it done: %v %s", err, jsonOf(t, got))
 	}
-	var fe *reports.FieldError
+	var fe *invalid.FieldError
 	if _, err := store.UpdateAction(ctx, a.ID, reports.ActionPatch{Note: str(strings.Repeat("x", 2001))}, agent, later, time.UTC); !errors.As(err, &fe) || fe.Field != "note" {
 		t.Errorf("a note too long: %v", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 	"unicode/utf8"
+
+	"github.com/followup/followup/invalid"
 )
 
 // Grain is the length of the periods a trend is cut into.
@@ -59,15 +61,6 @@ type Query struct {
 	Filters  map[Split]string
 }
 
-// FieldError is a query or an input that cannot be used: Field names it
-// the way the API spells it.
-type FieldError struct {
-	Field   string
-	Message string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
-
 // ErrNotFound is something asked for by id that does not exist.
 var ErrNotFound = errors.New("not found")
 
@@ -80,23 +73,23 @@ func (q *Query) Validate() error {
 		q.Location = time.UTC
 	}
 	if !q.Grain.Valid() {
-		return &FieldError{"grain", "must be day, week or month"}
+		return invalid.Field("grain", "must be day, week or month")
 	}
 	if q.From.IsZero() || q.To.IsZero() {
-		return &FieldError{"from", "both from and to are needed"}
+		return invalid.Field("from", "both from and to are needed")
 	}
 	if !q.From.Before(q.To) {
-		return &FieldError{"to", "must come after from"}
+		return invalid.Field("to", "must come after from")
 	}
 	if n := len(Periods(q.From, q.To, q.Grain, q.Location)); n > maxPeriods[q.Grain] {
-		return &FieldError{"from", fmt.Sprintf("%d %ss is too many for one trend: at most %d (choose a longer grain)", n, q.Grain, maxPeriods[q.Grain])}
+		return invalid.Field("from", fmt.Sprintf("%d %ss is too many for one trend: at most %d (choose a longer grain)", n, q.Grain, maxPeriods[q.Grain]))
 	}
 	for s, v := range q.Filters {
 		if !s.Valid() {
-			return &FieldError{string(s), "is not a split (touchpoint, channel, team, campaign, segment)"}
+			return invalid.Field(string(s), "is not a split (touchpoint, channel, team, campaign, segment)")
 		}
 		if utf8.RuneCountInString(v) > 200 {
-			return &FieldError{string(s), "must be at most 200 characters"}
+			return invalid.Field(string(s), "must be at most 200 characters")
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/surveys"
 )
 
@@ -67,7 +68,7 @@ func (s *Store) RiskTrend(ctx context.Context, q Query, top int) (RiskTrend, err
 		return RiskTrend{}, err
 	}
 	if top < 1 || top > len(surveys.Risks) {
-		return RiskTrend{}, &FieldError{"top", fmt.Sprintf("must be a whole number from 1 to %d", len(surveys.Risks))}
+		return RiskTrend{}, invalid.Field("top", fmt.Sprintf("must be a whole number from 1 to %d", len(surveys.Risks)))
 	}
 	totals, err := s.Risks(ctx, q)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/followup/followup/internal/reportfix"
 	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/surveys"
 )
@@ -144,13 +145,13 @@ func TestRiskTrendEmptyAndBad(t *testing.T) {
 	}
 	for _, top := range []int{0, 14, -1} {
 		_, err := store.RiskTrend(ctx, q, top)
-		var fe *reports.FieldError
+		var fe *invalid.FieldError
 		if !errors.As(err, &fe) || fe.Field != "top" {
 			t.Errorf("top %d: %v, want an error on top", top, err)
 		}
 	}
 	q.Grain = "year"
-	var fe *reports.FieldError
+	var fe *invalid.FieldError
 	if _, err := store.RiskTrend(ctx, q, 5); !errors.As(err, &fe) || fe.Field != "grain" {
 		t.Errorf("a bad query: %v", err)
 	}

@@ -3,6 +3,8 @@ package reports
 import (
 	"context"
 	"fmt"
+
+	"github.com/followup/followup/invalid"
 )
 
 // Scores are the mean scores (0–100) of a set of replies, per dimension of
@@ -132,7 +134,7 @@ func (s *Store) Breakdown(ctx context.Context, q Query, by Split) (Breakdown, er
 		return Breakdown{}, err
 	}
 	if !by.Valid() {
-		return Breakdown{}, &FieldError{"by", "must be touchpoint, channel, team, campaign or segment"}
+		return Breakdown{}, invalid.Field("by", "must be touchpoint, channel, team, campaign or segment")
 	}
 	col := string(by) // a known split: safe to name in SQL
 	query := `WITH ` + aggregatesSQL(col, col, col) + `,

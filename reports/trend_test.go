@@ -8,6 +8,7 @@ import (
 
 	"github.com/followup/followup/internal/reportfix"
 	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/reports"
 )
 
@@ -255,7 +256,7 @@ func TestEmptyRangeAndBadQueries(t *testing.T) {
 		{reports.Query{From: q.From, To: q.To, Filters: map[reports.Split]string{"colour": "red"}}, "colour"},
 	} {
 		_, err := store.Trend(ctx, tc.q)
-		fe, ok := err.(*reports.FieldError)
+		fe, ok := err.(*invalid.FieldError)
 		if !ok || fe.Field != tc.field {
 			t.Errorf("%+v: %v, want an error on %s", tc.q, err, tc.field)
 		}

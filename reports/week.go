@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/followup/followup/invalid"
 )
 
 // ISOWeek names a week Monday to Sunday, as ISO 8601 numbers them.
@@ -21,10 +23,10 @@ func WeekOf(t time.Time, loc *time.Location) ISOWeek {
 func ParseWeek(s string) (ISOWeek, error) {
 	var w ISOWeek
 	if _, err := fmt.Sscanf(s, "%04d-W%02d", &w.Year, &w.Week); err != nil || len(s) != 8 || !strings.Contains(s, "-W") {
-		return w, &FieldError{"week", "must be an ISO week such as 2026-W45"}
+		return w, invalid.Field("week", "must be an ISO week such as 2026-W45")
 	}
 	if w.Week < 1 || w.Week > 53 || WeekOf(w.Start(time.UTC), time.UTC) != w {
-		return w, &FieldError{"week", fmt.Sprintf("%s does not exist", s)}
+		return w, invalid.Field("week", fmt.Sprintf("%s does not exist", s))
 	}
 	return w, nil
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/followup/followup/invalid"
 )
 
 // Campaign states.
@@ -105,14 +107,6 @@ type Campaign struct {
 	UpdatedAt time.Time
 }
 
-// FieldError names the campaign setting at fault.
-type FieldError struct {
-	Field   string
-	Message string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
-
 var (
 	kindRE  = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,49}$`)
 	labelRE = regexp.MustCompile(`^[\p{L}\p{N} _.:/-]{1,80}$`)
@@ -145,50 +139,50 @@ func (c *Campaign) applyDefaults() {
 
 // Validate checks a campaign's settings (not that its survey exists: the
 // store does). now bounds the date of a one-off campaign.
-func (c *Campaign) Validate(now time.Time) *FieldError {
+func (c *Campaign) Validate(now time.Time) *invalid.FieldError {
 	c.Name = strings.TrimSpace(c.Name)
 	switch {
 	case c.Name == "" || len(c.Name) > 200 || strings.ContainsAny(c.Name, "\r\n"):
-		return &FieldError{"name", "is required: one line of at most 200 characters"}
+		return invalid.Field("name", "is required: one line of at most 200 characters")
 	case c.SurveyID <= 0:
-		return &FieldError{"survey_id", "is required"}
+		return invalid.Field("survey_id", "is required")
 	case !slices.Contains([]string{StateDraft, StateActive, StatePaused, StateArchived}, c.State):
-		return &FieldError{"state", fmt.Sprintf("%q is not a state (draft, active, paused, archived)", c.State)}
+		return invalid.Field("state", fmt.Sprintf("%q is not a state (draft, active, paused, archived)", c.State))
 	}
 	switch c.Trigger {
 	case TriggerEvent:
 		if len(c.EventKinds) == 0 {
-			return &FieldError{"trigger.event_kinds", "at least one event kind is required, such as delivery"}
+			return invalid.Field("trigger.event_kinds", "at least one event kind is required, such as delivery")
 		}
 		for _, k := range c.EventKinds {
 			if !kindRE.MatchString(k) {
-				return &FieldError{"trigger.event_kinds", fmt.Sprintf("%q is not an event kind (a lower-case word such as ticket_closed)", k)}
+				return invalid.Field("trigger.event_kinds", fmt.Sprintf("%q is not an event kind (a lower-case word such as ticket_closed)", k))
 			}
 		}
 		if c.Delay < 0 || c.Delay > MaxDelay {
-			return &FieldError{"trigger.delay_minutes", fmt.Sprintf("must be between 0 and %d minutes (12 weeks)", int(MaxDelay/time.Minute))}
+			return invalid.Field("trigger.delay_minutes", fmt.Sprintf("must be between 0 and %d minutes (12 weeks)", int(MaxDelay/time.Minute)))
 		}
 	case TriggerOnce:
 		if c.RunAt == nil || c.RunAt.IsZero() {
-			return &FieldError{"trigger.run_at", "is required for a one-off campaign, as an RFC 3339 time"}
+			return invalid.Field("trigger.run_at", "is required for a one-off campaign, as an RFC 3339 time")
 		}
 		if c.LastRunAt == nil && c.RunAt.Before(now.Add(-time.Minute)) {
-			return &FieldError{"trigger.run_at", "is in the past"}
+			return invalid.Field("trigger.run_at", "is in the past")
 		}
 	case TriggerRecurring:
 		if _, err := cronParser.Parse(c.Cron); err != nil || strings.TrimSpace(c.Cron) == "" {
-			return &FieldError{"trigger.cron", fmt.Sprintf("%q is not a cron schedule such as \"0 10 * * MON\" or @weekly", c.Cron)}
+			return invalid.Field("trigger.cron", fmt.Sprintf("%q is not a cron schedule such as \"0 10 * * MON\" or @weekly", c.Cron))
 		}
 	case TriggerRecovery:
 		if c.ID == 0 {
-			return &FieldError{"trigger.type", "recovery surveys go out through followup's own recovery campaign; choose event, once or recurring"}
+			return invalid.Field("trigger.type", "recovery surveys go out through followup's own recovery campaign; choose event, once or recurring")
 		}
 	default:
-		return &FieldError{"trigger.type", fmt.Sprintf("%q is not a trigger (event, once, recurring)", c.Trigger)}
+		return invalid.Field("trigger.type", fmt.Sprintf("%q is not a trigger (event, once, recurring)", c.Trigger))
 	}
 	if c.Trigger != TriggerEvent {
 		if _, err := time.LoadLocation(c.ScheduleTimeZone); err != nil || strings.EqualFold(c.ScheduleTimeZone, "local") {
-			return &FieldError{"trigger.time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", c.ScheduleTimeZone)}
+			return invalid.Field("trigger.time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", c.ScheduleTimeZone))
 		}
 	}
 	c.Audience.normalize()
@@ -199,28 +193,28 @@ func (c *Campaign) Validate(now time.Time) *FieldError {
 		// Said rather than ignored: the event that triggers the campaign is
 		// its audience's only event.
 		if len(c.Audience.EventKinds) > 0 {
-			return &FieldError{"audience.event_kinds", "apply to once and recurring campaigns; an event campaign is sent after the event kinds of its trigger"}
+			return invalid.Field("audience.event_kinds", "apply to once and recurring campaigns; an event campaign is sent after the event kinds of its trigger")
 		}
 		if c.Audience.SinceDays > 0 {
-			return &FieldError{"audience.since_days", "applies to once and recurring campaigns; an event campaign is sent a delay after each event"}
+			return invalid.Field("audience.since_days", "applies to once and recurring campaigns; an event campaign is sent a delay after each event")
 		}
 	}
 	if err := c.Window.Validate(); err != nil {
-		return &FieldError{"send_window", err.Error()}
+		return invalid.Field("send_window", err.Error())
 	}
 	if c.FrequencyCapDays < 0 || c.FrequencyCapDays > MaxFrequencyCap {
-		return &FieldError{"frequency_cap_days", fmt.Sprintf("must be between 0 (no cap) and %d", MaxFrequencyCap)}
+		return invalid.Field("frequency_cap_days", fmt.Sprintf("must be between 0 (no cap) and %d", MaxFrequencyCap))
 	}
 	if len(c.ReminderDays) > MaxReminders {
-		return &FieldError{"reminder_days", fmt.Sprintf("at most %d reminders", MaxReminders)}
+		return invalid.Field("reminder_days", fmt.Sprintf("at most %d reminders", MaxReminders))
 	}
 	for _, d := range c.ReminderDays {
 		if d < 1 || d > MaxReminderDays {
-			return &FieldError{"reminder_days", fmt.Sprintf("each reminder comes 1 to %d days after the previous email", MaxReminderDays)}
+			return invalid.Field("reminder_days", fmt.Sprintf("each reminder comes 1 to %d days after the previous email", MaxReminderDays))
 		}
 	}
 	if c.InvitationTTL < 24*time.Hour || c.InvitationTTL > MaxInvitationTTL {
-		return &FieldError{"invitation_ttl_days", "must be between 1 and 365 days"}
+		return invalid.Field("invitation_ttl_days", "must be between 1 and 365 days")
 	}
 	return nil
 }
@@ -236,7 +230,7 @@ func (a *Audience) normalize() {
 	}
 }
 
-func (a *Audience) validate() *FieldError {
+func (a *Audience) validate() *invalid.FieldError {
 	lists := []struct {
 		field string
 		vals  []string
@@ -244,22 +238,22 @@ func (a *Audience) validate() *FieldError {
 	for _, l := range lists {
 		for _, v := range l.vals {
 			if !labelRE.MatchString(v) {
-				return &FieldError{l.field, fmt.Sprintf("%q is not a label (letters, digits, spaces, _ . : / -)", v)}
+				return invalid.Field(l.field, fmt.Sprintf("%q is not a label (letters, digits, spaces, _ . : / -)", v))
 			}
 		}
 	}
 	for _, k := range a.EventKinds {
 		if !kindRE.MatchString(k) {
-			return &FieldError{"audience.event_kinds", fmt.Sprintf("%q is not an event kind", k)}
+			return invalid.Field("audience.event_kinds", fmt.Sprintf("%q is not an event kind", k))
 		}
 	}
 	for _, l := range a.Locales {
 		if l != "en" && l != "fr" {
-			return &FieldError{"audience.locales", fmt.Sprintf("%q is not a locale (en, fr)", l)}
+			return invalid.Field("audience.locales", fmt.Sprintf("%q is not a locale (en, fr)", l))
 		}
 	}
 	if a.SinceDays < 0 || a.SinceDays > 3650 {
-		return &FieldError{"audience.since_days", "must be between 1 and 3650"}
+		return invalid.Field("audience.since_days", "must be between 1 and 3650")
 	}
 	return nil
 }

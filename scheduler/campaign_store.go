@@ -11,6 +11,8 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/followup/followup/invalid"
 )
 
 // Errors of the campaign store.
@@ -185,7 +187,7 @@ func (s *Store) Update(ctx context.Context, id int64, c Campaign, now time.Time)
 		return cur, fmt.Errorf("update campaign %d: %w", id, ErrArchived)
 	}
 	if cur.Trigger == TriggerRecovery {
-		return cur, &FieldError{"trigger.type", "the recovery campaign is managed by followup: it can be paused and resumed, not edited"}
+		return cur, invalid.Field("trigger.type", "the recovery campaign is managed by followup: it can be paused and resumed, not edited")
 	}
 	c.ID, c.State, c.LastRunAt = id, cur.State, cur.LastRunAt
 	c.applyDefaults()
@@ -222,7 +224,7 @@ func campaignWriteError(c Campaign, err error) error {
 		case pqErr.Code == "23505":
 			return fmt.Errorf("campaign %q: %w", c.Name, ErrNameTaken)
 		case pqErr.Code == "23503" && pqErr.Constraint == "campaigns_survey_id_fkey":
-			return &FieldError{"survey_id", fmt.Sprintf("survey %d does not exist", c.SurveyID)}
+			return invalid.Field("survey_id", fmt.Sprintf("survey %d does not exist", c.SurveyID))
 		}
 	}
 	return fmt.Errorf("save campaign %q: %w", c.Name, err)
@@ -306,7 +308,7 @@ func (s *Store) Transition(ctx context.Context, id int64, action string, now tim
 		return c, &TransitionError{Action: action, State: c.State}
 	}
 	if action == "activate" && c.Trigger == TriggerOnce && c.LastRunAt == nil && c.RunAt != nil && c.RunAt.Before(now.Add(-time.Minute)) {
-		return c, &FieldError{"trigger.run_at", "is in the past: set a new date before activating"}
+		return c, invalid.Field("trigger.run_at", "is in the past: set a new date before activating")
 	}
 	c.State = t.to
 	c.NextRunAt = nil
@@ -356,7 +358,7 @@ func (s *Store) CurrentSurveyVersion(ctx context.Context, surveyID int64) (int64
 	var id int64
 	err := s.db.GetContext(ctx, &id, `SELECT id FROM survey_versions WHERE survey_id = $1 ORDER BY version DESC LIMIT 1`, surveyID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, &FieldError{"survey_id", fmt.Sprintf("survey %d does not exist", surveyID)}
+		return 0, invalid.Field("survey_id", fmt.Sprintf("survey %d does not exist", surveyID))
 	}
 	if err != nil {
 		return 0, fmt.Errorf("current version of survey %d: %w", surveyID, err)

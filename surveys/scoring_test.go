@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"testing"
+
+	"github.com/followup/followup/invalid"
 )
 
 func ptr(v int) *int { return &v }
@@ -269,7 +271,7 @@ func TestValidateRefusesBadDefinitions(t *testing.T) {
 			s := Default()
 			tc.edit(&s)
 			err := s.Validate()
-			ve, ok := err.(*ValidationError)
+			ve, ok := err.(*invalid.FieldError)
 			if !ok || ve.Field != tc.field {
 				t.Errorf("got %v, want a problem with %s", err, tc.field)
 			}

@@ -3,6 +3,8 @@ package surveys
 import (
 	"fmt"
 	"regexp"
+
+	"github.com/followup/followup/invalid"
 )
 
 // Dimension is what a question measures.
@@ -130,95 +132,87 @@ var (
 	keyRE  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 )
 
-// ValidationError says which part of a survey definition is wrong.
-type ValidationError struct {
-	Field   string
-	Message string
-}
-
-func (e *ValidationError) Error() string { return e.Field + ": " + e.Message }
-
 // Validate checks a survey definition before it is stored.
 func (s *Survey) Validate() error {
 	if !slugRE.MatchString(s.Slug) {
-		return &ValidationError{"slug", "must be lower-case letters, digits and dashes"}
+		return invalid.Field("slug", "must be lower-case letters, digits and dashes")
 	}
 	if len(s.Questions) > 100 {
-		return &ValidationError{"questions", "at most 100 questions"}
+		return invalid.Field("questions", "at most 100 questions")
 	}
 	if s.Name == "" || len(s.Name) > 200 {
-		return &ValidationError{"name", "is required (at most 200 characters)"}
+		return invalid.Field("name", "is required (at most 200 characters)")
 	}
 	if len(s.Questions) == 0 {
-		return &ValidationError{"questions", "at least one question is required"}
+		return invalid.Field("questions", "at least one question is required")
 	}
 	for d, v := range s.Thresholds {
 		if v < 0 || v > 100 {
-			return &ValidationError{"thresholds." + string(d), "must be between 0 and 100"}
+			return invalid.Field("thresholds."+string(d), "must be between 0 and 100")
 		}
 		if d != Overall && !isJustice(d) {
-			return &ValidationError{"thresholds." + string(d), "is not a dimension (distributive, procedural, interactional, overall)"}
+			return invalid.Field("thresholds."+string(d), "is not a dimension (distributive, procedural, interactional, overall)")
 		}
 	}
 	seen := map[string]bool{}
 	for i, q := range s.Questions {
 		f := fmt.Sprintf("questions[%d]", i)
 		if !keyRE.MatchString(q.Key) {
-			return &ValidationError{f + ".key", "must be lower-case letters, digits and underscores, starting with a letter"}
+			return invalid.Field(f+".key", "must be lower-case letters, digits and underscores, starting with a letter")
 		}
 		if seen[q.Key] {
-			return &ValidationError{f + ".key", fmt.Sprintf("%q is used twice", q.Key)}
+			return invalid.Field(f+".key", fmt.Sprintf("%q is used twice", q.Key))
 		}
 		seen[q.Key] = true
 		if q.Text["en"] == "" || q.Text["fr"] == "" {
-			return &ValidationError{f + ".text", "needs wording in en and fr"}
+			return invalid.Field(f+".text", "needs wording in en and fr")
 		}
 		for loc := range q.Text {
 			if loc != "en" && loc != "fr" {
-				return &ValidationError{f + ".text", fmt.Sprintf("%q is not a supported language (en, fr)", loc)}
+				return invalid.Field(f+".text", fmt.Sprintf("%q is not a supported language (en, fr)", loc))
 			}
 		}
 		_, _, scale := q.Kind.Scale()
 		switch {
 		case scale:
 			if q.Dimension == NoDimension || q.Dimension == "" {
-				return &ValidationError{f + ".dimension", "a scale question measures distributive, procedural, interactional or overall"}
+				return invalid.Field(f+".dimension", "a scale question measures distributive, procedural, interactional or overall")
 			}
 			if !isJustice(q.Dimension) && q.Dimension != Overall {
-				return &ValidationError{f + ".dimension", fmt.Sprintf("%q is not a dimension", q.Dimension)}
+				return invalid.Field(f+".dimension", fmt.Sprintf("%q is not a dimension", q.Dimension))
 			}
 			if len(q.Options) > 0 {
-				return &ValidationError{f + ".options", "only choice questions have options"}
+				return invalid.Field(f+".options", "only choice questions have options")
 			}
 		case q.Kind == Single || q.Kind == Multi:
 			if len(q.Options) < 2 {
-				return &ValidationError{f + ".options", "a choice question needs at least two options"}
+				return invalid.Field(f+".options", "a choice question needs at least two options")
 			}
 			okeys := map[string]bool{}
 			for j, o := range q.Options {
 				if !keyRE.MatchString(o.Key) || okeys[o.Key] {
-					return &ValidationError{fmt.Sprintf("%s.options[%d].key", f, j), "must be unique lower-case letters, digits and underscores"}
+					return invalid.Field(fmt.Sprintf("%s.options[%d].key", f, j), "must be unique lower-case letters, digits and underscores")
 				}
 				okeys[o.Key] = true
 				if o.Label["en"] == "" || o.Label["fr"] == "" {
-					return &ValidationError{fmt.Sprintf("%s.options[%d].label", f, j), "needs wording in en and fr"}
+					return invalid.Field(fmt.Sprintf("%s.options[%d].label", f, j), "needs wording in en and fr")
 				}
 				if o.Risk != "" && !IsRisk(Risk(o.Risk)) {
-					return &ValidationError{fmt.Sprintf("%s.options[%d].risk", f, j), fmt.Sprintf("%q is not one of the 13 risks of dissatisfaction", o.Risk)}
+					return invalid.Field(fmt.Sprintf("%s.options[%d].risk", f, j), fmt.Sprintf("%q is not one of the 13 risks of dissatisfaction", o.Risk))
 				}
 			}
 		case q.Kind == Text:
 			if len(q.Options) > 0 {
-				return &ValidationError{f + ".options", "only choice questions have options"}
+				return invalid.Field(f+".options", "only choice questions have options")
 			}
 		default:
-			return &ValidationError{f + ".kind", "must be likert5, likert7, rating10, single, multi or text"}
+			return invalid.Field(f+".kind", "must be likert5, likert7, rating10, single, multi or text")
 		}
 		if !scale && q.Dimension != NoDimension && q.Dimension != "" {
-			return &ValidationError{f + ".dimension", "only scale questions measure a dimension"}
+			return invalid.Field(f+".dimension", "only scale questions measure a dimension")
 		}
 		if !scale && q.Reverse {
-			return &ValidationError{f + ".reverse", "only scale questions can be reverse-scored"}
+			return invalid.Field(f+".reverse", "only scale questions can be reverse-scored")
 		}
 	}
 	return nil

@@ -18,17 +18,17 @@ import (
 // /actions: managers create, change and delete them; an owner of any role
 // moves their own plan's state and adds progress notes; everyone reads
 // them. The former addresses under /manager/actions still lead there.
-func (s *Server) actionPageRoutes(mux *http.ServeMux) {
+func (s *Server) actionPageRoutes(mux *Router) {
 	if s.Reports == nil {
 		return
 	}
-	mux.HandleFunc("GET /actions", s.pageActions)
-	mux.HandleFunc("POST /actions", s.pageCreateAction)
-	mux.HandleFunc("GET /actions/{id}", s.pageAction)
-	mux.HandleFunc("POST /actions/{id}", s.pageUpdateAction)
-	mux.HandleFunc("POST /actions/{id}/delete", s.pageDeleteAction)
-	mux.HandleFunc("/manager/actions", s.formerActionsAddress)
-	mux.HandleFunc("/manager/actions/", s.formerActionsAddress)
+	mux.HandleFunc("GET /actions", Roles(users.Roles...), s.pageActions)
+	mux.HandleFunc("POST /actions", Roles(users.Roles...), s.pageCreateAction)
+	mux.HandleFunc("GET /actions/{id}", Roles(users.Roles...), s.pageAction)
+	mux.HandleFunc("POST /actions/{id}", Roles(users.Roles...), s.pageUpdateAction)
+	mux.HandleFunc("POST /actions/{id}/delete", Roles(users.Roles...), s.pageDeleteAction)
+	mux.HandleFunc("/manager/actions", Roles(users.Roles...), s.formerActionsAddress)
+	mux.HandleFunc("/manager/actions/", Roles(users.Roles...), s.formerActionsAddress)
 }
 
 // formerActionsAddress sends links and bookmarks of /manager/actions… to
@@ -96,7 +96,7 @@ func (s *Server) owners(r *http.Request) ([]ownerChoice, error) {
 }
 
 // fieldMessage turns a field error into the message shown next to it.
-func fieldMessage(fe *reports.FieldError) map[string]string {
+func fieldMessage(fe Problem) map[string]string {
 	labels := map[string]string{"title": "Title", "description": "Description", "kind": "Kind", "cause.kind": "Cause",
 		"cause.value": "Cause", "owner_id": "Owner", "starts_on": "Starts on", "due_on": "Due on", "state": "State", "note": "Note"}
 	return map[string]string{fe.Field: labels[fe.Field] + " " + fe.Message + "."}
@@ -112,13 +112,12 @@ func sentence(s string) string {
 // reports whether there was one other than a field error, which the
 // caller shows in its form.
 func (s *Server) planError(w http.ResponseWriter, r *http.Request, what string, err error) bool {
-	var fe *reports.FieldError
-	switch {
-	case err == nil, errors.As(err, &fe):
+	switch Status(err) {
+	case http.StatusOK, http.StatusBadRequest:
 		return false
-	case errors.Is(err, reports.ErrNotAllowed):
+	case http.StatusForbidden: // reports.ErrNotAllowed, wrapped with the reason
 		s.forbidden(w, r, false, sentence(err.Error()))
-	case errors.Is(err, reports.ErrNotFound):
+	case http.StatusNotFound:
 		http.NotFound(w, r)
 	default:
 		s.staffError(w, what, err)
@@ -182,9 +181,8 @@ func (s *Server) pageCreateAction(w http.ResponseWriter, r *http.Request) {
 	if s.planError(w, r, "create action plan", err) {
 		return
 	}
-	var fe *reports.FieldError
-	if errors.As(err, &fe) {
-		s.renderActions(w, r, http.StatusUnprocessableEntity, in, fieldMessage(fe), "")
+	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
+		s.renderActions(w, r, FormStatus(err), in, fieldMessage(p), "")
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/actions/%d?flash=created", a.ID), http.StatusSeeOther)
@@ -272,9 +270,8 @@ func (s *Server) pageUpdateAction(w http.ResponseWriter, r *http.Request) {
 	if s.planError(w, r, "update action plan", err) {
 		return
 	}
-	var fe *reports.FieldError
-	if errors.As(err, &fe) {
-		s.renderAction(w, r, http.StatusUnprocessableEntity, a, fieldMessage(fe), "")
+	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
+		s.renderAction(w, r, FormStatus(err), a, fieldMessage(p), "")
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/actions/%d?flash=saved", a.ID), http.StatusSeeOther)

@@ -6,21 +6,23 @@ import (
 	"strconv"
 
 	"github.com/followup/followup/reports"
+	"github.com/followup/followup/users"
 )
 
 // actionRoutes serve the action plans through the API: every staff role
 // reads them; managers create, change and delete them; an owner of any
 // role moves their own plan's state and adds notes (PATCH with state and
 // note). Other changes are 403.
-func (s *Server) actionRoutes(mux *http.ServeMux) {
+func (s *Server) actionRoutes(mux *Router) {
+	mux = mux.Tokens() // the JSON API takes bearer tokens
 	if s.Reports == nil {
 		return
 	}
-	mux.HandleFunc("GET /api/v1/action-plans", s.apiListActions)
-	mux.HandleFunc("POST /api/v1/action-plans", s.apiCreateAction)
-	mux.HandleFunc("GET /api/v1/action-plans/{id}", s.apiGetAction)
-	mux.HandleFunc("PATCH /api/v1/action-plans/{id}", s.apiUpdateAction)
-	mux.HandleFunc("DELETE /api/v1/action-plans/{id}", s.apiDeleteAction)
+	mux.HandleFunc("GET /api/v1/action-plans", Roles(users.Roles...), s.apiListActions)
+	mux.HandleFunc("POST /api/v1/action-plans", Roles(users.Roles...), s.apiCreateAction)
+	mux.HandleFunc("GET /api/v1/action-plans/{id}", Roles(users.Roles...), s.apiGetAction)
+	mux.HandleFunc("PATCH /api/v1/action-plans/{id}", Roles(users.Roles...), s.apiUpdateAction)
+	mux.HandleFunc("DELETE /api/v1/action-plans/{id}", Roles(users.Roles...), s.apiDeleteAction)
 }
 
 func (s *Server) apiListActions(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package web
 import (
 	"time"
 
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/scheduler"
 )
 
@@ -44,14 +45,14 @@ type windowJSON struct {
 }
 
 // toCampaign reads the request body into a campaign, or names the field at fault.
-func (j campaignJSON) toCampaign() (scheduler.Campaign, *scheduler.FieldError) {
+func (j campaignJSON) toCampaign() (scheduler.Campaign, *invalid.FieldError) {
 	c := scheduler.Campaign{
 		Name: j.Name, SurveyID: j.SurveyID, State: j.State, Trigger: scheduler.Trigger(j.Trigger.Type),
 		EventKinds: j.Trigger.EventKinds, Cron: j.Trigger.Cron, ScheduleTimeZone: j.Trigger.TimeZone,
 		Audience: j.Audience, ReminderDays: j.ReminderDays, FrequencyCapDays: scheduler.DefaultCapDays,
 	}
 	if j.Trigger.Type == "" {
-		return c, &scheduler.FieldError{Field: "trigger.type", Message: "is required: event, once or recurring"}
+		return c, &invalid.FieldError{Field: "trigger.type", Message: "is required: event, once or recurring"}
 	}
 	if j.Trigger.DelayMinutes != nil {
 		c.Delay = time.Duration(*j.Trigger.DelayMinutes) * time.Minute
@@ -59,18 +60,18 @@ func (j campaignJSON) toCampaign() (scheduler.Campaign, *scheduler.FieldError) {
 	if j.Trigger.RunAt != "" {
 		t, err := time.Parse(time.RFC3339, j.Trigger.RunAt)
 		if err != nil {
-			return c, &scheduler.FieldError{Field: "trigger.run_at", Message: "must be an RFC 3339 time such as 2026-12-01T10:00:00+01:00"}
+			return c, &invalid.FieldError{Field: "trigger.run_at", Message: "must be an RFC 3339 time such as 2026-12-01T10:00:00+01:00"}
 		}
 		c.RunAt = &t
 	}
 	if j.SendWindow != nil {
 		days, err := scheduler.WeekdaysFromNumbers(j.SendWindow.Weekdays)
 		if err != nil {
-			return c, &scheduler.FieldError{Field: "send_window.weekdays", Message: err.Error()}
+			return c, &invalid.FieldError{Field: "send_window.weekdays", Message: err.Error()}
 		}
 		c.Window = scheduler.SendWindow{StartHour: j.SendWindow.StartHour, EndHour: j.SendWindow.EndHour, Weekdays: days}
 		if len(days) == 0 {
-			return c, &scheduler.FieldError{Field: "send_window.weekdays", Message: "no allowed day: pick at least one weekday"}
+			return c, &invalid.FieldError{Field: "send_window.weekdays", Message: "no allowed day: pick at least one weekday"}
 		}
 	}
 	if j.FrequencyCapDays != nil {

@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"strconv"
 
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/templates"
@@ -19,32 +17,4 @@ func (s *Server) previewEmail(ctx context.Context, c scheduler.Campaign, locale 
 	}
 	link := fmt.Sprintf("%s/preview/surveys/%d?lang=%s", s.Compose.Links.Base.String(), vid, locale)
 	return s.Compose.Preview(ctx, vid, locale, reminder, link)
-}
-
-// surveyPreview shows a survey version as customers see it, read-only:
-// what the links of previews and test emails open (public, as test emails
-// reach colleagues who are not signed in; questions are not secret).
-// Nothing is recorded.
-func (s *Server) surveyPreview(w http.ResponseWriter, r *http.Request) {
-	vid, err := strconv.ParseInt(r.PathValue("version"), 10, 64)
-	if err != nil || vid <= 0 {
-		http.NotFound(w, r)
-		return
-	}
-	locale := requestLocale(r, "")
-	sv, err := s.Surveys.Version(r.Context(), vid)
-	if err != nil {
-		s.renderMessage(w, r, http.StatusNotFound, locale, "error.404")
-		return
-	}
-	answers, score, picked := preselect(sv, r.URL.Query().Get("score"))
-	view := buildSurveyView(sv, locale, answers, nil)
-	view.Action = r.URL.Path
-	view.Intro = templates.T(locale, "preview.intro")
-	if picked {
-		view.Preselected = templates.T(locale, "survey.preselected", score)
-	}
-	s.renderPage(w, http.StatusOK, "survey", templates.PageData{
-		Locale: locale, Title: templates.T(locale, "survey.title"), AltLocaleURL: altLocaleURL(r, locale), Data: view,
-	})
 }

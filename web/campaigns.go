@@ -12,16 +12,18 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/users"
 )
 
-func (s *Server) campaignRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/campaigns", s.apiListCampaigns)
-	mux.HandleFunc("POST /api/v1/campaigns", s.apiCreateCampaign)
-	mux.HandleFunc("GET /api/v1/campaigns/{id}", s.apiGetCampaign)
-	mux.HandleFunc("PUT /api/v1/campaigns/{id}", s.apiUpdateCampaign)
-	mux.HandleFunc("POST /api/v1/campaigns/{id}/{action}", s.apiCampaignAction)
-	mux.HandleFunc("GET /api/v1/campaigns/{id}/preview", s.apiPreviewCampaign)
-	mux.HandleFunc("GET /api/v1/campaigns/{id}/stats", s.apiCampaignStats)
+func (s *Server) campaignRoutes(mux *Router) {
+	mux = mux.Tokens() // the JSON API takes bearer tokens
+	mux.HandleFunc("GET /api/v1/campaigns", Roles(users.Marketing, users.Manager), s.apiListCampaigns)
+	mux.HandleFunc("POST /api/v1/campaigns", Roles(users.Marketing), s.apiCreateCampaign)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}", Roles(users.Marketing, users.Manager), s.apiGetCampaign)
+	mux.HandleFunc("PUT /api/v1/campaigns/{id}", Roles(users.Marketing), s.apiUpdateCampaign)
+	mux.HandleFunc("POST /api/v1/campaigns/{id}/{action}", Roles(users.Marketing), s.apiCampaignAction)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}/preview", Roles(users.Marketing, users.Manager), s.apiPreviewCampaign)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}/stats", Roles(users.Marketing, users.Manager), s.apiCampaignStats)
 }
 
 func (s *Server) apiListCampaigns(w http.ResponseWriter, r *http.Request) {
@@ -228,21 +230,21 @@ func (s *Server) campaignOf(w http.ResponseWriter, r *http.Request) (scheduler.C
 
 // campaignError answers for a campaign store error and reports whether there was one.
 func (s *Server) campaignError(w http.ResponseWriter, err error) bool {
-	var fe *scheduler.FieldError
-	var te *scheduler.TransitionError
-	switch {
-	case err == nil:
+	if err == nil {
 		return false
-	case errors.As(err, &fe):
-		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
-	case errors.As(err, &te):
-		writeError(w, http.StatusConflict, "state", te.Error())
-	case errors.Is(err, scheduler.ErrNotFound):
-		writeError(w, http.StatusNotFound, "", "no campaign with this id")
+	}
+	p := ProblemOf(err)
+	switch {
+	case p.Status == http.StatusBadRequest:
+		writeError(w, p.Status, p.Field, p.Field+" "+p.Message)
 	case errors.Is(err, scheduler.ErrNameTaken):
-		writeError(w, http.StatusConflict, "name", "a campaign with this name already exists")
+		writeError(w, p.Status, "name", "a campaign with this name already exists")
 	case errors.Is(err, scheduler.ErrArchived):
-		writeError(w, http.StatusConflict, "state", "the campaign is archived: archived campaigns cannot change")
+		writeError(w, p.Status, "state", "the campaign is archived: archived campaigns cannot change")
+	case p.Status == http.StatusConflict: // a *scheduler.TransitionError
+		writeError(w, p.Status, "state", p.Message)
+	case p.Status == http.StatusNotFound:
+		writeError(w, p.Status, "", "no campaign with this id")
 	default:
 		s.internalError(w, "campaign", err)
 	}

@@ -10,19 +10,21 @@ import (
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/users"
 )
 
-func (s *Server) complaintActionRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/v1/complaints/{id}/take", s.apiTake)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/assign", s.apiAssign)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/notes", s.apiNote)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/replies", s.apiReply)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/compensation", s.apiCompensate)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/resolve", s.apiResolve)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/reopen", s.apiReopen)
-	mux.HandleFunc("PUT /api/v1/complaints/{id}/deviance", s.apiDeviance)
-	mux.HandleFunc("GET /api/v1/complaints/{id}/reply-draft", s.apiReplyDraft)
+func (s *Server) complaintActionRoutes(mux *Router) {
+	mux = mux.Tokens() // the JSON API takes bearer tokens
+	mux.HandleFunc("POST /api/v1/complaints/{id}/take", Roles(users.CX, users.Manager), s.apiTake)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/assign", Roles(users.CX, users.Manager), s.apiAssign)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/notes", Roles(users.CX, users.Manager), s.apiNote)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/replies", Roles(users.CX, users.Manager), s.apiReply)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/compensation", Roles(users.CX, users.Manager), s.apiCompensate)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/resolve", Roles(users.CX, users.Manager), s.apiResolve)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/reopen", Roles(users.CX, users.Manager), s.apiReopen)
+	mux.HandleFunc("PUT /api/v1/complaints/{id}/deviance", Roles(users.CX, users.Manager), s.apiDeviance)
+	mux.HandleFunc("GET /api/v1/complaints/{id}/reply-draft", Roles(users.CX, users.Manager), s.apiReplyDraft)
 }
 
 // actorOf is the signed-in person acting on a complaint.
@@ -59,18 +61,15 @@ func (s *Server) complaintAction(w http.ResponseWriter, r *http.Request, in any,
 
 // writeComplaintError turns a complaint action's error into a status.
 func (s *Server) writeComplaintError(w http.ResponseWriter, err error) {
-	var ie *complaints.InputError
-	var ce *complaints.ConflictError
 	var rw *feedback.ReplyWarnings
-	switch {
-	case errors.Is(err, complaints.ErrNotFound):
-		writeError(w, http.StatusNotFound, "", "no complaint with this id")
-	case errors.As(err, &ie):
-		writeError(w, http.StatusBadRequest, ie.Field, ie.Message)
-	case errors.As(err, &ce):
-		writeError(w, http.StatusConflict, "", ce.Message)
-	case errors.As(err, &rw):
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{
+	switch p := ProblemOf(err); p.Status {
+	case http.StatusNotFound:
+		writeError(w, p.Status, "", "no complaint with this id")
+	case http.StatusBadRequest, http.StatusConflict: // a field error, or a *complaints.ConflictError
+		writeError(w, p.Status, p.Field, p.Message)
+	case http.StatusUnprocessableEntity:
+		errors.As(err, &rw)
+		writeJSON(w, p.Status, map[string]any{
 			"error":    "the reply was not sent: check the warnings, then send it again with \"confirm\": true",
 			"field":    "body",
 			"warnings": rw.Warnings,
@@ -111,10 +110,10 @@ func (s *Server) assignee(r *http.Request, id int64, email string) (complaints.A
 	case strings.TrimSpace(email) != "":
 		u, err = s.Users.ByEmail(r.Context(), strings.TrimSpace(email))
 	default:
-		return complaints.Actor{}, &complaints.InputError{Field: "owner_id", Message: "say who will own the complaint: owner_id or owner_email"}
+		return complaints.Actor{}, &invalid.FieldError{Field: "owner_id", Message: "say who will own the complaint: owner_id or owner_email"}
 	}
 	if errors.Is(err, users.ErrNotFound) || (err == nil && u.DisabledAt != nil) {
-		return complaints.Actor{}, &complaints.InputError{Field: "owner_id", Message: "no active user with this id or email"}
+		return complaints.Actor{}, &invalid.FieldError{Field: "owner_id", Message: "no active user with this id or email"}
 	}
 	if err != nil {
 		return complaints.Actor{}, err
@@ -150,7 +149,7 @@ func (s *Server) apiCompensate(w http.ResponseWriter, r *http.Request) {
 	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error {
 		cents, err := parseCents(in.Amount)
 		if err != nil {
-			return &complaints.InputError{Field: "amount", Message: err.Error()}
+			return &invalid.FieldError{Field: "amount", Message: err.Error()}
 		}
 		_, err = s.Loop.Compensate(r.Context(), id, cents, in.Note, by)
 		return err

@@ -14,9 +14,10 @@ import (
 	"github.com/followup/followup/users"
 )
 
-func (s *Server) complaintRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/complaints", s.listComplaints)
-	mux.HandleFunc("GET /api/v1/complaints/{id}", s.getComplaint)
+func (s *Server) complaintRoutes(mux *Router) {
+	mux = mux.Tokens() // the JSON API takes bearer tokens
+	mux.HandleFunc("GET /api/v1/complaints", Roles(users.CX, users.Manager), s.listComplaints)
+	mux.HandleFunc("GET /api/v1/complaints/{id}", Roles(users.CX, users.Manager), s.getComplaint)
 }
 
 // listComplaints lists complaints, most urgent first (overdue, then by

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,62 +12,9 @@ import (
 	"time"
 
 	"github.com/followup/followup/app"
-	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/apptest"
-	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/users"
 )
-
-// customer is a test customer with a service event to answer about.
-type customer struct {
-	ref, locale string
-	valueCents  int64
-	prejudice   *int64
-}
-
-// invite records an event (one per call, n-th of the customer) and walks
-// its invitation to "sent" the way the worker does; it returns the link.
-func invite(t *testing.T, h *apptest.Harness, c customer, n int) string {
-	t.Helper()
-	ctx := context.Background()
-	sv, err := h.App.Surveys.EnsureDefault(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.App.Scheduler.ByName(ctx, "c"); err != nil {
-		if _, err := h.App.Scheduler.CreateEventCampaign(ctx, scheduler.Campaign{Name: "c", SurveyID: sv.ID, State: scheduler.StateActive, EventKinds: []string{"delivery"}, Window: scheduler.AlwaysOpen()}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	value := c.valueCents
-	_, err = h.App.Intake.Record(ctx, customers.EventInput{ExternalID: fmt.Sprintf("e-%s-%d", c.ref, n), Kind: "delivery",
-		OccurredAt: time.Now().Add(-time.Hour), PrejudiceCents: c.prejudice, Touchpoint: "courier",
-		Customer: customers.CustomerInput{ExternalRef: c.ref, Email: c.ref + "@example.com", Name: "Client " + c.ref, Locale: c.locale, AnnualValueCents: &value}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, expires := sendDue(t, h)
-	return h.App.Links.Survey(id, expires)
-}
-
-// sendDue walks the one due invitation to "sent" the way the worker does,
-// without sending mail.
-func sendDue(t *testing.T, h *apptest.Harness) (int64, time.Time) {
-	t.Helper()
-	ctx := context.Background()
-	batch, k, err := h.App.Scheduler.ClaimDue(ctx, time.Now(), 10)
-	if err != nil || k != 1 {
-		t.Fatalf("claim: %d %v", k, err)
-	}
-	out, ok, err := h.App.Scheduler.ClaimBatch(ctx, batch, time.Now(), time.Now())
-	if err != nil || !ok || len(out) != 1 {
-		t.Fatalf("claim batch: %v", err)
-	}
-	if err := h.App.Scheduler.MarkSent(ctx, []scheduler.Sent{{ID: out[0].ID, MessageID: "m", ExpiresAt: out[0].ExpiresAt}}, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	return out[0].ID, out[0].ExpiresAt
-}
 
 // reply fills the default survey: every item means agree (reverse items
 // mirrored), the overall rating, choices and a comment.

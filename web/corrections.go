@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,19 +12,19 @@ import (
 	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
 )
 
 // correctionRoutes serve the agents' corrections of the comment reading:
 // the API, the list of replies that opened no complaint, and the form the
-// complaint page and that list post to. Roles: see accessRules
-// (/api/v1/responses and /cx/ are the CX team's).
-func (s *Server) correctionRoutes(mux *http.ServeMux) {
+// complaint page and that list post to; all are the CX team's.
+func (s *Server) correctionRoutes(mux *Router) {
 	if s.Corrections == nil {
 		return
 	}
-	mux.HandleFunc("POST /api/v1/responses/{id}/corrections", s.apiCorrect)
-	mux.HandleFunc("GET /cx/replies", s.pageReplies)
-	mux.HandleFunc("POST /cx/responses/{id}/corrections", s.pageCorrect)
+	mux.Tokens().HandleFunc("POST /api/v1/responses/{id}/corrections", Roles(users.CX, users.Manager), s.apiCorrect)
+	mux.HandleFunc("GET /cx/replies", Roles(users.CX, users.Manager), s.pageReplies)
+	mux.HandleFunc("POST /cx/responses/{id}/corrections", Roles(users.CX, users.Manager), s.pageCorrect)
 }
 
 // apiCorrect records a correction of a reply's comment reading:
@@ -65,14 +64,11 @@ func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
 // correctionError turns a correction's error into a status, the field at
 // fault and a message.
 func (s *Server) correctionError(err error) (status int, field, msg string) {
-	var ie *corrections.InputError
-	switch {
-	case errors.As(err, &ie):
-		return http.StatusBadRequest, ie.Field, ie.Message
-	case errors.Is(err, corrections.ErrNotFound):
-		return http.StatusNotFound, "", "no response with this id"
-	case errors.Is(err, corrections.ErrNotScored):
-		return http.StatusConflict, "", corrections.ErrNotScored.Error()
+	switch p := ProblemOf(err); p.Status {
+	case http.StatusBadRequest, http.StatusConflict: // a field error, or corrections.ErrNotScored
+		return p.Status, p.Field, p.Message
+	case http.StatusNotFound:
+		return p.Status, "", "no response with this id"
 	}
 	s.Log.Error("correct comment reading", "err", err)
 	return http.StatusInternalServerError, "", "the correction could not be recorded; retry later"

@@ -13,14 +13,15 @@ import (
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
 )
 
-func (s *Server) cxRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /cx/{$}", s.pageQueue)
-	mux.HandleFunc("GET /cx/complaints/{id}", s.pageComplaint)
-	mux.HandleFunc("POST /cx/complaints/{id}/{action}", s.pageComplaintAction)
+func (s *Server) cxRoutes(mux *Router) {
+	mux.HandleFunc("GET /cx/{$}", Roles(users.CX, users.Manager), s.pageQueue)
+	mux.HandleFunc("GET /cx/complaints/{id}", Roles(users.CX, users.Manager), s.pageComplaint)
+	mux.HandleFunc("POST /cx/complaints/{id}/{action}", Roles(users.CX, users.Manager), s.pageComplaintAction)
 }
 
 // queueView is one of the queue's usual views, with its count.
@@ -326,7 +327,7 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 	case "compensate":
 		var cents int64
 		if cents, err = parseCents(f.Get("amount")); err != nil {
-			err = &complaints.InputError{Field: "amount", Message: err.Error()}
+			err = &invalid.FieldError{Field: "amount", Message: err.Error()}
 		} else {
 			_, err = s.Loop.Compensate(ctx, id, cents, f.Get("note"), by)
 		}
@@ -353,23 +354,22 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 			page.Values[k] = f.Get(k)
 		}
 	}
-	var ie *complaints.InputError
-	var ce *complaints.ConflictError
-	var rw *feedback.ReplyWarnings
-	status := http.StatusUnprocessableEntity
-	switch {
-	case errors.Is(err, complaints.ErrNotFound):
+	p := ProblemOf(err)
+	status := FormStatus(err)
+	switch p.Status {
+	case http.StatusNotFound:
 		http.NotFound(w, r)
 		return
-	case errors.As(err, &rw):
+	case http.StatusUnprocessableEntity:
+		var rw *feedback.ReplyWarnings
+		errors.As(err, &rw)
 		page.Warnings = rw.Warnings
 		page.Problem = "The reply was not sent yet: check the warnings below, then send it anyway or edit it."
-	case errors.As(err, &ie):
-		page.Errors[action+"."+ie.Field] = ie.Message
-		page.Problem = "Not done: " + ie.Message
-	case errors.As(err, &ce):
-		status = http.StatusConflict
-		page.Problem = "Not done: " + ce.Message
+	case http.StatusBadRequest:
+		page.Errors[action+"."+p.Field] = p.Message
+		page.Problem = "Not done: " + p.Message
+	case http.StatusConflict: // a *complaints.ConflictError
+		page.Problem = "Not done: " + p.Message
 	default:
 		s.staffError(w, action+" complaint", err)
 		return

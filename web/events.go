@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/invalid"
+	"github.com/followup/followup/users"
 )
 
 // Body limits of POST /api/v1/events.
@@ -23,15 +25,16 @@ type eventJSON struct {
 	OccurredAt string `json:"occurred_at"`
 }
 
-func (e *eventJSON) toInput() (customers.EventInput, *customers.FieldError) {
+func (e *eventJSON) toInput() (customers.EventInput, *invalid.FieldError) {
 	in := e.EventInput
 	t, fe := customers.ParseOccurredAt(e.OccurredAt)
 	in.OccurredAt = t
 	return in, fe
 }
 
-func (s *Server) eventRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /api/v1/events", s.postEvent)
+func (s *Server) eventRoutes(mux *Router) {
+	mux = mux.Tokens() // the JSON API takes bearer tokens
+	mux.HandleFunc("POST /api/v1/events", Roles(users.Marketing), s.postEvent)
 }
 
 type eventAccepted struct {

@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/followup/followup/customers"
 	"github.com/followup/followup/ingest"
+	"github.com/followup/followup/invalid"
 )
 
 // batchRowError is one rejected event of a batch.
@@ -141,7 +141,7 @@ func decodeBatch(body io.Reader) ([]ingest.EventRow, int, error) {
 
 // rowDecodeProblem describes an event the decoder could not map onto an
 // event: a field of the wrong JSON type, an unknown field, not an object.
-func rowDecodeProblem(err error) *customers.FieldError {
+func rowDecodeProblem(err error) *invalid.FieldError {
 	field, derr := describeJSONError(err)
 	msg := derr.Error()
 	var typ *json.UnmarshalTypeError
@@ -153,7 +153,7 @@ func rowDecodeProblem(err error) *customers.FieldError {
 	default:
 		msg = strings.TrimPrefix(msg, field+" ")
 	}
-	return &customers.FieldError{Field: field, Message: msg}
+	return &invalid.FieldError{Field: field, Message: msg}
 }
 
 // fatalJSONError is an error after which the decoder cannot go on: the

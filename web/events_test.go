@@ -25,15 +25,6 @@ func post(t *testing.T, c *http.Client, url, contentType, body string) (int, map
 	return resp.StatusCode, out
 }
 
-func rows(t *testing.T, h *apptest.Harness, table string) int {
-	t.Helper()
-	var n int
-	if err := h.Schema.DB.Get(&n, "SELECT count(*) FROM "+table); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 const goodEvent = `{"external_id":"e-1","kind":"delivery","occurred_at":"2026-11-20T10:00:00Z",
  "customer":{"external_ref":"c-1","email":"a@example.com","locale":"fr","time_zone":"Europe/Paris"}}`
 

@@ -13,11 +13,11 @@ import (
 // SessionTTL is how long a sign-in lasts.
 const SessionTTL = 12 * time.Hour
 
-func (s *Server) loginRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) { s.renderLogin(w, r, http.StatusOK, "") })
-	mux.HandleFunc("POST /login", s.login)
-	mux.HandleFunc("POST /logout", s.logout)
-	mux.HandleFunc("GET /{$}", s.home)
+func (s *Server) loginRoutes(mux *Router) {
+	mux.HandleFunc("GET /login", Public, func(w http.ResponseWriter, r *http.Request) { s.renderLogin(w, r, http.StatusOK, "") })
+	mux.HandleFunc("POST /login", Public, s.login)
+	mux.HandleFunc("POST /logout", Public, s.logout)
+	mux.HandleFunc("GET /{$}", Roles(users.Roles...), s.home)
 }
 
 // home sends each role to its pages.

@@ -2,28 +2,29 @@ package web
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/followup/followup/corrections"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
 )
 
 // managerRoutes serve the managers' pages: the dashboard with its charts
 // and CSV exports, the weekly report's preview. The action plans, shared
 // with every department, are at /actions (action_pages.go).
-func (s *Server) managerRoutes(mux *http.ServeMux) {
+func (s *Server) managerRoutes(mux *Router) {
 	if s.Reports == nil {
 		return
 	}
-	mux.HandleFunc("GET /manager/{$}", s.pageManager)
-	mux.HandleFunc("GET /manager/export/{name}", s.pageManagerCSV)
-	mux.HandleFunc("GET /manager/report", s.pageWeeklyReport)
-	mux.HandleFunc("GET /manager/report/{week}/{file}", s.pageWeeklyFile)
+	mux.HandleFunc("GET /manager/{$}", Roles(users.Manager), s.pageManager)
+	mux.HandleFunc("GET /manager/export/{name}", Roles(users.Manager), s.pageManagerCSV)
+	mux.HandleFunc("GET /manager/report", Roles(users.Manager), s.pageWeeklyReport)
+	mux.HandleFunc("GET /manager/report/{week}/{file}", Roles(users.Manager), s.pageWeeklyFile)
 }
 
 type filterChip struct {
@@ -63,8 +64,8 @@ type managerPage struct {
 
 func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 	q, p, err := s.reportQuery(r.URL.Query())
-	var fe *reports.FieldError
-	if errors.As(err, &fe) {
+	problem := ProblemOf(err)
+	if problem.Status == http.StatusBadRequest {
 		// Show the page with the defaults and say what was wrong.
 		q, p, _ = s.reportQuery(nil)
 	} else if err != nil {
@@ -86,8 +87,8 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 			"risk-trend": p.link("/manager/export/risk-trend.csv", nil),
 			"breakdown":  p.link("/manager/export/breakdown.csv", nil), "reliability": p.link("/manager/export/reliability.csv", nil)}}
 	page.Corrected = correctionsSummary(o.Corrections)
-	if fe != nil {
-		page.Problem = fmt.Sprintf("The filter was not applied: %s %s.", fe.Field, fe.Message)
+	if problem.Status == http.StatusBadRequest {
+		page.Problem = fmt.Sprintf("The filter was not applied: %s %s.", problem.Field, problem.Message)
 	}
 	for _, sp := range reports.Splits {
 		if v, ok := p.Filters[sp]; ok {
@@ -124,9 +125,8 @@ func correctionsSummary(counts map[corrections.Kind]int) string {
 // risks, risk trend, reliability), with the page's query.
 func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	q, p, err := s.reportQuery(r.URL.Query())
-	var fe *reports.FieldError
-	if errors.As(err, &fe) {
-		http.Error(w, fe.Error(), http.StatusBadRequest)
+	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
+		http.Error(w, invalid.Field(p.Field, p.Message).Error(), p.Status)
 		return
 	} else if err != nil {
 		s.staffError(w, "export", err)

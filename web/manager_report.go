@@ -1,11 +1,11 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/templates"
 )
@@ -14,9 +14,8 @@ import (
 // frame: it is a whole email document), in either language.
 func (s *Server) pageWeeklyReport(w http.ResponseWriter, r *http.Request) {
 	week, err := s.reportWeek(r.URL.Query().Get("week"))
-	var fe *reports.FieldError
-	if errors.As(err, &fe) {
-		http.Error(w, fe.Error(), http.StatusBadRequest)
+	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
+		http.Error(w, invalid.Field(p.Field, p.Message).Error(), p.Status)
 		return
 	}
 	locale := s.reportLocale(r.URL.Query().Get("lang"))

@@ -9,26 +9,25 @@ import (
 	"time"
 
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
 )
 
-func (s *Server) marketingRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /marketing/{$}", func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) marketingRoutes(mux *Router) {
+	mux.HandleFunc("GET /marketing/{$}", Roles(users.Marketing, users.Manager), func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/marketing/campaigns", http.StatusSeeOther)
 	})
-	mux.HandleFunc("GET /marketing/campaigns", s.pageCampaigns)
-	mux.HandleFunc("GET /marketing/campaigns/new", s.pageNewCampaign)
-	mux.HandleFunc("POST /marketing/campaigns", s.pageCreateCampaign)
-	mux.HandleFunc("GET /marketing/campaigns/{id}", s.pageCampaign)
-	mux.HandleFunc("GET /marketing/campaigns/{id}/edit", s.pageEditCampaign)
-	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", s.pageUpdateCampaign)
-	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", s.pageCampaignAction)
-	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", s.pageCampaignEmail)
-	mux.HandleFunc("GET /preview/surveys/{version}", s.surveyPreview)
-	mux.HandleFunc("POST /preview/surveys/{version}", s.surveyPreview)
+	mux.HandleFunc("GET /marketing/campaigns", Roles(users.Marketing, users.Manager), s.pageCampaigns)
+	mux.HandleFunc("GET /marketing/campaigns/new", Roles(users.Marketing, users.Manager), s.pageNewCampaign)
+	mux.HandleFunc("POST /marketing/campaigns", Roles(users.Marketing), s.pageCreateCampaign)
+	mux.HandleFunc("GET /marketing/campaigns/{id}", Roles(users.Marketing, users.Manager), s.pageCampaign)
+	mux.HandleFunc("GET /marketing/campaigns/{id}/edit", Roles(users.Marketing, users.Manager), s.pageEditCampaign)
+	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", Roles(users.Marketing), s.pageUpdateCampaign)
+	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", Roles(users.Marketing), s.pageCampaignAction)
+	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", Roles(users.Marketing, users.Manager), s.pageCampaignEmail)
 }
 
 type campaignRow struct {
@@ -162,9 +161,9 @@ func (s *Server) pageUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 
 // formErrors turns a validation problem into messages next to the form's
 // fields. Other errors are answered here (nil returned, err non-nil).
-func (s *Server) formErrors(w http.ResponseWriter, fe *scheduler.FieldError, err error) map[string]string {
-	if fe == nil {
-		errors.As(err, &fe)
+func (s *Server) formErrors(w http.ResponseWriter, fe *invalid.FieldError, err error) map[string]string {
+	if p := ProblemOf(err); fe == nil && p.Status == http.StatusBadRequest {
+		fe = invalid.Field(p.Field, p.Message)
 	}
 	if fe != nil {
 		return map[string]string{formField(fe.Field): describeField(fe)}
@@ -178,7 +177,7 @@ func (s *Server) formErrors(w http.ResponseWriter, fe *scheduler.FieldError, err
 	return nil
 }
 
-func describeField(fe *scheduler.FieldError) string {
+func describeField(fe *invalid.FieldError) string {
 	labels := map[string]string{
 		"name": "Name", "survey_id": "Survey", "trigger.type": "When to send", "trigger.event_kinds": "Event kinds",
 		"trigger.delay_minutes": "Delay", "trigger.run_at": "Date and time", "trigger.cron": "Schedule",
@@ -270,16 +269,15 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := s.Campaigns.Transition(r.Context(), c.ID, action, s.Clock.Now())
-	var te *scheduler.TransitionError
-	var fe *scheduler.FieldError
-	switch {
-	case errors.As(err, &te):
-		s.renderCampaignPage(w, r, c, http.StatusConflict, "", "Not done: "+te.Error()+".")
+	switch p := ProblemOf(err); {
+	case err == nil:
+	case p.Status == http.StatusConflict: // a *scheduler.TransitionError
+		s.renderCampaignPage(w, r, c, FormStatus(err), "", "Not done: "+p.Message+".")
 		return
-	case errors.As(err, &fe):
-		s.renderCampaignPage(w, r, c, http.StatusUnprocessableEntity, "", "Not done: "+describeField(fe))
+	case p.Status == http.StatusBadRequest:
+		s.renderCampaignPage(w, r, c, FormStatus(err), "", "Not done: "+describeField(invalid.Field(p.Field, p.Message)))
 		return
-	case err != nil:
+	default:
 		s.staffError(w, action+" campaign", err)
 		return
 	}
@@ -339,7 +337,7 @@ func pathIDPage(w http.ResponseWriter, r *http.Request) (int64, bool) {
 func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
 	d := templates.PageData{Locale: "en", Title: title, Data: data}
 	if u, ok := userFrom(r.Context()); ok {
-		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: navFor(u)}
+		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: s.navFor(u)}
 	}
 	if sess, ok := sessionFrom(r.Context()); ok {
 		d.CSRF = sess.CSRF
@@ -347,17 +345,20 @@ func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int,
 	if page == "message" {
 		page = "staff_message"
 	}
-	s.renderPage(w, status, page, d)
+	s.RenderPage(w, status, page, d)
 }
 
-// navFor lists the sections a person may open.
-func navFor(u users.User) []templates.NavLink {
+// navFor lists the sections a person may open: those whose route's rule
+// lets them in.
+func (s *Server) navFor(u users.User) []templates.NavLink {
 	var out []templates.NavLink
 	for _, l := range []struct {
 		href, label string
 	}{{"/marketing/campaigns", "Campaigns"}, {"/marketing/surveys", "Surveys"}, {"/cx/", "Complaints"}, {"/manager/", "Reports"}, {"/actions", "Action plans"}, {"/admin/queues", "Queues"}} {
-		rule := ruleFor(l.href)
-		if u.Can(rule.read...) {
+		if s.routes == nil {
+			break
+		}
+		if s.routes.routeOf(http.MethodGet, l.href).Allows(u) {
 			out = append(out, templates.NavLink{Href: l.href, Label: l.label})
 		}
 	}

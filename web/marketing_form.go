@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/scheduler"
 )
 
@@ -135,16 +136,16 @@ func formField(setting string) string {
 }
 
 // campaign turns the form into a campaign, or names the field at fault.
-func (v campaignFormValues) campaign() (scheduler.Campaign, *scheduler.FieldError) {
+func (v campaignFormValues) campaign() (scheduler.Campaign, *invalid.FieldError) {
 	c := scheduler.Campaign{Name: v.Name, Trigger: scheduler.Trigger(v.Trigger), ScheduleTimeZone: strings.TrimSpace(v.TimeZone)}
-	num := func(field, raw string, dst *int, what string) *scheduler.FieldError {
+	num := func(field, raw string, dst *int, what string) *invalid.FieldError {
 		raw = strings.TrimSpace(raw)
 		if raw == "" {
 			return nil
 		}
 		n, err := strconv.Atoi(raw)
 		if err != nil {
-			return &scheduler.FieldError{Field: field, Message: what + " must be a whole number"}
+			return &invalid.FieldError{Field: field, Message: what + " must be a whole number"}
 		}
 		*dst = n
 		return nil
@@ -155,7 +156,7 @@ func (v campaignFormValues) campaign() (scheduler.Campaign, *scheduler.FieldErro
 	}
 	c.SurveyID = int64(survey)
 	if c.Trigger == "" {
-		return c, &scheduler.FieldError{Field: "trigger.type", Message: "choose when to send"}
+		return c, &invalid.FieldError{Field: "trigger.type", Message: "choose when to send"}
 	}
 	c.EventKinds = splitList(v.EventKinds)
 	if c.Trigger == scheduler.TriggerEvent {
@@ -165,7 +166,7 @@ func (v campaignFormValues) campaign() (scheduler.Campaign, *scheduler.FieldErro
 		}
 		unit, ok := unitDurations[v.DelayUnit]
 		if !ok {
-			return c, &scheduler.FieldError{Field: "trigger.delay_minutes", Message: "choose a delay unit"}
+			return c, &invalid.FieldError{Field: "trigger.delay_minutes", Message: "choose a delay unit"}
 		}
 		c.Delay = time.Duration(n) * unit
 	}
@@ -174,13 +175,13 @@ func (v campaignFormValues) campaign() (scheduler.Campaign, *scheduler.FieldErro
 		if c.ScheduleTimeZone != "" {
 			l, err := time.LoadLocation(c.ScheduleTimeZone)
 			if err != nil {
-				return c, &scheduler.FieldError{Field: "trigger.time_zone", Message: "is not an IANA time zone such as Europe/Paris"}
+				return c, &invalid.FieldError{Field: "trigger.time_zone", Message: "is not an IANA time zone such as Europe/Paris"}
 			}
 			loc = l
 		}
 		t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(v.RunAt), loc)
 		if err != nil {
-			return c, &scheduler.FieldError{Field: "trigger.run_at", Message: "pick a date and a time"}
+			return c, &invalid.FieldError{Field: "trigger.run_at", Message: "pick a date and a time"}
 		}
 		c.RunAt = &t
 	}
@@ -210,10 +211,10 @@ func (v campaignFormValues) campaign() (scheduler.Campaign, *scheduler.FieldErro
 	}
 	wd, err := scheduler.WeekdaysFromNumbers(days)
 	if err != nil {
-		return c, &scheduler.FieldError{Field: "send_window", Message: err.Error()}
+		return c, &invalid.FieldError{Field: "send_window", Message: err.Error()}
 	}
 	if len(wd) == 0 {
-		return c, &scheduler.FieldError{Field: "send_window", Message: "no allowed day: tick at least one weekday"}
+		return c, &invalid.FieldError{Field: "send_window", Message: "no allowed day: tick at least one weekday"}
 	}
 	c.Window.Weekdays = wd
 	c.FrequencyCapDays = scheduler.DefaultCapDays

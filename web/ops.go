@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/followup/followup/users"
+)
 
 // OpsHandler serves only what operators scrape and probe: /healthz,
 // /readyz and /metrics. It is the handler of the small listener
@@ -10,11 +14,11 @@ import "net/http"
 // bound to a public address by mistake shows nothing. It needs Users, Clock,
 // Log, Ready and Metrics, nothing else.
 func (s *Server) OpsHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
+	mux := NewRouter()
+	mux.HandleFunc("GET /healthz", Public, s.healthz)
+	mux.HandleFunc("GET /readyz", Public, s.readyz)
 	if s.Metrics != nil {
-		mux.Handle("GET /metrics", s.guard(s.Metrics))
+		mux.Tokens().Handle("GET /metrics", Roles(users.Manager), s.Metrics)
 	}
-	return s.logRequests(secureHeaders(mux))
+	return s.logRequests(secureHeaders(s.guard(mux, mux.mux)))
 }

@@ -2,44 +2,45 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/reports"
+	"github.com/followup/followup/users"
 )
 
 // reportRoutes serve the external loop's figures as JSON (managers and
 // marketing read them): the same figures as the managers' pages.
-func (s *Server) reportRoutes(mux *http.ServeMux) {
+func (s *Server) reportRoutes(mux *Router) {
+	mux = mux.Tokens() // the JSON API takes bearer tokens
 	if s.Reports == nil {
 		return
 	}
-	mux.HandleFunc("GET /api/v1/reports/overview", s.apiReportOverview)
-	mux.HandleFunc("GET /api/v1/reports/trend", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/overview", Roles(users.Marketing, users.Manager), s.apiReportOverview)
+	mux.HandleFunc("GET /api/v1/reports/trend", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Trend(ctx, q)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/breakdown", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/breakdown", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Breakdown(ctx, q, p.By)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/risks", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/risks", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Risks(ctx, q)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/risk-trend", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/risk-trend", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.RiskTrend(ctx, q, p.Top)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/complaints", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/complaints", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Complaints(ctx, q, s.Clock.Now())
 	}))
-	mux.HandleFunc("GET /api/v1/reports/silent", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/silent", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Silent(ctx, q)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/reliability", s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/reliability", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
 		return s.Reports.Reliability(ctx, q)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/barometer", s.apiBarometer)
-	mux.HandleFunc("GET /api/v1/reports/weekly", s.apiWeekly)
+	mux.HandleFunc("GET /api/v1/reports/barometer", Roles(users.Marketing, users.Manager), s.apiBarometer)
+	mux.HandleFunc("GET /api/v1/reports/weekly", Roles(users.Marketing, users.Manager), s.apiWeekly)
 }
 
 // apiReport answers a figure computed from the request's report query.
@@ -60,16 +61,16 @@ func (s *Server) apiReport(compute func(context.Context, reports.Query, reportPa
 // reportError answers for an error of the reports package and reports
 // whether there was one.
 func (s *Server) reportError(w http.ResponseWriter, err error) bool {
-	var fe *reports.FieldError
-	switch {
-	case err == nil:
+	if err == nil {
 		return false
-	case errors.As(err, &fe):
-		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
-	case errors.Is(err, reports.ErrNotFound):
-		writeError(w, http.StatusNotFound, "", "not found")
-	case errors.Is(err, reports.ErrNotAllowed):
-		writeError(w, http.StatusForbidden, "", err.Error())
+	}
+	switch p := ProblemOf(err); p.Status {
+	case http.StatusBadRequest:
+		writeError(w, p.Status, p.Field, p.Field+" "+p.Message)
+	case http.StatusNotFound:
+		writeError(w, p.Status, "", "not found")
+	case http.StatusForbidden: // reports.ErrNotAllowed, wrapped with the reason
+		writeError(w, p.Status, "", err.Error())
 	default:
 		s.internalError(w, "report", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/surveys"
 )
@@ -48,18 +49,18 @@ func (s *Server) reportQuery(v url.Values) (reports.Query, reportParams, error) 
 		p.Grain = reports.Week
 	}
 	if !p.Grain.Valid() {
-		return reports.Query{}, p, &reports.FieldError{Field: "grain", Message: "must be day, week or month"}
+		return reports.Query{}, p, &invalid.FieldError{Field: "grain", Message: "must be day, week or month"}
 	}
 	if p.By == "" {
 		p.By = reports.ByTouchpoint
 	}
 	if !p.By.Valid() {
-		return reports.Query{}, p, &reports.FieldError{Field: "by", Message: "must be touchpoint, channel, team, campaign or segment"}
+		return reports.Query{}, p, &invalid.FieldError{Field: "by", Message: "must be touchpoint, channel, team, campaign or segment"}
 	}
 	if raw := v.Get("top"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 || n > len(surveys.Risks) {
-			return reports.Query{}, p, &reports.FieldError{Field: "top", Message: fmt.Sprintf("must be a whole number from 1 to %d", len(surveys.Risks))}
+			return reports.Query{}, p, &invalid.FieldError{Field: "top", Message: fmt.Sprintf("must be a whole number from 1 to %d", len(surveys.Risks))}
 		}
 		p.Top = n
 	}
@@ -69,7 +70,7 @@ func (s *Server) reportQuery(v url.Values) (reports.Query, reportParams, error) 
 	if raw := v.Get("to"); raw != "" {
 		d, err := time.ParseInLocation("2006-01-02", raw, loc)
 		if err != nil {
-			return reports.Query{}, p, &reports.FieldError{Field: "to", Message: "must be a date as YYYY-MM-DD"}
+			return reports.Query{}, p, &invalid.FieldError{Field: "to", Message: "must be a date as YYYY-MM-DD"}
 		}
 		to = d
 	}
@@ -77,7 +78,7 @@ func (s *Server) reportQuery(v url.Values) (reports.Query, reportParams, error) 
 	if raw := v.Get("from"); raw != "" {
 		d, err := time.ParseInLocation("2006-01-02", raw, loc)
 		if err != nil {
-			return reports.Query{}, p, &reports.FieldError{Field: "from", Message: "must be a date as YYYY-MM-DD"}
+			return reports.Query{}, p, &invalid.FieldError{Field: "from", Message: "must be a date as YYYY-MM-DD"}
 		}
 		from = d
 	}

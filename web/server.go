@@ -1,7 +1,11 @@
-// Package web is followup's HTTP side: the public survey pages reached by
-// signed links, the JSON API under /api/v1, health checks and, in
-// development, the captured mail. It turns domain errors into status codes
-// and holds no business rule of its own.
+// Package web is followup's HTTP core: the router, on which every route is
+// registered with the rule of who may use it, the guard that enforces it
+// (sessions, bearer tokens, CSRF), the one mapping from domain errors to
+// status codes (ProblemOf), JSON and page rendering, health checks and, in
+// development, the captured mail. The audiences of the site register their
+// routes over it (web.Audience): web/public the customers' pages; the JSON
+// API under /api/v1 and the staff pages are still here. It holds no
+// business rule of its own.
 package web
 
 import (
@@ -81,14 +85,36 @@ type Server struct {
 	Reports        *reports.Store
 	Barometer      *reports.Barometer
 	ReportLocation *time.Location
+
+	// Audiences register the routes of each audience of the site
+	// (web/public, web/api, web/staff) over this core.
+	Audiences []Audience
+
+	// routes are the routes Handler registered, for the pages' navigation.
+	routes *Router
 }
+
+// Audience registers the routes of one audience of the site, each with its
+// rule, using the dependencies of the core.
+type Audience func(mux *Router, s *Server)
 
 // Handler returns the HTTP handler of every route.
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(templates.Static())))
+	s.routes = s.register()
+	return s.logRequests(secureHeaders(s.guard(s.routes, s.routes.mux)))
+}
+
+// Routes lists every route of the site with who may use it, as Handler
+// registers them.
+func (s *Server) Routes() []Route { return s.register().Routes() }
+
+// register registers every route with its rule.
+func (s *Server) register() *Router {
+	mux := NewRouter()
+	mux.HandleFunc("GET /healthz", Public, s.healthz)
+	mux.HandleFunc("GET /readyz", Public, s.readyz)
+	mux.Handle("GET /static/", Public, http.StripPrefix("/static/", http.FileServerFS(templates.Static())))
+	mux.Handle("GET /favicon.ico", Public, http.NotFoundHandler())
 
 	// Each feature registers its routes from its own file.
 	s.eventRoutes(mux)
@@ -96,9 +122,7 @@ func (s *Server) Handler() http.Handler {
 	s.complaintActionRoutes(mux)
 	s.cxRoutes(mux)
 	s.correctionRoutes(mux)
-	s.surveyRoutes(mux)
 	s.campaignRoutes(mux)
-	s.unsubscribeRoutes(mux)
 	s.loginRoutes(mux)
 	s.marketingRoutes(mux)
 	s.surveyAdminRoutes(mux)
@@ -106,18 +130,21 @@ func (s *Server) Handler() http.Handler {
 	s.actionRoutes(mux)
 	s.actionPageRoutes(mux)
 	s.managerRoutes(mux)
+	for _, register := range s.Audiences {
+		register(mux, s)
+	}
 
 	if s.DevMail != nil {
-		mux.Handle("/dev/mail", s.DevMail)
-		mux.Handle("/dev/mail/", s.DevMail)
+		mux.Handle("/dev/mail", Public, s.DevMail)
+		mux.Handle("/dev/mail/", Public, s.DevMail)
 	}
 	if s.Queues != nil {
-		mux.Handle("/admin/queues/", s.Queues)
+		mux.Handle("/admin/queues/", Roles(), s.Queues) // admins only
 	}
 	if s.Metrics != nil {
-		mux.Handle("GET /metrics", s.Metrics)
+		mux.Tokens().Handle("GET /metrics", Roles(users.Manager), s.Metrics)
 	}
-	return s.logRequests(secureHeaders(s.guard(mux)))
+	return mux
 }
 
 func secureHeaders(next http.Handler) http.Handler {

@@ -6,15 +6,17 @@ import (
 	"strconv"
 
 	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/users"
 )
 
 // surveyAdminRoutes are marketing's: the survey API and the survey editor pages.
-func (s *Server) surveyAdminRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/surveys", s.apiListSurveys)
-	mux.HandleFunc("POST /api/v1/surveys", s.apiCreateSurvey)
-	mux.HandleFunc("GET /api/v1/surveys/{slug}", s.apiGetSurvey)
-	mux.HandleFunc("PUT /api/v1/surveys/{slug}", s.apiUpdateSurvey)
-	mux.HandleFunc("GET /api/v1/surveys/{slug}/versions/{version}", s.apiGetSurveyVersion)
+func (s *Server) surveyAdminRoutes(mux *Router) {
+	api := mux.Tokens() // the JSON API takes bearer tokens
+	api.HandleFunc("GET /api/v1/surveys", Roles(users.Marketing, users.CX, users.Manager), s.apiListSurveys)
+	api.HandleFunc("POST /api/v1/surveys", Roles(users.Marketing), s.apiCreateSurvey)
+	api.HandleFunc("GET /api/v1/surveys/{slug}", Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurvey)
+	api.HandleFunc("PUT /api/v1/surveys/{slug}", Roles(users.Marketing), s.apiUpdateSurvey)
+	api.HandleFunc("GET /api/v1/surveys/{slug}/versions/{version}", Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurveyVersion)
 	s.surveyEditorRoutes(mux)
 }
 
@@ -102,19 +104,17 @@ func (s *Server) apiUpdateSurvey(w http.ResponseWriter, r *http.Request) {
 // surveyWriteError answers a failed create or update; it returns false
 // when err is nil.
 func (s *Server) surveyWriteError(w http.ResponseWriter, err error) bool {
-	var ve *surveys.ValidationError
-	var me *surveys.MeaningError
-	switch {
-	case err == nil:
+	if err == nil {
 		return false
-	case errors.As(err, &ve):
-		writeError(w, http.StatusBadRequest, ve.Field, ve.Message)
-	case errors.As(err, &me):
-		writeError(w, http.StatusConflict, me.Field, me.Message)
+	}
+	p := ProblemOf(err)
+	switch {
 	case errors.Is(err, surveys.ErrSlugTaken):
-		writeError(w, http.StatusConflict, "slug", "a survey with this slug already exists")
-	case errors.Is(err, surveys.ErrNotFound):
-		writeError(w, http.StatusNotFound, "", "no survey with this slug")
+		writeError(w, p.Status, "slug", "a survey with this slug already exists")
+	case p.Status == http.StatusBadRequest, p.Status == http.StatusConflict: // a field error, or a *surveys.MeaningError
+		writeError(w, p.Status, p.Field, p.Message)
+	case p.Status == http.StatusNotFound:
+		writeError(w, p.Status, "", "no survey with this slug")
 	default:
 		s.Log.Error("save survey", "err", err)
 		writeError(w, http.StatusInternalServerError, "", "the survey could not be saved; nothing was changed, retry later")

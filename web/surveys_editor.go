@@ -11,6 +11,7 @@ import (
 
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
 )
 
 // The survey editor: marketing creates and edits questionnaires in plain
@@ -19,12 +20,12 @@ import (
 
 const editorPath = "/marketing/surveys"
 
-func (s *Server) surveyEditorRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+editorPath, s.editorList)
-	mux.HandleFunc("GET "+editorPath+"/new", s.editorNew)
-	mux.HandleFunc("POST "+editorPath+"/new", s.editorCreate)
-	mux.HandleFunc("GET "+editorPath+"/{slug}", s.editorEdit)
-	mux.HandleFunc("POST "+editorPath+"/{slug}", s.editorUpdate)
+func (s *Server) surveyEditorRoutes(mux *Router) {
+	mux.HandleFunc("GET "+editorPath, Roles(users.Marketing, users.Manager), s.editorList)
+	mux.HandleFunc("GET "+editorPath+"/new", Roles(users.Marketing, users.Manager), s.editorNew)
+	mux.HandleFunc("POST "+editorPath+"/new", Roles(users.Marketing), s.editorCreate)
+	mux.HandleFunc("GET "+editorPath+"/{slug}", Roles(users.Marketing, users.Manager), s.editorEdit)
+	mux.HandleFunc("POST "+editorPath+"/{slug}", Roles(users.Marketing), s.editorUpdate)
 }
 
 // editorView is the editor page's content.
@@ -75,11 +76,11 @@ type editorError struct {
 }
 
 func (s *Server) editorList(w http.ResponseWriter, r *http.Request) {
-	locale := requestLocale(r, "")
+	locale := RequestLocale(r, "")
 	list, err := s.Surveys.List(r.Context())
 	if err != nil {
 		s.Log.Error("list surveys", "err", err)
-		s.renderMessage(w, r, http.StatusInternalServerError, locale, "error.500")
+		s.RenderMessage(w, r, http.StatusInternalServerError, locale, "error.500")
 		return
 	}
 	s.renderEditorPage(w, r, http.StatusOK, "survey_list", templates.T(locale, "editor.list.title"), list)
@@ -108,7 +109,7 @@ func (s *Server) editorEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	v.AcknowledgeMild = st.AcknowledgeMild
 	v.Rows = append(v.Rows, blankRow(len(v.Rows)))
-	locale := requestLocale(r, "")
+	locale := RequestLocale(r, "")
 	switch saved := r.URL.Query().Get("saved"); {
 	case saved == "same":
 		v.Saved = templates.T(locale, "editor.saved.same")
@@ -182,16 +183,13 @@ func (s *Server) editorAgain(w http.ResponseWriter, r *http.Request, v editorVie
 
 // editorFailed places a store error next to the field it is about.
 func (s *Server) editorFailed(w http.ResponseWriter, r *http.Request, v editorView, err error) {
-	var ve *surveys.ValidationError
-	var me *surveys.MeaningError
+	p := ProblemOf(err)
 	switch {
-	case errors.As(err, &ve):
-		v.fail(ve.Field, ve.Message)
-	case errors.As(err, &me):
-		v.fail(me.Field, me.Message)
 	case errors.Is(err, surveys.ErrSlugTaken):
 		v.fail("slug", "a survey with this slug already exists")
-	case errors.Is(err, surveys.ErrNotFound):
+	case p.Status == http.StatusBadRequest, p.Status == http.StatusConflict: // a field error, or a *surveys.MeaningError
+		v.fail(p.Field, p.Message)
+	case p.Status == http.StatusNotFound:
 		s.editorReadError(w, r, err)
 		return
 	default:
@@ -202,7 +200,7 @@ func (s *Server) editorFailed(w http.ResponseWriter, r *http.Request, v editorVi
 }
 
 func (s *Server) editorReadError(w http.ResponseWriter, r *http.Request, err error) {
-	locale := requestLocale(r, "")
+	locale := RequestLocale(r, "")
 	key, status := "error.500", http.StatusInternalServerError
 	if errors.Is(err, surveys.ErrNotFound) {
 		key, status = "error.404", http.StatusNotFound
@@ -216,19 +214,19 @@ func (s *Server) editorReadError(w http.ResponseWriter, r *http.Request, err err
 // the request (?lang=, else the browser's), with the navigation of the
 // signed-in person and the session's CSRF token for its forms.
 func (s *Server) renderEditorPage(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
-	locale := requestLocale(r, "")
-	d := templates.PageData{Locale: locale, Title: title, AltLocaleURL: altLocaleURL(r, locale), Data: data}
+	locale := RequestLocale(r, "")
+	d := templates.PageData{Locale: locale, Title: title, AltLocaleURL: AltLocaleURL(r, locale), Data: data}
 	if u, ok := userFrom(r.Context()); ok {
-		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: navFor(u)}
+		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: s.navFor(u)}
 	}
 	if sess, ok := sessionFrom(r.Context()); ok {
 		d.CSRF = sess.CSRF
 	}
-	s.renderPage(w, status, page, d)
+	s.RenderPage(w, status, page, d)
 }
 
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, v editorView) {
-	locale := requestLocale(r, "")
+	locale := RequestLocale(r, "")
 	title := templates.T(locale, "editor.new.title")
 	if !v.New {
 		title = templates.T(locale, "editor.edit.title", v.Name)

@@ -1,20 +1,22 @@
-package web
+package public
 
 import (
 	"errors"
 	"net/http"
-	"net/url"
-	"strings"
 
-	"github.com/followup/followup/customers"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/web"
 )
 
-func (s *Server) surveyRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}", s.surveyPage)
-	mux.HandleFunc("POST "+surveys.SurveyPath+"{token}", s.surveySubmit)
-	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}/thanks", s.surveyThanks)
+func (s *Server) surveyRoutes(mux *web.Router) {
+	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}", web.Public, s.surveyPage)
+	mux.HandleFunc("POST "+surveys.SurveyPath+"{token}", web.Public, s.surveySubmit)
+	mux.HandleFunc("GET "+surveys.SurveyPath+"{token}/thanks", web.Public, s.surveyThanks)
+	// The preview of a survey version, as customers see it: what the
+	// links of campaign previews and test emails open.
+	mux.HandleFunc("GET /preview/surveys/{version}", web.Public, s.surveyPreview)
+	mux.HandleFunc("POST /preview/surveys/{version}", web.Public, s.surveyPreview)
 }
 
 // openInvitation verifies the link of the request and loads its invitation.
@@ -25,29 +27,29 @@ func (s *Server) openInvitation(w http.ResponseWriter, r *http.Request) (surveys
 	now := s.Clock.Now()
 	claims, err := s.Signer.Verify(surveys.PurposeSurvey, r.PathValue("token"), now)
 	if errors.Is(err, surveys.ErrLinkTampered) {
-		s.renderMessage(w, r, http.StatusForbidden, requestLocale(r, ""), "error.403")
+		s.RenderMessage(w, r, http.StatusForbidden, web.RequestLocale(r, ""), "error.403")
 		return surveys.Invitation{}, false
 	}
 	inv, lerr := s.Surveys.Invitation(r.Context(), claims.InvitationID)
 	if errors.Is(lerr, surveys.ErrNotFound) {
-		s.renderMessage(w, r, http.StatusGone, requestLocale(r, ""), "error.410")
+		s.RenderMessage(w, r, http.StatusGone, web.RequestLocale(r, ""), "error.410")
 		return inv, false
 	}
 	if lerr != nil {
 		s.Log.Error("load invitation", "invitation", claims.InvitationID, "err", lerr)
-		s.renderMessage(w, r, http.StatusInternalServerError, requestLocale(r, ""), "error.500")
+		s.RenderMessage(w, r, http.StatusInternalServerError, web.RequestLocale(r, ""), "error.500")
 		return inv, false
 	}
-	locale := requestLocale(r, inv.Locale)
+	locale := web.RequestLocale(r, inv.Locale)
 	if inv.Answered() {
 		return inv, true // the thank-you page stays reachable
 	}
 	if err != nil { // expired signature
-		s.renderMessage(w, r, http.StatusGone, locale, "error.410")
+		s.RenderMessage(w, r, http.StatusGone, locale, "error.410")
 		return inv, false
 	}
 	if err := inv.CheckOpen(now); err != nil {
-		s.renderMessage(w, r, http.StatusGone, locale, "error.410")
+		s.RenderMessage(w, r, http.StatusGone, locale, "error.410")
 		return inv, false
 	}
 	return inv, true
@@ -58,7 +60,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	locale := requestLocale(r, inv.Locale)
+	locale := web.RequestLocale(r, inv.Locale)
 	if inv.Answered() {
 		s.renderThanks(w, r, http.StatusOK, locale, inv.Negative != nil && *inv.Negative)
 		return
@@ -82,10 +84,10 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		s.renderMessage(w, r, http.StatusBadRequest, requestLocale(r, inv.Locale), "error.500")
+		s.RenderMessage(w, r, http.StatusBadRequest, web.RequestLocale(r, inv.Locale), "error.500")
 		return
 	}
-	locale := formLocale(r, inv.Locale)
+	locale := web.FormLocale(r, inv.Locale)
 	if inv.Answered() {
 		http.Redirect(w, r, thanksURL(r, locale), http.StatusSeeOther)
 		return
@@ -127,7 +129,7 @@ func (s *Server) surveyThanks(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	locale := requestLocale(r, inv.Locale)
+	locale := web.RequestLocale(r, inv.Locale)
 	if !inv.Answered() {
 		http.Redirect(w, r, surveys.SurveyPath+r.PathValue("token")+"?lang="+locale, http.StatusSeeOther)
 		return
@@ -140,7 +142,7 @@ func (s *Server) surveyOf(w http.ResponseWriter, r *http.Request, inv surveys.In
 	sv, err := s.Surveys.Version(r.Context(), inv.SurveyVersionID)
 	if err != nil {
 		s.Log.Error("load survey", "version", inv.SurveyVersionID, "err", err)
-		s.renderMessage(w, r, http.StatusInternalServerError, locale, "error.500")
+		s.RenderMessage(w, r, http.StatusInternalServerError, locale, "error.500")
 		return nil, false
 	}
 	return sv, true
@@ -158,8 +160,8 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 	} else {
 		view.Intro = templates.T(locale, "survey.intro.anon")
 	}
-	s.renderPage(w, status, "survey", templates.PageData{
-		Locale: locale, Title: templates.T(locale, "survey.title"), AltLocaleURL: altLocaleURL(r, locale), Data: view,
+	s.RenderPage(w, status, "survey", templates.PageData{
+		Locale: locale, Title: templates.T(locale, "survey.title"), AltLocaleURL: web.AltLocaleURL(r, locale), Data: view,
 	})
 }
 
@@ -170,64 +172,10 @@ func (s *Server) renderThanks(w http.ResponseWriter, r *http.Request, status int
 	if negative {
 		body += " " + templates.T(locale, "thanks.negative")
 	}
-	s.renderPage(w, status, "message", templates.PageData{
-		Locale: locale, Title: templates.T(locale, "thanks.title"), AltLocaleURL: altLocaleURL(r, locale),
+	s.RenderPage(w, status, "message", templates.PageData{
+		Locale: locale, Title: templates.T(locale, "thanks.title"), AltLocaleURL: web.AltLocaleURL(r, locale),
 		Data: body,
 	})
-}
-
-func (s *Server) renderMessage(w http.ResponseWriter, r *http.Request, status int, locale, key string) {
-	s.renderPage(w, status, "message", templates.PageData{
-		Locale: locale, Title: templates.T(locale, key+".title"), AltLocaleURL: altLocaleURL(r, locale),
-		Data: templates.T(locale, key+".body"),
-	})
-}
-
-func (s *Server) renderPage(w http.ResponseWriter, status int, name string, d templates.PageData) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	if err := s.Templates.RenderPage(w, name, d); err != nil {
-		s.Log.Error("render page", "page", name, "err", err)
-	}
-}
-
-// requestLocale picks the page language: ?lang= when supported, else the
-// customer's locale, else the browser's Accept-Language, else English.
-func requestLocale(r *http.Request, customer string) string {
-	if l, ok := customers.NormalizeLocale(r.URL.Query().Get("lang")); ok {
-		return l
-	}
-	if customer != "" {
-		return customer
-	}
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if l, ok := customers.NormalizeLocale(tag); ok {
-			return l
-		}
-	}
-	return customers.LocaleEnglish
-}
-
-func formLocale(r *http.Request, customer string) string {
-	if l, ok := customers.NormalizeLocale(r.PostFormValue("lang")); ok {
-		return l
-	}
-	return requestLocale(r, customer)
-}
-
-func altLocaleURL(r *http.Request, locale string) string {
-	other := customers.LocaleFrench
-	if locale == customers.LocaleFrench {
-		other = customers.LocaleEnglish
-	}
-	q := url.Values{}
-	for k, v := range r.URL.Query() {
-		q[k] = v
-	}
-	q.Set("lang", other)
-	return r.URL.Path + "?" + q.Encode()
 }
 
 func thanksURL(r *http.Request, locale string) string {

@@ -1,10 +1,8 @@
-package web_test
+package public_test
 
 import (
-	"context"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,78 +10,9 @@ import (
 	"time"
 
 	"github.com/followup/followup/app"
-	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/apptest"
-	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 )
-
-var client = &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
-// sentInvitation records an event for a customer in locale and walks its
-// invitation to "sent" the way the worker does, without sending mail.
-func sentInvitation(t *testing.T, h *apptest.Harness, ref, locale string) (id int64, expires time.Time) {
-	t.Helper()
-	ctx := context.Background()
-	sv, err := h.App.Surveys.EnsureDefault(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.App.Scheduler.ByName(ctx, "c"); err != nil {
-		if _, err := h.App.Scheduler.CreateEventCampaign(ctx, scheduler.Campaign{Name: "c", SurveyID: sv.ID, State: scheduler.StateActive, EventKinds: []string{"delivery"}, Window: scheduler.AlwaysOpen()}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, err = h.App.Intake.Record(ctx, customers.EventInput{ExternalID: "e-" + ref, Kind: "delivery", OccurredAt: time.Now().Add(-time.Hour),
-		Customer: customers.CustomerInput{ExternalRef: ref, Email: ref + "@example.com", Name: "Ann " + ref, Locale: locale}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	batch, n, err := h.App.Scheduler.ClaimDue(ctx, time.Now(), 10)
-	if err != nil || n != 1 {
-		t.Fatalf("claim: %d %v", n, err)
-	}
-	out, ok, err := h.App.Scheduler.ClaimBatch(ctx, batch, time.Now(), time.Now())
-	if err != nil || !ok || len(out) != 1 {
-		t.Fatalf("claim batch: %v", err)
-	}
-	if err := h.App.Scheduler.MarkSent(ctx, []scheduler.Sent{{ID: out[0].ID, MessageID: "m", ExpiresAt: out[0].ExpiresAt}}, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	return out[0].ID, out[0].ExpiresAt
-}
-
-func fetch(t *testing.T, method, link string, form url.Values, header map[string]string) (int, string, http.Header) {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, link, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
-}
-
-func fullAnswers(overall int, agree int) url.Values {
-	f := url.Values{"overall": {fmt.Sprint(overall)}}
-	for _, q := range surveys.Default().Questions {
-		if q.Kind == surveys.Likert5 {
-			f.Set(q.Key, fmt.Sprint(agree))
-		}
-	}
-	return f
-}
 
 func TestSurveyLinksThatCannotBeAnswered(t *testing.T) {
 	t.Parallel()

@@ -1,4 +1,4 @@
-package web
+package public
 
 import (
 	"errors"
@@ -7,11 +7,12 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/web"
 )
 
-func (s *Server) unsubscribeRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+surveys.UnsubscribePath+"{token}", s.unsubscribePage)
-	mux.HandleFunc("POST "+surveys.UnsubscribePath+"{token}", s.unsubscribe)
+func (s *Server) unsubscribeRoutes(mux *web.Router) {
+	mux.HandleFunc("GET "+surveys.UnsubscribePath+"{token}", web.Public, s.unsubscribePage)
+	mux.HandleFunc("POST "+surveys.UnsubscribePath+"{token}", web.Public, s.unsubscribe)
 }
 
 // unsubscribeTarget verifies an unsubscribe link and finds its customer.
@@ -20,18 +21,18 @@ func (s *Server) unsubscribeTarget(w http.ResponseWriter, r *http.Request) (surv
 	claims, err := s.Signer.Verify(surveys.PurposeUnsubscribe, r.PathValue("token"), s.Clock.Now())
 	switch {
 	case errors.Is(err, surveys.ErrLinkTampered):
-		s.renderMessage(w, r, http.StatusForbidden, requestLocale(r, ""), "error.403")
+		s.RenderMessage(w, r, http.StatusForbidden, web.RequestLocale(r, ""), "error.403")
 		return surveys.Invitation{}, false
 	case err != nil: // expired: unsubscribing is still honoured, it only ever stops mail
 	}
 	inv, err := s.Surveys.Invitation(r.Context(), claims.InvitationID)
 	if errors.Is(err, surveys.ErrNotFound) {
-		s.renderMessage(w, r, http.StatusGone, requestLocale(r, ""), "error.410")
+		s.RenderMessage(w, r, http.StatusGone, web.RequestLocale(r, ""), "error.410")
 		return inv, false
 	}
 	if err != nil {
 		s.Log.Error("load invitation", "invitation", claims.InvitationID, "err", err)
-		s.renderMessage(w, r, http.StatusInternalServerError, requestLocale(r, ""), "error.500")
+		s.RenderMessage(w, r, http.StatusInternalServerError, web.RequestLocale(r, ""), "error.500")
 		return inv, false
 	}
 	return inv, true
@@ -44,9 +45,9 @@ func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	locale := requestLocale(r, inv.Locale)
-	s.renderPage(w, http.StatusOK, "unsubscribe", templates.PageData{
-		Locale: locale, Title: templates.T(locale, "unsubscribe.title"), AltLocaleURL: altLocaleURL(r, locale),
+	locale := web.RequestLocale(r, inv.Locale)
+	s.RenderPage(w, http.StatusOK, "unsubscribe", templates.PageData{
+		Locale: locale, Title: templates.T(locale, "unsubscribe.title"), AltLocaleURL: web.AltLocaleURL(r, locale),
 		Data: map[string]string{"Action": r.URL.Path, "Body": templates.T(locale, "unsubscribe.body", s.Templates.Brand().Name)},
 	})
 }
@@ -62,12 +63,12 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	if err := s.Customers.OptOut(r.Context(), inv.CustomerID, s.Clock.Now()); err != nil && !errors.Is(err, customers.ErrNotFound) {
 		s.Log.Error("opt out", "customer", inv.CustomerID, "err", err)
-		s.renderMessage(w, r, http.StatusInternalServerError, requestLocale(r, inv.Locale), "error.500")
+		s.RenderMessage(w, r, http.StatusInternalServerError, web.RequestLocale(r, inv.Locale), "error.500")
 		return
 	}
 	s.Log.Info("customer unsubscribed", "customer", inv.CustomerID, "one_click", r.PostFormValue("List-Unsubscribe") == "One-Click")
-	locale := formLocale(r, inv.Locale)
-	s.renderPage(w, http.StatusOK, "message", templates.PageData{
+	locale := web.FormLocale(r, inv.Locale)
+	s.RenderPage(w, http.StatusOK, "message", templates.PageData{
 		Locale: locale, Title: templates.T(locale, "unsubscribed.title"),
 		Data: templates.T(locale, "unsubscribed.body", s.Templates.Brand().Name),
 	})

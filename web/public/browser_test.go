@@ -1,4 +1,4 @@
-package web_test
+package public_test
 
 import (
 	"strings"

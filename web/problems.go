@@ -1,0 +1,89 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/corrections"
+	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/invalid"
+	"github.com/followup/followup/reports"
+	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/surveys"
+)
+
+// sentinelStatus is the status of each sentinel error of the domain.
+var sentinelStatus = []struct {
+	err    error
+	status int
+}{
+	{complaints.ErrNotFound, http.StatusNotFound},
+	{scheduler.ErrNotFound, http.StatusNotFound},
+	{surveys.ErrNotFound, http.StatusNotFound},
+	{reports.ErrNotFound, http.StatusNotFound},
+	{corrections.ErrNotFound, http.StatusNotFound},
+	{scheduler.ErrNameTaken, http.StatusConflict},
+	{scheduler.ErrArchived, http.StatusConflict},
+	{surveys.ErrSlugTaken, http.StatusConflict},
+	{corrections.ErrNotScored, http.StatusConflict},
+	{reports.ErrNotAllowed, http.StatusForbidden},
+}
+
+// Problem is how the site answers an error of the domain: a status and,
+// for a typed error, the field at fault and the error's own words (without
+// the context wrapped around it on its way up).
+type Problem struct {
+	Status  int
+	Field   string
+	Message string
+}
+
+// ProblemOf is the one mapping of the whole site from the domain's errors
+// to HTTP: 400 for input at fault (*invalid.FieldError), 404 for what does
+// not exist, 409 for a change the current state refuses, 403 for a change
+// the person may not make, 422 for a reply held back by its warnings, 500
+// for anything else (Message empty: the caller logs it and says sorry).
+// A page that shows its form again answers 422 for a field error (see
+// FormStatus).
+func ProblemOf(err error) Problem {
+	var (
+		fe *invalid.FieldError
+		me *surveys.MeaningError
+		ce *complaints.ConflictError
+		te *scheduler.TransitionError
+		rw *feedback.ReplyWarnings
+	)
+	switch {
+	case err == nil:
+		return Problem{Status: http.StatusOK}
+	case errors.As(err, &fe):
+		return Problem{Status: http.StatusBadRequest, Field: fe.Field, Message: fe.Message}
+	case errors.As(err, &me):
+		return Problem{Status: http.StatusConflict, Field: me.Field, Message: me.Message}
+	case errors.As(err, &ce):
+		return Problem{Status: http.StatusConflict, Message: ce.Message}
+	case errors.As(err, &te):
+		return Problem{Status: http.StatusConflict, Message: te.Error()}
+	case errors.As(err, &rw):
+		return Problem{Status: http.StatusUnprocessableEntity, Field: "body"}
+	}
+	for _, s := range sentinelStatus {
+		if errors.Is(err, s.err) {
+			return Problem{Status: s.status, Message: s.err.Error()}
+		}
+	}
+	return Problem{Status: http.StatusInternalServerError}
+}
+
+// Status is ProblemOf(err).Status.
+func Status(err error) int { return ProblemOf(err).Status }
+
+// FormStatus is Status for a page that shows its form again: input at
+// fault is 422 (the form is fine, what was typed in it is not).
+func FormStatus(err error) int {
+	if st := Status(err); st != http.StatusBadRequest {
+		return st
+	}
+	return http.StatusUnprocessableEntity
+}

@@ -1,0 +1,28 @@
+package public_test
+
+import (
+	"testing"
+
+	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/internal/webtest"
+)
+
+// The helpers the tests of this package share with those of web.
+var (
+	sentInvitation = webtest.SentInvitation
+	fetch          = webtest.Fetch
+	fullAnswers    = webtest.FullAnswers
+	rows           = webtest.Rows
+)
+
+// customer is a test customer with a service event to answer about.
+type customer struct {
+	ref, locale string
+}
+
+// invite records an event (one per call, n-th of the customer) and walks
+// its invitation to "sent" the way the worker does; it returns the link.
+func invite(t *testing.T, h *apptest.Harness, c customer, n int) string {
+	t.Helper()
+	return webtest.Invite(t, h, webtest.Customer{Ref: c.ref, Locale: c.locale}, n)
+}
