@@ -18,6 +18,7 @@ import (
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
 )
@@ -68,16 +69,10 @@ func complaintOf(t *testing.T, h *apptest.Harness, id int64) complaintRow {
 	return c
 }
 
-// eventually polls cond for up to 30 s.
+// eventually waits up to 30 s for cond.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	wait.Until(t, 30*time.Second, what, cond)
 }
 
 // TestComplaintAlertReachesTheWebhookOnce: a complaint opening alerts the

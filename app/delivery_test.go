@@ -13,6 +13,7 @@ import (
 
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 )
@@ -37,14 +38,12 @@ func stateOf(t *testing.T, h *apptest.Harness, eventExternalID string) string {
 
 func waitState(t *testing.T, h *apptest.Harness, eventExternalID, prefix string) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		s := stateOf(t, h, eventExternalID)
-		if strings.HasPrefix(s, prefix) || time.Now().After(deadline) {
-			return s
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
+	var s string
+	wait.For(10*time.Second, func() bool {
+		s = stateOf(t, h, eventExternalID)
+		return strings.HasPrefix(s, prefix)
+	})
+	return s // the caller says what it wanted
 }
 
 // TestDeliveryHeadersUnsubscribeAndBounces follows survey emails through a

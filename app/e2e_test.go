@@ -15,6 +15,7 @@ import (
 
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/mail/capture"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
@@ -177,18 +178,13 @@ func openComplaints(t *testing.T, h *apptest.Harness) []complaintJSON {
 // waitScored waits until every response is scored.
 func waitScored(t *testing.T, h *apptest.Harness, responses int) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	wait.Until(t, 20*time.Second, fmt.Sprintf("%d responses to be scored", responses), func() bool {
 		var n int
 		if err := h.Schema.DB.Get(&n, `SELECT count(*) FROM responses WHERE scored_at IS NOT NULL`); err != nil {
 			t.Fatal(err)
 		}
-		if n >= responses {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("responses were not scored in time")
+		return n >= responses
+	})
 }
 
 func count(t *testing.T, h *apptest.Harness, table string) int {
@@ -311,12 +307,13 @@ func TestConcurrentScoringOpensOneComplaint(t *testing.T) {
 	seedCampaign(t, h)
 	postJSON(t, h.API(t, users.Marketing), h.URL+"/api/v1/events", event("c-1", "en", "c1@example.com", time.Now().Add(-3*time.Hour)))
 	// No worker runs: send the batch by hand, then answer.
-	deadline := time.Now().Add(10 * time.Second)
 	var batch int64
-	for batch == 0 && time.Now().Before(deadline) {
-		_ = h.Schema.DB.Get(&batch, `SELECT coalesce(max(batch_id), 0) FROM invitations WHERE state = 'queued'`)
-		time.Sleep(20 * time.Millisecond)
-	}
+	wait.Until(t, 10*time.Second, "the sweep to queue the invitation in a batch", func() bool {
+		if err := h.Schema.DB.Get(&batch, `SELECT coalesce(max(batch_id), 0) FROM invitations WHERE state = 'queued'`); err != nil {
+			t.Fatal(err)
+		}
+		return batch != 0
+	})
 	task, _ := worker.NewSurveySendTask(h.App.Queue.Queues(), batch)
 	handlers := h.App.Handlers()
 	if err := handlers.Send.ProcessTask(context.Background(), task); err != nil {

@@ -3,6 +3,8 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"errors"
 	"image/png"
 	"slices"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/internal/reportfix"
+	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/users"
 )
 
@@ -96,17 +99,14 @@ func TestWeeklyReportIsEmailedToManagersOnce(t *testing.T) {
 
 func waitSent(t *testing.T, h *apptest.Harness, week string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	wait.Until(t, 10*time.Second, "the report on "+week+" to be marked sent", func() bool {
 		var sent bool
-		if err := h.Schema.DB.Get(&sent, `SELECT sent_at IS NOT NULL FROM weekly_reports WHERE week = $1`, week); err == nil && sent {
-			return
+		err := h.Schema.DB.Get(&sent, `SELECT sent_at IS NOT NULL FROM weekly_reports WHERE week = $1`, week)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) { // no row: the week is not reported yet
+			t.Fatalf("the report on %s: %v", week, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the report on %s was never marked sent", week)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return sent
+	})
 }
 
 // TestBarometerBreachAlertsManagersOnce: satisfaction falls under its

@@ -13,6 +13,7 @@ import (
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/worker"
@@ -167,16 +168,10 @@ func TestOnlyOneSchedulerLeads(t *testing.T) {
 	if ok, _ := leader.TryAcquire(ctx); ok {
 		t.Error("a leader whose session died must notice it lost the lock")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if ok, _ := follower.TryAcquire(ctx); ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the follower never took over")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	wait.Until(t, 5*time.Second, "the follower to take over", func() bool {
+		ok, _ := follower.TryAcquire(ctx)
+		return ok
+	})
 	follower.Release(ctx)
 }
 
