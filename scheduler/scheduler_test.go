@@ -316,3 +316,39 @@ func TestTwoSchedulersNeverEnqueueTheSameWork(t *testing.T) {
 		t.Errorf("the standby did not take over: %v", enqs[other].batches)
 	}
 }
+
+// TestReconciledReportsEveryPass: the Reconciled hook hears of each pass,
+// with the scheduler clock's time and the grace cutoff it used, once the
+// pass's work is enqueued; tests wait on it instead of sleeping.
+func TestReconciledReportsEveryPass(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	clk := clock.NewFake(time.Now())
+	f.campaign(t, "c", scheduler.StateActive, "delivery")
+	f.events(t, "delivery", 2, clk.Now().Add(-2*time.Hour))
+	var passes []scheduler.Reconciliation
+	var pendingAtPass []int
+	r := scheduler.NewRunner(scheduler.RunnerConfig{BatchSize: 1, Grace: time.Second, ReconcileInterval: time.Hour,
+		Reconciled: func(p scheduler.Reconciliation) {
+			passes = append(passes, p)
+			pendingAtPass = append(pendingAtPass, len(f.pending(t)))
+		}},
+		f.store, f.sv, f.client, scheduler.NewLeader(f.schema.DB, "followup.scheduler"), clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r.Tick(ctx) // leads, reconciles (nothing lost yet), sweeps two batches
+	testenv.DeleteQueueKeys(ctx, f.queues.Redis, f.queues.Prefix)
+	clk.Advance(2 * time.Second)
+	if err := r.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(passes) != 2 {
+		t.Fatalf("%d passes reported, want 2 (the tick's and the direct one)", len(passes))
+	}
+	last := passes[1]
+	if !last.At.Equal(clk.Now()) || !last.Cutoff.Equal(clk.Now().Add(-time.Second)) || last.Err != nil {
+		t.Errorf("pass %+v; want at the fake clock's now, cutoff a grace earlier, no error", last)
+	}
+	if pendingAtPass[1] != 2 {
+		t.Errorf("%d tasks queued when the pass was reported; want the 2 lost batches already enqueued", pendingAtPass[1])
+	}
+}

@@ -41,6 +41,7 @@ type Harness struct {
 
 	cancel context.CancelFunc
 	done   chan error
+	passes *passes
 }
 
 // Options tune Start.
@@ -123,7 +124,8 @@ func Start(t testing.TB, opts Options) *Harness {
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	a, err := app.New(ctx, cfg, log, app.Options{Clock: opts.Clock})
+	passes := newPasses()
+	a, err := app.New(ctx, cfg, log, app.Options{Clock: opts.Clock, Reconciled: passes.add})
 	if err != nil {
 		t.Fatalf("start app: %v", err)
 	}
@@ -132,7 +134,7 @@ func Start(t testing.TB, opts Options) *Harness {
 		roles = *opts.Roles
 	}
 	runCtx, stop := context.WithCancel(context.Background())
-	h := &Harness{App: a, URL: cfg.BaseURL.String(), Capture: smtpSrv, Schema: schema, Queues: queues, cancel: stop, done: make(chan error, 1)}
+	h := &Harness{App: a, URL: cfg.BaseURL.String(), Capture: smtpSrv, Schema: schema, Queues: queues, cancel: stop, done: make(chan error, 1), passes: passes}
 	go func() {
 		h.done <- a.Run(runCtx, roles, app.Extras{DevMail: smtpSrv.Handler("/dev/mail"), Listener: ln})
 	}()
