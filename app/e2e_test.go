@@ -189,9 +189,15 @@ func waitScored(t *testing.T, h *apptest.Harness, responses int) {
 
 func count(t *testing.T, h *apptest.Harness, table string) int {
 	t.Helper()
+	return countOf(t, h, "SELECT count(*) FROM "+table)
+}
+
+// countOf runs a count query, failing the test when it fails.
+func countOf(t *testing.T, h *apptest.Harness, query string, args ...any) int {
+	t.Helper()
 	var n int
-	if err := h.Schema.DB.Get(&n, "SELECT count(*) FROM "+table); err != nil {
-		t.Fatal(err)
+	if err := h.Schema.DB.Get(&n, query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
 	}
 	return n
 }
@@ -282,7 +288,7 @@ func TestReplyTravelsFromEventToComplaint(t *testing.T) {
 	if err := h.App.Queue.EnqueueScore(context.Background(), c.ResponseID); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	h.WaitIdle(t) // the queued duplicate has been scored
 	if n := count(t, h, "complaints"); n != 1 {
 		t.Errorf("after duplicate scoring: %d complaints, want 1", n)
 	}
