@@ -93,7 +93,9 @@ func TestSweepClaimsDueInvitationsOfActiveCampaignsInBatches(t *testing.T) {
 	f.events(t, "delivery", 2, now.Add(-30*time.Minute))   // due in half an hour
 	f.events(t, "ticket_closed", 3, now.Add(-2*time.Hour)) // due, but paused
 	var scheduled int
-	f.schema.DB.Get(&scheduled, `SELECT count(*) FROM invitations`)
+	if err := f.schema.DB.Get(&scheduled, `SELECT count(*) FROM invitations`); err != nil {
+		t.Fatal(err)
+	}
 	if scheduled != 10 {
 		t.Fatalf("%d invitations scheduled, want 10 (paused campaigns keep scheduling, drafts do not)", scheduled)
 	}
@@ -107,7 +109,9 @@ func TestSweepClaimsDueInvitationsOfActiveCampaignsInBatches(t *testing.T) {
 		t.Fatalf("%d send tasks, want 3", len(tasks))
 	}
 	var queued int
-	f.schema.DB.Get(&queued, `SELECT count(*) FROM invitations WHERE state = 'queued'`)
+	if err := f.schema.DB.Get(&queued, `SELECT count(*) FROM invitations WHERE state = 'queued'`); err != nil {
+		t.Fatal(err)
+	}
 	if queued != 5 {
 		t.Errorf("%d queued, want 5", queued)
 	}
@@ -214,7 +218,9 @@ func TestReconcileRestoresWhatRedisLost(t *testing.T) {
 	// A worker died while sending one batch: no one else may take it during
 	// its lease; after it, the batch is enqueued again and can be taken.
 	var batch int64
-	f.schema.DB.Get(&batch, `SELECT min(batch_id) FROM invitations`)
+	if err := f.schema.DB.Get(&batch, `SELECT min(batch_id) FROM invitations`); err != nil {
+		t.Fatal(err)
+	}
 	if _, ok, err := f.store.ClaimBatch(ctx, batch, clk.Now(), clk.Now().Add(-time.Minute)); err != nil || !ok {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
@@ -223,12 +229,16 @@ func TestReconcileRestoresWhatRedisLost(t *testing.T) {
 	}
 	testenv.DeleteQueueKeys(ctx, f.queues.Redis, f.queues.Prefix)
 	clk.Advance(30 * time.Second)
-	r.Reconcile(ctx)
+	if err := r.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if n := len(f.pending(t)); n != 1 {
 		t.Errorf("inside the lease: %d tasks, want only the never-started batch", n)
 	}
 	clk.Advance(2 * time.Minute)
-	r.Reconcile(ctx)
+	if err := r.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if n := len(f.pending(t)); n != 2 {
 		t.Errorf("after the lease: %d tasks, want 2", n)
 	}
@@ -298,8 +308,12 @@ func TestTwoSchedulersNeverEnqueueTheSameWork(t *testing.T) {
 		}
 	}
 	var queued, batches int
-	f.schema.DB.Get(&queued, `SELECT count(*) FROM invitations WHERE state = 'queued'`)
-	f.schema.DB.Get(&batches, `SELECT count(*) FROM send_batches`)
+	if err := f.schema.DB.Get(&queued, `SELECT count(*) FROM invitations WHERE state = 'queued'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.schema.DB.Get(&batches, `SELECT count(*) FROM send_batches`); err != nil {
+		t.Fatal(err)
+	}
 	if queued != 25 || batches != 9 || len(total) != 9 {
 		t.Errorf("%d invitations queued in %d batches, %d enqueued; want 25 in 9, all enqueued", queued, batches, len(total))
 	}
