@@ -249,12 +249,15 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // WaitMail waits (up to 20 s) for a captured email to addr whose subject
-// contains subject, and returns it parsed.
+// contains subject, and returns it parsed. It looks again at each email
+// the capture server receives.
 func (h *Harness) WaitMail(t testing.TB, addr, subject string) *capture.Parsed {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	for {
-		for _, m := range h.Capture.Messages() {
+		msgs := h.Capture.Messages()
+		for _, m := range msgs {
 			if !slices.ContainsFunc(m.To, func(to string) bool { return strings.EqualFold(strings.Trim(to, "<>"), addr) }) {
 				continue
 			}
@@ -266,7 +269,11 @@ func (h *Harness) WaitMail(t testing.TB, addr, subject string) *capture.Parsed {
 				return p
 			}
 		}
-		if time.Now().After(deadline) {
+		looked := 0
+		if len(msgs) > 0 {
+			looked = msgs[len(msgs)-1].Seq
+		}
+		if _, err := h.Capture.WaitFor(ctx, looked+1); err != nil {
 			var seen []string
 			for _, m := range h.Capture.Messages() {
 				if p, err := m.Parsed(); err == nil {
@@ -275,6 +282,5 @@ func (h *Harness) WaitMail(t testing.TB, addr, subject string) *capture.Parsed {
 			}
 			t.Fatalf("no email to %s about %q; captured: %q", addr, subject, seen)
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
