@@ -19,12 +19,12 @@ import (
 	"github.com/followup/followup/users"
 )
 
-// waitJS waits until the expression is true in the page (it tolerates
-// navigations meanwhile).
+// waitJS waits (up to 20 s, as browser.WaitText) until the expression is
+// true in the page (it tolerates navigations meanwhile).
 func waitJS(ctx context.Context, t *testing.T, js string) {
 	t.Helper()
 	var last error
-	if !wait.For(10*time.Second, func() bool {
+	if !wait.For(20*time.Second, func() bool {
 		try, cancel := context.WithTimeout(ctx, time.Second)
 		defer cancel()
 		ok, err := chromedp.Run(try, chromedp.Evaluate[bool](js))

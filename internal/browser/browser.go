@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/followup/followup/internal/wait"
 )
 
 // Path finds the Chromium binary: $FOLLOWUP_CHROMIUM, else chromium or
@@ -63,25 +66,33 @@ func New(t testing.TB) context.Context {
 	return tctx
 }
 
-// WaitText waits until the first element matching the CSS selector sel
-// contains want. It tolerates the page navigating meanwhile (after a click
-// on a submit button, the old page can still answer for a moment).
+// WaitText waits (up to 20 s: a loaded machine can be slow to answer a
+// form) until the first element matching the CSS selector sel contains
+// want. It tolerates the page navigating meanwhile (after a click on a
+// submit button, the old page can still answer for a moment). On failure
+// it says what the element showed last.
 func WaitText(ctx context.Context, sel, want string) error {
-	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.textContent.includes(%q); })()`, sel, want)
-	deadline := time.Now().Add(10 * time.Second)
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.textContent : null; })()`, sel)
 	var last error
-	for time.Now().Before(deadline) {
+	var shown *string
+	if wait.For(20*time.Second, func() bool {
 		// Each try is bounded: an evaluation caught by a navigation can hang.
 		try, cancel := context.WithTimeout(ctx, time.Second)
-		ok, err := chromedp.Run(try, chromedp.Evaluate[bool](js))
-		cancel()
-		if err == nil && ok {
-			return nil
-		}
+		defer cancel()
+		text, err := chromedp.Run(try, chromedp.Evaluate[*string](js))
 		last = err
-		time.Sleep(50 * time.Millisecond)
+		if err == nil {
+			shown = text
+		}
+		return err == nil && text != nil && strings.Contains(*text, want)
+	}) {
+		return nil
 	}
-	return fmt.Errorf("%s never showed %q (last error: %v)", sel, want, last)
+	now := "no such element"
+	if shown != nil {
+		now = fmt.Sprintf("%q", strings.Join(strings.Fields(*shown), " "))
+	}
+	return fmt.Errorf("%s never showed %q (it showed %s; last error: %v)", sel, want, now, last)
 }
 
 // SignIn signs in through the login page at base.
