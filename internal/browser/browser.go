@@ -68,31 +68,38 @@ func New(t testing.TB) context.Context {
 
 // WaitText waits (up to 20 s: a loaded machine can be slow to answer a
 // form) until the first element matching the CSS selector sel contains
-// want. It tolerates the page navigating meanwhile (after a click on a
-// submit button, the old page can still answer for a moment). On failure
-// it says what the element showed last.
+// want and the page has finished loading, so the test's next click lands
+// where the finished layout puts its target. It tolerates the page
+// navigating meanwhile (after a click on a submit button, the old page can
+// still answer for a moment). On failure it says what the element showed
+// last.
 func WaitText(ctx context.Context, sel, want string) error {
-	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e ? e.textContent : null; })()`, sel)
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q);
+		return {ready: document.readyState === "complete", text: e ? e.textContent : null}; })()`, sel)
+	type look struct {
+		Ready bool    `json:"ready"`
+		Text  *string `json:"text"`
+	}
 	var last error
-	var shown *string
+	var seen look
 	if wait.For(20*time.Second, func() bool {
 		// Each try is bounded: an evaluation caught by a navigation can hang.
 		try, cancel := context.WithTimeout(ctx, time.Second)
 		defer cancel()
-		text, err := chromedp.Run(try, chromedp.Evaluate[*string](js))
+		l, err := chromedp.Run(try, chromedp.Evaluate[look](js))
 		last = err
 		if err == nil {
-			shown = text
+			seen = l
 		}
-		return err == nil && text != nil && strings.Contains(*text, want)
+		return err == nil && l.Ready && l.Text != nil && strings.Contains(*l.Text, want)
 	}) {
 		return nil
 	}
 	now := "no such element"
-	if shown != nil {
-		now = fmt.Sprintf("%q", strings.Join(strings.Fields(*shown), " "))
+	if seen.Text != nil {
+		now = fmt.Sprintf("%q", strings.Join(strings.Fields(*seen.Text), " "))
 	}
-	return fmt.Errorf("%s never showed %q (it showed %s; last error: %v)", sel, want, now, last)
+	return fmt.Errorf("%s never showed %q (it showed %s, page loaded: %v; last error: %v)", sel, want, now, seen.Ready, last)
 }
 
 // SignIn signs in through the login page at base.
