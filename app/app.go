@@ -37,6 +37,10 @@ import (
 type Options struct {
 	// Clock defaults to the real clock.
 	Clock clock.Clock
+	// Reconciled, when set, hears of every reconciliation pass of the
+	// scheduler role (scheduler.RunnerConfig.Reconciled): tests wait on it
+	// for a pass that would have re-enqueued lost work.
+	Reconciled func(scheduler.Reconciliation)
 }
 
 // App is an assembled followup.
@@ -72,6 +76,7 @@ type App struct {
 	Reports *reports.Store
 
 	asynqClient *asynq.Client
+	reconciled  func(scheduler.Reconciliation)
 	// metricsAddr is where the metrics listener is bound (a string), once open.
 	metricsAddr atomic.Value
 }
@@ -82,7 +87,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
-	a := &App{Cfg: cfg, Log: log, Clock: opts.Clock}
+	a := &App{Cfg: cfg, Log: log, Clock: opts.Clock, reconciled: opts.Reconciled}
 	var err error
 	a.DB, err = sqlx.Open("postgres", cfg.DatabaseURL)
 	if err != nil {

@@ -17,6 +17,8 @@ import (
 
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/internal/wait"
+	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
 	"github.com/followup/followup/worker"
@@ -68,16 +70,10 @@ func complaintOf(t *testing.T, h *apptest.Harness, id int64) complaintRow {
 	return c
 }
 
-// eventually polls cond for up to 30 s.
+// eventually waits up to 30 s for cond.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	wait.Until(t, 30*time.Second, what, cond)
 }
 
 // TestComplaintAlertReachesTheWebhookOnce: a complaint opening alerts the
@@ -125,8 +121,14 @@ func TestComplaintAlertReachesTheWebhookOnce(t *testing.T) {
 	alertID := fmt.Sprintf("complaint-opened:%d", id)
 
 	eventually(t, "the webhook to accept the alert", func() bool { mu.Lock(); defer mu.Unlock(); return accepted[alertID] == 1 })
-	// The reconciler runs every second: give it time to (wrongly) send again.
-	time.Sleep(2500 * time.Millisecond)
+	const deliveredBoth = `SELECT count(*) FROM alerts WHERE id = $1 AND webhook_delivered_at IS NOT NULL AND email_delivered_at IS NOT NULL`
+	eventually(t, "the alert recorded as delivered on both channels", func() bool { return countOf(t, h, deliveredBoth, alertID) == 1 })
+	// The reconciler would (wrongly) send it again from a pass whose cutoff
+	// is past the delivery: wait for such a pass, then for the worker to
+	// process whatever it queued.
+	delivered := time.Now()
+	h.WaitReconciled(t, "with its cutoff after the alert was delivered", func(p scheduler.Reconciliation) bool { return p.Cutoff.After(delivered) })
+	h.WaitIdle(t)
 	mu.Lock()
 	if accepted[alertID] != 1 || attempts[alertID] != 3 || len(accepted) != 1 {
 		t.Errorf("accepted %v after attempts %v; want the alert once, after 2 failures", accepted, attempts)
@@ -145,9 +147,7 @@ func TestComplaintAlertReachesTheWebhookOnce(t *testing.T) {
 	if !strings.Contains(ack.Text(), fmt.Sprintf("#%d", id)) || !strings.Contains(ack.Text(), "will contact you by") {
 		t.Errorf("acknowledgement: %s", ack.Text())
 	}
-	var delivered int
-	h.Schema.DB.Get(&delivered, `SELECT count(*) FROM alerts WHERE id = $1 AND webhook_delivered_at IS NOT NULL AND email_delivered_at IS NOT NULL`, alertID)
-	if delivered != 1 {
+	if countOf(t, h, deliveredBoth, alertID) != 1 {
 		t.Errorf("the alert is not recorded as delivered on both channels")
 	}
 }
@@ -177,9 +177,8 @@ func TestDeadlinesWarnThenEscalate(t *testing.T) {
 	if c := complaintOf(t, h, mild); c.Priority != 4 {
 		t.Fatalf("the mild case is P%d, want P4", c.Priority)
 	}
-	var skipped, ackRows int
-	h.Schema.DB.Get(&skipped, `SELECT count(*) FROM complaint_events WHERE complaint_id = $1 AND kind = 'acknowledgement_skipped'`, mild)
-	h.Schema.DB.Get(&ackRows, `SELECT count(*) FROM complaint_messages WHERE complaint_id = $1`, mild)
+	skipped := countOf(t, h, `SELECT count(*) FROM complaint_events WHERE complaint_id = $1 AND kind = 'acknowledgement_skipped'`, mild)
+	ackRows := countOf(t, h, `SELECT count(*) FROM complaint_messages WHERE complaint_id = $1`, mild)
 	if skipped != 1 || ackRows != 0 {
 		t.Errorf("mild case: %d skip entries, %d messages; want 1 and none", skipped, ackRows)
 	}
@@ -237,14 +236,11 @@ func TestDeadlinesWarnThenEscalate(t *testing.T) {
 		t.Errorf("breach alert: %s", breach.Text())
 	}
 
-	var alerts int
-	h.Schema.DB.Get(&alerts, `SELECT count(*) FROM alerts`)
+	alerts := count(t, h, "alerts")
 	clk.Advance(time.Hour)
 	check()
-	time.Sleep(time.Second)
-	var again int
-	h.Schema.DB.Get(&again, `SELECT count(*) FROM alerts`)
-	if again != alerts {
+	h.WaitIdle(t) // the second check has run, and whatever it queued
+	if again := count(t, h, "alerts"); again != alerts {
 		t.Errorf("a second check raised %d more alerts", again-alerts)
 	}
 
@@ -337,9 +333,7 @@ func TestRecoverySurveyAfterResolution(t *testing.T) {
 		t.Errorf("manager alert: %s", dd.Text())
 	}
 	eventually(t, "a second acknowledgement to the unhappy customer", func() bool {
-		var n int
-		h.Schema.DB.Get(&n, `SELECT count(*) FROM complaint_messages WHERE complaint_id = $1 AND kind = 'acknowledgement' AND state = 'sent'`, bad)
-		return n == 2
+		return countOf(t, h, `SELECT count(*) FROM complaint_messages WHERE complaint_id = $1 AND kind = 'acknowledgement' AND state = 'sent'`, bad) == 2
 	})
 	if again := h.WaitMail(t, badEmail, "We are taking up your request"); !strings.Contains(again.Text(), "has not settled things") {
 		t.Errorf("second acknowledgement:\n%s", again.Text())

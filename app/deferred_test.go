@@ -5,8 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/worker"
 )
 
 // TestReplyIsKeptWhenTheComplaintCannotOpen: when opening the complaint
@@ -28,7 +31,9 @@ func TestReplyIsKeptWhenTheComplaintCannotOpen(t *testing.T) {
 	if n := count(t, h, "responses"); n != 1 {
 		t.Fatalf("%d responses stored, want the reply kept", n)
 	}
-	time.Sleep(300 * time.Millisecond) // the worker tries and fails at least once
+	// The worker tries and fails at least once (the page queued the scoring).
+	failed := h.App.Metrics.TaskErrors.WithLabelValues(worker.TypeResponseScore)
+	eventually(t, "the worker to try scoring the reply and fail", func() bool { return testutil.ToFloat64(failed) >= 1 })
 	if n := count(t, h, "complaints"); n != 0 {
 		t.Fatalf("%d complaints while the table refuses them", n)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 )
@@ -37,14 +38,12 @@ func stateOf(t *testing.T, h *apptest.Harness, eventExternalID string) string {
 
 func waitState(t *testing.T, h *apptest.Harness, eventExternalID, prefix string) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		s := stateOf(t, h, eventExternalID)
-		if strings.HasPrefix(s, prefix) || time.Now().After(deadline) {
-			return s
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
+	var s string
+	wait.For(10*time.Second, func() bool {
+		s = stateOf(t, h, eventExternalID)
+		return strings.HasPrefix(s, prefix)
+	})
+	return s // the caller says what it wanted
 }
 
 // TestDeliveryHeadersUnsubscribeAndBounces follows survey emails through a
@@ -78,7 +77,9 @@ func TestDeliveryHeadersUnsubscribeAndBounces(t *testing.T) {
 	msgs := waitMail(t, h, 1)
 	p := mailTo(t, msgs, "zoe@x.test")
 	var invID int64
-	h.Schema.DB.Get(&invID, `SELECT i.id FROM invitations i JOIN service_events e ON e.id = i.event_id WHERE e.external_id = 'e1'`)
+	if err := h.Schema.DB.Get(&invID, `SELECT i.id FROM invitations i JOIN service_events e ON e.id = i.event_id WHERE e.external_id = 'e1'`); err != nil {
+		t.Fatal(err)
+	}
 	if got, want := p.Header.Get("Message-Id"), "<invitation-"+strconv.FormatInt(invID, 10)+"@followup.localhost>"; got != want {
 		t.Errorf("Message-ID %q, want %q", got, want)
 	}
@@ -114,7 +115,9 @@ func TestDeliveryHeadersUnsubscribeAndBounces(t *testing.T) {
 	}
 	resp.Body.Close()
 	var optedOut bool
-	h.Schema.DB.Get(&optedOut, `SELECT opted_out_at IS NOT NULL FROM customers WHERE external_ref = 'zoe'`)
+	if err := h.Schema.DB.Get(&optedOut, `SELECT opted_out_at IS NOT NULL FROM customers WHERE external_ref = 'zoe'`); err != nil {
+		t.Fatal(err)
+	}
 	if resp.StatusCode != 200 || optedOut {
 		t.Fatalf("GET unsubscribe: %d, opted out %v; want the confirmation page only", resp.StatusCode, optedOut)
 	}
@@ -124,7 +127,9 @@ func TestDeliveryHeadersUnsubscribeAndBounces(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	h.Schema.DB.Get(&optedOut, `SELECT opted_out_at IS NOT NULL FROM customers WHERE external_ref = 'zoe'`)
+	if err := h.Schema.DB.Get(&optedOut, `SELECT opted_out_at IS NOT NULL FROM customers WHERE external_ref = 'zoe'`); err != nil {
+		t.Fatal(err)
+	}
 	if resp.StatusCode != 200 || !optedOut {
 		t.Fatalf("one-click unsubscribe: %d, opted out %v", resp.StatusCode, optedOut)
 	}
@@ -133,8 +138,10 @@ func TestDeliveryHeadersUnsubscribeAndBounces(t *testing.T) {
 	// addresses get nothing either.
 	record(t, h, "e4", "zoe-again", "ZOE@x.test", "delivery", "fr", now.Add(-time.Minute))
 	record(t, h, "e5", "gone-again", "gone@x.test", "delivery", "en", now.Add(-time.Minute))
-	h.Schema.DB.Exec(`UPDATE due_sends SET due_at = now() - interval '1 second'
-		WHERE invitation_id = (SELECT i.id FROM invitations i JOIN service_events e ON e.id = i.event_id WHERE e.external_id = 'e2')`)
+	if _, err := h.Schema.DB.Exec(`UPDATE due_sends SET due_at = now() - interval '1 second'
+		WHERE invitation_id = (SELECT i.id FROM invitations i JOIN service_events e ON e.id = i.event_id WHERE e.external_id = 'e2')`); err != nil {
+		t.Fatal(err)
+	}
 	for ev, want := range map[string]string{"e2": "suppressed:opted_out", "e4": "suppressed:address_unsubscribed", "e5": "suppressed:address_bounced"} {
 		if s := waitState(t, h, ev, "suppressed"); s != want {
 			t.Errorf("%s: %s, want %s", ev, s, want)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
+	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/mail/capture"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
@@ -177,25 +178,26 @@ func openComplaints(t *testing.T, h *apptest.Harness) []complaintJSON {
 // waitScored waits until every response is scored.
 func waitScored(t *testing.T, h *apptest.Harness, responses int) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	wait.Until(t, 20*time.Second, fmt.Sprintf("%d responses to be scored", responses), func() bool {
 		var n int
 		if err := h.Schema.DB.Get(&n, `SELECT count(*) FROM responses WHERE scored_at IS NOT NULL`); err != nil {
 			t.Fatal(err)
 		}
-		if n >= responses {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("responses were not scored in time")
+		return n >= responses
+	})
 }
 
 func count(t *testing.T, h *apptest.Harness, table string) int {
 	t.Helper()
+	return countOf(t, h, "SELECT count(*) FROM "+table)
+}
+
+// countOf runs a count query, failing the test when it fails.
+func countOf(t *testing.T, h *apptest.Harness, query string, args ...any) int {
+	t.Helper()
 	var n int
-	if err := h.Schema.DB.Get(&n, "SELECT count(*) FROM "+table); err != nil {
-		t.Fatal(err)
+	if err := h.Schema.DB.Get(&n, query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
 	}
 	return n
 }
@@ -286,7 +288,7 @@ func TestReplyTravelsFromEventToComplaint(t *testing.T) {
 	if err := h.App.Queue.EnqueueScore(context.Background(), c.ResponseID); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	h.WaitIdle(t) // the queued duplicate has been scored
 	if n := count(t, h, "complaints"); n != 1 {
 		t.Errorf("after duplicate scoring: %d complaints, want 1", n)
 	}
@@ -311,12 +313,13 @@ func TestConcurrentScoringOpensOneComplaint(t *testing.T) {
 	seedCampaign(t, h)
 	postJSON(t, h.API(t, users.Marketing), h.URL+"/api/v1/events", event("c-1", "en", "c1@example.com", time.Now().Add(-3*time.Hour)))
 	// No worker runs: send the batch by hand, then answer.
-	deadline := time.Now().Add(10 * time.Second)
 	var batch int64
-	for batch == 0 && time.Now().Before(deadline) {
-		_ = h.Schema.DB.Get(&batch, `SELECT coalesce(max(batch_id), 0) FROM invitations WHERE state = 'queued'`)
-		time.Sleep(20 * time.Millisecond)
-	}
+	wait.Until(t, 10*time.Second, "the sweep to queue the invitation in a batch", func() bool {
+		if err := h.Schema.DB.Get(&batch, `SELECT coalesce(max(batch_id), 0) FROM invitations WHERE state = 'queued'`); err != nil {
+			t.Fatal(err)
+		}
+		return batch != 0
+	})
 	task, _ := worker.NewSurveySendTask(h.App.Queue.Queues(), batch)
 	handlers := h.App.Handlers()
 	if err := handlers.Send.ProcessTask(context.Background(), task); err != nil {

@@ -47,21 +47,35 @@ func TestMetricsAreServedInPrometheusFormat(t *testing.T) {
 		t.Fatalf("answer: %d %.200s", resp.StatusCode, page)
 	}
 	h.WaitMail(t, cx.Email, "complaint #") // the alert was delivered
-	time.Sleep(200 * time.Millisecond)     // the counters are bumped after marking sent
 
 	if resp, _ := http.Get(h.URL + "/metrics"); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("/metrics without a token: %d, want 401", resp.StatusCode)
 	}
-	resp, err := h.API(t, users.Manager).Get(h.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
+	manager := h.API(t, users.Manager)
+	scrape := func() map[string]*dto.MetricFamily {
+		t.Helper()
+		resp, err := manager.Get(h.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		parser := expfmt.NewTextParser(model.UTF8Validation)
+		families, err := parser.TextToMetricFamilies(resp.Body)
+		if err != nil {
+			t.Fatalf("not the Prometheus text format: %v", err)
+		}
+		return families
 	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("not the Prometheus text format: %v", err)
-	}
+	// Each figure is recorded after the step it counts (the email after the
+	// server accepted it, a task's duration after its handler returned):
+	// scrape until the last of them, the alert email's, is there.
+	var families map[string]*dto.MetricFamily
+	eventually(t, "the alert email and the send task's duration in /metrics", func() bool {
+		families = scrape()
+		return total(families["followup_alerts_total"], "channel", "email") >= 1 &&
+			sendDurations(families["followup_task_duration_seconds"]) >= 1 &&
+			total(families["followup_emails_sent_total"], "kind", "invitation") >= 1
+	})
 	sent := families["followup_emails_sent_total"]
 	if sent == nil {
 		t.Fatal("no followup_emails_sent_total")
@@ -92,14 +106,21 @@ func TestMetricsAreServedInPrometheusFormat(t *testing.T) {
 			t.Errorf("%s missing", name)
 		}
 	}
-	dur := families["followup_task_duration_seconds"]
-	found := false
-	for _, m := range dur.GetMetric() {
-		for _, l := range m.Label {
-			found = found || (l.GetName() == "type" && l.GetValue() == "survey:send" && m.Histogram.GetSampleCount() >= 1)
-		}
-	}
-	if !found {
+	if sendDurations(families["followup_task_duration_seconds"]) < 1 {
 		t.Error("no duration recorded for survey:send tasks")
 	}
+}
+
+// sendDurations is how many survey:send tasks the duration histogram
+// recorded.
+func sendDurations(f *dto.MetricFamily) uint64 {
+	var n uint64
+	for _, m := range f.GetMetric() {
+		for _, l := range m.Label {
+			if l.GetName() == "type" && l.GetValue() == "survey:send" {
+				n += m.GetHistogram().GetSampleCount()
+			}
+		}
+	}
+	return n
 }

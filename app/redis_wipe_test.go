@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,7 +17,10 @@ import (
 
 // TestRedisWipedMidCampaign empties the deployment's Redis while a campaign
 // is being sent: PostgreSQL knows what is due or in flight, the reconciler
-// enqueues it again, and every invitation is still sent exactly once.
+// enqueues it again, and every invitation is still sent exactly once. The
+// mail server holds every email after the 40th until Redis is wiped, so the
+// wipe falls mid-campaign, with sends in flight, however fast or slow the
+// machine.
 //
 // The deployment runs on a Redis database of its own (testenv.FlushRedisDB)
 // and the wipe is a real FLUSHDB of it. FLUSHALL would also empty database
@@ -30,8 +35,20 @@ func TestRedisWipedMidCampaign(t *testing.T) {
 	if !strings.HasSuffix(h.Queues.RedisURL, fmt.Sprintf("/%d", testenv.FlushRedisDB)) {
 		t.Fatalf("the deployment uses Redis %s, not database %d of its own", h.Queues.RedisURL, testenv.FlushRedisDB)
 	}
-	// A slow mail server, so the campaign is still going when Redis is wiped.
-	h.Capture.OnData(func(string) error { time.Sleep(20 * time.Millisecond); return nil })
+	// The mail server takes 40 emails, then holds the next ones until Redis
+	// is wiped: the campaign is still going when it is.
+	const beforeWipe = 40
+	var arrived atomic.Int64
+	wiped := make(chan struct{})
+	var release sync.Once
+	wipeDone := func() { release.Do(func() { close(wiped) }) }
+	t.Cleanup(wipeDone) // a test failing before the wipe must not hold the senders
+	h.Capture.OnData(func(string) error {
+		if arrived.Add(1) > beforeWipe {
+			<-wiped
+		}
+		return nil
+	})
 	ctx := context.Background()
 	sv, err := h.App.Surveys.EnsureDefault(ctx)
 	if err != nil {
@@ -55,7 +72,7 @@ func TestRedisWipedMidCampaign(t *testing.T) {
 	}
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if _, err := h.Capture.WaitFor(wctx, 40); err != nil {
+	if _, err := h.Capture.WaitFor(wctx, beforeWipe); err != nil {
 		t.Fatal(err)
 	}
 	keys, err := h.Queues.Redis.DBSize(ctx).Result()
@@ -66,6 +83,7 @@ func TestRedisWipedMidCampaign(t *testing.T) {
 		t.Fatalf("FLUSHDB: %v", err)
 	}
 	sentAtWipe := h.Capture.Count()
+	wipeDone()
 	t.Logf("FLUSHDB on Redis database %d: %d keys gone with %d of %d emails sent", testenv.FlushRedisDB, keys, sentAtWipe, n)
 	if keys == 0 {
 		t.Fatalf("nothing in Redis database %d to wipe: the deployment is not using it", testenv.FlushRedisDB)
@@ -76,7 +94,14 @@ func TestRedisWipedMidCampaign(t *testing.T) {
 	if _, err := h.Capture.WaitFor(wctx, n); err != nil {
 		t.Fatalf("after the wipe: %v", err)
 	}
-	time.Sleep(500 * time.Millisecond) // let a duplicate, if any, arrive
+	// A duplicate would come from a batch queued again after it was sent:
+	// wait until PostgreSQL has every invitation sent, then for a
+	// reconciliation pass begun after that (the last chance to queue one
+	// again), then for the worker to process whatever was queued.
+	eventually(t, "every invitation marked sent", func() bool { return sentCount(t, h) == n })
+	allSent := time.Now()
+	h.WaitReconciled(t, "begun once every invitation was sent", func(p scheduler.Reconciliation) bool { return p.At.After(allSent) })
+	h.WaitIdle(t)
 	got := map[string]int{}
 	for _, m := range h.Capture.Messages() {
 		got[strings.Trim(m.To[0], "<>")]++
@@ -89,9 +114,17 @@ func TestRedisWipedMidCampaign(t *testing.T) {
 			t.Errorf("%s received %d emails", addr, k)
 		}
 	}
-	var sent int
-	h.Schema.DB.Get(&sent, `SELECT count(*) FROM invitations WHERE state = 'sent'`)
-	if sent != n {
+	if sent := sentCount(t, h); sent != n {
 		t.Errorf("%d invitations marked sent, want %d", sent, n)
 	}
+}
+
+// sentCount is how many invitations are marked sent.
+func sentCount(t *testing.T, h *apptest.Harness) int {
+	t.Helper()
+	var n int
+	if err := h.Schema.DB.Get(&n, `SELECT count(*) FROM invitations WHERE state = 'sent'`); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -3,6 +3,8 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"errors"
 	"image/png"
 	"slices"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/internal/reportfix"
+	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/users"
 )
 
@@ -80,15 +83,20 @@ func TestWeeklyReportIsEmailedToManagersOnce(t *testing.T) {
 
 	// A new leader (or a restart) finds the week sent and queues nothing.
 	waitSent(t, h, "2026-W43")
+	h.WaitIdle(t) // the week's task has returned, so asynq has marked it completed
 	if err := h.App.ScheduleWeeklyReport(ctx, clk.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	insp := asynq.NewInspectorFromRedisClient(h.App.Redis)
+	pending, err := insp.ListPendingTasks(h.App.Queue.Queues().Low())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.WaitIdle(t) // whatever was queued again has run, and mailed
 	info, err := insp.GetTaskInfo(h.App.Queue.Queues().Low(), "feedback:report:2026-W43")
 	if err != nil || info.State != asynq.TaskStateCompleted {
 		t.Errorf("the week's task: %v %v, want it completed", info, err)
 	}
-	pending, _ := insp.ListPendingTasks(h.App.Queue.Queues().Low())
 	if len(pending) != 0 || h.Capture.Count() != 2 {
 		t.Errorf("%d report tasks pending, %d emails: the week must go out once", len(pending), h.Capture.Count())
 	}
@@ -96,17 +104,14 @@ func TestWeeklyReportIsEmailedToManagersOnce(t *testing.T) {
 
 func waitSent(t *testing.T, h *apptest.Harness, week string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	wait.Until(t, 10*time.Second, "the report on "+week+" to be marked sent", func() bool {
 		var sent bool
-		if err := h.Schema.DB.Get(&sent, `SELECT sent_at IS NOT NULL FROM weekly_reports WHERE week = $1`, week); err == nil && sent {
-			return
+		err := h.Schema.DB.Get(&sent, `SELECT sent_at IS NOT NULL FROM weekly_reports WHERE week = $1`, week)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) { // no row: the week is not reported yet
+			t.Fatalf("the report on %s: %v", week, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the report on %s was never marked sent", week)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return sent
+	})
 }
 
 // TestBarometerBreachAlertsManagersOnce: satisfaction falls under its

@@ -78,6 +78,7 @@ func (a *App) Runner() *scheduler.Runner {
 		ReconcileInterval: a.Cfg.ReconcileInterval,
 		BatchSize:         a.Cfg.SendBatchSize,
 		Grace:             max(a.Cfg.ReconcileInterval, 2*time.Second),
+		Reconciled:        a.reconciled,
 		Reconcilers: map[string]scheduler.Reconciler{
 			"alerts": func(ctx context.Context, cutoff time.Time) (int, error) {
 				ids, err := a.Alerts.Undelivered(ctx, cutoff, a.Cfg.Alerts.WebhookURL != "", true, 1000)

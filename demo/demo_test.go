@@ -57,9 +57,15 @@ func TestDemoOnce(t *testing.T) {
 	report := out.String()
 
 	var sent, replies, complaints int
-	schema.DB.Get(&sent, `SELECT count(*) FROM invitations WHERE sent_at IS NOT NULL`)
-	schema.DB.Get(&replies, `SELECT count(*) FROM responses`)
-	schema.DB.Get(&complaints, `SELECT count(*) FROM complaints`)
+	if err := schema.DB.Get(&sent, `SELECT count(*) FROM invitations WHERE sent_at IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.DB.Get(&replies, `SELECT count(*) FROM responses`); err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.DB.Get(&complaints, `SELECT count(*) FROM complaints`); err != nil {
+		t.Fatal(err)
+	}
 	surveyMails := 0
 	for _, m := range smtpSrv.Messages() {
 		if bytes.Contains(m.Raw, []byte("Message-ID: <invitation-")) {
@@ -70,9 +76,15 @@ func TestDemoOnce(t *testing.T) {
 		t.Errorf("%d invitations sent, %d survey emails captured; want 24", sent, surveyMails)
 	}
 	var acked, resolved, recovery int
-	schema.DB.Get(&acked, `SELECT count(*) FROM complaints WHERE acknowledged_at IS NOT NULL`)
-	schema.DB.Get(&resolved, `SELECT count(*) FROM complaint_messages WHERE kind = 'resolution' AND state = 'sent'`)
-	schema.DB.Get(&recovery, `SELECT count(*) FROM invitations WHERE complaint_id IS NOT NULL AND state = 'scheduled'`)
+	if err := schema.DB.Get(&acked, `SELECT count(*) FROM complaints WHERE acknowledged_at IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.DB.Get(&resolved, `SELECT count(*) FROM complaint_messages WHERE kind = 'resolution' AND state = 'sent'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.DB.Get(&recovery, `SELECT count(*) FROM invitations WHERE complaint_id IS NOT NULL AND state = 'scheduled'`); err != nil {
+		t.Fatal(err)
+	}
 	if acked != complaints || resolved != 1 || recovery != 1 {
 		t.Errorf("%d of %d complaints acknowledged, %d resolution emails, %d recovery surveys planned; want all, 1, 1", acked, complaints, resolved, recovery)
 	}

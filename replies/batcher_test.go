@@ -4,6 +4,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/followup/followup/internal/wait"
 )
 
 // TestBatcherGroupsWhatArrivesWhileWritersAreBusy: a submission that finds
@@ -12,6 +14,7 @@ import (
 func TestBatcherGroupsWhatArrivesWhileWritersAreBusy(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
+	started := make(chan struct{}, 16) // a writer took a batch
 	var mu sync.Mutex
 	var sizes []int
 	b := &batcher{maxBatch: 5, maxInFlight: 2, write: func(batch []*pending) {
@@ -19,10 +22,19 @@ func TestBatcherGroupsWhatArrivesWhileWritersAreBusy(t *testing.T) {
 		sizes = append(sizes, len(batch))
 		first := len(sizes) <= 2
 		mu.Unlock()
+		started <- struct{}{}
 		if first {
 			<-release // the first two batches hold both writers
 		}
 	}}
+	writing := func() {
+		t.Helper()
+		select {
+		case <-started:
+		case <-time.After(5 * time.Second):
+			t.Fatal("no writer took the submission")
+		}
+	}
 	var all []*pending
 	add := func() {
 		p := &pending{done: make(chan struct{})}
@@ -30,9 +42,9 @@ func TestBatcherGroupsWhatArrivesWhileWritersAreBusy(t *testing.T) {
 		b.add(p)
 	}
 	add()
-	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(sizes) == 1 })
+	writing() // the first writer holds the first submission
 	add()
-	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(sizes) == 2 })
+	writing() // the second writer holds the second: both are busy
 	for i := 0; i < 12; i++ {
 		add()
 	}
@@ -60,16 +72,9 @@ func TestBatcherGroupsWhatArrivesWhileWritersAreBusy(t *testing.T) {
 	}
 	mu.Unlock()
 	// The writers free their slots once the queue is empty.
-	waitFor(t, func() bool { b.mu.Lock(); defer b.mu.Unlock(); return b.inFlight == 0 && len(b.queue) == 0 })
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition never met")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	wait.Until(t, 5*time.Second, "the writers to free their slots", func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return b.inFlight == 0 && len(b.queue) == 0
+	})
 }

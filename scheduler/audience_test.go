@@ -48,7 +48,9 @@ func TestAudienceCampaigns(t *testing.T) {
 	f.customer(t, "std-fr-store", "standard", "fr", "visit", "store", now.AddDate(0, 0, -10))
 	f.customer(t, "vip-fr-old", "vip", "fr", "visit", "store", now.AddDate(0, 0, -200))
 	f.customer(t, "vip-fr-optout", "vip", "fr", "visit", "store", now.AddDate(0, 0, -1))
-	f.schema.DB.Exec(`UPDATE customers SET opted_out_at = now() WHERE external_ref = 'vip-fr-optout'`)
+	if _, err := f.schema.DB.Exec(`UPDATE customers SET opted_out_at = now() WHERE external_ref = 'vip-fr-optout'`); err != nil {
+		t.Fatal(err)
+	}
 
 	runAt := now.Add(2 * time.Hour)
 	once, err := f.store.Create(ctx, scheduler.Campaign{Name: "VIP relationship", SurveyID: f.survey.ID, State: scheduler.StateActive,

@@ -42,7 +42,9 @@ func TestRecoveryCampaignEnsuredByProcessesStartingTogether(t *testing.T) {
 			}
 		}
 		var count int
-		f.schema.DB.Get(&count, `SELECT count(*) FROM campaigns WHERE trigger_kind = 'recovery'`)
+		if err := f.schema.DB.Get(&count, `SELECT count(*) FROM campaigns WHERE trigger_kind = 'recovery'`); err != nil {
+			t.Fatal(err)
+		}
 		if count != 1 {
 			t.Fatalf("round %d: %d recovery campaigns, want 1", round, count)
 		}

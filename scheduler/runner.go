@@ -40,6 +40,22 @@ type RunnerConfig struct {
 	Reconcilers map[string]Reconciler
 	// Periodic jobs run by the leader (deadline checks, reports...).
 	Periodic []Periodic
+	// Reconciled, when set, is called after every reconciliation pass. It
+	// lets a test wait for a pass that would have re-enqueued some work
+	// (instead of sleeping), then check that nothing was sent twice. It runs
+	// on the scheduler's goroutine: keep it short.
+	Reconciled func(Reconciliation)
+}
+
+// Reconciliation describes a finished reconciliation pass.
+type Reconciliation struct {
+	// At is when the pass began, on the scheduler's clock.
+	At time.Time
+	// Cutoff is the grace cutoff: work pending since before it was enqueued
+	// again by this pass.
+	Cutoff time.Time
+	// Err is what went wrong, if anything.
+	Err error
 }
 
 // Periodic is a job the leading scheduler runs every so often. It usually
@@ -209,8 +225,17 @@ func (r *Runner) Sweep(ctx context.Context) (bool, error) {
 // it a no-op for work still queued.
 func (r *Runner) Reconcile(ctx context.Context) error {
 	now := r.clock.Now()
+	cutoff := now.Add(-r.cfg.Grace)
+	err := r.reconcile(ctx, now, cutoff)
+	if r.cfg.Reconciled != nil {
+		r.cfg.Reconciled(Reconciliation{At: now, Cutoff: cutoff, Err: err})
+	}
+	return err
+}
+
+func (r *Runner) reconcile(ctx context.Context, now, cutoff time.Time) error {
 	var errs []error
-	batches, err := r.store.StaleBatches(ctx, now.Add(-r.cfg.Grace), now.Add(-r.cfg.SendingLease), 10000)
+	batches, err := r.store.StaleBatches(ctx, cutoff, now.Add(-r.cfg.SendingLease), 10000)
 	errs = append(errs, err)
 	for _, b := range batches {
 		errs = append(errs, r.enqueuer.EnqueueSendBatch(ctx, b))
@@ -223,13 +248,13 @@ func (r *Runner) Reconcile(ctx context.Context) error {
 	} else if n > 0 {
 		r.log.Info("invitations expired", "count", n)
 	}
-	unscored, err := r.surveys.Unscored(ctx, now.Add(-r.cfg.Grace), 10000)
+	unscored, err := r.surveys.Unscored(ctx, cutoff, 10000)
 	errs = append(errs, err)
 	for _, id := range unscored {
 		errs = append(errs, r.enqueuer.EnqueueScore(ctx, id))
 	}
 	for name, rec := range r.cfg.Reconcilers {
-		n, err := rec(ctx, now.Add(-r.cfg.Grace))
+		n, err := rec(ctx, cutoff)
 		errs = append(errs, err)
 		if n > 0 {
 			r.log.Info("reconciled", name, n)

@@ -13,6 +13,7 @@ import (
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/worker"
@@ -92,7 +93,9 @@ func TestSweepClaimsDueInvitationsOfActiveCampaignsInBatches(t *testing.T) {
 	f.events(t, "delivery", 2, now.Add(-30*time.Minute))   // due in half an hour
 	f.events(t, "ticket_closed", 3, now.Add(-2*time.Hour)) // due, but paused
 	var scheduled int
-	f.schema.DB.Get(&scheduled, `SELECT count(*) FROM invitations`)
+	if err := f.schema.DB.Get(&scheduled, `SELECT count(*) FROM invitations`); err != nil {
+		t.Fatal(err)
+	}
 	if scheduled != 10 {
 		t.Fatalf("%d invitations scheduled, want 10 (paused campaigns keep scheduling, drafts do not)", scheduled)
 	}
@@ -106,7 +109,9 @@ func TestSweepClaimsDueInvitationsOfActiveCampaignsInBatches(t *testing.T) {
 		t.Fatalf("%d send tasks, want 3", len(tasks))
 	}
 	var queued int
-	f.schema.DB.Get(&queued, `SELECT count(*) FROM invitations WHERE state = 'queued'`)
+	if err := f.schema.DB.Get(&queued, `SELECT count(*) FROM invitations WHERE state = 'queued'`); err != nil {
+		t.Fatal(err)
+	}
 	if queued != 5 {
 		t.Errorf("%d queued, want 5", queued)
 	}
@@ -167,16 +172,10 @@ func TestOnlyOneSchedulerLeads(t *testing.T) {
 	if ok, _ := leader.TryAcquire(ctx); ok {
 		t.Error("a leader whose session died must notice it lost the lock")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if ok, _ := follower.TryAcquire(ctx); ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the follower never took over")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	wait.Until(t, 5*time.Second, "the follower to take over", func() bool {
+		ok, _ := follower.TryAcquire(ctx)
+		return ok
+	})
 	follower.Release(ctx)
 }
 
@@ -219,7 +218,9 @@ func TestReconcileRestoresWhatRedisLost(t *testing.T) {
 	// A worker died while sending one batch: no one else may take it during
 	// its lease; after it, the batch is enqueued again and can be taken.
 	var batch int64
-	f.schema.DB.Get(&batch, `SELECT min(batch_id) FROM invitations`)
+	if err := f.schema.DB.Get(&batch, `SELECT min(batch_id) FROM invitations`); err != nil {
+		t.Fatal(err)
+	}
 	if _, ok, err := f.store.ClaimBatch(ctx, batch, clk.Now(), clk.Now().Add(-time.Minute)); err != nil || !ok {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
@@ -228,12 +229,16 @@ func TestReconcileRestoresWhatRedisLost(t *testing.T) {
 	}
 	testenv.DeleteQueueKeys(ctx, f.queues.Redis, f.queues.Prefix)
 	clk.Advance(30 * time.Second)
-	r.Reconcile(ctx)
+	if err := r.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if n := len(f.pending(t)); n != 1 {
 		t.Errorf("inside the lease: %d tasks, want only the never-started batch", n)
 	}
 	clk.Advance(2 * time.Minute)
-	r.Reconcile(ctx)
+	if err := r.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if n := len(f.pending(t)); n != 2 {
 		t.Errorf("after the lease: %d tasks, want 2", n)
 	}
@@ -303,8 +308,12 @@ func TestTwoSchedulersNeverEnqueueTheSameWork(t *testing.T) {
 		}
 	}
 	var queued, batches int
-	f.schema.DB.Get(&queued, `SELECT count(*) FROM invitations WHERE state = 'queued'`)
-	f.schema.DB.Get(&batches, `SELECT count(*) FROM send_batches`)
+	if err := f.schema.DB.Get(&queued, `SELECT count(*) FROM invitations WHERE state = 'queued'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.schema.DB.Get(&batches, `SELECT count(*) FROM send_batches`); err != nil {
+		t.Fatal(err)
+	}
 	if queued != 25 || batches != 9 || len(total) != 9 {
 		t.Errorf("%d invitations queued in %d batches, %d enqueued; want 25 in 9, all enqueued", queued, batches, len(total))
 	}
@@ -319,5 +328,41 @@ func TestTwoSchedulersNeverEnqueueTheSameWork(t *testing.T) {
 	runners[other].Tick(ctx)
 	if len(enqs[other].batches) != 1 {
 		t.Errorf("the standby did not take over: %v", enqs[other].batches)
+	}
+}
+
+// TestReconciledReportsEveryPass: the Reconciled hook hears of each pass,
+// with the scheduler clock's time and the grace cutoff it used, once the
+// pass's work is enqueued; tests wait on it instead of sleeping.
+func TestReconciledReportsEveryPass(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	clk := clock.NewFake(time.Now())
+	f.campaign(t, "c", scheduler.StateActive, "delivery")
+	f.events(t, "delivery", 2, clk.Now().Add(-2*time.Hour))
+	var passes []scheduler.Reconciliation
+	var pendingAtPass []int
+	r := scheduler.NewRunner(scheduler.RunnerConfig{BatchSize: 1, Grace: time.Second, ReconcileInterval: time.Hour,
+		Reconciled: func(p scheduler.Reconciliation) {
+			passes = append(passes, p)
+			pendingAtPass = append(pendingAtPass, len(f.pending(t)))
+		}},
+		f.store, f.sv, f.client, scheduler.NewLeader(f.schema.DB, "followup.scheduler"), clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r.Tick(ctx) // leads, reconciles (nothing lost yet), sweeps two batches
+	testenv.DeleteQueueKeys(ctx, f.queues.Redis, f.queues.Prefix)
+	clk.Advance(2 * time.Second)
+	if err := r.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(passes) != 2 {
+		t.Fatalf("%d passes reported, want 2 (the tick's and the direct one)", len(passes))
+	}
+	last := passes[1]
+	if !last.At.Equal(clk.Now()) || !last.Cutoff.Equal(clk.Now().Add(-time.Second)) || last.Err != nil {
+		t.Errorf("pass %+v; want at the fake clock's now, cutoff a grace earlier, no error", last)
+	}
+	if pendingAtPass[1] != 2 {
+		t.Errorf("%d tasks queued when the pass was reported; want the 2 lost batches already enqueued", pendingAtPass[1])
 	}
 }

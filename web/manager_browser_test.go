@@ -15,26 +15,24 @@ import (
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/internal/browser"
+	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/users"
 )
 
-// waitJS waits until the expression is true in the page (it tolerates
-// navigations meanwhile).
+// waitJS waits (up to 20 s, as browser.WaitText) until the expression is
+// true in the page (it tolerates navigations meanwhile).
 func waitJS(ctx context.Context, t *testing.T, js string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
 	var last error
-	for time.Now().Before(deadline) {
+	if !wait.For(20*time.Second, func() bool {
 		try, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
 		ok, err := chromedp.Run(try, chromedp.Evaluate[bool](js))
-		cancel()
-		if err == nil && ok {
-			return
-		}
 		last = err
-		time.Sleep(50 * time.Millisecond)
+		return err == nil && ok
+	}) {
+		t.Fatalf("never true: %s (last error: %v)", js, last)
 	}
-	t.Fatalf("never true: %s (last error: %v)", js, last)
 }
 
 // chartsDrawn is true when every canvas of the page holds a Chart.js chart

@@ -117,7 +117,9 @@ func TestFrequencyCapHoldsWhenCampaignsCompete(t *testing.T) {
 		}
 	}
 	var capped int
-	f.schema.DB.Get(&capped, `SELECT count(*) FROM invitations WHERE state = 'suppressed' AND reason = 'frequency_cap'`)
+	if err := f.schema.DB.Get(&capped, `SELECT count(*) FROM invitations WHERE state = 'suppressed' AND reason = 'frequency_cap'`); err != nil {
+		t.Fatal(err)
+	}
 	if capped != customers {
 		t.Errorf("%d invitations suppressed by the cap, want %d (one per customer)", capped, customers)
 	}
@@ -125,7 +127,9 @@ func TestFrequencyCapHoldsWhenCampaignsCompete(t *testing.T) {
 	f.clock.Advance(7 * 24 * time.Hour)
 	f.event(t, "cust00", "pickup", customers_in())
 	var states []string
-	f.schema.DB.Select(&states, `SELECT state || ':' || reason FROM invitations WHERE event_id = (SELECT max(id) FROM service_events)`)
+	if err := f.schema.DB.Select(&states, `SELECT state || ':' || reason FROM invitations WHERE event_id = (SELECT max(id) FROM service_events)`); err != nil {
+		t.Fatal(err)
+	}
 	if len(states) != 2 {
 		t.Fatalf("the new event made %d invitations, want 2", len(states))
 	}
@@ -195,7 +199,9 @@ func TestRemindersGoOnlyToSilentCustomers(t *testing.T) {
 	ctx := context.Background()
 	sv := surveys.NewStore(f.schema.DB)
 	var invID int64
-	f.schema.DB.Get(&invID, `SELECT i.id FROM invitations i JOIN customers c ON c.id = i.customer_id WHERE c.external_ref = 'answers'`)
+	if err := f.schema.DB.Get(&invID, `SELECT i.id FROM invitations i JOIN customers c ON c.id = i.customer_id WHERE c.external_ref = 'answers'`); err != nil {
+		t.Fatal(err)
+	}
 	inv, err := sv.Invitation(ctx, invID)
 	if err != nil {
 		t.Fatal(err)
@@ -216,7 +222,9 @@ func TestRemindersGoOnlyToSilentCustomers(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	f.schema.DB.Exec(`UPDATE customers SET opted_out_at = now() WHERE external_ref = 'optsout'`)
+	if _, err := f.schema.DB.Exec(`UPDATE customers SET opted_out_at = now() WHERE external_ref = 'optsout'`); err != nil {
+		t.Fatal(err)
+	}
 
 	f.clock.Advance(24 * time.Hour)
 	f.sendDue(t)
@@ -263,8 +271,12 @@ func TestSweepWaitsForEachCustomersWindow(t *testing.T) {
 		t.Fatalf("at 10:00 UTC only Paris is inside 9–19: %v", got)
 	}
 	var montreal, tokyo time.Time
-	f.schema.DB.Get(&montreal, `SELECT scheduled_for FROM invitations i JOIN customers c ON c.id = i.customer_id WHERE c.external_ref = 'montreal'`)
-	f.schema.DB.Get(&tokyo, `SELECT scheduled_for FROM invitations i JOIN customers c ON c.id = i.customer_id WHERE c.external_ref = 'tokyo'`)
+	if err := f.schema.DB.Get(&montreal, `SELECT scheduled_for FROM invitations i JOIN customers c ON c.id = i.customer_id WHERE c.external_ref = 'montreal'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.schema.DB.Get(&tokyo, `SELECT scheduled_for FROM invitations i JOIN customers c ON c.id = i.customer_id WHERE c.external_ref = 'tokyo'`); err != nil {
+		t.Fatal(err)
+	}
 	if montreal.UTC().Format(time.RFC3339) != "2026-11-18T14:00:00Z" || tokyo.UTC().Format(time.RFC3339) != "2026-11-19T00:00:00Z" {
 		t.Errorf("moved to Montreal %s and Tokyo %s; want their next 9:00", montreal.UTC(), tokyo.UTC())
 	}

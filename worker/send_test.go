@@ -157,7 +157,9 @@ func TestSendBatchOutcomes(t *testing.T) {
 	}
 	// The temporary failure is retried later, not at once: no hot loop.
 	var next time.Time
-	f.schema.DB.Get(&next, `SELECT scheduled_for FROM invitations i JOIN customers c ON c.id = i.customer_id WHERE c.email = 'busy@x.test'`)
+	if err := f.schema.DB.Get(&next, `SELECT scheduled_for FROM invitations i JOIN customers c ON c.id = i.customer_id WHERE c.email = 'busy@x.test'`); err != nil {
+		t.Fatal(err)
+	}
 	if wait := next.Sub(f.clock.Now()); wait < 29*time.Second || wait > 40*time.Second {
 		t.Errorf("retry in %s, want about 30 s", wait)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/testenv"
+	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/worker"
@@ -184,8 +185,10 @@ func (p *schedulerProc) kill() {
 // soon as one of procs exits.
 func waitFor(t *testing.T, timeout time.Duration, procs []*schedulerProc, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
+	wait.Until(t, timeout, what, func() bool {
+		if cond() {
+			return true
+		}
 		for _, p := range procs {
 			select {
 			case <-p.done:
@@ -193,11 +196,8 @@ func waitFor(t *testing.T, timeout time.Duration, procs []*schedulerProc, what s
 			default:
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %s for %s", timeout, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return false
+	})
 }
 
 func queuedCount(t *testing.T, schema *testenv.Schema) int {

@@ -37,6 +37,7 @@ type Harness struct {
 
 	cancel context.CancelFunc
 	done   chan error
+	passes *passes
 }
 
 // Options tune Start.
@@ -119,7 +120,8 @@ func Start(t testing.TB, opts Options) *Harness {
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: logLevel()}))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	a, err := app.New(ctx, cfg, log, app.Options{Clock: opts.Clock})
+	passes := newPasses()
+	a, err := app.New(ctx, cfg, log, app.Options{Clock: opts.Clock, Reconciled: passes.add})
 	if err != nil {
 		t.Fatalf("start app: %v", err)
 	}
@@ -128,7 +130,7 @@ func Start(t testing.TB, opts Options) *Harness {
 		roles = *opts.Roles
 	}
 	runCtx, stop := context.WithCancel(context.Background())
-	h := &Harness{App: a, URL: cfg.BaseURL.String(), Capture: smtpSrv, Schema: schema, Queues: queues, cancel: stop, done: make(chan error, 1)}
+	h := &Harness{App: a, URL: cfg.BaseURL.String(), Capture: smtpSrv, Schema: schema, Queues: queues, cancel: stop, done: make(chan error, 1), passes: passes}
 	go func() {
 		h.done <- a.Run(runCtx, roles, app.Extras{DevMail: smtpSrv.Handler("/dev/mail"), Listener: ln})
 	}()
@@ -243,12 +245,15 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // WaitMail waits (up to 20 s) for a captured email to addr whose subject
-// contains subject, and returns it parsed.
+// contains subject, and returns it parsed. It looks again at each email
+// the capture server receives.
 func (h *Harness) WaitMail(t testing.TB, addr, subject string) *capture.Parsed {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	for {
-		for _, m := range h.Capture.Messages() {
+		msgs := h.Capture.Messages()
+		for _, m := range msgs {
 			if !slices.ContainsFunc(m.To, func(to string) bool { return strings.EqualFold(strings.Trim(to, "<>"), addr) }) {
 				continue
 			}
@@ -260,7 +265,11 @@ func (h *Harness) WaitMail(t testing.TB, addr, subject string) *capture.Parsed {
 				return p
 			}
 		}
-		if time.Now().After(deadline) {
+		looked := 0
+		if len(msgs) > 0 {
+			looked = msgs[len(msgs)-1].Seq
+		}
+		if _, err := h.Capture.WaitFor(ctx, looked+1); err != nil {
 			var seen []string
 			for _, m := range h.Capture.Messages() {
 				if p, err := m.Parsed(); err == nil {
@@ -269,6 +278,5 @@ func (h *Harness) WaitMail(t testing.TB, addr, subject string) *capture.Parsed {
 			}
 			t.Fatalf("no email to %s about %q; captured: %q", addr, subject, seen)
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }

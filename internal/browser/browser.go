@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/followup/followup/internal/wait"
 )
 
 // Path finds the Chromium binary: $FOLLOWUP_CHROMIUM, else chromium or
@@ -61,25 +64,40 @@ func New(t testing.TB) context.Context {
 	return tctx
 }
 
-// WaitText waits until the first element matching the CSS selector sel
-// contains want. It tolerates the page navigating meanwhile (after a click
-// on a submit button, the old page can still answer for a moment).
+// WaitText waits (up to 20 s: a loaded machine can be slow to answer a
+// form) until the first element matching the CSS selector sel contains
+// want and the page has finished loading, so the test's next click lands
+// where the finished layout puts its target. It tolerates the page
+// navigating meanwhile (after a click on a submit button, the old page can
+// still answer for a moment). On failure it says what the element showed
+// last.
 func WaitText(ctx context.Context, sel, want string) error {
-	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.textContent.includes(%q); })()`, sel, want)
-	deadline := time.Now().Add(10 * time.Second)
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q);
+		return {ready: document.readyState === "complete", text: e ? e.textContent : null}; })()`, sel)
+	type look struct {
+		Ready bool    `json:"ready"`
+		Text  *string `json:"text"`
+	}
 	var last error
-	for time.Now().Before(deadline) {
+	var seen look
+	if wait.For(20*time.Second, func() bool {
 		// Each try is bounded: an evaluation caught by a navigation can hang.
 		try, cancel := context.WithTimeout(ctx, time.Second)
-		ok, err := chromedp.Run(try, chromedp.Evaluate[bool](js))
-		cancel()
-		if err == nil && ok {
-			return nil
-		}
+		defer cancel()
+		l, err := chromedp.Run(try, chromedp.Evaluate[look](js))
 		last = err
-		time.Sleep(50 * time.Millisecond)
+		if err == nil {
+			seen = l
+		}
+		return err == nil && l.Ready && l.Text != nil && strings.Contains(*l.Text, want)
+	}) {
+		return nil
 	}
-	return fmt.Errorf("%s never showed %q (last error: %v)", sel, want, last)
+	now := "no such element"
+	if seen.Text != nil {
+		now = fmt.Sprintf("%q", strings.Join(strings.Fields(*seen.Text), " "))
+	}
+	return fmt.Errorf("%s never showed %q (it showed %s, page loaded: %v; last error: %v)", sel, want, now, seen.Ready, last)
 }
 
 // SignIn signs in through the login page at base.
