@@ -40,12 +40,18 @@ func BenchmarkInvitation(b *testing.B) {
 		b.Run("mime-"+string(enc), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				msg := gomail.NewMsg(gomail.WithEncoding(enc))
-				msg.From("s@acme.test")
-				msg.AddTo(m.To.Address)
+				if err := msg.From("s@acme.test"); err != nil {
+					b.Fatal(err)
+				}
+				if err := msg.AddTo(m.To.Address); err != nil {
+					b.Fatal(err)
+				}
 				msg.Subject(m.Subject)
 				msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 				msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
-				msg.WriteTo(io.Discard)
+				if _, err := msg.WriteTo(io.Discard); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -269,7 +269,7 @@ func (s *Store) SaveCustomers(ctx context.Context, in []CustomerInput) (Customer
 	if err != nil {
 		return CustomerCounts{}, fmt.Errorf("save %d customers: %w", len(in), err)
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // after Commit, ErrTxDone: nothing to undo
 	counts, err := s.UpsertCustomers(ctx, tx, in)
 	if err != nil {
 		return CustomerCounts{}, err

@@ -53,7 +53,7 @@ func (s *Store) OptOut(ctx context.Context, customerID int64, now time.Time) err
 	if err != nil {
 		return fmt.Errorf("opt out customer %d: %w", customerID, err)
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // after Commit, ErrTxDone: nothing to undo
 	var email string
 	err = tx.GetContext(ctx, &email, `UPDATE customers SET opted_out_at = COALESCE(opted_out_at, $2), updated_at = $2
 		WHERE id = $1 RETURNING email`, customerID, now)

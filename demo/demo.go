@@ -67,7 +67,7 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 	defer func() {
 		if !stopped {
 			stop()
-			<-done
+			_ = <-done // the caller's error is returned; this stop is cleanup
 		}
 	}()
 	wait := func() error {
@@ -270,7 +270,7 @@ func answer(ctx context.Context, link string, c customer) error {
 	if err != nil {
 		return err
 	}
-	io.Copy(io.Discard, resp.Body)
+	_, _ = io.Copy(io.Discard, resp.Body) // drained so the connection is reused
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("open %s: %s", link, resp.Status)
@@ -282,7 +282,7 @@ func answer(ctx context.Context, link string, c customer) error {
 	if err != nil {
 		return err
 	}
-	io.Copy(io.Discard, resp.Body)
+	_, _ = io.Copy(io.Discard, resp.Body) // drained so the connection is reused
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("submit %s: %s", link, resp.Status)

@@ -85,11 +85,6 @@ type Due struct {
 	At time.Time
 }
 
-func (w *Work) add(o Work) {
-	w.Alerts = append(w.Alerts, o.Alerts...)
-	w.Messages = append(w.Messages, o.Messages...)
-}
-
 // Dispatch enqueues w. A failure is logged, not returned: the rows are
 // committed and the reconciler will enqueue them again.
 func (l *Loop) Dispatch(ctx context.Context, w Work) {

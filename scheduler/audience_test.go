@@ -30,7 +30,9 @@ func (f *fixture) invited(t *testing.T, campaignID int64) map[string]int {
 	for rows.Next() {
 		var ref string
 		var n int
-		rows.Scan(&ref, &n)
+		if err := rows.Scan(&ref, &n); err != nil {
+			t.Fatal(err)
+		}
 		out[ref] = n
 	}
 	return out
@@ -79,7 +81,9 @@ func TestAudienceCampaigns(t *testing.T) {
 		t.Errorf("one-off audience %v: only the French VIP with a store visit in 90 days, never the opted-out", got)
 	}
 	// Running again invites no one twice; the one-off has no next run.
-	f.store.RunAudiences(ctx, clk.Now())
+	if _, err := f.store.RunAudiences(ctx, clk.Now()); err != nil {
+		t.Fatal(err)
+	}
 	c, _ := f.store.Get(ctx, once.ID)
 	if len(f.invited(t, once.ID)) != 1 || c.NextRunAt != nil || c.LastRunAt == nil {
 		t.Errorf("after its run: next %v last %v", c.NextRunAt, c.LastRunAt)
@@ -87,7 +91,9 @@ func TestAudienceCampaigns(t *testing.T) {
 
 	// The weekly pulse: Monday 10:00 Paris, twice; missed weeks collapse.
 	clk.Set(time.Date(2026, 11, 23, 9, 1, 0, 0, time.UTC)) // Monday 10:01 CET
-	f.store.RunAudiences(ctx, clk.Now())
+	if _, err := f.store.RunAudiences(ctx, clk.Now()); err != nil {
+		t.Fatal(err)
+	}
 	clk.Set(time.Date(2026, 12, 14, 9, 30, 0, 0, time.UTC)) // three weeks later
 	runs, _ = f.store.RunAudiences(ctx, clk.Now())
 	if len(runs) != 1 {

@@ -149,6 +149,57 @@ func (c *Campaign) Validate(now time.Time) *invalid.FieldError {
 	case !slices.Contains([]string{StateDraft, StateActive, StatePaused, StateArchived}, c.State):
 		return invalid.Field("state", fmt.Sprintf("%q is not a state (draft, active, paused, archived)", c.State))
 	}
+	if fe := c.validateTrigger(now); fe != nil {
+		return fe
+	}
+	if c.Trigger != TriggerEvent {
+		if _, err := time.LoadLocation(c.ScheduleTimeZone); err != nil || strings.EqualFold(c.ScheduleTimeZone, "local") {
+			return invalid.Field("trigger.time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", c.ScheduleTimeZone))
+		}
+	}
+	c.Audience.normalize()
+	if fe := c.Audience.validate(); fe != nil {
+		return fe
+	}
+	if c.Trigger == TriggerEvent {
+		// Said rather than ignored: the event that triggers the campaign is
+		// its audience's only event.
+		if len(c.Audience.EventKinds) > 0 {
+			return invalid.Field("audience.event_kinds", "apply to once and recurring campaigns; an event campaign is sent after the event kinds of its trigger")
+		}
+		if c.Audience.SinceDays > 0 {
+			return invalid.Field("audience.since_days", "applies to once and recurring campaigns; an event campaign is sent a delay after each event")
+		}
+	}
+	return c.validateSending()
+}
+
+// validateSending checks when and how often the campaign writes: the send
+// window, the frequency cap, the reminders and the invitations' life.
+func (c *Campaign) validateSending() *invalid.FieldError {
+	if err := c.Window.Validate(); err != nil {
+		return invalid.Field("send_window", err.Error())
+	}
+	if c.FrequencyCapDays < 0 || c.FrequencyCapDays > MaxFrequencyCap {
+		return invalid.Field("frequency_cap_days", fmt.Sprintf("must be between 0 (no cap) and %d", MaxFrequencyCap))
+	}
+	if len(c.ReminderDays) > MaxReminders {
+		return invalid.Field("reminder_days", fmt.Sprintf("at most %d reminders", MaxReminders))
+	}
+	for _, d := range c.ReminderDays {
+		if d < 1 || d > MaxReminderDays {
+			return invalid.Field("reminder_days", fmt.Sprintf("each reminder comes 1 to %d days after the previous email", MaxReminderDays))
+		}
+	}
+	if c.InvitationTTL < 24*time.Hour || c.InvitationTTL > MaxInvitationTTL {
+		return invalid.Field("invitation_ttl_days", "must be between 1 and 365 days")
+	}
+	return nil
+}
+
+// validateTrigger checks the campaign's trigger: the event kinds and delay
+// of an event campaign, the time of a one-off, the cron of a recurring one.
+func (c *Campaign) validateTrigger(now time.Time) *invalid.FieldError {
 	switch c.Trigger {
 	case TriggerEvent:
 		if len(c.EventKinds) == 0 {
@@ -179,42 +230,6 @@ func (c *Campaign) Validate(now time.Time) *invalid.FieldError {
 		}
 	default:
 		return invalid.Field("trigger.type", fmt.Sprintf("%q is not a trigger (event, once, recurring)", c.Trigger))
-	}
-	if c.Trigger != TriggerEvent {
-		if _, err := time.LoadLocation(c.ScheduleTimeZone); err != nil || strings.EqualFold(c.ScheduleTimeZone, "local") {
-			return invalid.Field("trigger.time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", c.ScheduleTimeZone))
-		}
-	}
-	c.Audience.normalize()
-	if fe := c.Audience.validate(); fe != nil {
-		return fe
-	}
-	if c.Trigger == TriggerEvent {
-		// Said rather than ignored: the event that triggers the campaign is
-		// its audience's only event.
-		if len(c.Audience.EventKinds) > 0 {
-			return invalid.Field("audience.event_kinds", "apply to once and recurring campaigns; an event campaign is sent after the event kinds of its trigger")
-		}
-		if c.Audience.SinceDays > 0 {
-			return invalid.Field("audience.since_days", "applies to once and recurring campaigns; an event campaign is sent a delay after each event")
-		}
-	}
-	if err := c.Window.Validate(); err != nil {
-		return invalid.Field("send_window", err.Error())
-	}
-	if c.FrequencyCapDays < 0 || c.FrequencyCapDays > MaxFrequencyCap {
-		return invalid.Field("frequency_cap_days", fmt.Sprintf("must be between 0 (no cap) and %d", MaxFrequencyCap))
-	}
-	if len(c.ReminderDays) > MaxReminders {
-		return invalid.Field("reminder_days", fmt.Sprintf("at most %d reminders", MaxReminders))
-	}
-	for _, d := range c.ReminderDays {
-		if d < 1 || d > MaxReminderDays {
-			return invalid.Field("reminder_days", fmt.Sprintf("each reminder comes 1 to %d days after the previous email", MaxReminderDays))
-		}
-	}
-	if c.InvitationTTL < 24*time.Hour || c.InvitationTTL > MaxInvitationTTL {
-		return invalid.Field("invitation_ttl_days", "must be between 1 and 365 days")
 	}
 	return nil
 }

@@ -164,55 +164,71 @@ func (s *Survey) Validate() error {
 			return invalid.Field(f+".key", fmt.Sprintf("%q is used twice", q.Key))
 		}
 		seen[q.Key] = true
-		if q.Text["en"] == "" || q.Text["fr"] == "" {
-			return invalid.Field(f+".text", "needs wording in en and fr")
+		if err := q.validate(f); err != nil {
+			return err
 		}
-		for loc := range q.Text {
-			if loc != "en" && loc != "fr" {
-				return invalid.Field(f+".text", fmt.Sprintf("%q is not a supported language (en, fr)", loc))
-			}
+	}
+	return nil
+}
+
+// validate checks one question, named f in errors, apart from its key.
+func (q Question) validate(f string) error {
+	if q.Text["en"] == "" || q.Text["fr"] == "" {
+		return invalid.Field(f+".text", "needs wording in en and fr")
+	}
+	for loc := range q.Text {
+		if loc != "en" && loc != "fr" {
+			return invalid.Field(f+".text", fmt.Sprintf("%q is not a supported language (en, fr)", loc))
 		}
-		_, _, scale := q.Kind.Scale()
-		switch {
-		case scale:
-			if q.Dimension == NoDimension || q.Dimension == "" {
-				return invalid.Field(f+".dimension", "a scale question measures distributive, procedural, interactional or overall")
-			}
-			if !isJustice(q.Dimension) && q.Dimension != Overall {
-				return invalid.Field(f+".dimension", fmt.Sprintf("%q is not a dimension", q.Dimension))
-			}
-			if len(q.Options) > 0 {
-				return invalid.Field(f+".options", "only choice questions have options")
-			}
-		case q.Kind == Single || q.Kind == Multi:
-			if len(q.Options) < 2 {
-				return invalid.Field(f+".options", "a choice question needs at least two options")
-			}
-			okeys := map[string]bool{}
-			for j, o := range q.Options {
-				if !keyRE.MatchString(o.Key) || okeys[o.Key] {
-					return invalid.Field(fmt.Sprintf("%s.options[%d].key", f, j), "must be unique lower-case letters, digits and underscores")
-				}
-				okeys[o.Key] = true
-				if o.Label["en"] == "" || o.Label["fr"] == "" {
-					return invalid.Field(fmt.Sprintf("%s.options[%d].label", f, j), "needs wording in en and fr")
-				}
-				if o.Risk != "" && !IsRisk(Risk(o.Risk)) {
-					return invalid.Field(fmt.Sprintf("%s.options[%d].risk", f, j), fmt.Sprintf("%q is not one of the 13 risks of dissatisfaction", o.Risk))
-				}
-			}
-		case q.Kind == Text:
-			if len(q.Options) > 0 {
-				return invalid.Field(f+".options", "only choice questions have options")
-			}
-		default:
-			return invalid.Field(f+".kind", "must be likert5, likert7, rating10, single, multi or text")
+	}
+	_, _, scale := q.Kind.Scale()
+	switch {
+	case scale:
+		if q.Dimension == NoDimension || q.Dimension == "" {
+			return invalid.Field(f+".dimension", "a scale question measures distributive, procedural, interactional or overall")
 		}
-		if !scale && q.Dimension != NoDimension && q.Dimension != "" {
-			return invalid.Field(f+".dimension", "only scale questions measure a dimension")
+		if !isJustice(q.Dimension) && q.Dimension != Overall {
+			return invalid.Field(f+".dimension", fmt.Sprintf("%q is not a dimension", q.Dimension))
 		}
-		if !scale && q.Reverse {
-			return invalid.Field(f+".reverse", "only scale questions can be reverse-scored")
+		if len(q.Options) > 0 {
+			return invalid.Field(f+".options", "only choice questions have options")
+		}
+	case q.Kind == Single || q.Kind == Multi:
+		if err := q.validateOptions(f); err != nil {
+			return err
+		}
+	case q.Kind == Text:
+		if len(q.Options) > 0 {
+			return invalid.Field(f+".options", "only choice questions have options")
+		}
+	default:
+		return invalid.Field(f+".kind", "must be likert5, likert7, rating10, single, multi or text")
+	}
+	if !scale && q.Dimension != NoDimension && q.Dimension != "" {
+		return invalid.Field(f+".dimension", "only scale questions measure a dimension")
+	}
+	if !scale && q.Reverse {
+		return invalid.Field(f+".reverse", "only scale questions can be reverse-scored")
+	}
+	return nil
+}
+
+// validateOptions checks a choice question's options.
+func (q Question) validateOptions(f string) error {
+	if len(q.Options) < 2 {
+		return invalid.Field(f+".options", "a choice question needs at least two options")
+	}
+	okeys := map[string]bool{}
+	for j, o := range q.Options {
+		if !keyRE.MatchString(o.Key) || okeys[o.Key] {
+			return invalid.Field(fmt.Sprintf("%s.options[%d].key", f, j), "must be unique lower-case letters, digits and underscores")
+		}
+		okeys[o.Key] = true
+		if o.Label["en"] == "" || o.Label["fr"] == "" {
+			return invalid.Field(fmt.Sprintf("%s.options[%d].label", f, j), "needs wording in en and fr")
+		}
+		if o.Risk != "" && !IsRisk(Risk(o.Risk)) {
+			return invalid.Field(fmt.Sprintf("%s.options[%d].risk", f, j), fmt.Sprintf("%q is not one of the 13 risks of dissatisfaction", o.Risk))
 		}
 	}
 	return nil

@@ -118,7 +118,7 @@ func (s *Store) Disable(ctx context.Context, id int64, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // after Commit, ErrTxDone: nothing to undo
 	if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1`, id, now); err != nil {
 		return err
 	}

@@ -119,7 +119,9 @@ func (f *sendFixture) states(t *testing.T) map[string]string {
 	out := map[string]string{}
 	for rows.Next() {
 		var e, s string
-		rows.Scan(&e, &s)
+		if err := rows.Scan(&e, &s); err != nil {
+			t.Fatal(err)
+		}
 		out[e] = s
 	}
 	return out
@@ -186,7 +188,9 @@ func TestSendGivesUpAfterMaxAttempts(t *testing.T) {
 	}
 	var state string
 	var attempts int
-	f.schema.DB.QueryRow(`SELECT state, attempts FROM invitations`).Scan(&state, &attempts)
+	if err := f.schema.DB.QueryRow(`SELECT state, attempts FROM invitations`).Scan(&state, &attempts); err != nil {
+		t.Fatal(err)
+	}
 	if state != "failed" || attempts != worker.MaxSendAttempts {
 		t.Errorf("state %s after %d attempts, want failed after %d", state, attempts, worker.MaxSendAttempts)
 	}
@@ -280,14 +284,18 @@ func TestReminderHasItsOwnAttempts(t *testing.T) {
 	f.sendDue(t)
 	var reminders, attempts int
 	var next *time.Time
-	f.schema.DB.QueryRow(`SELECT reminders_sent, attempts, next_reminder_at FROM invitations`).Scan(&reminders, &attempts, &next)
+	if err := f.schema.DB.QueryRow(`SELECT reminders_sent, attempts, next_reminder_at FROM invitations`).Scan(&reminders, &attempts, &next); err != nil {
+		t.Fatal(err)
+	}
 	if reminders != 0 || attempts != 1 || next == nil {
 		t.Fatalf("after one failure of the reminder: %d reminders sent, %d attempts, next %v; want 0, 1 and a retry", reminders, attempts, next)
 	}
 	f.capture.OnRcpt(nil)
 	f.clock.Advance(2 * time.Hour)
 	f.sendDue(t)
-	f.schema.DB.QueryRow(`SELECT reminders_sent, attempts FROM invitations`).Scan(&reminders, &attempts)
+	if err := f.schema.DB.QueryRow(`SELECT reminders_sent, attempts FROM invitations`).Scan(&reminders, &attempts); err != nil {
+		t.Fatal(err)
+	}
 	if reminders != 1 || attempts != 0 || f.capture.Count() != 2 {
 		t.Errorf("reminder: %d sent, %d attempts, %d emails; want 1, 0, 2", reminders, attempts, f.capture.Count())
 	}

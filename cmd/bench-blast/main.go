@@ -149,7 +149,9 @@ func run(o options) error {
 	cpuAfter := cpuByRole(workerCmd, schedCmd, sink)
 	peak := memKB(workerCmd.Process.Pid, "VmHWM")
 	var failed int
-	schema.DB.GetContext(ctx, &failed, `SELECT count(*) FROM invitations WHERE state <> 'sent'`)
+	if err := schema.DB.GetContext(ctx, &failed, `SELECT count(*) FROM invitations WHERE state <> 'sent'`); err != nil {
+		return fmt.Errorf("count unsent invitations: %w", err)
+	}
 	rate := float64(o.n) / elapsed.Seconds()
 
 	fmt.Printf("\nmachine:            %s\n", benchenv.Machine())
@@ -228,9 +230,13 @@ func sampleSize(ctx context.Context, schema *benchenv.Schema, bin string) (int, 
 		return 0, err
 	}
 	var versionID int64
-	schema.DB.GetContext(ctx, &versionID, `SELECT id FROM survey_versions LIMIT 1`)
+	if err := schema.DB.GetContext(ctx, &versionID, `SELECT id FROM survey_versions LIMIT 1`); err != nil {
+		return 0, err
+	}
 	var surveyID int64
-	schema.DB.GetContext(ctx, &surveyID, `SELECT id FROM surveys LIMIT 1`)
+	if err := schema.DB.GetContext(ctx, &surveyID, `SELECT id FROM surveys LIMIT 1`); err != nil {
+		return 0, err
+	}
 	store := scheduler.NewStore(schema.DB)
 	c, err := store.CreateEventCampaign(ctx, scheduler.Campaign{Name: "sample", SurveyID: surveyID, State: scheduler.StateActive,
 		EventKinds: []string{"sample"}, Window: scheduler.AlwaysOpen(), FrequencyCapDays: 0})
@@ -253,12 +259,13 @@ func sampleSize(ctx context.Context, schema *benchenv.Schema, bin string) (int, 
 	if err := cmd.Start(); err != nil {
 		return 0, err
 	}
+	// Best-effort cleanup: the schema is thrown away after the run anyway.
 	defer func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
-		schema.DB.ExecContext(ctx, `DELETE FROM invitations WHERE campaign_id = $1`, c.ID)
-		schema.DB.ExecContext(ctx, `DELETE FROM due_sends WHERE campaign_id = $1`, c.ID)
-		schema.DB.ExecContext(ctx, `UPDATE customers SET last_contacted_at = NULL, last_contact_invitation_id = NULL`)
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+		_, _ = schema.DB.ExecContext(ctx, `DELETE FROM invitations WHERE campaign_id = $1`, c.ID)
+		_, _ = schema.DB.ExecContext(ctx, `DELETE FROM due_sends WHERE campaign_id = $1`, c.ID)
+		_, _ = schema.DB.ExecContext(ctx, `UPDATE customers SET last_contacted_at = NULL, last_contact_invitation_id = NULL`)
 		schema.DB.ExecContext(ctx, `DELETE FROM send_batches`)
 		schema.DB.ExecContext(ctx, `DELETE FROM campaigns WHERE id = $1`, c.ID)
 	}()
@@ -372,13 +379,13 @@ func stop(cmd *exec.Cmd) {
 	if cmd == nil || cmd.Process == nil || cmd.ProcessState != nil {
 		return
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
+	go func() { _ = cmd.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
+		_ = cmd.Process.Kill()
 		<-done
 	}
 }
@@ -401,7 +408,9 @@ func memKB(pid int, field string) int64 {
 	for _, line := range strings.Split(string(b), "\n") {
 		if strings.HasPrefix(line, field+":") {
 			var kb int64
-			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, field+":")), "%d", &kb)
+			if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, field+":")), "%d", &kb); err != nil {
+				return 0
+			}
 			return kb
 		}
 	}

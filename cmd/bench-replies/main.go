@@ -130,7 +130,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	runCtx, stopApp := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(runCtx, app.Roles{HTTP: true, Worker: true}, app.Extras{Listener: ln}) }()
-	defer func() { stopApp(); <-done }()
+	defer func() { stopApp(); _ = <-done }() // Run's error after a stop is the stop's
 	if err := waitReady(ctx, "http://"+ln.Addr().String()+"/healthz"); err != nil {
 		return err
 	}

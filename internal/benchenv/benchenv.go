@@ -96,8 +96,9 @@ func Machine() string {
 		for _, line := range strings.Split(string(b), "\n") {
 			if strings.HasPrefix(line, "MemTotal:") {
 				var kb int64
-				fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "MemTotal:")), "%d", &kb)
-				mem = fmt.Sprintf(", %.0f GiB RAM", float64(kb)/1024/1024)
+				if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "MemTotal:")), "%d", &kb); err == nil {
+					mem = fmt.Sprintf(", %.0f GiB RAM", float64(kb)/1024/1024)
+				}
 			}
 		}
 	}

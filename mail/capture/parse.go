@@ -107,7 +107,7 @@ func (p *Parsed) walk(header func(string) string, body io.Reader) error {
 			}
 		}
 	}
-	var r io.Reader = body
+	r := io.Reader(body)
 	switch strings.ToLower(encoding) {
 	case "quoted-printable":
 		r = quotedprintable.NewReader(body)
