@@ -67,7 +67,7 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 	defer func() {
 		if !stopped {
 			stop()
-			_ = <-done // the caller's error is returned; this stop is cleanup
+			<-done //nolint:errcheck // the caller's error is returned; this stop is cleanup
 		}
 	}()
 	wait := func() error {

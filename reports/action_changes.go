@@ -47,6 +47,37 @@ type ActionNote struct {
 // maxNote bounds a progress note (the table checks it too).
 const maxNote = 2000
 
+// apply returns the plan as it would be with the patch's fields set.
+func (p ActionPatch) apply(cur ActionPlan) (ActionInput, error) {
+	in := ActionInput{Title: cur.Title, Description: cur.Description, Kind: cur.Kind, Cause: cur.Cause, OwnerID: cur.OwnerID,
+		StartsOn: cur.StartsOn, DueOn: cur.DueOn, State: cur.State}
+	if p.Title != nil {
+		in.Title = *p.Title
+	}
+	if p.Description != nil {
+		in.Description = *p.Description
+	}
+	if p.State != nil {
+		in.State = *p.State
+		if in.State == "" {
+			return in, invalid.Field("state", "must be planned, in_progress, done or cancelled")
+		}
+	}
+	if p.OwnerID != nil {
+		in.OwnerID = *p.OwnerID
+	}
+	if p.StartsOn != nil {
+		in.StartsOn = *p.StartsOn
+		if in.StartsOn == "" {
+			return in, invalid.Field("starts_on", "must be a date as YYYY-MM-DD")
+		}
+	}
+	if p.DueOn != nil {
+		in.DueOn = *p.DueOn
+	}
+	return in, nil
+}
+
 // UpdateAction applies p to action plan id on behalf of actor, and records
 // a progress update when the state changes or p carries a note. Marking it
 // done records when. An actor who does not manage plans may change only
@@ -67,31 +98,9 @@ func (s *Store) UpdateAction(ctx context.Context, id int64, p ActionPatch, actor
 	if !actor.Manages && cur.OwnerID != actor.UserID {
 		return cur, notAllowed(fmt.Sprintf("only its owner (%s) or a manager may change this action plan", cur.Owner))
 	}
-	in := ActionInput{Title: cur.Title, Description: cur.Description, Kind: cur.Kind, Cause: cur.Cause, OwnerID: cur.OwnerID,
-		StartsOn: cur.StartsOn, DueOn: cur.DueOn, State: cur.State}
-	if p.Title != nil {
-		in.Title = *p.Title
-	}
-	if p.Description != nil {
-		in.Description = *p.Description
-	}
-	if p.State != nil {
-		in.State = *p.State
-		if in.State == "" {
-			return cur, invalid.Field("state", "must be planned, in_progress, done or cancelled")
-		}
-	}
-	if p.OwnerID != nil {
-		in.OwnerID = *p.OwnerID
-	}
-	if p.StartsOn != nil {
-		in.StartsOn = *p.StartsOn
-		if in.StartsOn == "" {
-			return cur, invalid.Field("starts_on", "must be a date as YYYY-MM-DD")
-		}
-	}
-	if p.DueOn != nil {
-		in.DueOn = *p.DueOn
+	in, err := p.apply(cur)
+	if err != nil {
+		return cur, err
 	}
 	if err := in.validate(today); err != nil {
 		return cur, err

@@ -85,7 +85,7 @@ func run() error {
 	runCtx, stopServer := context.WithCancel(ctx)
 	served := make(chan error, 1)
 	go func() { served <- a.Run(runCtx, app.Roles{HTTP: true}, app.Extras{Listener: ln}) }()
-	defer func() { stopServer(); <-served }()
+	defer func() { stopServer(); <-served }() //nolint:errcheck // the run stopped by us ends with its context
 	base := "http://" + ln.Addr().String() + "/api/v1/events"
 
 	client := &http.Client{Timeout: 5 * time.Minute,

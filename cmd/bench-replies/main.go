@@ -67,6 +67,52 @@ func main() {
 	}
 }
 
+// throughputPhase submits o.replies replies as fast as o.concurrency
+// submitters go, and prints the rate, the latencies, the transactions and
+// the CPU used per reply.
+func throughputPhase(ctx context.Context, o options, a *app.App, client *http.Client, links []string,
+	pick func(int) (url.Values, bool), out io.Writer) (result, error) {
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return result{}, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return result{}, err
+		}
+	}
+	before := a.Replies.BatchStats()
+	cpu0 := sampleCPU(ctx, a.DB)
+	do := func(ctx context.Context, link string, form url.Values) error { return post(ctx, client, link, form) }
+	if o.direct {
+		do = func(ctx context.Context, link string, form url.Values) error { return submitDirect(ctx, a, link, form) }
+	}
+	res := throughput(ctx, do, links[:o.replies], pick, o.concurrency)
+	if o.cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
+	after := a.Replies.BatchStats()
+	cpu1 := sampleCPU(ctx, a.DB)
+	mode := "over HTTP"
+	if o.direct {
+		mode = "in-process, no HTTP"
+	}
+	fmt.Fprintf(out, "\nthroughput (%s): %d replies (%d negative) in %s with %d submitters: %.0f replies/s, errors %d\n",
+		mode, res.n, res.negatives, res.elapsed.Round(time.Millisecond), o.concurrency, float64(res.n)/res.elapsed.Seconds(), res.errors)
+	printLatency(out, "  submit -> committed (all)", res.all)
+	printLatency(out, "  submit -> complaint committed", res.neg)
+	fmt.Fprintf(out, "  transactions: %d for %d replies (%.1f replies per transaction)\n", after.Batches-before.Batches,
+		after.Replies-before.Replies, float64(after.Replies-before.Replies)/float64(max(1, after.Batches-before.Batches)))
+	if res.n > 0 {
+		self, pg := cpu1.self-cpu0.self, cpu1.postgres-cpu0.postgres
+		fmt.Fprintf(out, "  CPU per reply: %s in this process (load generator + followup), %s in its PostgreSQL backends (%.1f of %d cores busy on average)\n",
+			(self / time.Duration(res.n)).Round(time.Microsecond), (pg / time.Duration(res.n)).Round(time.Microsecond),
+			(self+pg).Seconds()/res.elapsed.Seconds(), runtime.NumCPU())
+	}
+	return res, nil
+}
+
 func run(ctx context.Context, o options, out io.Writer) error {
 	if o.replies < 1 || o.concurrency < 1 || o.negative < 0 || o.negative > 1 || o.rate < 0 || o.rateSeconds < 1 {
 		return errors.New("-replies and -concurrency must be positive, -negative between 0 and 1, -rate not negative")
@@ -130,7 +176,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	runCtx, stopApp := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(runCtx, app.Roles{HTTP: true, Worker: true}, app.Extras{Listener: ln}) }()
-	defer func() { stopApp(); _ = <-done }() // Run's error after a stop is the stop's
+	defer func() { stopApp(); <-done }() //nolint:errcheck // Run's error after a stop is the stop's
 	if err := waitReady(ctx, "http://"+ln.Addr().String()+"/healthz"); err != nil {
 		return err
 	}
@@ -156,43 +202,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 
 	// Phase 1: throughput.
-	if o.cpuProfile != "" {
-		f, err := os.Create(o.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-	}
-	before := a.Replies.BatchStats()
-	cpu0 := sampleCPU(ctx, a.DB)
-	do := func(ctx context.Context, link string, form url.Values) error { return post(ctx, client, link, form) }
-	if o.direct {
-		do = func(ctx context.Context, link string, form url.Values) error { return submitDirect(ctx, a, link, form) }
-	}
-	res := throughput(ctx, do, links[:o.replies], pick, o.concurrency)
-	if o.cpuProfile != "" {
-		pprof.StopCPUProfile()
-	}
-	after := a.Replies.BatchStats()
-	cpu1 := sampleCPU(ctx, a.DB)
-	mode := "over HTTP"
-	if o.direct {
-		mode = "in-process, no HTTP"
-	}
-	fmt.Fprintf(out, "\nthroughput (%s): %d replies (%d negative) in %s with %d submitters: %.0f replies/s, errors %d\n",
-		mode, res.n, res.negatives, res.elapsed.Round(time.Millisecond), o.concurrency, float64(res.n)/res.elapsed.Seconds(), res.errors)
-	printLatency(out, "  submit -> committed (all)", res.all)
-	printLatency(out, "  submit -> complaint committed", res.neg)
-	fmt.Fprintf(out, "  transactions: %d for %d replies (%.1f replies per transaction)\n", after.Batches-before.Batches,
-		after.Replies-before.Replies, float64(after.Replies-before.Replies)/float64(max(1, after.Batches-before.Batches)))
-	if res.n > 0 {
-		self, pg := cpu1.self-cpu0.self, cpu1.postgres-cpu0.postgres
-		fmt.Fprintf(out, "  CPU per reply: %s in this process (load generator + followup), %s in its PostgreSQL backends (%.1f of %d cores busy on average)\n",
-			(self / time.Duration(res.n)).Round(time.Microsecond), (pg / time.Duration(res.n)).Round(time.Microsecond),
-			(self+pg).Seconds()/res.elapsed.Seconds(), runtime.NumCPU())
+	res, err := throughputPhase(ctx, o, a, client, links, pick, out)
+	if err != nil {
+		return err
 	}
 
 	// The internal loop: every complaint's alert goes through the worker

@@ -52,118 +52,166 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	defer db.Close()
-	store := users.NewStore(db)
-	need := func(v, flagName string) error {
-		if v == "" {
-			fmt.Fprintf(stderr, "followup users %s: --%s is required\n\n%s", sub, flagName, usersUsage)
-			return errUsage
-		}
-		return nil
-	}
+	c := &usersCmd{ctx: ctx, store: users.NewStore(db), sub: sub, stdin: stdin, stdout: stdout, stderr: stderr,
+		email: email, name: name, role: role, team: team, tokenID: tokenID}
 	switch sub {
 	case "add":
-		if err := need(email, "email"); err != nil {
-			return err
-		}
-		if err := need(role, "role"); err != nil {
-			return err
-		}
-		pw, err := newPassword(stdin, stderr)
-		if err != nil {
-			return err
-		}
-		u, err := store.Create(ctx, users.NewUser{Email: email, Name: name, Role: users.Role(role), Team: team, Password: pw})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "user %d: %s (%s) can sign in at /login\n", u.ID, u.Email, u.Role)
+		return c.add()
 	case "password":
-		if err := need(email, "email"); err != nil {
-			return err
-		}
-		u, err := store.ByEmail(ctx, email)
-		if err != nil {
-			return fmt.Errorf("%s: %w", email, err)
-		}
-		pw, err := newPassword(stdin, stderr)
-		if err != nil {
-			return err
-		}
-		if err := store.SetPassword(ctx, u.ID, pw); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "password of %s changed\n", u.Email)
+		return c.password()
 	case "token":
-		if err := need(email, "email"); err != nil {
-			return err
-		}
-		if err := need(name, "name"); err != nil {
-			return err
-		}
-		u, err := store.ByEmail(ctx, email)
-		if err != nil {
-			return fmt.Errorf("%s: %w", email, err)
-		}
-		t, secret, err := store.NewToken(ctx, u.ID, name)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stderr, "token %d for %s (%s), %q. It is shown once; keep it secret:\n", t.ID, u.Email, u.Role, t.Name)
-		fmt.Fprintln(stdout, secret)
+		return c.token()
 	case "tokens":
-		if err := need(email, "email"); err != nil {
-			return err
-		}
-		u, err := store.ByEmail(ctx, email)
-		if err != nil {
-			return fmt.Errorf("%s: %w", email, err)
-		}
-		list, err := store.Tokens(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "id\tname\tcreated\tlast used\trevoked")
-		for _, t := range list {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.Format(time.DateTime), when(t.LastUsedAt), when(t.RevokedAt))
-		}
-		tw.Flush()
+		return c.tokens()
 	case "revoke":
-		if tokenID <= 0 {
-			return need("", "token-id")
-		}
-		if err := store.RevokeToken(ctx, tokenID, time.Now()); err != nil {
-			return fmt.Errorf("token %d: %w", tokenID, err)
-		}
-		fmt.Fprintf(stdout, "token %d revoked\n", tokenID)
+		return c.revoke()
 	case "disable":
-		if err := need(email, "email"); err != nil {
-			return err
-		}
-		u, err := store.ByEmail(ctx, email)
-		if err != nil {
-			return fmt.Errorf("%s: %w", email, err)
-		}
-		if err := store.Disable(ctx, u.ID, time.Now()); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s disabled: signed out, tokens revoked\n", u.Email)
+		return c.disable()
 	case "list":
-		list, err := store.List(ctx)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "id\temail\tname\trole\tteam\tdisabled")
-		for _, u := range list {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, u.Team, when(u.DisabledAt))
-		}
-		tw.Flush()
-	default:
-		fmt.Fprintf(stderr, "followup users: unknown command %q\n\n%s", sub, usersUsage)
+		return c.list()
+	}
+	fmt.Fprintf(stderr, "followup users: unknown command %q\n\n%s", sub, usersUsage)
+	return errUsage
+}
+
+// usersCmd is one run of followup users: its flags and where it writes.
+type usersCmd struct {
+	ctx                     context.Context
+	store                   *users.Store
+	sub                     string
+	stdin                   io.Reader
+	stdout, stderr          io.Writer
+	email, name, role, team string
+	tokenID                 int64
+}
+
+// need refuses an empty required flag.
+func (c *usersCmd) need(v, flagName string) error {
+	if v == "" {
+		fmt.Fprintf(c.stderr, "followup users %s: --%s is required\n\n%s", c.sub, flagName, usersUsage)
 		return errUsage
 	}
 	return nil
+}
+
+// user finds the user named by --email.
+func (c *usersCmd) user() (users.User, error) {
+	if err := c.need(c.email, "email"); err != nil {
+		return users.User{}, err
+	}
+	u, err := c.store.ByEmail(c.ctx, c.email)
+	if err != nil {
+		return users.User{}, fmt.Errorf("%s: %w", c.email, err)
+	}
+	return u, nil
+}
+
+func (c *usersCmd) add() error {
+	if err := c.need(c.email, "email"); err != nil {
+		return err
+	}
+	if err := c.need(c.role, "role"); err != nil {
+		return err
+	}
+	pw, err := newPassword(c.stdin, c.stderr)
+	if err != nil {
+		return err
+	}
+	u, err := c.store.Create(c.ctx, users.NewUser{Email: c.email, Name: c.name, Role: users.Role(c.role), Team: c.team, Password: pw})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "user %d: %s (%s) can sign in at /login\n", u.ID, u.Email, u.Role)
+	return nil
+}
+
+func (c *usersCmd) password() error {
+	u, err := c.user()
+	if err != nil {
+		return err
+	}
+	pw, err := newPassword(c.stdin, c.stderr)
+	if err != nil {
+		return err
+	}
+	if err := c.store.SetPassword(c.ctx, u.ID, pw); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "password of %s changed\n", u.Email)
+	return nil
+}
+
+func (c *usersCmd) token() error {
+	if err := c.need(c.email, "email"); err != nil {
+		return err
+	}
+	if err := c.need(c.name, "name"); err != nil {
+		return err
+	}
+	u, err := c.user()
+	if err != nil {
+		return err
+	}
+	t, secret, err := c.store.NewToken(c.ctx, u.ID, c.name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "token %d for %s (%s), %q. It is shown once; keep it secret:\n", t.ID, u.Email, u.Role, t.Name)
+	fmt.Fprintln(c.stdout, secret)
+	return nil
+}
+
+func (c *usersCmd) tokens() error {
+	u, err := c.user()
+	if err != nil {
+		return err
+	}
+	list, err := c.store.Tokens(c.ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "id\tname\tcreated\tlast used\trevoked")
+	for _, t := range list {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.Format(time.DateTime), when(t.LastUsedAt), when(t.RevokedAt))
+	}
+	return tw.Flush()
+}
+
+func (c *usersCmd) revoke() error {
+	if c.tokenID <= 0 {
+		return c.need("", "token-id")
+	}
+	if err := c.store.RevokeToken(c.ctx, c.tokenID, time.Now()); err != nil {
+		return fmt.Errorf("token %d: %w", c.tokenID, err)
+	}
+	fmt.Fprintf(c.stdout, "token %d revoked\n", c.tokenID)
+	return nil
+}
+
+func (c *usersCmd) disable() error {
+	u, err := c.user()
+	if err != nil {
+		return err
+	}
+	if err := c.store.Disable(c.ctx, u.ID, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%s disabled: signed out, tokens revoked\n", u.Email)
+	return nil
+}
+
+func (c *usersCmd) list() error {
+	list, err := c.store.List(c.ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "id\temail\tname\trole\tteam\tdisabled")
+	for _, u := range list {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, u.Team, when(u.DisabledAt))
+	}
+	return tw.Flush()
 }
 
 // newPassword reads a new password from FOLLOWUP_NEW_PASSWORD or the first

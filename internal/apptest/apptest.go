@@ -171,7 +171,7 @@ func (h *Harness) Stop() {
 		return
 	}
 	h.cancel()
-	_ = <-h.done // a stopped run's error is its context's
+	<-h.done //nolint:errcheck // a stopped run's error is its context's
 	h.cancel = nil
 	h.App.Close()
 }
