@@ -4,7 +4,7 @@
 #   make test   services up, then every test against real PostgreSQL, Redis and SMTP
 GO ?= go
 
-.PHONY: demo demo-once test services browser build vet fmt bench bench-sweep bench-blast bench-ingest bench-replies
+.PHONY: demo demo-once test lint services browser build vet fmt bench bench-sweep bench-blast bench-ingest bench-replies
 
 demo: services
 	$(GO) run ./cmd/followup demo
@@ -12,9 +12,15 @@ demo: services
 demo-once: services
 	$(GO) run ./cmd/followup demo --once
 
-test: services browser
+test: services browser lint
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
+
+# golangci-lint with the architecture's rules (.golangci.yml): depguard
+# (the domain imports no transport, templates no storage), errcheck,
+# staticcheck, gocyclo (30), unused.
+lint:
+	$$(./scripts/ensure-golangci-lint.sh) run --timeout 15m ./...
 
 services:
 	./scripts/services-up.sh
