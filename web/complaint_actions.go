@@ -2,10 +2,8 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/customers"
@@ -25,11 +23,6 @@ func (s *Server) complaintActionRoutes(mux *Router) {
 	mux.HandleFunc("POST /api/v1/complaints/{id}/reopen", Roles(users.CX, users.Manager), s.apiReopen)
 	mux.HandleFunc("PUT /api/v1/complaints/{id}/deviance", Roles(users.CX, users.Manager), s.apiDeviance)
 	mux.HandleFunc("GET /api/v1/complaints/{id}/reply-draft", Roles(users.CX, users.Manager), s.apiReplyDraft)
-}
-
-// actorOf is the signed-in person acting on a complaint.
-func actorOf(u users.User) complaints.Actor {
-	return complaints.Actor{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role)}
 }
 
 // complaintAction decodes the body into in (when in is not nil), runs do
@@ -100,27 +93,6 @@ func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// assignee finds the person a complaint is given to, by id or email.
-func (s *Server) assignee(r *http.Request, id int64, email string) (complaints.Actor, error) {
-	var u users.User
-	var err error
-	switch {
-	case id > 0:
-		u, err = s.Users.Get(r.Context(), id)
-	case strings.TrimSpace(email) != "":
-		u, err = s.Users.ByEmail(r.Context(), strings.TrimSpace(email))
-	default:
-		return complaints.Actor{}, &invalid.FieldError{Field: "owner_id", Message: "say who will own the complaint: owner_id or owner_email"}
-	}
-	if errors.Is(err, users.ErrNotFound) || (err == nil && u.DisabledAt != nil) {
-		return complaints.Actor{}, &invalid.FieldError{Field: "owner_id", Message: "no active user with this id or email"}
-	}
-	if err != nil {
-		return complaints.Actor{}, err
-	}
-	return actorOf(u), nil
-}
-
 func (s *Server) apiNote(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Text string `json:"text"`
@@ -154,32 +126,6 @@ func (s *Server) apiCompensate(w http.ResponseWriter, r *http.Request) {
 		_, err = s.Loop.Compensate(r.Context(), id, cents, in.Note, by)
 		return err
 	})
-}
-
-// parseCents reads an amount in currency units, with at most two decimals.
-func parseCents(raw string) (int64, error) {
-	raw = strings.TrimSpace(strings.ReplaceAll(raw, ",", "."))
-	whole, frac, _ := strings.Cut(raw, ".")
-	if raw == "" || len(frac) > 2 || strings.ContainsAny(raw, "+-e") {
-		return 0, fmt.Errorf("an amount such as 25 or 25.50 is expected, got %q", raw)
-	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil && whole != "" {
-		return 0, fmt.Errorf("an amount such as 25 or 25.50 is expected, got %q", raw)
-	}
-	f := int64(0)
-	if frac != "" {
-		if f, err = strconv.ParseInt(frac, 10, 64); err != nil {
-			return 0, fmt.Errorf("an amount such as 25 or 25.50 is expected, got %q", raw)
-		}
-		if len(frac) == 1 {
-			f *= 10
-		}
-	}
-	if w > complaints.MaxCentsAct/100 {
-		return 0, errors.New("this amount is implausibly large; check it")
-	}
-	return w*100 + f, nil
 }
 
 func (s *Server) apiResolve(w http.ResponseWriter, r *http.Request) {
