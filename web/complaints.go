@@ -4,10 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/surveys"
@@ -47,86 +44,6 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"complaints": list, "counts": counts})
-}
-
-// complaintFilter reads the queue's filters from a query; msg says what is
-// wrong with field when a value is not understood.
-func complaintFilter(q url.Values, u users.User) (f complaints.Filter, field, msg string) {
-	for _, st := range listParam(q["state"]) {
-		if !slices.Contains(complaints.States, st) {
-			return f, "state", "state must be one of " + strings.Join(complaints.States, ", ") + ", got " + strconv.Quote(st)
-		}
-		f.States = append(f.States, st)
-	}
-	for _, raw := range listParam(q["priority"]) {
-		p, ok := complaints.ParsePriority(raw)
-		if !ok {
-			return f, "priority", "priority must be P1, P2, P3 or P4, got " + strconv.Quote(raw)
-		}
-		f.Priorities = append(f.Priorities, p)
-	}
-	if v := q.Get("overdue"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return f, "overdue", "overdue must be true or false"
-		}
-		f.Overdue = &b
-	}
-	switch v := q.Get("owner"); v {
-	case "":
-	case "me":
-		f.OwnerID = u.ID
-	case "unassigned", "none":
-		f.Unassigned = true
-	default:
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
-			return f, "owner", "owner must be me, unassigned or a user id"
-		}
-		f.OwnerID = id
-	}
-	f.Team = strings.TrimSpace(q.Get("team"))
-	if v := q.Get("risk"); v != "" {
-		if !surveys.IsRisk(surveys.Risk(v)) {
-			return f, "risk", "risk must be one of the 13 risks (knowledge, attitude, ..., operational), got " + strconv.Quote(v)
-		}
-		f.Risk = v
-	}
-	if v := q.Get("signal"); v != "" {
-		if !slices.Contains(surveys.SignalKinds, surveys.SignalKind(v)) {
-			return f, "signal", "signal must be one of legal, public, threat, incivility, leave, anger; got " + strconv.Quote(v)
-		}
-		f.Signal = v
-	}
-	if v := q.Get("double_deviation"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return f, "double_deviation", "double_deviation must be true or false"
-		}
-		f.DoubleDeviation = b
-	}
-	f.Limit = 100
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return f, "limit", "limit must be a whole number between 1 and 1000"
-		}
-		f.Limit = n
-	}
-	return f, "", ""
-}
-
-// listParam splits repeated and comma-separated query values.
-func listParam(vals []string) []string {
-	var out []string
-	for _, v := range vals {
-		for _, p := range strings.Split(v, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
-	}
-	return out
 }
 
 // getComplaint returns one complaint with the reply, its scores, signals
