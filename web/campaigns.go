@@ -1,16 +1,12 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	netmail "net/mail"
 	"strconv"
-	"strings"
 
 	"github.com/followup/followup/customers"
-	"github.com/followup/followup/mail"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/users"
 )
@@ -141,12 +137,6 @@ func (s *Server) apiPreviewCampaign(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-type testSendJSON struct {
-	Email    string `json:"email"`
-	Locale   string `json:"locale"`
-	Reminder bool   `json:"reminder"`
-}
-
 func (s *Server) apiTestSend(w http.ResponseWriter, r *http.Request, id int64) {
 	var body testSendJSON
 	if field, err := decodeJSON(w, r, 1<<12, &body); err != nil {
@@ -166,33 +156,6 @@ func (s *Server) apiTestSend(w http.ResponseWriter, r *http.Request, id int64) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"sent_to": body.Email})
-}
-
-// testSend sends the campaign's email to one address, marked as a test, with
-// links to the survey's preview (nothing a tester does is recorded).
-func (s *Server) testSend(ctx context.Context, c scheduler.Campaign, in testSendJSON) (field string, err error) {
-	addr, perr := netmail.ParseAddress(strings.TrimSpace(in.Email))
-	if perr != nil || strings.ContainsAny(in.Email, "\r\n") {
-		return "email", fmt.Errorf("%q is not an email address", in.Email)
-	}
-	locale := customers.LocaleEnglish
-	if in.Locale != "" {
-		l, ok := customers.NormalizeLocale(in.Locale)
-		if !ok {
-			return "locale", fmt.Errorf("%q is not a locale (en, fr)", in.Locale)
-		}
-		locale = l
-	}
-	e, err := s.previewEmail(ctx, c, locale, in.Reminder)
-	if err != nil {
-		return "", err
-	}
-	msg := mail.Message{To: addr, Subject: "[TEST] " + e.Subject, Text: e.Text, HTML: e.HTML,
-		Headers: map[string]string{"X-Followup-Test": fmt.Sprintf("campaign %d", c.ID)}}
-	if errs := s.Mail.Send(ctx, []mail.Message{msg}); errs[0] != nil {
-		return "", fmt.Errorf("the mail server refused the test email: %w", errs[0])
-	}
-	return "", nil
 }
 
 func (s *Server) apiCampaignStats(w http.ResponseWriter, r *http.Request) {
@@ -249,18 +212,4 @@ func (s *Server) campaignError(w http.ResponseWriter, err error) bool {
 		s.internalError(w, "campaign", err)
 	}
 	return true
-}
-
-func (s *Server) internalError(w http.ResponseWriter, what string, err error) {
-	s.Log.Error(what, "err", err)
-	writeError(w, http.StatusInternalServerError, "", what+" failed; retry later")
-}
-
-func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "id", "the id must be a positive whole number")
-		return 0, false
-	}
-	return id, true
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -97,4 +98,18 @@ func jsonKind(goKind string) string {
 		return "object"
 	}
 	return goKind
+}
+
+func (s *Server) internalError(w http.ResponseWriter, what string, err error) {
+	s.Log.Error(what, "err", err)
+	writeError(w, http.StatusInternalServerError, "", what+" failed; retry later")
+}
+
+func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, http.StatusBadRequest, "id", "the id must be a positive whole number")
+		return 0, false
+	}
+	return id, true
 }
