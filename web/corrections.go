@@ -61,19 +61,6 @@ func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, map[string]any{"correction": added.Correction, "created": added.Created, "opened_complaint_id": opened})
 }
 
-// correctionError turns a correction's error into a status, the field at
-// fault and a message.
-func (s *Server) correctionError(err error) (status int, field, msg string) {
-	switch p := ProblemOf(err); p.Status {
-	case http.StatusBadRequest, http.StatusConflict: // a field error, or corrections.ErrNotScored
-		return p.Status, p.Field, p.Message
-	case http.StatusNotFound:
-		return p.Status, "", "no response with this id"
-	}
-	s.Log.Error("correct comment reading", "err", err)
-	return http.StatusInternalServerError, "", "the correction could not be recorded; retry later"
-}
-
 // correctionText names a correction kind in words.
 func correctionText(kind string) string { return templates.CorrectionLabel("en", kind) }
 
