@@ -15,50 +15,15 @@ import (
 	"github.com/followup/followup/users"
 )
 
-// correctionRoutes serve the agents' corrections of the comment reading:
-// the API, the list of replies that opened no complaint, and the form the
-// complaint page and that list post to; all are the CX team's.
+// correctionRoutes serve the agents' corrections of the comment reading
+// on the staff pages: the list of replies that opened no complaint, and the
+// form the complaint page and that list post to; both are the CX team's.
 func (s *Server) correctionRoutes(mux *Router) {
 	if s.Corrections == nil {
 		return
 	}
-	mux.Tokens().HandleFunc("POST /api/v1/responses/{id}/corrections", Roles(users.CX, users.Manager), s.apiCorrect)
 	mux.HandleFunc("GET /cx/replies", Roles(users.CX, users.Manager), s.pageReplies)
 	mux.HandleFunc("POST /cx/responses/{id}/corrections", Roles(users.CX, users.Manager), s.pageCorrect)
-}
-
-// apiCorrect records a correction of a reply's comment reading:
-// {"kind": "missed_public"}. 201 with the correction stored; 200 with the
-// same when the reply already had it.
-func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "id", "the response id must be a positive whole number")
-		return
-	}
-	var in struct {
-		Kind string `json:"kind"`
-	}
-	if field, err := decodeJSON(w, r, 4<<10, &in); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
-		return
-	}
-	u, _ := userFrom(r.Context())
-	added, err := s.Corrections.Add(r.Context(), id, u.ID, corrections.Kind(strings.TrimSpace(in.Kind)), s.Clock.Now())
-	if err != nil {
-		status, field, msg := s.correctionError(err)
-		writeError(w, status, field, msg)
-		return
-	}
-	status := http.StatusOK
-	if added.Created {
-		status = http.StatusCreated
-	}
-	var opened *int64
-	if added.Opened != nil {
-		opened = &added.Opened.ID
-	}
-	writeJSON(w, status, map[string]any{"correction": added.Correction, "created": added.Created, "opened_complaint_id": opened})
 }
 
 // correctionText names a correction kind in words.

@@ -121,6 +121,7 @@ func (s *Server) register() *Router {
 	s.complaintRoutes(mux)
 	s.complaintActionRoutes(mux)
 	s.cxRoutes(mux)
+	s.correctionAPIRoutes(mux)
 	s.correctionRoutes(mux)
 	s.campaignRoutes(mux)
 	s.loginRoutes(mux)
