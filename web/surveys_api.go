@@ -9,15 +9,14 @@ import (
 	"github.com/followup/followup/users"
 )
 
-// surveyAdminRoutes are marketing's: the survey API and the survey editor pages.
-func (s *Server) surveyAdminRoutes(mux *Router) {
+// surveyAPIRoutes are the survey API's: marketing writes, CX and managers read.
+func (s *Server) surveyAPIRoutes(mux *Router) {
 	api := mux.Tokens() // the JSON API takes bearer tokens
 	api.HandleFunc("GET /api/v1/surveys", Roles(users.Marketing, users.CX, users.Manager), s.apiListSurveys)
 	api.HandleFunc("POST /api/v1/surveys", Roles(users.Marketing), s.apiCreateSurvey)
 	api.HandleFunc("GET /api/v1/surveys/{slug}", Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurvey)
 	api.HandleFunc("PUT /api/v1/surveys/{slug}", Roles(users.Marketing), s.apiUpdateSurvey)
 	api.HandleFunc("GET /api/v1/surveys/{slug}/versions/{version}", Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurveyVersion)
-	s.surveyEditorRoutes(mux)
 }
 
 // surveyInput is a survey definition as marketing sends it.
