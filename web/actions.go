@@ -31,7 +31,7 @@ func (s *Server) apiListActions(w http.ResponseWriter, r *http.Request) {
 	if raw := v.Get("owner_id"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {
-			writeError(w, http.StatusBadRequest, "owner_id", "owner_id must be a positive whole number")
+			WriteError(w, http.StatusBadRequest, "owner_id", "owner_id must be a positive whole number")
 			return
 		}
 		f.OwnerID = id
@@ -40,13 +40,13 @@ func (s *Server) apiListActions(w http.ResponseWriter, r *http.Request) {
 	case "", "false":
 	case "true":
 		if f.OwnerID != 0 {
-			writeError(w, http.StatusBadRequest, "mine", "give owner_id or mine, not both")
+			WriteError(w, http.StatusBadRequest, "mine", "give owner_id or mine, not both")
 			return
 		}
-		u, _ := userFrom(r.Context())
+		u, _ := UserFrom(r.Context())
 		f.OwnerID = u.ID
 	default:
-		writeError(w, http.StatusBadRequest, "mine", "mine must be true or false")
+		WriteError(w, http.StatusBadRequest, "mine", "mine must be true or false")
 		return
 	}
 	switch v.Get("open") {
@@ -54,84 +54,84 @@ func (s *Server) apiListActions(w http.ResponseWriter, r *http.Request) {
 	case "true":
 		f.Open = true
 	default:
-		writeError(w, http.StatusBadRequest, "open", "open must be true or false")
+		WriteError(w, http.StatusBadRequest, "open", "open must be true or false")
 		return
 	}
-	now, today := s.today()
+	now, today := s.Today()
 	list, err := s.Reports.Actions(r.Context(), f, today)
 	if s.reportError(w, err) {
 		return
 	}
 	if v.Get("effectiveness") == "true" {
 		for i := range list {
-			e, err := s.Reports.Effectiveness(r.Context(), list[i], now, s.reportLocation())
+			e, err := s.Reports.Effectiveness(r.Context(), list[i], now, s.ReportZone())
 			if s.reportError(w, err) {
 				return
 			}
 			list[i].Effectiveness = &e
 		}
 	}
-	writeJSON(w, http.StatusOK, list)
+	WriteJSON(w, http.StatusOK, list)
 }
 
 func (s *Server) apiCreateAction(w http.ResponseWriter, r *http.Request) {
 	var in reports.ActionInput
-	if field, err := decodeJSON(w, r, 64<<10, &in); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := DecodeJSON(w, r, 64<<10, &in); err != nil {
+		WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
-	u, _ := userFrom(r.Context())
-	a, err := s.Reports.CreateAction(r.Context(), in, planActor(u), s.Clock.Now(), s.reportLocation())
+	u, _ := UserFrom(r.Context())
+	a, err := s.Reports.CreateAction(r.Context(), in, PlanActor(u), s.Clock.Now(), s.ReportZone())
 	if s.reportError(w, err) {
 		return
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/action-plans/%d", a.ID))
-	writeJSON(w, http.StatusCreated, a)
+	WriteJSON(w, http.StatusCreated, a)
 }
 
 func (s *Server) apiGetAction(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
+	id, ok := PathID(w, r)
 	if !ok {
 		return
 	}
-	now, today := s.today()
+	now, today := s.Today()
 	a, err := s.Reports.Action(r.Context(), id, today)
 	if s.reportError(w, err) {
 		return
 	}
-	e, err := s.Reports.Effectiveness(r.Context(), a, now, s.reportLocation())
+	e, err := s.Reports.Effectiveness(r.Context(), a, now, s.ReportZone())
 	if s.reportError(w, err) {
 		return
 	}
 	a.Effectiveness = &e
-	writeJSON(w, http.StatusOK, a)
+	WriteJSON(w, http.StatusOK, a)
 }
 
 func (s *Server) apiUpdateAction(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
+	id, ok := PathID(w, r)
 	if !ok {
 		return
 	}
 	var p reports.ActionPatch
-	if field, err := decodeJSON(w, r, 64<<10, &p); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := DecodeJSON(w, r, 64<<10, &p); err != nil {
+		WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
-	u, _ := userFrom(r.Context())
-	a, err := s.Reports.UpdateAction(r.Context(), id, p, planActor(u), s.Clock.Now(), s.reportLocation())
+	u, _ := UserFrom(r.Context())
+	a, err := s.Reports.UpdateAction(r.Context(), id, p, PlanActor(u), s.Clock.Now(), s.ReportZone())
 	if s.reportError(w, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, a)
+	WriteJSON(w, http.StatusOK, a)
 }
 
 func (s *Server) apiDeleteAction(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
+	id, ok := PathID(w, r)
 	if !ok {
 		return
 	}
-	u, _ := userFrom(r.Context())
-	if s.reportError(w, s.Reports.DeleteAction(r.Context(), id, planActor(u))) {
+	u, _ := UserFrom(r.Context())
+	if s.reportError(w, s.Reports.DeleteAction(r.Context(), id, PlanActor(u))) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -12,9 +12,9 @@ import (
 	"github.com/followup/followup/templates"
 )
 
-// previewEmail renders a campaign's email for a sample customer, with links
+// PreviewEmail renders a campaign's email for a sample customer, with links
 // to the survey's preview page instead of a personal link.
-func (s *Server) previewEmail(ctx context.Context, c scheduler.Campaign, locale string, reminder bool) (templates.Email, error) {
+func (s *Server) PreviewEmail(ctx context.Context, c scheduler.Campaign, locale string, reminder bool) (templates.Email, error) {
 	vid, err := s.Campaigns.CurrentSurveyVersion(ctx, c.SurveyID)
 	if err != nil {
 		return templates.Email{}, err
@@ -23,15 +23,17 @@ func (s *Server) previewEmail(ctx context.Context, c scheduler.Campaign, locale 
 	return s.Compose.Preview(ctx, vid, locale, reminder, link)
 }
 
-type testSendJSON struct {
+// TestSendJSON is a request to send a campaign's email as a test: to whom,
+// in which locale, the first email or the reminder.
+type TestSendJSON struct {
 	Email    string `json:"email"`
 	Locale   string `json:"locale"`
 	Reminder bool   `json:"reminder"`
 }
 
-// testSend sends the campaign's email to one address, marked as a test, with
+// TestSend sends the campaign's email to one address, marked as a test, with
 // links to the survey's preview (nothing a tester does is recorded).
-func (s *Server) testSend(ctx context.Context, c scheduler.Campaign, in testSendJSON) (field string, err error) {
+func (s *Server) TestSend(ctx context.Context, c scheduler.Campaign, in TestSendJSON) (field string, err error) {
 	addr, perr := netmail.ParseAddress(strings.TrimSpace(in.Email))
 	if perr != nil || strings.ContainsAny(in.Email, "\r\n") {
 		return "email", fmt.Errorf("%q is not an email address", in.Email)
@@ -44,7 +46,7 @@ func (s *Server) testSend(ctx context.Context, c scheduler.Campaign, in testSend
 		}
 		locale = l
 	}
-	e, err := s.previewEmail(ctx, c, locale, in.Reminder)
+	e, err := s.PreviewEmail(ctx, c, locale, in.Reminder)
 	if err != nil {
 		return "", err
 	}

@@ -25,36 +25,36 @@ func (s *Server) campaignRoutes(mux *Router) {
 func (s *Server) apiListCampaigns(w http.ResponseWriter, r *http.Request) {
 	list, err := s.Campaigns.List(r.Context())
 	if err != nil {
-		s.internalError(w, "list campaigns", err)
+		s.InternalError(w, "list campaigns", err)
 		return
 	}
 	out := make([]campaignJSON, 0, len(list))
 	for _, c := range list {
 		out = append(out, campaignOut(c))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"campaigns": out})
+	WriteJSON(w, http.StatusOK, map[string]any{"campaigns": out})
 }
 
 func (s *Server) apiCreateCampaign(w http.ResponseWriter, r *http.Request) {
 	var body campaignJSON
-	if field, err := decodeJSON(w, r, 1<<16, &body); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := DecodeJSON(w, r, 1<<16, &body); err != nil {
+		WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	if body.State != "" && body.State != scheduler.StateDraft && body.State != scheduler.StateActive {
-		writeError(w, http.StatusBadRequest, "state", "a new campaign is draft (the default) or active")
+		WriteError(w, http.StatusBadRequest, "state", "a new campaign is draft (the default) or active")
 		return
 	}
 	c, fe := body.toCampaign()
 	if fe != nil {
-		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
+		WriteError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
 		return
 	}
 	created, err := s.Campaigns.Create(r.Context(), c, s.Clock.Now())
 	if s.campaignError(w, err) {
 		return
 	}
-	writeJSON(w, http.StatusCreated, campaignOut(created))
+	WriteJSON(w, http.StatusCreated, campaignOut(created))
 }
 
 func (s *Server) apiGetCampaign(w http.ResponseWriter, r *http.Request) {
@@ -62,37 +62,37 @@ func (s *Server) apiGetCampaign(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, campaignOut(c))
+	WriteJSON(w, http.StatusOK, campaignOut(c))
 }
 
 func (s *Server) apiUpdateCampaign(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
+	id, ok := PathID(w, r)
 	if !ok {
 		return
 	}
 	var body campaignJSON
-	if field, err := decodeJSON(w, r, 1<<16, &body); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := DecodeJSON(w, r, 1<<16, &body); err != nil {
+		WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	if body.State != "" {
-		writeError(w, http.StatusBadRequest, "state", "change the state with POST /api/v1/campaigns/{id}/activate, pause, resume or archive")
+		WriteError(w, http.StatusBadRequest, "state", "change the state with POST /api/v1/campaigns/{id}/activate, pause, resume or archive")
 		return
 	}
 	c, fe := body.toCampaign()
 	if fe != nil {
-		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
+		WriteError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
 		return
 	}
 	updated, err := s.Campaigns.Update(r.Context(), id, c, s.Clock.Now())
 	if s.campaignError(w, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, campaignOut(updated))
+	WriteJSON(w, http.StatusOK, campaignOut(updated))
 }
 
 func (s *Server) apiCampaignAction(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
+	id, ok := PathID(w, r)
 	if !ok {
 		return
 	}
@@ -102,11 +102,11 @@ func (s *Server) apiCampaignAction(w http.ResponseWriter, r *http.Request) {
 		if s.campaignError(w, err) {
 			return
 		}
-		writeJSON(w, http.StatusOK, campaignOut(c))
+		WriteJSON(w, http.StatusOK, campaignOut(c))
 	case "test-send":
 		s.apiTestSend(w, r, id)
 	default:
-		writeError(w, http.StatusNotFound, "", fmt.Sprintf("no campaign action %q (activate, pause, resume, archive, test-send)", action))
+		WriteError(w, http.StatusNotFound, "", fmt.Sprintf("no campaign action %q (activate, pause, resume, archive, test-send)", action))
 	}
 }
 
@@ -127,39 +127,39 @@ func (s *Server) apiPreviewCampaign(w http.ResponseWriter, r *http.Request) {
 	reminder := r.URL.Query().Get("kind") == "reminder"
 	out := map[string]emailPreview{}
 	for _, locale := range []string{customers.LocaleEnglish, customers.LocaleFrench} {
-		e, err := s.previewEmail(r.Context(), c, locale, reminder)
+		e, err := s.PreviewEmail(r.Context(), c, locale, reminder)
 		if err != nil {
-			s.internalError(w, "preview campaign", err)
+			s.InternalError(w, "preview campaign", err)
 			return
 		}
 		out[locale] = emailPreview{Subject: e.Subject, Preheader: e.Preheader, Text: e.Text, HTML: e.HTML}
 	}
-	writeJSON(w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiTestSend(w http.ResponseWriter, r *http.Request, id int64) {
-	var body testSendJSON
-	if field, err := decodeJSON(w, r, 1<<12, &body); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	var body TestSendJSON
+	if field, err := DecodeJSON(w, r, 1<<12, &body); err != nil {
+		WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	c, err := s.Campaigns.Get(r.Context(), id)
 	if s.campaignError(w, err) {
 		return
 	}
-	if field, err := s.testSend(r.Context(), c, body); err != nil {
+	if field, err := s.TestSend(r.Context(), c, body); err != nil {
 		status := http.StatusBadRequest
 		if field == "" {
 			status = http.StatusBadGateway
 		}
-		writeError(w, status, field, err.Error())
+		WriteError(w, status, field, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]string{"sent_to": body.Email})
+	WriteJSON(w, http.StatusAccepted, map[string]string{"sent_to": body.Email})
 }
 
 func (s *Server) apiCampaignStats(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
+	id, ok := PathID(w, r)
 	if !ok {
 		return
 	}
@@ -167,7 +167,7 @@ func (s *Server) apiCampaignStats(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("days"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 366 {
-			writeError(w, http.StatusBadRequest, "days", "days must be a whole number between 1 and 366")
+			WriteError(w, http.StatusBadRequest, "days", "days must be a whole number between 1 and 366")
 			return
 		}
 		days = n
@@ -176,11 +176,11 @@ func (s *Server) apiCampaignStats(w http.ResponseWriter, r *http.Request) {
 	if s.campaignError(w, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	WriteJSON(w, http.StatusOK, st)
 }
 
 func (s *Server) campaignOf(w http.ResponseWriter, r *http.Request) (scheduler.Campaign, bool) {
-	id, ok := pathID(w, r)
+	id, ok := PathID(w, r)
 	if !ok {
 		return scheduler.Campaign{}, false
 	}
@@ -199,17 +199,17 @@ func (s *Server) campaignError(w http.ResponseWriter, err error) bool {
 	p := ProblemOf(err)
 	switch {
 	case p.Status == http.StatusBadRequest:
-		writeError(w, p.Status, p.Field, p.Field+" "+p.Message)
+		WriteError(w, p.Status, p.Field, p.Field+" "+p.Message)
 	case errors.Is(err, scheduler.ErrNameTaken):
-		writeError(w, p.Status, "name", "a campaign with this name already exists")
+		WriteError(w, p.Status, "name", "a campaign with this name already exists")
 	case errors.Is(err, scheduler.ErrArchived):
-		writeError(w, p.Status, "state", "the campaign is archived: archived campaigns cannot change")
+		WriteError(w, p.Status, "state", "the campaign is archived: archived campaigns cannot change")
 	case p.Status == http.StatusConflict: // a *scheduler.TransitionError
-		writeError(w, p.Status, "state", p.Message)
+		WriteError(w, p.Status, "state", p.Message)
 	case p.Status == http.StatusNotFound:
-		writeError(w, p.Status, "", "no campaign with this id")
+		WriteError(w, p.Status, "", "no campaign with this id")
 	default:
-		s.internalError(w, "campaign", err)
+		s.InternalError(w, "campaign", err)
 	}
 	return true
 }

@@ -30,17 +30,17 @@ func (s *Server) complaintActionRoutes(mux *Router) {
 func (s *Server) complaintAction(w http.ResponseWriter, r *http.Request, in any, do func(id int64, by complaints.Actor) error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
+		WriteError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
 		return
 	}
 	if in != nil {
-		if field, err := decodeJSON(w, r, 64<<10, in); err != nil {
-			writeError(w, http.StatusBadRequest, field, err.Error())
+		if field, err := DecodeJSON(w, r, 64<<10, in); err != nil {
+			WriteError(w, http.StatusBadRequest, field, err.Error())
 			return
 		}
 	}
-	u, _ := userFrom(r.Context())
-	if err := do(id, actorOf(u)); err != nil {
+	u, _ := UserFrom(r.Context())
+	if err := do(id, ActorOf(u)); err != nil {
 		s.writeComplaintError(w, err)
 		return
 	}
@@ -49,7 +49,7 @@ func (s *Server) complaintAction(w http.ResponseWriter, r *http.Request, in any,
 		s.writeComplaintError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"complaint": c})
+	WriteJSON(w, http.StatusOK, map[string]any{"complaint": c})
 }
 
 // writeComplaintError turns a complaint action's error into a status.
@@ -57,19 +57,19 @@ func (s *Server) writeComplaintError(w http.ResponseWriter, err error) {
 	var rw *feedback.ReplyWarnings
 	switch p := ProblemOf(err); p.Status {
 	case http.StatusNotFound:
-		writeError(w, p.Status, "", "no complaint with this id")
+		WriteError(w, p.Status, "", "no complaint with this id")
 	case http.StatusBadRequest, http.StatusConflict: // a field error, or a *complaints.ConflictError
-		writeError(w, p.Status, p.Field, p.Message)
+		WriteError(w, p.Status, p.Field, p.Message)
 	case http.StatusUnprocessableEntity:
 		errors.As(err, &rw)
-		writeJSON(w, p.Status, map[string]any{
+		WriteJSON(w, p.Status, map[string]any{
 			"error":    "the reply was not sent: check the warnings, then send it again with \"confirm\": true",
 			"field":    "body",
 			"warnings": rw.Warnings,
 		})
 	default:
 		s.Log.Error("complaint action", "err", err)
-		writeError(w, http.StatusInternalServerError, "", "the action could not be recorded; retry later")
+		WriteError(w, http.StatusInternalServerError, "", "the action could not be recorded; retry later")
 	}
 }
 
@@ -85,7 +85,7 @@ type assignJSON struct {
 func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 	var in assignJSON
 	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error {
-		to, err := s.assignee(r, in.OwnerID, in.OwnerEmail)
+		to, err := s.Assignee(r, in.OwnerID, in.OwnerEmail)
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (s *Server) apiCompensate(w http.ResponseWriter, r *http.Request) {
 		Note   string `json:"note"`
 	}
 	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error {
-		cents, err := parseCents(in.Amount)
+		cents, err := ParseCents(in.Amount)
 		if err != nil {
 			return &invalid.FieldError{Field: "amount", Message: err.Error()}
 		}
@@ -160,7 +160,7 @@ func (s *Server) apiDeviance(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiReplyDraft(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
+		WriteError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
 		return
 	}
 	d, err := s.Complaints.Detail(r.Context(), id, s.Clock.Now())
@@ -172,17 +172,17 @@ func (s *Server) apiReplyDraft(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("locale"); v != "" {
 		l, ok := customers.NormalizeLocale(v)
 		if !ok {
-			writeError(w, http.StatusBadRequest, "locale", "locale must be en or fr")
+			WriteError(w, http.StatusBadRequest, "locale", "locale must be en or fr")
 			return
 		}
 		locale = l
 	}
-	u, _ := userFrom(r.Context())
-	body, err := s.replyDraft(d, locale, u)
+	u, _ := UserFrom(r.Context())
+	body, err := s.ReplyDraft(d, locale, u)
 	if err != nil {
 		s.writeComplaintError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"locale": locale, "body": body, "steps": replySteps(locale),
+	WriteJSON(w, http.StatusOK, map[string]any{"locale": locale, "body": body, "steps": ReplySteps(locale),
 		"warnings": complaints.CheckReply(body)})
 }

@@ -15,13 +15,13 @@ import (
 	"github.com/followup/followup/users"
 )
 
-// actorOf is the signed-in person acting on a complaint.
-func actorOf(u users.User) complaints.Actor {
+// ActorOf is the signed-in person acting on a complaint.
+func ActorOf(u users.User) complaints.Actor {
 	return complaints.Actor{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role)}
 }
 
-// assignee finds the person a complaint is given to, by id or email.
-func (s *Server) assignee(r *http.Request, id int64, email string) (complaints.Actor, error) {
+// Assignee finds the person a complaint is given to, by id or email.
+func (s *Server) Assignee(r *http.Request, id int64, email string) (complaints.Actor, error) {
 	var u users.User
 	var err error
 	switch {
@@ -38,11 +38,11 @@ func (s *Server) assignee(r *http.Request, id int64, email string) (complaints.A
 	if err != nil {
 		return complaints.Actor{}, err
 	}
-	return actorOf(u), nil
+	return ActorOf(u), nil
 }
 
-// parseCents reads an amount in currency units, with at most two decimals.
-func parseCents(raw string) (int64, error) {
+// ParseCents reads an amount in currency units, with at most two decimals.
+func ParseCents(raw string) (int64, error) {
 	raw = strings.TrimSpace(strings.ReplaceAll(raw, ",", "."))
 	whole, frac, _ := strings.Cut(raw, ".")
 	if raw == "" || len(frac) > 2 || strings.ContainsAny(raw, "+-e") {
@@ -67,9 +67,9 @@ func parseCents(raw string) (int64, error) {
 	return w*100 + f, nil
 }
 
-// complaintFilter reads the queue's filters from a query; msg says what is
+// ComplaintFilter reads the queue's filters from a query; msg says what is
 // wrong with field when a value is not understood.
-func complaintFilter(q url.Values, u users.User) (f complaints.Filter, field, msg string) {
+func ComplaintFilter(q url.Values, u users.User) (f complaints.Filter, field, msg string) {
 	for _, st := range listParam(q["state"]) {
 		if !slices.Contains(complaints.States, st) {
 			return f, "state", "state must be one of " + strings.Join(complaints.States, ", ") + ", got " + strconv.Quote(st)

@@ -25,25 +25,25 @@ func (s *Server) complaintRoutes(mux *Router) {
 // limit (1–1000).
 func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	u, _ := userFrom(r.Context())
-	f, field, msg := complaintFilter(q, u)
+	u, _ := UserFrom(r.Context())
+	f, field, msg := ComplaintFilter(q, u)
 	if msg != "" {
-		writeError(w, http.StatusBadRequest, field, msg)
+		WriteError(w, http.StatusBadRequest, field, msg)
 		return
 	}
 	list, err := s.Complaints.List(r.Context(), f, s.Clock.Now())
 	if err != nil {
 		s.Log.Error("list complaints", "err", err)
-		writeError(w, http.StatusInternalServerError, "", "complaints could not be listed; retry later")
+		WriteError(w, http.StatusInternalServerError, "", "complaints could not be listed; retry later")
 		return
 	}
 	counts, err := s.Complaints.Count(r.Context(), u.ID, s.Clock.Now())
 	if err != nil {
 		s.Log.Error("count complaints", "err", err)
-		writeError(w, http.StatusInternalServerError, "", "complaints could not be counted; retry later")
+		WriteError(w, http.StatusInternalServerError, "", "complaints could not be counted; retry later")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"complaints": list, "counts": counts})
+	WriteJSON(w, http.StatusOK, map[string]any{"complaints": list, "counts": counts})
 }
 
 // getComplaint returns one complaint with the reply, its scores, signals
@@ -52,21 +52,21 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
+		WriteError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
 		return
 	}
 	d, err := s.Complaints.Detail(r.Context(), id, s.Clock.Now())
 	if errors.Is(err, complaints.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "", "no complaint with this id")
+		WriteError(w, http.StatusNotFound, "", "no complaint with this id")
 		return
 	}
 	if err != nil {
 		s.Log.Error("get complaint", "id", id, "err", err)
-		writeError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
+		WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
 		return
 	}
 	if s.Corrections == nil {
-		writeJSON(w, http.StatusOK, d)
+		WriteJSON(w, http.StatusOK, d)
 		return
 	}
 	// The corrections of the comment reading sit beside the detail's
@@ -74,7 +74,7 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	made, err := s.Corrections.List(r.Context(), d.Reply.ID)
 	if err != nil {
 		s.Log.Error("get complaint corrections", "id", id, "err", err)
-		writeError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
+		WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
 		return
 	}
 	var reasons []surveys.Reason
@@ -82,9 +82,9 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	base, err := json.Marshal(d)
 	if err != nil {
 		s.Log.Error("encode complaint", "id", id, "err", err)
-		writeError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
+		WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
 		return
 	}
 	more, _ := json.Marshal(map[string]any{"corrections": made, "decided_by": surveys.DecidedBy(reasons)})
-	writeJSON(w, http.StatusOK, json.RawMessage(append(append(base[:len(base)-1], ','), more[1:]...)))
+	WriteJSON(w, http.StatusOK, json.RawMessage(append(append(base[:len(base)-1], ','), more[1:]...)))
 }

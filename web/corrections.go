@@ -171,10 +171,10 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := userFrom(r.Context())
+	u, _ := UserFrom(r.Context())
 	added, err := s.Corrections.Add(r.Context(), id, u.ID, corrections.Kind(r.PostFormValue("kind")), s.Clock.Now())
 	if err != nil {
-		status, _, msg := s.correctionError(err)
+		status, _, msg := s.CorrectionError(err)
 		if status == http.StatusInternalServerError {
 			s.staffError(w, "correct comment reading", err)
 			return

@@ -24,21 +24,21 @@ func (s *Server) correctionAPIRoutes(mux *Router) {
 func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "id", "the response id must be a positive whole number")
+		WriteError(w, http.StatusBadRequest, "id", "the response id must be a positive whole number")
 		return
 	}
 	var in struct {
 		Kind string `json:"kind"`
 	}
-	if field, err := decodeJSON(w, r, 4<<10, &in); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := DecodeJSON(w, r, 4<<10, &in); err != nil {
+		WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
-	u, _ := userFrom(r.Context())
+	u, _ := UserFrom(r.Context())
 	added, err := s.Corrections.Add(r.Context(), id, u.ID, corrections.Kind(strings.TrimSpace(in.Kind)), s.Clock.Now())
 	if err != nil {
-		status, field, msg := s.correctionError(err)
-		writeError(w, status, field, msg)
+		status, field, msg := s.CorrectionError(err)
+		WriteError(w, status, field, msg)
 		return
 	}
 	status := http.StatusOK
@@ -49,5 +49,5 @@ func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
 	if added.Opened != nil {
 		opened = &added.Opened.ID
 	}
-	writeJSON(w, status, map[string]any{"correction": added.Correction, "created": added.Created, "opened_complaint_id": opened})
+	WriteJSON(w, status, map[string]any{"correction": added.Correction, "created": added.Created, "opened_complaint_id": opened})
 }

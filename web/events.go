@@ -50,7 +50,7 @@ type eventAccepted struct {
 // naming the field at fault otherwise, with nothing stored.
 func (s *Server) postEvent(w http.ResponseWriter, r *http.Request) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		writeError(w, http.StatusBadRequest, "", fmt.Sprintf("content type must be application/json, got %q", ct))
+		WriteError(w, http.StatusBadRequest, "", fmt.Sprintf("content type must be application/json, got %q", ct))
 		return
 	}
 	body := bufio.NewReaderSize(http.MaxBytesReader(w, r.Body, maxBatchBytes), 64<<10)
@@ -60,8 +60,8 @@ func (s *Server) postEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(body)
 	var ev eventJSON
-	if field, err := decodeJSON(w, r, maxEventBytes, &ev); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := DecodeJSON(w, r, maxEventBytes, &ev); err != nil {
+		WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	in, fe := ev.toInput()
@@ -69,16 +69,16 @@ func (s *Server) postEvent(w http.ResponseWriter, r *http.Request) {
 		fe = in.Validate(s.Clock.Now())
 	}
 	if fe != nil {
-		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
+		WriteError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
 		return
 	}
 	acc, err := s.Intake.Record(r.Context(), in)
 	if err != nil {
 		s.Log.Error("record event", "external_id", in.ExternalID, "err", err)
-		writeError(w, http.StatusInternalServerError, "", "the event could not be stored; retry later")
+		WriteError(w, http.StatusInternalServerError, "", "the event could not be stored; retry later")
 		return
 	}
-	writeJSON(w, http.StatusAccepted, eventAccepted{
+	WriteJSON(w, http.StatusAccepted, eventAccepted{
 		EventID: acc.EventID, CustomerID: acc.CustomerID, Duplicate: !acc.Created, Invitations: acc.Invitations,
 	})
 }

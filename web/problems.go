@@ -88,9 +88,9 @@ func FormStatus(err error) int {
 	return http.StatusUnprocessableEntity
 }
 
-// correctionError turns a correction's error into a status, the field at
+// CorrectionError turns a correction's error into a status, the field at
 // fault and a message.
-func (s *Server) correctionError(err error) (status int, field, msg string) {
+func (s *Server) CorrectionError(err error) (status int, field, msg string) {
 	switch p := ProblemOf(err); p.Status {
 	case http.StatusBadRequest, http.StatusConflict: // a field error, or corrections.ErrNotScored
 		return p.Status, p.Field, p.Message

@@ -8,8 +8,8 @@ import (
 	"github.com/followup/followup/reports"
 )
 
-// overview is everything the managers' page shows.
-type overview struct {
+// Overview is everything the managers' page shows.
+type Overview struct {
 	From        string                   `json:"from"`
 	To          string                   `json:"to"`
 	Grain       reports.Grain            `json:"grain"`
@@ -22,7 +22,7 @@ type overview struct {
 	Complaints  reports.ComplaintFigures `json:"complaints"`
 	Silent      reports.Silent           `json:"silent"`
 	Reliability []reports.Reliability    `json:"reliability"`
-	Barometer   barometerStatus          `json:"barometer"`
+	Barometer   BarometerStatus          `json:"barometer"`
 	// ActionsOverdue and ActionsDue (within 7 days) are the open actions
 	// that need a look.
 	ActionsOverdue []reports.ActionPlan `json:"actions_overdue"`
@@ -32,8 +32,8 @@ type overview struct {
 	Corrections map[corrections.Kind]int `json:"corrections"`
 }
 
-// barometerStatus is the barometer now and its recent breaches.
-type barometerStatus struct {
+// BarometerStatus is the barometer now and its recent breaches.
+type BarometerStatus struct {
 	WindowHours float64           `json:"window_hours"`
 	MinSample   int               `json:"min_sample"`
 	Readings    []reports.Reading `json:"readings"`
@@ -41,8 +41,8 @@ type barometerStatus struct {
 	Breaches []reports.Breach `json:"breaches"`
 }
 
-func (s *Server) barometerStatus(ctx context.Context) (barometerStatus, error) {
-	st := barometerStatus{Readings: []reports.Reading{}, Breaches: []reports.Breach{}}
+func (s *Server) BarometerStatus(ctx context.Context) (BarometerStatus, error) {
+	st := BarometerStatus{Readings: []reports.Reading{}, Breaches: []reports.Breach{}}
 	if s.Barometer == nil {
 		return st, nil
 	}
@@ -58,8 +58,8 @@ func (s *Server) barometerStatus(ctx context.Context) (barometerStatus, error) {
 	return st, err
 }
 
-func (s *Server) overview(ctx context.Context, q reports.Query, p reportParams) (overview, error) {
-	o := overview{From: p.From, To: p.To, Grain: q.Grain, Filters: p.Filters}
+func (s *Server) Overview(ctx context.Context, q reports.Query, p ReportParams) (Overview, error) {
+	o := Overview{From: p.From, To: p.To, Grain: q.Grain, Filters: p.Filters}
 	var err error
 	if o.Totals, err = s.Reports.Totals(ctx, q); err != nil {
 		return o, err
@@ -89,10 +89,10 @@ func (s *Server) overview(ctx context.Context, q reports.Query, p reportParams) 
 	if o.Reliability, err = s.Reports.Reliability(ctx, q); err != nil {
 		return o, err
 	}
-	if o.Barometer, err = s.barometerStatus(ctx); err != nil {
+	if o.Barometer, err = s.BarometerStatus(ctx); err != nil {
 		return o, err
 	}
-	today := s.Clock.Now().In(s.reportLocation())
+	today := s.Clock.Now().In(s.ReportZone())
 	todayS := today.Format("2006-01-02")
 	if o.ActionsOverdue, err = s.Reports.Actions(ctx, reports.ActionFilter{Open: true, DueBefore: todayS}, todayS); err != nil {
 		return o, err
@@ -110,16 +110,16 @@ func (s *Server) overview(ctx context.Context, q reports.Query, p reportParams) 
 	return o, nil
 }
 
-// reportWeek reads ?week=2026-W45, by default the last full week.
-func (s *Server) reportWeek(v string) (reports.ISOWeek, error) {
+// ReportWeek reads ?week=2026-W45, by default the last full week.
+func (s *Server) ReportWeek(v string) (reports.ISOWeek, error) {
 	if v == "" {
-		return reports.WeekOf(s.Clock.Now(), s.reportLocation()).Prev(), nil
+		return reports.WeekOf(s.Clock.Now(), s.ReportZone()).Prev(), nil
 	}
 	return reports.ParseWeek(v)
 }
 
-// today is the report's current day.
-func (s *Server) today() (time.Time, string) {
-	now := s.Clock.Now().In(s.reportLocation())
+// Today is the report's current day.
+func (s *Server) Today() (time.Time, string) {
+	now := s.Clock.Now().In(s.ReportZone())
 	return now, now.Format("2006-01-02")
 }

@@ -16,25 +16,25 @@ func (s *Server) reportRoutes(mux *Router) {
 		return
 	}
 	mux.HandleFunc("GET /api/v1/reports/overview", Roles(users.Marketing, users.Manager), s.apiReportOverview)
-	mux.HandleFunc("GET /api/v1/reports/trend", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/trend", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p ReportParams) (any, error) {
 		return s.Reports.Trend(ctx, q)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/breakdown", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/breakdown", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p ReportParams) (any, error) {
 		return s.Reports.Breakdown(ctx, q, p.By)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/risks", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/risks", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p ReportParams) (any, error) {
 		return s.Reports.Risks(ctx, q)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/risk-trend", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/risk-trend", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p ReportParams) (any, error) {
 		return s.Reports.RiskTrend(ctx, q, p.Top)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/complaints", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/complaints", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p ReportParams) (any, error) {
 		return s.Reports.Complaints(ctx, q, s.Clock.Now())
 	}))
-	mux.HandleFunc("GET /api/v1/reports/silent", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/silent", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p ReportParams) (any, error) {
 		return s.Reports.Silent(ctx, q)
 	}))
-	mux.HandleFunc("GET /api/v1/reports/reliability", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p reportParams) (any, error) {
+	mux.HandleFunc("GET /api/v1/reports/reliability", Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p ReportParams) (any, error) {
 		return s.Reports.Reliability(ctx, q)
 	}))
 	mux.HandleFunc("GET /api/v1/reports/barometer", Roles(users.Marketing, users.Manager), s.apiBarometer)
@@ -42,9 +42,9 @@ func (s *Server) reportRoutes(mux *Router) {
 }
 
 // apiReport answers a figure computed from the request's report query.
-func (s *Server) apiReport(compute func(context.Context, reports.Query, reportParams) (any, error)) http.HandlerFunc {
+func (s *Server) apiReport(compute func(context.Context, reports.Query, ReportParams) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		q, p, err := s.reportQuery(r.URL.Query())
+		q, p, err := s.ReportQuery(r.URL.Query())
 		if s.reportError(w, err) {
 			return
 		}
@@ -52,7 +52,7 @@ func (s *Server) apiReport(compute func(context.Context, reports.Query, reportPa
 		if s.reportError(w, err) {
 			return
 		}
-		writeJSON(w, http.StatusOK, v)
+		WriteJSON(w, http.StatusOK, v)
 	}
 }
 
@@ -64,45 +64,45 @@ func (s *Server) reportError(w http.ResponseWriter, err error) bool {
 	}
 	switch p := ProblemOf(err); p.Status {
 	case http.StatusBadRequest:
-		writeError(w, p.Status, p.Field, p.Field+" "+p.Message)
+		WriteError(w, p.Status, p.Field, p.Field+" "+p.Message)
 	case http.StatusNotFound:
-		writeError(w, p.Status, "", "not found")
+		WriteError(w, p.Status, "", "not found")
 	case http.StatusForbidden: // reports.ErrNotAllowed, wrapped with the reason
-		writeError(w, p.Status, "", err.Error())
+		WriteError(w, p.Status, "", err.Error())
 	default:
-		s.internalError(w, "report", err)
+		s.InternalError(w, "report", err)
 	}
 	return true
 }
 
 func (s *Server) apiReportOverview(w http.ResponseWriter, r *http.Request) {
-	q, p, err := s.reportQuery(r.URL.Query())
+	q, p, err := s.ReportQuery(r.URL.Query())
 	if s.reportError(w, err) {
 		return
 	}
-	o, err := s.overview(r.Context(), q, p)
+	o, err := s.Overview(r.Context(), q, p)
 	if s.reportError(w, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, o)
+	WriteJSON(w, http.StatusOK, o)
 }
 
 func (s *Server) apiBarometer(w http.ResponseWriter, r *http.Request) {
-	st, err := s.barometerStatus(r.Context())
+	st, err := s.BarometerStatus(r.Context())
 	if s.reportError(w, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	WriteJSON(w, http.StatusOK, st)
 }
 
 func (s *Server) apiWeekly(w http.ResponseWriter, r *http.Request) {
-	week, err := s.reportWeek(r.URL.Query().Get("week"))
+	week, err := s.ReportWeek(r.URL.Query().Get("week"))
 	if s.reportError(w, err) {
 		return
 	}
-	rep, err := s.Reports.Weekly(r.Context(), week, s.Clock.Now(), s.reportLocation())
+	rep, err := s.Reports.Weekly(r.Context(), week, s.Clock.Now(), s.ReportZone())
 	if s.reportError(w, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, rep)
+	WriteJSON(w, http.StatusOK, rep)
 }

@@ -190,7 +190,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -209,5 +209,5 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		}
 		out[c.Name] = "ok"
 	}
-	writeJSON(w, status, out)
+	WriteJSON(w, status, out)
 }

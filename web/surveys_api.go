@@ -50,16 +50,16 @@ func (s *Server) apiListSurveys(w http.ResponseWriter, r *http.Request) {
 	list, err := s.Surveys.List(r.Context())
 	if err != nil {
 		s.Log.Error("list surveys", "err", err)
-		writeError(w, http.StatusInternalServerError, "", "surveys could not be listed; retry later")
+		WriteError(w, http.StatusInternalServerError, "", "surveys could not be listed; retry later")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"surveys": list})
+	WriteJSON(w, http.StatusOK, map[string]any{"surveys": list})
 }
 
 func (s *Server) apiCreateSurvey(w http.ResponseWriter, r *http.Request) {
 	var in surveyInput
-	if field, err := decodeJSON(w, r, 1<<20, &in); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := DecodeJSON(w, r, 1<<20, &in); err != nil {
+		WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	if in.Thresholds == nil {
@@ -73,18 +73,18 @@ func (s *Server) apiCreateSurvey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/surveys/"+sv.Slug)
-	writeJSON(w, http.StatusCreated, map[string]any{"survey": sv, "new_version": true})
+	WriteJSON(w, http.StatusCreated, map[string]any{"survey": sv, "new_version": true})
 }
 
 func (s *Server) apiUpdateSurvey(w http.ResponseWriter, r *http.Request) {
 	var in surveyInput
-	if field, err := decodeJSON(w, r, 1<<20, &in); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := DecodeJSON(w, r, 1<<20, &in); err != nil {
+		WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	slug := r.PathValue("slug")
 	if in.Slug != "" && in.Slug != slug {
-		writeError(w, http.StatusBadRequest, "slug", "the slug of a survey cannot change; create a new survey instead")
+		WriteError(w, http.StatusBadRequest, "slug", "the slug of a survey cannot change; create a new survey instead")
 		return
 	}
 	if in.Thresholds == nil {
@@ -97,7 +97,7 @@ func (s *Server) apiUpdateSurvey(w http.ResponseWriter, r *http.Request) {
 	if s.surveyWriteError(w, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"survey": up.Survey, "new_version": up.NewVersion})
+	WriteJSON(w, http.StatusOK, map[string]any{"survey": up.Survey, "new_version": up.NewVersion})
 }
 
 // surveyWriteError answers a failed create or update; it returns false
@@ -109,14 +109,14 @@ func (s *Server) surveyWriteError(w http.ResponseWriter, err error) bool {
 	p := ProblemOf(err)
 	switch {
 	case errors.Is(err, surveys.ErrSlugTaken):
-		writeError(w, p.Status, "slug", "a survey with this slug already exists")
+		WriteError(w, p.Status, "slug", "a survey with this slug already exists")
 	case p.Status == http.StatusBadRequest, p.Status == http.StatusConflict: // a field error, or a *surveys.MeaningError
-		writeError(w, p.Status, p.Field, p.Message)
+		WriteError(w, p.Status, p.Field, p.Message)
 	case p.Status == http.StatusNotFound:
-		writeError(w, p.Status, "", "no survey with this slug")
+		WriteError(w, p.Status, "", "no survey with this slug")
 	default:
 		s.Log.Error("save survey", "err", err)
-		writeError(w, http.StatusInternalServerError, "", "the survey could not be saved; nothing was changed, retry later")
+		WriteError(w, http.StatusInternalServerError, "", "the survey could not be saved; nothing was changed, retry later")
 	}
 	return true
 }
@@ -132,7 +132,7 @@ func (s *Server) apiGetSurvey(w http.ResponseWriter, r *http.Request) {
 			settings, err = s.Surveys.Settings(r.Context(), slug)
 		}
 		if err == nil {
-			writeJSON(w, http.StatusOK, map[string]any{"survey": sv, "versions": versions, "settings": settings})
+			WriteJSON(w, http.StatusOK, map[string]any{"survey": sv, "versions": versions, "settings": settings})
 			return
 		}
 	}
@@ -142,7 +142,7 @@ func (s *Server) apiGetSurvey(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiGetSurveyVersion(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.Atoi(r.PathValue("version"))
 	if err != nil || n < 1 {
-		writeError(w, http.StatusBadRequest, "version", "the version must be a positive whole number")
+		WriteError(w, http.StatusBadRequest, "version", "the version must be a positive whole number")
 		return
 	}
 	sv, err := s.Surveys.VersionNumber(r.Context(), r.PathValue("slug"), n)
@@ -150,14 +150,14 @@ func (s *Server) apiGetSurveyVersion(w http.ResponseWriter, r *http.Request) {
 		s.surveyReadError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"survey": sv})
+	WriteJSON(w, http.StatusOK, map[string]any{"survey": sv})
 }
 
 func (s *Server) surveyReadError(w http.ResponseWriter, err error) {
 	if errors.Is(err, surveys.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "", "no such survey or version")
+		WriteError(w, http.StatusNotFound, "", "no such survey or version")
 		return
 	}
 	s.Log.Error("read survey", "err", err)
-	writeError(w, http.StatusInternalServerError, "", "the survey could not be read; retry later")
+	WriteError(w, http.StatusInternalServerError, "", "the survey could not be read; retry later")
 }
