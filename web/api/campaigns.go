@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -9,17 +9,18 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
-func (s *Server) campaignRoutes(mux *Router) {
+func (s *Server) campaignRoutes(mux *web.Router) {
 	mux = mux.Tokens() // the JSON API takes bearer tokens
-	mux.HandleFunc("GET /api/v1/campaigns", Roles(users.Marketing, users.Manager), s.apiListCampaigns)
-	mux.HandleFunc("POST /api/v1/campaigns", Roles(users.Marketing), s.apiCreateCampaign)
-	mux.HandleFunc("GET /api/v1/campaigns/{id}", Roles(users.Marketing, users.Manager), s.apiGetCampaign)
-	mux.HandleFunc("PUT /api/v1/campaigns/{id}", Roles(users.Marketing), s.apiUpdateCampaign)
-	mux.HandleFunc("POST /api/v1/campaigns/{id}/{action}", Roles(users.Marketing), s.apiCampaignAction)
-	mux.HandleFunc("GET /api/v1/campaigns/{id}/preview", Roles(users.Marketing, users.Manager), s.apiPreviewCampaign)
-	mux.HandleFunc("GET /api/v1/campaigns/{id}/stats", Roles(users.Marketing, users.Manager), s.apiCampaignStats)
+	mux.HandleFunc("GET /api/v1/campaigns", web.Roles(users.Marketing, users.Manager), s.apiListCampaigns)
+	mux.HandleFunc("POST /api/v1/campaigns", web.Roles(users.Marketing), s.apiCreateCampaign)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}", web.Roles(users.Marketing, users.Manager), s.apiGetCampaign)
+	mux.HandleFunc("PUT /api/v1/campaigns/{id}", web.Roles(users.Marketing), s.apiUpdateCampaign)
+	mux.HandleFunc("POST /api/v1/campaigns/{id}/{action}", web.Roles(users.Marketing), s.apiCampaignAction)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}/preview", web.Roles(users.Marketing, users.Manager), s.apiPreviewCampaign)
+	mux.HandleFunc("GET /api/v1/campaigns/{id}/stats", web.Roles(users.Marketing, users.Manager), s.apiCampaignStats)
 }
 
 func (s *Server) apiListCampaigns(w http.ResponseWriter, r *http.Request) {
@@ -32,29 +33,29 @@ func (s *Server) apiListCampaigns(w http.ResponseWriter, r *http.Request) {
 	for _, c := range list {
 		out = append(out, campaignOut(c))
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"campaigns": out})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"campaigns": out})
 }
 
 func (s *Server) apiCreateCampaign(w http.ResponseWriter, r *http.Request) {
 	var body campaignJSON
-	if field, err := DecodeJSON(w, r, 1<<16, &body); err != nil {
-		WriteError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := web.DecodeJSON(w, r, 1<<16, &body); err != nil {
+		web.WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	if body.State != "" && body.State != scheduler.StateDraft && body.State != scheduler.StateActive {
-		WriteError(w, http.StatusBadRequest, "state", "a new campaign is draft (the default) or active")
+		web.WriteError(w, http.StatusBadRequest, "state", "a new campaign is draft (the default) or active")
 		return
 	}
 	c, fe := body.toCampaign()
 	if fe != nil {
-		WriteError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
+		web.WriteError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
 		return
 	}
 	created, err := s.Campaigns.Create(r.Context(), c, s.Clock.Now())
 	if s.campaignError(w, err) {
 		return
 	}
-	WriteJSON(w, http.StatusCreated, campaignOut(created))
+	web.WriteJSON(w, http.StatusCreated, campaignOut(created))
 }
 
 func (s *Server) apiGetCampaign(w http.ResponseWriter, r *http.Request) {
@@ -62,37 +63,37 @@ func (s *Server) apiGetCampaign(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	WriteJSON(w, http.StatusOK, campaignOut(c))
+	web.WriteJSON(w, http.StatusOK, campaignOut(c))
 }
 
 func (s *Server) apiUpdateCampaign(w http.ResponseWriter, r *http.Request) {
-	id, ok := PathID(w, r)
+	id, ok := web.PathID(w, r)
 	if !ok {
 		return
 	}
 	var body campaignJSON
-	if field, err := DecodeJSON(w, r, 1<<16, &body); err != nil {
-		WriteError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := web.DecodeJSON(w, r, 1<<16, &body); err != nil {
+		web.WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	if body.State != "" {
-		WriteError(w, http.StatusBadRequest, "state", "change the state with POST /api/v1/campaigns/{id}/activate, pause, resume or archive")
+		web.WriteError(w, http.StatusBadRequest, "state", "change the state with POST /api/v1/campaigns/{id}/activate, pause, resume or archive")
 		return
 	}
 	c, fe := body.toCampaign()
 	if fe != nil {
-		WriteError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
+		web.WriteError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
 		return
 	}
 	updated, err := s.Campaigns.Update(r.Context(), id, c, s.Clock.Now())
 	if s.campaignError(w, err) {
 		return
 	}
-	WriteJSON(w, http.StatusOK, campaignOut(updated))
+	web.WriteJSON(w, http.StatusOK, campaignOut(updated))
 }
 
 func (s *Server) apiCampaignAction(w http.ResponseWriter, r *http.Request) {
-	id, ok := PathID(w, r)
+	id, ok := web.PathID(w, r)
 	if !ok {
 		return
 	}
@@ -102,11 +103,11 @@ func (s *Server) apiCampaignAction(w http.ResponseWriter, r *http.Request) {
 		if s.campaignError(w, err) {
 			return
 		}
-		WriteJSON(w, http.StatusOK, campaignOut(c))
+		web.WriteJSON(w, http.StatusOK, campaignOut(c))
 	case "test-send":
 		s.apiTestSend(w, r, id)
 	default:
-		WriteError(w, http.StatusNotFound, "", fmt.Sprintf("no campaign action %q (activate, pause, resume, archive, test-send)", action))
+		web.WriteError(w, http.StatusNotFound, "", fmt.Sprintf("no campaign action %q (activate, pause, resume, archive, test-send)", action))
 	}
 }
 
@@ -134,13 +135,13 @@ func (s *Server) apiPreviewCampaign(w http.ResponseWriter, r *http.Request) {
 		}
 		out[locale] = emailPreview{Subject: e.Subject, Preheader: e.Preheader, Text: e.Text, HTML: e.HTML}
 	}
-	WriteJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiTestSend(w http.ResponseWriter, r *http.Request, id int64) {
-	var body TestSendJSON
-	if field, err := DecodeJSON(w, r, 1<<12, &body); err != nil {
-		WriteError(w, http.StatusBadRequest, field, err.Error())
+	var body web.TestSendJSON
+	if field, err := web.DecodeJSON(w, r, 1<<12, &body); err != nil {
+		web.WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	c, err := s.Campaigns.Get(r.Context(), id)
@@ -152,14 +153,14 @@ func (s *Server) apiTestSend(w http.ResponseWriter, r *http.Request, id int64) {
 		if field == "" {
 			status = http.StatusBadGateway
 		}
-		WriteError(w, status, field, err.Error())
+		web.WriteError(w, status, field, err.Error())
 		return
 	}
-	WriteJSON(w, http.StatusAccepted, map[string]string{"sent_to": body.Email})
+	web.WriteJSON(w, http.StatusAccepted, map[string]string{"sent_to": body.Email})
 }
 
 func (s *Server) apiCampaignStats(w http.ResponseWriter, r *http.Request) {
-	id, ok := PathID(w, r)
+	id, ok := web.PathID(w, r)
 	if !ok {
 		return
 	}
@@ -167,7 +168,7 @@ func (s *Server) apiCampaignStats(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("days"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 366 {
-			WriteError(w, http.StatusBadRequest, "days", "days must be a whole number between 1 and 366")
+			web.WriteError(w, http.StatusBadRequest, "days", "days must be a whole number between 1 and 366")
 			return
 		}
 		days = n
@@ -176,11 +177,11 @@ func (s *Server) apiCampaignStats(w http.ResponseWriter, r *http.Request) {
 	if s.campaignError(w, err) {
 		return
 	}
-	WriteJSON(w, http.StatusOK, st)
+	web.WriteJSON(w, http.StatusOK, st)
 }
 
 func (s *Server) campaignOf(w http.ResponseWriter, r *http.Request) (scheduler.Campaign, bool) {
-	id, ok := PathID(w, r)
+	id, ok := web.PathID(w, r)
 	if !ok {
 		return scheduler.Campaign{}, false
 	}
@@ -196,18 +197,18 @@ func (s *Server) campaignError(w http.ResponseWriter, err error) bool {
 	if err == nil {
 		return false
 	}
-	p := ProblemOf(err)
+	p := web.ProblemOf(err)
 	switch {
 	case p.Status == http.StatusBadRequest:
-		WriteError(w, p.Status, p.Field, p.Field+" "+p.Message)
+		web.WriteError(w, p.Status, p.Field, p.Field+" "+p.Message)
 	case errors.Is(err, scheduler.ErrNameTaken):
-		WriteError(w, p.Status, "name", "a campaign with this name already exists")
+		web.WriteError(w, p.Status, "name", "a campaign with this name already exists")
 	case errors.Is(err, scheduler.ErrArchived):
-		WriteError(w, p.Status, "state", "the campaign is archived: archived campaigns cannot change")
+		web.WriteError(w, p.Status, "state", "the campaign is archived: archived campaigns cannot change")
 	case p.Status == http.StatusConflict: // a *scheduler.TransitionError
-		WriteError(w, p.Status, "state", p.Message)
+		web.WriteError(w, p.Status, "state", p.Message)
 	case p.Status == http.StatusNotFound:
-		WriteError(w, p.Status, "", "no campaign with this id")
+		web.WriteError(w, p.Status, "", "no campaign with this id")
 	default:
 		s.InternalError(w, "campaign", err)
 	}

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -10,19 +10,20 @@ import (
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
-func (s *Server) complaintActionRoutes(mux *Router) {
+func (s *Server) complaintActionRoutes(mux *web.Router) {
 	mux = mux.Tokens() // the JSON API takes bearer tokens
-	mux.HandleFunc("POST /api/v1/complaints/{id}/take", Roles(users.CX, users.Manager), s.apiTake)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/assign", Roles(users.CX, users.Manager), s.apiAssign)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/notes", Roles(users.CX, users.Manager), s.apiNote)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/replies", Roles(users.CX, users.Manager), s.apiReply)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/compensation", Roles(users.CX, users.Manager), s.apiCompensate)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/resolve", Roles(users.CX, users.Manager), s.apiResolve)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/reopen", Roles(users.CX, users.Manager), s.apiReopen)
-	mux.HandleFunc("PUT /api/v1/complaints/{id}/deviance", Roles(users.CX, users.Manager), s.apiDeviance)
-	mux.HandleFunc("GET /api/v1/complaints/{id}/reply-draft", Roles(users.CX, users.Manager), s.apiReplyDraft)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/take", web.Roles(users.CX, users.Manager), s.apiTake)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/assign", web.Roles(users.CX, users.Manager), s.apiAssign)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/notes", web.Roles(users.CX, users.Manager), s.apiNote)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/replies", web.Roles(users.CX, users.Manager), s.apiReply)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/compensation", web.Roles(users.CX, users.Manager), s.apiCompensate)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/resolve", web.Roles(users.CX, users.Manager), s.apiResolve)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/reopen", web.Roles(users.CX, users.Manager), s.apiReopen)
+	mux.HandleFunc("PUT /api/v1/complaints/{id}/deviance", web.Roles(users.CX, users.Manager), s.apiDeviance)
+	mux.HandleFunc("GET /api/v1/complaints/{id}/reply-draft", web.Roles(users.CX, users.Manager), s.apiReplyDraft)
 }
 
 // complaintAction decodes the body into in (when in is not nil), runs do
@@ -30,17 +31,17 @@ func (s *Server) complaintActionRoutes(mux *Router) {
 func (s *Server) complaintAction(w http.ResponseWriter, r *http.Request, in any, do func(id int64, by complaints.Actor) error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		WriteError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
+		web.WriteError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
 		return
 	}
 	if in != nil {
-		if field, err := DecodeJSON(w, r, 64<<10, in); err != nil {
-			WriteError(w, http.StatusBadRequest, field, err.Error())
+		if field, err := web.DecodeJSON(w, r, 64<<10, in); err != nil {
+			web.WriteError(w, http.StatusBadRequest, field, err.Error())
 			return
 		}
 	}
-	u, _ := UserFrom(r.Context())
-	if err := do(id, ActorOf(u)); err != nil {
+	u, _ := web.UserFrom(r.Context())
+	if err := do(id, web.ActorOf(u)); err != nil {
 		s.writeComplaintError(w, err)
 		return
 	}
@@ -49,27 +50,27 @@ func (s *Server) complaintAction(w http.ResponseWriter, r *http.Request, in any,
 		s.writeComplaintError(w, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"complaint": c})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"complaint": c})
 }
 
 // writeComplaintError turns a complaint action's error into a status.
 func (s *Server) writeComplaintError(w http.ResponseWriter, err error) {
 	var rw *feedback.ReplyWarnings
-	switch p := ProblemOf(err); p.Status {
+	switch p := web.ProblemOf(err); p.Status {
 	case http.StatusNotFound:
-		WriteError(w, p.Status, "", "no complaint with this id")
+		web.WriteError(w, p.Status, "", "no complaint with this id")
 	case http.StatusBadRequest, http.StatusConflict: // a field error, or a *complaints.ConflictError
-		WriteError(w, p.Status, p.Field, p.Message)
+		web.WriteError(w, p.Status, p.Field, p.Message)
 	case http.StatusUnprocessableEntity:
 		errors.As(err, &rw)
-		WriteJSON(w, p.Status, map[string]any{
+		web.WriteJSON(w, p.Status, map[string]any{
 			"error":    "the reply was not sent: check the warnings, then send it again with \"confirm\": true",
 			"field":    "body",
 			"warnings": rw.Warnings,
 		})
 	default:
 		s.Log.Error("complaint action", "err", err)
-		WriteError(w, http.StatusInternalServerError, "", "the action could not be recorded; retry later")
+		web.WriteError(w, http.StatusInternalServerError, "", "the action could not be recorded; retry later")
 	}
 }
 
@@ -119,7 +120,7 @@ func (s *Server) apiCompensate(w http.ResponseWriter, r *http.Request) {
 		Note   string `json:"note"`
 	}
 	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error {
-		cents, err := ParseCents(in.Amount)
+		cents, err := web.ParseCents(in.Amount)
 		if err != nil {
 			return &invalid.FieldError{Field: "amount", Message: err.Error()}
 		}
@@ -160,7 +161,7 @@ func (s *Server) apiDeviance(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiReplyDraft(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		WriteError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
+		web.WriteError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
 		return
 	}
 	d, err := s.Complaints.Detail(r.Context(), id, s.Clock.Now())
@@ -172,17 +173,17 @@ func (s *Server) apiReplyDraft(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("locale"); v != "" {
 		l, ok := customers.NormalizeLocale(v)
 		if !ok {
-			WriteError(w, http.StatusBadRequest, "locale", "locale must be en or fr")
+			web.WriteError(w, http.StatusBadRequest, "locale", "locale must be en or fr")
 			return
 		}
 		locale = l
 	}
-	u, _ := UserFrom(r.Context())
+	u, _ := web.UserFrom(r.Context())
 	body, err := s.ReplyDraft(d, locale, u)
 	if err != nil {
 		s.writeComplaintError(w, err)
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"locale": locale, "body": body, "steps": ReplySteps(locale),
+	web.WriteJSON(w, http.StatusOK, map[string]any{"locale": locale, "body": body, "steps": web.ReplySteps(locale),
 		"warnings": complaints.CheckReply(body)})
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -9,12 +9,13 @@ import (
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
-func (s *Server) complaintRoutes(mux *Router) {
+func (s *Server) complaintRoutes(mux *web.Router) {
 	mux = mux.Tokens() // the JSON API takes bearer tokens
-	mux.HandleFunc("GET /api/v1/complaints", Roles(users.CX, users.Manager), s.listComplaints)
-	mux.HandleFunc("GET /api/v1/complaints/{id}", Roles(users.CX, users.Manager), s.getComplaint)
+	mux.HandleFunc("GET /api/v1/complaints", web.Roles(users.CX, users.Manager), s.listComplaints)
+	mux.HandleFunc("GET /api/v1/complaints/{id}", web.Roles(users.CX, users.Manager), s.getComplaint)
 }
 
 // listComplaints lists complaints, most urgent first (overdue, then by
@@ -25,25 +26,25 @@ func (s *Server) complaintRoutes(mux *Router) {
 // limit (1–1000).
 func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	u, _ := UserFrom(r.Context())
-	f, field, msg := ComplaintFilter(q, u)
+	u, _ := web.UserFrom(r.Context())
+	f, field, msg := web.ComplaintFilter(q, u)
 	if msg != "" {
-		WriteError(w, http.StatusBadRequest, field, msg)
+		web.WriteError(w, http.StatusBadRequest, field, msg)
 		return
 	}
 	list, err := s.Complaints.List(r.Context(), f, s.Clock.Now())
 	if err != nil {
 		s.Log.Error("list complaints", "err", err)
-		WriteError(w, http.StatusInternalServerError, "", "complaints could not be listed; retry later")
+		web.WriteError(w, http.StatusInternalServerError, "", "complaints could not be listed; retry later")
 		return
 	}
 	counts, err := s.Complaints.Count(r.Context(), u.ID, s.Clock.Now())
 	if err != nil {
 		s.Log.Error("count complaints", "err", err)
-		WriteError(w, http.StatusInternalServerError, "", "complaints could not be counted; retry later")
+		web.WriteError(w, http.StatusInternalServerError, "", "complaints could not be counted; retry later")
 		return
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"complaints": list, "counts": counts})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"complaints": list, "counts": counts})
 }
 
 // getComplaint returns one complaint with the reply, its scores, signals
@@ -52,21 +53,21 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		WriteError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
+		web.WriteError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
 		return
 	}
 	d, err := s.Complaints.Detail(r.Context(), id, s.Clock.Now())
 	if errors.Is(err, complaints.ErrNotFound) {
-		WriteError(w, http.StatusNotFound, "", "no complaint with this id")
+		web.WriteError(w, http.StatusNotFound, "", "no complaint with this id")
 		return
 	}
 	if err != nil {
 		s.Log.Error("get complaint", "id", id, "err", err)
-		WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
+		web.WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
 		return
 	}
 	if s.Corrections == nil {
-		WriteJSON(w, http.StatusOK, d)
+		web.WriteJSON(w, http.StatusOK, d)
 		return
 	}
 	// The corrections of the comment reading sit beside the detail's
@@ -74,7 +75,7 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	made, err := s.Corrections.List(r.Context(), d.Reply.ID)
 	if err != nil {
 		s.Log.Error("get complaint corrections", "id", id, "err", err)
-		WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
+		web.WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
 		return
 	}
 	var reasons []surveys.Reason
@@ -82,9 +83,9 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	base, err := json.Marshal(d)
 	if err != nil {
 		s.Log.Error("encode complaint", "id", id, "err", err)
-		WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
+		web.WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
 		return
 	}
 	more, _ := json.Marshal(map[string]any{"corrections": made, "decided_by": surveys.DecidedBy(reasons)})
-	WriteJSON(w, http.StatusOK, json.RawMessage(append(append(base[:len(base)-1], ','), more[1:]...)))
+	web.WriteJSON(w, http.StatusOK, json.RawMessage(append(append(base[:len(base)-1], ','), more[1:]...)))
 }
