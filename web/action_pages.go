@@ -126,9 +126,9 @@ func (s *Server) planError(w http.ResponseWriter, r *http.Request, what string, 
 }
 
 func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status int, form reports.ActionInput, errs map[string]string, flash string) {
-	_, today := s.today()
-	u, _ := userFrom(r.Context())
-	page := actionsPage{Form: form, Errors: errs, Risks: surveys.Risks, Flash: flash, Manages: planActor(u).Manages,
+	_, today := s.Today()
+	u, _ := UserFrom(r.Context())
+	page := actionsPage{Form: form, Errors: errs, Risks: surveys.Risks, Flash: flash, Manages: PlanActor(u).Manages,
 		Mine: r.URL.Query().Get("mine") == "1", MeID: u.ID}
 	f := reports.ActionFilter{}
 	if page.Mine {
@@ -176,8 +176,8 @@ func (s *Server) pageCreateAction(w http.ResponseWriter, r *http.Request) {
 	if id, err := strconv.ParseInt(f.Get("owner_id"), 10, 64); err == nil {
 		in.OwnerID = id
 	}
-	u, _ := userFrom(r.Context())
-	a, err := s.Reports.CreateAction(r.Context(), in, planActor(u), s.Clock.Now(), s.reportLocation())
+	u, _ := UserFrom(r.Context())
+	a, err := s.Reports.CreateAction(r.Context(), in, PlanActor(u), s.Clock.Now(), s.ReportZone())
 	if s.planError(w, r, "create action plan", err) {
 		return
 	}
@@ -189,15 +189,15 @@ func (s *Server) pageCreateAction(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderAction(w http.ResponseWriter, r *http.Request, status int, a reports.ActionPlan, errs map[string]string, flash string) {
-	now, _ := s.today()
-	e, err := s.Reports.Effectiveness(r.Context(), a, now, s.reportLocation())
+	now, _ := s.Today()
+	e, err := s.Reports.Effectiveness(r.Context(), a, now, s.ReportZone())
 	if err != nil {
 		s.staffError(w, "action effectiveness", err)
 		return
 	}
-	u, _ := userFrom(r.Context())
+	u, _ := UserFrom(r.Context())
 	page := actionPage{Action: a, Effectiveness: e, Chart: effectChart(e).String(), States: reports.ActionStates, Errors: errs,
-		Flash: flash, Manages: planActor(u).Manages, Owns: a.OwnerID == u.ID}
+		Flash: flash, Manages: PlanActor(u).Manages, Owns: a.OwnerID == u.ID}
 	if page.Manages {
 		if page.Owners, err = s.owners(r); err != nil {
 			s.staffError(w, "list owners", err)
@@ -212,7 +212,7 @@ func (s *Server) staffAction(w http.ResponseWriter, r *http.Request) (reports.Ac
 	if !ok {
 		return reports.ActionPlan{}, false
 	}
-	_, today := s.today()
+	_, today := s.Today()
 	a, err := s.Reports.Action(r.Context(), id, today)
 	if errors.Is(err, reports.ErrNotFound) {
 		http.NotFound(w, r)
@@ -265,8 +265,8 @@ func (s *Server) pageUpdateAction(w http.ResponseWriter, r *http.Request) {
 		}
 		p.OwnerID = &id
 	}
-	u, _ := userFrom(r.Context())
-	_, err := s.Reports.UpdateAction(r.Context(), a.ID, p, planActor(u), s.Clock.Now(), s.reportLocation())
+	u, _ := UserFrom(r.Context())
+	_, err := s.Reports.UpdateAction(r.Context(), a.ID, p, PlanActor(u), s.Clock.Now(), s.ReportZone())
 	if s.planError(w, r, "update action plan", err) {
 		return
 	}
@@ -282,8 +282,8 @@ func (s *Server) pageDeleteAction(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := userFrom(r.Context())
-	if s.planError(w, r, "delete action plan", s.Reports.DeleteAction(r.Context(), id, planActor(u))) {
+	u, _ := UserFrom(r.Context())
+	if s.planError(w, r, "delete action plan", s.Reports.DeleteAction(r.Context(), id, PlanActor(u))) {
 		return
 	}
 	http.Redirect(w, r, "/actions?flash=deleted", http.StatusSeeOther)

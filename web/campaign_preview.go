@@ -3,18 +3,57 @@ package web
 import (
 	"context"
 	"fmt"
+	netmail "net/mail"
+	"strings"
 
+	"github.com/followup/followup/customers"
+	"github.com/followup/followup/mail"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/templates"
 )
 
-// previewEmail renders a campaign's email for a sample customer, with links
+// PreviewEmail renders a campaign's email for a sample customer, with links
 // to the survey's preview page instead of a personal link.
-func (s *Server) previewEmail(ctx context.Context, c scheduler.Campaign, locale string, reminder bool) (templates.Email, error) {
+func (s *Server) PreviewEmail(ctx context.Context, c scheduler.Campaign, locale string, reminder bool) (templates.Email, error) {
 	vid, err := s.Campaigns.CurrentSurveyVersion(ctx, c.SurveyID)
 	if err != nil {
 		return templates.Email{}, err
 	}
 	link := fmt.Sprintf("%s/preview/surveys/%d?lang=%s", s.Compose.Links.Base.String(), vid, locale)
 	return s.Compose.Preview(ctx, vid, locale, reminder, link)
+}
+
+// TestSendJSON is a request to send a campaign's email as a test: to whom,
+// in which locale, the first email or the reminder.
+type TestSendJSON struct {
+	Email    string `json:"email"`
+	Locale   string `json:"locale"`
+	Reminder bool   `json:"reminder"`
+}
+
+// TestSend sends the campaign's email to one address, marked as a test, with
+// links to the survey's preview (nothing a tester does is recorded).
+func (s *Server) TestSend(ctx context.Context, c scheduler.Campaign, in TestSendJSON) (field string, err error) {
+	addr, perr := netmail.ParseAddress(strings.TrimSpace(in.Email))
+	if perr != nil || strings.ContainsAny(in.Email, "\r\n") {
+		return "email", fmt.Errorf("%q is not an email address", in.Email)
+	}
+	locale := customers.LocaleEnglish
+	if in.Locale != "" {
+		l, ok := customers.NormalizeLocale(in.Locale)
+		if !ok {
+			return "locale", fmt.Errorf("%q is not a locale (en, fr)", in.Locale)
+		}
+		locale = l
+	}
+	e, err := s.PreviewEmail(ctx, c, locale, in.Reminder)
+	if err != nil {
+		return "", err
+	}
+	msg := mail.Message{To: addr, Subject: "[TEST] " + e.Subject, Text: e.Text, HTML: e.HTML,
+		Headers: map[string]string{"X-Followup-Test": fmt.Sprintf("campaign %d", c.ID)}}
+	if errs := s.Mail.Send(ctx, []mail.Message{msg}); errs[0] != nil {
+		return "", fmt.Errorf("the mail server refused the test email: %w", errs[0])
+	}
+	return "", nil
 }

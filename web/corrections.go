@@ -15,63 +15,15 @@ import (
 	"github.com/followup/followup/users"
 )
 
-// correctionRoutes serve the agents' corrections of the comment reading:
-// the API, the list of replies that opened no complaint, and the form the
-// complaint page and that list post to; all are the CX team's.
+// correctionRoutes serve the agents' corrections of the comment reading
+// on the staff pages: the list of replies that opened no complaint, and the
+// form the complaint page and that list post to; both are the CX team's.
 func (s *Server) correctionRoutes(mux *Router) {
 	if s.Corrections == nil {
 		return
 	}
-	mux.Tokens().HandleFunc("POST /api/v1/responses/{id}/corrections", Roles(users.CX, users.Manager), s.apiCorrect)
 	mux.HandleFunc("GET /cx/replies", Roles(users.CX, users.Manager), s.pageReplies)
 	mux.HandleFunc("POST /cx/responses/{id}/corrections", Roles(users.CX, users.Manager), s.pageCorrect)
-}
-
-// apiCorrect records a correction of a reply's comment reading:
-// {"kind": "missed_public"}. 201 with the correction stored; 200 with the
-// same when the reply already had it.
-func (s *Server) apiCorrect(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "id", "the response id must be a positive whole number")
-		return
-	}
-	var in struct {
-		Kind string `json:"kind"`
-	}
-	if field, err := decodeJSON(w, r, 4<<10, &in); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
-		return
-	}
-	u, _ := userFrom(r.Context())
-	added, err := s.Corrections.Add(r.Context(), id, u.ID, corrections.Kind(strings.TrimSpace(in.Kind)), s.Clock.Now())
-	if err != nil {
-		status, field, msg := s.correctionError(err)
-		writeError(w, status, field, msg)
-		return
-	}
-	status := http.StatusOK
-	if added.Created {
-		status = http.StatusCreated
-	}
-	var opened *int64
-	if added.Opened != nil {
-		opened = &added.Opened.ID
-	}
-	writeJSON(w, status, map[string]any{"correction": added.Correction, "created": added.Created, "opened_complaint_id": opened})
-}
-
-// correctionError turns a correction's error into a status, the field at
-// fault and a message.
-func (s *Server) correctionError(err error) (status int, field, msg string) {
-	switch p := ProblemOf(err); p.Status {
-	case http.StatusBadRequest, http.StatusConflict: // a field error, or corrections.ErrNotScored
-		return p.Status, p.Field, p.Message
-	case http.StatusNotFound:
-		return p.Status, "", "no response with this id"
-	}
-	s.Log.Error("correct comment reading", "err", err)
-	return http.StatusInternalServerError, "", "the correction could not be recorded; retry later"
 }
 
 // correctionText names a correction kind in words.
@@ -219,10 +171,10 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := userFrom(r.Context())
+	u, _ := UserFrom(r.Context())
 	added, err := s.Corrections.Add(r.Context(), id, u.ID, corrections.Kind(r.PostFormValue("kind")), s.Clock.Now())
 	if err != nil {
-		status, _, msg := s.correctionError(err)
+		status, _, msg := s.CorrectionError(err)
 		if status == http.StatusInternalServerError {
 			s.staffError(w, "correct comment reading", err)
 			return

@@ -51,14 +51,14 @@ type queueRow struct {
 // pageQueue is the CX team's queue: the most urgent complaint first, the
 // usual views with their counts, and filters.
 func (s *Server) pageQueue(w http.ResponseWriter, r *http.Request) {
-	u, _ := userFrom(r.Context())
+	u, _ := UserFrom(r.Context())
 	q := r.URL.Query()
 	now := s.Clock.Now()
 	page := queuePage{Filter: q, Signal: signalNames()}
 	for _, k := range surveys.Risks {
 		page.Risks = append(page.Risks, riskChoice{string(k), surveys.RiskLabels[k].In("en")})
 	}
-	f, _, msg := complaintFilter(q, u)
+	f, _, msg := ComplaintFilter(q, u)
 	status := http.StatusOK
 	if msg != "" {
 		page.Error, status = msg+". Showing every open complaint instead.", http.StatusBadRequest
@@ -215,7 +215,7 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 		s.staffError(w, "load complaint", err)
 		return
 	}
-	u, _ := userFrom(r.Context())
+	u, _ := UserFrom(r.Context())
 	page.D, page.Me = d, u.ID
 	page.Due = untilText(d.DueAt, now, d.State == complaints.StateResolved)
 	page.Scores = []scoreRow{{"Outcome (distributive)", d.Reply.Distributive}, {"Process (procedural)", d.Reply.Procedural},
@@ -254,12 +254,12 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	if page.ReplyLocale == "" {
 		page.ReplyLocale = d.Customer.Locale
 	}
-	page.Steps = replySteps(page.ReplyLocale)
+	page.Steps = ReplySteps(page.ReplyLocale)
 	if page.Values == nil {
 		page.Values = map[string]string{}
 	}
 	if _, typed := page.Values["body"]; !typed {
-		draft, err := s.replyDraft(d, page.ReplyLocale, u)
+		draft, err := s.ReplyDraft(d, page.ReplyLocale, u)
 		if err != nil {
 			s.staffError(w, "reply draft", err)
 			return
@@ -305,8 +305,8 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unreadable form", http.StatusBadRequest)
 		return
 	}
-	u, _ := userFrom(r.Context())
-	by := actorOf(u)
+	u, _ := UserFrom(r.Context())
+	by := ActorOf(u)
 	ctx := r.Context()
 	f := r.PostForm
 	action := r.PathValue("action")
@@ -317,7 +317,7 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 	case "assign":
 		var to complaints.Actor
 		ownerID, _ := strconv.ParseInt(f.Get("owner_id"), 10, 64)
-		if to, err = s.assignee(r, ownerID, ""); err == nil {
+		if to, err = s.Assignee(r, ownerID, ""); err == nil {
 			err = s.Loop.Assign(ctx, id, to, by)
 		}
 	case "note":
@@ -326,7 +326,7 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 		_, _, err = s.Loop.Reply(ctx, id, f.Get("subject"), f.Get("body"), f.Get("confirm") == "1", by)
 	case "compensate":
 		var cents int64
-		if cents, err = parseCents(f.Get("amount")); err != nil {
+		if cents, err = ParseCents(f.Get("amount")); err != nil {
 			err = &invalid.FieldError{Field: "amount", Message: err.Error()}
 		} else {
 			_, err = s.Loop.Compensate(ctx, id, cents, f.Get("note"), by)

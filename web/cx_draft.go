@@ -10,8 +10,8 @@ import (
 	"github.com/followup/followup/users"
 )
 
-// replyDraft fills the reply template of locale for a complaint, signed by u.
-func (s *Server) replyDraft(d complaints.Detail, locale string, u users.User) (string, error) {
+// ReplyDraft fills the reply template of locale for a complaint, signed by u.
+func (s *Server) ReplyDraft(d complaints.Detail, locale string, u users.User) (string, error) {
 	loc, err := time.LoadLocation(d.Customer.TimeZone)
 	if err != nil {
 		loc = time.UTC
@@ -29,9 +29,9 @@ func (s *Server) replyDraft(d complaints.Detail, locale string, u users.User) (s
 	return s.Templates.ReplyDraft(locale, data)
 }
 
-// replySteps are the steps of a reply to a difficult customer (DOMAIN.md),
+// ReplySteps are the steps of a reply to a difficult customer (DOMAIN.md),
 // in locale, as the page lists them beside the draft.
-func replySteps(locale string) []string {
+func ReplySteps(locale string) []string {
 	out := make([]string, 6)
 	for i := range out {
 		out[i] = templates.T(locale, fmt.Sprintf("reply.step%d", i+1))

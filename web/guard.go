@@ -18,8 +18,8 @@ import (
 // adds notes to it, anyone else is refused (403).
 var planManagers = []users.Role{users.Manager}
 
-// planActor is who u is to the action plans.
-func planActor(u users.User) reports.Actor {
+// PlanActor is who u is to the action plans.
+func PlanActor(u users.User) reports.Actor {
 	return reports.Actor{UserID: u.ID, Manages: u.Can(planManagers...)}
 }
 
@@ -30,8 +30,8 @@ const (
 	sessionKey
 )
 
-// userFrom returns the signed-in user of a request, if any.
-func userFrom(ctx context.Context) (users.User, bool) {
+// UserFrom returns the signed-in user of a request, if any.
+func UserFrom(ctx context.Context) (users.User, bool) {
 	u, ok := ctx.Value(userKey).(users.User)
 	return u, ok
 }
@@ -68,7 +68,7 @@ func (s *Server) guard(routes *Router, next http.Handler) http.Handler {
 				r = r.WithContext(context.WithValue(r.Context(), userKey, u))
 			}
 		} else {
-			u, ok = userFrom(r.Context())
+			u, ok = UserFrom(r.Context())
 		}
 		if !ok {
 			s.unauthorized(w, r, api)
@@ -117,7 +117,7 @@ func (s *Server) bearer(r *http.Request) (users.User, bool) {
 func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, api bool) {
 	if api {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="followup"`)
-		writeError(w, http.StatusUnauthorized, "", "a valid API token is required: Authorization: Bearer <token> (see followup users token)")
+		WriteError(w, http.StatusUnauthorized, "", "a valid API token is required: Authorization: Bearer <token> (see followup users token)")
 		return
 	}
 	s.renderLogin(w, r, http.StatusUnauthorized, "")
@@ -125,7 +125,7 @@ func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, api bool) 
 
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, api bool, msg string) {
 	if api {
-		writeError(w, http.StatusForbidden, "", msg)
+		WriteError(w, http.StatusForbidden, "", msg)
 		return
 	}
 	s.renderStaff(w, r, http.StatusForbidden, "message", "Not allowed", msg)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -16,7 +17,8 @@ type apiError struct {
 	Field string `json:"field,omitempty"`
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON answers with status and v in JSON (HTML not escaped).
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
@@ -24,20 +26,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-func writeError(w http.ResponseWriter, status int, field, msg string) {
-	writeJSON(w, status, apiError{Error: msg, Field: field})
+// WriteError answers with status and an API error: msg and, for invalid
+// input, the field at fault.
+func WriteError(w http.ResponseWriter, status int, field, msg string) {
+	WriteJSON(w, status, apiError{Error: msg, Field: field})
 }
 
-// decodeJSON reads exactly one JSON value of at most limit bytes into v,
+// DecodeJSON reads exactly one JSON value of at most limit bytes into v,
 // refusing unknown fields. The error names the field at fault when it can.
-func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) (field string, err error) {
+func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) (field string, err error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return "", fmt.Errorf("content type must be application/json, got %q", ct)
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return describeJSONError(err)
+		return DescribeJSONError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return "", errors.New("the body must hold a single JSON value")
@@ -45,7 +49,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) (fie
 	return "", nil
 }
 
-func describeJSONError(err error) (string, error) {
+// DescribeJSONError turns a JSON decoding error into a message a person
+// can act on and, when it can tell, the field at fault.
+func DescribeJSONError(err error) (string, error) {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var tooBig *http.MaxBytesError
@@ -97,4 +103,21 @@ func jsonKind(goKind string) string {
 		return "object"
 	}
 	return goKind
+}
+
+// InternalError logs err and answers 500 saying what failed.
+func (s *Server) InternalError(w http.ResponseWriter, what string, err error) {
+	s.Log.Error(what, "err", err)
+	WriteError(w, http.StatusInternalServerError, "", what+" failed; retry later")
+}
+
+// PathID reads the {id} of the request's path; it answers 400 and returns
+// false when it is not a positive whole number.
+func PathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		WriteError(w, http.StatusBadRequest, "id", "the id must be a positive whole number")
+		return 0, false
+	}
+	return id, true
 }

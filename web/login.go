@@ -22,7 +22,7 @@ func (s *Server) loginRoutes(mux *Router) {
 
 // home sends each role to its pages.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	u, _ := userFrom(r.Context())
+	u, _ := UserFrom(r.Context())
 	http.Redirect(w, r, homeOf(u), http.StatusSeeOther)
 }
 

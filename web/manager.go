@@ -40,8 +40,8 @@ type breakdownView struct {
 }
 
 type managerPage struct {
-	overview
-	Params         reportParams
+	Overview
+	Params         ReportParams
 	Splits         []reports.Split
 	Grains         []reports.Grain
 	Chips          []filterChip
@@ -63,25 +63,25 @@ type managerPage struct {
 }
 
 func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
-	q, p, err := s.reportQuery(r.URL.Query())
+	q, p, err := s.ReportQuery(r.URL.Query())
 	problem := ProblemOf(err)
 	if problem.Status == http.StatusBadRequest {
 		// Show the page with the defaults and say what was wrong.
-		q, p, _ = s.reportQuery(nil)
+		q, p, _ = s.ReportQuery(nil)
 	} else if err != nil {
 		s.staffError(w, "report", err)
 		return
 	}
-	o, err := s.overview(r.Context(), q, p)
+	o, err := s.Overview(r.Context(), q, p)
 	if err != nil {
 		s.staffError(w, "report", err)
 		return
 	}
-	page := managerPage{overview: o, Params: p, Splits: reports.Splits, Grains: reports.Grains,
+	page := managerPage{Overview: o, Params: p, Splits: reports.Splits, Grains: reports.Grains,
 		ScoresChart: scoresChart(o.Trend).String(), RatesChart: ratesChart(o.Trend).String(), VolumeChart: volumeChart(o.Trend).String(),
 		RisksChart: risksChart(o.Risks).String(), RiskTrendChart: riskTrendChart(o.RiskTrend).String(), SplitChart: breakdownChart(o.Breakdown).String(),
 		JSONURL:       p.link("/api/v1/reports/overview", nil),
-		ReportWeek:    reports.WeekOf(s.Clock.Now(), s.reportLocation()).Prev().String(),
+		ReportWeek:    reports.WeekOf(s.Clock.Now(), s.ReportZone()).Prev().String(),
 		BarometerDays: o.Barometer.WindowHours / 24,
 		CSV: map[string]string{"trend": p.link("/manager/export/trend.csv", nil), "risks": p.link("/manager/export/risks.csv", nil),
 			"risk-trend": p.link("/manager/export/risk-trend.csv", nil),
@@ -124,7 +124,7 @@ func correctionsSummary(counts map[corrections.Kind]int) string {
 // pageManagerCSV exports a chart's figures as CSV (trend, breakdown,
 // risks, risk trend, reliability), with the page's query.
 func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
-	q, p, err := s.reportQuery(r.URL.Query())
+	q, p, err := s.ReportQuery(r.URL.Query())
 	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
 		http.Error(w, invalid.Field(p.Field, p.Message).Error(), p.Status)
 		return

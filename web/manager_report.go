@@ -13,13 +13,13 @@ import (
 // pageWeeklyReport shows a week's report as the managers receive it (in a
 // frame: it is a whole email document), in either language.
 func (s *Server) pageWeeklyReport(w http.ResponseWriter, r *http.Request) {
-	week, err := s.reportWeek(r.URL.Query().Get("week"))
+	week, err := s.ReportWeek(r.URL.Query().Get("week"))
 	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
 		http.Error(w, invalid.Field(p.Field, p.Message).Error(), p.Status)
 		return
 	}
 	locale := s.reportLocale(r.URL.Query().Get("lang"))
-	loc := s.reportLocation()
+	loc := s.ReportZone()
 	s.renderStaff(w, r, http.StatusOK, "manager_report", "Weekly report "+week.String(), map[string]any{
 		"Week": week.String(), "Prev": week.Prev().String(), "Next": reports.WeekOf(week.End(loc), loc).String(),
 		"Locale": locale, "Frame": fmt.Sprintf("/manager/report/%s/email.html?lang=%s", week, locale),
@@ -46,7 +46,7 @@ func (s *Server) pageWeeklyFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	locale := s.reportLocale(r.URL.Query().Get("lang"))
-	rep, err := s.Reports.Weekly(r.Context(), week, s.Clock.Now(), s.reportLocation())
+	rep, err := s.Reports.Weekly(r.Context(), week, s.Clock.Now(), s.ReportZone())
 	if err != nil {
 		s.staffError(w, "weekly report", err)
 		return

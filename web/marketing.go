@@ -256,7 +256,7 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 	}
 	action := r.PathValue("action")
 	if action == "test-send" {
-		_, err := s.testSend(r.Context(), c, testSendJSON{Email: r.PostFormValue("email"), Locale: r.PostFormValue("locale")})
+		_, err := s.TestSend(r.Context(), c, TestSendJSON{Email: r.PostFormValue("email"), Locale: r.PostFormValue("locale")})
 		if err != nil {
 			s.renderCampaignPage(w, r, c, http.StatusUnprocessableEntity, "", "The test email was not sent: "+err.Error())
 			return
@@ -294,7 +294,7 @@ func (s *Server) pageCampaignEmail(w http.ResponseWriter, r *http.Request) {
 		locale = customers.LocaleEnglish
 	}
 	reminder := r.URL.Query().Get("kind") == "reminder"
-	e, err := s.previewEmail(r.Context(), c, locale, reminder)
+	e, err := s.PreviewEmail(r.Context(), c, locale, reminder)
 	if err != nil {
 		s.staffError(w, "preview email", err)
 		return
@@ -336,7 +336,7 @@ func pathIDPage(w http.ResponseWriter, r *http.Request) (int64, bool) {
 
 func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
 	d := templates.PageData{Locale: "en", Title: title, Data: data}
-	if u, ok := userFrom(r.Context()); ok {
+	if u, ok := UserFrom(r.Context()); ok {
 		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: s.navFor(u)}
 	}
 	if sess, ok := sessionFrom(r.Context()); ok {

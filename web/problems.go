@@ -87,3 +87,16 @@ func FormStatus(err error) int {
 	}
 	return http.StatusUnprocessableEntity
 }
+
+// CorrectionError turns a correction's error into a status, the field at
+// fault and a message.
+func (s *Server) CorrectionError(err error) (status int, field, msg string) {
+	switch p := ProblemOf(err); p.Status {
+	case http.StatusBadRequest, http.StatusConflict: // a field error, or corrections.ErrNotScored
+		return p.Status, p.Field, p.Message
+	case http.StatusNotFound:
+		return p.Status, "", "no response with this id"
+	}
+	s.Log.Error("correct comment reading", "err", err)
+	return http.StatusInternalServerError, "", "the correction could not be recorded; retry later"
+}

@@ -11,12 +11,12 @@ import (
 	"github.com/followup/followup/surveys"
 )
 
-// reportParams is a report query as the pages and the API take it: from
+// ReportParams is a report query as the pages and the API take it: from
 // and to are days (to included) in the report's time zone, grain is day,
 // week or month, and each split (touchpoint, channel, team, campaign,
 // segment) may be given to keep only its value. top is how many risks the
 // risk trend follows (1 to 13, default 5).
-type reportParams struct {
+type ReportParams struct {
 	From, To string
 	Grain    reports.Grain
 	By       reports.Split
@@ -31,19 +31,19 @@ var defaultSpan = map[reports.Grain]func(time.Time) time.Time{
 	reports.Month: func(t time.Time) time.Time { return t.AddDate(-1, 0, 0) },
 }
 
-// reportLocation is where report days begin.
-func (s *Server) reportLocation() *time.Location {
+// ReportZone is where report days begin.
+func (s *Server) ReportZone() *time.Location {
 	if s.ReportLocation == nil {
 		return time.UTC
 	}
 	return s.ReportLocation
 }
 
-// reportQuery reads a report query from URL values; the error names the
+// ReportQuery reads a report query from URL values; the error names the
 // parameter at fault.
-func (s *Server) reportQuery(v url.Values) (reports.Query, reportParams, error) {
-	loc := s.reportLocation()
-	p := reportParams{Grain: reports.Grain(v.Get("grain")), By: reports.Split(v.Get("by")), Filters: map[reports.Split]string{},
+func (s *Server) ReportQuery(v url.Values) (reports.Query, ReportParams, error) {
+	loc := s.ReportZone()
+	p := ReportParams{Grain: reports.Grain(v.Get("grain")), By: reports.Split(v.Get("by")), Filters: map[reports.Split]string{},
 		Top: reports.DefaultTopRisks}
 	if p.Grain == "" {
 		p.Grain = reports.Week
@@ -94,7 +94,7 @@ func (s *Server) reportQuery(v url.Values) (reports.Query, reportParams, error) 
 
 // link is the managers' page (or a sibling at path) for p with set
 // applied (key, value pairs) and the keys of drop removed.
-func (p reportParams) link(path string, set []string, drop ...string) string {
+func (p ReportParams) link(path string, set []string, drop ...string) string {
 	v := url.Values{"from": {p.From}, "to": {p.To}, "grain": {string(p.Grain)}, "by": {string(p.By)}}
 	if p.Top != 0 && p.Top != reports.DefaultTopRisks {
 		v.Set("top", strconv.Itoa(p.Top))

@@ -3,8 +3,8 @@
 // (sessions, bearer tokens, CSRF), the one mapping from domain errors to
 // status codes (ProblemOf), JSON and page rendering, health checks and, in
 // development, the captured mail. The audiences of the site register their
-// routes over it (web.Audience): web/public the customers' pages; the JSON
-// API under /api/v1 and the staff pages are still here. It holds no
+// routes over it (web.Audience): web/public the customers' pages, web/api
+// the JSON API under /api/v1; the staff pages are still here. It holds no
 // business rule of its own.
 package web
 
@@ -117,17 +117,11 @@ func (s *Server) register() *Router {
 	mux.Handle("GET /favicon.ico", Public, http.NotFoundHandler())
 
 	// Each feature registers its routes from its own file.
-	s.eventRoutes(mux)
-	s.complaintRoutes(mux)
-	s.complaintActionRoutes(mux)
 	s.cxRoutes(mux)
 	s.correctionRoutes(mux)
-	s.campaignRoutes(mux)
 	s.loginRoutes(mux)
 	s.marketingRoutes(mux)
-	s.surveyAdminRoutes(mux)
-	s.reportRoutes(mux)
-	s.actionRoutes(mux)
+	s.surveyEditorRoutes(mux)
 	s.actionPageRoutes(mux)
 	s.managerRoutes(mux)
 	for _, register := range s.Audiences {
@@ -188,7 +182,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -207,5 +201,5 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		}
 		out[c.Name] = "ok"
 	}
-	writeJSON(w, status, out)
+	WriteJSON(w, status, out)
 }

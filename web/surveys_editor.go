@@ -216,7 +216,7 @@ func (s *Server) editorReadError(w http.ResponseWriter, r *http.Request, err err
 func (s *Server) renderEditorPage(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
 	locale := RequestLocale(r, "")
 	d := templates.PageData{Locale: locale, Title: title, AltLocaleURL: AltLocaleURL(r, locale), Data: data}
-	if u, ok := userFrom(r.Context()); ok {
+	if u, ok := UserFrom(r.Context()); ok {
 		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: s.navFor(u)}
 	}
 	if sess, ok := sessionFrom(r.Context()); ok {
@@ -307,7 +307,7 @@ var questionFieldRE = regexp.MustCompile(`^questions\[(\d+)\]\.?([a-z_]*(?:\[\d+
 func (s *Server) readEditorForm(w http.ResponseWriter, r *http.Request, slug string) (editorView, surveys.Survey, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseForm(); err != nil {
-		writeError(w, http.StatusBadRequest, "", "the form is too large or malformed")
+		WriteError(w, http.StatusBadRequest, "", "the form is too large or malformed")
 		return editorView{}, surveys.Survey{}, false
 	}
 	f := r.PostForm

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bufio"
@@ -10,6 +10,7 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
 // Body limits of POST /api/v1/events.
@@ -32,9 +33,9 @@ func (e *eventJSON) toInput() (customers.EventInput, *invalid.FieldError) {
 	return in, fe
 }
 
-func (s *Server) eventRoutes(mux *Router) {
+func (s *Server) eventRoutes(mux *web.Router) {
 	mux = mux.Tokens() // the JSON API takes bearer tokens
-	mux.HandleFunc("POST /api/v1/events", Roles(users.Marketing), s.postEvent)
+	mux.HandleFunc("POST /api/v1/events", web.Roles(users.Marketing), s.postEvent)
 }
 
 type eventAccepted struct {
@@ -50,7 +51,7 @@ type eventAccepted struct {
 // naming the field at fault otherwise, with nothing stored.
 func (s *Server) postEvent(w http.ResponseWriter, r *http.Request) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		writeError(w, http.StatusBadRequest, "", fmt.Sprintf("content type must be application/json, got %q", ct))
+		web.WriteError(w, http.StatusBadRequest, "", fmt.Sprintf("content type must be application/json, got %q", ct))
 		return
 	}
 	body := bufio.NewReaderSize(http.MaxBytesReader(w, r.Body, maxBatchBytes), 64<<10)
@@ -60,8 +61,8 @@ func (s *Server) postEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(body)
 	var ev eventJSON
-	if field, err := decodeJSON(w, r, maxEventBytes, &ev); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := web.DecodeJSON(w, r, maxEventBytes, &ev); err != nil {
+		web.WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	in, fe := ev.toInput()
@@ -69,16 +70,16 @@ func (s *Server) postEvent(w http.ResponseWriter, r *http.Request) {
 		fe = in.Validate(s.Clock.Now())
 	}
 	if fe != nil {
-		writeError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
+		web.WriteError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
 		return
 	}
 	acc, err := s.Intake.Record(r.Context(), in)
 	if err != nil {
 		s.Log.Error("record event", "external_id", in.ExternalID, "err", err)
-		writeError(w, http.StatusInternalServerError, "", "the event could not be stored; retry later")
+		web.WriteError(w, http.StatusInternalServerError, "", "the event could not be stored; retry later")
 		return
 	}
-	writeJSON(w, http.StatusAccepted, eventAccepted{
+	web.WriteJSON(w, http.StatusAccepted, eventAccepted{
 		EventID: acc.EventID, CustomerID: acc.CustomerID, Duplicate: !acc.Created, Invitations: acc.Invitations,
 	})
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"fmt"
@@ -7,22 +7,23 @@ import (
 
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
 // actionRoutes serve the action plans through the API: every staff role
 // reads them; managers create, change and delete them; an owner of any
 // role moves their own plan's state and adds notes (PATCH with state and
 // note). Other changes are 403.
-func (s *Server) actionRoutes(mux *Router) {
+func (s *Server) actionRoutes(mux *web.Router) {
 	mux = mux.Tokens() // the JSON API takes bearer tokens
 	if s.Reports == nil {
 		return
 	}
-	mux.HandleFunc("GET /api/v1/action-plans", Roles(users.Roles...), s.apiListActions)
-	mux.HandleFunc("POST /api/v1/action-plans", Roles(users.Roles...), s.apiCreateAction)
-	mux.HandleFunc("GET /api/v1/action-plans/{id}", Roles(users.Roles...), s.apiGetAction)
-	mux.HandleFunc("PATCH /api/v1/action-plans/{id}", Roles(users.Roles...), s.apiUpdateAction)
-	mux.HandleFunc("DELETE /api/v1/action-plans/{id}", Roles(users.Roles...), s.apiDeleteAction)
+	mux.HandleFunc("GET /api/v1/action-plans", web.Roles(users.Roles...), s.apiListActions)
+	mux.HandleFunc("POST /api/v1/action-plans", web.Roles(users.Roles...), s.apiCreateAction)
+	mux.HandleFunc("GET /api/v1/action-plans/{id}", web.Roles(users.Roles...), s.apiGetAction)
+	mux.HandleFunc("PATCH /api/v1/action-plans/{id}", web.Roles(users.Roles...), s.apiUpdateAction)
+	mux.HandleFunc("DELETE /api/v1/action-plans/{id}", web.Roles(users.Roles...), s.apiDeleteAction)
 }
 
 func (s *Server) apiListActions(w http.ResponseWriter, r *http.Request) {
@@ -31,7 +32,7 @@ func (s *Server) apiListActions(w http.ResponseWriter, r *http.Request) {
 	if raw := v.Get("owner_id"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {
-			writeError(w, http.StatusBadRequest, "owner_id", "owner_id must be a positive whole number")
+			web.WriteError(w, http.StatusBadRequest, "owner_id", "owner_id must be a positive whole number")
 			return
 		}
 		f.OwnerID = id
@@ -40,13 +41,13 @@ func (s *Server) apiListActions(w http.ResponseWriter, r *http.Request) {
 	case "", "false":
 	case "true":
 		if f.OwnerID != 0 {
-			writeError(w, http.StatusBadRequest, "mine", "give owner_id or mine, not both")
+			web.WriteError(w, http.StatusBadRequest, "mine", "give owner_id or mine, not both")
 			return
 		}
-		u, _ := userFrom(r.Context())
+		u, _ := web.UserFrom(r.Context())
 		f.OwnerID = u.ID
 	default:
-		writeError(w, http.StatusBadRequest, "mine", "mine must be true or false")
+		web.WriteError(w, http.StatusBadRequest, "mine", "mine must be true or false")
 		return
 	}
 	switch v.Get("open") {
@@ -54,84 +55,84 @@ func (s *Server) apiListActions(w http.ResponseWriter, r *http.Request) {
 	case "true":
 		f.Open = true
 	default:
-		writeError(w, http.StatusBadRequest, "open", "open must be true or false")
+		web.WriteError(w, http.StatusBadRequest, "open", "open must be true or false")
 		return
 	}
-	now, today := s.today()
+	now, today := s.Today()
 	list, err := s.Reports.Actions(r.Context(), f, today)
 	if s.reportError(w, err) {
 		return
 	}
 	if v.Get("effectiveness") == "true" {
 		for i := range list {
-			e, err := s.Reports.Effectiveness(r.Context(), list[i], now, s.reportLocation())
+			e, err := s.Reports.Effectiveness(r.Context(), list[i], now, s.ReportZone())
 			if s.reportError(w, err) {
 				return
 			}
 			list[i].Effectiveness = &e
 		}
 	}
-	writeJSON(w, http.StatusOK, list)
+	web.WriteJSON(w, http.StatusOK, list)
 }
 
 func (s *Server) apiCreateAction(w http.ResponseWriter, r *http.Request) {
 	var in reports.ActionInput
-	if field, err := decodeJSON(w, r, 64<<10, &in); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := web.DecodeJSON(w, r, 64<<10, &in); err != nil {
+		web.WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
-	u, _ := userFrom(r.Context())
-	a, err := s.Reports.CreateAction(r.Context(), in, planActor(u), s.Clock.Now(), s.reportLocation())
+	u, _ := web.UserFrom(r.Context())
+	a, err := s.Reports.CreateAction(r.Context(), in, web.PlanActor(u), s.Clock.Now(), s.ReportZone())
 	if s.reportError(w, err) {
 		return
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/action-plans/%d", a.ID))
-	writeJSON(w, http.StatusCreated, a)
+	web.WriteJSON(w, http.StatusCreated, a)
 }
 
 func (s *Server) apiGetAction(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
+	id, ok := web.PathID(w, r)
 	if !ok {
 		return
 	}
-	now, today := s.today()
+	now, today := s.Today()
 	a, err := s.Reports.Action(r.Context(), id, today)
 	if s.reportError(w, err) {
 		return
 	}
-	e, err := s.Reports.Effectiveness(r.Context(), a, now, s.reportLocation())
+	e, err := s.Reports.Effectiveness(r.Context(), a, now, s.ReportZone())
 	if s.reportError(w, err) {
 		return
 	}
 	a.Effectiveness = &e
-	writeJSON(w, http.StatusOK, a)
+	web.WriteJSON(w, http.StatusOK, a)
 }
 
 func (s *Server) apiUpdateAction(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
+	id, ok := web.PathID(w, r)
 	if !ok {
 		return
 	}
 	var p reports.ActionPatch
-	if field, err := decodeJSON(w, r, 64<<10, &p); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := web.DecodeJSON(w, r, 64<<10, &p); err != nil {
+		web.WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
-	u, _ := userFrom(r.Context())
-	a, err := s.Reports.UpdateAction(r.Context(), id, p, planActor(u), s.Clock.Now(), s.reportLocation())
+	u, _ := web.UserFrom(r.Context())
+	a, err := s.Reports.UpdateAction(r.Context(), id, p, web.PlanActor(u), s.Clock.Now(), s.ReportZone())
 	if s.reportError(w, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, a)
+	web.WriteJSON(w, http.StatusOK, a)
 }
 
 func (s *Server) apiDeleteAction(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r)
+	id, ok := web.PathID(w, r)
 	if !ok {
 		return
 	}
-	u, _ := userFrom(r.Context())
-	if s.reportError(w, s.Reports.DeleteAction(r.Context(), id, planActor(u))) {
+	u, _ := web.UserFrom(r.Context())
+	if s.reportError(w, s.Reports.DeleteAction(r.Context(), id, web.PlanActor(u))) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

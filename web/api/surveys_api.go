@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -7,17 +7,17 @@ import (
 
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
-// surveyAdminRoutes are marketing's: the survey API and the survey editor pages.
-func (s *Server) surveyAdminRoutes(mux *Router) {
+// surveyAPIRoutes are the survey API's: marketing writes, CX and managers read.
+func (s *Server) surveyAPIRoutes(mux *web.Router) {
 	api := mux.Tokens() // the JSON API takes bearer tokens
-	api.HandleFunc("GET /api/v1/surveys", Roles(users.Marketing, users.CX, users.Manager), s.apiListSurveys)
-	api.HandleFunc("POST /api/v1/surveys", Roles(users.Marketing), s.apiCreateSurvey)
-	api.HandleFunc("GET /api/v1/surveys/{slug}", Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurvey)
-	api.HandleFunc("PUT /api/v1/surveys/{slug}", Roles(users.Marketing), s.apiUpdateSurvey)
-	api.HandleFunc("GET /api/v1/surveys/{slug}/versions/{version}", Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurveyVersion)
-	s.surveyEditorRoutes(mux)
+	api.HandleFunc("GET /api/v1/surveys", web.Roles(users.Marketing, users.CX, users.Manager), s.apiListSurveys)
+	api.HandleFunc("POST /api/v1/surveys", web.Roles(users.Marketing), s.apiCreateSurvey)
+	api.HandleFunc("GET /api/v1/surveys/{slug}", web.Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurvey)
+	api.HandleFunc("PUT /api/v1/surveys/{slug}", web.Roles(users.Marketing), s.apiUpdateSurvey)
+	api.HandleFunc("GET /api/v1/surveys/{slug}/versions/{version}", web.Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurveyVersion)
 }
 
 // surveyInput is a survey definition as marketing sends it.
@@ -51,16 +51,16 @@ func (s *Server) apiListSurveys(w http.ResponseWriter, r *http.Request) {
 	list, err := s.Surveys.List(r.Context())
 	if err != nil {
 		s.Log.Error("list surveys", "err", err)
-		writeError(w, http.StatusInternalServerError, "", "surveys could not be listed; retry later")
+		web.WriteError(w, http.StatusInternalServerError, "", "surveys could not be listed; retry later")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"surveys": list})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"surveys": list})
 }
 
 func (s *Server) apiCreateSurvey(w http.ResponseWriter, r *http.Request) {
 	var in surveyInput
-	if field, err := decodeJSON(w, r, 1<<20, &in); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := web.DecodeJSON(w, r, 1<<20, &in); err != nil {
+		web.WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	if in.Thresholds == nil {
@@ -74,18 +74,18 @@ func (s *Server) apiCreateSurvey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/surveys/"+sv.Slug)
-	writeJSON(w, http.StatusCreated, map[string]any{"survey": sv, "new_version": true})
+	web.WriteJSON(w, http.StatusCreated, map[string]any{"survey": sv, "new_version": true})
 }
 
 func (s *Server) apiUpdateSurvey(w http.ResponseWriter, r *http.Request) {
 	var in surveyInput
-	if field, err := decodeJSON(w, r, 1<<20, &in); err != nil {
-		writeError(w, http.StatusBadRequest, field, err.Error())
+	if field, err := web.DecodeJSON(w, r, 1<<20, &in); err != nil {
+		web.WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
 	slug := r.PathValue("slug")
 	if in.Slug != "" && in.Slug != slug {
-		writeError(w, http.StatusBadRequest, "slug", "the slug of a survey cannot change; create a new survey instead")
+		web.WriteError(w, http.StatusBadRequest, "slug", "the slug of a survey cannot change; create a new survey instead")
 		return
 	}
 	if in.Thresholds == nil {
@@ -98,7 +98,7 @@ func (s *Server) apiUpdateSurvey(w http.ResponseWriter, r *http.Request) {
 	if s.surveyWriteError(w, err) {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"survey": up.Survey, "new_version": up.NewVersion})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"survey": up.Survey, "new_version": up.NewVersion})
 }
 
 // surveyWriteError answers a failed create or update; it returns false
@@ -107,17 +107,17 @@ func (s *Server) surveyWriteError(w http.ResponseWriter, err error) bool {
 	if err == nil {
 		return false
 	}
-	p := ProblemOf(err)
+	p := web.ProblemOf(err)
 	switch {
 	case errors.Is(err, surveys.ErrSlugTaken):
-		writeError(w, p.Status, "slug", "a survey with this slug already exists")
+		web.WriteError(w, p.Status, "slug", "a survey with this slug already exists")
 	case p.Status == http.StatusBadRequest, p.Status == http.StatusConflict: // a field error, or a *surveys.MeaningError
-		writeError(w, p.Status, p.Field, p.Message)
+		web.WriteError(w, p.Status, p.Field, p.Message)
 	case p.Status == http.StatusNotFound:
-		writeError(w, p.Status, "", "no survey with this slug")
+		web.WriteError(w, p.Status, "", "no survey with this slug")
 	default:
 		s.Log.Error("save survey", "err", err)
-		writeError(w, http.StatusInternalServerError, "", "the survey could not be saved; nothing was changed, retry later")
+		web.WriteError(w, http.StatusInternalServerError, "", "the survey could not be saved; nothing was changed, retry later")
 	}
 	return true
 }
@@ -133,7 +133,7 @@ func (s *Server) apiGetSurvey(w http.ResponseWriter, r *http.Request) {
 			settings, err = s.Surveys.Settings(r.Context(), slug)
 		}
 		if err == nil {
-			writeJSON(w, http.StatusOK, map[string]any{"survey": sv, "versions": versions, "settings": settings})
+			web.WriteJSON(w, http.StatusOK, map[string]any{"survey": sv, "versions": versions, "settings": settings})
 			return
 		}
 	}
@@ -143,7 +143,7 @@ func (s *Server) apiGetSurvey(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiGetSurveyVersion(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.Atoi(r.PathValue("version"))
 	if err != nil || n < 1 {
-		writeError(w, http.StatusBadRequest, "version", "the version must be a positive whole number")
+		web.WriteError(w, http.StatusBadRequest, "version", "the version must be a positive whole number")
 		return
 	}
 	sv, err := s.Surveys.VersionNumber(r.Context(), r.PathValue("slug"), n)
@@ -151,14 +151,14 @@ func (s *Server) apiGetSurveyVersion(w http.ResponseWriter, r *http.Request) {
 		s.surveyReadError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"survey": sv})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"survey": sv})
 }
 
 func (s *Server) surveyReadError(w http.ResponseWriter, err error) {
 	if errors.Is(err, surveys.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "", "no such survey or version")
+		web.WriteError(w, http.StatusNotFound, "", "no such survey or version")
 		return
 	}
 	s.Log.Error("read survey", "err", err)
-	writeError(w, http.StatusInternalServerError, "", "the survey could not be read; retry later")
+	web.WriteError(w, http.StatusInternalServerError, "", "the survey could not be read; retry later")
 }

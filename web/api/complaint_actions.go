@@ -1,35 +1,29 @@
-package web
+package api
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
-func (s *Server) complaintActionRoutes(mux *Router) {
+func (s *Server) complaintActionRoutes(mux *web.Router) {
 	mux = mux.Tokens() // the JSON API takes bearer tokens
-	mux.HandleFunc("POST /api/v1/complaints/{id}/take", Roles(users.CX, users.Manager), s.apiTake)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/assign", Roles(users.CX, users.Manager), s.apiAssign)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/notes", Roles(users.CX, users.Manager), s.apiNote)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/replies", Roles(users.CX, users.Manager), s.apiReply)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/compensation", Roles(users.CX, users.Manager), s.apiCompensate)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/resolve", Roles(users.CX, users.Manager), s.apiResolve)
-	mux.HandleFunc("POST /api/v1/complaints/{id}/reopen", Roles(users.CX, users.Manager), s.apiReopen)
-	mux.HandleFunc("PUT /api/v1/complaints/{id}/deviance", Roles(users.CX, users.Manager), s.apiDeviance)
-	mux.HandleFunc("GET /api/v1/complaints/{id}/reply-draft", Roles(users.CX, users.Manager), s.apiReplyDraft)
-}
-
-// actorOf is the signed-in person acting on a complaint.
-func actorOf(u users.User) complaints.Actor {
-	return complaints.Actor{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role)}
+	mux.HandleFunc("POST /api/v1/complaints/{id}/take", web.Roles(users.CX, users.Manager), s.apiTake)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/assign", web.Roles(users.CX, users.Manager), s.apiAssign)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/notes", web.Roles(users.CX, users.Manager), s.apiNote)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/replies", web.Roles(users.CX, users.Manager), s.apiReply)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/compensation", web.Roles(users.CX, users.Manager), s.apiCompensate)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/resolve", web.Roles(users.CX, users.Manager), s.apiResolve)
+	mux.HandleFunc("POST /api/v1/complaints/{id}/reopen", web.Roles(users.CX, users.Manager), s.apiReopen)
+	mux.HandleFunc("PUT /api/v1/complaints/{id}/deviance", web.Roles(users.CX, users.Manager), s.apiDeviance)
+	mux.HandleFunc("GET /api/v1/complaints/{id}/reply-draft", web.Roles(users.CX, users.Manager), s.apiReplyDraft)
 }
 
 // complaintAction decodes the body into in (when in is not nil), runs do
@@ -37,17 +31,17 @@ func actorOf(u users.User) complaints.Actor {
 func (s *Server) complaintAction(w http.ResponseWriter, r *http.Request, in any, do func(id int64, by complaints.Actor) error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
+		web.WriteError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
 		return
 	}
 	if in != nil {
-		if field, err := decodeJSON(w, r, 64<<10, in); err != nil {
-			writeError(w, http.StatusBadRequest, field, err.Error())
+		if field, err := web.DecodeJSON(w, r, 64<<10, in); err != nil {
+			web.WriteError(w, http.StatusBadRequest, field, err.Error())
 			return
 		}
 	}
-	u, _ := userFrom(r.Context())
-	if err := do(id, actorOf(u)); err != nil {
+	u, _ := web.UserFrom(r.Context())
+	if err := do(id, web.ActorOf(u)); err != nil {
 		s.writeComplaintError(w, err)
 		return
 	}
@@ -56,27 +50,27 @@ func (s *Server) complaintAction(w http.ResponseWriter, r *http.Request, in any,
 		s.writeComplaintError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"complaint": c})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"complaint": c})
 }
 
 // writeComplaintError turns a complaint action's error into a status.
 func (s *Server) writeComplaintError(w http.ResponseWriter, err error) {
 	var rw *feedback.ReplyWarnings
-	switch p := ProblemOf(err); p.Status {
+	switch p := web.ProblemOf(err); p.Status {
 	case http.StatusNotFound:
-		writeError(w, p.Status, "", "no complaint with this id")
+		web.WriteError(w, p.Status, "", "no complaint with this id")
 	case http.StatusBadRequest, http.StatusConflict: // a field error, or a *complaints.ConflictError
-		writeError(w, p.Status, p.Field, p.Message)
+		web.WriteError(w, p.Status, p.Field, p.Message)
 	case http.StatusUnprocessableEntity:
 		errors.As(err, &rw)
-		writeJSON(w, p.Status, map[string]any{
+		web.WriteJSON(w, p.Status, map[string]any{
 			"error":    "the reply was not sent: check the warnings, then send it again with \"confirm\": true",
 			"field":    "body",
 			"warnings": rw.Warnings,
 		})
 	default:
 		s.Log.Error("complaint action", "err", err)
-		writeError(w, http.StatusInternalServerError, "", "the action could not be recorded; retry later")
+		web.WriteError(w, http.StatusInternalServerError, "", "the action could not be recorded; retry later")
 	}
 }
 
@@ -92,33 +86,12 @@ type assignJSON struct {
 func (s *Server) apiAssign(w http.ResponseWriter, r *http.Request) {
 	var in assignJSON
 	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error {
-		to, err := s.assignee(r, in.OwnerID, in.OwnerEmail)
+		to, err := s.Assignee(r, in.OwnerID, in.OwnerEmail)
 		if err != nil {
 			return err
 		}
 		return s.Loop.Assign(r.Context(), id, to, by)
 	})
-}
-
-// assignee finds the person a complaint is given to, by id or email.
-func (s *Server) assignee(r *http.Request, id int64, email string) (complaints.Actor, error) {
-	var u users.User
-	var err error
-	switch {
-	case id > 0:
-		u, err = s.Users.Get(r.Context(), id)
-	case strings.TrimSpace(email) != "":
-		u, err = s.Users.ByEmail(r.Context(), strings.TrimSpace(email))
-	default:
-		return complaints.Actor{}, &invalid.FieldError{Field: "owner_id", Message: "say who will own the complaint: owner_id or owner_email"}
-	}
-	if errors.Is(err, users.ErrNotFound) || (err == nil && u.DisabledAt != nil) {
-		return complaints.Actor{}, &invalid.FieldError{Field: "owner_id", Message: "no active user with this id or email"}
-	}
-	if err != nil {
-		return complaints.Actor{}, err
-	}
-	return actorOf(u), nil
 }
 
 func (s *Server) apiNote(w http.ResponseWriter, r *http.Request) {
@@ -147,39 +120,13 @@ func (s *Server) apiCompensate(w http.ResponseWriter, r *http.Request) {
 		Note   string `json:"note"`
 	}
 	s.complaintAction(w, r, &in, func(id int64, by complaints.Actor) error {
-		cents, err := parseCents(in.Amount)
+		cents, err := web.ParseCents(in.Amount)
 		if err != nil {
 			return &invalid.FieldError{Field: "amount", Message: err.Error()}
 		}
 		_, err = s.Loop.Compensate(r.Context(), id, cents, in.Note, by)
 		return err
 	})
-}
-
-// parseCents reads an amount in currency units, with at most two decimals.
-func parseCents(raw string) (int64, error) {
-	raw = strings.TrimSpace(strings.ReplaceAll(raw, ",", "."))
-	whole, frac, _ := strings.Cut(raw, ".")
-	if raw == "" || len(frac) > 2 || strings.ContainsAny(raw, "+-e") {
-		return 0, fmt.Errorf("an amount such as 25 or 25.50 is expected, got %q", raw)
-	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil && whole != "" {
-		return 0, fmt.Errorf("an amount such as 25 or 25.50 is expected, got %q", raw)
-	}
-	f := int64(0)
-	if frac != "" {
-		if f, err = strconv.ParseInt(frac, 10, 64); err != nil {
-			return 0, fmt.Errorf("an amount such as 25 or 25.50 is expected, got %q", raw)
-		}
-		if len(frac) == 1 {
-			f *= 10
-		}
-	}
-	if w > complaints.MaxCentsAct/100 {
-		return 0, errors.New("this amount is implausibly large; check it")
-	}
-	return w*100 + f, nil
 }
 
 func (s *Server) apiResolve(w http.ResponseWriter, r *http.Request) {
@@ -214,7 +161,7 @@ func (s *Server) apiDeviance(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiReplyDraft(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
+		web.WriteError(w, http.StatusBadRequest, "id", "the complaint id must be a positive whole number")
 		return
 	}
 	d, err := s.Complaints.Detail(r.Context(), id, s.Clock.Now())
@@ -226,17 +173,17 @@ func (s *Server) apiReplyDraft(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("locale"); v != "" {
 		l, ok := customers.NormalizeLocale(v)
 		if !ok {
-			writeError(w, http.StatusBadRequest, "locale", "locale must be en or fr")
+			web.WriteError(w, http.StatusBadRequest, "locale", "locale must be en or fr")
 			return
 		}
 		locale = l
 	}
-	u, _ := userFrom(r.Context())
-	body, err := s.replyDraft(d, locale, u)
+	u, _ := web.UserFrom(r.Context())
+	body, err := s.ReplyDraft(d, locale, u)
 	if err != nil {
 		s.writeComplaintError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"locale": locale, "body": body, "steps": replySteps(locale),
+	web.WriteJSON(w, http.StatusOK, map[string]any{"locale": locale, "body": body, "steps": web.ReplySteps(locale),
 		"warnings": complaints.CheckReply(body)})
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bufio"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/followup/followup/ingest"
 	"github.com/followup/followup/invalid"
+	"github.com/followup/followup/web"
 )
 
 // batchRowError is one rejected event of a batch.
@@ -59,13 +60,13 @@ type batchAccepted struct {
 func (s *Server) postEventBatch(w http.ResponseWriter, r *http.Request, body *bufio.Reader) {
 	rows, status, err := decodeBatch(body)
 	if err != nil {
-		writeError(w, status, "", err.Error())
+		web.WriteError(w, status, "", err.Error())
 		return
 	}
 	rep, err := s.Ingest.Events(r.Context(), rows)
 	if err != nil {
 		s.Log.Error("record event batch", "events", len(rows), "err", err)
-		writeError(w, http.StatusInternalServerError, "", "the batch could not be stored, none of it; retry later")
+		web.WriteError(w, http.StatusInternalServerError, "", "the batch could not be stored, none of it; retry later")
 		return
 	}
 	out := batchAccepted{Received: len(rows), Stored: rep.Stored, Duplicates: rep.Duplicates, Rejected: rep.Rejected,
@@ -95,7 +96,7 @@ func (s *Server) postEventBatch(w http.ResponseWriter, r *http.Request, body *bu
 		status = http.StatusMultiStatus
 		out.Error = fmt.Sprintf("%d of the %d events are invalid and were not stored: see errors; the others were stored", rep.Rejected, len(rows))
 	}
-	writeJSON(w, status, out)
+	web.WriteJSON(w, status, out)
 }
 
 // decodeBatch reads a JSON array of events, one at a time. An event whose
@@ -142,7 +143,7 @@ func decodeBatch(body io.Reader) ([]ingest.EventRow, int, error) {
 // rowDecodeProblem describes an event the decoder could not map onto an
 // event: a field of the wrong JSON type, an unknown field, not an object.
 func rowDecodeProblem(err error) *invalid.FieldError {
-	field, derr := describeJSONError(err)
+	field, derr := web.DescribeJSONError(err)
 	msg := derr.Error()
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -181,6 +182,6 @@ func describeBatchError(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return errors.New("the body ends in the middle of the JSON array: nothing was stored")
 	}
-	_, derr := describeJSONError(err)
+	_, derr := web.DescribeJSONError(err)
 	return derr
 }

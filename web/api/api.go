@@ -1,0 +1,25 @@
+// Package api serves followup's JSON API under /api/v1: service events
+// (one or a batch), campaigns, surveys, complaints and the CX team's
+// actions on them, corrections of the comment reading, reports and action
+// plans. Every route takes a bearer token (web.Router.Tokens) and answers
+// JSON, errors included ({"error": …, "field": …}). It writes no table of
+// its own: the domain stores do.
+package api
+
+import "github.com/followup/followup/web"
+
+// Server serves the JSON API with the dependencies of the web core.
+type Server struct{ *web.Server }
+
+// Routes registers the JSON API; it is a web.Audience.
+func Routes(mux *web.Router, core *web.Server) {
+	s := &Server{core}
+	s.eventRoutes(mux)
+	s.complaintRoutes(mux)
+	s.complaintActionRoutes(mux)
+	s.correctionAPIRoutes(mux)
+	s.campaignRoutes(mux)
+	s.surveyAPIRoutes(mux)
+	s.reportRoutes(mux)
+	s.actionRoutes(mux)
+}

@@ -1,0 +1,6 @@
+package api_test
+
+import "github.com/followup/followup/internal/webtest"
+
+// The helpers the tests of this package share with those of web.
+var rows = webtest.Rows
