@@ -25,7 +25,9 @@ func calmReply(t *testing.T, h *apptest.Harness, ref, comment string) int64 {
 		t.Fatal(err)
 	}
 	var complaints int
-	h.Schema.DB.Get(&complaints, `SELECT count(*) FROM complaints WHERE response_id = $1`, id)
+	if err := h.Schema.DB.Get(&complaints, `SELECT count(*) FROM complaints WHERE response_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
 	if complaints != 0 {
 		t.Fatalf("the reading took %q for a complaint: the test needs a reply it misses", comment)
 	}

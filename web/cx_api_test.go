@@ -109,7 +109,9 @@ func TestComplaintActionsThroughTheAPI(t *testing.T) {
 		t.Fatalf("an unfilled draft: %d %v", status, body)
 	}
 	var replies int
-	h.Schema.DB.Get(&replies, `SELECT count(*) FROM complaint_messages WHERE kind = 'reply'`)
+	if err := h.Schema.DB.Get(&replies, `SELECT count(*) FROM complaint_messages WHERE kind = 'reply'`); err != nil {
+		t.Fatal(err)
+	}
 	if replies != 0 {
 		t.Fatalf("a held reply was queued")
 	}
@@ -169,7 +171,9 @@ func TestComplaintActionsThroughTheAPI(t *testing.T) {
 		t.Errorf("reopen: %d %v", status, body)
 	}
 	var withdrawn int
-	h.Schema.DB.Get(&withdrawn, `SELECT count(*) FROM invitations WHERE complaint_id = $1 AND state = 'suppressed' AND reason = 'complaint_reopened'`, loud)
+	if err := h.Schema.DB.Get(&withdrawn, `SELECT count(*) FROM invitations WHERE complaint_id = $1 AND state = 'suppressed' AND reason = 'complaint_reopened'`, loud); err != nil {
+		t.Fatal(err)
+	}
 	if withdrawn != 1 {
 		t.Errorf("the recovery survey of a reopened complaint was not withdrawn")
 	}

@@ -9,12 +9,10 @@ import (
 
 // The helpers the tests of this package share with those of web/public.
 var (
-	client         = webtest.Client
-	sentInvitation = webtest.SentInvitation
-	sendDue        = webtest.SendDue
-	fetch          = webtest.Fetch
-	fullAnswers    = webtest.FullAnswers
-	rows           = webtest.Rows
+	sendDue     = webtest.SendDue
+	fetch       = webtest.Fetch
+	fullAnswers = webtest.FullAnswers
+	rows        = webtest.Rows
 )
 
 // customer is a test customer with a service event to answer about.

@@ -249,7 +249,9 @@ func TestMarketingAudienceCampaignsAndResultsInABrowser(t *testing.T) {
 		t.Errorf("the form lost what was typed: %q %q %q", value(`#f-name`), value(`#f-cron`), value(`#f-segments`))
 	}
 	var stored int
-	h.Schema.DB.Get(&stored, `SELECT count(*) FROM campaigns WHERE name = 'Monthly VIP pulse'`)
+	if err := h.Schema.DB.Get(&stored, `SELECT count(*) FROM campaigns WHERE name = 'Monthly VIP pulse'`); err != nil {
+		t.Fatal(err)
+	}
 	if stored != 0 {
 		t.Fatal("the refused campaign was stored")
 	}

@@ -45,7 +45,9 @@ func TestCampaignStatsAPI(t *testing.T) {
 	}
 	// The names API clients read, with every figure.
 	var body map[string]any
-	json.Unmarshal(raw, &body)
+	if err := json.Unmarshal(raw, &body); err != nil {
+		t.Fatalf("stats are not JSON: %v", err)
+	}
 	for name, want := range map[string]any{
 		"scheduled": 3.0, "sent": 11.0, "reminders_sent": 5.0, "answered": 5.0, "negative": 2.0, "failed": 3.0, "expired": 1.0,
 		"response_rate": 0.4545, "negative_rate": 0.4,
