@@ -42,18 +42,7 @@ func SentInvitation(t *testing.T, h *apptest.Harness, ref, locale string) (id in
 	if err != nil {
 		t.Fatal(err)
 	}
-	batch, n, err := h.App.Scheduler.ClaimDue(ctx, time.Now(), 10)
-	if err != nil || n != 1 {
-		t.Fatalf("claim: %d %v", n, err)
-	}
-	out, ok, err := h.App.Scheduler.ClaimBatch(ctx, batch, time.Now(), time.Now())
-	if err != nil || !ok || len(out) != 1 {
-		t.Fatalf("claim batch: %v", err)
-	}
-	if err := h.App.Scheduler.MarkSent(ctx, []scheduler.Sent{{ID: out[0].ID, MessageID: "m", ExpiresAt: out[0].ExpiresAt}}, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	return out[0].ID, out[0].ExpiresAt
+	return SendDue(t, h)
 }
 
 // Customer is a test customer with a service event to answer about.
