@@ -120,7 +120,7 @@ func (s *Server) planError(w http.ResponseWriter, r *http.Request, what string, 
 	case http.StatusNotFound:
 		http.NotFound(w, r)
 	default:
-		s.staffError(w, what, err)
+		s.StaffError(w, what, err)
 	}
 	return true
 }
@@ -136,12 +136,12 @@ func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status in
 	}
 	all, err := s.Reports.Actions(r.Context(), f, today)
 	if err != nil {
-		s.staffError(w, "list action plans", err)
+		s.StaffError(w, "list action plans", err)
 		return
 	}
 	if page.Manages {
 		if page.Owners, err = s.owners(r); err != nil {
-			s.staffError(w, "list owners", err)
+			s.StaffError(w, "list owners", err)
 			return
 		}
 	}
@@ -152,7 +152,7 @@ func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status in
 			page.Closed = append(page.Closed, a)
 		}
 	}
-	s.renderStaff(w, r, status, "actions", "Action plans", page)
+	s.RenderStaff(w, r, status, "actions", "Action plans", page)
 }
 
 func (s *Server) pageActions(w http.ResponseWriter, r *http.Request) {
@@ -192,7 +192,7 @@ func (s *Server) renderAction(w http.ResponseWriter, r *http.Request, status int
 	now, _ := s.Today()
 	e, err := s.Reports.Effectiveness(r.Context(), a, now, s.ReportZone())
 	if err != nil {
-		s.staffError(w, "action effectiveness", err)
+		s.StaffError(w, "action effectiveness", err)
 		return
 	}
 	u, _ := UserFrom(r.Context())
@@ -200,11 +200,11 @@ func (s *Server) renderAction(w http.ResponseWriter, r *http.Request, status int
 		Flash: flash, Manages: PlanActor(u).Manages, Owns: a.OwnerID == u.ID}
 	if page.Manages {
 		if page.Owners, err = s.owners(r); err != nil {
-			s.staffError(w, "list owners", err)
+			s.StaffError(w, "list owners", err)
 			return
 		}
 	}
-	s.renderStaff(w, r, status, "action", a.Title, page)
+	s.RenderStaff(w, r, status, "action", a.Title, page)
 }
 
 func (s *Server) staffAction(w http.ResponseWriter, r *http.Request) (reports.ActionPlan, bool) {
@@ -219,7 +219,7 @@ func (s *Server) staffAction(w http.ResponseWriter, r *http.Request) (reports.Ac
 		return a, false
 	}
 	if err != nil {
-		s.staffError(w, "load action plan", err)
+		s.StaffError(w, "load action plan", err)
 		return a, false
 	}
 	return a, true

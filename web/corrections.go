@@ -133,7 +133,7 @@ func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.Corrections.Uncomplained(r.Context(), repliesPerPage+1, (page.Page-1)*repliesPerPage)
 	if err != nil {
-		s.staffError(w, "list replies", err)
+		s.StaffError(w, "list replies", err)
 		return
 	}
 	if len(list) > repliesPerPage {
@@ -149,7 +149,7 @@ func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
 	}
 	made, err := s.Corrections.ListFor(r.Context(), ids)
 	if err != nil {
-		s.staffError(w, "list corrections", err)
+		s.StaffError(w, "list corrections", err)
 		return
 	}
 	back := fmt.Sprintf("/cx/replies?page=%d", page.Page)
@@ -161,7 +161,7 @@ func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
 		}
 		page.Rows = append(page.Rows, replyRow{Reply: rp, Reading: rd})
 	}
-	s.renderStaff(w, r, http.StatusOK, "cx_replies", "Replies without complaint", page)
+	s.RenderStaff(w, r, http.StatusOK, "cx_replies", "Replies without complaint", page)
 }
 
 // pageCorrect records a correction from a staff page's form (kind, and
@@ -176,10 +176,10 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status, _, msg := s.CorrectionError(err)
 		if status == http.StatusInternalServerError {
-			s.staffError(w, "correct comment reading", err)
+			s.StaffError(w, "correct comment reading", err)
 			return
 		}
-		s.renderStaff(w, r, status, "message", "Not recorded", "The correction was not recorded: "+msg)
+		s.RenderStaff(w, r, status, "message", "Not recorded", "The correction was not recorded: "+msg)
 		return
 	}
 	back := r.PostFormValue("back")

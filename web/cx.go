@@ -67,16 +67,16 @@ func (s *Server) pageQueue(w http.ResponseWriter, r *http.Request) {
 	var err error
 	list, err := s.Complaints.List(r.Context(), f, now)
 	if err != nil {
-		s.staffError(w, "list complaints", err)
+		s.StaffError(w, "list complaints", err)
 		return
 	}
 	counts, err := s.Complaints.Count(r.Context(), u.ID, now)
 	if err != nil {
-		s.staffError(w, "count complaints", err)
+		s.StaffError(w, "count complaints", err)
 		return
 	}
 	if page.Teams, err = s.Complaints.Teams(r.Context()); err != nil {
-		s.staffError(w, "list teams", err)
+		s.StaffError(w, "list teams", err)
 		return
 	}
 	for _, c := range list {
@@ -98,7 +98,7 @@ func (s *Server) pageQueue(w http.ResponseWriter, r *http.Request) {
 		v.Current = v.Query == current
 		page.Views = append(page.Views, v)
 	}
-	s.renderStaff(w, r, status, "cx_queue", "Complaints", page)
+	s.RenderStaff(w, r, status, "cx_queue", "Complaints", page)
 }
 
 // untilText says how long until a deadline, or how late it is.
@@ -212,7 +212,7 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 		return
 	}
 	if err != nil {
-		s.staffError(w, "load complaint", err)
+		s.StaffError(w, "load complaint", err)
 		return
 	}
 	u, _ := UserFrom(r.Context())
@@ -236,7 +236,7 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	_ = json.Unmarshal(d.Advice, &page.Advice)
 	page.Comment = highlight(d.Reply.Comment, page.Signals)
 	if page.Owners, err = s.Users.ByRole(r.Context(), users.CX, users.Manager); err != nil {
-		s.staffError(w, "list owners", err)
+		s.StaffError(w, "list owners", err)
 		return
 	}
 	page.Strategy = strategyTexts[d.Strategy.Name]
@@ -245,7 +245,7 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	if s.Corrections != nil {
 		made, err := s.Corrections.List(r.Context(), d.Reply.ID)
 		if err != nil {
-			s.staffError(w, "list corrections", err)
+			s.StaffError(w, "list corrections", err)
 			return
 		}
 		rd := newReading(d.Reply.ID, d.Reply.Reasons, d.Reply.Signals, made, fmt.Sprintf("/cx/complaints/%d", d.ID))
@@ -261,12 +261,12 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	if _, typed := page.Values["body"]; !typed {
 		draft, err := s.ReplyDraft(d, page.ReplyLocale, u)
 		if err != nil {
-			s.staffError(w, "reply draft", err)
+			s.StaffError(w, "reply draft", err)
 			return
 		}
 		page.Values["body"] = draft
 	}
-	s.renderStaff(w, r, status, "cx_complaint", fmt.Sprintf("Complaint #%d", d.ID), page)
+	s.RenderStaff(w, r, status, "cx_complaint", fmt.Sprintf("Complaint #%d", d.ID), page)
 }
 
 // highlight cuts a comment around the signals' evidence.
@@ -371,7 +371,7 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 	case http.StatusConflict: // a *complaints.ConflictError
 		page.Problem = "Not done: " + p.Message
 	default:
-		s.staffError(w, action+" complaint", err)
+		s.StaffError(w, action+" complaint", err)
 		return
 	}
 	s.renderComplaint(w, r, id, status, page)

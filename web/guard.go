@@ -128,5 +128,5 @@ func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, api bool, msg
 		WriteError(w, http.StatusForbidden, "", msg)
 		return
 	}
-	s.renderStaff(w, r, http.StatusForbidden, "message", "Not allowed", msg)
+	s.RenderStaff(w, r, http.StatusForbidden, "message", "Not allowed", msg)
 }

@@ -69,12 +69,12 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 		// Show the page with the defaults and say what was wrong.
 		q, p, _ = s.ReportQuery(nil)
 	} else if err != nil {
-		s.staffError(w, "report", err)
+		s.StaffError(w, "report", err)
 		return
 	}
 	o, err := s.Overview(r.Context(), q, p)
 	if err != nil {
-		s.staffError(w, "report", err)
+		s.StaffError(w, "report", err)
 		return
 	}
 	page := managerPage{Overview: o, Params: p, Splits: reports.Splits, Grains: reports.Grains,
@@ -99,7 +99,7 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 		page.Breakdown = append(page.Breakdown, breakdownView{Row: row, Label: keyLabel(row.Key),
 			FilterURL: p.link("/manager/", []string{string(p.By), row.Key})})
 	}
-	s.renderStaff(w, r, http.StatusOK, "manager", "Reports", page)
+	s.RenderStaff(w, r, http.StatusOK, "manager", "Reports", page)
 }
 
 // correctionSummaryWords name the corrections in the reports' sentence.
@@ -129,7 +129,7 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, invalid.Field(p.Field, p.Message).Error(), p.Status)
 		return
 	} else if err != nil {
-		s.staffError(w, "export", err)
+		s.StaffError(w, "export", err)
 		return
 	}
 	name := r.PathValue("name")
@@ -150,7 +150,7 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	case "trend.csv":
 		t, err := s.Reports.Trend(r.Context(), q)
 		if err != nil {
-			s.staffError(w, "export", err)
+			s.StaffError(w, "export", err)
 			return
 		}
 		rows = append(rows, append([]string{"period", "start"}, header...))
@@ -160,7 +160,7 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	case "breakdown.csv":
 		b, err := s.Reports.Breakdown(r.Context(), q, p.By)
 		if err != nil {
-			s.staffError(w, "export", err)
+			s.StaffError(w, "export", err)
 			return
 		}
 		rows = append(rows, append([]string{string(p.By)}, header...))
@@ -170,7 +170,7 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	case "risks.csv":
 		risks, err := s.Reports.Risks(r.Context(), q)
 		if err != nil {
-			s.staffError(w, "export", err)
+			s.StaffError(w, "export", err)
 			return
 		}
 		rows = append(rows, []string{"risk", "label", "replies", "complaints"})
@@ -180,7 +180,7 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	case "risk-trend.csv":
 		t, err := s.Reports.RiskTrend(r.Context(), q, p.Top)
 		if err != nil {
-			s.staffError(w, "export", err)
+			s.StaffError(w, "export", err)
 			return
 		}
 		// One row per period and risk, empty periods included.
@@ -194,7 +194,7 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	case "reliability.csv":
 		rel, err := s.Reports.Reliability(r.Context(), q)
 		if err != nil {
-			s.staffError(w, "export", err)
+			s.StaffError(w, "export", err)
 			return
 		}
 		rows = append(rows, []string{"survey", "dimension", "items", "replies", "alpha", "warning", "undefined"})

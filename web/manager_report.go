@@ -20,7 +20,7 @@ func (s *Server) pageWeeklyReport(w http.ResponseWriter, r *http.Request) {
 	}
 	locale := s.reportLocale(r.URL.Query().Get("lang"))
 	loc := s.ReportZone()
-	s.renderStaff(w, r, http.StatusOK, "manager_report", "Weekly report "+week.String(), map[string]any{
+	s.RenderStaff(w, r, http.StatusOK, "manager_report", "Weekly report "+week.String(), map[string]any{
 		"Week": week.String(), "Prev": week.Prev().String(), "Next": reports.WeekOf(week.End(loc), loc).String(),
 		"Locale": locale, "Frame": fmt.Sprintf("/manager/report/%s/email.html?lang=%s", week, locale),
 		"JSON": "/api/v1/reports/weekly?week=" + week.String()})
@@ -48,12 +48,12 @@ func (s *Server) pageWeeklyFile(w http.ResponseWriter, r *http.Request) {
 	locale := s.reportLocale(r.URL.Query().Get("lang"))
 	rep, err := s.Reports.Weekly(r.Context(), week, s.Clock.Now(), s.ReportZone())
 	if err != nil {
-		s.staffError(w, "weekly report", err)
+		s.StaffError(w, "weekly report", err)
 		return
 	}
 	images, err := templates.WeeklyCharts(rep, locale)
 	if err != nil {
-		s.staffError(w, "weekly report charts", err)
+		s.StaffError(w, "weekly report charts", err)
 		return
 	}
 	name := r.PathValue("file")
@@ -64,7 +64,7 @@ func (s *Server) pageWeeklyFile(w http.ResponseWriter, r *http.Request) {
 		}
 		e, err := s.Templates.RenderEmail("report", locale, view)
 		if err != nil {
-			s.staffError(w, "weekly report", err)
+			s.StaffError(w, "weekly report", err)
 			return
 		}
 		// The email's images are its attachments; here they sit beside it.
