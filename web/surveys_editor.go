@@ -215,13 +215,8 @@ func (s *Server) editorReadError(w http.ResponseWriter, r *http.Request, err err
 // signed-in person and the session's CSRF token for its forms.
 func (s *Server) renderEditorPage(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
 	locale := RequestLocale(r, "")
-	d := templates.PageData{Locale: locale, Title: title, AltLocaleURL: AltLocaleURL(r, locale), Data: data}
-	if u, ok := UserFrom(r.Context()); ok {
-		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: s.navFor(u)}
-	}
-	if sess, ok := sessionFrom(r.Context()); ok {
-		d.CSRF = sess.CSRF
-	}
+	d := s.StaffPage(r, locale, title, data)
+	d.AltLocaleURL = AltLocaleURL(r, locale)
 	s.RenderPage(w, status, page, d)
 }
 
