@@ -116,7 +116,7 @@ func (s *Server) planError(w http.ResponseWriter, r *http.Request, what string, 
 	case http.StatusOK, http.StatusBadRequest:
 		return false
 	case http.StatusForbidden: // reports.ErrNotAllowed, wrapped with the reason
-		s.forbidden(w, r, false, sentence(err.Error()))
+		s.Forbidden(w, r, false, sentence(err.Error()))
 	case http.StatusNotFound:
 		http.NotFound(w, r)
 	default:

@@ -92,7 +92,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if sess, ok := sessionFrom(r.Context()); ok {
 		if r.PostFormValue("csrf") != sess.CSRF {
-			s.forbidden(w, r, false, "This form has expired. Reload the page and try again.")
+			s.Forbidden(w, r, false, "This form has expired. Reload the page and try again.")
 			return
 		}
 		_ = s.Users.EndSession(r.Context(), sess.Token)
