@@ -80,24 +80,24 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 	page := managerPage{Overview: o, Params: p, Splits: reports.Splits, Grains: reports.Grains,
 		ScoresChart: scoresChart(o.Trend).String(), RatesChart: ratesChart(o.Trend).String(), VolumeChart: volumeChart(o.Trend).String(),
 		RisksChart: risksChart(o.Risks).String(), RiskTrendChart: riskTrendChart(o.RiskTrend).String(), SplitChart: breakdownChart(o.Breakdown).String(),
-		JSONURL:       p.link("/api/v1/reports/overview", nil),
+		JSONURL:       p.Link("/api/v1/reports/overview", nil),
 		ReportWeek:    reports.WeekOf(s.Clock.Now(), s.ReportZone()).Prev().String(),
 		BarometerDays: o.Barometer.WindowHours / 24,
-		CSV: map[string]string{"trend": p.link("/manager/export/trend.csv", nil), "risks": p.link("/manager/export/risks.csv", nil),
-			"risk-trend": p.link("/manager/export/risk-trend.csv", nil),
-			"breakdown":  p.link("/manager/export/breakdown.csv", nil), "reliability": p.link("/manager/export/reliability.csv", nil)}}
+		CSV: map[string]string{"trend": p.Link("/manager/export/trend.csv", nil), "risks": p.Link("/manager/export/risks.csv", nil),
+			"risk-trend": p.Link("/manager/export/risk-trend.csv", nil),
+			"breakdown":  p.Link("/manager/export/breakdown.csv", nil), "reliability": p.Link("/manager/export/reliability.csv", nil)}}
 	page.Corrected = correctionsSummary(o.Corrections)
 	if problem.Status == http.StatusBadRequest {
 		page.Problem = fmt.Sprintf("The filter was not applied: %s %s.", problem.Field, problem.Message)
 	}
 	for _, sp := range reports.Splits {
 		if v, ok := p.Filters[sp]; ok {
-			page.Chips = append(page.Chips, filterChip{Split: sp, Value: keyLabel(v), RemoveURL: p.link("/manager/", nil, string(sp))})
+			page.Chips = append(page.Chips, filterChip{Split: sp, Value: keyLabel(v), RemoveURL: p.Link("/manager/", nil, string(sp))})
 		}
 	}
 	for _, row := range o.Breakdown.Rows {
 		page.Breakdown = append(page.Breakdown, breakdownView{Row: row, Label: keyLabel(row.Key),
-			FilterURL: p.link("/manager/", []string{string(p.By), row.Key})})
+			FilterURL: p.Link("/manager/", []string{string(p.By), row.Key})})
 	}
 	s.RenderStaff(w, r, http.StatusOK, "manager", "Reports", page)
 }
