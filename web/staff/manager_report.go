@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"fmt"
@@ -8,13 +8,14 @@ import (
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/web"
 )
 
 // pageWeeklyReport shows a week's report as the managers receive it (in a
 // frame: it is a whole email document), in either language.
 func (s *Server) pageWeeklyReport(w http.ResponseWriter, r *http.Request) {
 	week, err := s.ReportWeek(r.URL.Query().Get("week"))
-	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
+	if p := web.ProblemOf(err); p.Status == http.StatusBadRequest {
 		http.Error(w, invalid.Field(p.Field, p.Message).Error(), p.Status)
 		return
 	}

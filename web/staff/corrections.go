@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"encoding/json"
@@ -13,17 +13,18 @@ import (
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
 // correctionRoutes serve the agents' corrections of the comment reading
 // on the staff pages: the list of replies that opened no complaint, and the
 // form the complaint page and that list post to; both are the CX team's.
-func (s *Server) correctionRoutes(mux *Router) {
+func (s *Server) correctionRoutes(mux *web.Router) {
 	if s.Corrections == nil {
 		return
 	}
-	mux.HandleFunc("GET /cx/replies", Roles(users.CX, users.Manager), s.pageReplies)
-	mux.HandleFunc("POST /cx/responses/{id}/corrections", Roles(users.CX, users.Manager), s.pageCorrect)
+	mux.HandleFunc("GET /cx/replies", web.Roles(users.CX, users.Manager), s.pageReplies)
+	mux.HandleFunc("POST /cx/responses/{id}/corrections", web.Roles(users.CX, users.Manager), s.pageCorrect)
 }
 
 // correctionText names a correction kind in words.
@@ -171,7 +172,7 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := UserFrom(r.Context())
+	u, _ := web.UserFrom(r.Context())
 	added, err := s.Corrections.Add(r.Context(), id, u.ID, corrections.Kind(r.PostFormValue("kind")), s.Clock.Now())
 	if err != nil {
 		status, _, msg := s.CorrectionError(err)

@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"encoding/csv"
@@ -12,19 +12,20 @@ import (
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
 // managerRoutes serve the managers' pages: the dashboard with its charts
 // and CSV exports, the weekly report's preview. The action plans, shared
 // with every department, are at /actions (action_pages.go).
-func (s *Server) managerRoutes(mux *Router) {
+func (s *Server) managerRoutes(mux *web.Router) {
 	if s.Reports == nil {
 		return
 	}
-	mux.HandleFunc("GET /manager/{$}", Roles(users.Manager), s.pageManager)
-	mux.HandleFunc("GET /manager/export/{name}", Roles(users.Manager), s.pageManagerCSV)
-	mux.HandleFunc("GET /manager/report", Roles(users.Manager), s.pageWeeklyReport)
-	mux.HandleFunc("GET /manager/report/{week}/{file}", Roles(users.Manager), s.pageWeeklyFile)
+	mux.HandleFunc("GET /manager/{$}", web.Roles(users.Manager), s.pageManager)
+	mux.HandleFunc("GET /manager/export/{name}", web.Roles(users.Manager), s.pageManagerCSV)
+	mux.HandleFunc("GET /manager/report", web.Roles(users.Manager), s.pageWeeklyReport)
+	mux.HandleFunc("GET /manager/report/{week}/{file}", web.Roles(users.Manager), s.pageWeeklyFile)
 }
 
 type filterChip struct {
@@ -40,8 +41,8 @@ type breakdownView struct {
 }
 
 type managerPage struct {
-	Overview
-	Params         ReportParams
+	web.Overview
+	Params         web.ReportParams
 	Splits         []reports.Split
 	Grains         []reports.Grain
 	Chips          []filterChip
@@ -64,7 +65,7 @@ type managerPage struct {
 
 func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 	q, p, err := s.ReportQuery(r.URL.Query())
-	problem := ProblemOf(err)
+	problem := web.ProblemOf(err)
 	if problem.Status == http.StatusBadRequest {
 		// Show the page with the defaults and say what was wrong.
 		q, p, _ = s.ReportQuery(nil)
@@ -125,7 +126,7 @@ func correctionsSummary(counts map[corrections.Kind]int) string {
 // risks, risk trend, reliability), with the page's query.
 func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	q, p, err := s.ReportQuery(r.URL.Query())
-	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
+	if p := web.ProblemOf(err); p.Status == http.StatusBadRequest {
 		http.Error(w, invalid.Field(p.Field, p.Message).Error(), p.Status)
 		return
 	} else if err != nil {

@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"encoding/json"
@@ -16,12 +16,13 @@ import (
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
-func (s *Server) cxRoutes(mux *Router) {
-	mux.HandleFunc("GET /cx/{$}", Roles(users.CX, users.Manager), s.pageQueue)
-	mux.HandleFunc("GET /cx/complaints/{id}", Roles(users.CX, users.Manager), s.pageComplaint)
-	mux.HandleFunc("POST /cx/complaints/{id}/{action}", Roles(users.CX, users.Manager), s.pageComplaintAction)
+func (s *Server) cxRoutes(mux *web.Router) {
+	mux.HandleFunc("GET /cx/{$}", web.Roles(users.CX, users.Manager), s.pageQueue)
+	mux.HandleFunc("GET /cx/complaints/{id}", web.Roles(users.CX, users.Manager), s.pageComplaint)
+	mux.HandleFunc("POST /cx/complaints/{id}/{action}", web.Roles(users.CX, users.Manager), s.pageComplaintAction)
 }
 
 // queueView is one of the queue's usual views, with its count.
@@ -51,14 +52,14 @@ type queueRow struct {
 // pageQueue is the CX team's queue: the most urgent complaint first, the
 // usual views with their counts, and filters.
 func (s *Server) pageQueue(w http.ResponseWriter, r *http.Request) {
-	u, _ := UserFrom(r.Context())
+	u, _ := web.UserFrom(r.Context())
 	q := r.URL.Query()
 	now := s.Clock.Now()
 	page := queuePage{Filter: q, Signal: signalNames()}
 	for _, k := range surveys.Risks {
 		page.Risks = append(page.Risks, riskChoice{string(k), surveys.RiskLabels[k].In("en")})
 	}
-	f, _, msg := ComplaintFilter(q, u)
+	f, _, msg := web.ComplaintFilter(q, u)
 	status := http.StatusOK
 	if msg != "" {
 		page.Error, status = msg+". Showing every open complaint instead.", http.StatusBadRequest
@@ -215,7 +216,7 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 		s.StaffError(w, "load complaint", err)
 		return
 	}
-	u, _ := UserFrom(r.Context())
+	u, _ := web.UserFrom(r.Context())
 	page.D, page.Me = d, u.ID
 	page.Due = untilText(d.DueAt, now, d.State == complaints.StateResolved)
 	page.Scores = []scoreRow{{"Outcome (distributive)", d.Reply.Distributive}, {"Process (procedural)", d.Reply.Procedural},
@@ -254,7 +255,7 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	if page.ReplyLocale == "" {
 		page.ReplyLocale = d.Customer.Locale
 	}
-	page.Steps = ReplySteps(page.ReplyLocale)
+	page.Steps = web.ReplySteps(page.ReplyLocale)
 	if page.Values == nil {
 		page.Values = map[string]string{}
 	}
@@ -305,8 +306,8 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unreadable form", http.StatusBadRequest)
 		return
 	}
-	u, _ := UserFrom(r.Context())
-	by := ActorOf(u)
+	u, _ := web.UserFrom(r.Context())
+	by := web.ActorOf(u)
 	ctx := r.Context()
 	f := r.PostForm
 	action := r.PathValue("action")
@@ -326,7 +327,7 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 		_, _, err = s.Loop.Reply(ctx, id, f.Get("subject"), f.Get("body"), f.Get("confirm") == "1", by)
 	case "compensate":
 		var cents int64
-		if cents, err = ParseCents(f.Get("amount")); err != nil {
+		if cents, err = web.ParseCents(f.Get("amount")); err != nil {
 			err = &invalid.FieldError{Field: "amount", Message: err.Error()}
 		} else {
 			_, err = s.Loop.Compensate(ctx, id, cents, f.Get("note"), by)
@@ -354,8 +355,8 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 			page.Values[k] = f.Get(k)
 		}
 	}
-	p := ProblemOf(err)
-	status := FormStatus(err)
+	p := web.ProblemOf(err)
+	status := web.FormStatus(err)
 	switch p.Status {
 	case http.StatusNotFound:
 		http.NotFound(w, r)

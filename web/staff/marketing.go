@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"errors"
@@ -13,20 +13,21 @@ import (
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
-func (s *Server) marketingRoutes(mux *Router) {
-	mux.HandleFunc("GET /marketing/{$}", Roles(users.Marketing, users.Manager), func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) marketingRoutes(mux *web.Router) {
+	mux.HandleFunc("GET /marketing/{$}", web.Roles(users.Marketing, users.Manager), func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/marketing/campaigns", http.StatusSeeOther)
 	})
-	mux.HandleFunc("GET /marketing/campaigns", Roles(users.Marketing, users.Manager), s.pageCampaigns)
-	mux.HandleFunc("GET /marketing/campaigns/new", Roles(users.Marketing, users.Manager), s.pageNewCampaign)
-	mux.HandleFunc("POST /marketing/campaigns", Roles(users.Marketing), s.pageCreateCampaign)
-	mux.HandleFunc("GET /marketing/campaigns/{id}", Roles(users.Marketing, users.Manager), s.pageCampaign)
-	mux.HandleFunc("GET /marketing/campaigns/{id}/edit", Roles(users.Marketing, users.Manager), s.pageEditCampaign)
-	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", Roles(users.Marketing), s.pageUpdateCampaign)
-	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", Roles(users.Marketing), s.pageCampaignAction)
-	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", Roles(users.Marketing, users.Manager), s.pageCampaignEmail)
+	mux.HandleFunc("GET /marketing/campaigns", web.Roles(users.Marketing, users.Manager), s.pageCampaigns)
+	mux.HandleFunc("GET /marketing/campaigns/new", web.Roles(users.Marketing, users.Manager), s.pageNewCampaign)
+	mux.HandleFunc("POST /marketing/campaigns", web.Roles(users.Marketing), s.pageCreateCampaign)
+	mux.HandleFunc("GET /marketing/campaigns/{id}", web.Roles(users.Marketing, users.Manager), s.pageCampaign)
+	mux.HandleFunc("GET /marketing/campaigns/{id}/edit", web.Roles(users.Marketing, users.Manager), s.pageEditCampaign)
+	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", web.Roles(users.Marketing), s.pageUpdateCampaign)
+	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", web.Roles(users.Marketing), s.pageCampaignAction)
+	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", web.Roles(users.Marketing, users.Manager), s.pageCampaignEmail)
 }
 
 type campaignRow struct {
@@ -161,7 +162,7 @@ func (s *Server) pageUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 // formErrors turns a validation problem into messages next to the form's
 // fields. Other errors are answered here (nil returned, err non-nil).
 func (s *Server) formErrors(w http.ResponseWriter, fe *invalid.FieldError, err error) map[string]string {
-	if p := ProblemOf(err); fe == nil && p.Status == http.StatusBadRequest {
+	if p := web.ProblemOf(err); fe == nil && p.Status == http.StatusBadRequest {
 		fe = invalid.Field(p.Field, p.Message)
 	}
 	if fe != nil {
@@ -255,7 +256,7 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 	}
 	action := r.PathValue("action")
 	if action == "test-send" {
-		_, err := s.TestSend(r.Context(), c, TestSendJSON{Email: r.PostFormValue("email"), Locale: r.PostFormValue("locale")})
+		_, err := s.TestSend(r.Context(), c, web.TestSendJSON{Email: r.PostFormValue("email"), Locale: r.PostFormValue("locale")})
 		if err != nil {
 			s.renderCampaignPage(w, r, c, http.StatusUnprocessableEntity, "", "The test email was not sent: "+err.Error())
 			return
@@ -268,13 +269,13 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := s.Campaigns.Transition(r.Context(), c.ID, action, s.Clock.Now())
-	switch p := ProblemOf(err); {
+	switch p := web.ProblemOf(err); {
 	case err == nil:
 	case p.Status == http.StatusConflict: // a *scheduler.TransitionError
-		s.renderCampaignPage(w, r, c, FormStatus(err), "", "Not done: "+p.Message+".")
+		s.renderCampaignPage(w, r, c, web.FormStatus(err), "", "Not done: "+p.Message+".")
 		return
 	case p.Status == http.StatusBadRequest:
-		s.renderCampaignPage(w, r, c, FormStatus(err), "", "Not done: "+describeField(invalid.Field(p.Field, p.Message)))
+		s.renderCampaignPage(w, r, c, web.FormStatus(err), "", "Not done: "+describeField(invalid.Field(p.Field, p.Message)))
 		return
 	default:
 		s.StaffError(w, action+" campaign", err)
