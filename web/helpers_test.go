@@ -13,6 +13,7 @@ var (
 	fetch       = webtest.Fetch
 	fullAnswers = webtest.FullAnswers
 	rows        = webtest.Rows
+	signedIn    = webtest.SignedIn
 )
 
 // customer is a test customer with a service event to answer about.
