@@ -14,6 +14,7 @@ var (
 	fullAnswers = webtest.FullAnswers
 	rows        = webtest.Rows
 	signedIn    = webtest.SignedIn
+	seedReports = webtest.SeedReports
 )
 
 // customer is a test customer with a service event to answer about.
