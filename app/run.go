@@ -17,6 +17,7 @@ import (
 	"github.com/followup/followup/web"
 	"github.com/followup/followup/web/api"
 	"github.com/followup/followup/web/public"
+	"github.com/followup/followup/web/staff"
 	"github.com/followup/followup/worker"
 )
 
@@ -44,7 +45,7 @@ func (a *App) WebServer(ex Extras) *web.Server {
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ingest: a.Ingest, Loop: a.Loop, Corrections: a.Corrections,
 		Ready:     a.readyChecks(),
-		Audiences: []web.Audience{public.Routes, api.Routes},
+		Audiences: []web.Audience{public.Routes, api.Routes, staff.Routes},
 	}
 }
 

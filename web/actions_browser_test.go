@@ -30,7 +30,7 @@ func TestActionPlanOwnerInABrowser(t *testing.T) {
 	cx.Do(chromedp.Navigate(h.URL+"/cx/"), chromedp.Click(chromedp.CSS(`nav a[href="/actions"]`)))
 	cx.WaitText("#open-actions", "Retrain the shop team")
 	cx.Do(chromedp.Click(chromedp.CSS(`#plan-filter a[href="/actions?mine=1"]`)))
-	waitJS(cx.Ctx, t, `(() => { const t = document.querySelector('#open-actions')?.textContent || '';
+	browser.WaitJS(cx.Ctx, t, `(() => { const t = document.querySelector('#open-actions')?.textContent || '';
 		return location.search === '?mine=1' && t.includes('Call back within 4 hours') && !t.includes('Retrain the shop team'); })()`)
 	// Open it from the list (chromedp can lose a node clicked right after a
 	// click's navigation, so follow the link's address).

@@ -75,14 +75,14 @@ func (s *Server) guard(routes *Router, next http.Handler) http.Handler {
 			return
 		}
 		if !route.Allows(u) {
-			s.forbidden(w, r, api, "Your role ("+string(u.Role)+") does not give access to this.")
+			s.Forbidden(w, r, api, "Your role ("+string(u.Role)+") does not give access to this.")
 			return
 		}
 		write := r.Method != http.MethodGet && r.Method != http.MethodHead
 		if write && !api {
 			sess, _ := sessionFrom(r.Context())
 			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
-				s.forbidden(w, r, api, "This form has expired or did not come from this site. Go back, reload the page and try again.")
+				s.Forbidden(w, r, api, "This form has expired or did not come from this site. Go back, reload the page and try again.")
 				return
 			}
 		}
@@ -123,10 +123,12 @@ func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, api bool) 
 	s.renderLogin(w, r, http.StatusUnauthorized, "")
 }
 
-func (s *Server) forbidden(w http.ResponseWriter, r *http.Request, api bool, msg string) {
+// Forbidden answers 403 with msg: a JSON error when api, else the staff's
+// message page.
+func (s *Server) Forbidden(w http.ResponseWriter, r *http.Request, api bool, msg string) {
 	if api {
 		WriteError(w, http.StatusForbidden, "", msg)
 		return
 	}
-	s.renderStaff(w, r, http.StatusForbidden, "message", "Not allowed", msg)
+	s.RenderStaff(w, r, http.StatusForbidden, "message", "Not allowed", msg)
 }

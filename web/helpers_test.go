@@ -13,6 +13,8 @@ var (
 	fetch       = webtest.Fetch
 	fullAnswers = webtest.FullAnswers
 	rows        = webtest.Rows
+	signedIn    = webtest.SignedIn
+	seedReports = webtest.SeedReports
 )
 
 // customer is a test customer with a service event to answer about.

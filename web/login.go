@@ -47,7 +47,7 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	if r.URL.Path == "/login" {
 		next = r.FormValue("next")
 	}
-	s.renderStaff(w, r, status, "login", "Sign in", loginPage{Next: safeNext(next), Email: r.PostFormValue("email"), Problem: problem})
+	s.RenderStaff(w, r, status, "login", "Sign in", loginPage{Next: safeNext(next), Email: r.PostFormValue("email"), Problem: problem})
 }
 
 // safeNext keeps a post-sign-in redirect on this site.
@@ -72,12 +72,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.staffError(w, "sign in", err)
+		s.StaffError(w, "sign in", err)
 		return
 	}
 	sess, err := s.Users.NewSession(r.Context(), u, s.Clock.Now(), SessionTTL)
 	if err != nil {
-		s.staffError(w, "sign in", err)
+		s.StaffError(w, "sign in", err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
@@ -92,7 +92,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if sess, ok := sessionFrom(r.Context()); ok {
 		if r.PostFormValue("csrf") != sess.CSRF {
-			s.forbidden(w, r, false, "This form has expired. Reload the page and try again.")
+			s.Forbidden(w, r, false, "This form has expired. Reload the page and try again.")
 			return
 		}
 		_ = s.Users.EndSession(r.Context(), sess.Token)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
 )
 
 // RenderMessage shows a page of one message, such as an error, in the
@@ -68,4 +69,58 @@ func AltLocaleURL(r *http.Request, locale string) string {
 	}
 	q.Set("lang", other)
 	return r.URL.Path + "?" + q.Encode()
+}
+
+// StaffPage is the data of a staff page in locale: the signed-in person,
+// with the sections they may open, and the session's CSRF token for the
+// page's forms.
+func (s *Server) StaffPage(r *http.Request, locale, title string, data any) templates.PageData {
+	d := templates.PageData{Locale: locale, Title: title, Data: data}
+	if u, ok := UserFrom(r.Context()); ok {
+		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: s.navFor(u)}
+	}
+	if sess, ok := sessionFrom(r.Context()); ok {
+		d.CSRF = sess.CSRF
+	}
+	return d
+}
+
+// RenderStaff writes the staff page (in English) with status; the page
+// "message" is the staff's message page.
+func (s *Server) RenderStaff(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
+	if page == "message" {
+		page = "staff_message"
+	}
+	s.RenderPage(w, status, page, s.StaffPage(r, "en", title, data))
+}
+
+// navFor lists the sections a person may open: those whose route's rule
+// lets them in.
+func (s *Server) navFor(u users.User) []templates.NavLink {
+	var out []templates.NavLink
+	for _, l := range []struct {
+		href, label string
+	}{{"/marketing/campaigns", "Campaigns"}, {"/marketing/surveys", "Surveys"}, {"/cx/", "Complaints"}, {"/manager/", "Reports"}, {"/actions", "Action plans"}, {"/admin/queues", "Queues"}} {
+		if s.routes == nil {
+			break
+		}
+		if s.routes.routeOf(http.MethodGet, l.href).Allows(u) {
+			out = append(out, templates.NavLink{Href: l.href, Label: l.label})
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// StaffError logs a staff page's failure to do what and answers 500 with
+// a plain message, the error's detail kept to the log.
+func (s *Server) StaffError(w http.ResponseWriter, what string, err error) {
+	s.Log.Error(what, "err", err)
+	http.Error(w, what+" failed; please retry in a moment", http.StatusInternalServerError)
 }

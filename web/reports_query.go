@@ -92,9 +92,9 @@ func (s *Server) ReportQuery(v url.Values) (reports.Query, ReportParams, error) 
 	return q, p, q.Validate()
 }
 
-// link is the managers' page (or a sibling at path) for p with set
+// Link is the managers' page (or a sibling at path) for p with set
 // applied (key, value pairs) and the keys of drop removed.
-func (p ReportParams) link(path string, set []string, drop ...string) string {
+func (p ReportParams) Link(path string, set []string, drop ...string) string {
 	v := url.Values{"from": {p.From}, "to": {p.To}, "grain": {string(p.Grain)}, "by": {string(p.By)}}
 	if p.Top != 0 && p.Top != reports.DefaultTopRisks {
 		v.Set("top", strconv.Itoa(p.Top))

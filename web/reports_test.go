@@ -7,32 +7,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
-	"github.com/followup/followup/internal/reportfix"
 	"github.com/followup/followup/users"
 )
-
-var score = reportfix.Score
-
-// seedReports writes two weeks of October 2026: W41 a happy courier reply
-// and an unhappy shop reply (a complaint), W42 nothing, W43 a single
-// unhappy courier reply.
-func seedReports(t *testing.T, h *apptest.Harness) *reportfix.Fixture {
-	t.Helper()
-	fx := reportfix.New(t, h.Schema.DB)
-	day := func(d, hour int) time.Time { return time.Date(2026, 10, d, hour, 0, 0, 0, time.UTC) }
-	fx.Reply(reportfix.Reply{At: day(6, 10), Touchpoint: "courier", Channel: "phone", Team: "north", Segment: "gold",
-		Distributive: score(70), Procedural: score(60), Interactional: score(90), Overall: score(80)})
-	shop := fx.Reply(reportfix.Reply{At: day(7, 15), Touchpoint: "shop", Channel: "store", Team: "south", Segment: "basic",
-		Distributive: score(10), Procedural: score(30), Interactional: score(40), Overall: score(20), Negative: true, Risks: []string{"temporal", "financial"}})
-	fx.Complaint(reportfix.Complaint{Response: shop, Priority: 2, OpenedAt: day(7, 15), DueAt: day(8, 15), Risks: []string{"temporal"}})
-	fx.Reply(reportfix.Reply{At: day(21, 8), Touchpoint: "courier", Channel: "web", Team: "north", Segment: "gold",
-		Distributive: score(55), Interactional: score(65), Overall: score(45), Negative: true, Risks: []string{"temporal"}})
-	return fx
-}
 
 func reportGET(t *testing.T, c *http.Client, url string, status int, v any) {
 	t.Helper()

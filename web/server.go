@@ -4,7 +4,7 @@
 // status codes (ProblemOf), JSON and page rendering, health checks and, in
 // development, the captured mail. The audiences of the site register their
 // routes over it (web.Audience): web/public the customers' pages, web/api
-// the JSON API under /api/v1; the staff pages are still here. It holds no
+// the JSON API under /api/v1, web/staff the staff's pages. It holds no
 // business rule of its own.
 package web
 
@@ -74,8 +74,8 @@ type Server struct {
 	Ready []Check
 	// DevMail, when set, is mounted at /dev/mail (the capture server's pages).
 	DevMail http.Handler
-	// Queues, when set, is the asynq dashboard, mounted at /admin/queues/
-	// for admins.
+	// Queues, when set, is the asynq dashboard, mounted by web/staff at
+	// /admin/queues/ for admins.
 	Queues http.Handler
 	// Metrics, when set, serves /metrics (Prometheus) to managers and admins.
 	Metrics http.Handler
@@ -116,14 +116,9 @@ func (s *Server) register() *Router {
 	mux.Handle("GET /static/", Public, http.StripPrefix("/static/", http.FileServerFS(templates.Static())))
 	mux.Handle("GET /favicon.ico", Public, http.NotFoundHandler())
 
-	// Each feature registers its routes from its own file.
-	s.cxRoutes(mux)
-	s.correctionRoutes(mux)
+	// The sign-in pages; each audience registers its routes from its own
+	// package.
 	s.loginRoutes(mux)
-	s.marketingRoutes(mux)
-	s.surveyEditorRoutes(mux)
-	s.actionPageRoutes(mux)
-	s.managerRoutes(mux)
 	for _, register := range s.Audiences {
 		register(mux, s)
 	}
@@ -131,9 +126,6 @@ func (s *Server) register() *Router {
 	if s.DevMail != nil {
 		mux.Handle("/dev/mail", Public, s.DevMail)
 		mux.Handle("/dev/mail/", Public, s.DevMail)
-	}
-	if s.Queues != nil {
-		mux.Handle("/admin/queues/", Roles(), s.Queues) // admins only
 	}
 	if s.Metrics != nil {
 		mux.Tokens().Handle("GET /metrics", Roles(users.Manager), s.Metrics)

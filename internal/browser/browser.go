@@ -145,3 +145,19 @@ func (p Page) WaitText(sel, want string) {
 		p.T.Fatal(err)
 	}
 }
+
+// WaitJS waits (up to 20 s, as browser.WaitText) until the expression is
+// true in the page (it tolerates navigations meanwhile).
+func WaitJS(ctx context.Context, t testing.TB, js string) {
+	t.Helper()
+	var last error
+	if !wait.For(20*time.Second, func() bool {
+		try, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		ok, err := chromedp.Run(try, chromedp.Evaluate[bool](js))
+		last = err
+		return err == nil && ok
+	}) {
+		t.Fatalf("never true: %s (last error: %v)", js, last)
+	}
+}

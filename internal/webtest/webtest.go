@@ -1,7 +1,8 @@
 // Package webtest holds what the tests of the web packages share: a client
 // that does not follow redirects, survey invitations walked to "sent" the
-// way the worker does (without sending mail), the default survey's answers
-// and row counts. It is for tests only.
+// way the worker does (without sending mail), the default survey's answers,
+// row counts, a staff member signed in (SignedIn) and the reports' seeded
+// weeks (SeedReports). It is for tests only.
 package webtest
 
 import (

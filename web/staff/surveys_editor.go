@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
 // The survey editor: marketing creates and edits questionnaires in plain
@@ -20,12 +21,12 @@ import (
 
 const editorPath = "/marketing/surveys"
 
-func (s *Server) surveyEditorRoutes(mux *Router) {
-	mux.HandleFunc("GET "+editorPath, Roles(users.Marketing, users.Manager), s.editorList)
-	mux.HandleFunc("GET "+editorPath+"/new", Roles(users.Marketing, users.Manager), s.editorNew)
-	mux.HandleFunc("POST "+editorPath+"/new", Roles(users.Marketing), s.editorCreate)
-	mux.HandleFunc("GET "+editorPath+"/{slug}", Roles(users.Marketing, users.Manager), s.editorEdit)
-	mux.HandleFunc("POST "+editorPath+"/{slug}", Roles(users.Marketing), s.editorUpdate)
+func (s *Server) surveyEditorRoutes(mux *web.Router) {
+	mux.HandleFunc("GET "+editorPath, web.Roles(users.Marketing, users.Manager), s.editorList)
+	mux.HandleFunc("GET "+editorPath+"/new", web.Roles(users.Marketing, users.Manager), s.editorNew)
+	mux.HandleFunc("POST "+editorPath+"/new", web.Roles(users.Marketing), s.editorCreate)
+	mux.HandleFunc("GET "+editorPath+"/{slug}", web.Roles(users.Marketing, users.Manager), s.editorEdit)
+	mux.HandleFunc("POST "+editorPath+"/{slug}", web.Roles(users.Marketing), s.editorUpdate)
 }
 
 // editorView is the editor page's content.
@@ -76,7 +77,7 @@ type editorError struct {
 }
 
 func (s *Server) editorList(w http.ResponseWriter, r *http.Request) {
-	locale := RequestLocale(r, "")
+	locale := web.RequestLocale(r, "")
 	list, err := s.Surveys.List(r.Context())
 	if err != nil {
 		s.Log.Error("list surveys", "err", err)
@@ -109,7 +110,7 @@ func (s *Server) editorEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	v.AcknowledgeMild = st.AcknowledgeMild
 	v.Rows = append(v.Rows, blankRow(len(v.Rows)))
-	locale := RequestLocale(r, "")
+	locale := web.RequestLocale(r, "")
 	switch saved := r.URL.Query().Get("saved"); {
 	case saved == "same":
 		v.Saved = templates.T(locale, "editor.saved.same")
@@ -183,7 +184,7 @@ func (s *Server) editorAgain(w http.ResponseWriter, r *http.Request, v editorVie
 
 // editorFailed places a store error next to the field it is about.
 func (s *Server) editorFailed(w http.ResponseWriter, r *http.Request, v editorView, err error) {
-	p := ProblemOf(err)
+	p := web.ProblemOf(err)
 	switch {
 	case errors.Is(err, surveys.ErrSlugTaken):
 		v.fail("slug", "a survey with this slug already exists")
@@ -200,7 +201,7 @@ func (s *Server) editorFailed(w http.ResponseWriter, r *http.Request, v editorVi
 }
 
 func (s *Server) editorReadError(w http.ResponseWriter, r *http.Request, err error) {
-	locale := RequestLocale(r, "")
+	locale := web.RequestLocale(r, "")
 	key, status := "error.500", http.StatusInternalServerError
 	if errors.Is(err, surveys.ErrNotFound) {
 		key, status = "error.404", http.StatusNotFound
@@ -214,19 +215,14 @@ func (s *Server) editorReadError(w http.ResponseWriter, r *http.Request, err err
 // the request (?lang=, else the browser's), with the navigation of the
 // signed-in person and the session's CSRF token for its forms.
 func (s *Server) renderEditorPage(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
-	locale := RequestLocale(r, "")
-	d := templates.PageData{Locale: locale, Title: title, AltLocaleURL: AltLocaleURL(r, locale), Data: data}
-	if u, ok := UserFrom(r.Context()); ok {
-		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: s.navFor(u)}
-	}
-	if sess, ok := sessionFrom(r.Context()); ok {
-		d.CSRF = sess.CSRF
-	}
+	locale := web.RequestLocale(r, "")
+	d := s.StaffPage(r, locale, title, data)
+	d.AltLocaleURL = web.AltLocaleURL(r, locale)
 	s.RenderPage(w, status, page, d)
 }
 
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, v editorView) {
-	locale := RequestLocale(r, "")
+	locale := web.RequestLocale(r, "")
 	title := templates.T(locale, "editor.new.title")
 	if !v.New {
 		title = templates.T(locale, "editor.edit.title", v.Name)
@@ -307,7 +303,7 @@ var questionFieldRE = regexp.MustCompile(`^questions\[(\d+)\]\.?([a-z_]*(?:\[\d+
 func (s *Server) readEditorForm(w http.ResponseWriter, r *http.Request, slug string) (editorView, surveys.Survey, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseForm(); err != nil {
-		WriteError(w, http.StatusBadRequest, "", "the form is too large or malformed")
+		web.WriteError(w, http.StatusBadRequest, "", "the form is too large or malformed")
 		return editorView{}, surveys.Survey{}, false
 	}
 	f := r.PostForm

@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"fmt"
@@ -8,19 +8,20 @@ import (
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/web"
 )
 
 // pageWeeklyReport shows a week's report as the managers receive it (in a
 // frame: it is a whole email document), in either language.
 func (s *Server) pageWeeklyReport(w http.ResponseWriter, r *http.Request) {
 	week, err := s.ReportWeek(r.URL.Query().Get("week"))
-	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
+	if p := web.ProblemOf(err); p.Status == http.StatusBadRequest {
 		http.Error(w, invalid.Field(p.Field, p.Message).Error(), p.Status)
 		return
 	}
 	locale := s.reportLocale(r.URL.Query().Get("lang"))
 	loc := s.ReportZone()
-	s.renderStaff(w, r, http.StatusOK, "manager_report", "Weekly report "+week.String(), map[string]any{
+	s.RenderStaff(w, r, http.StatusOK, "manager_report", "Weekly report "+week.String(), map[string]any{
 		"Week": week.String(), "Prev": week.Prev().String(), "Next": reports.WeekOf(week.End(loc), loc).String(),
 		"Locale": locale, "Frame": fmt.Sprintf("/manager/report/%s/email.html?lang=%s", week, locale),
 		"JSON": "/api/v1/reports/weekly?week=" + week.String()})
@@ -48,12 +49,12 @@ func (s *Server) pageWeeklyFile(w http.ResponseWriter, r *http.Request) {
 	locale := s.reportLocale(r.URL.Query().Get("lang"))
 	rep, err := s.Reports.Weekly(r.Context(), week, s.Clock.Now(), s.ReportZone())
 	if err != nil {
-		s.staffError(w, "weekly report", err)
+		s.StaffError(w, "weekly report", err)
 		return
 	}
 	images, err := templates.WeeklyCharts(rep, locale)
 	if err != nil {
-		s.staffError(w, "weekly report charts", err)
+		s.StaffError(w, "weekly report charts", err)
 		return
 	}
 	name := r.PathValue("file")
@@ -64,7 +65,7 @@ func (s *Server) pageWeeklyFile(w http.ResponseWriter, r *http.Request) {
 		}
 		e, err := s.Templates.RenderEmail("report", locale, view)
 		if err != nil {
-			s.staffError(w, "weekly report", err)
+			s.StaffError(w, "weekly report", err)
 			return
 		}
 		// The email's images are its attachments; here they sit beside it.

@@ -1,39 +1,20 @@
-package web_test
+package staff_test
 
 import (
-	"context"
 	"encoding/csv"
 	"io"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/internal/browser"
-	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/users"
 )
-
-// waitJS waits (up to 20 s, as browser.WaitText) until the expression is
-// true in the page (it tolerates navigations meanwhile).
-func waitJS(ctx context.Context, t *testing.T, js string) {
-	t.Helper()
-	var last error
-	if !wait.For(20*time.Second, func() bool {
-		try, cancel := context.WithTimeout(ctx, time.Second)
-		defer cancel()
-		ok, err := chromedp.Run(try, chromedp.Evaluate[bool](js))
-		last = err
-		return err == nil && ok
-	}) {
-		t.Fatalf("never true: %s (last error: %v)", js, last)
-	}
-}
 
 // chartsDrawn is true when every canvas of the page holds a Chart.js chart
 // that painted pixels.
@@ -83,7 +64,7 @@ func TestManagerPagesInABrowser(t *testing.T) {
 	}
 
 	do(chromedp.Navigate(h.URL + "/manager/?from=2026-10-05&to=2026-10-25&grain=week"))
-	waitJS(ctx, t, chartsDrawn)
+	browser.WaitJS(ctx, t, chartsDrawn)
 	if n := eval(`String(document.querySelectorAll('canvas[data-chart]').length)`); n != "6" {
 		t.Errorf("%s charts on the dashboard, want 6", n)
 	}
@@ -114,7 +95,7 @@ func TestManagerPagesInABrowser(t *testing.T) {
 	// Filter by a touchpoint from the breakdown table.
 	do(chromedp.Click(chromedp.CSS(`#breakdown-table a[title="Only this touchpoint"]`)))
 	waitText("p.chips", "touchpoint = shop")
-	waitJS(ctx, t, chartsDrawn)
+	browser.WaitJS(ctx, t, chartsDrawn)
 	if got := eval(`JSON.stringify(Chart.getChart('chart-scores').data.datasets[3].data)`); got != `[20,null,null]` {
 		t.Errorf("overall scores at the shop %s", got)
 	}
@@ -137,7 +118,7 @@ func TestManagerPagesInABrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#a-starts_on`), "2026-10-14"),
 		chromedp.Click(chromedp.CSS(`#new-action button[type=submit]`)))
 	waitText("p.note", "Action plan created.")
-	waitJS(ctx, t, chartsDrawn)
+	browser.WaitJS(ctx, t, chartsDrawn)
 	waitText("#effect-table", "Replies showing the risk")
 	waitText("#verdict", "Too few replies")
 	do(chromedp.SetValue(chromedp.CSS(`#e-state`), "in_progress"), chromedp.Click(chromedp.CSS(`#edit-action button[type=submit]`)))
@@ -148,7 +129,7 @@ func TestManagerPagesInABrowser(t *testing.T) {
 
 	// The weekly report, as the managers receive it, with its charts.
 	do(chromedp.Navigate(h.URL + "/manager/report?week=2026-W43"))
-	waitJS(ctx, t, `(() => { const d = document.querySelector('#report-frame').contentDocument;
+	browser.WaitJS(ctx, t, `(() => { const d = document.querySelector('#report-frame').contentDocument;
 		return !!d && !!d.body && d.body.innerText.includes('What changed') && d.images.length === 2 &&
 			[...d.images].every(i => i.complete && i.naturalWidth > 500); })()`)
 }

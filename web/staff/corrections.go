@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"encoding/json"
@@ -13,17 +13,18 @@ import (
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
 // correctionRoutes serve the agents' corrections of the comment reading
 // on the staff pages: the list of replies that opened no complaint, and the
 // form the complaint page and that list post to; both are the CX team's.
-func (s *Server) correctionRoutes(mux *Router) {
+func (s *Server) correctionRoutes(mux *web.Router) {
 	if s.Corrections == nil {
 		return
 	}
-	mux.HandleFunc("GET /cx/replies", Roles(users.CX, users.Manager), s.pageReplies)
-	mux.HandleFunc("POST /cx/responses/{id}/corrections", Roles(users.CX, users.Manager), s.pageCorrect)
+	mux.HandleFunc("GET /cx/replies", web.Roles(users.CX, users.Manager), s.pageReplies)
+	mux.HandleFunc("POST /cx/responses/{id}/corrections", web.Roles(users.CX, users.Manager), s.pageCorrect)
 }
 
 // correctionText names a correction kind in words.
@@ -133,7 +134,7 @@ func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.Corrections.Uncomplained(r.Context(), repliesPerPage+1, (page.Page-1)*repliesPerPage)
 	if err != nil {
-		s.staffError(w, "list replies", err)
+		s.StaffError(w, "list replies", err)
 		return
 	}
 	if len(list) > repliesPerPage {
@@ -149,7 +150,7 @@ func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
 	}
 	made, err := s.Corrections.ListFor(r.Context(), ids)
 	if err != nil {
-		s.staffError(w, "list corrections", err)
+		s.StaffError(w, "list corrections", err)
 		return
 	}
 	back := fmt.Sprintf("/cx/replies?page=%d", page.Page)
@@ -161,7 +162,7 @@ func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
 		}
 		page.Rows = append(page.Rows, replyRow{Reply: rp, Reading: rd})
 	}
-	s.renderStaff(w, r, http.StatusOK, "cx_replies", "Replies without complaint", page)
+	s.RenderStaff(w, r, http.StatusOK, "cx_replies", "Replies without complaint", page)
 }
 
 // pageCorrect records a correction from a staff page's form (kind, and
@@ -171,15 +172,15 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := UserFrom(r.Context())
+	u, _ := web.UserFrom(r.Context())
 	added, err := s.Corrections.Add(r.Context(), id, u.ID, corrections.Kind(r.PostFormValue("kind")), s.Clock.Now())
 	if err != nil {
 		status, _, msg := s.CorrectionError(err)
 		if status == http.StatusInternalServerError {
-			s.staffError(w, "correct comment reading", err)
+			s.StaffError(w, "correct comment reading", err)
 			return
 		}
-		s.renderStaff(w, r, status, "message", "Not recorded", "The correction was not recorded: "+msg)
+		s.RenderStaff(w, r, status, "message", "Not recorded", "The correction was not recorded: "+msg)
 		return
 	}
 	back := r.PostFormValue("back")

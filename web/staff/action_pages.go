@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"errors"
@@ -12,23 +12,24 @@ import (
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
 // actionPageRoutes serve the action plans to every staff role at
 // /actions: managers create, change and delete them; an owner of any role
 // moves their own plan's state and adds progress notes; everyone reads
 // them. The former addresses under /manager/actions still lead there.
-func (s *Server) actionPageRoutes(mux *Router) {
+func (s *Server) actionPageRoutes(mux *web.Router) {
 	if s.Reports == nil {
 		return
 	}
-	mux.HandleFunc("GET /actions", Roles(users.Roles...), s.pageActions)
-	mux.HandleFunc("POST /actions", Roles(users.Roles...), s.pageCreateAction)
-	mux.HandleFunc("GET /actions/{id}", Roles(users.Roles...), s.pageAction)
-	mux.HandleFunc("POST /actions/{id}", Roles(users.Roles...), s.pageUpdateAction)
-	mux.HandleFunc("POST /actions/{id}/delete", Roles(users.Roles...), s.pageDeleteAction)
-	mux.HandleFunc("/manager/actions", Roles(users.Roles...), s.formerActionsAddress)
-	mux.HandleFunc("/manager/actions/", Roles(users.Roles...), s.formerActionsAddress)
+	mux.HandleFunc("GET /actions", web.Roles(users.Roles...), s.pageActions)
+	mux.HandleFunc("POST /actions", web.Roles(users.Roles...), s.pageCreateAction)
+	mux.HandleFunc("GET /actions/{id}", web.Roles(users.Roles...), s.pageAction)
+	mux.HandleFunc("POST /actions/{id}", web.Roles(users.Roles...), s.pageUpdateAction)
+	mux.HandleFunc("POST /actions/{id}/delete", web.Roles(users.Roles...), s.pageDeleteAction)
+	mux.HandleFunc("/manager/actions", web.Roles(users.Roles...), s.formerActionsAddress)
+	mux.HandleFunc("/manager/actions/", web.Roles(users.Roles...), s.formerActionsAddress)
 }
 
 // formerActionsAddress sends links and bookmarks of /manager/actions… to
@@ -96,7 +97,7 @@ func (s *Server) owners(r *http.Request) ([]ownerChoice, error) {
 }
 
 // fieldMessage turns a field error into the message shown next to it.
-func fieldMessage(fe Problem) map[string]string {
+func fieldMessage(fe web.Problem) map[string]string {
 	labels := map[string]string{"title": "Title", "description": "Description", "kind": "Kind", "cause.kind": "Cause",
 		"cause.value": "Cause", "owner_id": "Owner", "starts_on": "Starts on", "due_on": "Due on", "state": "State", "note": "Note"}
 	return map[string]string{fe.Field: labels[fe.Field] + " " + fe.Message + "."}
@@ -112,23 +113,23 @@ func sentence(s string) string {
 // reports whether there was one other than a field error, which the
 // caller shows in its form.
 func (s *Server) planError(w http.ResponseWriter, r *http.Request, what string, err error) bool {
-	switch Status(err) {
+	switch web.Status(err) {
 	case http.StatusOK, http.StatusBadRequest:
 		return false
 	case http.StatusForbidden: // reports.ErrNotAllowed, wrapped with the reason
-		s.forbidden(w, r, false, sentence(err.Error()))
+		s.Forbidden(w, r, false, sentence(err.Error()))
 	case http.StatusNotFound:
 		http.NotFound(w, r)
 	default:
-		s.staffError(w, what, err)
+		s.StaffError(w, what, err)
 	}
 	return true
 }
 
 func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status int, form reports.ActionInput, errs map[string]string, flash string) {
 	_, today := s.Today()
-	u, _ := UserFrom(r.Context())
-	page := actionsPage{Form: form, Errors: errs, Risks: surveys.Risks, Flash: flash, Manages: PlanActor(u).Manages,
+	u, _ := web.UserFrom(r.Context())
+	page := actionsPage{Form: form, Errors: errs, Risks: surveys.Risks, Flash: flash, Manages: web.PlanActor(u).Manages,
 		Mine: r.URL.Query().Get("mine") == "1", MeID: u.ID}
 	f := reports.ActionFilter{}
 	if page.Mine {
@@ -136,12 +137,12 @@ func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status in
 	}
 	all, err := s.Reports.Actions(r.Context(), f, today)
 	if err != nil {
-		s.staffError(w, "list action plans", err)
+		s.StaffError(w, "list action plans", err)
 		return
 	}
 	if page.Manages {
 		if page.Owners, err = s.owners(r); err != nil {
-			s.staffError(w, "list owners", err)
+			s.StaffError(w, "list owners", err)
 			return
 		}
 	}
@@ -152,7 +153,7 @@ func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status in
 			page.Closed = append(page.Closed, a)
 		}
 	}
-	s.renderStaff(w, r, status, "actions", "Action plans", page)
+	s.RenderStaff(w, r, status, "actions", "Action plans", page)
 }
 
 func (s *Server) pageActions(w http.ResponseWriter, r *http.Request) {
@@ -176,13 +177,13 @@ func (s *Server) pageCreateAction(w http.ResponseWriter, r *http.Request) {
 	if id, err := strconv.ParseInt(f.Get("owner_id"), 10, 64); err == nil {
 		in.OwnerID = id
 	}
-	u, _ := UserFrom(r.Context())
-	a, err := s.Reports.CreateAction(r.Context(), in, PlanActor(u), s.Clock.Now(), s.ReportZone())
+	u, _ := web.UserFrom(r.Context())
+	a, err := s.Reports.CreateAction(r.Context(), in, web.PlanActor(u), s.Clock.Now(), s.ReportZone())
 	if s.planError(w, r, "create action plan", err) {
 		return
 	}
-	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
-		s.renderActions(w, r, FormStatus(err), in, fieldMessage(p), "")
+	if p := web.ProblemOf(err); p.Status == http.StatusBadRequest {
+		s.renderActions(w, r, web.FormStatus(err), in, fieldMessage(p), "")
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/actions/%d?flash=created", a.ID), http.StatusSeeOther)
@@ -192,19 +193,19 @@ func (s *Server) renderAction(w http.ResponseWriter, r *http.Request, status int
 	now, _ := s.Today()
 	e, err := s.Reports.Effectiveness(r.Context(), a, now, s.ReportZone())
 	if err != nil {
-		s.staffError(w, "action effectiveness", err)
+		s.StaffError(w, "action effectiveness", err)
 		return
 	}
-	u, _ := UserFrom(r.Context())
+	u, _ := web.UserFrom(r.Context())
 	page := actionPage{Action: a, Effectiveness: e, Chart: effectChart(e).String(), States: reports.ActionStates, Errors: errs,
-		Flash: flash, Manages: PlanActor(u).Manages, Owns: a.OwnerID == u.ID}
+		Flash: flash, Manages: web.PlanActor(u).Manages, Owns: a.OwnerID == u.ID}
 	if page.Manages {
 		if page.Owners, err = s.owners(r); err != nil {
-			s.staffError(w, "list owners", err)
+			s.StaffError(w, "list owners", err)
 			return
 		}
 	}
-	s.renderStaff(w, r, status, "action", a.Title, page)
+	s.RenderStaff(w, r, status, "action", a.Title, page)
 }
 
 func (s *Server) staffAction(w http.ResponseWriter, r *http.Request) (reports.ActionPlan, bool) {
@@ -219,7 +220,7 @@ func (s *Server) staffAction(w http.ResponseWriter, r *http.Request) (reports.Ac
 		return a, false
 	}
 	if err != nil {
-		s.staffError(w, "load action plan", err)
+		s.StaffError(w, "load action plan", err)
 		return a, false
 	}
 	return a, true
@@ -265,13 +266,13 @@ func (s *Server) pageUpdateAction(w http.ResponseWriter, r *http.Request) {
 		}
 		p.OwnerID = &id
 	}
-	u, _ := UserFrom(r.Context())
-	_, err := s.Reports.UpdateAction(r.Context(), a.ID, p, PlanActor(u), s.Clock.Now(), s.ReportZone())
+	u, _ := web.UserFrom(r.Context())
+	_, err := s.Reports.UpdateAction(r.Context(), a.ID, p, web.PlanActor(u), s.Clock.Now(), s.ReportZone())
 	if s.planError(w, r, "update action plan", err) {
 		return
 	}
-	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
-		s.renderAction(w, r, FormStatus(err), a, fieldMessage(p), "")
+	if p := web.ProblemOf(err); p.Status == http.StatusBadRequest {
+		s.renderAction(w, r, web.FormStatus(err), a, fieldMessage(p), "")
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/actions/%d?flash=saved", a.ID), http.StatusSeeOther)
@@ -282,8 +283,8 @@ func (s *Server) pageDeleteAction(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u, _ := UserFrom(r.Context())
-	if s.planError(w, r, "delete action plan", s.Reports.DeleteAction(r.Context(), id, PlanActor(u))) {
+	u, _ := web.UserFrom(r.Context())
+	if s.planError(w, r, "delete action plan", s.Reports.DeleteAction(r.Context(), id, web.PlanActor(u))) {
 		return
 	}
 	http.Redirect(w, r, "/actions?flash=deleted", http.StatusSeeOther)

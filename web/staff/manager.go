@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"encoding/csv"
@@ -12,19 +12,20 @@ import (
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
 // managerRoutes serve the managers' pages: the dashboard with its charts
 // and CSV exports, the weekly report's preview. The action plans, shared
 // with every department, are at /actions (action_pages.go).
-func (s *Server) managerRoutes(mux *Router) {
+func (s *Server) managerRoutes(mux *web.Router) {
 	if s.Reports == nil {
 		return
 	}
-	mux.HandleFunc("GET /manager/{$}", Roles(users.Manager), s.pageManager)
-	mux.HandleFunc("GET /manager/export/{name}", Roles(users.Manager), s.pageManagerCSV)
-	mux.HandleFunc("GET /manager/report", Roles(users.Manager), s.pageWeeklyReport)
-	mux.HandleFunc("GET /manager/report/{week}/{file}", Roles(users.Manager), s.pageWeeklyFile)
+	mux.HandleFunc("GET /manager/{$}", web.Roles(users.Manager), s.pageManager)
+	mux.HandleFunc("GET /manager/export/{name}", web.Roles(users.Manager), s.pageManagerCSV)
+	mux.HandleFunc("GET /manager/report", web.Roles(users.Manager), s.pageWeeklyReport)
+	mux.HandleFunc("GET /manager/report/{week}/{file}", web.Roles(users.Manager), s.pageWeeklyFile)
 }
 
 type filterChip struct {
@@ -40,8 +41,8 @@ type breakdownView struct {
 }
 
 type managerPage struct {
-	Overview
-	Params         ReportParams
+	web.Overview
+	Params         web.ReportParams
 	Splits         []reports.Split
 	Grains         []reports.Grain
 	Chips          []filterChip
@@ -64,42 +65,42 @@ type managerPage struct {
 
 func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 	q, p, err := s.ReportQuery(r.URL.Query())
-	problem := ProblemOf(err)
+	problem := web.ProblemOf(err)
 	if problem.Status == http.StatusBadRequest {
 		// Show the page with the defaults and say what was wrong.
 		q, p, _ = s.ReportQuery(nil)
 	} else if err != nil {
-		s.staffError(w, "report", err)
+		s.StaffError(w, "report", err)
 		return
 	}
 	o, err := s.Overview(r.Context(), q, p)
 	if err != nil {
-		s.staffError(w, "report", err)
+		s.StaffError(w, "report", err)
 		return
 	}
 	page := managerPage{Overview: o, Params: p, Splits: reports.Splits, Grains: reports.Grains,
 		ScoresChart: scoresChart(o.Trend).String(), RatesChart: ratesChart(o.Trend).String(), VolumeChart: volumeChart(o.Trend).String(),
 		RisksChart: risksChart(o.Risks).String(), RiskTrendChart: riskTrendChart(o.RiskTrend).String(), SplitChart: breakdownChart(o.Breakdown).String(),
-		JSONURL:       p.link("/api/v1/reports/overview", nil),
+		JSONURL:       p.Link("/api/v1/reports/overview", nil),
 		ReportWeek:    reports.WeekOf(s.Clock.Now(), s.ReportZone()).Prev().String(),
 		BarometerDays: o.Barometer.WindowHours / 24,
-		CSV: map[string]string{"trend": p.link("/manager/export/trend.csv", nil), "risks": p.link("/manager/export/risks.csv", nil),
-			"risk-trend": p.link("/manager/export/risk-trend.csv", nil),
-			"breakdown":  p.link("/manager/export/breakdown.csv", nil), "reliability": p.link("/manager/export/reliability.csv", nil)}}
+		CSV: map[string]string{"trend": p.Link("/manager/export/trend.csv", nil), "risks": p.Link("/manager/export/risks.csv", nil),
+			"risk-trend": p.Link("/manager/export/risk-trend.csv", nil),
+			"breakdown":  p.Link("/manager/export/breakdown.csv", nil), "reliability": p.Link("/manager/export/reliability.csv", nil)}}
 	page.Corrected = correctionsSummary(o.Corrections)
 	if problem.Status == http.StatusBadRequest {
 		page.Problem = fmt.Sprintf("The filter was not applied: %s %s.", problem.Field, problem.Message)
 	}
 	for _, sp := range reports.Splits {
 		if v, ok := p.Filters[sp]; ok {
-			page.Chips = append(page.Chips, filterChip{Split: sp, Value: keyLabel(v), RemoveURL: p.link("/manager/", nil, string(sp))})
+			page.Chips = append(page.Chips, filterChip{Split: sp, Value: keyLabel(v), RemoveURL: p.Link("/manager/", nil, string(sp))})
 		}
 	}
 	for _, row := range o.Breakdown.Rows {
 		page.Breakdown = append(page.Breakdown, breakdownView{Row: row, Label: keyLabel(row.Key),
-			FilterURL: p.link("/manager/", []string{string(p.By), row.Key})})
+			FilterURL: p.Link("/manager/", []string{string(p.By), row.Key})})
 	}
-	s.renderStaff(w, r, http.StatusOK, "manager", "Reports", page)
+	s.RenderStaff(w, r, http.StatusOK, "manager", "Reports", page)
 }
 
 // correctionSummaryWords name the corrections in the reports' sentence.
@@ -125,11 +126,11 @@ func correctionsSummary(counts map[corrections.Kind]int) string {
 // risks, risk trend, reliability), with the page's query.
 func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	q, p, err := s.ReportQuery(r.URL.Query())
-	if p := ProblemOf(err); p.Status == http.StatusBadRequest {
+	if p := web.ProblemOf(err); p.Status == http.StatusBadRequest {
 		http.Error(w, invalid.Field(p.Field, p.Message).Error(), p.Status)
 		return
 	} else if err != nil {
-		s.staffError(w, "export", err)
+		s.StaffError(w, "export", err)
 		return
 	}
 	name := r.PathValue("name")
@@ -150,7 +151,7 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	case "trend.csv":
 		t, err := s.Reports.Trend(r.Context(), q)
 		if err != nil {
-			s.staffError(w, "export", err)
+			s.StaffError(w, "export", err)
 			return
 		}
 		rows = append(rows, append([]string{"period", "start"}, header...))
@@ -160,7 +161,7 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	case "breakdown.csv":
 		b, err := s.Reports.Breakdown(r.Context(), q, p.By)
 		if err != nil {
-			s.staffError(w, "export", err)
+			s.StaffError(w, "export", err)
 			return
 		}
 		rows = append(rows, append([]string{string(p.By)}, header...))
@@ -170,7 +171,7 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	case "risks.csv":
 		risks, err := s.Reports.Risks(r.Context(), q)
 		if err != nil {
-			s.staffError(w, "export", err)
+			s.StaffError(w, "export", err)
 			return
 		}
 		rows = append(rows, []string{"risk", "label", "replies", "complaints"})
@@ -180,7 +181,7 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	case "risk-trend.csv":
 		t, err := s.Reports.RiskTrend(r.Context(), q, p.Top)
 		if err != nil {
-			s.staffError(w, "export", err)
+			s.StaffError(w, "export", err)
 			return
 		}
 		// One row per period and risk, empty periods included.
@@ -194,7 +195,7 @@ func (s *Server) pageManagerCSV(w http.ResponseWriter, r *http.Request) {
 	case "reliability.csv":
 		rel, err := s.Reports.Reliability(r.Context(), q)
 		if err != nil {
-			s.staffError(w, "export", err)
+			s.StaffError(w, "export", err)
 			return
 		}
 		rows = append(rows, []string{"survey", "dimension", "items", "replies", "alpha", "warning", "undefined"})

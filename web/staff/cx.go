@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"encoding/json"
@@ -16,12 +16,13 @@ import (
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
-func (s *Server) cxRoutes(mux *Router) {
-	mux.HandleFunc("GET /cx/{$}", Roles(users.CX, users.Manager), s.pageQueue)
-	mux.HandleFunc("GET /cx/complaints/{id}", Roles(users.CX, users.Manager), s.pageComplaint)
-	mux.HandleFunc("POST /cx/complaints/{id}/{action}", Roles(users.CX, users.Manager), s.pageComplaintAction)
+func (s *Server) cxRoutes(mux *web.Router) {
+	mux.HandleFunc("GET /cx/{$}", web.Roles(users.CX, users.Manager), s.pageQueue)
+	mux.HandleFunc("GET /cx/complaints/{id}", web.Roles(users.CX, users.Manager), s.pageComplaint)
+	mux.HandleFunc("POST /cx/complaints/{id}/{action}", web.Roles(users.CX, users.Manager), s.pageComplaintAction)
 }
 
 // queueView is one of the queue's usual views, with its count.
@@ -51,14 +52,14 @@ type queueRow struct {
 // pageQueue is the CX team's queue: the most urgent complaint first, the
 // usual views with their counts, and filters.
 func (s *Server) pageQueue(w http.ResponseWriter, r *http.Request) {
-	u, _ := UserFrom(r.Context())
+	u, _ := web.UserFrom(r.Context())
 	q := r.URL.Query()
 	now := s.Clock.Now()
 	page := queuePage{Filter: q, Signal: signalNames()}
 	for _, k := range surveys.Risks {
 		page.Risks = append(page.Risks, riskChoice{string(k), surveys.RiskLabels[k].In("en")})
 	}
-	f, _, msg := ComplaintFilter(q, u)
+	f, _, msg := web.ComplaintFilter(q, u)
 	status := http.StatusOK
 	if msg != "" {
 		page.Error, status = msg+". Showing every open complaint instead.", http.StatusBadRequest
@@ -67,16 +68,16 @@ func (s *Server) pageQueue(w http.ResponseWriter, r *http.Request) {
 	var err error
 	list, err := s.Complaints.List(r.Context(), f, now)
 	if err != nil {
-		s.staffError(w, "list complaints", err)
+		s.StaffError(w, "list complaints", err)
 		return
 	}
 	counts, err := s.Complaints.Count(r.Context(), u.ID, now)
 	if err != nil {
-		s.staffError(w, "count complaints", err)
+		s.StaffError(w, "count complaints", err)
 		return
 	}
 	if page.Teams, err = s.Complaints.Teams(r.Context()); err != nil {
-		s.staffError(w, "list teams", err)
+		s.StaffError(w, "list teams", err)
 		return
 	}
 	for _, c := range list {
@@ -98,7 +99,7 @@ func (s *Server) pageQueue(w http.ResponseWriter, r *http.Request) {
 		v.Current = v.Query == current
 		page.Views = append(page.Views, v)
 	}
-	s.renderStaff(w, r, status, "cx_queue", "Complaints", page)
+	s.RenderStaff(w, r, status, "cx_queue", "Complaints", page)
 }
 
 // untilText says how long until a deadline, or how late it is.
@@ -212,10 +213,10 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 		return
 	}
 	if err != nil {
-		s.staffError(w, "load complaint", err)
+		s.StaffError(w, "load complaint", err)
 		return
 	}
-	u, _ := UserFrom(r.Context())
+	u, _ := web.UserFrom(r.Context())
 	page.D, page.Me = d, u.ID
 	page.Due = untilText(d.DueAt, now, d.State == complaints.StateResolved)
 	page.Scores = []scoreRow{{"Outcome (distributive)", d.Reply.Distributive}, {"Process (procedural)", d.Reply.Procedural},
@@ -236,7 +237,7 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	_ = json.Unmarshal(d.Advice, &page.Advice)
 	page.Comment = highlight(d.Reply.Comment, page.Signals)
 	if page.Owners, err = s.Users.ByRole(r.Context(), users.CX, users.Manager); err != nil {
-		s.staffError(w, "list owners", err)
+		s.StaffError(w, "list owners", err)
 		return
 	}
 	page.Strategy = strategyTexts[d.Strategy.Name]
@@ -245,7 +246,7 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	if s.Corrections != nil {
 		made, err := s.Corrections.List(r.Context(), d.Reply.ID)
 		if err != nil {
-			s.staffError(w, "list corrections", err)
+			s.StaffError(w, "list corrections", err)
 			return
 		}
 		rd := newReading(d.Reply.ID, d.Reply.Reasons, d.Reply.Signals, made, fmt.Sprintf("/cx/complaints/%d", d.ID))
@@ -254,19 +255,19 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	if page.ReplyLocale == "" {
 		page.ReplyLocale = d.Customer.Locale
 	}
-	page.Steps = ReplySteps(page.ReplyLocale)
+	page.Steps = web.ReplySteps(page.ReplyLocale)
 	if page.Values == nil {
 		page.Values = map[string]string{}
 	}
 	if _, typed := page.Values["body"]; !typed {
 		draft, err := s.ReplyDraft(d, page.ReplyLocale, u)
 		if err != nil {
-			s.staffError(w, "reply draft", err)
+			s.StaffError(w, "reply draft", err)
 			return
 		}
 		page.Values["body"] = draft
 	}
-	s.renderStaff(w, r, status, "cx_complaint", fmt.Sprintf("Complaint #%d", d.ID), page)
+	s.RenderStaff(w, r, status, "cx_complaint", fmt.Sprintf("Complaint #%d", d.ID), page)
 }
 
 // highlight cuts a comment around the signals' evidence.
@@ -305,8 +306,8 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unreadable form", http.StatusBadRequest)
 		return
 	}
-	u, _ := UserFrom(r.Context())
-	by := ActorOf(u)
+	u, _ := web.UserFrom(r.Context())
+	by := web.ActorOf(u)
 	ctx := r.Context()
 	f := r.PostForm
 	action := r.PathValue("action")
@@ -326,7 +327,7 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 		_, _, err = s.Loop.Reply(ctx, id, f.Get("subject"), f.Get("body"), f.Get("confirm") == "1", by)
 	case "compensate":
 		var cents int64
-		if cents, err = ParseCents(f.Get("amount")); err != nil {
+		if cents, err = web.ParseCents(f.Get("amount")); err != nil {
 			err = &invalid.FieldError{Field: "amount", Message: err.Error()}
 		} else {
 			_, err = s.Loop.Compensate(ctx, id, cents, f.Get("note"), by)
@@ -354,8 +355,8 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 			page.Values[k] = f.Get(k)
 		}
 	}
-	p := ProblemOf(err)
-	status := FormStatus(err)
+	p := web.ProblemOf(err)
+	status := web.FormStatus(err)
 	switch p.Status {
 	case http.StatusNotFound:
 		http.NotFound(w, r)
@@ -371,7 +372,7 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 	case http.StatusConflict: // a *complaints.ConflictError
 		page.Problem = "Not done: " + p.Message
 	default:
-		s.staffError(w, action+" complaint", err)
+		s.StaffError(w, action+" complaint", err)
 		return
 	}
 	s.renderComplaint(w, r, id, status, page)

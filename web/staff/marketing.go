@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"errors"
@@ -12,22 +12,22 @@ import (
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
-	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 )
 
-func (s *Server) marketingRoutes(mux *Router) {
-	mux.HandleFunc("GET /marketing/{$}", Roles(users.Marketing, users.Manager), func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) marketingRoutes(mux *web.Router) {
+	mux.HandleFunc("GET /marketing/{$}", web.Roles(users.Marketing, users.Manager), func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/marketing/campaigns", http.StatusSeeOther)
 	})
-	mux.HandleFunc("GET /marketing/campaigns", Roles(users.Marketing, users.Manager), s.pageCampaigns)
-	mux.HandleFunc("GET /marketing/campaigns/new", Roles(users.Marketing, users.Manager), s.pageNewCampaign)
-	mux.HandleFunc("POST /marketing/campaigns", Roles(users.Marketing), s.pageCreateCampaign)
-	mux.HandleFunc("GET /marketing/campaigns/{id}", Roles(users.Marketing, users.Manager), s.pageCampaign)
-	mux.HandleFunc("GET /marketing/campaigns/{id}/edit", Roles(users.Marketing, users.Manager), s.pageEditCampaign)
-	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", Roles(users.Marketing), s.pageUpdateCampaign)
-	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", Roles(users.Marketing), s.pageCampaignAction)
-	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", Roles(users.Marketing, users.Manager), s.pageCampaignEmail)
+	mux.HandleFunc("GET /marketing/campaigns", web.Roles(users.Marketing, users.Manager), s.pageCampaigns)
+	mux.HandleFunc("GET /marketing/campaigns/new", web.Roles(users.Marketing, users.Manager), s.pageNewCampaign)
+	mux.HandleFunc("POST /marketing/campaigns", web.Roles(users.Marketing), s.pageCreateCampaign)
+	mux.HandleFunc("GET /marketing/campaigns/{id}", web.Roles(users.Marketing, users.Manager), s.pageCampaign)
+	mux.HandleFunc("GET /marketing/campaigns/{id}/edit", web.Roles(users.Marketing, users.Manager), s.pageEditCampaign)
+	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", web.Roles(users.Marketing), s.pageUpdateCampaign)
+	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", web.Roles(users.Marketing), s.pageCampaignAction)
+	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", web.Roles(users.Marketing, users.Manager), s.pageCampaignEmail)
 }
 
 type campaignRow struct {
@@ -41,19 +41,19 @@ type campaignRow struct {
 func (s *Server) pageCampaigns(w http.ResponseWriter, r *http.Request) {
 	list, err := s.Campaigns.List(r.Context())
 	if err != nil {
-		s.staffError(w, "list campaigns", err)
+		s.StaffError(w, "list campaigns", err)
 		return
 	}
 	rows := make([]campaignRow, 0, len(list))
 	for _, c := range list {
 		st, err := s.Campaigns.Stats(r.Context(), c.ID, 1, s.Clock.Now())
 		if err != nil {
-			s.staffError(w, "campaign stats", err)
+			s.StaffError(w, "campaign stats", err)
 			return
 		}
 		rows = append(rows, campaignRow{ID: c.ID, Name: c.Name, State: c.State, Trigger: describeTrigger(c), Stats: st})
 	}
-	s.renderStaff(w, r, http.StatusOK, "campaigns", "Campaigns", map[string]any{"Rows": rows})
+	s.RenderStaff(w, r, http.StatusOK, "campaigns", "Campaigns", map[string]any{"Rows": rows})
 }
 
 type campaignFormPage struct {
@@ -68,10 +68,10 @@ type campaignFormPage struct {
 func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, status int, title, action string, v campaignFormValues, errs map[string]string) {
 	choices, err := s.Campaigns.SurveyChoices(r.Context())
 	if err != nil {
-		s.staffError(w, "list surveys", err)
+		s.StaffError(w, "list surveys", err)
 		return
 	}
-	s.renderStaff(w, r, status, "campaign_form", title, campaignFormPage{
+	s.RenderStaff(w, r, status, "campaign_form", title, campaignFormPage{
 		Action: action, Values: v, Errors: errs, Surveys: choices, Units: delayUnits, Days: weekdayChoices,
 	})
 }
@@ -162,7 +162,7 @@ func (s *Server) pageUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 // formErrors turns a validation problem into messages next to the form's
 // fields. Other errors are answered here (nil returned, err non-nil).
 func (s *Server) formErrors(w http.ResponseWriter, fe *invalid.FieldError, err error) map[string]string {
-	if p := ProblemOf(err); fe == nil && p.Status == http.StatusBadRequest {
+	if p := web.ProblemOf(err); fe == nil && p.Status == http.StatusBadRequest {
 		fe = invalid.Field(p.Field, p.Message)
 	}
 	if fe != nil {
@@ -172,7 +172,7 @@ func (s *Server) formErrors(w http.ResponseWriter, fe *invalid.FieldError, err e
 		return map[string]string{"name": "Another campaign already has this name."}
 	}
 	if err != nil {
-		s.staffError(w, "save campaign", err)
+		s.StaffError(w, "save campaign", err)
 	}
 	return nil
 }
@@ -222,7 +222,7 @@ func (s *Server) pageCampaign(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, c scheduler.Campaign, status int, flash, problem string) {
 	st, err := s.Campaigns.Stats(r.Context(), c.ID, 30, s.Clock.Now())
 	if err != nil {
-		s.staffError(w, "campaign stats", err)
+		s.StaffError(w, "campaign stats", err)
 		return
 	}
 	if sent := r.URL.Query().Get("sent"); sent != "" && flash == "" {
@@ -246,7 +246,7 @@ func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, c sc
 	case scheduler.StatePaused:
 		page.Actions = []string{"resume", "archive"}
 	}
-	s.renderStaff(w, r, status, "campaign", c.Name, page)
+	s.RenderStaff(w, r, status, "campaign", c.Name, page)
 }
 
 func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
@@ -256,7 +256,7 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 	}
 	action := r.PathValue("action")
 	if action == "test-send" {
-		_, err := s.TestSend(r.Context(), c, TestSendJSON{Email: r.PostFormValue("email"), Locale: r.PostFormValue("locale")})
+		_, err := s.TestSend(r.Context(), c, web.TestSendJSON{Email: r.PostFormValue("email"), Locale: r.PostFormValue("locale")})
 		if err != nil {
 			s.renderCampaignPage(w, r, c, http.StatusUnprocessableEntity, "", "The test email was not sent: "+err.Error())
 			return
@@ -269,16 +269,16 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := s.Campaigns.Transition(r.Context(), c.ID, action, s.Clock.Now())
-	switch p := ProblemOf(err); {
+	switch p := web.ProblemOf(err); {
 	case err == nil:
 	case p.Status == http.StatusConflict: // a *scheduler.TransitionError
-		s.renderCampaignPage(w, r, c, FormStatus(err), "", "Not done: "+p.Message+".")
+		s.renderCampaignPage(w, r, c, web.FormStatus(err), "", "Not done: "+p.Message+".")
 		return
 	case p.Status == http.StatusBadRequest:
-		s.renderCampaignPage(w, r, c, FormStatus(err), "", "Not done: "+describeField(invalid.Field(p.Field, p.Message)))
+		s.renderCampaignPage(w, r, c, web.FormStatus(err), "", "Not done: "+describeField(invalid.Field(p.Field, p.Message)))
 		return
 	default:
-		s.staffError(w, action+" campaign", err)
+		s.StaffError(w, action+" campaign", err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/marketing/campaigns/%d?flash=%s", c.ID, action), http.StatusSeeOther)
@@ -296,7 +296,7 @@ func (s *Server) pageCampaignEmail(w http.ResponseWriter, r *http.Request) {
 	reminder := r.URL.Query().Get("kind") == "reminder"
 	e, err := s.PreviewEmail(r.Context(), c, locale, reminder)
 	if err != nil {
-		s.staffError(w, "preview email", err)
+		s.StaffError(w, "preview email", err)
 		return
 	}
 	kind := "invitation"
@@ -304,7 +304,7 @@ func (s *Server) pageCampaignEmail(w http.ResponseWriter, r *http.Request) {
 		kind = "reminder"
 	}
 	lang := map[string]string{"en": "English", "fr": "French"}[locale]
-	s.renderStaff(w, r, http.StatusOK, "campaign_email", fmt.Sprintf("%s %s, as %s sees it", lang, kind, "a sample customer"),
+	s.RenderStaff(w, r, http.StatusOK, "campaign_email", fmt.Sprintf("%s %s, as %s sees it", lang, kind, "a sample customer"),
 		map[string]any{"CampaignID": c.ID, "CampaignName": c.Name, "Email": e})
 }
 
@@ -319,7 +319,7 @@ func (s *Server) staffCampaign(w http.ResponseWriter, r *http.Request) (schedule
 		return c, false
 	}
 	if err != nil {
-		s.staffError(w, "load campaign", err)
+		s.StaffError(w, "load campaign", err)
 		return c, false
 	}
 	return c, true
@@ -332,49 +332,6 @@ func pathIDPage(w http.ResponseWriter, r *http.Request) (int64, bool) {
 		return 0, false
 	}
 	return id, true
-}
-
-func (s *Server) renderStaff(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
-	d := templates.PageData{Locale: "en", Title: title, Data: data}
-	if u, ok := UserFrom(r.Context()); ok {
-		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: s.navFor(u)}
-	}
-	if sess, ok := sessionFrom(r.Context()); ok {
-		d.CSRF = sess.CSRF
-	}
-	if page == "message" {
-		page = "staff_message"
-	}
-	s.RenderPage(w, status, page, d)
-}
-
-// navFor lists the sections a person may open: those whose route's rule
-// lets them in.
-func (s *Server) navFor(u users.User) []templates.NavLink {
-	var out []templates.NavLink
-	for _, l := range []struct {
-		href, label string
-	}{{"/marketing/campaigns", "Campaigns"}, {"/marketing/surveys", "Surveys"}, {"/cx/", "Complaints"}, {"/manager/", "Reports"}, {"/actions", "Action plans"}, {"/admin/queues", "Queues"}} {
-		if s.routes == nil {
-			break
-		}
-		if s.routes.routeOf(http.MethodGet, l.href).Allows(u) {
-			out = append(out, templates.NavLink{Href: l.href, Label: l.label})
-		}
-	}
-	return out
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-func (s *Server) staffError(w http.ResponseWriter, what string, err error) {
-	s.Log.Error(what, "err", err)
-	http.Error(w, what+" failed; please retry in a moment", http.StatusInternalServerError)
 }
 
 func describeTrigger(c scheduler.Campaign) string {
