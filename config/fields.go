@@ -212,7 +212,7 @@ var fields = []field{
 			return nil
 		}},
 	{env: "FOLLOWUP_ALERT_EMAILS", def: "",
-		usage: "comma-separated addresses that receive alert emails; empty sends them to the cx users (managers for escalations)",
+		usage: "comma-separated addresses that receive alert emails; empty sends them to the cx users (managers for escalations, admins for stalled work)",
 		set: func(c *Config, raw string) error {
 			c.Alerts.Emails = nil
 			for _, a := range strings.Split(raw, ",") {
