@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/followup/followup/clock"
+	"github.com/followup/followup/config"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/internal/wait"
@@ -227,6 +228,11 @@ func TestStalledWorkAlertsTheAdminsOnce(t *testing.T) {
 	// hundred nanoseconds.)
 	if w := p.Waiting[scheduler.WorkSendBatches]; w.Age < 2*time.Hour-time.Millisecond || w.After != time.Hour {
 		t.Errorf("waiting %+v, want 2h past a 1h threshold", w)
+	}
+	for _, kind := range config.StallKinds { // FOLLOWUP_STALL_AFTER names what is watched
+		if _, ok := p.Waiting[kind]; !ok || len(p.Waiting) != len(config.StallKinds) {
+			t.Errorf("watched %v, want every kind of FOLLOWUP_STALL_AFTER %v", p.Waiting, config.StallKinds)
+		}
 	}
 	alert := h.WaitMail(t, admin.Email, "Work stalled")
 	if txt := alert.Text(); !strings.Contains(txt, "survey emails") || !strings.Contains(txt, "expected within 1h") ||
