@@ -75,8 +75,7 @@ type App struct {
 	// Reports are the external loop\'s figures.
 	Reports *reports.Store
 
-	asynqClient *asynq.Client
-	reconciled  func(scheduler.Reconciliation)
+	reconciled func(scheduler.Reconciliation)
 	// metricsAddr is where the metrics listener is bound (a string), once open.
 	metricsAddr atomic.Value
 }
@@ -113,8 +112,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		a.Close()
 		return nil, fmt.Errorf("connect to Redis (FOLLOWUP_REDIS_URL): %w", err)
 	}
-	a.asynqClient = asynq.NewClientFromRedisClient(a.Redis)
-	a.Queue = worker.NewClient(a.asynqClient, worker.Queues{Prefix: cfg.QueuePrefix})
+	a.Metrics = metrics.New()
+	a.Queue = worker.NewClient(a.Redis, worker.ClientConfig{Queues: worker.Queues{Prefix: cfg.QueuePrefix},
+		Log: log.With("component", "queue"), Metrics: a.Metrics})
 
 	a.Templates, err = templates.New(templates.Brand{Name: cfg.Brand.Name, LogoURL: cfg.Brand.LogoURL, Color: cfg.Brand.Color,
 		TextColor: cfg.Brand.TextColor})
@@ -150,7 +150,6 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Complaints = complaints.NewStore(a.DB, ComplaintPolicy(cfg))
 	a.Users = users.NewStore(a.DB)
 	a.Alerts = feedback.NewStore(a.DB)
-	a.Metrics = metrics.New()
 	q := a.Queue.Queues()
 	a.Metrics.Registry.MustRegister(metrics.NewQueueCollector(asynq.NewInspectorFromRedisClient(a.Redis),
 		[]string{q.Critical(), q.Default(), q.Low()}))
@@ -217,9 +216,6 @@ func (a *App) EnsureSystem(ctx context.Context) error {
 func (a *App) Close() {
 	if a.Mail != nil {
 		a.Mail.Close()
-	}
-	if a.asynqClient != nil {
-		a.asynqClient.Close()
 	}
 	if a.Redis != nil {
 		a.Redis.Close()

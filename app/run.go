@@ -80,33 +80,10 @@ func (a *App) Runner() *scheduler.Runner {
 		ReconcileInterval: a.Cfg.ReconcileInterval,
 		BatchSize:         a.Cfg.SendBatchSize,
 		Grace:             max(a.Cfg.ReconcileInterval, 2*time.Second),
-		Reconciled:        a.reconciled,
-		Reconcilers: map[string]scheduler.Reconciler{
-			"alerts": func(ctx context.Context, cutoff time.Time) (int, error) {
-				ids, err := a.Alerts.Undelivered(ctx, cutoff, a.Cfg.Alerts.WebhookURL != "", true, 1000)
-				if err != nil {
-					return 0, err
-				}
-				for _, id := range ids {
-					if err := a.Queue.EnqueueAlert(ctx, id); err != nil {
-						return 0, err
-					}
-				}
-				return len(ids), nil
-			},
-			"complaint emails": func(ctx context.Context, cutoff time.Time) (int, error) {
-				due, err := a.Complaints.PendingMessages(ctx, cutoff, 1000)
-				if err != nil {
-					return 0, err
-				}
-				for _, m := range due {
-					if err := a.Queue.EnqueueComplaintMessage(ctx, m.ID, 0); err != nil {
-						return 0, err
-					}
-				}
-				return len(due), nil
-			},
-		},
+		Reconciled:        a.observeReconciliation,
+		Reconcilers:       a.reconcilers(),
+		Watches:           a.watches(),
+		Stalled:           a.raiseStall,
 		Periodic: append([]scheduler.Periodic{
 			{Name: "complaint deadlines", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
 				return a.Queue.EnqueueDeadlineCheck(ctx, now)

@@ -181,6 +181,19 @@ func (s *Store) PendingMessages(ctx context.Context, cutoff time.Time, limit int
 	return out, nil
 }
 
+// OldestPendingMessage returns when the oldest message due by now and
+// still unsent was due, or the zero time when none is.
+func (s *Store) OldestPendingMessage(ctx context.Context, now time.Time) (time.Time, error) {
+	var t *time.Time
+	if err := s.db.GetContext(ctx, &t, `SELECT min(send_at) FROM complaint_messages WHERE state = 'pending' AND send_at <= $1`, now); err != nil {
+		return time.Time{}, fmt.Errorf("oldest pending complaint message: %w", err)
+	}
+	if t == nil {
+		return time.Time{}, nil
+	}
+	return *t, nil
+}
+
 // PendingMessage is a message to enqueue.
 type PendingMessage struct {
 	ID     int64     `db:"id"`

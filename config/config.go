@@ -64,6 +64,10 @@ type Config struct {
 	// SendBatchSize is how many invitations one send task carries over one
 	// SMTP connection.
 	SendBatchSize int
+	// StallAfter is, per kind of work the reconciler watches (StallKinds),
+	// how long its oldest pending work may wait before the admins are
+	// alerted; 0 never alerts.
+	StallAfter map[string]time.Duration
 
 	// ComplaintDeadlines is how long the CX team has to act on a complaint,
 	// per priority (1 = P1 ... 4 = P4).

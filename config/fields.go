@@ -212,7 +212,7 @@ var fields = []field{
 			return nil
 		}},
 	{env: "FOLLOWUP_ALERT_EMAILS", def: "",
-		usage: "comma-separated addresses that receive alert emails; empty sends them to the cx users (managers for escalations)",
+		usage: "comma-separated addresses that receive alert emails; empty sends them to the cx users (managers for escalations, admins for stalled work)",
 		set: func(c *Config, raw string) error {
 			c.Alerts.Emails = nil
 			for _, a := range strings.Split(raw, ",") {
@@ -276,6 +276,9 @@ var fields = []field{
 	{env: "FOLLOWUP_RECONCILE_INTERVAL", def: "30s",
 		usage: "how often the scheduler re-enqueues what is due or stuck (Go duration)",
 		set:   durationField(func(c *Config) *time.Duration { return &c.ReconcileInterval }, 100*time.Millisecond, 24*time.Hour)},
+	{env: "FOLLOWUP_STALL_AFTER", def: DefaultStallAfter,
+		usage: "how long each kind of work may wait in PostgreSQL before the admins are alerted that it is stalled (kind=duration, 0 never alerts; unlisted kinds keep their default)",
+		set:   setStallAfter},
 	{env: "FOLLOWUP_SEND_BATCH_SIZE", def: "200",
 		usage: "invitations sent by one task over one SMTP connection (1-5000)",
 		set:   intField(func(c *Config) *int { return &c.SendBatchSize }, 1, 5000)},

@@ -24,11 +24,14 @@ const (
 	// AlertBarometerBreach is raised by package reports when an indicator
 	// of the barometer leaves its range.
 	AlertBarometerBreach AlertKind = "barometer_breach"
+	// AlertWorkStalled is raised by the reconciler when work has waited in
+	// PostgreSQL past its expected time; the admins are told.
+	AlertWorkStalled AlertKind = "work_stalled"
 )
 
 // AlertKinds lists every kind of alert; a test checks each round-trips.
 var AlertKinds = []AlertKind{AlertComplaintOpened, AlertDeadlineWarned, AlertDeadlineBreached, AlertDoubleDeviation,
-	AlertBarometerBreach}
+	AlertBarometerBreach, AlertWorkStalled}
 
 // AlertPayload is the data of one kind of alert.
 type AlertPayload interface {
@@ -94,6 +97,16 @@ type BarometerBreachAlert struct {
 	BreachID    int64   `json:"breach_id"`
 }
 
+// WorkStalledAlert: work of one kind (Work: send_batches, responses,
+// alerts, complaint_emails) has waited since WaitingSince, WaitedSeconds
+// when seen, past the ExpectedSeconds it should take.
+type WorkStalledAlert struct {
+	Work            string    `json:"work"`
+	WaitingSince    time.Time `json:"waiting_since"`
+	WaitedSeconds   int64     `json:"waited_seconds"`
+	ExpectedSeconds int64     `json:"expected_seconds"`
+}
+
 // UnknownAlert is an alert of a kind this version does not know, with its
 // data as stored.
 type UnknownAlert struct {
@@ -115,6 +128,9 @@ func (DoubleDeviationAlert) AlertKind() AlertKind { return AlertDoubleDeviation 
 
 // AlertKind implements AlertPayload.
 func (BarometerBreachAlert) AlertKind() AlertKind { return AlertBarometerBreach }
+
+// AlertKind implements AlertPayload.
+func (WorkStalledAlert) AlertKind() AlertKind { return AlertWorkStalled }
 
 // AlertKind implements AlertPayload.
 func (a UnknownAlert) AlertKind() AlertKind { return AlertKind(a.Name) }
@@ -149,6 +165,8 @@ func DecodeAlert(kind string, raw json.RawMessage) (AlertPayload, error) {
 		return decodeAlertAs(raw, DoubleDeviationAlert{})
 	case AlertBarometerBreach:
 		return decodeAlertAs(raw, BarometerBreachAlert{})
+	case AlertWorkStalled:
+		return decodeAlertAs(raw, WorkStalledAlert{})
 	}
 	u := UnknownAlert{Name: kind}
 	if len(raw) > 0 {

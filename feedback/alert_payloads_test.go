@@ -24,6 +24,7 @@ func TestAlertPayloadsRoundTrip(t *testing.T) {
 		feedback.DoubleDeviationAlert{Reason: "promise_missed", Priority: "P1", DueAt: due, FromPriority: "P2", NewDueAt: &later,
 			Customer: "Ada", OwnerID: &owner},
 		feedback.BarometerBreachAlert{Indicator: "complaint_rate", Value: 12.5, Op: ">", Threshold: 10, Sample: 80, WindowHours: 168, BreachID: 3},
+		feedback.WorkStalledAlert{Work: "complaint_emails", WaitingSince: due, WaitedSeconds: 7300, ExpectedSeconds: 3600},
 	}
 	var seen []feedback.AlertKind
 	for _, p := range payloads {
@@ -66,6 +67,8 @@ func TestAlertPayloadsReadStoredRows(t *testing.T) {
 			feedback.DoubleDeviationAlert{}},
 		{"barometer_breach", `{"indicator":"complaint_rate","value":12.5,"op":">","threshold":10,"sample":80,"window_hours":168,"breach_id":3}`,
 			feedback.BarometerBreachAlert{}},
+		{"work_stalled", `{"work":"alerts","waiting_since":"2026-11-23T09:30:00Z","waited_seconds":1000,"expected_seconds":900}`,
+			feedback.WorkStalledAlert{}},
 		{"future_kind", `{"n":1}`, feedback.UnknownAlert{}},
 	} {
 		p, err := feedback.DecodeAlert(tc.kind, []byte(tc.data))

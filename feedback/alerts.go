@@ -21,6 +21,8 @@ const (
 	AudienceOwner = "owner"
 	// AudienceManagers are the managers, and the complaint's owner if any.
 	AudienceManagers = "managers"
+	// AudienceAdmins are the admins: those who run followup (work stalled).
+	AudienceAdmins = "admins"
 )
 
 // Alert is one thing someone must hear about now.
@@ -155,15 +157,38 @@ func (s *Store) RecordFailure(ctx context.Context, id string, cause error) error
 	return err
 }
 
+// undeliveredSQL selects the alerts raised before $1 that a channel owes:
+// the email ($3) until it is delivered, however old the alert; the webhook
+// ($2) likewise, except for an alert handled in full (email delivered, no
+// failure recorded) while no webhook was configured: a webhook configured
+// later receives only the last week's of those, not the whole history.
+const undeliveredSQL = `FROM alerts WHERE created_at < $1 AND (
+	($3 AND email_delivered_at IS NULL) OR
+	($2 AND webhook_delivered_at IS NULL AND
+		(email_delivered_at IS NULL OR last_error <> '' OR created_at > $1::timestamptz - interval '7 days')))`
+
 // Undelivered returns the alerts raised before cutoff that some channel has
-// not delivered yet: the reconciler enqueues them again.
+// not delivered yet, oldest first: the reconciler enqueues them again.
 func (s *Store) Undelivered(ctx context.Context, cutoff time.Time, webhook, email bool, limit int) ([]string, error) {
 	var ids []string
-	err := s.db.SelectContext(ctx, &ids, `SELECT id FROM alerts
-		WHERE created_at < $1 AND (($2 AND webhook_delivered_at IS NULL) OR ($3 AND email_delivered_at IS NULL))
-		  AND created_at > $1::timestamptz - interval '7 days'
-		ORDER BY created_at LIMIT $4`, cutoff, webhook, email, limit)
-	return ids, err
+	err := s.db.SelectContext(ctx, &ids, `SELECT id `+undeliveredSQL+` ORDER BY created_at LIMIT $4`, cutoff, webhook, email, limit)
+	if err != nil {
+		return nil, fmt.Errorf("undelivered alerts: %w", err)
+	}
+	return ids, nil
+}
+
+// OldestUndelivered returns when the oldest alert that Undelivered would
+// list at now was raised, or the zero time when there is none.
+func (s *Store) OldestUndelivered(ctx context.Context, now time.Time, webhook, email bool) (time.Time, error) {
+	var t *time.Time
+	if err := s.db.GetContext(ctx, &t, `SELECT min(created_at) `+undeliveredSQL, now, webhook, email); err != nil {
+		return time.Time{}, fmt.Errorf("oldest undelivered alert: %w", err)
+	}
+	if t == nil {
+		return time.Time{}, nil
+	}
+	return *t, nil
 }
 
 // ForComplaint lists a complaint's alerts, oldest first.

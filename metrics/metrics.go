@@ -24,6 +24,18 @@ type Metrics struct {
 	DeadlineBreaches prometheus.Counter
 	TaskDuration     *prometheus.HistogramVec
 	TaskErrors       *prometheus.CounterVec
+	// Reconciled counts the tasks the reconciler queued again (outcome
+	// queued: the task was lost) or revived (outcome revived: it was
+	// archived), by kind of work; work still queued is not counted.
+	Reconciled *prometheus.CounterVec
+	// TasksRevived counts archived tasks replaced by new ones, by task type,
+	// whoever enqueued their work again.
+	TasksRevived *prometheus.CounterVec
+	// WorkWaiting is, per kind of work, how long the oldest pending work
+	// has waited, as PostgreSQL says at the last reconciliation.
+	WorkWaiting *prometheus.GaugeVec
+	// WorkStalled is 1 while a kind of work has waited past its threshold.
+	WorkStalled *prometheus.GaugeVec
 }
 
 // New registers every instrument, Go and process collectors included.
@@ -49,9 +61,21 @@ func New() *Metrics {
 			Help: "Time to process a task, by type.", Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12)}, []string{"type"}),
 		TaskErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_task_errors_total",
 			Help: "Tasks that returned an error, by type."}, []string{"type"}),
+		Reconciled: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_reconciled_total",
+			Help: "Tasks the reconciler queued again (outcome queued: lost) or revived (outcome revived: archived), by kind of work."},
+			[]string{"kind", "outcome"}),
+		TasksRevived: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_tasks_revived_total",
+			Help: "Archived tasks replaced by a new task with fresh retries because PostgreSQL says their work is pending, by type."},
+			[]string{"type"}),
+		WorkWaiting: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "followup_work_waiting_seconds",
+			Help: "How long the oldest pending work of each kind has waited, from PostgreSQL, at the last reconciliation (0: none)."},
+			[]string{"kind"}),
+		WorkStalled: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "followup_work_stalled",
+			Help: "1 while the oldest pending work of a kind has waited past its threshold (FOLLOWUP_STALL_AFTER), else 0."},
+			[]string{"kind"}),
 	}
 	r.MustRegister(m.EmailsSent, m.EmailsFailed, m.Replies, m.NegativeReplies, m.ComplaintsOpened, m.Alerts,
-		m.DeadlineBreaches, m.TaskDuration, m.TaskErrors,
+		m.DeadlineBreaches, m.TaskDuration, m.TaskErrors, m.Reconciled, m.TasksRevived, m.WorkWaiting, m.WorkStalled,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -36,8 +38,17 @@ type RunnerConfig struct {
 	// considered abandoned (the worker crashed) and sent again.
 	SendingLease time.Duration
 	// Reconcilers re-enqueue other kinds of lost work (alerts...) at each
-	// reconciliation; each returns how many items it enqueued.
+	// reconciliation, by kind of work (WorkAlerts...); each tallies what
+	// its requeues did.
 	Reconcilers map[string]Reconciler
+	// Watches measure, at each reconciliation, how long the oldest pending
+	// work of each kind (WorkSendBatches...) has waited.
+	Watches map[string]Watch
+	// Stalled, when set, is told of each stall once, when a watch first
+	// finds its work waiting past its threshold (a new leader tells again
+	// of a stall still going: make it idempotent). An error is retried at
+	// the next pass.
+	Stalled func(ctx context.Context, s Stall) error
 	// Periodic jobs run by the leader (deadline checks, reports...).
 	Periodic []Periodic
 	// Reconciled, when set, is called after every reconciliation pass. It
@@ -54,6 +65,10 @@ type Reconciliation struct {
 	// Cutoff is the grace cutoff: work pending since before it was enqueued
 	// again by this pass.
 	Cutoff time.Time
+	// Work is what the pass's requeues did, per kind of work.
+	Work map[string]Tally
+	// Waiting is how long each watched kind's oldest work had waited.
+	Waiting map[string]Waiting
 	// Err is what went wrong, if anything.
 	Err error
 }
@@ -69,8 +84,9 @@ type Periodic struct {
 }
 
 // Reconciler finds work PostgreSQL says is pending since before cutoff and
-// enqueues it again (task ids make that a no-op for queued work).
-type Reconciler func(ctx context.Context, cutoff time.Time) (int, error)
+// puts it back on the queue (task ids make that a no-op for queued work),
+// tallying what each requeue did.
+type Reconciler func(ctx context.Context, cutoff time.Time) (Tally, error)
 
 func (c *RunnerConfig) defaults() {
 	if c.SweepInterval <= 0 {
@@ -109,13 +125,16 @@ type Runner struct {
 
 	lastReconcile time.Time
 	lastPeriodic  map[string]time.Time
+	// stalled are the kinds of work whose stall was reported and is not
+	// over yet.
+	stalled map[string]bool
 }
 
 // NewRunner returns a Runner. The clock drives what is due; the pacing of
 // the loop itself uses real time.
 func NewRunner(cfg RunnerConfig, store *Store, sv *surveys.Store, enq Enqueuer, leader *Leader, clk clock.Clock, log *slog.Logger) *Runner {
 	cfg.defaults()
-	return &Runner{cfg: cfg, store: store, surveys: sv, enqueuer: enq, leader: leader, clock: clk, log: log}
+	return &Runner{cfg: cfg, store: store, surveys: sv, enqueuer: enq, leader: leader, clock: clk, log: log, stalled: map[string]bool{}}
 }
 
 // Run loops until ctx is cancelled, then releases leadership.
@@ -221,25 +240,28 @@ func (r *Runner) Sweep(ctx context.Context) (bool, error) {
 }
 
 // Reconcile re-enqueues what PostgreSQL says is due or stuck: batches whose
-// task was lost or whose worker died, responses never scored. Task ids make
-// it a no-op for work still queued.
+// task was lost or whose worker died, responses never scored, and what the
+// Reconcilers find. Task ids make it a no-op for work still queued; work
+// whose task was archived is revived. It logs only what it changed, then
+// measures how long each watched kind of work has waited.
 func (r *Runner) Reconcile(ctx context.Context) error {
 	now := r.clock.Now()
 	cutoff := now.Add(-r.cfg.Grace)
-	err := r.reconcile(ctx, now, cutoff)
+	work, err := r.reconcile(ctx, now, cutoff)
+	waiting, werr := r.watch(ctx, now)
+	err = errors.Join(err, werr)
 	if r.cfg.Reconciled != nil {
-		r.cfg.Reconciled(Reconciliation{At: now, Cutoff: cutoff, Err: err})
+		r.cfg.Reconciled(Reconciliation{At: now, Cutoff: cutoff, Work: work, Waiting: waiting, Err: err})
 	}
 	return err
 }
 
-func (r *Runner) reconcile(ctx context.Context, now, cutoff time.Time) error {
+func (r *Runner) reconcile(ctx context.Context, now, cutoff time.Time) (map[string]Tally, error) {
 	var errs []error
+	work := map[string]Tally{}
 	batches, err := r.store.StaleBatches(ctx, cutoff, now.Add(-r.cfg.SendingLease), 10000)
 	errs = append(errs, err)
-	for _, b := range batches {
-		errs = append(errs, r.enqueuer.EnqueueSendBatch(ctx, b))
-	}
+	work[WorkSendBatches] = requeueAll(ctx, batches, r.enqueuer.RequeueSendBatch, &errs)
 	if _, err := r.store.PruneBatches(ctx, now.Add(-7*24*time.Hour)); err != nil {
 		errs = append(errs, err)
 	}
@@ -250,20 +272,71 @@ func (r *Runner) reconcile(ctx context.Context, now, cutoff time.Time) error {
 	}
 	unscored, err := r.surveys.Unscored(ctx, cutoff, 10000)
 	errs = append(errs, err)
-	for _, id := range unscored {
-		errs = append(errs, r.enqueuer.EnqueueScore(ctx, id))
-	}
+	work[WorkResponses] = requeueAll(ctx, unscored, r.enqueuer.RequeueScore, &errs)
 	for name, rec := range r.cfg.Reconcilers {
-		n, err := rec(ctx, cutoff)
+		t, err := rec(ctx, cutoff)
 		errs = append(errs, err)
-		if n > 0 {
-			r.log.Info("reconciled", name, n)
+		work[name] = t
+	}
+	for _, name := range slices.Sorted(maps.Keys(work)) {
+		if t := work[name]; t.Changed() > 0 {
+			r.log.Info("reconciled", "work", name, "queued", t.Queued, "revived", t.Revived)
 		}
 	}
-	if len(batches)+len(unscored) > 0 {
-		r.log.Info("reconciled", "batches", len(batches), "responses", len(unscored))
+	return work, errors.Join(errs...)
+}
+
+// requeueAll requeues each id, tallying the outcomes and collecting errors.
+func requeueAll(ctx context.Context, ids []int64, requeue func(context.Context, int64) (Outcome, error), errs *[]error) Tally {
+	var t Tally
+	for _, id := range ids {
+		o, err := requeue(ctx, id)
+		if err != nil {
+			*errs = append(*errs, err)
+			continue
+		}
+		t.Add(o)
 	}
-	return errors.Join(errs...)
+	return t
+}
+
+// watch measures how long each watched kind of work has waited, and
+// reports a stall when one begins (once: not at every pass while it lasts).
+func (r *Runner) watch(ctx context.Context, now time.Time) (map[string]Waiting, error) {
+	if len(r.cfg.Watches) == 0 {
+		return nil, nil
+	}
+	var errs []error
+	out := make(map[string]Waiting, len(r.cfg.Watches))
+	for _, name := range slices.Sorted(maps.Keys(r.cfg.Watches)) {
+		w := r.cfg.Watches[name]
+		since, err := w.Oldest(ctx, now)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("oldest pending %s: %w", name, err))
+			continue
+		}
+		wt := Waiting{Since: since, After: w.After}
+		if !since.IsZero() && now.After(since) {
+			wt.Age = now.Sub(since)
+		}
+		wt.Stalled = w.After > 0 && wt.Age > w.After
+		out[name] = wt
+		switch {
+		case wt.Stalled && !r.stalled[name]:
+			r.log.Warn("work stalled", "work", name, "waiting_since", since, "waited", wt.Age.Round(time.Second), "expected_within", w.After)
+			if r.cfg.Stalled != nil {
+				if err := r.cfg.Stalled(ctx, Stall{Work: name, Since: since, Waited: wt.Age, After: w.After}); err != nil {
+					errs = append(errs, fmt.Errorf("report the stall of %s: %w", name, err))
+					continue // told again at the next pass
+				}
+			}
+			r.stalled[name] = true
+		case !wt.Stalled && r.stalled[name]:
+			r.log.Info("work flowing again", "work", name, "waited", wt.Age.Round(time.Second))
+			delete(r.stalled, name)
+		}
+	}
+	return out, errors.Join(errs...)
 }
 
 // runPeriodic runs the periodic jobs that are due, by real time.

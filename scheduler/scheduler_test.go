@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hibiken/asynq"
-
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/testenv"
@@ -35,8 +33,7 @@ func setup(t *testing.T) *fixture {
 	f.store = scheduler.NewStore(f.schema.DB)
 	f.intake = scheduler.NewIntake(f.schema.DB, customers.NewStore(f.schema.DB), f.store)
 	f.sv = surveys.NewStore(f.schema.DB)
-	ac := asynq.NewClientFromRedisClient(f.queues.Redis)
-	f.client = worker.NewClient(ac, worker.Queues{Prefix: f.queues.Prefix})
+	f.client = worker.NewClient(f.queues.Redis, worker.ClientConfig{Queues: worker.Queues{Prefix: f.queues.Prefix}})
 	var err error
 	if f.survey, err = f.sv.EnsureDefault(context.Background()); err != nil {
 		t.Fatal(err)

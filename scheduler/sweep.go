@@ -10,12 +10,20 @@ import (
 )
 
 // Enqueuer hands work to the workers. Implementations use deterministic task
-// ids, so enqueuing work that is already queued is a no-op that returns nil.
+// ids, so enqueuing work that is already queued is a no-op that returns nil;
+// work whose task was archived (its retries spent) is queued anew, since
+// PostgreSQL says it is still to do.
 type Enqueuer interface {
 	// EnqueueSendBatch queues the sending of one batch of invitations.
 	EnqueueSendBatch(ctx context.Context, batchID int64) error
 	// EnqueueScore queues the scoring of one response.
 	EnqueueScore(ctx context.Context, responseID int64) error
+	// RequeueSendBatch puts back on the queue a batch PostgreSQL says is
+	// pending, and says what that did.
+	RequeueSendBatch(ctx context.Context, batchID int64) (Outcome, error)
+	// RequeueScore puts back on the queue the scoring of a response
+	// PostgreSQL says is unscored, and says what that did.
+	RequeueScore(ctx context.Context, responseID int64) (Outcome, error)
 }
 
 // dueRow is an invitation or reminder that has come due.
@@ -243,6 +251,19 @@ func (s *Store) StaleBatches(ctx context.Context, queuedCutoff, sendingCutoff ti
 		return nil, fmt.Errorf("stale batches: %w", err)
 	}
 	return ids, nil
+}
+
+// OldestOpenBatch returns when the oldest batch not finished yet was
+// claimed, or the zero time when every batch is done.
+func (s *Store) OldestOpenBatch(ctx context.Context) (time.Time, error) {
+	var t *time.Time
+	if err := s.db.GetContext(ctx, &t, `SELECT min(created_at) FROM send_batches WHERE state <> 'done'`); err != nil {
+		return time.Time{}, fmt.Errorf("oldest open batch: %w", err)
+	}
+	if t == nil {
+		return time.Time{}, nil
+	}
+	return *t, nil
 }
 
 // PruneBatches deletes finished batches older than cutoff.

@@ -210,3 +210,16 @@ func (s *Store) Unscored(ctx context.Context, cutoff time.Time, limit int) ([]in
 	}
 	return ids, nil
 }
+
+// OldestUnscored returns when the oldest response still unscored was
+// submitted, or the zero time when every response is scored.
+func (s *Store) OldestUnscored(ctx context.Context) (time.Time, error) {
+	var t *time.Time
+	if err := s.db.GetContext(ctx, &t, `SELECT min(submitted_at) FROM responses WHERE scored_at IS NULL`); err != nil {
+		return time.Time{}, fmt.Errorf("oldest unscored response: %w", err)
+	}
+	if t == nil {
+		return time.Time{}, nil
+	}
+	return *t, nil
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/metrics"
+	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/users"
 )
 
@@ -37,7 +38,7 @@ func NewFeedbackAlertTask(q Queues, id string) (*asynq.Task, error) {
 		return nil, fmt.Errorf("encode %s payload: %w", TypeFeedbackAlert, err)
 	}
 	return asynq.NewTask(TypeFeedbackAlert, b,
-		asynq.TaskID(TypeFeedbackAlert+":"+id),
+		asynq.TaskID(taskID(TypeFeedbackAlert, id)),
 		asynq.Queue(q.Critical()),
 		asynq.MaxRetry(20),
 		asynq.Timeout(time.Minute),
@@ -46,11 +47,18 @@ func NewFeedbackAlertTask(q Queues, id string) (*asynq.Task, error) {
 
 // EnqueueAlert queues the delivery of an alert.
 func (c *Client) EnqueueAlert(ctx context.Context, id string) error {
+	_, err := c.RequeueAlert(ctx, id)
+	return err
+}
+
+// RequeueAlert queues the delivery of an alert, reviving its task if
+// asynq archived it, and says what it did.
+func (c *Client) RequeueAlert(ctx context.Context, id string) (scheduler.Outcome, error) {
 	t, err := NewFeedbackAlertTask(c.queues, id)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return c.enqueue(ctx, t)
+	return c.put(ctx, t, c.queues.Critical(), taskID(TypeFeedbackAlert, id))
 }
 
 // AlertHandler delivers alerts: a signed webhook and an email, each once
@@ -141,6 +149,10 @@ func (h *AlertHandler) recipients(ctx context.Context, a feedback.Alert) ([]*net
 		}
 		if owner != nil && !slices.ContainsFunc(list, func(u users.User) bool { return u.ID == owner.ID }) {
 			list = append(list, *owner)
+		}
+	case feedback.AudienceAdmins:
+		if list, err = h.Users.ByRole(ctx, users.Admin); err != nil {
+			return nil, err
 		}
 	default:
 		if list, err = h.Users.ByRole(ctx, users.CX, users.Manager); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/metrics"
+	"github.com/followup/followup/scheduler"
 )
 
 // TypeComplaintMessage sends one email to a customer about their complaint.
@@ -35,7 +36,7 @@ func NewComplaintMessageTask(q Queues, id int64, delay time.Duration) (*asynq.Ta
 		return nil, nil, fmt.Errorf("encode %s payload: %w", TypeComplaintMessage, err)
 	}
 	return asynq.NewTask(TypeComplaintMessage, b,
-		asynq.TaskID(fmt.Sprintf("%s:%d", TypeComplaintMessage, id)),
+		asynq.TaskID(taskID(TypeComplaintMessage, id)),
 		asynq.Queue(q.Critical()),
 		asynq.MaxRetry(MaxSendAttempts*2),
 		asynq.Timeout(time.Minute),
@@ -45,11 +46,18 @@ func NewComplaintMessageTask(q Queues, id int64, delay time.Duration) (*asynq.Ta
 // EnqueueComplaintMessage queues the sending of a complaint email after
 // delay (a duration, not a time: the caller's clock may not be the wall's).
 func (c *Client) EnqueueComplaintMessage(ctx context.Context, id int64, delay time.Duration) error {
+	_, err := c.RequeueComplaintMessage(ctx, id, delay)
+	return err
+}
+
+// RequeueComplaintMessage queues the sending of a complaint email after
+// delay, reviving its task if asynq archived it, and says what it did.
+func (c *Client) RequeueComplaintMessage(ctx context.Context, id int64, delay time.Duration) (scheduler.Outcome, error) {
 	t, opts, err := NewComplaintMessageTask(c.queues, id, delay)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return c.enqueue(ctx, t, opts...)
+	return c.put(ctx, t, c.queues.Critical(), taskID(TypeComplaintMessage, id), opts...)
 }
 
 // ComplaintMessageHandler sends the emails a customer gets about their

@@ -32,7 +32,7 @@ func NewComplaintDeadlinesTask(q Queues, at time.Time) (*asynq.Task, error) {
 		return nil, fmt.Errorf("encode %s payload: %w", TypeComplaintDeadlines, err)
 	}
 	return asynq.NewTask(TypeComplaintDeadlines, b,
-		asynq.TaskID(fmt.Sprintf("%s:%d", TypeComplaintDeadlines, m)),
+		asynq.TaskID(taskID(TypeComplaintDeadlines, m)),
 		asynq.Queue(q.Critical()),
 		asynq.MaxRetry(3),
 		asynq.Timeout(time.Minute),
@@ -45,7 +45,8 @@ func (c *Client) EnqueueDeadlineCheck(ctx context.Context, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	return c.enqueue(ctx, t)
+	_, err = c.put(ctx, t, c.queues.Critical(), taskID(TypeComplaintDeadlines, at.Unix()/60))
+	return err
 }
 
 // DeadlinesHandler runs the deadline check. It is idempotent: each warning

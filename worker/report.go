@@ -35,7 +35,7 @@ func NewFeedbackReportTask(q Queues, week string) (*asynq.Task, error) {
 		return nil, fmt.Errorf("encode %s payload: %w", TypeFeedbackReport, err)
 	}
 	return asynq.NewTask(TypeFeedbackReport, b,
-		asynq.TaskID(TypeFeedbackReport+":"+week),
+		asynq.TaskID(taskID(TypeFeedbackReport, week)),
 		asynq.Queue(q.Low()),
 		asynq.MaxRetry(20),
 		asynq.Timeout(5*time.Minute),
@@ -49,7 +49,8 @@ func (c *Client) EnqueueReport(ctx context.Context, week string) error {
 	if err != nil {
 		return err
 	}
-	return c.enqueue(ctx, t)
+	_, err = c.put(ctx, t, c.queues.Low(), taskID(TypeFeedbackReport, week))
+	return err
 }
 
 // ReportHandler emails the weekly report to every manager, once each:

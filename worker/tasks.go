@@ -52,7 +52,7 @@ func NewSurveySendTask(q Queues, batchID int64) (*asynq.Task, error) {
 		return nil, fmt.Errorf("encode %s payload: %w", TypeSurveySend, err)
 	}
 	return asynq.NewTask(TypeSurveySend, b,
-		asynq.TaskID(fmt.Sprintf("%s:%d", TypeSurveySend, batchID)),
+		asynq.TaskID(taskID(TypeSurveySend, batchID)),
 		asynq.Queue(q.Default()),
 		asynq.MaxRetry(10),
 		asynq.Timeout(5*time.Minute),
@@ -71,7 +71,7 @@ func NewResponseScoreTask(q Queues, responseID int64) (*asynq.Task, error) {
 		return nil, fmt.Errorf("encode %s payload: %w", TypeResponseScore, err)
 	}
 	return asynq.NewTask(TypeResponseScore, b,
-		asynq.TaskID(fmt.Sprintf("%s:%d", TypeResponseScore, responseID)),
+		asynq.TaskID(taskID(TypeResponseScore, responseID)),
 		asynq.Queue(q.Critical()),
 		asynq.MaxRetry(25),
 		asynq.Timeout(time.Minute),

@@ -9,7 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/followup/followup/clock"
@@ -85,7 +84,7 @@ SELECT $1, c.id, $2, now() - interval '1 hour', now() - interval '1 minute' * (c
 	}
 	fmt.Printf("seeded in %s\n", time.Since(start).Round(time.Millisecond))
 
-	client := worker.NewClient(asynq.NewClientFromRedisClient(rdb), worker.Queues{Prefix: prefix})
+	client := worker.NewClient(rdb, worker.ClientConfig{Queues: worker.Queues{Prefix: prefix}})
 	runner := scheduler.NewRunner(scheduler.RunnerConfig{BatchSize: batch, MaxBatchesPerSweep: 1 << 30},
 		store, surveys.NewStore(schema.DB), client, scheduler.NewLeader(schema.DB, "bench"), clock.Real{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	start = time.Now()
