@@ -79,6 +79,10 @@ type Config struct {
 	LogLevel string
 	// LogFormat is text or json.
 	LogFormat string
+
+	// CaptureAddr is where the demo's SMTP capture server listens; only
+	// followup demo reads it.
+	CaptureAddr string
 }
 
 // SMTP configures the outgoing mail server.

@@ -344,6 +344,15 @@ var fields = []field{
 			c.LogFormat = raw
 			return nil
 		}},
+	{env: "FOLLOWUP_CAPTURE_ADDR", def: "127.0.0.1:2525",
+		usage: "the host:port where the demo's SMTP capture server listens (a free port is used if taken); only followup demo reads it",
+		set: func(c *Config, raw string) error {
+			if _, _, err := net.SplitHostPort(raw); err != nil {
+				return expectError("host:port such as 127.0.0.1:2526")
+			}
+			c.CaptureAddr = raw
+			return nil
+		}},
 }
 
 var (
