@@ -130,6 +130,9 @@ func TestMetricsAreServedInPrometheusFormat(t *testing.T) {
 	if sendDurations(families["followup_task_duration_seconds"]) < 1 {
 		t.Error("no duration recorded for survey:send tasks")
 	}
+	if stray, err := h.App.Metrics.Undeclared(); err != nil || len(stray) > 0 {
+		t.Errorf("label values recorded that the help texts do not name: %v, %v", stray, err)
+	}
 }
 
 // sendDurations is how many survey:send tasks the duration histogram
