@@ -85,6 +85,18 @@ type Config struct {
 	CaptureAddr string
 }
 
+// ContactEmail is the address customers can write to: the CX reply
+// address, else the sender (where answers to complaint emails go too).
+func (c Config) ContactEmail() string {
+	switch {
+	case c.CX.ReplyTo != nil:
+		return c.CX.ReplyTo.Address
+	case c.SMTP.From != nil:
+		return c.SMTP.From.Address
+	}
+	return ""
+}
+
 // SMTP configures the outgoing mail server.
 type SMTP struct {
 	Host     string
@@ -143,6 +155,10 @@ type Brand struct {
 	// TextColor is the colour of text on the accent colour (buttons), as
 	// #rrggbb, readable on it (see MinBrandContrast).
 	TextColor string
+	// ContactURL is a page where customers reach the team, offered with
+	// the CX reply address when a survey link can no longer be answered;
+	// empty offers the address alone.
+	ContactURL string
 }
 
 // Gesture is one row of the goodwill-gesture table: a percentage of the

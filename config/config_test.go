@@ -93,6 +93,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"metrics addr without port", map[string]string{"FOLLOWUP_METRICS_ADDR": "127.0.0.1"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
 		{"metrics addr port out of range", map[string]string{"FOLLOWUP_METRICS_ADDR": ":70000"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
 		{"metrics addr named port", map[string]string{"FOLLOWUP_METRICS_ADDR": "127.0.0.1:prometheus"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
+		{"contact url not a url", map[string]string{"FOLLOWUP_CONTACT_URL": "www.example.com/contact"}, Options{}, "FOLLOWUP_CONTACT_URL", "http(s) URL", ""},
+		{"contact url javascript", map[string]string{"FOLLOWUP_CONTACT_URL": "javascript:alert(1)"}, Options{}, "FOLLOWUP_CONTACT_URL", "http(s) URL", ""},
 		{"capture addr without port", map[string]string{"FOLLOWUP_CAPTURE_ADDR": "127.0.0.1"}, Options{}, "FOLLOWUP_CAPTURE_ADDR", "host:port", ""},
 		{"smtp ca file missing", map[string]string{"FOLLOWUP_SMTP_CA_FILE": "/nonexistent/ca.pem"}, Options{}, "FOLLOWUP_SMTP_CA_FILE", "readable PEM file", ""},
 		{"smtp ca file without certificates", map[string]string{"FOLLOWUP_SMTP_CA_FILE": "config_test.go"}, Options{}, "FOLLOWUP_SMTP_CA_FILE", "at least one CA certificate", ""},
@@ -206,5 +208,32 @@ func TestSMTPCAFileIsTrusted(t *testing.T) {
 	leaf := cert.TLS.Certificates[0].Leaf
 	if _, err := leaf.Verify(x509.VerifyOptions{Roots: c.SMTP.RootCAs, DNSName: "127.0.0.1"}); err != nil || c.SMTP.CAFile != file {
 		t.Errorf("the CA file's certificate is not trusted: %v (file %q)", err, c.SMTP.CAFile)
+	}
+}
+
+// TestContactOfTheTeam: customers are offered the CX reply address, else
+// the sender, and the contact page when one is set.
+func TestContactOfTheTeam(t *testing.T) {
+	cases := []struct {
+		name  string
+		env   map[string]string
+		email string
+		url   string
+	}{
+		{"defaults: the sender", nil, "surveys@followup.localhost", ""},
+		{"the sender configured", map[string]string{"FOLLOWUP_SMTP_FROM": "Acme <hello@acme.test>"}, "hello@acme.test", ""},
+		{"the CX reply address wins", map[string]string{"FOLLOWUP_SMTP_FROM": "hello@acme.test", "FOLLOWUP_CX_REPLY_TO": "Care <care@acme.test>"}, "care@acme.test", ""},
+		{"a contact page", map[string]string{"FOLLOWUP_CONTACT_URL": "https://acme.test/contact?from=survey"}, "surveys@followup.localhost", "https://acme.test/contact?from=survey"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := load(t, nil, tc.env, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.ContactEmail() != tc.email || c.Brand.ContactURL != tc.url {
+				t.Errorf("contact %q and %q, want %q and %q", c.ContactEmail(), c.Brand.ContactURL, tc.email, tc.url)
+			}
+		})
 	}
 }
