@@ -117,7 +117,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Log: log.With("component", "queue"), Metrics: a.Metrics})
 
 	a.Templates, err = templates.New(templates.Brand{Name: cfg.Brand.Name, LogoURL: cfg.Brand.LogoURL, Color: cfg.Brand.Color,
-		TextColor: cfg.Brand.TextColor})
+		TextColor: cfg.Brand.TextColor, ContactEmail: cfg.ContactEmail(), ContactURL: cfg.Brand.ContactURL})
 	if err != nil {
 		a.Close()
 		return nil, err

@@ -98,6 +98,27 @@ func TestMetricsAreServedInPrometheusFormat(t *testing.T) {
 			t.Errorf("%s = %v, want %v", name, got, want)
 		}
 	}
+
+	// A reply sent back to be scored again (as an operator forcing a
+	// re-score through the reconciler does) is not a new reply: the
+	// counters still match the rows.
+	var responseID int64
+	if err := h.Schema.DB.GetContext(ctx, &responseID, `UPDATE responses SET scored_at = NULL RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := h.App.Replies.Score(ctx, responseID); err != nil || out.AlreadyScored || out.Result == nil {
+		t.Fatalf("re-score: %+v, %v", out, err)
+	}
+	families = scrape()
+	var rows float64
+	if err := h.Schema.DB.GetContext(ctx, &rows, `SELECT count(*) FROM responses`); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"followup_replies_total", "followup_negative_replies_total"} {
+		if got := total(families[name], "", ""); got != rows {
+			t.Errorf("after a re-score, %s = %v, want %v (the replies stored)", name, got, rows)
+		}
+	}
 	if got := total(families["followup_alerts_total"], "channel", "email"); got != 1 {
 		t.Errorf("alerts delivered by email: %v, want 1", got)
 	}
@@ -108,6 +129,9 @@ func TestMetricsAreServedInPrometheusFormat(t *testing.T) {
 	}
 	if sendDurations(families["followup_task_duration_seconds"]) < 1 {
 		t.Error("no duration recorded for survey:send tasks")
+	}
+	if stray, err := h.App.Metrics.Undeclared(); err != nil || len(stray) > 0 {
+		t.Errorf("label values recorded that the help texts do not name: %v, %v", stray, err)
 	}
 }
 

@@ -146,6 +146,33 @@ func guessLanguage(toks []token) string {
 	return ""
 }
 
+// Language says which language a text is written in, "en" or "fr", when
+// its common words say so beyond doubt: at least three of one language's
+// and more than twice as many as of the other's (words common to both,
+// "on", "m", count for neither). It is "" for a text too short or too
+// mixed to tell; a name or a product in the other language does not tip
+// it. Stricter than the guess a comment is read with, it is what a warning
+// can rest on.
+func Language(text string) string {
+	var en, fr int
+	for _, t := range tokenize(text) {
+		inEN, inFR := stopwords["en"][t.norm], stopwords["fr"][t.norm]
+		switch {
+		case inEN && !inFR:
+			en++
+		case inFR && !inEN:
+			fr++
+		}
+	}
+	switch {
+	case en >= 3 && en > 2*fr:
+		return "en"
+	case fr >= 3 && fr > 2*en:
+		return "fr"
+	}
+	return ""
+}
+
 // Fold returns text in lower case without accents, the form in which
 // followup matches words in both languages.
 func Fold(text string) string {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/followup/followup/internal/trunc"
 )
 
 // Kinds of email the customer gets about their complaint.
@@ -149,7 +151,7 @@ func (s *Store) SettleMessage(ctx context.Context, id int64, state, reason strin
 		Kind        string `db:"kind"`
 	}
 	err = tx.GetContext(ctx, &m, `UPDATE complaint_messages SET state = $2, reason = $3, attempts = attempts + 1
-		WHERE id = $1 AND state = 'pending' RETURNING complaint_id, kind`, id, state, truncate(reason, 500))
+		WHERE id = $1 AND state = 'pending' RETURNING complaint_id, kind`, id, state, trunc.Runes(reason, 500))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -165,7 +167,7 @@ func (s *Store) SettleMessage(ctx context.Context, id int64, state, reason strin
 // RecordMessageAttempt counts a failed attempt that will be retried.
 func (s *Store) RecordMessageAttempt(ctx context.Context, id int64, cause error) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE complaint_messages SET attempts = attempts + 1, reason = $2 WHERE id = $1 AND state = 'pending'`,
-		id, truncate(cause.Error(), 500))
+		id, trunc.Runes(cause.Error(), 500))
 	return err
 }
 
@@ -211,11 +213,4 @@ type MessageInfo struct {
 	SentAt  *time.Time `db:"sent_at" json:"sent_at"`
 	Reason  string     `db:"reason" json:"reason,omitempty"`
 	Author  string     `db:"author" json:"author"`
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

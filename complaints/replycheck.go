@@ -1,6 +1,7 @@
 package complaints
 
 import (
+	"fmt"
 	"regexp"
 
 	"github.com/followup/followup/comments"
@@ -17,6 +18,7 @@ const (
 	WarnPlaceholder = "placeholder"
 	WarnNoAction    = "no_action"
 	WarnNoDate      = "no_date"
+	WarnLanguage    = "language"
 )
 
 var (
@@ -60,12 +62,21 @@ var (
 		`|\bvous\s+((ai|avons|a)\s+)?(r?appel|telephon)`)
 )
 
+// languageNames names the languages customers read, for the warnings.
+var languageNames = map[string]string{"en": "English", "fr": "French"}
+
 // CheckReply reads a reply before it goes to the customer and warns when
 // it lacks what makes a reply good (DOMAIN.md: concrete, fast, clear): a
-// concrete action, a date or delay, and no template brackets left to fill.
-// Warnings never block: the agent decides.
-func CheckReply(body string) []Warning {
+// concrete action, a date or delay, and no template brackets left to fill;
+// and when it is written in another language than the customer's locale
+// ("en" or "fr"; empty checks no language). Warnings never block: the
+// agent decides.
+func CheckReply(body, locale string) []Warning {
 	var out []Warning
+	if lang := comments.Language(body); lang != "" && languageNames[locale] != "" && lang != locale {
+		out = append(out, Warning{WarnLanguage, fmt.Sprintf("The reply is in %s but the customer reads %s: start from the %s template or translate it.",
+			languageNames[lang], languageNames[locale], languageNames[locale])})
+	}
 	if placeholderRE.MatchString(body) {
 		out = append(out, Warning{WarnPlaceholder, "Some [bracketed] parts of the template are still to be filled in or removed."})
 	}

@@ -1,7 +1,9 @@
 package complaints
 
 import (
+	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -60,8 +62,52 @@ func TestCheckReply(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := codes(CheckReply(tc.body)); !slices.Equal(got, tc.want) {
+			if got := codes(CheckReply(tc.body, "")); !slices.Equal(got, tc.want) {
 				t.Errorf("CheckReply(%q) = %v, want %v", tc.body, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestCheckReplyWarnsOfTheWrongLanguage: a reply in French to a customer
+// who reads English, or the reverse, is warned about; a reply in the
+// customer's language, one too short to tell, or a customer whose
+// language is not known, is not.
+func TestCheckReplyWarnsOfTheWrongLanguage(t *testing.T) {
+	draft := func(locale string) string {
+		b, err := os.ReadFile("../templates/drafts/reply." + locale + ".txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	const en = "We will refund the delivery fee by Friday. Sorry for the trouble."
+	const fr = "Nous vous remboursons les frais de livraison d'ici vendredi. Toutes nos excuses."
+	cases := []struct {
+		name, body, locale string
+		want               string // the warning's message, "" for none
+	}{
+		{"English to English", en, "en", ""},
+		{"French to French", fr, "fr", ""},
+		{"French to English", fr, "en", "The reply is in French but the customer reads English"},
+		{"English to French", en, "fr", "The reply is in English but the customer reads French"},
+		{"the English draft to French", draft("en"), "fr", "in English but the customer reads French"},
+		{"the French draft to English", draft("fr"), "en", "in French but the customer reads English"},
+		{"the French draft to French", draft("fr"), "fr", ""},
+		{"the English draft to English", draft("en"), "en", ""},
+		{"too short to tell", "Refund sent today, merci.", "fr", ""},
+		{"language unknown", fr, "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got string
+			for _, w := range CheckReply(tc.body, tc.locale) {
+				if w.Code == WarnLanguage {
+					got = w.Message
+				}
+			}
+			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+				t.Errorf("language warning %q, want %q", got, tc.want)
 			}
 		})
 	}

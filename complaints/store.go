@@ -309,6 +309,20 @@ func (s *Store) Get(ctx context.Context, id int64, now time.Time) (Complaint, er
 	return c, nil
 }
 
+// CustomerLocale returns the language ("en" or "fr") of a complaint's
+// customer, the one replies must be written in.
+func (s *Store) CustomerLocale(ctx context.Context, id int64) (string, error) {
+	var locale string
+	err := s.db.GetContext(ctx, &locale, `SELECT cu.locale FROM complaints c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("complaint %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("locale of complaint %d's customer: %w", id, err)
+	}
+	return locale, nil
+}
+
 // OwnerOf returns the id of a complaint's owner, 0 when it has none.
 func (s *Store) OwnerOf(ctx context.Context, id int64) (int64, error) {
 	var owner sql.NullInt64

@@ -31,7 +31,7 @@ func (c *Composer) ComplaintMessage(m complaints.Outbound, replyTo *netmail.Addr
 	}
 	subject := e.Subject
 	if m.Kind == complaints.MessageReply && strings.TrimSpace(m.Subject) != "" {
-		subject = m.Subject + " (" + ref + ")"
+		subject = withReference(m.Subject, ref)
 	}
 	msg := mail.Message{
 		To:        &netmail.Address{Name: m.Name, Address: m.Email},
@@ -47,6 +47,23 @@ func (c *Composer) ComplaintMessage(m complaints.Outbound, replyTo *netmail.Addr
 		msg.Headers["Reply-To"] = replyTo.String()
 	}
 	return msg, nil
+}
+
+// withReference adds the complaint's reference (#52) to an agent's subject
+// unless the agent already wrote it: "Your request #52", not "Your request
+// #52 (#52)". #520 is not #52.
+func withReference(subject, ref string) string {
+	for i := 0; ; {
+		j := strings.Index(subject[i:], ref)
+		if j < 0 {
+			return subject + " (" + ref + ")"
+		}
+		end := i + j + len(ref)
+		if end == len(subject) || subject[end] < '0' || subject[end] > '9' {
+			return subject
+		}
+		i = end
+	}
 }
 
 // ComplaintMessageID is the deterministic Message-ID of a complaint email:

@@ -83,6 +83,22 @@ type Config struct {
 	LogLevel string
 	// LogFormat is text or json.
 	LogFormat string
+
+	// CaptureAddr is where the demo's SMTP capture server listens; only
+	// followup demo reads it.
+	CaptureAddr string
+}
+
+// ContactEmail is the address customers can write to: the CX reply
+// address, else the sender (where answers to complaint emails go too).
+func (c Config) ContactEmail() string {
+	switch {
+	case c.CX.ReplyTo != nil:
+		return c.CX.ReplyTo.Address
+	case c.SMTP.From != nil:
+		return c.SMTP.From.Address
+	}
+	return ""
 }
 
 // SMTP configures the outgoing mail server.
@@ -143,6 +159,10 @@ type Brand struct {
 	// TextColor is the colour of text on the accent colour (buttons), as
 	// #rrggbb, readable on it (see MinBrandContrast).
 	TextColor string
+	// ContactURL is a page where customers reach the team, offered with
+	// the CX reply address when a survey link can no longer be answered;
+	// empty offers the address alone.
+	ContactURL string
 }
 
 // Gesture is one row of the goodwill-gesture table: a percentage of the

@@ -93,6 +93,9 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"metrics addr without port", map[string]string{"FOLLOWUP_METRICS_ADDR": "127.0.0.1"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
 		{"metrics addr port out of range", map[string]string{"FOLLOWUP_METRICS_ADDR": ":70000"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
 		{"metrics addr named port", map[string]string{"FOLLOWUP_METRICS_ADDR": "127.0.0.1:prometheus"}, Options{}, "FOLLOWUP_METRICS_ADDR", "host:port", ""},
+		{"contact url not a url", map[string]string{"FOLLOWUP_CONTACT_URL": "www.example.com/contact"}, Options{}, "FOLLOWUP_CONTACT_URL", "http(s) URL", ""},
+		{"contact url javascript", map[string]string{"FOLLOWUP_CONTACT_URL": "javascript:alert(1)"}, Options{}, "FOLLOWUP_CONTACT_URL", "http(s) URL", ""},
+		{"capture addr without port", map[string]string{"FOLLOWUP_CAPTURE_ADDR": "127.0.0.1"}, Options{}, "FOLLOWUP_CAPTURE_ADDR", "host:port", ""},
 		{"smtp ca file missing", map[string]string{"FOLLOWUP_SMTP_CA_FILE": "/nonexistent/ca.pem"}, Options{}, "FOLLOWUP_SMTP_CA_FILE", "readable PEM file", ""},
 		{"smtp ca file without certificates", map[string]string{"FOLLOWUP_SMTP_CA_FILE": "config_test.go"}, Options{}, "FOLLOWUP_SMTP_CA_FILE", "at least one CA certificate", ""},
 	}
@@ -136,7 +139,10 @@ func TestSecretsAreKept(t *testing.T) {
 	}
 }
 
-// TestReadmeDocumentsEverySetting keeps the README's configuration table true.
+// TestReadmeDocumentsEverySetting keeps the README's configuration table
+// true: it is the one followup config prints, row for row (variable, flag,
+// default and meaning), so a setting cannot be added, renamed or
+// redocumented without the README.
 func TestReadmeDocumentsEverySetting(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
@@ -146,6 +152,37 @@ func TestReadmeDocumentsEverySetting(t *testing.T) {
 		if !strings.Contains(string(readme), "`"+name+"`") {
 			t.Errorf("README.md does not document %s", name)
 		}
+	}
+	var table strings.Builder
+	if err := WriteTable(&table); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), table.String()) {
+		t.Errorf("README.md's configuration table differs from the settings; replace it with the output of followup config:\n%s", table.String())
+	}
+}
+
+// TestDemoCaptureAddrIsASetting: the demo's SMTP capture address is read
+// like every other setting, from FOLLOWUP_CAPTURE_ADDR or --capture-addr,
+// so a second demo on the same machine can be given another port.
+func TestDemoCaptureAddrIsASetting(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"default", nil, nil, "127.0.0.1:2525"},
+		{"environment", nil, map[string]string{"FOLLOWUP_CAPTURE_ADDR": "127.0.0.1:2626"}, "127.0.0.1:2626"},
+		{"flag wins", []string{"--capture-addr", "127.0.0.1:2727"}, map[string]string{"FOLLOWUP_CAPTURE_ADDR": "127.0.0.1:2626"}, "127.0.0.1:2727"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := load(t, tc.args, tc.env, Options{})
+			if err != nil || c.CaptureAddr != tc.want {
+				t.Errorf("capture address %q, %v; want %q", c.CaptureAddr, err, tc.want)
+			}
+		})
 	}
 }
 
@@ -171,5 +208,32 @@ func TestSMTPCAFileIsTrusted(t *testing.T) {
 	leaf := cert.TLS.Certificates[0].Leaf
 	if _, err := leaf.Verify(x509.VerifyOptions{Roots: c.SMTP.RootCAs, DNSName: "127.0.0.1"}); err != nil || c.SMTP.CAFile != file {
 		t.Errorf("the CA file's certificate is not trusted: %v (file %q)", err, c.SMTP.CAFile)
+	}
+}
+
+// TestContactOfTheTeam: customers are offered the CX reply address, else
+// the sender, and the contact page when one is set.
+func TestContactOfTheTeam(t *testing.T) {
+	cases := []struct {
+		name  string
+		env   map[string]string
+		email string
+		url   string
+	}{
+		{"defaults: the sender", nil, "surveys@followup.localhost", ""},
+		{"the sender configured", map[string]string{"FOLLOWUP_SMTP_FROM": "Acme <hello@acme.test>"}, "hello@acme.test", ""},
+		{"the CX reply address wins", map[string]string{"FOLLOWUP_SMTP_FROM": "hello@acme.test", "FOLLOWUP_CX_REPLY_TO": "Care <care@acme.test>"}, "care@acme.test", ""},
+		{"a contact page", map[string]string{"FOLLOWUP_CONTACT_URL": "https://acme.test/contact?from=survey"}, "surveys@followup.localhost", "https://acme.test/contact?from=survey"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := load(t, nil, tc.env, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.ContactEmail() != tc.email || c.Brand.ContactURL != tc.url {
+				t.Errorf("contact %q and %q, want %q and %q", c.ContactEmail(), c.Brand.ContactURL, tc.email, tc.url)
+			}
+		})
 	}
 }

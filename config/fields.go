@@ -267,6 +267,20 @@ var fields = []field{
 			c.Brand.TextColor = raw
 			return nil
 		}},
+	{env: "FOLLOWUP_CONTACT_URL", def: "",
+		usage: "an http(s) URL of a page where customers can reach the team, offered with the address of FOLLOWUP_CX_REPLY_TO (else the sender) when a survey link has expired or was withdrawn; empty offers the address alone",
+		set: func(c *Config, raw string) error {
+			c.Brand.ContactURL = ""
+			if raw == "" {
+				return nil
+			}
+			u, err := url.Parse(raw)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(raw, " \r\n") {
+				return expectError("an absolute http(s) URL such as https://www.example.com/contact, or empty")
+			}
+			c.Brand.ContactURL = raw
+			return nil
+		}},
 	{env: "FOLLOWUP_WORKER_CONCURRENCY", def: "10",
 		usage: "how many tasks a worker runs at once (1-1000)",
 		set:   intField(func(c *Config) *int { return &c.WorkerConcurrency }, 1, 1000)},
@@ -315,7 +329,7 @@ var fields = []field{
 		usage: "how long after a complaint is resolved the recovery survey goes out (Go duration, 1m to 30 days)",
 		set:   durationField(func(c *Config) *time.Duration { return &c.CX.RecoveryDelay }, time.Minute, 30*24*time.Hour)},
 	{env: "FOLLOWUP_CX_REPLY_TO", def: "",
-		usage: "address customers' answers to complaint emails go to (Reply-To); empty: the sender",
+		usage: "address customers' answers to complaint emails go to (Reply-To), also offered on the page of an expired survey link; empty: the sender",
 		set: func(c *Config, raw string) error {
 			c.CX.ReplyTo = nil
 			if strings.TrimSpace(raw) == "" {
@@ -345,6 +359,15 @@ var fields = []field{
 				return expectError("text or json")
 			}
 			c.LogFormat = raw
+			return nil
+		}},
+	{env: "FOLLOWUP_CAPTURE_ADDR", def: "127.0.0.1:2525",
+		usage: "the host:port where the demo's SMTP capture server listens (a free port is used if taken); only followup demo reads it",
+		set: func(c *Config, raw string) error {
+			if _, _, err := net.SplitHostPort(raw); err != nil {
+				return expectError("host:port such as 127.0.0.1:2526")
+			}
+			c.CaptureAddr = raw
 			return nil
 		}},
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/followup/followup/internal/trunc"
 )
 
 // Reasons an address is suppressed.
@@ -20,9 +22,7 @@ const (
 // SuppressAddress records that email must not be emailed again, with why.
 // A first reason is kept: an address that bounced stays bounced.
 func (s *Store) SuppressAddress(ctx context.Context, email, reason, detail string, now time.Time) error {
-	if len(detail) > 500 {
-		detail = detail[:500]
-	}
+	detail = trunc.Runes(detail, 500)
 	_, err := s.db.ExecContext(ctx, `INSERT INTO email_suppressions (email, reason, detail, created_at) VALUES (lower($1), $2, $3, $4)
 		ON CONFLICT (email) DO NOTHING`, strings.TrimSpace(email), reason, detail, now)
 	if err != nil {

@@ -53,16 +53,20 @@ func (l *Loop) SetDeviance(ctx context.Context, id int64, form []string, substan
 }
 
 // Reply sends the customer an agent's email. A reply the check warns about
-// (no concrete action, no date, template brackets left) is held back with
-// a *ReplyWarnings error unless confirmed is true: the agent decides, but
-// knowingly.
+// (no concrete action, no date, template brackets left, not in the
+// customer's language) is held back with a *ReplyWarnings error unless
+// confirmed is true: the agent decides, but knowingly.
 func (l *Loop) Reply(ctx context.Context, id int64, subject, body string, confirmed bool, by complaints.Actor) (int64, []complaints.Warning, error) {
-	warnings := complaints.CheckReply(body)
+	locale, err := l.complaints.CustomerLocale(ctx, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	warnings := complaints.CheckReply(body, locale)
 	if len(warnings) > 0 && !confirmed {
 		return 0, warnings, &ReplyWarnings{Warnings: warnings}
 	}
 	var mid int64
-	err := l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
+	err = l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
 		var err error
 		mid, err = l.complaints.Reply(ctx, tx, id, subject, body, by, now)
 		return Work{Messages: []Due{{ID: mid, At: now}}}, err

@@ -59,6 +59,80 @@ func (l *Loop) deadlineAlert(e complaints.DeadlineEvent, now time.Time) (Alert, 
 	return a, err
 }
 
+// MaxSubject is the longest an alert's subject gets, in characters: a line
+// read at a glance in an inbox.
+const MaxSubject = 100
+
+// Subject is the alert as one short line for an inbox: the priority, the
+// customer and the reason in a few words ("P1 · Zoé Tremblay · New
+// complaint #52 (public, threat)"); the whole text and the link are the
+// email's body. An alert with no complaint (a barometer breach) or of a
+// kind this version does not know is the first line of its text, without
+// links.
+func (a Alert) Subject() string {
+	p, err := a.Payload()
+	if err != nil {
+		p = UnknownAlert{Name: a.Kind}
+	}
+	ref := ""
+	if a.ComplaintID != nil {
+		ref = fmt.Sprintf("#%d", *a.ComplaintID)
+	}
+	var priority, customer, reason string
+	switch p := p.(type) {
+	case ComplaintOpenedAlert:
+		priority, customer, reason = p.Priority, p.Customer, "New complaint "+ref
+		if len(p.Escalations) > 0 {
+			reason += " (" + strings.Join(p.Escalations, ", ") + ")"
+		}
+	case DeadlineWarnedAlert:
+		priority, customer, reason = p.Priority, p.Customer, "Deadline near on "+ref
+	case DeadlineBreachedAlert:
+		priority, customer, reason = p.Priority, p.Customer, "Deadline breached on "+ref
+		if p.FromPriority != "" && p.FromPriority != p.Priority {
+			reason += " (was " + p.FromPriority + ")"
+		}
+	case DoubleDeviationAlert:
+		priority, customer, reason = p.Priority, p.Customer, "Double deviation on "+ref
+		switch p.Reason {
+		case complaints.DoubleDeviationPromise:
+			reason += ": promise missed"
+		case complaints.DoubleDeviationRecovery:
+			reason += ": recovery survey negative"
+		}
+	default:
+		first, _, _ := strings.Cut(a.Text, "\n")
+		var words []string
+		for _, w := range strings.Fields(first) {
+			if !strings.HasPrefix(w, "http://") && !strings.HasPrefix(w, "https://") {
+				words = append(words, w)
+			}
+		}
+		return shorten(strings.Join(words, " "), MaxSubject)
+	}
+	parts := make([]string, 0, 3)
+	for _, s := range []string{priority, shorten(customer, 40), reason} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return shorten(strings.Join(parts, " · "), MaxSubject)
+}
+
+// shorten keeps s on one line of at most n characters, cut after a whole
+// word when it can be, with "…" when it was cut.
+func shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n-1]
+	if i := strings.LastIndexByte(string(r), ' '); i > len(string(r))/2 {
+		return string(r)[:i] + "…"
+	}
+	return strings.TrimSpace(string(r)) + "…"
+}
+
 func (l *Loop) link(id int64) string {
 	return fmt.Sprintf("%s/cx/complaints/%d", strings.TrimRight(l.cfg.BaseURL, "/"), id)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/followup/followup/internal/prepared"
+	"github.com/followup/followup/internal/trunc"
 )
 
 // Audiences of alerts.
@@ -149,10 +150,7 @@ func (s *Store) mark(ctx context.Context, query, id string, now time.Time) error
 
 // RecordFailure counts a failed delivery attempt and keeps its error.
 func (s *Store) RecordFailure(ctx context.Context, id string, cause error) error {
-	msg := cause.Error()
-	if len(msg) > 500 {
-		msg = msg[:500]
-	}
+	msg := trunc.Runes(cause.Error(), 500)
 	_, err := s.db.ExecContext(ctx, `UPDATE alerts SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, id, msg)
 	return err
 }

@@ -159,7 +159,8 @@ func (l *Loop) Recovered(ctx context.Context, tx *sqlx.Tx, complaintID, response
 		return w, err
 	}
 	a, err := NewAlert(fmt.Sprintf("double-deviation:%d:recovery:%d", complaintID, responseID), DoubleDeviationAlert{
-		Reason: complaints.DoubleDeviationRecovery, Priority: complaints.P1.String(), DueAt: r.DueAt, ResponseID: responseID})
+		Reason: complaints.DoubleDeviationRecovery, Priority: complaints.P1.String(), DueAt: r.DueAt, ResponseID: responseID,
+		Customer: customerName})
 	if err != nil {
 		return w, err
 	}

@@ -223,7 +223,8 @@ func (s *Service) write(ctx context.Context, batch []*pending, now time.Time, sc
 			if subs[i].Result == nil && p.scoreErr != nil {
 				p.out.Deferred, p.out.DeferredBy = true, p.scoreErr
 			}
-			s.count(subs[i].Result)
+			s.countStored()
+			s.countNegative(subs[i].Result)
 		}
 	}
 	for _, o := range opened {
@@ -293,7 +294,11 @@ func (s *Service) Score(ctx context.Context, responseID int64) (Outcome, error) 
 		return Outcome{}, fmt.Errorf("score response %d: %w", responseID, err)
 	}
 	s.dispatch(ctx, work)
-	s.count(&res)
+	if resp.Negative == nil {
+		// Judged for the first time: a reply stored unscored, not one an
+		// operator sent back to be scored again.
+		s.countNegative(&res)
+	}
 	if out.Complaint != nil && out.Complaint.Created && s.metrics != nil {
 		s.metrics.ComplaintsOpened.WithLabelValues(out.Complaint.Priority.String()).Inc()
 	}
@@ -334,13 +339,17 @@ func (s *Service) dispatch(ctx context.Context, w feedback.Work) {
 	}
 }
 
-// count counts a scored reply.
-func (s *Service) count(res *surveys.Result) {
-	if s.metrics == nil || res == nil {
-		return
+// countStored counts a reply when it is first stored, scored or not: a
+// reply scored later, or scored again, is not counted again.
+func (s *Service) countStored() {
+	if s.metrics != nil {
+		s.metrics.Replies.Inc()
 	}
-	s.metrics.Replies.Inc()
-	if res.Negative {
+}
+
+// countNegative counts a reply judged negative.
+func (s *Service) countNegative(res *surveys.Result) {
+	if s.metrics != nil && res != nil && res.Negative {
 		s.metrics.NegativeReplies.Inc()
 	}
 }

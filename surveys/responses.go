@@ -151,13 +151,17 @@ type Response struct {
 	SubmittedAt     time.Time `db:"submitted_at"`
 	RawAnswers      []byte    `db:"answers"`
 	Answers         Answers   `db:"-"`
+	// Negative is the verdict of an earlier scoring, nil when the reply
+	// was never judged (LockUnscored finds it set when the reply was sent
+	// back to be scored again).
+	Negative *bool `db:"negative"`
 }
 
 // LockUnscored loads a response that is not scored yet and locks it until
 // tx ends, so two scoring runs cannot both score it. ok is false when the
 // response is already scored.
 func (s *Store) LockUnscored(ctx context.Context, tx *sqlx.Tx, responseID int64) (r Response, ok bool, err error) {
-	err = tx.GetContext(ctx, &r, `SELECT id, invitation_id, customer_id, survey_version_id, locale, comment, submitted_at, answers
+	err = tx.GetContext(ctx, &r, `SELECT id, invitation_id, customer_id, survey_version_id, locale, comment, submitted_at, answers, negative
 		FROM responses WHERE id = $1 AND scored_at IS NULL FOR UPDATE`, responseID)
 	if errors.Is(err, sql.ErrNoRows) {
 		var exists bool

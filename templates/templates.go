@@ -32,6 +32,11 @@ type Brand struct {
 	Color   string
 	// TextColor is the colour of text on Color (buttons); white when empty.
 	TextColor string
+	// ContactEmail and ContactURL are how customers reach the team (the
+	// CX reply address, a contact page), offered where a survey link can
+	// no longer be answered; either may be empty.
+	ContactEmail string
+	ContactURL   string
 }
 
 // Set is the parsed templates, ready to render.

@@ -115,6 +115,16 @@ func TestComplaintActionsThroughTheAPI(t *testing.T) {
 	if replies != 0 {
 		t.Fatalf("a held reply was queued")
 	}
+	// A reply in English to a customer who reads French is held back too.
+	english := "We will refund the delivery fee by Friday. Sorry for the trouble."
+	if status, body := act(t, cx, "POST", base(late)+"/replies", map[string]any{"body": english}); status != 422 ||
+		!strings.Contains(fmt.Sprint(body["warnings"]), "in English but the customer reads French") {
+		t.Fatalf("an English reply to a French customer: %d %v", status, body)
+	}
+	if status := getJSON(t, cx, base(late)+"/reply-draft?locale=en", &draft); status != 200 || draft.Locale != "en" ||
+		!strings.Contains(fmt.Sprint(draft.Warnings), "language") {
+		t.Errorf("the English draft for a French customer: %d %+v", status, draft.Warnings)
+	}
 	concrete := "Bonjour, nous vous remboursons les frais de livraison d'ici vendredi. Toutes nos excuses."
 	if status, body := act(t, cx, "POST", base(late)+"/replies", map[string]any{"body": concrete, "subject": "Votre livraison"}); status != 200 {
 		t.Fatalf("reply: %d %v", status, body)

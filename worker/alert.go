@@ -193,7 +193,7 @@ func (h *AlertHandler) email(ctx context.Context, a feedback.Alert) error {
 	if len(to) == 0 {
 		return nil // nobody to tell by email: the webhook and the queue page remain
 	}
-	subject, _, _ := strings.Cut(a.Text, "\n")
+	subject := a.Subject()
 	body := a.Text + "\n"
 	if a.ComplaintID != nil && !strings.Contains(body, "/cx/complaints/") {
 		body += fmt.Sprintf("\nOpen the complaint: %s/cx/complaints/%d\n", h.Base, *a.ComplaintID)

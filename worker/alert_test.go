@@ -83,7 +83,8 @@ func TestAlertsAreSignedRetriedAndDeliveredOnce(t *testing.T) {
 	store := feedback.NewStore(schema.DB)
 	cid := int64(42)
 	a := feedback.Alert{ID: "complaint-opened:42", Kind: "complaint_opened", ComplaintID: &cid,
-		Text: "P1 complaint: Zoé threatens to go public\nDeadline in 4 hours.", Data: json.RawMessage(`{"priority":"P1"}`), CreatedAt: time.Now()}
+		Text: "P1 complaint #42: Zoé (public), due 2026-11-23 14:00 UTC. “I will post it everywhere.” https://followup.acme.test/cx/complaints/42",
+		Data: json.RawMessage(`{"priority":"P1","customer":"Zoé","escalations":["public"]}`), CreatedAt: time.Now()}
 	for i := 0; i < 2; i++ {
 		created, err := store.Raise(ctx, schema.DB, a)
 		if err != nil || created != (i == 0) {
@@ -110,7 +111,8 @@ func TestAlertsAreSignedRetriedAndDeliveredOnce(t *testing.T) {
 		t.Fatalf("alert emails: %d (to %v), want one to the cx agent", len(msgs), msgs)
 	}
 	p, _ := msgs[0].Parsed()
-	if !strings.HasPrefix(p.Subject, "[followup] P1 complaint") || !strings.Contains(p.Text(), "https://followup.acme.test/cx/complaints/42") ||
+	// The subject is a line to scan; the message and its link are the body.
+	if p.Subject != "[followup] P1 · Zoé · New complaint #42 (public)" || !strings.Contains(p.Text(), a.Text) ||
 		p.Header.Get("X-Followup-Alert-Id") != a.ID {
 		t.Errorf("alert email %q: %q", p.Subject, p.Text())
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/compose"
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/internal/trunc"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/scheduler"
@@ -179,7 +180,7 @@ func (h *SendHandler) permanentFailure(ctx context.Context, inv scheduler.Outgoi
 		h.Metrics.EmailsFailed.WithLabelValues(cause).Inc()
 	}
 	h.Log.Warn("invitation not delivered", "invitation", inv.ID, "err", de)
-	return h.Invitations.MarkFailed(ctx, []int64{inv.ID}, truncate(reason, 500), now)
+	return h.Invitations.MarkFailed(ctx, []int64{inv.ID}, trunc.Runes(reason, 500), now)
 }
 
 // retryLater reschedules invitations with exponential backoff and jitter,
@@ -237,11 +238,4 @@ func invitationsByID(all []scheduler.Outgoing, ids []int64) []scheduler.Outgoing
 		}
 	}
 	return out
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

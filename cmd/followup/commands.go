@@ -107,11 +107,9 @@ func cmdRoles(ctx context.Context, name string, args []string, stderr io.Writer,
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var once bool
 	var customers int
-	var captureAddr string
 	cfg, _, err := loadConfig("demo", args, stderr, config.Options{}, func(fs *flag.FlagSet) {
 		fs.BoolVar(&once, "once", false, "stop after the simulated replies are processed and print a summary")
 		fs.IntVar(&customers, "customers", 36, "how many simulated customers")
-		fs.StringVar(&captureAddr, "capture-addr", "127.0.0.1:2525", "where the SMTP capture server listens (a free port is used if taken)")
 	})
 	if err != nil {
 		return err
@@ -133,9 +131,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg.Reports.Weekly.Off = true
 	log := newLogger(cfg, stderr)
 
-	smtpSrv, err := capture.Start(capture.Options{Addr: captureAddr})
+	smtpSrv, err := capture.Start(capture.Options{Addr: cfg.CaptureAddr})
 	if err != nil {
-		log.Warn("capture address taken, using a free port", "addr", captureAddr, "err", err)
+		log.Warn("capture address taken, using a free port", "addr", cfg.CaptureAddr, "err", err)
 		if smtpSrv, err = capture.Start(capture.Options{}); err != nil {
 			return err
 		}

@@ -185,5 +185,5 @@ func (s *Server) apiReplyDraft(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"locale": locale, "body": body, "steps": web.ReplySteps(locale),
-		"warnings": complaints.CheckReply(body)})
+		"warnings": complaints.CheckReply(body, d.Customer.Locale)})
 }

@@ -32,7 +32,7 @@ func (s *Server) openInvitation(w http.ResponseWriter, r *http.Request) (surveys
 	}
 	inv, lerr := s.Surveys.Invitation(r.Context(), claims.InvitationID)
 	if errors.Is(lerr, surveys.ErrNotFound) {
-		s.RenderMessage(w, r, http.StatusGone, web.RequestLocale(r, ""), "error.410")
+		s.renderClosed(w, r, web.RequestLocale(r, ""))
 		return inv, false
 	}
 	if lerr != nil {
@@ -45,14 +45,24 @@ func (s *Server) openInvitation(w http.ResponseWriter, r *http.Request) (surveys
 		return inv, true // the thank-you page stays reachable
 	}
 	if err != nil { // expired signature
-		s.RenderMessage(w, r, http.StatusGone, locale, "error.410")
+		s.renderClosed(w, r, locale)
 		return inv, false
 	}
 	if err := inv.CheckOpen(now); err != nil {
-		s.RenderMessage(w, r, http.StatusGone, locale, "error.410")
+		s.renderClosed(w, r, locale)
 		return inv, false
 	}
 	return inv, true
+}
+
+// renderClosed answers a link that can no longer be answered (410): the
+// survey is closed, and how a customer who still wants to be heard reaches
+// the team (the brand's contact address and page).
+func (s *Server) renderClosed(w http.ResponseWriter, r *http.Request, locale string) {
+	s.RenderPage(w, http.StatusGone, "closed", templates.PageData{
+		Locale: locale, Title: templates.T(locale, "error.410.title"), AltLocaleURL: web.AltLocaleURL(r, locale),
+		Data: templates.T(locale, "error.410.body"),
+	})
 }
 
 func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) {

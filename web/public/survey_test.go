@@ -67,6 +67,51 @@ func TestSurveyLinksThatCannotBeAnswered(t *testing.T) {
 	if n := rows(t, h, "responses"); n != 0 {
 		t.Errorf("withdrawn invitation stored %d responses", n)
 	}
+	// Without a reply address, the sender is where answers go: the closed
+	// page offers it.
+	if !strings.Contains(page, `href="mailto:surveys@followup.localhost"`) {
+		t.Errorf("withdrawn: the page offers no way to reach the team: %.800s", page)
+	}
+}
+
+// TestClosedSurveyOffersAWayToBeHeard: an expired or withdrawn link is not
+// a dead end: the page says, in the customer's language (or the one
+// chosen), how to reach the team, from the configuration.
+func TestClosedSurveyOffersAWayToBeHeard(t *testing.T) {
+	t.Parallel()
+	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}, Env: map[string]string{
+		"FOLLOWUP_CX_REPLY_TO": "Service client <care@acme.test>", "FOLLOWUP_CONTACT_URL": "https://acme.test/contact"}})
+	fr, _ := sentInvitation(t, h, "closed-fr", "fr")
+	en, expires := sentInvitation(t, h, "closed-en", "en")
+	if _, err := h.Schema.DB.Exec(`UPDATE invitations SET state = 'suppressed' WHERE id = $1`, en); err != nil {
+		t.Fatal(err)
+	}
+	contact := []string{`href="mailto:care@acme.test"`, `href="https://acme.test/contact"`}
+	cases := []struct {
+		name, link string
+		says       []string
+	}{
+		{"expired, French", h.App.Links.Survey(fr, time.Now().Add(-time.Minute)),
+			append([]string{"Ce sondage est fermé", "Vous souhaitez toujours nous dire quelque chose", "Notre page de contact"}, contact...)},
+		{"expired, French customer reading English", h.App.Links.Survey(fr, time.Now().Add(-time.Minute)) + "?lang=en",
+			append([]string{"This survey is closed", "Still want to tell us something", "Our contact page"}, contact...)},
+		{"withdrawn, English", h.App.Links.Survey(en, expires),
+			append([]string{"This survey is closed", "Still want to tell us something", "By email:"}, contact...)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, page, _ := fetch(t, "GET", tc.link, nil, nil)
+			page = html.UnescapeString(page)
+			if status != http.StatusGone {
+				t.Errorf("status %d, want 410", status)
+			}
+			for _, s := range tc.says {
+				if !strings.Contains(page, s) {
+					t.Errorf("the page lacks %q: %.800s", s, page)
+				}
+			}
+		})
+	}
 }
 
 func TestSurveyPageAnswering(t *testing.T) {

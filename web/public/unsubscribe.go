@@ -27,7 +27,7 @@ func (s *Server) unsubscribeTarget(w http.ResponseWriter, r *http.Request) (surv
 	}
 	inv, err := s.Surveys.Invitation(r.Context(), claims.InvitationID)
 	if errors.Is(err, surveys.ErrNotFound) {
-		s.RenderMessage(w, r, http.StatusGone, web.RequestLocale(r, ""), "error.410")
+		s.renderClosed(w, r, web.RequestLocale(r, ""))
 		return inv, false
 	}
 	if err != nil {
