@@ -27,8 +27,19 @@ var labelValues = map[string]map[string][]string{
 	},
 	"followup_alerts_total": {
 		// One per feedback.AlertKinds.
-		"kind":    {"complaint_opened", "deadline_warned", "deadline_breached", "double_deviation", "barometer_breach"},
+		"kind":    {"complaint_opened", "deadline_warned", "deadline_breached", "double_deviation", "barometer_breach", "work_stalled"},
 		"channel": {"webhook", "email"},
+	},
+	"followup_reconciled_total": {
+		// One per scheduler.Work* kind (config.StallKinds).
+		"kind":    {"send_batches", "responses", "alerts", "complaint_emails"},
+		"outcome": {"queued", "revived"},
+	},
+	"followup_work_waiting_seconds": {
+		"kind": {"send_batches", "responses", "alerts", "complaint_emails"},
+	},
+	"followup_work_stalled": {
+		"kind": {"send_batches", "responses", "alerts", "complaint_emails"},
 	},
 }
 

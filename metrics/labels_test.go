@@ -113,4 +113,15 @@ func touchEveryDeclaredValue(m *Metrics) {
 			m.Alerts.WithLabelValues(k, c).Inc()
 		}
 	}
+	for _, k := range labelValues["followup_reconciled_total"]["kind"] {
+		for _, o := range labelValues["followup_reconciled_total"]["outcome"] {
+			m.Reconciled.WithLabelValues(k, o).Inc()
+		}
+	}
+	for _, k := range labelValues["followup_work_waiting_seconds"]["kind"] {
+		m.WorkWaiting.WithLabelValues(k).Set(1)
+	}
+	for _, k := range labelValues["followup_work_stalled"]["kind"] {
+		m.WorkStalled.WithLabelValues(k).Set(1)
+	}
 }

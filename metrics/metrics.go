@@ -63,16 +63,19 @@ func New() *Metrics {
 		TaskErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_task_errors_total",
 			Help: "Tasks that returned an error, by type."}, []string{"type"}),
 		Reconciled: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_reconciled_total",
-			Help: "Tasks the reconciler queued again (outcome queued: lost) or revived (outcome revived: archived), by kind of work."},
+			Help: "Tasks the reconciler queued again (outcome queued: lost) or revived (outcome revived: archived), " +
+				byLabel("followup_reconciled_total", "kind") + " and " + byLabel("followup_reconciled_total", "outcome") + "."},
 			[]string{"kind", "outcome"}),
 		TasksRevived: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_tasks_revived_total",
 			Help: "Archived tasks replaced by a new task with fresh retries because PostgreSQL says their work is pending, by type."},
 			[]string{"type"}),
 		WorkWaiting: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "followup_work_waiting_seconds",
-			Help: "How long the oldest pending work of each kind has waited, from PostgreSQL, at the last reconciliation (0: none)."},
+			Help: "How long the oldest pending work has waited, from PostgreSQL, at the last reconciliation (0: none), " +
+				byLabel("followup_work_waiting_seconds", "kind") + "."},
 			[]string{"kind"}),
 		WorkStalled: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "followup_work_stalled",
-			Help: "1 while the oldest pending work of a kind has waited past its threshold (FOLLOWUP_STALL_AFTER), else 0."},
+			Help: "1 while the oldest pending work has waited past its threshold (FOLLOWUP_STALL_AFTER), else 0, " +
+				byLabel("followup_work_stalled", "kind") + "."},
 			[]string{"kind"}),
 	}
 	r.MustRegister(m.EmailsSent, m.EmailsFailed, m.Replies, m.NegativeReplies, m.ComplaintsOpened, m.Alerts,
