@@ -52,6 +52,9 @@ func (s *Server) guard(routes *Router, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		route := routes.route(r)
 		api := route.Token
+		if !s.checkInput(w, r, route) {
+			return
+		}
 		// Pages that are public still learn who is signed in (the login page does).
 		if sess, err := s.session(r); err == nil {
 			r = r.WithContext(context.WithValue(context.WithValue(r.Context(), userKey, sess.User), sessionKey, sess))

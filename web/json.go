@@ -33,7 +33,8 @@ func WriteError(w http.ResponseWriter, status int, field, msg string) {
 }
 
 // DecodeJSON reads exactly one JSON value of at most limit bytes into v,
-// refusing unknown fields. The error names the field at fault when it can.
+// refusing unknown fields and texts the product cannot store (see
+// CheckJSONText). The error names the field at fault when it can.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) (field string, err error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return "", fmt.Errorf("content type must be application/json, got %q", ct)
@@ -45,6 +46,9 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) (fie
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return "", errors.New("the body must hold a single JSON value")
+	}
+	if fe := CheckJSONText(v); fe != nil {
+		return fe.Field, errors.New(fe.Field + " " + fe.Message)
 	}
 	return "", nil
 }
