@@ -21,6 +21,10 @@ type apiError struct {
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
+	writeJSONBody(w, v)
+}
+
+func writeJSONBody(w http.ResponseWriter, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
@@ -109,8 +113,14 @@ func jsonKind(goKind string) string {
 	return goKind
 }
 
-// InternalError logs err and answers 500 saying what failed.
+// InternalError logs err and answers 500 saying what failed, or 503 with
+// Retry-After when a dependency could not be reached (see Unavailable).
 func (s *Server) InternalError(w http.ResponseWriter, what string, err error) {
+	if Unavailable(err) {
+		s.Log.Warn(what+": a dependency is down", "err", err)
+		WriteUnavailable(w, what)
+		return
+	}
 	s.Log.Error(what, "err", err)
 	WriteError(w, http.StatusInternalServerError, "", what+" failed; retry later")
 }
