@@ -233,8 +233,8 @@ func TestBatchRowWithNULIsRejectedAlone(t *testing.T) {
 	if status != http.StatusMultiStatus || got.Stored != 1 || got.Rejected != 2 {
 		t.Fatalf("status %d %+v, want 207 with 1 stored and 2 rejected", status, got)
 	}
-	if got.Errors[0].Index != 1 || got.Errors[0].Field != "attributes" || got.Errors[1].Index != 2 || got.Errors[1].Field != "external_id" {
-		t.Errorf("errors %+v, want attributes at 1 and external_id at 2", got.Errors)
+	if got.Errors[0].Index != 1 || got.Errors[0].Field != "attributes.note" || got.Errors[1].Index != 2 || got.Errors[1].Field != "external_id" {
+		t.Errorf("errors %+v, want attributes.note at 1 and external_id at 2", got.Errors)
 	}
 	if n := rows(t, h, "service_events"); n != 1 {
 		t.Errorf("%d events stored, want 1", n)
