@@ -75,12 +75,7 @@ func isForm(r *http.Request) bool {
 // checkValues checks the names and values of a query or form, in the
 // order of their names (so the field named is always the same one).
 func checkValues(v map[string][]string) *invalid.FieldError {
-	names := make([]string, 0, len(v))
-	for k := range v {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range sortedKeys(v) {
 		if fe := invalid.Text("field name", k); fe != nil {
 			return fe
 		}
