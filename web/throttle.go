@@ -26,8 +26,9 @@ type Throttle struct {
 	Account, Address *throttle.Limiter
 	// Token counts unknown API tokens.
 	Token *throttle.Limiter
-	// Refused, when set, counts each attempt refused for having too many
-	// failures: kind "signin" or "token", scope "account" or "address".
+	// Refused, when set, counts each attempt answered 429 for too many
+	// failures (the one that spends the last allowed failure included):
+	// kind "signin" or "token", scope "account" or "address".
 	Refused func(kind, scope string)
 	Log     *slog.Logger
 }
@@ -120,6 +121,12 @@ func (t *Throttle) signinFailed(ctx context.Context, account, addr string) time.
 	byAddress, err := t.Address.Fail(ctx, addr)
 	if err != nil {
 		t.warn("sign-in throttle unavailable; failure not counted", err)
+	}
+	switch {
+	case byAccount >= byAddress && byAccount > 0:
+		t.refused("signin", "account")
+	case byAddress > 0:
+		t.refused("signin", "address")
 	}
 	return max(byAccount, byAddress)
 }
