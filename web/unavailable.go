@@ -77,6 +77,17 @@ func WriteUnavailable(w http.ResponseWriter, what string) {
 		Detail: msg, Error: msg, RetryAfter: int(RetryAfter / time.Second)})
 }
 
+// WriteServerError answers an API request that failed with err: 503 and
+// Retry-After when a dependency could not be reached (WriteUnavailable),
+// else 500 with msg. The caller has logged err.
+func WriteServerError(w http.ResponseWriter, err error, msg string) {
+	if Unavailable(err) {
+		WriteUnavailable(w, "this request")
+		return
+	}
+	WriteError(w, http.StatusInternalServerError, "", msg)
+}
+
 // StaffUnavailable answers a staff page with 503: try again in a minute.
 func (s *Server) StaffUnavailable(w http.ResponseWriter, r *http.Request) {
 	retryAfter(w)

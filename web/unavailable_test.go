@@ -126,6 +126,13 @@ func TestDatabaseDownIsUnavailableNotUnauthorized(t *testing.T) {
 			if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 503 || ct != "application/problem+json" {
 				t.Errorf("API: %d %q, want 503 application/problem+json", resp.StatusCode, ct)
 			}
+			// A handler meeting the dead database answers 503 as well.
+			rec := httptest.NewRecorder()
+			_, err = users.NewStore(db).ByEmail(req.Context(), "ana@example.com")
+			web.WriteServerError(rec, err, "the event could not be stored; retry later")
+			if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != "30" {
+				t.Errorf("a handler's database error: %d, want 503 with Retry-After", rec.Code)
+			}
 			// Without credentials there is nothing to check: still 401.
 			if status, _, _ := fetch(t, "GET", ts.URL+"/api/v1/complaints", nil, nil); status != http.StatusUnauthorized {
 				t.Errorf("API without a token: %d, want 401", status)

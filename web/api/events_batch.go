@@ -66,7 +66,7 @@ func (s *Server) postEventBatch(w http.ResponseWriter, r *http.Request, body *bu
 	rep, err := s.Ingest.Events(r.Context(), rows)
 	if err != nil {
 		s.Log.Error("record event batch", "events", len(rows), "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "", "the batch could not be stored, none of it; retry later")
+		web.WriteServerError(w, err, "the batch could not be stored, none of it; retry later")
 		return
 	}
 	out := batchAccepted{Received: len(rows), Stored: rep.Stored, Duplicates: rep.Duplicates, Rejected: rep.Rejected,
