@@ -29,6 +29,7 @@ import (
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
+	"github.com/followup/followup/web"
 	"github.com/followup/followup/worker"
 )
 
@@ -78,6 +79,8 @@ type App struct {
 	reconciled func(scheduler.Reconciliation)
 	// metricsAddr is where the metrics listener is bound (a string), once open.
 	metricsAddr atomic.Value
+	// throttle slows down the guessing of passwords and tokens (edge.go).
+	throttle *web.Throttle
 }
 
 // New opens connections and builds every part. The database is not migrated
@@ -150,6 +153,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Complaints = complaints.NewStore(a.DB, ComplaintPolicy(cfg))
 	a.Users = users.NewStore(a.DB)
 	a.Alerts = feedback.NewStore(a.DB)
+	a.throttle = a.newThrottle()
 	q := a.Queue.Queues()
 	a.Metrics.Registry.MustRegister(metrics.NewQueueCollector(asynq.NewInspectorFromRedisClient(a.Redis),
 		[]string{q.Critical(), q.Default(), q.Low()}))

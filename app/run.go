@@ -44,7 +44,8 @@ func (a *App) WebServer(ex Extras) *web.Server {
 		Reports: a.Reports, Barometer: a.Barometer(), ReportLocation: a.reportLocation(),
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ingest: a.Ingest, Loop: a.Loop, Corrections: a.Corrections,
-		Ready:     a.readyChecks(),
+		Ready:    a.readyChecks(),
+		Throttle: a.throttle, TrustedProxies: a.Cfg.Edge.TrustedProxies,
 		Audiences: []web.Audience{public.Routes, api.Routes, staff.Routes},
 	}
 }

@@ -53,6 +53,8 @@ type Config struct {
 	Brand Brand
 	// Reports configures the barometer and the weekly report to managers.
 	Reports Reports
+	// Edge configures sign-in and token throttling and trusted proxies.
+	Edge Edge
 
 	// WorkerConcurrency is how many tasks one worker process runs at once.
 	WorkerConcurrency int

@@ -2,14 +2,16 @@ package customers
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"net/mail"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/followup/followup/invalid"
+	"github.com/followup/followup/mail/address"
 )
 
 // Locales the product speaks.
@@ -111,8 +113,8 @@ func (in *EventInput) Validate(now time.Time) *invalid.FieldError {
 		if err := json.Unmarshal(in.Attributes, &obj); err != nil || obj == nil {
 			return invalid.Field("attributes", "must be a JSON object")
 		}
-		if hasNUL(obj) {
-			return invalid.Field("attributes", noNUL)
+		if fe := badText("attributes", obj); fe != nil {
+			return fe
 		}
 	}
 	if fe := in.Customer.Validate(); fe != nil {
@@ -136,14 +138,19 @@ func (in *CustomerInput) Validate() *invalid.FieldError {
 	case in.Email == "":
 		return invalid.Field("email", "is required")
 	}
-	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || len(in.Email) > 254 {
-		return invalid.Field("email", fmt.Sprintf("%q is not an email address", in.Email))
-	}
 	if strings.ContainsRune(in.Name, 0) {
 		return invalid.Field("name", noNUL)
 	}
 	if strings.ContainsAny(in.Name, "\r\n") || len(in.Name) > 200 {
 		return invalid.Field("name", "must be one line of at most 200 characters")
+	}
+	// The mailer's own check: what intake accepts can be sent to.
+	if _, err := address.Recipient(in.Name, in.Email); err != nil {
+		var ae *address.Error
+		if errors.As(err, &ae) {
+			return invalid.Field(ae.Part, ae.Reason)
+		}
+		return invalid.Field("email", err.Error())
 	}
 	if in.Locale != "" {
 		loc, ok := NormalizeLocale(in.Locale)
@@ -170,25 +177,34 @@ func (in *CustomerInput) Validate() *invalid.FieldError {
 // through, it would fail the whole transaction, and a batch with it.
 const noNUL = "must not contain the NUL character (\\u0000)"
 
-// hasNUL reports whether a decoded JSON value holds a NUL in a key or string.
-func hasNUL(v any) bool {
+// badText finds a key or string of a decoded JSON value that is not text
+// the product stores (invalid.Text), naming it by its path.
+func badText(path string, v any) *invalid.FieldError {
 	switch v := v.(type) {
 	case string:
-		return strings.ContainsRune(v, 0)
+		return invalid.Text(path, v)
 	case map[string]any:
-		for k, x := range v {
-			if strings.ContainsRune(k, 0) || hasNUL(x) {
-				return true
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if fe := invalid.Text(path, k); fe != nil { // a bad key: named by its parent
+				return fe
+			}
+			if fe := badText(path+"."+k, v[k]); fe != nil {
+				return fe
 			}
 		}
 	case []any:
-		for _, x := range v {
-			if hasNUL(x) {
-				return true
+		for i, x := range v {
+			if fe := badText(fmt.Sprintf("%s[%d]", path, i), x); fe != nil {
+				return fe
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 // ParseOccurredAt reads the text of an occurred_at field: an RFC 3339 time.

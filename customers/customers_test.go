@@ -28,7 +28,8 @@ func TestValidateEvent(t *testing.T) {
 		{"negative prejudice", func(e *EventInput) { e.PrejudiceCents = &neg }, "prejudice_cents"},
 		{"attributes not an object", func(e *EventInput) { e.Attributes = json.RawMessage(`"x"`) }, "attributes"},
 		{"NUL in external id", func(e *EventInput) { e.ExternalID = "e\x001" }, "external_id"},
-		{"NUL deep in attributes", func(e *EventInput) { e.Attributes = json.RawMessage(`{"a": [{"b": "x\u0000"}]}`) }, "attributes"},
+		{"NUL deep in attributes", func(e *EventInput) { e.Attributes = json.RawMessage(`{"a": [{"b": "x\u0000"}]}`) }, "attributes.a[0].b"},
+		{"control character in attributes", func(e *EventInput) { e.Attributes = json.RawMessage(`{"a": "\u001b[31m"}`) }, "attributes.a"},
 		{"NUL in an attribute name", func(e *EventInput) { e.Attributes = json.RawMessage(`{"a\u0000": 1}`) }, "attributes"},
 		{"escaped backslash-u is text", func(e *EventInput) { e.Attributes = json.RawMessage(`{"a": "\\u0000"}`) }, ""},
 		{"NUL in customer ref", func(e *EventInput) { e.Customer.ExternalRef = "c\x00" }, "customer.external_ref"},
@@ -39,6 +40,12 @@ func TestValidateEvent(t *testing.T) {
 		{"german", func(e *EventInput) { e.Customer.Locale = "de-DE" }, "customer.locale"},
 		{"Local time zone", func(e *EventInput) { e.Customer.TimeZone = "Local" }, "customer.time_zone"},
 		{"name with newline", func(e *EventInput) { e.Customer.Name = "Ann\r\nBcc: x@y" }, "customer.name"},
+		// The mailer's own check (mail/address): a name that would end the
+		// quoted display name early could never be sent to.
+		{"name closing the quotes", func(e *EventInput) { e.Customer.Name = `Eve" <victim@evil.example>, "x` }, "customer.name"},
+		{"name with a backslash", func(e *EventInput) { e.Customer.Name = `Ann\` }, "customer.name"},
+		{"two addresses", func(e *EventInput) { e.Customer.Email = "a@example.com, b@example.com" }, "customer.email"},
+		{"accented name", func(e *EventInput) { e.Customer.Name = "Hélène Côté, O'Brien" }, ""},
 		{"negative value", func(e *EventInput) { e.Customer.AnnualValueCents = &neg }, "customer.annual_value_cents"},
 	}
 	for _, tc := range cases {

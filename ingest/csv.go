@@ -185,6 +185,10 @@ func (s *csvSource[T]) next() (Row[T], error) {
 			row.Problem = &invalid.FieldError{Field: c.name, Message: "is not valid UTF-8 text: save the file as UTF-8"}
 			return row, nil
 		}
+		if fe := invalid.Text(c.name, text); fe != nil {
+			row.Problem = fe
+			return row, nil
+		}
 		if fe := c.set(&row.In, text); fe != nil && row.Problem == nil {
 			row.Problem = fe
 		}

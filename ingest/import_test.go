@@ -291,3 +291,39 @@ func TestInterruptedImportKeepsStoredChunksAndResumes(t *testing.T) {
 		t.Errorf("%d events and %d invitations, want %d of each", e, i, rows)
 	}
 }
+
+// TestUnstorableTextAndUnsendableRecipientsAreRejectedRows: a cell with a
+// NUL or another control character, and a name or address the mailer
+// could not write in an email, reject their row naming the column; the
+// other rows are imported.
+func TestUnstorableTextAndUnsendableRecipientsAreRejectedRows(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	file := strings.Join([]string{
+		`external_id,kind,occurred_at,channel,customer.external_ref,customer.email,customer.name`,
+		`e-1,delivery,2026-11-20T10:00:00Z,web,c-1,a@example.com,Ann`,                                // 2 good
+		"e-2,delivery,2026-11-20T10:00:00Z,web,c-2,b@example.com,Bo\x00b",                            // 3 NUL
+		"e-3,delivery,2026-11-20T10:00:00Z,w\x1beb,c-3,c@example.com,Cy",                             // 4 escape
+		`e-4,delivery,2026-11-20T10:00:00Z,web,c-4,d@example.com,"Eve"" <victim@evil.example>, ""x"`, // 5 closes the quotes
+		`e-5,delivery,2026-11-20T10:00:00Z,web,c-5,"e@example.com, f@example.com",Eve`,               // 6 two addresses
+		`e-6,delivery,2026-11-20T10:00:00Z,web,c-6,g@example.com,"Hélène Côté, Jr"`,                  // 7 good
+	}, "\n") + "\n"
+	got, sum := rejections(t, f.g.ImportEvents, file)
+	want := []string{
+		`3: customer.name: must not contain the NUL character`,
+		`4: channel: must not contain the control character U+001B`,
+		`5: customer.name: cannot be written in an email's To line`,
+		`6: customer.email: "e@example.com, f@example.com" is not an email address`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("rejected:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("rejection %d: %q, want %q…", i, got[i], want[i])
+		}
+	}
+	if sum.Stored != 2 || sum.Rejected != 4 {
+		t.Errorf("summary %+v, want 2 stored and 4 rejected", sum)
+	}
+}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	gomail "github.com/wneessen/go-mail"
+
+	"github.com/followup/followup/mail/address"
 )
 
 // TLS policies.
@@ -277,6 +279,16 @@ func (s *Sender) check(in *Message) error {
 			return ErrUnsafeHeader
 		}
 	}
+	// The one check intake applies too (customers, imports), so what was
+	// accepted there is never refused here.
+	if _, err := address.Recipient(in.To.Name, in.To.Address); err != nil {
+		return fmt.Errorf("recipient: %w", err)
+	}
+	for _, v := range []string{in.Subject, in.MessageID} {
+		if strings.ContainsAny(v, "\r\n") {
+			return ErrUnsafeHeader
+		}
+	}
 	for k, v := range in.Headers {
 		if strings.ContainsAny(k, "\r\n:") || strings.ContainsAny(v, "\r\n") {
 			return ErrUnsafeHeader
@@ -305,9 +317,11 @@ func (s *Sender) build(in *Message, eightBit bool) (*gomail.Msg, error) {
 	}
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithEncoding(enc))
 	m.FromMailAddress(s.cfg.From)
-	if err := m.AddToFormat(in.To.Name, in.To.Address); err != nil {
+	to, err := address.Recipient(in.To.Name, in.To.Address)
+	if err != nil {
 		return nil, fmt.Errorf("recipient %q: %w", in.To.Address, err)
 	}
+	m.AddToMailAddress(to)
 	m.Subject(in.Subject)
 	m.SetDate()
 	if in.MessageID != "" {

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/followup/followup/invalid"
+	"github.com/followup/followup/mail/address"
 )
 
 // Role is what a user does.
@@ -74,6 +77,16 @@ func (n *NewUser) Validate() error {
 	}
 	if strings.ContainsAny(n.Name+n.Team, "\r\n") || len(n.Name) > 200 || len(n.Team) > 80 {
 		return errors.New("name and team are one short line each")
+	}
+	if fe := invalid.Text("name", n.Name); fe != nil {
+		return fe
+	}
+	if fe := invalid.Text("team", n.Team); fe != nil {
+		return fe
+	}
+	// Alerts and reports are emailed to users: the mailer's own check.
+	if _, err := address.Recipient(n.Name, n.Email); err != nil {
+		return err
 	}
 	if len([]rune(n.Password)) < 12 {
 		return ErrWeakPassword

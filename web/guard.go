@@ -52,8 +52,12 @@ func (s *Server) guard(routes *Router, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		route := routes.route(r)
 		api := route.Token
+		if !s.checkInput(w, r, route) {
+			return
+		}
 		// Pages that are public still learn who is signed in (the login page does).
-		if sess, err := s.session(r); err == nil {
+		sess, serr := s.session(r)
+		if serr == nil {
 			r = r.WithContext(context.WithValue(context.WithValue(r.Context(), userKey, sess.User), sessionKey, sess))
 		}
 		if route.Public {
@@ -63,11 +67,21 @@ func (s *Server) guard(routes *Router, next http.Handler) http.Handler {
 		var u users.User
 		var ok bool
 		if api {
-			u, ok = s.bearer(r)
+			var err error
+			u, ok, err = s.bearer(w, r)
+			if err != nil {
+				return // answered: 503 (could not check) or 429 (throttled)
+			}
 			if ok {
 				r = r.WithContext(context.WithValue(r.Context(), userKey, u))
 			}
 		} else {
+			if serr != nil && !errors.Is(serr, users.ErrNotFound) {
+				// The session could not be checked: not a sign-out.
+				s.Log.Warn("check session: a dependency is down", "err", serr)
+				s.StaffUnavailable(w, r)
+				return
+			}
 			u, ok = UserFrom(r.Context())
 		}
 		if !ok {
@@ -81,7 +95,7 @@ func (s *Server) guard(routes *Router, next http.Handler) http.Handler {
 		write := r.Method != http.MethodGet && r.Method != http.MethodHead
 		if write && !api {
 			sess, _ := sessionFrom(r.Context())
-			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
+			if !csrfMatches(r, sess) {
 				s.Forbidden(w, r, api, "This form has expired or did not come from this site. Go back, reload the page and try again.")
 				return
 			}
@@ -98,20 +112,43 @@ func (s *Server) session(r *http.Request) (users.Session, error) {
 	return s.Users.SessionByToken(r.Context(), c.Value, s.Clock.Now())
 }
 
-func (s *Server) bearer(r *http.Request) (users.User, bool) {
+// csrfMatches says whether the form of r carries the CSRF token of sess,
+// compared in constant time: the one check of every form, sign-out
+// included.
+func csrfMatches(r *http.Request, sess users.Session) bool {
+	return sess.CSRF != "" && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) == 1
+}
+
+// bearer checks the request's bearer token. ok is false for a missing or
+// wrong token (the caller answers 401). err is non-nil when it has
+// answered itself: 503 when the token could not be checked (never 401 for
+// a token that may be valid), 429 when the client address made too many
+// wrong guesses.
+func (s *Server) bearer(w http.ResponseWriter, r *http.Request) (u users.User, ok bool, err error) {
 	h := r.Header.Get("Authorization")
-	secret, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || secret == "" || s.Users == nil {
-		return users.User{}, false
+	secret, found := strings.CutPrefix(h, "Bearer ")
+	if !found || secret == "" || s.Users == nil {
+		return users.User{}, false, nil
 	}
-	u, err := s.Users.UserByToken(r.Context(), strings.TrimSpace(secret), s.Clock.Now())
-	if err != nil {
-		if !errors.Is(err, users.ErrNotFound) {
-			s.Log.Error("check token", "err", err)
+	addr := s.ClientAddr(r)
+	if wait := s.Throttle.tokenLocked(r.Context(), addr); wait > 0 {
+		s.tooManyTokens(w, wait)
+		return users.User{}, false, errThrottled
+	}
+	u, err = s.Users.UserByToken(r.Context(), strings.TrimSpace(secret), s.Clock.Now())
+	switch {
+	case errors.Is(err, users.ErrNotFound):
+		if wait := s.Throttle.tokenFailed(r.Context(), addr); wait > 0 {
+			s.tooManyTokens(w, wait)
+			return users.User{}, false, errThrottled
 		}
-		return users.User{}, false
+		return users.User{}, false, nil
+	case err != nil:
+		s.Log.Warn("check token: a dependency is down", "err", err)
+		WriteUnavailable(w, "checking the API token")
+		return users.User{}, false, err
 	}
-	return u, true
+	return u, true, nil
 }
 
 func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, api bool) {

@@ -21,6 +21,10 @@ type apiError struct {
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
+	writeJSONBody(w, v)
+}
+
+func writeJSONBody(w http.ResponseWriter, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
@@ -33,7 +37,8 @@ func WriteError(w http.ResponseWriter, status int, field, msg string) {
 }
 
 // DecodeJSON reads exactly one JSON value of at most limit bytes into v,
-// refusing unknown fields. The error names the field at fault when it can.
+// refusing unknown fields and texts the product cannot store (see
+// CheckJSONText). The error names the field at fault when it can.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) (field string, err error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return "", fmt.Errorf("content type must be application/json, got %q", ct)
@@ -45,6 +50,9 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) (fie
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return "", errors.New("the body must hold a single JSON value")
+	}
+	if fe := CheckJSONText(v); fe != nil {
+		return fe.Field, errors.New(fe.Field + " " + fe.Message)
 	}
 	return "", nil
 }
@@ -105,8 +113,14 @@ func jsonKind(goKind string) string {
 	return goKind
 }
 
-// InternalError logs err and answers 500 saying what failed.
+// InternalError logs err and answers 500 saying what failed, or 503 with
+// Retry-After when a dependency could not be reached (see Unavailable).
 func (s *Server) InternalError(w http.ResponseWriter, what string, err error) {
+	if Unavailable(err) {
+		s.Log.Warn(what+": a dependency is down", "err", err)
+		WriteUnavailable(w, what)
+		return
+	}
 	s.Log.Error(what, "err", err)
 	WriteError(w, http.StatusInternalServerError, "", what+" failed; retry later")
 }

@@ -65,21 +65,39 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusBadRequest, "The form could not be read.")
 		return
 	}
-	u, err := s.Users.Authenticate(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"))
+	ctx := r.Context()
+	account := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
+	addr := s.ClientAddr(r)
+	wait, err := s.Throttle.signinLocked(ctx, account, addr)
+	if err != nil {
+		s.loginUnavailable(w, r, "check sign-in attempts", err)
+		return
+	}
+	if wait > 0 {
+		s.Log.Warn("sign-in refused: too many failures", "email", account, "client", addr, "wait", wait)
+		s.lockedOut(w, r, wait, "")
+		return
+	}
+	u, err := s.Users.Authenticate(ctx, account, r.PostFormValue("password"))
 	if errors.Is(err, users.ErrBadCredentials) {
-		s.Log.Info("sign-in refused", "email", r.PostFormValue("email"))
+		s.Log.Info("sign-in refused", "email", account, "client", addr)
+		if wait := s.Throttle.signinFailed(ctx, account, addr); wait > 0 {
+			s.lockedOut(w, r, wait, "Wrong email or password. ")
+			return
+		}
 		s.renderLogin(w, r, http.StatusUnauthorized, "Wrong email or password.")
 		return
 	}
 	if err != nil {
-		s.StaffError(w, "sign in", err)
+		s.loginUnavailable(w, r, "sign in", err)
 		return
 	}
-	sess, err := s.Users.NewSession(r.Context(), u, s.Clock.Now(), SessionTTL)
+	sess, err := s.Users.NewSession(ctx, u, s.Clock.Now(), SessionTTL)
 	if err != nil {
-		s.StaffError(w, "sign in", err)
+		s.loginUnavailable(w, r, "sign in", err)
 		return
 	}
+	s.Throttle.signedIn(ctx, account)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.Token, Path: "/", HttpOnly: true,
 		Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode, Expires: sess.ExpiresAt})
 	next := safeNext(r.PostFormValue("next"))
@@ -89,9 +107,29 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// lockedOut shows the sign-in form again with 429: too many failures, and
+// how long to wait.
+func (s *Server) lockedOut(w http.ResponseWriter, r *http.Request, wait time.Duration, before string) {
+	setRetryAfter(w, wait)
+	s.renderLogin(w, r, http.StatusTooManyRequests, before+"Too many failed attempts: sign-in is locked for this account or this network. Try again in "+WaitWords(wait)+".")
+}
+
+// loginUnavailable shows the sign-in form again with 503 when the password
+// (or the count of attempts) could not be checked: the person is not told
+// their password is wrong, and keeps what they typed.
+func (s *Server) loginUnavailable(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if !Unavailable(err) {
+		s.StaffError(w, what, err)
+		return
+	}
+	s.Log.Warn(what+": a dependency is down", "err", err)
+	retryAfter(w)
+	s.renderLogin(w, r, http.StatusServiceUnavailable, "Sign-in is unavailable for a moment: your password could not be checked. Try again in a minute.")
+}
+
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if sess, ok := sessionFrom(r.Context()); ok {
-		if r.PostFormValue("csrf") != sess.CSRF {
+		if !csrfMatches(r, sess) {
 			s.Forbidden(w, r, false, "This form has expired. Reload the page and try again.")
 			return
 		}

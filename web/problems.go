@@ -42,8 +42,9 @@ type Problem struct {
 // ProblemOf is the one mapping of the whole site from the domain's errors
 // to HTTP: 400 for input at fault (*invalid.FieldError), 404 for what does
 // not exist, 409 for a change the current state refuses, 403 for a change
-// the person may not make, 422 for a reply held back by its warnings, 500
-// for anything else (Message empty: the caller logs it and says sorry).
+// the person may not make, 422 for a reply held back by its warnings, 503
+// when a dependency could not be reached (Unavailable), 500 for anything
+// else (Message empty for both: the caller logs it and says sorry).
 // A page that shows its form again answers 422 for a field error (see
 // FormStatus).
 func ProblemOf(err error) Problem {
@@ -73,6 +74,9 @@ func ProblemOf(err error) Problem {
 			return Problem{Status: s.status, Message: s.err.Error()}
 		}
 	}
+	if Unavailable(err) {
+		return Problem{Status: http.StatusServiceUnavailable}
+	}
 	return Problem{Status: http.StatusInternalServerError}
 }
 
@@ -96,6 +100,10 @@ func (s *Server) CorrectionError(err error) (status int, field, msg string) {
 		return p.Status, p.Field, p.Message
 	case http.StatusNotFound:
 		return p.Status, "", "no response with this id"
+	}
+	if Unavailable(err) {
+		s.Log.Warn("correct comment reading: a dependency is down", "err", err)
+		return http.StatusServiceUnavailable, "", "the correction could not be recorded: the database cannot be reached for a moment; retry in a minute"
 	}
 	s.Log.Error("correct comment reading", "err", err)
 	return http.StatusInternalServerError, "", "the correction could not be recorded; retry later"

@@ -20,10 +20,14 @@ func (s *Server) RenderMessage(w http.ResponseWriter, r *http.Request, status in
 }
 
 // RenderPage writes the page template name with status; pages are never
-// cached (they carry personal links and forms).
+// cached (they carry personal links and forms), and carry PageCSP unless
+// the handler set a policy of its own.
 func (s *Server) RenderPage(w http.ResponseWriter, status int, name string, d templates.PageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if w.Header().Get("Content-Security-Policy") == "" {
+		w.Header().Set("Content-Security-Policy", PageCSP)
+	}
 	w.WriteHeader(status)
 	if err := s.Templates.RenderPage(w, name, d); err != nil {
 		s.Log.Error("render page", "page", name, "err", err)
@@ -119,8 +123,15 @@ func firstNonEmpty(a, b string) string {
 }
 
 // StaffError logs a staff page's failure to do what and answers 500 with
-// a plain message, the error's detail kept to the log.
+// a plain message, the error's detail kept to the log; 503 with
+// Retry-After when a dependency could not be reached.
 func (s *Server) StaffError(w http.ResponseWriter, what string, err error) {
+	if Unavailable(err) {
+		s.Log.Warn(what+": a dependency is down", "err", err)
+		retryAfter(w)
+		http.Error(w, what+" failed: the database cannot be reached for a moment; nothing was changed, try again in a minute", http.StatusServiceUnavailable)
+		return
+	}
 	s.Log.Error(what, "err", err)
 	http.Error(w, what+" failed; please retry in a moment", http.StatusInternalServerError)
 }

@@ -12,6 +12,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/followup/followup/clock"
@@ -86,6 +87,13 @@ type Server struct {
 	Barometer      *reports.Barometer
 	ReportLocation *time.Location
 
+	// Throttle slows down the guessing of passwords and API tokens; nil
+	// throttles nothing.
+	Throttle *Throttle
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (ClientAddr, HTTPS).
+	TrustedProxies []netip.Prefix
+
 	// Audiences register the routes of each audience of the site
 	// (web/public, web/api, web/staff) over this core.
 	Audiences []Audience
@@ -101,7 +109,7 @@ type Audience func(mux *Router, s *Server)
 // Handler returns the HTTP handler of every route.
 func (s *Server) Handler() http.Handler {
 	s.routes = s.register()
-	return s.logRequests(secureHeaders(s.guard(s.routes, s.routes.mux)))
+	return s.logRequests(s.secureHeaders(s.guard(s.routes, s.routes.mux)))
 }
 
 // Routes lists every route of the site with who may use it, as Handler
@@ -114,6 +122,7 @@ func (s *Server) register() *Router {
 	mux.HandleFunc("GET /healthz", Public, s.healthz)
 	mux.HandleFunc("GET /readyz", Public, s.readyz)
 	mux.Handle("GET /static/", Public, http.StripPrefix("/static/", http.FileServerFS(templates.Static())))
+	mux.HandleFunc("GET /static/brand.css", Public, s.brandCSS)
 	mux.Handle("GET /favicon.ico", Public, http.NotFoundHandler())
 
 	// The sign-in pages; each audience registers its routes from its own
@@ -131,16 +140,6 @@ func (s *Server) register() *Router {
 		mux.Tokens().Handle("GET /metrics", Roles(users.Manager), s.Metrics)
 	}
 	return mux
-}
-
-func secureHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "SAMEORIGIN")
-		next.ServeHTTP(w, r)
-	})
 }
 
 type statusRecorder struct {

@@ -39,6 +39,14 @@
     });
     canvas.setAttribute("data-drawn", chart.data.datasets.length);
   }
+  // Forms that ask before they act (the Content-Security-Policy allows no
+  // inline handlers): <form data-confirm="question">.
+  var asking = document.querySelectorAll("form[data-confirm]");
+  for (var j = 0; j < asking.length; j++) {
+    asking[j].addEventListener("submit", function (e) {
+      if (!window.confirm(this.getAttribute("data-confirm"))) { e.preventDefault(); }
+    });
+  }
   var canvases = document.querySelectorAll("canvas[data-chart]");
   for (var i = 0; i < canvases.length; i++) {
     try { draw(canvases[i]); } catch (e) { canvases[i].setAttribute("data-error", String(e)); }

@@ -70,7 +70,7 @@ func (s *Server) writeComplaintError(w http.ResponseWriter, err error) {
 		})
 	default:
 		s.Log.Error("complaint action", "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "", "the action could not be recorded; retry later")
+		web.WriteServerError(w, err, "the action could not be recorded; retry later")
 	}
 }
 

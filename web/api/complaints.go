@@ -35,13 +35,13 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request) {
 	list, err := s.Complaints.List(r.Context(), f, s.Clock.Now())
 	if err != nil {
 		s.Log.Error("list complaints", "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "", "complaints could not be listed; retry later")
+		web.WriteServerError(w, err, "complaints could not be listed; retry later")
 		return
 	}
 	counts, err := s.Complaints.Count(r.Context(), u.ID, s.Clock.Now())
 	if err != nil {
 		s.Log.Error("count complaints", "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "", "complaints could not be counted; retry later")
+		web.WriteServerError(w, err, "complaints could not be counted; retry later")
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"complaints": list, "counts": counts})
@@ -63,7 +63,7 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.Log.Error("get complaint", "id", id, "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
+		web.WriteServerError(w, err, "the complaint could not be read; retry later")
 		return
 	}
 	if s.Corrections == nil {
@@ -75,7 +75,7 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	made, err := s.Corrections.List(r.Context(), d.Reply.ID)
 	if err != nil {
 		s.Log.Error("get complaint corrections", "id", id, "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
+		web.WriteServerError(w, err, "the complaint could not be read; retry later")
 		return
 	}
 	var reasons []surveys.Reason
@@ -83,7 +83,7 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request) {
 	base, err := json.Marshal(d)
 	if err != nil {
 		s.Log.Error("encode complaint", "id", id, "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "", "the complaint could not be read; retry later")
+		web.WriteServerError(w, err, "the complaint could not be read; retry later")
 		return
 	}
 	more, _ := json.Marshal(map[string]any{"corrections": made, "decided_by": surveys.DecidedBy(reasons)})

@@ -76,7 +76,7 @@ func (s *Server) postEvent(w http.ResponseWriter, r *http.Request) {
 	acc, err := s.Intake.Record(r.Context(), in)
 	if err != nil {
 		s.Log.Error("record event", "external_id", in.ExternalID, "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "", "the event could not be stored; retry later")
+		web.WriteServerError(w, err, "the event could not be stored; retry later")
 		return
 	}
 	web.WriteJSON(w, http.StatusAccepted, eventAccepted{

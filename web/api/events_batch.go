@@ -66,7 +66,7 @@ func (s *Server) postEventBatch(w http.ResponseWriter, r *http.Request, body *bu
 	rep, err := s.Ingest.Events(r.Context(), rows)
 	if err != nil {
 		s.Log.Error("record event batch", "events", len(rows), "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "", "the batch could not be stored, none of it; retry later")
+		web.WriteServerError(w, err, "the batch could not be stored, none of it; retry later")
 		return
 	}
 	out := batchAccepted{Received: len(rows), Stored: rep.Stored, Duplicates: rep.Duplicates, Rejected: rep.Rejected,
@@ -117,14 +117,26 @@ func decodeBatch(body io.Reader) ([]ingest.EventRow, int, error) {
 		}
 		row := ingest.EventRow{Line: len(rows)}
 		var ev eventJSON
-		if err := dec.Decode(&ev); err != nil {
-			if fatalJSONError(err) {
-				return nil, batchErrorStatus(err), fmt.Errorf("event %d: %w", len(rows), describeBatchError(err))
-			}
+		start := dec.InputOffset()
+		err := dec.Decode(&ev)
+		switch {
+		case err != nil && fatalJSONError(err):
+			return nil, batchErrorStatus(err), fmt.Errorf("event %d: %w", len(rows), describeBatchError(err))
+		case dec.InputOffset()-start > maxEventBytes:
+			// Each event is capped as a single one is, in the stream too.
+			row.Problem = &invalid.FieldError{Message: fmt.Sprintf("the event is larger than %d bytes (1 MiB), the most an event may be", maxEventBytes)}
+		case err != nil:
 			row.Problem = rowDecodeProblem(err)
-			row.In.ExternalID = ev.ExternalID
-		} else {
+		default:
+			row.Problem = web.CheckJSONText(&ev)
+		}
+		if row.Problem == nil {
 			row.In, row.Problem = ev.toInput()
+		} else {
+			row.In.ExternalID = ev.ExternalID
+			if invalid.Text("external_id", ev.ExternalID) != nil || len(ev.ExternalID) > 200 {
+				row.In.ExternalID = "" // not echoed back in the report
+			}
 		}
 		rows = append(rows, row)
 	}

@@ -233,10 +233,75 @@ func TestBatchRowWithNULIsRejectedAlone(t *testing.T) {
 	if status != http.StatusMultiStatus || got.Stored != 1 || got.Rejected != 2 {
 		t.Fatalf("status %d %+v, want 207 with 1 stored and 2 rejected", status, got)
 	}
-	if got.Errors[0].Index != 1 || got.Errors[0].Field != "attributes" || got.Errors[1].Index != 2 || got.Errors[1].Field != "external_id" {
-		t.Errorf("errors %+v, want attributes at 1 and external_id at 2", got.Errors)
+	if got.Errors[0].Index != 1 || got.Errors[0].Field != "attributes.note" || got.Errors[1].Index != 2 || got.Errors[1].Field != "external_id" {
+		t.Errorf("errors %+v, want attributes.note at 1 and external_id at 2", got.Errors)
 	}
 	if n := rows(t, h, "service_events"); n != 1 {
 		t.Errorf("%d events stored, want 1", n)
+	}
+}
+
+// TestEveryEventIsCappedAt1MiB: an event over 1 MiB is refused on both
+// routes: alone with 400, in a batch as its own rejected row, the others
+// stored (the body's 64 MiB is no excuse for one event of 10).
+func TestEveryEventIsCappedAt1MiB(t *testing.T) {
+	t.Parallel()
+	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}})
+	api := h.API(t, users.Marketing)
+	big := strings.Replace(event("big", "c-big", "big@example.com"), `"kind"`,
+		`"attributes":{"blob":"`+strings.Repeat("x", 10<<20)+`"},"kind"`, 1)
+	status, got := postBatch(t, api, h.URL, "["+event("b-1", "c-1", "a@example.com")+","+big+","+event("b-2", "c-2", "b@example.com")+"]")
+	if status != http.StatusMultiStatus || got.Stored != 2 || got.Rejected != 1 {
+		t.Fatalf("batch: %d %+v, want 207 with 2 stored and the big one rejected", status, got)
+	}
+	if e := got.Errors[0]; e.Index != 1 || e.ExternalID != "big" || !strings.Contains(e.Error, "larger than 1048576 bytes") {
+		t.Errorf("rejection %+v, want index 1 (big) larger than 1048576 bytes", e)
+	}
+	// Just under the cap passes.
+	fits := strings.Replace(event("fits", "c-3", "c@example.com"), `"kind"`,
+		`"attributes":{"blob":"`+strings.Repeat("x", 1<<20-300)+`"},"kind"`, 1)
+	if status, got := postBatch(t, api, h.URL, "["+fits+"]"); status != http.StatusAccepted || got.Stored != 1 {
+		t.Errorf("an event just under 1 MiB: %d %+v, want 202", status, got)
+	}
+	resp, err := api.Post(h.URL+"/api/v1/events", "application/json", strings.NewReader(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a single event of 10 MiB: %d, want 400", resp.StatusCode)
+	}
+	if n := rows(t, h, "service_events"); n != 3 {
+		t.Errorf("%d events stored, want 3", n)
+	}
+}
+
+// TestUnsendableRecipientsAreRefusedAtIntake: a customer the mailer could
+// not write in a To line (a name closing its quotes, two addresses) is
+// refused with the field named, alone (400) or in a batch (its row), and
+// nothing of it is stored.
+func TestUnsendableRecipientsAreRefusedAtIntake(t *testing.T) {
+	t.Parallel()
+	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}})
+	api := h.API(t, users.Marketing)
+	evil := strings.Replace(event("r-1", "c-1", "a@example.com"), `"email":"a@example.com"`,
+		`"email":"a@example.com","name":"Eve\" <victim@evil.example>, \"x"`, 1)
+	resp, err := api.Post(h.URL+"/api/v1/events", "application/json", strings.NewReader(evil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var single struct{ Error, Field string }
+	_ = json.NewDecoder(resp.Body).Decode(&single)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || single.Field != "customer.name" {
+		t.Errorf("one event: %d %+v, want 400 naming customer.name", resp.StatusCode, single)
+	}
+	status, got := postBatch(t, api, h.URL, "["+evil+","+event("r-2", "c-2", "b@example.com, c@example.com")+","+event("r-3", "c-3", "d@example.com")+"]")
+	if status != http.StatusMultiStatus || got.Stored != 1 || len(got.Errors) != 2 ||
+		got.Errors[0].Field != "customer.name" || got.Errors[1].Field != "customer.email" {
+		t.Errorf("batch: %d %+v, want 207, customer.name at 0 and customer.email at 1", status, got)
+	}
+	if n := rows(t, h, "customers"); n != 1 {
+		t.Errorf("%d customers stored, want 1", n)
 	}
 }

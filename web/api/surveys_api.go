@@ -51,7 +51,7 @@ func (s *Server) apiListSurveys(w http.ResponseWriter, r *http.Request) {
 	list, err := s.Surveys.List(r.Context())
 	if err != nil {
 		s.Log.Error("list surveys", "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "", "surveys could not be listed; retry later")
+		web.WriteServerError(w, err, "surveys could not be listed; retry later")
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"surveys": list})
@@ -117,7 +117,7 @@ func (s *Server) surveyWriteError(w http.ResponseWriter, err error) bool {
 		web.WriteError(w, p.Status, "", "no survey with this slug")
 	default:
 		s.Log.Error("save survey", "err", err)
-		web.WriteError(w, http.StatusInternalServerError, "", "the survey could not be saved; nothing was changed, retry later")
+		web.WriteServerError(w, err, "the survey could not be saved; nothing was changed, retry later")
 	}
 	return true
 }
@@ -160,5 +160,5 @@ func (s *Server) surveyReadError(w http.ResponseWriter, err error) {
 		return
 	}
 	s.Log.Error("read survey", "err", err)
-	web.WriteError(w, http.StatusInternalServerError, "", "the survey could not be read; retry later")
+	web.WriteServerError(w, err, "the survey could not be read; retry later")
 }

@@ -3,6 +3,8 @@ package public
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
@@ -36,8 +38,7 @@ func (s *Server) openInvitation(w http.ResponseWriter, r *http.Request) (surveys
 		return inv, false
 	}
 	if lerr != nil {
-		s.Log.Error("load invitation", "invitation", claims.InvitationID, "err", lerr)
-		s.RenderMessage(w, r, http.StatusInternalServerError, web.RequestLocale(r, ""), "error.500")
+		s.failed(w, r, web.FormLocale(r, ""), "load invitation", lerr)
 		return inv, false
 	}
 	locale := web.RequestLocale(r, inv.Locale)
@@ -115,8 +116,16 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) {
 	// transaction: no queue between the customer and the CX team.
 	out, err := s.Replies.Submit(r.Context(), inv, sv, answers, locale)
 	if err != nil {
-		s.Log.Error("submit survey", "invitation", inv.ID, "err", err)
-		s.renderSurvey(w, r, http.StatusInternalServerError, inv, locale, buildSurveyView(sv, locale, answers, nil), "error.500.body")
+		// The answers stay filled in, to be sent again.
+		status, failure := http.StatusInternalServerError, "error.500.body"
+		if web.Unavailable(err) {
+			s.Log.Warn("submit survey: a dependency is down", "invitation", inv.ID, "err", err)
+			status, failure = http.StatusServiceUnavailable, "retry.body"
+			w.Header().Set("Retry-After", strconv.Itoa(int(web.RetryAfter/time.Second)))
+		} else {
+			s.Log.Error("submit survey", "invitation", inv.ID, "err", err)
+		}
+		s.renderSurvey(w, r, status, inv, locale, buildSurveyView(sv, locale, answers, nil), failure)
 		return
 	}
 	if out.Deferred {
@@ -151,11 +160,23 @@ func (s *Server) surveyThanks(w http.ResponseWriter, r *http.Request) {
 func (s *Server) surveyOf(w http.ResponseWriter, r *http.Request, inv surveys.Invitation, locale string) (*surveys.Survey, bool) {
 	sv, err := s.Surveys.Version(r.Context(), inv.SurveyVersionID)
 	if err != nil {
-		s.Log.Error("load survey", "version", inv.SurveyVersionID, "err", err)
-		s.RenderMessage(w, r, http.StatusInternalServerError, locale, "error.500")
+		s.failed(w, r, locale, "load survey", err)
 		return nil, false
 	}
 	return sv, true
+}
+
+// failed answers a customer's page that could not be served: 503 and a
+// page asking to try again in a minute when a dependency is down (the
+// answers posted kept on it, ready to be sent again), else 500.
+func (s *Server) failed(w http.ResponseWriter, r *http.Request, locale, what string, err error) {
+	if web.Unavailable(err) {
+		s.Log.Warn(what+": a dependency is down", "err", err)
+		s.CustomerUnavailable(w, r, locale)
+		return
+	}
+	s.Log.Error(what, "err", err)
+	s.RenderMessage(w, r, http.StatusInternalServerError, locale, "error.500")
 }
 
 // renderSurvey shows the survey page; failure, when set, is the key of a

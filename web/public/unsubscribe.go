@@ -31,8 +31,7 @@ func (s *Server) unsubscribeTarget(w http.ResponseWriter, r *http.Request) (surv
 		return inv, false
 	}
 	if err != nil {
-		s.Log.Error("load invitation", "invitation", claims.InvitationID, "err", err)
-		s.RenderMessage(w, r, http.StatusInternalServerError, web.RequestLocale(r, ""), "error.500")
+		s.failed(w, r, web.FormLocale(r, ""), "load invitation", err)
 		return inv, false
 	}
 	return inv, true
@@ -62,8 +61,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	_ = r.ParseForm()
 	if err := s.Customers.OptOut(r.Context(), inv.CustomerID, s.Clock.Now()); err != nil && !errors.Is(err, customers.ErrNotFound) {
-		s.Log.Error("opt out", "customer", inv.CustomerID, "err", err)
-		s.RenderMessage(w, r, http.StatusInternalServerError, web.RequestLocale(r, inv.Locale), "error.500")
+		s.failed(w, r, web.FormLocale(r, inv.Locale), "opt out", err)
 		return
 	}
 	s.Log.Info("customer unsubscribed", "customer", inv.CustomerID, "one_click", r.PostFormValue("List-Unsubscribe") == "One-Click")

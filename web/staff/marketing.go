@@ -304,6 +304,7 @@ func (s *Server) pageCampaignEmail(w http.ResponseWriter, r *http.Request) {
 		kind = "reminder"
 	}
 	lang := map[string]string{"en": "English", "fr": "French"}[locale]
+	w.Header().Set("Content-Security-Policy", web.EmailPreviewCSP) // the email's inline styles, in its frame
 	s.RenderStaff(w, r, http.StatusOK, "campaign_email", fmt.Sprintf("%s %s, as %s sees it", lang, kind, "a sample customer"),
 		map[string]any{"CampaignID": c.ID, "CampaignName": c.Name, "Email": e})
 }
