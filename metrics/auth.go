@@ -9,7 +9,8 @@ type AuthThrottled struct{ *prometheus.CounterVec }
 // NewAuthThrottled registers followup_auth_throttled_total on m's registry.
 func (m *Metrics) NewAuthThrottled() AuthThrottled {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_auth_throttled_total",
-		Help: "Sign-ins and API requests refused for too many failed attempts, by kind (signin, token) and scope (account, address)."},
+		Help: "Sign-ins and API requests refused for too many failed attempts, " +
+			byLabel("followup_auth_throttled_total", "kind") + " and " + byLabel("followup_auth_throttled_total", "scope") + "."},
 		[]string{"kind", "scope"})
 	m.Registry.MustRegister(c)
 	return AuthThrottled{c}

@@ -30,6 +30,10 @@ var labelValues = map[string]map[string][]string{
 		"kind":    {"complaint_opened", "deadline_warned", "deadline_breached", "double_deviation", "barometer_breach", "work_stalled"},
 		"channel": {"webhook", "email"},
 	},
+	"followup_auth_throttled_total": {
+		"kind":  {"signin", "token"},
+		"scope": {"account", "address"},
+	},
 	"followup_reconciled_total": {
 		// One per scheduler.Work* kind (config.StallKinds).
 		"kind":    {"send_batches", "responses", "alerts", "complaint_emails"},

@@ -121,6 +121,12 @@ func touchEveryDeclaredValue(m *Metrics) {
 	for _, k := range labelValues["followup_work_waiting_seconds"]["kind"] {
 		m.WorkWaiting.WithLabelValues(k).Set(1)
 	}
+	auth := m.NewAuthThrottled()
+	for _, k := range labelValues["followup_auth_throttled_total"]["kind"] {
+		for _, sc := range labelValues["followup_auth_throttled_total"]["scope"] {
+			auth.Refused(k, sc)
+		}
+	}
 	for _, k := range labelValues["followup_work_stalled"]["kind"] {
 		m.WorkStalled.WithLabelValues(k).Set(1)
 	}
