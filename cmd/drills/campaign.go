@@ -159,14 +159,31 @@ func (r *campaignRun) settle(ctx context.Context) {
 	_ = sleep(ctx, 2*time.Second) // late arrivals: a duplicate still on the wire
 }
 
-// count fills the outcome from the sink and PostgreSQL.
+// count fills the outcome from the sink and PostgreSQL: only the
+// campaign's own invitations count (the bad-input drill's events may make
+// others).
 func (r *campaignRun) count(ctx context.Context) {
 	out := r.out
-	got := r.e.sink.received()
+	if s, err := r.e.states(ctx); err == nil {
+		out.PG = s
+	}
+	var rows []struct {
+		ID   int64 `db:"id"`
+		Sent bool  `db:"sent"`
+	}
+	if err := r.e.db.SelectContext(ctx, &rows, `SELECT id, state IN ('sent', 'answered') AS sent FROM invitations WHERE campaign_id = $1`,
+		r.e.blast.CampaignID); err != nil {
+		out.Err = fmt.Errorf("count: read the invitations: %w", err)
+		return
+	}
+	sent := make(map[int64]bool, len(rows))
+	for _, row := range rows {
+		sent[row.ID] = row.Sent
+	}
 	atSink := map[int64]bool{}
-	for id, n := range got {
+	for id, n := range r.e.sink.received() {
 		inv, ok := invitationOf(id)
-		if !ok {
+		if _, ours := sent[inv]; !ok || !ours {
 			continue
 		}
 		atSink[inv] = true
@@ -175,24 +192,11 @@ func (r *campaignRun) count(ctx context.Context) {
 	out.Unique = len(atSink)
 	out.Lost = out.Expected - out.Unique
 	out.Dups = out.Received - out.Unique
-	if s, err := r.e.states(ctx); err == nil {
-		out.PG = s
-	}
-	var sent []int64
-	if err := r.e.db.SelectContext(ctx, &sent, `SELECT id FROM invitations WHERE campaign_id = $1 AND state IN ('sent', 'answered')`,
-		r.e.blast.CampaignID); err != nil {
-		out.note("cross-check with PostgreSQL: %v", err)
-		return
-	}
-	inPG := make(map[int64]bool, len(sent))
-	for _, id := range sent {
-		inPG[id] = true
-		if !atSink[id] {
+	for id, isSent := range sent {
+		switch {
+		case isSent && !atSink[id]:
 			out.SentNotReceived++
-		}
-	}
-	for id := range atSink {
-		if !inPG[id] {
+		case !isSent && atSink[id]:
 			out.ReceivedNotSent++
 		}
 	}

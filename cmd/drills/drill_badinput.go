@@ -88,13 +88,16 @@ type sweeper struct {
 	// code behind the lookup.
 	values   map[string]string
 	survey   url.Values // a complete answer to the survey page
+	admin    int64      // the admin's user id
+	fresh    []int64    // sent invitations not answered yet
+	signer   *surveys.Signer
 	failures map[string][]string
 }
 
 // prepare finds or makes the rows the routes act on: a signed link, a
 // reply and its complaint, a campaign and an action plan of the sweep's own.
 func (s *sweeper) prepare(ctx context.Context) error {
-	signer, err := surveys.NewSigner(s.e.secret)
+	signer, err := surveys.NewSigner([]byte(s.e.settings["FOLLOWUP_SECRET"]))
 	if err != nil {
 		return err
 	}
@@ -127,8 +130,12 @@ func (s *sweeper) prepare(ctx context.Context) error {
 		}
 	}
 	resp, err := s.do(ctx, "POST", surveys.SurveyPath+answered, "application/x-www-form-urlencoded", []byte(neg.Encode()), false)
-	if err == nil {
-		resp.Body.Close()
+	if err != nil {
+		return fmt.Errorf("answer the survey: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		s.out.note("the sweep's negative reply (%s) was answered %d", neg.Encode(), resp.StatusCode)
 	}
 	var complaint, response int64
 	_ = s.e.db.GetContext(ctx, &response, `SELECT coalesce(max(id), 0) FROM responses`)
@@ -151,10 +158,21 @@ func (s *sweeper) prepare(ctx context.Context) error {
 		return fmt.Errorf("the sweep's campaign: %w", err)
 	}
 	s.values["campaign"] = fmt.Sprint(created.ID)
+	// Invitations already sent, of the sweep's campaign: each request to a
+	// survey or unsubscribe link gets one of its own, so a first answer
+	// does not turn the later ones into redirects.
+	if err := s.e.db.SelectContext(ctx, &s.fresh, `INSERT INTO invitations (campaign_id, customer_id, survey_version_id, occurrence, scheduled_for, state)
+		SELECT $1, id, $2, now(), now(), 'sent' FROM customers ORDER BY id LIMIT 3000 RETURNING id`, created.ID, s.e.blast.VersionID); err != nil {
+		return fmt.Errorf("the sweep's invitations: %w", err)
+	}
+	s.signer = signer
 	var plan struct {
 		ID int64 `json:"id"`
 	}
-	body, _ = json.Marshal(actionTemplate())
+	if err := s.e.db.GetContext(ctx, &s.admin, `SELECT id FROM users WHERE email = 'admin@drills.example'`); err != nil {
+		return err
+	}
+	body, _ = json.Marshal(actionTemplate(s.admin))
 	if err := s.json(ctx, "POST", "/api/v1/action-plans", body, &plan); err != nil {
 		s.out.note("the sweep's action plan: %v", err)
 		plan.ID = 1
@@ -163,20 +181,27 @@ func (s *sweeper) prepare(ctx context.Context) error {
 	return nil
 }
 
-var inputRE = regexp.MustCompile(`<(input|textarea)[^>]*\bname="([^"]+)"[^>]*?(?:\bvalue="([^"]*)")?[^>]*>`)
+var (
+	inputRE = regexp.MustCompile(`<(input|textarea)\b[^>]*>`)
+	nameRE  = regexp.MustCompile(`\bname="([^"]+)"`)
+	valueRE = regexp.MustCompile(`\bvalue="([^"]*)"`)
+)
 
 // surveyAnswers reads the survey page's form: for each question the first
 // (lowest) choice, "text" for a text area, and the hidden fields.
 func surveyAnswers(page string) url.Values {
 	v := url.Values{}
 	for _, m := range inputRE.FindAllStringSubmatch(page, -1) {
-		if v.Has(m[2]) {
+		name := nameRE.FindStringSubmatch(m[0])
+		if name == nil || v.Has(name[1]) {
 			continue
 		}
-		if m[1] == "textarea" {
-			v.Set(m[2], "text")
-		} else {
-			v.Set(m[2], m[3])
+		value := valueRE.FindStringSubmatch(m[0])
+		switch {
+		case m[1] == "textarea":
+			v.Set(name[1], "text")
+		case value != nil:
+			v.Set(name[1], value[1])
 		}
 	}
 	return v
@@ -289,6 +314,15 @@ func (s *sweeper) fillRest(p string) string {
 		k := strings.Trim(m, "\x00")
 		if k == "id" {
 			return id
+		}
+		if k == "token" && len(s.fresh) > 0 {
+			id := s.fresh[0]
+			s.fresh = s.fresh[1:]
+			purpose := surveys.PurposeSurvey
+			if strings.HasPrefix(p, surveys.UnsubscribePath) {
+				purpose = surveys.PurposeUnsubscribe
+			}
+			return s.signer.Sign(purpose, id, time.Now().Add(30*24*time.Hour))
 		}
 		if v, ok := s.values[k]; ok {
 			return url.PathEscape(v)

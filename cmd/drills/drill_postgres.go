@@ -21,7 +21,7 @@ func drillPostgres(ctx context.Context, e *env) *outcome {
 	if err != nil {
 		return &outcome{Drill: "postgres-stop", Err: err}
 	}
-	signer, err := surveys.NewSigner(e.secret)
+	signer, err := surveys.NewSigner([]byte(e.settings["FOLLOWUP_SECRET"]))
 	if err != nil {
 		return &outcome{Drill: "postgres-stop", Err: err}
 	}

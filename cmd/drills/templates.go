@@ -34,7 +34,7 @@ func (s *sweeper) template(method, pattern string) any {
 	case "POST /api/v1/responses/{id}/corrections":
 		return map[string]any{"kind": "missed_legal"}
 	case "POST /api/v1/action-plans":
-		return actionTemplate()
+		return actionTemplate(s.admin)
 	case "PATCH /api/v1/action-plans/{id}":
 		return map[string]any{"title": "better signage", "description": "more signs", "note": "on track", "state": "in_progress"}
 	case "POST /api/v1/surveys", "PUT /api/v1/surveys/{slug}":
@@ -56,7 +56,7 @@ func (s *sweeper) template(method, pattern string) any {
 
 func eventTemplate() map[string]any {
 	return map[string]any{
-		"external_id": "drill-{{n}}", "kind": "delivery", "occurred_at": time.Now().UTC().Add(-time.Hour).Format(time.RFC3339),
+		"external_id": "drill-{{n}}", "kind": "sweep", "occurred_at": time.Now().UTC().Add(-time.Hour).Format(time.RFC3339),
 		"channel": "store", "touchpoint": "checkout", "team": "north",
 		"attributes": map[string]any{"order": "A-1"},
 		"customer": map[string]any{"external_ref": "drill-c-{{n}}", "email": "drill{{n}}@example.com", "name": "Drill Customer",
@@ -70,9 +70,9 @@ func campaignTemplate(surveyID int64, name string) map[string]any {
 		"audience": map[string]any{}, "reminder_days": []any{}}
 }
 
-func actionTemplate() map[string]any {
+func actionTemplate(owner int64) map[string]any {
 	today := time.Now().UTC()
 	return map[string]any{"title": "better signage", "description": "more signs", "kind": "corrective",
 		"cause":     map[string]any{"kind": "touchpoint", "value": "checkout"},
-		"starts_on": today.Format(time.DateOnly), "due_on": today.AddDate(0, 1, 0).Format(time.DateOnly), "state": "planned"}
+		"starts_on": today.Format(time.DateOnly), "due_on": today.AddDate(0, 1, 0).Format(time.DateOnly), "state": "planned", "owner_id": owner}
 }
