@@ -1,10 +1,11 @@
 # followup — the two commands that work on a fresh machine:
 #   make demo   services up, migrations, a campaign emailed to the embedded SMTP
 #               capture, simulated replies scored, complaints opened and shown
-#   make test   services up, then every test against real PostgreSQL, Redis and SMTP
+#   make test   services up, then every test against real PostgreSQL, Redis and SMTP,
+#               and a short run of every fuzz target
 GO ?= go
 
-.PHONY: demo demo-once test lint services browser build vet fmt bench bench-sweep bench-blast bench-ingest bench-replies
+.PHONY: demo demo-once test fuzz-short lint services browser build vet fmt bench bench-sweep bench-blast bench-ingest bench-replies drills drills-short
 
 demo: services
 	$(GO) run ./cmd/followup demo
@@ -15,6 +16,11 @@ demo-once: services
 test: services browser lint
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
+	./scripts/fuzz-short.sh
+
+# Each native fuzz target (func FuzzXxx) for FUZZTIME (default 8s).
+fuzz-short:
+	./scripts/fuzz-short.sh
 
 # golangci-lint with the architecture's rules (.golangci.yml): depguard
 # (the domain imports no transport, templates no storage), errcheck,
@@ -52,3 +58,12 @@ bench-ingest: services
 
 bench-replies: services
 	$(GO) run ./cmd/bench-replies -replies 30000 -rate 500 -rate-seconds 30
+
+# Fault drills (RELIABILITY.md): real followup processes on their own
+# PostgreSQL, Redis and SMTP sink, started on free ports. Not part of
+# `make test`. drills-short is the run CI can afford.
+drills: services
+	$(GO) run ./cmd/drills
+
+drills-short: services
+	$(GO) run ./cmd/drills -short

@@ -19,7 +19,6 @@ import (
 
 	"github.com/followup/followup/internal/benchenv"
 	"github.com/followup/followup/scheduler"
-	"github.com/followup/followup/surveys"
 )
 
 type options struct {
@@ -59,11 +58,11 @@ func run(o options) error {
 	defer os.RemoveAll(tmp)
 	bin := filepath.Join(tmp, "followup")
 	fmt.Println("building followup...")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/followup").CombinedOutput(); err != nil {
-		return fmt.Errorf("build: %v\n%s", err, out)
+	if err := benchenv.BuildFollowup(bin); err != nil {
+		return err
 	}
 
-	port, err := freePort()
+	port, err := benchenv.FreePort()
 	if err != nil {
 		return err
 	}
@@ -79,19 +78,13 @@ func run(o options) error {
 	}
 	defer schema.Drop()
 	fmt.Printf("seeding %d due invitations...\n", o.n)
-	sv, err := surveys.NewStore(schema.DB).EnsureDefault(ctx)
+	seeded := time.Now()
+	camp, err := benchenv.SeedBlast(ctx, schema.DB, o.n)
 	if err != nil {
 		return err
 	}
+	fmt.Printf("seeded in %s\n", time.Since(seeded).Round(time.Millisecond))
 	store := scheduler.NewStore(schema.DB)
-	camp, err := store.CreateEventCampaign(ctx, scheduler.Campaign{Name: "blast", SurveyID: sv.ID, State: scheduler.StatePaused,
-		EventKinds: []string{"delivery"}, Window: scheduler.AlwaysOpen(), FrequencyCapDays: 30})
-	if err != nil {
-		return err
-	}
-	if err := seed(ctx, schema, camp.ID, sv.VersionID, o.n); err != nil {
-		return err
-	}
 	msgSize, err := sampleSize(ctx, schema, bin)
 	if err != nil {
 		return err
@@ -127,7 +120,7 @@ func run(o options) error {
 	fmt.Println("blast: resuming the campaign, all invitations are due now")
 	cpuBefore := cpuByRole(workerCmd, schedCmd, sink)
 	start := time.Now()
-	if _, err := store.Transition(ctx, camp.ID, "resume", time.Now()); err != nil {
+	if _, err := store.Transition(ctx, camp.CampaignID, "resume", time.Now()); err != nil {
 		return err
 	}
 	var sent int
@@ -185,31 +178,6 @@ func run(o options) error {
 	fmt.Printf("smtp-source -d:     %d messages of %d bytes over %d reused sessions in %s: %.0f messages/s\n",
 		o.n, msgSize, o.sessions, srcElapsed.Round(time.Millisecond), srcRate)
 	fmt.Printf("ratio:              %.2f of smtp-source\n", rate/srcRate)
-	return nil
-}
-
-func seed(ctx context.Context, schema *benchenv.Schema, campaignID, versionID int64, n int) error {
-	start := time.Now()
-	if _, err := schema.DB.ExecContext(ctx, `
-INSERT INTO customers (external_ref, email, name, locale, time_zone)
-SELECT 'c' || g, 'customer' || g || '@bench.example', 'Customer ' || g,
-       (ARRAY['en', 'fr'])[1 + g % 2], (ARRAY['Europe/Paris', 'America/Montreal', 'Asia/Tokyo', 'UTC'])[1 + g % 4]
-FROM generate_series(1, $1) g`, n); err != nil {
-		return err
-	}
-	if _, err := schema.DB.ExecContext(ctx, `
-INSERT INTO invitations (campaign_id, customer_id, survey_version_id, occurrence, scheduled_for)
-SELECT $1, c.id, $2, now() - interval '1 hour', now() - interval '1 minute' FROM customers c`, campaignID, versionID); err != nil {
-		return err
-	}
-	if _, err := schema.DB.ExecContext(ctx, `INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
-		SELECT id, 'invitation', scheduled_for, campaign_id, customer_id FROM invitations WHERE campaign_id = $1`, campaignID); err != nil {
-		return err
-	}
-	if _, err := schema.DB.ExecContext(ctx, `ANALYZE`); err != nil {
-		return err
-	}
-	fmt.Printf("seeded in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -388,15 +356,6 @@ func stop(cmd *exec.Cmd) {
 		_ = cmd.Process.Kill()
 		<-done
 	}
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 // memKB reads a memory figure (VmRSS, VmHWM) of a process, in KiB.
