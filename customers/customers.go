@@ -109,6 +109,9 @@ func (in *EventInput) Validate(now time.Time) *invalid.FieldError {
 		return invalid.Field("prejudice_cents", "must not be negative")
 	}
 	if len(in.Attributes) > 0 {
+		if fe := invalid.JSON("attributes", in.Attributes); fe != nil {
+			return fe
+		}
 		var obj map[string]any
 		if err := json.Unmarshal(in.Attributes, &obj); err != nil || obj == nil {
 			return invalid.Field("attributes", "must be a JSON object")

@@ -45,3 +45,40 @@ func TestText(t *testing.T) {
 		})
 	}
 }
+
+// TestJSON: raw JSON kept as it came holds only what PostgreSQL's json
+// type takes; the decoded strings are Text's business.
+func TestJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		want     string // part of the message; empty when the JSON is fine
+	}{
+		{"plain object", `{"order":"A-1","lines":[1,2]}`, ""},
+		{"accents and emoji", `{"note":"déçu 😡"}`, ""},
+		{"escaped accent", `{"note":"d\u00e9\u00e7u"}`, ""},
+		{"surrogate pair escaped", `{"note":"\ud83d\ude21"}`, ""},
+		{"upper-case hex pair", `{"note":"\uD83D\uDE21"}`, ""},
+		{"escaped backslash before u", `{"path":"C:\\users"}`, ""},
+		{"escaped quote", `{"q":"say \"hi\""}`, ""},
+		{"NUL escape is Text's to refuse", `{"a":"\u0000"}`, ""},
+		{"invalid UTF-8", "{\"a\":\"\xff\"}", "UTF-8"},
+		{"lone high surrogate", `{"a":"\ud800"}`, "surrogate"},
+		{"lone high surrogate at the end", `{"a":"x\ud800"}`, "surrogate"},
+		{"high surrogate then a letter", `{"a":"\ud800\u0041"}`, "surrogate"},
+		{"lone low surrogate", `{"a":"\udc00"}`, "surrogate"},
+		{"surrogate in a key", `{"\udfff":1}`, "surrogate"},
+		{"malformed escape", `{"a":"\u12"}`, "malformed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fe := invalid.JSON("attributes", []byte(tc.in))
+			switch {
+			case tc.want == "" && fe != nil:
+				t.Fatalf("refused: %v", fe)
+			case tc.want != "" && fe == nil:
+				t.Fatalf("accepted, want an error saying %q", tc.want)
+			case tc.want != "" && (fe.Field != "attributes" || !strings.Contains(fe.Message, tc.want)):
+				t.Fatalf("got %s: %s, want attributes: …%s…", fe.Field, fe.Message, tc.want)
+			}
+		})
+	}
+}

@@ -2,12 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	netmail "net/mail"
 	"strings"
 
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/mail"
+	"github.com/followup/followup/mail/address"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/templates"
 )
@@ -34,9 +35,11 @@ type TestSendJSON struct {
 // TestSend sends the campaign's email to one address, marked as a test, with
 // links to the survey's preview (nothing a tester does is recorded).
 func (s *Server) TestSend(ctx context.Context, c scheduler.Campaign, in TestSendJSON) (field string, err error) {
-	addr, perr := netmail.ParseAddress(strings.TrimSpace(in.Email))
-	if perr != nil || strings.ContainsAny(in.Email, "\r\n") {
-		return "email", fmt.Errorf("%q is not an email address", in.Email)
+	// The mailer's own reading of a recipient: an address it would refuse
+	// is the caller's mistake (400), not the mail server's (502).
+	addr, perr := address.Recipient("", strings.TrimSpace(in.Email))
+	if perr != nil {
+		return "email", fmt.Errorf("%q is not an email address the mailer can send to", in.Email)
 	}
 	locale := customers.LocaleEnglish
 	if in.Locale != "" {
@@ -53,6 +56,10 @@ func (s *Server) TestSend(ctx context.Context, c scheduler.Campaign, in TestSend
 	msg := mail.Message{To: addr, Subject: "[TEST] " + e.Subject, Text: e.Text, HTML: e.HTML,
 		Headers: map[string]string{"X-Followup-Test": fmt.Sprintf("campaign %d", c.ID)}}
 	if errs := s.Mail.Send(ctx, []mail.Message{msg}); errs[0] != nil {
+		var de *mail.DeliveryError
+		if errors.As(errs[0], &de) && de.Recipient && !de.Temporary {
+			return "email", fmt.Errorf("the mail server refused this address: %w", errs[0])
+		}
 		return "", fmt.Errorf("the mail server refused the test email: %w", errs[0])
 	}
 	return "", nil

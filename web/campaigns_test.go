@@ -146,6 +146,11 @@ func TestCampaignAPI(t *testing.T) {
 	if status, body := send(t, mk, "POST", url2+"/test-send", `{"email":"not-an-address"}`); status != 400 || body["field"] != "email" {
 		t.Errorf("test send to a bad address: %d %v", status, body)
 	}
+	// An address the mailer itself refuses is the caller's mistake, not the
+	// mail server's (it was a 502).
+	if status, body := send(t, mk, "POST", url2+"/test-send", `{"email":"\"a b\"@x.example"}`); status != 400 || body["field"] != "email" {
+		t.Errorf("test send to an address the mailer refuses: %d %v", status, body)
+	}
 	if status, body := send(t, mk, "POST", url2+"/test-send", `{"email":"qa@acme.test","locale":"fr"}`); status != 202 {
 		t.Fatalf("test send: %d %v", status, body)
 	}

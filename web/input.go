@@ -135,6 +135,9 @@ func walkText(v reflect.Value, path string) *invalid.FieldError {
 		return walkStruct(v, path)
 	case reflect.Slice, reflect.Array:
 		if v.Type() == rawType {
+			if fe := invalid.JSON(path, v.Bytes()); fe != nil {
+				return fe
+			}
 			var x any
 			if json.Unmarshal(v.Bytes(), &x) != nil {
 				return nil // not JSON: the field's own check says so

@@ -53,6 +53,9 @@ func TestMalformedEventsAreRefusedAndNothingIsStored(t *testing.T) {
 		{"bad time zone", "application/json", strings.Replace(goodEvent, `Europe/Paris`, `Mars/Olympus`, 1), "customer.time_zone", "IANA time zone"},
 		{"negative value", "application/json", strings.Replace(goodEvent, `"locale"`, `"annual_value_cents":-5,"locale"`, 1), "customer.annual_value_cents", "negative"},
 		{"attributes not an object", "application/json", strings.Replace(goodEvent, `"kind"`, `"attributes":[1,2],"kind"`, 1), "attributes", "JSON object"},
+		// Decoding reads these as U+FFFD; kept raw, PostgreSQL refused them (500).
+		{"attributes with invalid UTF-8", "application/json", strings.Replace(goodEvent, `"kind"`, "\"attributes\":{\"order\":\"A\xff1\"},\"kind\"", 1), "attributes", "UTF-8"},
+		{"attributes with a lone surrogate", "application/json", strings.Replace(goodEvent, `"kind"`, `"attributes":{"order":"A\ud800"},"kind"`, 1), "attributes", "surrogate"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
