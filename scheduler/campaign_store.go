@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/internal/prepared"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
@@ -52,10 +53,14 @@ type Store struct {
 	// customers writes the customers' last contact (frequency cap): the
 	// customers package owns that table.
 	customers *customers.Store
+	// stmts keeps the hot statements prepared (the record of each email sent).
+	stmts *prepared.Cache
 }
 
 // NewStore returns a Store on db.
-func NewStore(db *sqlx.DB) *Store { return &Store{db: db, customers: customers.NewStore(db)} }
+func NewStore(db *sqlx.DB) *Store {
+	return &Store{db: db, customers: customers.NewStore(db), stmts: prepared.New(db)}
+}
 
 type campaignRow struct {
 	ID               int64          `db:"id"`

@@ -68,7 +68,7 @@ func (r *recorder) flush() {
 			sent[i] = p.sent
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
-		err := r.store.MarkSent(ctx, sent, r.clock.Now())
+		err := r.store.RecordSent(ctx, sent, r.clock.Now())
 		cancel()
 		for _, p := range group {
 			p.done <- err
