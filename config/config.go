@@ -64,6 +64,10 @@ type Config struct {
 	// SendBatchSize is how many invitations one send task carries over one
 	// SMTP connection.
 	SendBatchSize int
+	// SendGiveUp is how long an email keeps being retried after its first
+	// temporary failure (the SMTP server down, throttling) before it is
+	// marked failed.
+	SendGiveUp time.Duration
 
 	// ComplaintDeadlines is how long the CX team has to act on a complaint,
 	// per priority (1 = P1 ... 4 = P4).
