@@ -126,6 +126,7 @@ func (h *SendHandler) send(ctx context.Context, l *lease, claimed []scheduler.Ou
 	var temp []scheduler.Outgoing
 	var broken []int64
 	var firstTemp error
+	unreachable := map[int64]bool{} // the server did not answer about them
 	for from := 0; from < len(ready); from += sendChunk {
 		chunk := ready[from:min(from+sendChunk, len(ready))]
 		if at := h.Clock.Now(); at.Sub(vetted) >= recheckAfter {
@@ -176,18 +177,19 @@ func (h *SendHandler) send(ctx context.Context, l *lease, claimed []scheduler.Ou
 				firstTemp = err
 			}
 			temp = append(temp, inv)
+			unreachable[inv.ID] = de == nil || de.Code == 0 || de.Code == 421
 		}
 	}
 	if h.Metrics != nil {
 		h.Metrics.EmailsFailed.WithLabelValues("temporary").Add(float64(len(temp)))
 	}
-	if err := h.retryLater(ctx, invitationsByID(ready, broken), now, "render failed"); err != nil {
+	if err := h.retryLater(ctx, invitationsByID(ready, broken), now, "render failed", nil); err != nil {
 		return err
 	}
 	if len(temp) > 0 {
 		h.Log.Warn("temporary delivery failures", "count", len(temp), "err", firstTemp)
 	}
-	return h.retryLater(ctx, temp, now, scheduler.ReasonTemporary)
+	return h.retryLater(ctx, temp, now, scheduler.ReasonTemporary, unreachable)
 }
 
 // sent records an email the server accepted, before the next goes on its
@@ -235,9 +237,10 @@ func (h *SendHandler) permanentFailure(ctx context.Context, inv scheduler.Outgoi
 }
 
 // retryLater reschedules invitations after a temporary failure, with
-// capped backoff, or marks them failed once GiveUpAfter has passed since
+// capped backoff (see NextTry; unreachable names those the server did not
+// answer about), or marks them failed once GiveUpAfter has passed since
 // their first failure.
-func (h *SendHandler) retryLater(ctx context.Context, invs []scheduler.Outgoing, now time.Time, reason string) error {
+func (h *SendHandler) retryLater(ctx context.Context, invs []scheduler.Outgoing, now time.Time, reason string, unreachable map[int64]bool) error {
 	giveUp := h.GiveUpAfter
 	if giveUp <= 0 {
 		giveUp = DefaultGiveUp
@@ -245,7 +248,7 @@ func (h *SendHandler) retryLater(ctx context.Context, invs []scheduler.Outgoing,
 	var failed []int64
 	groups := map[time.Time][]int64{}
 	for _, inv := range invs {
-		next, gaveUp := NextTry(inv.FirstFailedAt, now, inv.Attempts+1, giveUp)
+		next, gaveUp := NextTry(inv.FirstFailedAt, now, inv.Attempts+1, giveUp, unreachable[inv.ID])
 		if gaveUp {
 			failed = append(failed, inv.ID)
 			continue

@@ -258,24 +258,29 @@ func TestNextTry(t *testing.T) {
 	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	at := func(d time.Duration) *time.Time { x := t0.Add(-d); return &x }
 	for _, tc := range []struct {
-		name     string
-		first    *time.Time // relative to now = t0
-		attempt  int
-		giveUp   time.Duration
-		min, max time.Duration // of the wait; ignored when gaveUp
-		gaveUp   bool
+		name        string
+		first       *time.Time // relative to now = t0
+		attempt     int
+		giveUp      time.Duration
+		unreachable bool          // the server did not answer
+		min, max    time.Duration // of the wait; ignored when gaveUp
+		gaveUp      bool
 	}{
-		{"first failure", nil, 1, 72 * time.Hour, 30 * time.Second, 36 * time.Second, false},
-		{"second", at(30 * time.Second), 2, 72 * time.Hour, time.Minute, 72 * time.Second, false},
-		{"eighth: no give-up by count", at(time.Hour), 8, 72 * time.Hour, time.Hour, 72 * time.Minute, false},
-		{"fortieth, capped at an hour", at(40 * time.Hour), 40, 72 * time.Hour, time.Hour, 72 * time.Minute, false},
-		{"last try at the end of the period", at(71*time.Hour + 30*time.Minute), 75, 72 * time.Hour, 30 * time.Minute, 30 * time.Minute, false},
-		{"period over", at(72 * time.Hour), 76, 72 * time.Hour, 0, 0, true},
-		{"short period", at(10 * time.Minute), 3, 10 * time.Minute, 0, 0, true},
-		{"first failure, tiny period", nil, 1, 10 * time.Second, 10 * time.Second, 10 * time.Second, false},
+		{"first failure", nil, 1, 72 * time.Hour, false, 30 * time.Second, 36 * time.Second, false},
+		{"second", at(30 * time.Second), 2, 72 * time.Hour, false, time.Minute, 72 * time.Second, false},
+		{"eighth: no give-up by count", at(time.Hour), 8, 72 * time.Hour, false, time.Hour, 72 * time.Minute, false},
+		{"fortieth, capped at an hour", at(40 * time.Hour), 40, 72 * time.Hour, false, time.Hour, 72 * time.Minute, false},
+		{"server down: first", nil, 1, 72 * time.Hour, true, 30 * time.Second, 36 * time.Second, false},
+		{"server down: capped at a minute", at(10 * time.Minute), 6, 72 * time.Hour, true, time.Minute, 72 * time.Second, false},
+		{"server down a day", at(24 * time.Hour), 1400, 72 * time.Hour, true, time.Minute, 72 * time.Second, false},
+		{"last try at the end of the period", at(71*time.Hour + 30*time.Minute), 75, 72 * time.Hour, false, 30 * time.Minute, 30 * time.Minute, false},
+		{"period over", at(72 * time.Hour), 76, 72 * time.Hour, false, 0, 0, true},
+		{"period over, server down", at(72 * time.Hour), 4000, 72 * time.Hour, true, 0, 0, true},
+		{"short period", at(10 * time.Minute), 3, 10 * time.Minute, false, 0, 0, true},
+		{"first failure, tiny period", nil, 1, 10 * time.Second, false, 10 * time.Second, 10 * time.Second, false},
 	} {
 		for range 20 { // jitter
-			next, gaveUp := worker.NextTry(tc.first, t0, tc.attempt, tc.giveUp)
+			next, gaveUp := worker.NextTry(tc.first, t0, tc.attempt, tc.giveUp, tc.unreachable)
 			if gaveUp != tc.gaveUp {
 				t.Fatalf("%s: gave up %v, want %v", tc.name, gaveUp, tc.gaveUp)
 			}
@@ -411,4 +416,49 @@ func TestServerRestartCostsNoChunk(t *testing.T) {
 
 func mustAddr(s string) *netmail.Address {
 	return &netmail.Address{Address: strings.TrimSpace(s)}
+}
+
+// TestCampaignResumesWithinAMinuteOfTheServersReturn: after ten minutes of
+// a server that does not answer, no invitation waits more than about a
+// minute and a quarter for its next try, so the campaign resumes at once
+// when the server is back.
+func TestCampaignResumesWithinAMinuteOfTheServersReturn(t *testing.T) {
+	t.Parallel()
+	f := newSendFixture(t)
+	for i := range 3 {
+		f.customer(t, fmt.Sprintf("s%d@x.test", i))
+	}
+	port := f.capture.Port()
+	f.capture.Close()
+	for range 20 { // ten minutes, a sweep every 30 s
+		f.sendDue(t)
+		f.clock.Advance(30 * time.Second)
+	}
+	srv, err := capture.Start(capture.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port)})
+	if err != nil {
+		t.Skipf("port %d not free again: %v", port, err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	f.capture = srv
+	var latest time.Time
+	if err := f.schema.DB.Get(&latest, `SELECT max(scheduled_for) FROM invitations WHERE state = 'scheduled'`); err != nil {
+		t.Fatal(err)
+	}
+	if wait := latest.Sub(f.clock.Now()); wait > 75*time.Second {
+		t.Errorf("after ten minutes down, an invitation waits %s more, want at most about a minute", wait)
+	}
+	// The pool stops dialling for up to a minute of real time after failed
+	// dials; that minute has passed on the fake clock, not on the wall's:
+	// a fresh pool stands for it.
+	fresh, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, From: f.sender.From(), Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fresh.Close)
+	f.handler.Mail = fresh
+	f.clock.Advance(75 * time.Second)
+	f.sendDue(t)
+	if got := f.stateCounts(t); !maps.Equal(got, map[string]int{"sent": 3}) || srv.Count() != 3 {
+		t.Errorf("once the server is back: %v and %d emails, want 3 sent", got, srv.Count())
+	}
 }
