@@ -63,7 +63,7 @@ func (a *App) Handlers() worker.Handlers {
 	log := a.Log.With("component", "worker")
 	return worker.Handlers{
 		Send: &worker.SendHandler{Invitations: a.Scheduler, Customers: a.Customers, Compose: a.Compose, Mail: a.Mail,
-			Clock: a.Clock, Log: log, Metrics: a.Metrics},
+			GiveUpAfter: a.Cfg.SendGiveUp, Clock: a.Clock, Log: log, Metrics: a.Metrics},
 		Score: &worker.ScoreHandler{Replies: a.Replies, Log: log},
 		Alert: &worker.AlertHandler{Alerts: a.Alerts, Webhook: a.webhook(), Mail: a.Mail, Users: a.Users, Complaints: a.Complaints,
 			Emails: a.Cfg.Alerts.Emails, Base: a.Cfg.BaseURL.String(), Clock: a.Clock, Log: log, Metrics: a.Metrics},

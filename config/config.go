@@ -70,6 +70,10 @@ type Config struct {
 	// how long its oldest pending work may wait before the admins are
 	// alerted; 0 never alerts.
 	StallAfter map[string]time.Duration
+	// SendGiveUp is how long an email keeps being retried after its first
+	// temporary failure (the SMTP server down, throttling) before it is
+	// marked failed.
+	SendGiveUp time.Duration
 
 	// ComplaintDeadlines is how long the CX team has to act on a complaint,
 	// per priority (1 = P1 ... 4 = P4).

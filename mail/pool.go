@@ -27,6 +27,9 @@ type pool struct {
 	downUntil time.Time
 	downFor   time.Duration
 	lastErr   error
+	// staleBefore: an idle connection opened before it is not used again
+	// (one opened as early was found broken).
+	staleBefore time.Time
 }
 
 type conn struct {
@@ -34,6 +37,8 @@ type conn struct {
 	sc       *smtp.Client
 	eightBit bool // the server takes 8-bit bodies (8BITMIME)
 	lastUsed time.Time
+	// opened is when the connection was dialled.
+	opened time.Time
 	// uses counts the messages tried on this connection.
 	uses int
 }
@@ -58,7 +63,10 @@ func (p *pool) acquire(ctx context.Context) (*conn, error) {
 	for {
 		select {
 		case c := <-p.idle:
-			if time.Since(c.lastUsed) > p.cfg.IdleTimeout {
+			p.mu.Lock()
+			stale := !c.opened.After(p.staleBefore)
+			p.mu.Unlock()
+			if stale || time.Since(c.lastUsed) > p.cfg.IdleTimeout {
 				p.discard(c)
 				continue
 			}
@@ -113,7 +121,8 @@ func (p *pool) dial(ctx context.Context) (*conn, error) {
 	}
 	p.downFor = 0
 	eight, _ := sc.Extension("8BITMIME")
-	return &conn{c: c, sc: sc, eightBit: eight, lastUsed: time.Now()}, nil
+	now := time.Now()
+	return &conn{c: c, sc: sc, eightBit: eight, lastUsed: now, opened: now}, nil
 }
 
 // release returns a healthy connection to the pool.
@@ -126,6 +135,16 @@ func (p *pool) release(c *conn) {
 func (p *pool) discard(c *conn) {
 	_ = c.c.CloseWithSMTPClient(c.sc)
 	p.slots <- struct{}{}
+}
+
+// broken discards a connection that stopped answering, and with it every
+// idle connection opened as early: after a server restart they are all
+// dead, and each would cost a message a failed try.
+func (p *pool) broken(c *conn) {
+	p.mu.Lock()
+	p.staleBefore = time.Now()
+	p.mu.Unlock()
+	p.discard(c)
 }
 
 // wait applies the rate limit to one message. Without a limit it asks

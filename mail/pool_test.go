@@ -118,3 +118,107 @@ func TestAStaleConnectionIsReplaced(t *testing.T) {
 		t.Errorf("the message did not reach the restarted server")
 	}
 }
+
+// TestARestartCostsNoMessage: after the server restarts, every pooled
+// connection is dead. A connection found broken mid-chunk, even after some
+// messages, is replaced for the message it failed, and the idle connections
+// as old are not tried: every message of the chunks that follow goes out.
+func TestARestartCostsNoMessage(t *testing.T) {
+	srv := startCapture(t)
+	port := srv.Port()
+	s := pooled(t, port, 4)
+	// Four connections open at once (each message is held until all four
+	// are in), then idle.
+	var arrived atomic.Int32
+	all := make(chan struct{})
+	srv.OnRcpt(func(string) error {
+		if arrived.Add(1) == 4 {
+			close(all)
+		}
+		select {
+		case <-all:
+		case <-time.After(time.Second):
+		}
+		return nil
+	})
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, err := range s.Send(context.Background(), []mail.Message{msg(fmt.Sprintf("w%d@x.test", w), "warm")}) {
+				if err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := srv.Connections(); n != 4 {
+		t.Fatalf("%d connections warmed, want 4", n)
+	}
+	srv.Close()
+	srv2, err := startCaptureOn(t, port)
+	if err != nil {
+		t.Skipf("port %d not free again: %v", port, err)
+	}
+	for chunk := 0; chunk < 3; chunk++ {
+		var msgs []mail.Message
+		for i := 0; i < 10; i++ {
+			msgs = append(msgs, msg(fmt.Sprintf("c%di%d@x.test", chunk, i), "after"))
+		}
+		for i, err := range s.Send(context.Background(), msgs) {
+			if err != nil {
+				t.Errorf("chunk %d message %d after the restart: %v", chunk, i, err)
+			}
+		}
+	}
+	if n := srv2.Count(); n != 30 {
+		t.Errorf("the restarted server received %d messages, want 30", n)
+	}
+}
+
+// TestSendEachStopsWhenTheCallerCannotRecord: accepted is called after each
+// 250, before the next message; when it fails, nothing more is sent.
+func TestSendEachStopsWhenTheCallerCannotRecord(t *testing.T) {
+	srv := startCapture(t)
+	s := pooled(t, srv.Port(), 1)
+	var msgs []mail.Message
+	for i := 0; i < 10; i++ {
+		msgs = append(msgs, msg(fmt.Sprintf("m%d@x.test", i), "hi"))
+	}
+	var recorded []int
+	errDown := errors.New("database down")
+	results := s.SendEach(context.Background(), msgs, func(i int) error {
+		if got := srv.Count(); got != len(recorded)+1 {
+			t.Errorf("message %d reported with %d messages at the server, want %d: one at a time", i, got, len(recorded)+1)
+		}
+		if i == 3 {
+			return errDown
+		}
+		recorded = append(recorded, i)
+		return nil
+	})
+	if srv.Count() != 4 || len(recorded) != 3 {
+		t.Fatalf("%d messages sent, %d recorded; want 4 sent (the 4th unrecorded), then none", srv.Count(), len(recorded))
+	}
+	for i, err := range results {
+		switch {
+		case i < 4 && err != nil:
+			t.Errorf("message %d: %v, want accepted", i, err)
+		case i >= 4 && !errors.Is(err, mail.ErrStopped):
+			t.Errorf("message %d: %v, want ErrStopped", i, err)
+		}
+	}
+	// A cancelled context stops before the first message.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, err := range s.SendEach(ctx, msgs[:2], nil) {
+		if !errors.Is(err, mail.ErrStopped) {
+			t.Errorf("with a cancelled context: %v, want ErrStopped", err)
+		}
+	}
+	if srv.Count() != 4 {
+		t.Errorf("a cancelled send reached the server")
+	}
+}

@@ -194,13 +194,33 @@ func (cfg Config) client(dial gomail.DialContextFunc) (*gomail.Client, error) {
 	return gomail.NewClient(cfg.Host, opts...)
 }
 
+// ErrStopped marks the messages a send did not try: its context ended, or
+// the caller's accepted callback asked it to stop. They were not given to
+// the server.
+var ErrStopped = errors.New("sending stopped before this message")
+
 // Send delivers msgs over one pooled connection, within the rate limit. It
-// returns one result per message (nil when accepted). When the connection
-// fails, every message not yet accepted gets a temporary error; a
-// connection that went stale while idle is replaced once, transparently.
-// Bodies go 8-bit when the server accepts it and no line is too long (no
-// encoding to pay for), quoted-printable otherwise.
+// returns one result per message (nil when accepted). See SendEach.
 func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
+	return s.SendEach(ctx, msgs, nil)
+}
+
+// SendEach delivers msgs over one pooled connection, within the rate limit,
+// and returns one result per message (nil when accepted). When accepted is
+// set, it is called with the index of each message the server accepted
+// (its 250), before the next message goes on the connection, so the caller
+// can record it: a crash can then leave at most the message on the wire
+// unrecorded. When accepted returns an error, sending stops: the messages
+// not tried get a temporary error wrapping ErrStopped, as they do when ctx
+// ends.
+//
+// When the connection breaks (no SMTP reply: the server restarted, an idle
+// connection was dropped), the message is tried once more on a fresh
+// connection, and no idle connection as old as the broken one is used
+// again; if that fails too, every message not yet accepted gets a temporary
+// error. Bodies go 8-bit when the server accepts it and no line is too long
+// (no encoding to pay for), quoted-printable otherwise.
+func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i int) error) []error {
 	results := make([]error, len(msgs))
 	var idx []int
 	for i := range msgs {
@@ -220,14 +240,23 @@ func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 			results[j] = de
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		failRest(0, fmt.Errorf("%w: %w", ErrStopped, err))
+		return results
+	}
 	c, err := s.pool.acquire(ctx)
 	if err != nil {
 		failRest(0, err)
 		return results
 	}
-	retried := false
+	retried := -1 // the message already tried again on a fresh connection
 	for k := 0; k < len(idx); k++ {
 		i := idx[k]
+		if err := ctx.Err(); err != nil {
+			s.pool.release(c)
+			failRest(k, fmt.Errorf("%w: %w", ErrStopped, err))
+			return results
+		}
 		if err := s.pool.wait(ctx); err != nil {
 			s.pool.release(c)
 			failRest(k, err)
@@ -242,6 +271,13 @@ func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 		c.uses++
 		if err == nil {
 			results[i] = nil
+			if accepted != nil {
+				if err := accepted(i); err != nil {
+					s.pool.release(c)
+					failRest(k+1, fmt.Errorf("%w: %w", ErrStopped, err))
+					return results
+				}
+			}
 			continue
 		}
 		de := classify(err)
@@ -249,11 +285,12 @@ func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 			results[i] = de // the server answered: the connection is fine
 			continue
 		}
-		// No SMTP reply: the connection is broken. A reused connection that
-		// died while idle gets one fresh replacement for this message.
-		s.pool.discard(c)
-		if k == 0 && c.uses > 1 && !retried {
-			retried = true
+		// No SMTP reply: the connection is broken, and so, probably, are the
+		// idle ones opened before it (a server restart). Try this message
+		// once more on a fresh connection.
+		s.pool.broken(c)
+		if retried != k {
+			retried = k
 			if c, err = s.pool.acquire(ctx); err != nil {
 				failRest(k, err)
 				return results

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/internal/prepared"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
@@ -52,10 +53,14 @@ type Store struct {
 	// customers writes the customers' last contact (frequency cap): the
 	// customers package owns that table.
 	customers *customers.Store
+	// stmts keeps the hot statements prepared (the record of each email sent).
+	stmts *prepared.Cache
 }
 
 // NewStore returns a Store on db.
-func NewStore(db *sqlx.DB) *Store { return &Store{db: db, customers: customers.NewStore(db)} }
+func NewStore(db *sqlx.DB) *Store {
+	return &Store{db: db, customers: customers.NewStore(db), stmts: prepared.New(db)}
+}
 
 type campaignRow struct {
 	ID               int64          `db:"id"`
@@ -277,7 +282,8 @@ func (s *Store) List(ctx context.Context) ([]Campaign, error) {
 // Transition applies an action (activate, pause, resume, archive) to a
 // campaign. Pausing takes effect at once: the sweep and the workers check
 // the state before every send. Archiving withdraws the invitations not yet
-// sent.
+// sent; those a worker is sending at that moment are settled by it, so an
+// email the server accepted is recorded sent.
 func (s *Store) Transition(ctx context.Context, id int64, action string, now time.Time) (Campaign, error) {
 	t, ok := transitions[action]
 	if !ok {
@@ -320,8 +326,15 @@ func (s *Store) Transition(ctx context.Context, id int64, action string, now tim
 		return c, fmt.Errorf("%s campaign %d: %w", action, id, err)
 	}
 	if c.State == StateArchived {
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations SET state = 'suppressed', reason = $2, updated_at = $3
-			WHERE campaign_id = $1 AND state IN ('scheduled', 'queued')`, id, ReasonCampaignArchived, now); err != nil {
+		// Invitations a worker is sending right now are left to it: it checks
+		// the campaign's state before each group of emails, records what the
+		// server accepted as sent and withdraws the rest. A queued reminder
+		// withdrawn leaves its invitation sent (its first email went).
+		if _, err := tx.ExecContext(ctx, `UPDATE invitations i SET
+			state = CASE WHEN state = 'queued' AND send_kind = 'reminder' THEN 'sent' ELSE 'suppressed' END,
+			next_reminder_at = NULL, reason = $2, updated_at = $3
+			WHERE campaign_id = $1 AND (state = 'scheduled' OR (state = 'queued' AND NOT EXISTS (
+				SELECT 1 FROM send_batches b WHERE b.id = i.batch_id AND b.state = 'sending')))`, id, ReasonCampaignArchived, now); err != nil {
 			return c, fmt.Errorf("withdraw invitations of campaign %d: %w", id, err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM due_sends WHERE campaign_id = $1`, id); err != nil {

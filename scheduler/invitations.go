@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -44,13 +43,16 @@ type Outgoing struct {
 	SurveyVersionID int64 `db:"survey_version_id"`
 	// Attempts counts the earlier temporary failures of this email (the
 	// first send, or the reminder now due).
-	Attempts      int       `db:"attempts"`
-	ExpiresAt     time.Time `db:"expires_at"`
-	Email         string    `db:"email"`
-	Name          string    `db:"name"`
-	Locale        string    `db:"locale"`
-	OptedOut      bool      `db:"opted_out"`
-	CampaignState string    `db:"campaign_state"`
+	Attempts int `db:"attempts"`
+	// FirstFailedAt is when this email first failed temporarily; nil
+	// before any failure.
+	FirstFailedAt *time.Time `db:"first_failed_at"`
+	ExpiresAt     time.Time  `db:"expires_at"`
+	Email         string     `db:"email"`
+	Name          string     `db:"name"`
+	Locale        string     `db:"locale"`
+	OptedOut      bool       `db:"opted_out"`
+	CampaignState string     `db:"campaign_state"`
 	// SendKind is SendInvitation or SendReminder.
 	SendKind string `db:"send_kind"`
 	// RemindersSent counts the reminders already sent before this one.
@@ -67,36 +69,16 @@ type Outgoing struct {
 // Reminder reports whether the email is a reminder.
 func (o Outgoing) Reminder() bool { return o.SendKind == SendReminder }
 
-// ClaimBatch takes a send batch for this worker and returns its invitations
-// still queued, each with its link expiry (now plus its campaign's
-// invitation lifetime). A batch held by another worker is skipped, unless
-// that worker started it before leaseCutoff and never finished: it crashed,
-// and what it did not mark sent goes again. ok is false when there is
-// nothing to do (done, held, or unknown).
+// ClaimBatch is ClaimSend for callers that need no lease of their own (tests,
+// fixtures): ok is false when the batch is done, unknown or held by a
+// worker whose lease has not run out.
 func (s *Store) ClaimBatch(ctx context.Context, batchID int64, now, leaseCutoff time.Time) (out []Outgoing, ok bool, err error) {
-	var ids pq.Int64Array
-	err = s.db.GetContext(ctx, &ids, `UPDATE send_batches SET state = 'sending', started_at = $2, attempts = attempts + 1
-		WHERE id = $1 AND (state = 'queued' OR (state = 'sending' AND started_at < $3))
-		RETURNING invitation_ids`, batchID, now, leaseCutoff)
-	if errors.Is(err, sql.ErrNoRows) {
+	c, ok, err := s.ClaimSend(ctx, batchID, now, leaseCutoff)
+	var held *BatchHeldError
+	if errors.As(err, &held) {
 		return nil, false, nil
 	}
-	if err != nil {
-		return nil, false, fmt.Errorf("claim batch %d: %w", batchID, err)
-	}
-	err = s.db.SelectContext(ctx, &out, `
-SELECT i.id, i.customer_id, i.campaign_id, i.survey_version_id, i.attempts, i.send_kind, i.reminders_sent,
-       $2::timestamptz + make_interval(secs => c.invitation_ttl_seconds) AS expires_at,
-       c.state AS campaign_state, c.frequency_cap_days, c.trigger_kind = 'recovery' AS recovery,
-       cu.email, cu.name, cu.locale, cu.opted_out_at IS NOT NULL AS opted_out,
-       COALESCE(sup.reason, '') AS address_suppressed
-FROM `+sendTimeFacts+`
-WHERE i.id = ANY ($1) AND i.state = 'queued' AND i.batch_id = $3
-ORDER BY i.id`, ids, now, batchID)
-	if err != nil {
-		return nil, false, fmt.Errorf("invitations of batch %d: %w", batchID, err)
-	}
-	return out, true, nil
+	return c.Invitations, ok, err
 }
 
 // sendTimeFacts joins an invitation (i) to what the send-time rules read:
@@ -107,17 +89,8 @@ JOIN campaigns c ON c.id = i.campaign_id
 JOIN customers cu ON cu.id = i.customer_id
 LEFT JOIN email_suppressions sup ON sup.email = lower(cu.email)`
 
-// ReleaseBatch gives a batch back after its task failed midway (the
-// database went away...), so the task's retry can take it again at once
-// instead of waiting for the lease to pass.
-func (s *Store) ReleaseBatch(ctx context.Context, batchID int64) error {
-	if _, err := s.db.ExecContext(ctx, `UPDATE send_batches SET state = 'queued' WHERE id = $1 AND state = 'sending'`, batchID); err != nil {
-		return fmt.Errorf("release batch %d: %w", batchID, err)
-	}
-	return nil
-}
-
-// FinishBatch records that a batch's task is done.
+// FinishBatch records that a batch's task is done, whoever holds it (for
+// fixtures; workers use FinishClaim).
 func (s *Store) FinishBatch(ctx context.Context, batchID int64, now time.Time) error {
 	if _, err := s.db.ExecContext(ctx, `UPDATE send_batches SET state = 'done', finished_at = $2 WHERE id = $1`, batchID, now); err != nil {
 		return fmt.Errorf("finish batch %d: %w", batchID, err)
@@ -135,9 +108,32 @@ type Sent struct {
 
 // MarkSent records invitations as sent, with their Message-IDs and link
 // expiry, and plans the next reminder from the campaign's reminder days.
-// The attempt count starts again: each email (the first, each reminder)
-// has its own MaxSendAttempts.
+// The attempt count and the first failure's time start again: each email
+// (the first, each reminder) has its own give-up period. An email whose
+// campaign was archived while it was on the wire is recorded sent all the
+// same (it was: the server took it), without a reminder.
 func (s *Store) MarkSent(ctx context.Context, sent []Sent, now time.Time) error {
+	return s.markSent(ctx, sent, now, false)
+}
+
+// RecordSent is MarkSent for a worker recording each email the moment the
+// server accepted it, committed without waiting for the disk
+// (synchronous_commit off): many small commits a second cost no flush
+// each. A crash of the worker loses nothing (PostgreSQL has the record);
+// only a crash of PostgreSQL's own machine within the WAL writer's delay
+// (about half a second by default) can lose the last records, whose
+// emails would then be sent again. A clean stop of PostgreSQL loses none.
+func (s *Store) RecordSent(ctx context.Context, sent []Sent, now time.Time) error {
+	return s.markSent(ctx, sent, now, true)
+}
+
+// asyncCommit, joined to a statement run on its own, makes its implicit
+// transaction commit without waiting for the disk: set_config(..., true)
+// lasts until the end of the transaction, whose commit reads it. One round
+// trip instead of BEGIN, SET LOCAL, the statement and COMMIT.
+const asyncCommit = `(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`
+
+func (s *Store) markSent(ctx context.Context, sent []Sent, now time.Time, async bool) error {
 	if len(sent) == 0 {
 		return nil
 	}
@@ -152,21 +148,36 @@ func (s *Store) MarkSent(ctx context.Context, sent []Sent, now time.Time) error 
 	// An invitation answered while its email was in flight (a quick reader,
 	// or a link opened from an earlier email) stays answered, but records
 	// that it was sent.
-	_, err := s.db.ExecContext(ctx, `
+	from := "unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS m(id, mid, exp), campaigns c"
+	if async {
+		from += ", " + asyncCommit
+	}
+	query := `
 WITH done AS (
 UPDATE invitations i SET
-    state = CASE WHEN i.state = 'queued' THEN 'sent' ELSE i.state END,
+    state = CASE WHEN i.state IN ('queued', 'suppressed') THEN 'sent' ELSE i.state END,
     sent_at = COALESCE(i.sent_at, $4), last_sent_at = $4, message_id = m.mid, expires_at = m.exp, reason = '', updated_at = $4,
-    attempts = 0,
+    attempts = 0, first_failed_at = NULL,
     reminders_sent = i.reminders_sent + (i.send_kind = 'reminder')::int,
-    next_reminder_at = CASE WHEN i.state = 'queued' THEN
+    next_reminder_at = CASE WHEN i.state = 'queued' AND c.state <> 'archived' THEN
         $4::timestamptz + make_interval(days => c.reminder_days[i.reminders_sent + (i.send_kind = 'reminder')::int + 1]) END
-FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS m(id, mid, exp), campaigns c
-WHERE i.id = ANY ($1) AND i.id = m.id AND c.id = i.campaign_id AND i.state IN ('queued', 'answered')
+FROM ` + from + `
+WHERE i.id = ANY ($1) AND i.id = m.id AND c.id = i.campaign_id
+    AND (i.state IN ('queued', 'answered') OR (i.state = 'suppressed' AND i.reason = 'campaign_archived'))
 RETURNING i.id, i.campaign_id, i.customer_id, i.next_reminder_at)
 INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
 SELECT id, 'reminder', next_reminder_at, campaign_id, customer_id FROM done WHERE next_reminder_at IS NOT NULL
-ON CONFLICT (invitation_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at`, ids, mids, pq.Array(exps), now)
+ON CONFLICT (invitation_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at`
+	var err error
+	if async {
+		// Many small records a second: planned once per connection.
+		var st *sqlx.Stmt
+		if st, err = s.stmts.Stmt(ctx, query); err == nil {
+			_, err = st.ExecContext(ctx, ids, mids, pq.Array(exps), now)
+		}
+	} else {
+		_, err = s.db.ExecContext(ctx, query, ids, mids, pq.Array(exps), now)
+	}
 	if err != nil {
 		return fmt.Errorf("mark %d invitations sent: %w", len(sent), err)
 	}
@@ -218,7 +229,8 @@ func (s *Store) finish(ctx context.Context, ids []int64, state, reason string, n
 // Reschedule puts invitations back to wait until at: a temporary failure
 // or a paused campaign. The sweep claims them again when due. A reminder
 // goes back to waiting as a reminder. countAttempt tells a failed attempt
-// (counted against MaxSendAttempts) from a wait.
+// (counted, and dating the email's first failure when it is the first)
+// from a wait.
 func (s *Store) Reschedule(ctx context.Context, ids []int64, at time.Time, reason string, countAttempt bool, now time.Time) error {
 	if len(ids) == 0 {
 		return nil
@@ -228,7 +240,8 @@ func (s *Store) Reschedule(ctx context.Context, ids []int64, at time.Time, reaso
 		state = CASE WHEN send_kind = 'reminder' THEN 'sent' ELSE 'scheduled' END,
 		scheduled_for = CASE WHEN send_kind = 'reminder' THEN scheduled_for ELSE $2 END,
 		next_reminder_at = CASE WHEN send_kind = 'reminder' THEN $2 ELSE next_reminder_at END,
-		batch_id = NULL, reason = $3, updated_at = $4, attempts = attempts + $5::int
+		batch_id = NULL, reason = $3, updated_at = $4, attempts = attempts + $5::int,
+		first_failed_at = CASE WHEN $5::int = 1 THEN COALESCE(first_failed_at, $4) ELSE first_failed_at END
 		WHERE id = ANY ($1) AND state = 'queued'
 		RETURNING id, send_kind, campaign_id, customer_id)
 		INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)

@@ -14,9 +14,10 @@ import (
 	"github.com/followup/followup/surveys"
 )
 
-// DefaultSendingLease is how long a worker may hold a send batch before the
-// batch is considered abandoned. It outlasts the send task's timeout.
-const DefaultSendingLease = 10 * time.Minute
+// DefaultSendingLease is how long a send batch stays held after its worker
+// last renewed its lease; the worker renews it several times a lease while
+// it sends, so a batch whose worker died is taken over within a minute.
+const DefaultSendingLease = time.Minute
 
 // RunnerConfig tunes a Runner.
 type RunnerConfig struct {
@@ -34,8 +35,9 @@ type RunnerConfig struct {
 	// Grace is how long queued work may wait for its task before the
 	// reconciler enqueues it again.
 	Grace time.Duration
-	// SendingLease is how long a worker may hold a batch before it is
-	// considered abandoned (the worker crashed) and sent again.
+	// SendingLease is how long a batch stays held after its worker last
+	// renewed its lease; past it the worker is deemed dead and the batch is
+	// sent again. It must match the workers' lease.
 	SendingLease time.Duration
 	// Reconcilers re-enqueue other kinds of lost work (alerts...) at each
 	// reconciliation, by kind of work (WorkAlerts...); each tallies what

@@ -240,12 +240,13 @@ func (s *Store) ClaimDueAfter(ctx context.Context, now time.Time, size int, cur 
 
 // StaleBatches returns the batches whose task may have been lost: queued
 // before queuedCutoff and never started (Redis wiped, enqueue failed), or
-// started before sendingCutoff and never finished (the worker crashed or was
-// killed mid-batch: only what it had not marked sent goes again).
+// being sent under a lease last renewed before sendingCutoff (the worker
+// crashed or was killed mid-batch: only what it had not recorded sent goes
+// again).
 func (s *Store) StaleBatches(ctx context.Context, queuedCutoff, sendingCutoff time.Time, limit int) ([]int64, error) {
 	var ids []int64
 	err := s.db.SelectContext(ctx, &ids, `SELECT id FROM send_batches
-		WHERE (state = 'queued' AND created_at < $1) OR (state = 'sending' AND started_at < $2)
+		WHERE (state = 'queued' AND created_at < $1) OR (state = 'sending' AND COALESCE(heartbeat_at, started_at) < $2)
 		ORDER BY id LIMIT $3`, queuedCutoff, sendingCutoff, limit)
 	if err != nil {
 		return nil, fmt.Errorf("stale batches: %w", err)

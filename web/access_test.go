@@ -50,6 +50,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 	families := []access{
 		{write: true, prefix: "/api/v1/events", roles: marketing},
 		{prefix: "/api/v1/campaigns", roles: marketingMgr},
+		{write: true, prefix: "POST /api/v1/campaigns/{id}/resend-failed", roles: admins},
 		{write: true, prefix: "/api/v1/campaigns", roles: marketing},
 		{prefix: "/api/v1/surveys", roles: surveyRead},
 		{write: true, prefix: "/api/v1/surveys", roles: marketing},
@@ -63,6 +64,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{write: true, prefix: "DELETE /api/v1/action-plans/", roles: staff, narrowed: managers},      // delete
 		{prefix: "/metrics", roles: managers},
 		{prefix: "/marketing/", roles: marketingMgr},
+		{write: true, prefix: "POST /marketing/campaigns/{id}/resend-failed", roles: admins},
 		{write: true, prefix: "/marketing/", roles: marketing},
 		{prefix: "/cx/", roles: cx},
 		{write: true, prefix: "/cx/", roles: cx},

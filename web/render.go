@@ -115,6 +115,13 @@ func (s *Server) navFor(u users.User) []templates.NavLink {
 	return out
 }
 
+// May reports whether the person making r may use the route of method and
+// path: pages show a button only to those its route lets in.
+func (s *Server) May(r *http.Request, method, path string) bool {
+	u, ok := UserFrom(r.Context())
+	return ok && s.routes != nil && s.routes.routeOf(method, path).Allows(u)
+}
+
 func firstNonEmpty(a, b string) string {
 	if a != "" {
 		return a

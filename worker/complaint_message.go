@@ -38,7 +38,7 @@ func NewComplaintMessageTask(q Queues, id int64, delay time.Duration) (*asynq.Ta
 	return asynq.NewTask(TypeComplaintMessage, b,
 		asynq.TaskID(taskID(TypeComplaintMessage, id)),
 		asynq.Queue(q.Critical()),
-		asynq.MaxRetry(MaxSendAttempts*2),
+		asynq.MaxRetry(16),
 		asynq.Timeout(time.Minute),
 	), []asynq.Option{asynq.ProcessIn(max(delay, 0))}, nil
 }

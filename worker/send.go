@@ -3,10 +3,10 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	netmail "net/mail"
-	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -20,21 +20,27 @@ import (
 	"github.com/followup/followup/scheduler"
 )
 
-// MaxSendAttempts is how many times an invitation is tried before it is
-// marked failed.
-const MaxSendAttempts = 8
-
 // Sender delivers a batch of messages: *mail.Sender in production.
 type Sender interface {
 	Send(ctx context.Context, msgs []mail.Message) []error
+	// SendEach is Send that calls accepted after each message the server
+	// accepted, before the next goes on the connection, and stops when it
+	// returns an error (see mail.Sender.SendEach).
+	SendEach(ctx context.Context, msgs []mail.Message, accepted func(i int) error) []error
 	From() *netmail.Address
 }
 
 // SendHandler sends batches of survey invitations: claim the batch, render,
-// send over one SMTP connection, mark sent. Opt-outs, campaign states and
-// the frequency cap are checked here, at send time. A crash between sending
-// and marking leaves only the batch in flight to be sent again, by the
-// reconciler, once its lease has passed.
+// send over one SMTP connection, record each email sent as soon as the
+// server accepted it. Opt-outs, campaign states and the frequency cap are
+// checked here, at send time.
+//
+// A crash can leave at most the email on the wire unrecorded: it is sent
+// again by whoever takes the batch over, once the lease its worker renews
+// while it sends has run out (a minute). When an email cannot be recorded
+// (the database is down), the batch stops at once and the rest waits for
+// the task's retry. Temporary failures (the server down, throttling) are
+// tried again with backoff until GiveUpAfter has passed since the first.
 type SendHandler struct {
 	Invitations *scheduler.Store
 	Customers   *customers.Store
@@ -42,11 +48,21 @@ type SendHandler struct {
 	Mail        Sender
 	Clock       clock.Clock
 	Log         *slog.Logger
-	// Lease is how long a batch may stay claimed by a worker that does not
-	// finish it; default scheduler.DefaultSendingLease.
+	// Lease is how long a batch stays held after its worker last renewed
+	// it; default scheduler.DefaultSendingLease. The scheduler's
+	// SendingLease must be the same.
 	Lease time.Duration
+	// Heartbeat is how often the lease is renewed while a batch is sent;
+	// default a quarter of the lease.
+	Heartbeat time.Duration
+	// GiveUpAfter is how long an email keeps being retried after its first
+	// temporary failure; default DefaultGiveUp.
+	GiveUpAfter time.Duration
 	// Metrics counts emails sent and failed; nil counts nothing.
 	Metrics *metrics.Metrics
+
+	recOnce sync.Once
+	rec     *recorder
 }
 
 // ProcessTask implements asynq.Handler for TypeSurveySend.
@@ -55,30 +71,49 @@ func (h *SendHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	if err := decode(t, &p); err != nil {
 		return err
 	}
-	now := h.Clock.Now()
-	lease := h.Lease
-	if lease <= 0 {
-		lease = scheduler.DefaultSendingLease
+	// In microseconds, as PostgreSQL keeps it: a time read back compares
+	// equal to the one written (a give-up period ends when it should).
+	now := h.Clock.Now().Truncate(time.Microsecond)
+	claim, ok, err := h.Invitations.ClaimSend(ctx, p.BatchID, now, now.Add(-h.lease()))
+	var held *scheduler.BatchHeldError
+	if errors.As(err, &held) {
+		// Another worker sends it, or sent it and died: try again when its
+		// lease runs out.
+		return &retryAfter{d: held.RenewedAt.Add(h.lease()).Sub(now) + time.Second, err: err}
 	}
-	claimed, ok, err := h.Invitations.ClaimBatch(ctx, p.BatchID, now, now.Add(-lease))
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return nil // done by an earlier delivery of this task, or held by a live worker
+		return nil // done by an earlier delivery of this task
 	}
-	if err := h.send(ctx, p.BatchID, claimed, now); err != nil {
-		// What was sent is recorded; hand the rest back for the retry.
-		if rerr := h.Invitations.ReleaseBatch(context.WithoutCancel(ctx), p.BatchID); rerr != nil {
+	sendCtx, stop := context.WithCancelCause(ctx)
+	l := h.hold(sendCtx, stop, claim)
+	err = h.send(sendCtx, l, claim.Invitations, now)
+	stop(nil)
+	l.wait()
+	if err != nil {
+		// What was sent is recorded; hand the rest back for the retry. Should
+		// this fail too (the database is down), the lease runs out.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		if rerr := h.Invitations.ReleaseClaim(rctx, claim); rerr != nil {
 			h.Log.Error("release batch", "batch", p.BatchID, "err", rerr)
 		}
+		cancel()
 		return err
 	}
-	return h.Invitations.FinishBatch(ctx, p.BatchID, h.Clock.Now())
+	return h.Invitations.FinishClaim(ctx, claim, h.Clock.Now())
+}
+
+func (h *SendHandler) recorder() *recorder {
+	h.recOnce.Do(func() { h.rec = &recorder{store: h.Invitations, clock: h.Clock} })
+	return h.rec
 }
 
 // send sends what may go of a claimed batch and settles every invitation.
-func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []scheduler.Outgoing, now time.Time) error {
+// It returns an error, leaving the rest queued for the retry, when an email
+// cannot be recorded, the lease is lost or ctx ends.
+func (h *SendHandler) send(ctx context.Context, l *lease, claimed []scheduler.Outgoing, now time.Time) error {
 	// Send-time rules (opt-out, campaign state...) live in the scheduler.
 	ready, err := h.Invitations.Vet(ctx, claimed, now)
 	if err != nil {
@@ -87,17 +122,18 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 	vetted := now
 
 	// Render and send in small chunks over the pooled connection, recording
-	// each chunk as sent before the next: memory holds one chunk of emails,
-	// and a failure midway can only resend the chunk in flight.
-	var sentCount, reminders int
+	// each email as sent before the next goes: memory holds one chunk of
+	// emails, and a failure midway can only resend the email on the wire.
 	var temp []scheduler.Outgoing
 	var broken []int64
 	var firstTemp error
+	unreachable := map[int64]bool{} // the server did not answer about them
 	for from := 0; from < len(ready); from += sendChunk {
 		chunk := ready[from:min(from+sendChunk, len(ready))]
 		if at := h.Clock.Now(); at.Sub(vetted) >= recheckAfter {
 			// A large batch under a rate limit takes a while: a pause, an
-			// opt-out or a bounce meanwhile stops what has not gone yet.
+			// archive, an opt-out or a bounce meanwhile stops what has not
+			// gone yet.
 			if chunk, err = h.Invitations.Recheck(ctx, chunk, at); err != nil {
 				return err
 			}
@@ -115,16 +151,22 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 			msgs = append(msgs, m)
 			sendable = append(sendable, inv)
 		}
-		var sent []scheduler.Sent
-		for i, err := range h.Mail.Send(ctx, msgs) {
-			inv := sendable[i]
+		var stopped error
+		results := h.Mail.SendEach(ctx, msgs, func(i int) error {
+			stopped = h.sent(ctx, l, sendable[i], msgs[i].MessageID)
+			return stopped
+		})
+		if stopped != nil {
+			return stopped
+		}
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		for i, err := range results {
 			if err == nil {
-				sent = append(sent, scheduler.Sent{ID: inv.ID, MessageID: msgs[i].MessageID, ExpiresAt: inv.ExpiresAt})
-				if inv.Reminder() {
-					reminders++
-				}
-				continue
+				continue // recorded as it went
 			}
+			inv := sendable[i]
 			var de *mail.DeliveryError
 			if errors.As(err, &de) && !de.Temporary {
 				if err := h.permanentFailure(ctx, inv, de, now); err != nil {
@@ -136,28 +178,40 @@ func (h *SendHandler) send(ctx context.Context, batchID int64, claimed []schedul
 				firstTemp = err
 			}
 			temp = append(temp, inv)
+			unreachable[inv.ID] = de == nil || de.Code == 0 || de.Code == 421
 		}
-		if err := h.Invitations.MarkSent(ctx, sent, h.Clock.Now()); err != nil {
-			return err
-		}
-		sentCount += len(sent)
 	}
 	if h.Metrics != nil {
-		h.Metrics.EmailsSent.WithLabelValues("invitation").Add(float64(sentCount - reminders))
-		h.Metrics.EmailsSent.WithLabelValues("reminder").Add(float64(reminders))
 		h.Metrics.EmailsFailed.WithLabelValues("temporary").Add(float64(len(temp)))
 	}
-	if err := h.retryLater(ctx, invitationsByID(ready, broken), now, "render failed"); err != nil {
+	if err := h.retryLater(ctx, invitationsByID(ready, broken), now, "render failed", nil); err != nil {
 		return err
 	}
 	if len(temp) > 0 {
-		h.Log.Warn("temporary delivery failures", "batch", batchID, "count", len(temp), "err", firstTemp)
+		h.Log.Warn("temporary delivery failures", "count", len(temp), "err", firstTemp)
 	}
-	return h.retryLater(ctx, temp, now, "temporary delivery failure")
+	return h.retryLater(ctx, temp, now, scheduler.ReasonTemporary, unreachable)
 }
 
-// sendChunk is how many emails are rendered ahead of sending and recorded
-// together.
+// sent records an email the server accepted, before the next goes on its
+// connection, and says whether sending may go on: not when the record
+// failed or the lease is no longer safely held.
+func (h *SendHandler) sent(ctx context.Context, l *lease, inv scheduler.Outgoing, messageID string) error {
+	if err := h.recorder().record(ctx, scheduler.Sent{ID: inv.ID, MessageID: messageID, ExpiresAt: inv.ExpiresAt}); err != nil {
+		return fmt.Errorf("record invitation %d sent: %w", inv.ID, err)
+	}
+	if h.Metrics != nil {
+		kind := "invitation"
+		if inv.Reminder() {
+			kind = "reminder"
+		}
+		h.Metrics.EmailsSent.WithLabelValues(kind).Inc()
+	}
+	return l.check()
+}
+
+// sendChunk is how many emails are rendered ahead of sending, between two
+// looks at the send-time rules.
 const sendChunk = 100
 
 // recheckAfter is how long a batch sends on its send-time checks before
@@ -183,21 +237,26 @@ func (h *SendHandler) permanentFailure(ctx context.Context, inv scheduler.Outgoi
 	return h.Invitations.MarkFailed(ctx, []int64{inv.ID}, trunc.Runes(reason, 500), now)
 }
 
-// retryLater reschedules invitations with exponential backoff and jitter,
-// or marks them failed once they used all their attempts.
-func (h *SendHandler) retryLater(ctx context.Context, invs []scheduler.Outgoing, now time.Time, reason string) error {
+// retryLater reschedules invitations after a temporary failure, with
+// capped backoff (see NextTry; unreachable names those the server did not
+// answer about), or marks them failed once GiveUpAfter has passed since
+// their first failure.
+func (h *SendHandler) retryLater(ctx context.Context, invs []scheduler.Outgoing, now time.Time, reason string, unreachable map[int64]bool) error {
+	giveUp := h.GiveUpAfter
+	if giveUp <= 0 {
+		giveUp = DefaultGiveUp
+	}
 	var failed []int64
 	groups := map[time.Time][]int64{}
 	for _, inv := range invs {
-		attempt := inv.Attempts + 1 // this one
-		if attempt >= MaxSendAttempts {
+		next, gaveUp := NextTry(inv.FirstFailedAt, now, inv.Attempts+1, giveUp, unreachable[inv.ID])
+		if gaveUp {
 			failed = append(failed, inv.ID)
 			continue
 		}
-		at := now.Add(Backoff(attempt)).Truncate(time.Second)
-		groups[at] = append(groups[at], inv.ID)
+		groups[next] = append(groups[next], inv.ID)
 	}
-	if err := h.Invitations.MarkFailed(ctx, failed, reason+" after "+strconv.Itoa(MaxSendAttempts)+" attempts", now); err != nil {
+	if err := h.Invitations.MarkFailed(ctx, failed, fmt.Sprintf("%s: given up after %s", reason, giveUp), now); err != nil {
 		return err
 	}
 	for at, ids := range groups {
@@ -206,17 +265,6 @@ func (h *SendHandler) retryLater(ctx context.Context, invs []scheduler.Outgoing,
 		}
 	}
 	return nil
-}
-
-// Backoff is the wait before attempt n+1: 30 s doubling up to 1 h, with up
-// to 20 % jitter so a recovering server is not hit by everyone at once.
-func Backoff(attempt int) time.Duration {
-	d := 30 * time.Second
-	for i := 1; i < attempt && d < time.Hour; i++ {
-		d *= 2
-	}
-	d = min(d, time.Hour)
-	return d + time.Duration(rand.Int64N(int64(d/5)+1))
 }
 
 func (h *SendHandler) render(ctx context.Context, inv scheduler.Outgoing) (mail.Message, error) {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/compose"
@@ -35,6 +36,8 @@ type sendFixture struct {
 	handler *worker.SendHandler
 	clock   *clock.Fake
 	camp    scheduler.Campaign
+	sender  *mail.Sender
+	compose *compose.Composer
 }
 
 func newSendFixture(t *testing.T) *sendFixture {
@@ -73,10 +76,16 @@ func newSendFixtureWith(t *testing.T, opts capture.Options, tune func(*mail.Conf
 	tpl, _ := templates.New(templates.Brand{Name: "Acme", Color: "#112233"})
 	signer, _ := surveys.NewSigner([]byte(testenv.Secret))
 	base, _ := url.Parse("https://survey.acme.test")
-	composer := &compose.Composer{Templates: tpl, Surveys: sv, Links: surveys.Links{Signer: signer, Base: base}, From: sender.From()}
-	f.handler = &worker.SendHandler{Invitations: f.store, Customers: customers.NewStore(f.schema.DB), Compose: composer, Mail: sender,
-		Clock: f.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	f.sender = sender
+	f.compose = &compose.Composer{Templates: tpl, Surveys: sv, Links: surveys.Links{Signer: signer, Base: base}, From: sender.From()}
+	f.handler = f.newHandler(f.schema.DB)
 	return f
+}
+
+// newHandler returns a send handler (a worker) on its own database pool.
+func (f *sendFixture) newHandler(db *sqlx.DB) *worker.SendHandler {
+	return &worker.SendHandler{Invitations: scheduler.NewStore(db), Customers: customers.NewStore(db), Compose: f.compose, Mail: f.sender,
+		Clock: f.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 func (f *sendFixture) customer(t *testing.T, email string) {
@@ -177,22 +186,31 @@ func TestSendBatchOutcomes(t *testing.T) {
 	}
 }
 
-func TestSendGivesUpAfterMaxAttempts(t *testing.T) {
+// TestSendGivesUpAfterThePeriod: with the server down for good, an
+// invitation is tried again and again, and marked failed only once the
+// give-up period has passed since its first failure.
+func TestSendGivesUpAfterThePeriod(t *testing.T) {
 	t.Parallel()
 	f := newSendFixture(t)
+	f.handler.GiveUpAfter = 6 * time.Hour
 	f.customer(t, "a@x.test")
 	f.capture.Close() // the server is down for good
-	for i := 0; i < worker.MaxSendAttempts+2; i++ {
+	start := f.clock.Now()
+	for f.clock.Now().Sub(start) < 6*time.Hour {
 		f.sendDue(t)
+		if got := f.states(t)["a@x.test"]; got != "scheduled:temporary delivery failure" {
+			t.Fatalf("%s after the first failure: %q, want waiting for a retry", f.clock.Now().Sub(start), got)
+		}
 		f.clock.Advance(2 * time.Hour)
 	}
-	var state string
+	f.sendDue(t)
+	var state, reason string
 	var attempts int
-	if err := f.schema.DB.QueryRow(`SELECT state, attempts FROM invitations`).Scan(&state, &attempts); err != nil {
+	if err := f.schema.DB.QueryRow(`SELECT state, reason, attempts FROM invitations`).Scan(&state, &reason, &attempts); err != nil {
 		t.Fatal(err)
 	}
-	if state != "failed" || attempts != worker.MaxSendAttempts {
-		t.Errorf("state %s after %d attempts, want failed after %d", state, attempts, worker.MaxSendAttempts)
+	if state != "failed" || !strings.HasPrefix(reason, scheduler.ReasonTemporary) || attempts != 4 {
+		t.Errorf("after 6 hours: %s (%s) after %d attempts, want failed (temporary...) after 4", state, reason, attempts)
 	}
 }
 
@@ -267,7 +285,7 @@ func TestReminderHasItsOwnAttempts(t *testing.T) {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
 	}
 	f.capture.OnRcpt(busy)
-	for i := 0; i < worker.MaxSendAttempts-1; i++ { // one short of giving up
+	for i := 0; i < 7; i++ { // 14 hours of failures, short of giving up
 		f.sendDue(t)
 		f.clock.Advance(2 * time.Hour)
 	}

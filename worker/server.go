@@ -54,6 +54,10 @@ func NewServer(rdb redis.UniversalClient, cfg ServerConfig, h Handlers, log *slo
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			retried, _ := asynq.GetRetryCount(ctx)
 			maxRetry, _ := asynq.GetMaxRetry(ctx)
+			if _, ok := retryAfterOf(err); ok {
+				log.Info("task deferred", "type", t.Type(), "retry", retried, "max_retry", maxRetry, "reason", err)
+				return
+			}
 			log.Error("task failed", "type", t.Type(), "retry", retried, "max_retry", maxRetry, "err", err)
 		}),
 	})
@@ -76,8 +80,13 @@ func NewServer(rdb redis.UniversalClient, cfg ServerConfig, h Handlers, log *slo
 }
 
 // retryDelay backs off from 1 s to 10 min with jitter: quick for a passing
-// database hiccup, patient for an outage, never a hot loop.
+// database hiccup, patient for an outage, never a hot loop. A task that
+// asked for a given delay (a batch held under another worker's lease) gets
+// it.
 func retryDelay(n int, err error, t *asynq.Task) time.Duration {
+	if d, ok := retryAfterOf(err); ok {
+		return d
+	}
 	d := time.Second << min(n, 10)
 	d = min(d, 10*time.Minute)
 	return d/2 + time.Duration(time.Now().UnixNano()%int64(d/2+1))

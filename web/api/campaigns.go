@@ -19,6 +19,8 @@ func (s *Server) campaignRoutes(mux *web.Router) {
 	mux.HandleFunc("GET /api/v1/campaigns/{id}", web.Roles(users.Marketing, users.Manager), s.apiGetCampaign)
 	mux.HandleFunc("PUT /api/v1/campaigns/{id}", web.Roles(users.Marketing), s.apiUpdateCampaign)
 	mux.HandleFunc("POST /api/v1/campaigns/{id}/{action}", web.Roles(users.Marketing), s.apiCampaignAction)
+	// Admins only: after an outage, not part of running a campaign.
+	mux.HandleFunc("POST /api/v1/campaigns/{id}/resend-failed", web.Roles(), s.apiResendFailed)
 	mux.HandleFunc("GET /api/v1/campaigns/{id}/preview", web.Roles(users.Marketing, users.Manager), s.apiPreviewCampaign)
 	mux.HandleFunc("GET /api/v1/campaigns/{id}/stats", web.Roles(users.Marketing, users.Manager), s.apiCampaignStats)
 }
@@ -109,6 +111,21 @@ func (s *Server) apiCampaignAction(w http.ResponseWriter, r *http.Request) {
 	default:
 		web.WriteError(w, http.StatusNotFound, "", fmt.Sprintf("no campaign action %q (activate, pause, resume, archive, test-send)", action))
 	}
+}
+
+// apiResendFailed puts back the campaign's emails given up after temporary
+// failures (a long SMTP outage): they go out again, under the send-time
+// rules.
+func (s *Server) apiResendFailed(w http.ResponseWriter, r *http.Request) {
+	id, ok := web.PathID(w, r)
+	if !ok {
+		return
+	}
+	resent, err := s.Campaigns.ResendFailed(r.Context(), id, s.Clock.Now())
+	if s.campaignError(w, err) {
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"campaign_id": id, "invitations": resent.Invitations, "reminders": resent.Reminders})
 }
 
 type emailPreview struct {

@@ -27,6 +27,7 @@ func (s *Server) marketingRoutes(mux *web.Router) {
 	mux.HandleFunc("GET /marketing/campaigns/{id}/edit", web.Roles(users.Marketing, users.Manager), s.pageEditCampaign)
 	mux.HandleFunc("POST /marketing/campaigns/{id}/edit", web.Roles(users.Marketing), s.pageUpdateCampaign)
 	mux.HandleFunc("POST /marketing/campaigns/{id}/{action}", web.Roles(users.Marketing), s.pageCampaignAction)
+	mux.HandleFunc("POST /marketing/campaigns/{id}/resend-failed", web.Roles(), s.pageResendFailed) // admins, after an outage
 	mux.HandleFunc("GET /marketing/campaigns/{id}/preview", web.Roles(users.Marketing, users.Manager), s.pageCampaignEmail)
 }
 
@@ -203,6 +204,9 @@ type campaignPage struct {
 	Flash      string
 	Problem    string
 	TestEmail  string
+	// CanResend shows the resend button: emails were given up after
+	// temporary failures and the viewer may resend them.
+	CanResend bool
 }
 
 var flashes = map[string]string{
@@ -228,9 +232,14 @@ func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, c sc
 	if sent := r.URL.Query().Get("sent"); sent != "" && flash == "" {
 		flash = "Test email sent to " + sent + "."
 	}
+	if n := r.URL.Query().Get("resent"); n != "" && flash == "" {
+		flash = fmt.Sprintf("%s emails given up after temporary failures are due again: they go out now, unless the customer opted out or the frequency cap holds them.", n)
+	}
 	page := campaignPage{Campaign: c, Trigger: describeTrigger(c), Audience: describeAudience(c.Audience),
 		Window: c.Window.String(), TTLDays: int(c.InvitationTTL / (24 * time.Hour)), Stats: st, Flash: flash, Problem: problem,
-		TestEmail: r.PostFormValue("email")}
+		TestEmail: r.PostFormValue("email"),
+		CanResend: st.FailedBy["temporary"] > 0 && c.State != scheduler.StateArchived &&
+			s.May(r, http.MethodPost, fmt.Sprintf("/marketing/campaigns/%d/resend-failed", c.ID))}
 	if choices, err := s.Campaigns.SurveyChoices(r.Context()); err == nil {
 		for _, sc := range choices {
 			if sc.ID == c.SurveyID {
@@ -282,6 +291,23 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/marketing/campaigns/%d?flash=%s", c.ID, action), http.StatusSeeOther)
+}
+
+func (s *Server) pageResendFailed(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffCampaign(w, r)
+	if !ok {
+		return
+	}
+	resent, err := s.Campaigns.ResendFailed(r.Context(), c.ID, s.Clock.Now())
+	switch {
+	case errors.Is(err, scheduler.ErrArchived):
+		s.renderCampaignPage(w, r, c, http.StatusConflict, "", "Not done: the campaign is archived.")
+		return
+	case err != nil:
+		s.StaffError(w, "resend failed emails", err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/marketing/campaigns/%d?resent=%d", c.ID, resent.Invitations+resent.Reminders), http.StatusSeeOther)
 }
 
 func (s *Server) pageCampaignEmail(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,77 @@
+package worker
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/followup/followup/clock"
+	"github.com/followup/followup/scheduler"
+)
+
+// recordTimeout bounds one group commit: a database that does not answer
+// stops the sending instead of holding every connection.
+const recordTimeout = 10 * time.Second
+
+// recorder records emails sent the moment the server accepted them, so a
+// crash leaves at most the message on the wire of each connection
+// unrecorded. Each sending connection waits for its record before its next
+// message; the records of all the process's connections waiting at once
+// go in one statement (a group commit), so recording costs one commit per
+// round of the connections, not one per email.
+type recorder struct {
+	store *scheduler.Store
+	clock clock.Clock
+
+	mu      sync.Mutex
+	queue   []pendingRecord
+	running bool
+}
+
+type pendingRecord struct {
+	sent scheduler.Sent
+	done chan error
+}
+
+// record returns once sent is committed, or with why it could not be.
+func (r *recorder) record(ctx context.Context, sent scheduler.Sent) error {
+	done := make(chan error, 1)
+	r.mu.Lock()
+	r.queue = append(r.queue, pendingRecord{sent: sent, done: done})
+	if !r.running {
+		r.running = true
+		go r.flush()
+	}
+	r.mu.Unlock()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// flush commits what is waiting, again and again, until nothing is.
+func (r *recorder) flush() {
+	for {
+		r.mu.Lock()
+		group := r.queue
+		r.queue = nil
+		if len(group) == 0 {
+			r.running = false
+			r.mu.Unlock()
+			return
+		}
+		r.mu.Unlock()
+		sent := make([]scheduler.Sent, len(group))
+		for i, p := range group {
+			sent[i] = p.sent
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+		err := r.store.RecordSent(ctx, sent, r.clock.Now())
+		cancel()
+		for _, p := range group {
+			p.done <- err
+		}
+	}
+}
