@@ -187,7 +187,7 @@ func TestAlertOlderThanAWeekIsDelivered(t *testing.T) {
 	h := apptest.Start(t, apptest.Options{})
 	cx, _ := h.User(t, users.CX)
 	ctx := context.Background()
-	old := feedback.Alert{ID: "test-old:1", Kind: string(feedback.AlertComplaintOpened), Audience: feedback.AudienceCX,
+	old := feedback.Alert{ID: "test-old:1", Kind: string(feedback.AlertBarometerBreach), Audience: feedback.AudienceCX,
 		Text: "Raised eight days ago, while the workers were down", CreatedAt: time.Now().Add(-8 * 24 * time.Hour)}
 	if _, err := h.App.Alerts.Raise(ctx, h.App.DB, old); err != nil {
 		t.Fatal(err)
