@@ -259,3 +259,12 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// Ping says whether the database answers: a sender that could not record
+// asks it before sending again.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping the database: %w", err)
+	}
+	return nil
+}

@@ -2,6 +2,8 @@ package worker
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -26,6 +28,49 @@ type recorder struct {
 	mu      sync.Mutex
 	queue   []pendingRecord
 	running bool
+	// failing is set when a group could not be committed, until one is or
+	// the database answers a ping; broken is closed then, telling every
+	// batch sending in this process to stop (see watch).
+	failing bool
+	broken  chan struct{}
+}
+
+// errRecordingDown stops a batch because this process could not record an
+// email it sent: any email sent now could not be recorded either, so it
+// would be sent again.
+var errRecordingDown = errors.New("emails cannot be recorded as sent (the database is unreachable): sending stopped")
+
+// watch makes stop be called, with errRecordingDown, when a record fails
+// anywhere in the process while ctx lives. Without it, batches waiting for
+// a pooled connection would each take the connection a failed batch let
+// go and send one more email that cannot be recorded. A recorder known to
+// be failing asks the database before letting a batch start.
+func (r *recorder) watch(ctx context.Context, stop context.CancelCauseFunc) error {
+	r.mu.Lock()
+	failing := r.failing
+	r.mu.Unlock()
+	if failing {
+		if err := r.store.Ping(ctx); err != nil {
+			return fmt.Errorf("%w: %w", errRecordingDown, err)
+		}
+		r.mu.Lock()
+		r.failing = false
+		r.mu.Unlock()
+	}
+	r.mu.Lock()
+	if r.broken == nil {
+		r.broken = make(chan struct{})
+	}
+	broken := r.broken
+	r.mu.Unlock()
+	go func() {
+		select {
+		case <-broken:
+			stop(errRecordingDown)
+		case <-ctx.Done():
+		}
+	}()
+	return nil
 }
 
 type pendingRecord struct {
@@ -70,6 +115,13 @@ func (r *recorder) flush() {
 		ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 		err := r.store.RecordSent(ctx, sent, r.clock.Now())
 		cancel()
+		r.mu.Lock()
+		r.failing = err != nil
+		if err != nil && r.broken != nil {
+			close(r.broken)
+			r.broken = nil
+		}
+		r.mu.Unlock()
 		for _, p := range group {
 			p.done <- err
 		}

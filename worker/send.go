@@ -88,21 +88,31 @@ func (h *SendHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 		return nil // done by an earlier delivery of this task
 	}
 	sendCtx, stop := context.WithCancelCause(ctx)
+	if err := h.recorder().watch(sendCtx, stop); err != nil {
+		stop(nil)
+		h.release(ctx, claim, p.BatchID)
+		return err
+	}
 	l := h.hold(sendCtx, stop, claim)
 	err = h.send(sendCtx, l, claim.Invitations, now)
 	stop(nil)
 	l.wait()
 	if err != nil {
-		// What was sent is recorded; hand the rest back for the retry. Should
-		// this fail too (the database is down), the lease runs out.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-		if rerr := h.Invitations.ReleaseClaim(rctx, claim); rerr != nil {
-			h.Log.Error("release batch", "batch", p.BatchID, "err", rerr)
-		}
-		cancel()
+		h.release(ctx, claim, p.BatchID)
 		return err
 	}
 	return h.Invitations.FinishClaim(ctx, claim, h.Clock.Now())
+}
+
+// release hands what was not sent of a claimed batch back for the retry;
+// what was sent is recorded. Should this fail too (the database is down),
+// the lease runs out.
+func (h *SendHandler) release(ctx context.Context, claim scheduler.Claim, batchID int64) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if err := h.Invitations.ReleaseClaim(rctx, claim); err != nil {
+		h.Log.Error("release batch", "batch", batchID, "err", err)
+	}
 }
 
 func (h *SendHandler) recorder() *recorder {

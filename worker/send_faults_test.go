@@ -462,3 +462,64 @@ func TestCampaignResumesWithinAMinuteOfTheServersReturn(t *testing.T) {
 		t.Errorf("once the server is back: %v and %d emails, want 3 sent", got, srv.Count())
 	}
 }
+
+// TestDatabaseLostStopsEveryBatchOfTheProcess: batches of the same worker
+// waiting for the pooled connection a failed batch lets go stop too; they
+// used to take it in turn and each send one more email that could not be
+// recorded (10 duplicates for 4 connections in the PostgreSQL drill).
+func TestDatabaseLostStopsEveryBatchOfTheProcess(t *testing.T) {
+	t.Parallel()
+	f := newSendFixtureWith(t, capture.Options{}, func(c *mail.Config) { c.PoolSize = 1 })
+	db, link := f.schema.Through(t)
+	h := f.newHandler(db)
+	for i := range 40 {
+		f.customer(t, fmt.Sprintf("c%03d@x.test", i))
+	}
+	ctx := context.Background()
+	var batches []int64
+	for range 4 {
+		b, n, err := f.store.ClaimDue(ctx, f.clock.Now(), 10)
+		if err != nil || n != 10 {
+			t.Fatalf("claimed %d (%v), want 10", n, err)
+		}
+		batches = append(batches, b)
+	}
+	var arrived atomic.Int32
+	f.capture.OnData(func(string) error {
+		// The database goes away while the 15th email is on the wire: a
+		// batch is done, another on its 5th email, the others waiting for
+		// the connection (or still being vetted).
+		if arrived.Add(1) == 15 {
+			link.Cut()
+		}
+		return nil
+	})
+	var wg sync.WaitGroup
+	errs := make([]error, len(batches))
+	for i, b := range batches {
+		wg.Go(func() { errs[i] = h.ProcessTask(ctx, sendTask(b)) })
+	}
+	wg.Wait()
+	if errs[0] == nil && errs[1] == nil && errs[2] == nil && errs[3] == nil {
+		t.Error("every batch went on without its database")
+	}
+	if got := f.capture.Count(); got != 15 {
+		t.Errorf("%d emails sent, want 15: the one on the wire, and none by the batches waiting for the connection", got)
+	}
+	link.Restore()
+	// The database is back: a batch is sent again once its lease has run
+	// out, and the recorder, which saw the failure, checks the database
+	// answers before letting it start.
+	f.clock.Advance(scheduler.DefaultSendingLease + time.Second)
+	for _, b := range batches {
+		if err := h.ProcessTask(ctx, sendTask(b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(f.mailsTo()); got != 40 {
+		t.Errorf("%d customers emailed after the database came back, want 40", got)
+	}
+	if d := f.duplicates(); len(d) > 1 {
+		t.Errorf("duplicates %v, want at most the email on the wire", d)
+	}
+}
