@@ -42,6 +42,9 @@ const (
 	// EventCommentCorrected is an agent's correction of the reading of the
 	// complaint's comment (see the corrections package).
 	EventCommentCorrected EventKind = "comment_corrected"
+	// EventReplyCompleted is the customer coming back through their link
+	// to answer more of the survey whose reply opened the complaint.
+	EventReplyCompleted EventKind = "reply_completed"
 )
 
 // MessageEventKind is the kind of the entry recording that an email to the
@@ -59,7 +62,7 @@ var messageKinds = []string{MessageAcknowledgement, MessageReply, MessageResolut
 var EventKinds = func() []EventKind {
 	out := []EventKind{EventOpened, EventAcknowledged, EventTaken, EventAssigned, EventReassigned, EventNote, EventReply,
 		EventCompensation, EventResolved, EventReopened, EventDeviance, EventDeadlineWarned, EventDeadlineBreached,
-		EventDoubleDeviation, EventRecoveryPositive, EventCommentCorrected}
+		EventDoubleDeviation, EventRecoveryPositive, EventCommentCorrected, EventReplyCompleted}
 	for _, m := range messageKinds {
 		for _, s := range []string{MessageSent, MessageSkipped, MessageFailed} {
 			if m == MessageAcknowledgement && s == MessageSent {
@@ -212,6 +215,24 @@ type CommentCorrectedEvent struct {
 	Opened     bool   `json:"opened,omitempty"`
 }
 
+// ReplyCompletedEvent: the customer answered more of the survey (reply
+// ResponseID; Completed when every scale question is now answered) and the
+// reply was scored again, Negative or not. The priority went from
+// FromPriority to ToPriority (the same when it did not rise), due at DueAt;
+// Escalations are the signals the new answers added. Resolved when the
+// complaint was already resolved: nothing else changed, it was not
+// reopened.
+type ReplyCompletedEvent struct {
+	ResponseID   int64                `json:"response_id"`
+	Completed    bool                 `json:"completed"`
+	Negative     bool                 `json:"negative"`
+	FromPriority string               `json:"from_priority"`
+	ToPriority   string               `json:"to_priority"`
+	DueAt        time.Time            `json:"due_at,omitempty"`
+	Escalations  []surveys.SignalKind `json:"escalations,omitempty"`
+	Resolved     bool                 `json:"resolved,omitempty"`
+}
+
 // UnknownEvent is an entry of a kind this version does not know (written
 // by a later one, or by hand), with its data as stored.
 type UnknownEvent struct {
@@ -274,6 +295,9 @@ func (RecoveryPositiveEvent) Kind() EventKind { return EventRecoveryPositive }
 func (CommentCorrectedEvent) Kind() EventKind { return EventCommentCorrected }
 
 // Kind implements Event.
+func (ReplyCompletedEvent) Kind() EventKind { return EventReplyCompleted }
+
+// Kind implements Event.
 func (e UnknownEvent) Kind() EventKind { return EventKind(e.Name) }
 
 // MarshalJSON stores the data as it was read.
@@ -326,6 +350,8 @@ func DecodeEvent(kind string, raw json.RawMessage) (Event, error) {
 		return decodeAs(raw, RecoveryPositiveEvent{})
 	case EventCommentCorrected:
 		return decodeAs(raw, CommentCorrectedEvent{})
+	case EventReplyCompleted:
+		return decodeAs(raw, ReplyCompletedEvent{})
 	}
 	for _, m := range messageKinds {
 		switch state, _ := strings.CutPrefix(kind, m+"_"); {

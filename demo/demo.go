@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -265,6 +266,9 @@ func surveyLink(m *capture.Message) (string, error) {
 func answer(ctx context.Context, link string, c customer) error {
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Timeout: 10 * time.Second, Jar: jar}
+	if c.persona.partial {
+		link += "?score=" + strconv.Itoa(c.persona.overall) // the rating clicked in the email
+	}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
 	resp, err := client.Do(req)
 	if err != nil {

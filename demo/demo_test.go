@@ -3,6 +3,7 @@ package demo_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -119,6 +120,18 @@ func TestDemoOnce(t *testing.T) {
 		if c.Priority > 2 || !strings.Contains(c.Escalations, "public") || c.Advice != "reimbursement" {
 			t.Errorf("going-public complaint: %+v; want P2 or higher, the public signal, a reimbursement advice", c)
 		}
+	}
+	// The customers who only clicked a rating in the email and wrote one
+	// line are partial replies, and each opened its complaint.
+	var partial, partialComplaints int
+	if err := schema.DB.QueryRow(`SELECT count(*), count(k.id) FROM responses r LEFT JOIN complaints k ON k.response_id = r.id
+		WHERE NOT r.completed`).Scan(&partial, &partialComplaints); err != nil {
+		t.Fatal(err)
+	}
+	if partial == 0 || partialComplaints != partial ||
+		!strings.Contains(report, fmt.Sprintf("partial replies:   %d (", partial)) ||
+		!strings.Contains(report, fmt.Sprintf("%d of them opened a complaint", partial)) {
+		t.Errorf("%d partial replies, %d complaints from them; report: %s", partial, partialComplaints, report)
 	}
 	if !regexp.MustCompile(`answer one by hand: +http://\S+/s/\d+\.\d+\.\S+`).MatchString(report) {
 		t.Errorf("report lacks a survey link to answer by hand")

@@ -17,6 +17,9 @@ type persona struct {
 	comment map[string]string
 	// silent customers never answer.
 	silent bool
+	// partial customers click the rating in the email and write the
+	// comment, nothing else: a partial reply, which counts all the same.
+	partial bool
 	// prejudice is what the failure cost the customer, in cents, when the
 	// service event says so.
 	prejudice int64
@@ -57,18 +60,27 @@ var (
 		"en": "The parcel arrived broken and nobody answers. If this is not fixed this week I will post it on Twitter and leave a review on Google.",
 		"fr": "Le colis est arrivé cassé et personne ne répond. Si ce n'est pas réglé cette semaine, je publie ça sur Facebook et je porte plainte à l'OPC.",
 	}}
+	// Clicks 3 in the email, writes one angry line, leaves the rest blank.
+	partial = persona{name: "rates in the email and threatens to go public", partial: true, overall: 3, prejudice: 3500, comment: map[string]string{
+		"en": "Two weeks late and no one calls back. I will post this on Facebook tonight.",
+		"fr": "Deux semaines de retard et personne ne rappelle. Je publie ça sur Facebook ce soir.",
+	}}
 	silent = persona{name: "silent", silent: true}
 )
 
 // mix is the order personas are dealt to the demo customers: about half
 // satisfied, a third unhappy in some way, some silent.
-var mix = []persona{happy, content, angry, happy, slow, public, content, silent, happy, angry, happy, public}
+var mix = []persona{happy, content, angry, happy, slow, public, content, silent, happy, angry, happy, partial}
 
 // form fills the survey form the way persona p answers.
 func (p persona) form(locale string) url.Values {
 	f := url.Values{}
 	f.Set("lang", locale)
 	f.Set("overall", strconv.Itoa(p.overall))
+	if p.partial {
+		f.Set("comment", p.comment[locale])
+		return f
+	}
 	for k, v := range p.agree {
 		if reverseItems[k] {
 			v = 6 - v

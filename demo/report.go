@@ -26,11 +26,15 @@ type complaintRow struct {
 }
 
 type summary struct {
-	Sent       int `db:"sent"`
-	Replies    int `db:"replies"`
-	Scored     int `db:"scored"`
-	Negative   int `db:"negative"`
-	Complaints []complaintRow
+	Sent     int `db:"sent"`
+	Replies  int `db:"replies"`
+	Scored   int `db:"scored"`
+	Negative int `db:"negative"`
+	// Partial replies gave the email's rating and a comment only;
+	// PartialComplaints of them opened a complaint.
+	Partial           int `db:"partial"`
+	PartialComplaints int `db:"partial_complaints"`
+	Complaints        []complaintRow
 }
 
 // waitScored waits until the run's replies are all scored, then reads what
@@ -45,7 +49,9 @@ func waitScored(ctx context.Context, a *app.App, run string, replies int) (summa
 			  WHERE c.external_ref LIKE $1 AND i.state IN ('sent', 'answered')) AS sent,
 			count(r.id) AS replies,
 			count(r.scored_at) AS scored,
-			count(*) FILTER (WHERE r.negative) AS negative
+			count(*) FILTER (WHERE r.negative) AS negative,
+			count(*) FILTER (WHERE NOT r.completed) AS partial,
+			count(*) FILTER (WHERE NOT r.completed AND EXISTS (SELECT 1 FROM complaints k WHERE k.response_id = r.id)) AS partial_complaints
 			FROM responses r JOIN customers c ON c.id = r.customer_id WHERE c.external_ref LIKE $1`, prefix)
 		if err != nil {
 			return s, fmt.Errorf("read demo results: %w", err)
@@ -75,6 +81,8 @@ func report(out io.Writer, base string, s summary, lp loop, handLink string, acc
 	fmt.Fprintf(out, "\nSummary\n")
 	fmt.Fprintf(out, "  emails sent:       %d\n", s.Sent)
 	fmt.Fprintf(out, "  replies:           %d (%d negative)\n", s.Replies, s.Negative)
+	fmt.Fprintf(out, "  partial replies:   %d (the rating clicked in the email and a comment, nothing else), %d of them opened a complaint\n",
+		s.Partial, s.PartialComplaints)
 	fmt.Fprintf(out, "  complaints opened: %d\n", len(s.Complaints))
 	fmt.Fprintf(out, "  acknowledged:      %d (the customer was told who will contact them and by when)\n", lp.Acknowledged)
 	fmt.Fprintf(out, "  alerts raised:     %d (to the CX team by email, and to FOLLOWUP_ALERT_WEBHOOK_URL when set)\n", lp.Alerts)

@@ -72,6 +72,10 @@ type Outcome struct {
 	Result *surveys.Result
 	// Complaint is set when the reply is negative.
 	Complaint *complaints.Opened
+	// Updated is true when Complete changed a partial reply; Kept is then
+	// its complaint, opened by the first part and updated.
+	Updated bool
+	Kept    *complaints.Completed
 	// Deferred is true when Submit stored the reply without its scores
 	// because scoring or opening the complaint failed (DeferredBy says
 	// why): the caller must enqueue Score.

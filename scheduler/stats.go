@@ -15,9 +15,14 @@ type Stats struct {
 	Sent          int `json:"sent"`
 	RemindersSent int `json:"reminders_sent"`
 	Answered      int `json:"answered"`
-	Negative      int `json:"negative"`
-	Failed        int `json:"failed"`
-	Expired       int `json:"expired"`
+	// Completed and Partial split the replies: Completed answered every
+	// scale question (the rating and each item of justice), Partial did
+	// not (the email's rating and a comment, say) — and still counts.
+	Completed int `json:"completed"`
+	Partial   int `json:"partial"`
+	Negative  int `json:"negative"`
+	Failed    int `json:"failed"`
+	Expired   int `json:"expired"`
 	// Suppressed counts invitations withdrawn, by reason (opted_out,
 	// frequency_cap, campaign_archived...).
 	Suppressed map[string]int `json:"suppressed"`
@@ -77,9 +82,11 @@ func (s *Store) Stats(ctx context.Context, campaignID int64, days int, now time.
 			st.Suppressed[r.Reason] += r.N
 		}
 	}
-	if err := s.db.GetContext(ctx, &st.Negative, `SELECT count(*) FROM responses r JOIN invitations i ON i.id = r.invitation_id
-		WHERE i.campaign_id = $1 AND r.negative`, campaignID); err != nil {
-		return st, fmt.Errorf("negative replies of campaign %d: %w", campaignID, err)
+	if err := s.db.QueryRowxContext(ctx, `SELECT count(*) FILTER (WHERE r.negative), count(*) FILTER (WHERE r.completed),
+			count(*) FILTER (WHERE NOT r.completed)
+		FROM responses r JOIN invitations i ON i.id = r.invitation_id
+		WHERE i.campaign_id = $1`, campaignID).Scan(&st.Negative, &st.Completed, &st.Partial); err != nil {
+		return st, fmt.Errorf("replies of campaign %d: %w", campaignID, err)
 	}
 	st.ResponseRate = ratio(st.Answered, st.Sent)
 	st.NegativeRate = ratio(st.Negative, st.Answered)

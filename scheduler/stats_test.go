@@ -39,6 +39,8 @@ func TestStatsCountEveryFate(t *testing.T) {
 		{"reminders sent", got.RemindersSent, want.RemindersSent},
 		{"answered", got.Answered, want.Answered},
 		{"negative", got.Negative, want.Negative},
+		{"completed", got.Completed, want.Completed},
+		{"partial", got.Partial, want.Partial},
 		{"failed", got.Failed, want.Failed},
 		{"expired", got.Expired, want.Expired},
 		{"suppressed by reason", got.Suppressed, want.Suppressed},

@@ -154,6 +154,34 @@ func (s *Survey) ParseForm(form url.Values) (Answers, Problems) {
 	return answers, problems
 }
 
+// Completed reports whether a reply answered every scale question (the
+// rating and each item of justice): a reply that did not is partial. The
+// choice and comment questions never make a reply partial.
+func (s *Survey) Completed(a Answers) bool {
+	for _, q := range s.Questions {
+		if _, _, scale := q.Kind.Scale(); scale {
+			if _, ok := a[q.Key]; !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Merge returns the answers of a reply completed later: earlier answers
+// with the new ones over them. An answer once given is never erased by a
+// question left blank the second time.
+func Merge(earlier, later Answers) Answers {
+	out := make(Answers, len(earlier)+len(later))
+	for k, v := range earlier {
+		out[k] = v
+	}
+	for k, v := range later {
+		out[k] = v
+	}
+	return out
+}
+
 // Comment joins the free-text answers, in question order.
 func (s *Survey) Comment(a Answers) string {
 	var parts []string

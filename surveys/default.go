@@ -10,7 +10,9 @@ const DefaultSlug = "service-recovery"
 // choice mapped to the 13 risks of dissatisfaction, and a comment box.
 func Default() Survey {
 	agree := func(key string, d Dimension, reverse bool, en, fr string) Question {
-		return Question{Key: key, Kind: Likert5, Dimension: d, Reverse: reverse, Required: true, Text: Localized{"en": en, "fr": fr}}
+		// Encouraged, not required: a customer who only rates and comments
+		// is heard (see README, The survey page).
+		return Question{Key: key, Kind: Likert5, Dimension: d, Reverse: reverse, Text: Localized{"en": en, "fr": fr}}
 	}
 	opt := func(key string, risk Risk, en, fr string) Option {
 		return Option{Key: key, Risk: string(risk), Label: Localized{"en": en, "fr": fr}}

@@ -30,6 +30,9 @@ type Invitation struct {
 	ResponseID *int64 `db:"response_id"`
 	// Negative is the scoring verdict of the response, once scored.
 	Negative *bool `db:"negative"`
+	// Completed is whether the response answered every scale question;
+	// a partial one may be completed through the same link while it lives.
+	Completed *bool `db:"completed"`
 	// AnnualValueCents and PrejudiceCents are what a complaint about this
 	// invitation's reply weighs: the customer's value and, when known, what
 	// the failed service cost them.
@@ -41,6 +44,19 @@ type Invitation struct {
 
 // Answered reports whether the invitation already has its response.
 func (i Invitation) Answered() bool { return i.ResponseID != nil }
+
+// Partial reports whether the invitation's response left scale questions
+// unanswered. A recovery survey's reply is never partial: it judges the
+// recovery once.
+func (i Invitation) Partial() bool {
+	return i.Completed != nil && !*i.Completed && i.ComplaintID == nil
+}
+
+// CanComplete says whether the customer may come back now to complete a
+// partial response: the link's life bounds it like a first answer.
+func (i Invitation) CanComplete(now time.Time) bool {
+	return i.Partial() && i.CheckOpen(now) == nil
+}
 
 // CheckOpen says whether the invitation can still be answered at now.
 func (i Invitation) CheckOpen(now time.Time) error {
@@ -55,7 +71,7 @@ func (i Invitation) CheckOpen(now time.Time) error {
 
 const invitationSQL = `SELECT i.id, i.customer_id, i.survey_version_id, i.state, c.state AS campaign_state,
 			i.expires_at, cu.name AS customer_name, cu.locale, r.id AS response_id, r.negative,
-			cu.annual_value_cents, e.prejudice_cents, i.complaint_id
+			r.completed, cu.annual_value_cents, e.prejudice_cents, i.complaint_id
 		FROM invitations i
 		JOIN campaigns c ON c.id = i.campaign_id
 		JOIN customers cu ON cu.id = i.customer_id

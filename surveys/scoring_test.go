@@ -184,12 +184,20 @@ func TestParseForm(t *testing.T) {
 
 	bad := url.Values{"overall": {"11"}, "quick": {"x"}, "flexible": {"3"}, "what_went_wrong": {"nope"}}
 	a, p = sv.ParseForm(bad)
+	// The items of justice are optional: only what is wrong is a problem.
 	want := Problems{"overall": ProblemInvalid, "quick": ProblemInvalid, "what_went_wrong": ProblemInvalid}
-	for _, k := range []string{"fair_outcome", "deserved", "put_right", "lost_out", "reach", "bounced", "courtesy", "empathy", "honesty"} {
-		want[k] = ProblemRequired
-	}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("problems %v, want %v", p, want)
+	}
+	// The rating alone is a reply; a question marketing marked required
+	// still must be answered.
+	if _, p := sv.ParseForm(url.Values{"overall": {"2"}}); len(p) != 0 {
+		t.Errorf("the rating alone: problems %v", p)
+	}
+	strict := Default()
+	strict.Question("courtesy").Required = true
+	if _, p := strict.ParseForm(url.Values{"overall": {"2"}}); !reflect.DeepEqual(p, Problems{"courtesy": ProblemRequired}) {
+		t.Errorf("a required item left blank: problems %v", p)
 	}
 	if *a["flexible"].Value != 3 {
 		t.Errorf("valid answers must be kept next to problems: %+v", a)

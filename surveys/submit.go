@@ -40,6 +40,7 @@ type submissionRow struct {
 	Locale          string         `json:"locale"`
 	Answers         Answers        `json:"answers"`
 	Comment         string         `json:"comment"`
+	Completed       bool           `json:"completed"`
 	Scored          bool           `json:"scored"`
 	Distributive    *float64       `json:"score_distributive"`
 	Procedural      *float64       `json:"score_procedural"`
@@ -56,14 +57,14 @@ type submissionRow struct {
 
 const insertResponsesSQL = `WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(ord int, invitation_id bigint, customer_id bigint,
-        survey_version_id bigint, locale text, answers jsonb, comment text, scored boolean,
+        survey_version_id bigint, locale text, answers jsonb, comment text, completed boolean, scored boolean,
         score_distributive numeric, score_procedural numeric, score_interactional numeric, score_overall numeric,
         nps smallint, nps_category text, negative boolean, reasons jsonb, signals jsonb, risks text[], risk_evidence jsonb)
 ), r AS (
-    INSERT INTO responses (invitation_id, customer_id, survey_version_id, locale, answers, comment, submitted_at,
+    INSERT INTO responses (invitation_id, customer_id, survey_version_id, locale, answers, comment, completed, submitted_at,
         scored_at, score_distributive, score_procedural, score_interactional, score_overall, nps, nps_category,
         negative, reasons, signals, risks, risk_evidence)
-    SELECT DISTINCT ON (invitation_id) invitation_id, customer_id, survey_version_id, locale, answers, comment, $2,
+    SELECT DISTINCT ON (invitation_id) invitation_id, customer_id, survey_version_id, locale, answers, comment, completed, $2,
         CASE WHEN scored THEN $2::timestamptz END, score_distributive, score_procedural, score_interactional,
         score_overall, nps, nps_category, negative, coalesce(reasons, '[]'), coalesce(signals, '[]'),
         coalesce(risks, '{}'), coalesce(risk_evidence, '[]')
@@ -84,7 +85,8 @@ func (s *Store) InsertMany(ctx context.Context, tx *sqlx.Tx, subs []Submission, 
 	batch := make([]submissionRow, n)
 	for i, sub := range subs {
 		row := submissionRow{Ord: i, InvitationID: sub.Invitation.ID, CustomerID: sub.Invitation.CustomerID,
-			SurveyVersionID: sub.Survey.VersionID, Locale: sub.Locale, Answers: sub.Answers, Comment: sub.Survey.Comment(sub.Answers)}
+			SurveyVersionID: sub.Survey.VersionID, Locale: sub.Locale, Answers: sub.Answers, Comment: sub.Survey.Comment(sub.Answers),
+			Completed: sub.Survey.Completed(sub.Answers)}
 		if r := sub.Result; r != nil {
 			score := func(d Dimension) *float64 {
 				if v, ok := r.Scores[d]; ok {

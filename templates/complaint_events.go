@@ -64,6 +64,8 @@ func eventWords(l lang, e complaints.Event) (w words, known bool) {
 		return recoveryPositiveWords(l), true
 	case complaints.CommentCorrectedEvent:
 		return commentCorrectedWords(l, e), true
+	case complaints.ReplyCompletedEvent:
+		return replyCompletedWords(l, e), true
 	case complaints.UnknownEvent:
 		return unknownWords(e), false
 	case nil:
@@ -255,6 +257,35 @@ func commentCorrectedWords(l lang, e complaints.CommentCorrectedEvent) words {
 		s += l.pick(" · the complaint is unchanged", " · la réclamation est inchangée")
 	}
 	return words{l.pick("Comment reading corrected", "Lecture du commentaire corrigée"), s}
+}
+
+func replyCompletedWords(l lang, e complaints.ReplyCompletedEvent) words {
+	what := l.pick("The customer answered more of the survey", "Le client a répondu à d'autres questions")
+	if e.Completed {
+		what = l.pick("The customer completed their reply", "Le client a complété sa réponse")
+	}
+	var parts []string
+	switch {
+	case e.Resolved:
+		parts = append(parts, l.pick("the complaint was already resolved: not reopened, read the new answers",
+			"la réclamation était déjà résolue : non rouverte, lisez les nouvelles réponses"))
+	case e.FromPriority != e.ToPriority:
+		parts = append(parts, l.pick("priority raised ", "priorité relevée ")+e.FromPriority+" → "+e.ToPriority,
+			with(l.when(e.DueAt), l.pick("due ", "échéance "), ""))
+	default:
+		parts = append(parts, l.pick("scored again, priority unchanged", "notée à nouveau, priorité inchangée"))
+	}
+	if !e.Negative {
+		parts = append(parts, l.pick("the new answers are not negative", "les nouvelles réponses ne sont pas négatives"))
+	}
+	if len(e.Escalations) > 0 {
+		labels := make([]string, len(e.Escalations))
+		for i, s := range e.Escalations {
+			labels[i] = signalWords(string(l), string(s))
+		}
+		parts = append(parts, l.pick("escalated: the customer ", "escaladée : le client ")+strings.Join(labels, ", "))
+	}
+	return words{what, joinNonEmpty(parts, " · ")}
 }
 
 // unknownWords tell an event of a kind without words: its kind and its

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,12 +16,21 @@ import (
 
 // TestNegativeReplyInABrowserOpensComplaint answers in headless Chromium as
 // a French customer would: switches language and back, answers with the
-// keyboard, forgets a question, fixes it, sends, and sees the thank-you page
-// promising a call. The complaint is in the CX queue by then, at P2 or
+// keyboard, forgets a question marketing made required, fixes it, sends,
+// and sees the thank-you page promising a call. The complaint is in the CX queue by then, at P2 or
 // higher because the comment threatens to go public and legal.
 func TestNegativeReplyInABrowserOpensComplaint(t *testing.T) {
 	t.Parallel()
 	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}})
+	// The items of justice are optional, but marketing may require one.
+	sv, err := h.App.Surveys.EnsureDefault(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv.Question("honesty").Required = true
+	if _, err := h.App.Surveys.Update(context.Background(), sv.Slug, *sv, "honesty required"); err != nil {
+		t.Fatal(err)
+	}
 	link := invite(t, h, customer{ref: "chloe", locale: "fr", valueCents: 50000}, 1)
 	ctx := browser.New(t)
 	if err := chromedp.Do(ctx,

@@ -45,6 +45,8 @@ func (f Fixture) Want() scheduler.Stats {
 		RemindersSent: 5,  // e1, e5, e7, e8, e9
 		Answered:      5,  // e2, e3, e4, e6, e7
 		Negative:      2,  // e3, e6
+		Completed:     3,  // e2, e4, e6
+		Partial:       2,  // e3, e7: the rating alone
 		Failed:        3,  // f1, f2 bounced, f3 temporary
 		Expired:       1,  // e1
 		Suppressed:    map[string]int{"opted_out": 2, "address_bounced": 1, "frequency_cap": 1},
@@ -262,7 +264,15 @@ func (p *player) answer(ref string, campaignID int64, at time.Time, negative boo
 	if negative {
 		res.Scores[surveys.Overall] = 20
 	}
-	if _, err := p.surveys.Insert(p.ctx, tx, inv, p.survey, surveys.Answers{}, "en", at, res); err != nil {
+	// Every scale question answered, but for e3 and e7, who gave only
+	// the first (the email's rating).
+	answers := surveys.Answers{}
+	for i, q := range p.survey.Questions {
+		if lo, _, ok := q.Kind.Scale(); ok && (i == 0 || (ref != "e3" && ref != "e7")) {
+			answers[q.Key] = surveys.Answer{Value: &lo}
+		}
+	}
+	if _, err := p.surveys.Insert(p.ctx, tx, inv, p.survey, answers, "en", at, res); err != nil {
 		p.t.Fatalf("campaignfix: answer of %s: %v", ref, err)
 	}
 	if err := p.store.MarkAnswered(p.ctx, tx, []int64{inv.ID}, at); err != nil {

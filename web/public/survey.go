@@ -24,37 +24,40 @@ func (s *Server) surveyRoutes(mux *web.Router) {
 // openInvitation verifies the link of the request and loads its invitation.
 // On failure it has already answered: 403 for a link we did not sign, 410
 // for an expired or withdrawn one, in the customer's language when known.
-// Nothing is stored in either case.
-func (s *Server) openInvitation(w http.ResponseWriter, r *http.Request) (surveys.Invitation, bool) {
+// Nothing is stored in either case. An answered invitation stays
+// reachable (its thank-you page); live says whether its link may still be
+// used to answer: signed, not expired, not withdrawn.
+func (s *Server) openInvitation(w http.ResponseWriter, r *http.Request) (surveys.Invitation, bool, bool) {
 	now := s.Clock.Now()
 	claims, err := s.Signer.Verify(surveys.PurposeSurvey, r.PathValue("token"), now)
 	if errors.Is(err, surveys.ErrLinkTampered) {
 		s.RenderMessage(w, r, http.StatusForbidden, web.RequestLocale(r, ""), "error.403")
-		return surveys.Invitation{}, false
+		return surveys.Invitation{}, false, false
 	}
 	inv, lerr := s.Surveys.Invitation(r.Context(), claims.InvitationID)
 	if errors.Is(lerr, surveys.ErrNotFound) {
 		s.renderClosed(w, r, web.RequestLocale(r, ""))
-		return inv, false
+		return inv, false, false
 	}
 	if lerr != nil {
 		s.failed(w, r, web.FormLocale(r, ""), "load invitation", lerr)
-		return inv, false
+		return inv, false, false
 	}
 	locale := web.RequestLocale(r, inv.Locale)
+	live := err == nil && inv.CheckOpen(now) == nil
 	if inv.Answered() {
-		return inv, true // the thank-you page stays reachable
+		return inv, live, true // the thank-you page stays reachable
 	}
-	if err != nil { // expired signature
+	if !live { // expired signature, expired or withdrawn invitation
 		s.renderClosed(w, r, locale)
-		return inv, false
+		return inv, false, false
 	}
-	if err := inv.CheckOpen(now); err != nil {
-		s.renderClosed(w, r, locale)
-		return inv, false
-	}
-	return inv, true
+	return inv, true, true
 }
+
+// completable says whether the customer may complete a partial reply
+// through this link now: the link's life bounds it like a first answer.
+func completable(inv surveys.Invitation, live bool) bool { return live && inv.Partial() }
 
 // renderClosed answers a link that can no longer be answered (410): the
 // survey is closed, and how a customer who still wants to be heard reaches
@@ -67,17 +70,29 @@ func (s *Server) renderClosed(w http.ResponseWriter, r *http.Request, locale str
 }
 
 func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) {
-	inv, ok := s.openInvitation(w, r)
+	inv, live, ok := s.openInvitation(w, r)
 	if !ok {
 		return
 	}
 	locale := web.RequestLocale(r, inv.Locale)
-	if inv.Answered() {
-		s.renderThanks(w, r, http.StatusOK, locale, inv.Negative != nil && *inv.Negative)
+	if inv.Answered() && !completable(inv, live) {
+		s.renderThanks(w, r, http.StatusOK, locale, inv, false)
 		return
 	}
 	sv, ok := s.surveyOf(w, r, inv, locale)
 	if !ok {
+		return
+	}
+	if inv.Answered() {
+		// A partial reply: what was given is shown, the rest may follow.
+		given, err := s.Surveys.Answers(r.Context(), inv.ID)
+		if err != nil {
+			s.failed(w, r, locale, "load answers", err)
+			return
+		}
+		view := buildSurveyView(sv, locale, given, nil)
+		view.Partial = templates.T(locale, "survey.partial")
+		s.renderSurvey(w, r, http.StatusOK, inv, locale, view, "")
 		return
 	}
 	answers, score, picked := preselect(sv, r.URL.Query().Get("score"))
@@ -89,7 +104,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) {
-	inv, ok := s.openInvitation(w, r)
+	inv, live, ok := s.openInvitation(w, r)
 	if !ok {
 		return
 	}
@@ -99,12 +114,16 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	locale := web.FormLocale(r, inv.Locale)
-	if inv.Answered() {
+	if inv.Answered() && !completable(inv, live) {
 		http.Redirect(w, r, thanksURL(r, locale), http.StatusSeeOther)
 		return
 	}
 	sv, ok := s.surveyOf(w, r, inv, locale)
 	if !ok {
+		return
+	}
+	if inv.Answered() {
+		s.completeSubmit(w, r, inv, sv, locale)
 		return
 	}
 	answers, problems := sv.ParseForm(r.PostForm)
@@ -144,7 +163,7 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) surveyThanks(w http.ResponseWriter, r *http.Request) {
-	inv, ok := s.openInvitation(w, r)
+	inv, live, ok := s.openInvitation(w, r)
 	if !ok {
 		return
 	}
@@ -153,7 +172,7 @@ func (s *Server) surveyThanks(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, surveys.SurveyPath+r.PathValue("token")+"?lang="+locale, http.StatusSeeOther)
 		return
 	}
-	s.renderThanks(w, r, http.StatusOK, locale, inv.Negative != nil && *inv.Negative)
+	s.renderThanks(w, r, http.StatusOK, locale, inv, completable(inv, live))
 }
 
 // surveyOf loads the survey version an invitation was sent with.
@@ -196,16 +215,27 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 	})
 }
 
+// thanksView is the thank-you page's content: MoreURL, when set, leads
+// back to the survey to complete a partial reply.
+type thanksView struct {
+	Body, MoreURL, MoreText string
+}
+
 // renderThanks shows the thank-you page; after a negative reply it says
 // that someone will get in touch, because a complaint is already open.
-func (s *Server) renderThanks(w http.ResponseWriter, r *http.Request, status int, locale string, negative bool) {
-	body := templates.T(locale, "thanks.body")
-	if negative {
-		body += " " + templates.T(locale, "thanks.negative")
+// After a partial reply whose link still lives, it offers the other
+// questions.
+func (s *Server) renderThanks(w http.ResponseWriter, r *http.Request, status int, locale string, inv surveys.Invitation, more bool) {
+	v := thanksView{Body: templates.T(locale, "thanks.body")}
+	if inv.Negative != nil && *inv.Negative {
+		v.Body += " " + templates.T(locale, "thanks.negative")
 	}
-	s.RenderPage(w, status, "message", templates.PageData{
+	if more {
+		v.MoreURL, v.MoreText = surveys.SurveyPath+r.PathValue("token")+"?lang="+locale, templates.T(locale, "thanks.more")
+	}
+	s.RenderPage(w, status, "thanks", templates.PageData{
 		Locale: locale, Title: templates.T(locale, "thanks.title"), AltLocaleURL: web.AltLocaleURL(r, locale),
-		Data: body,
+		Data: v,
 	})
 }
 

@@ -134,14 +134,13 @@ func TestSurveyPageAnswering(t *testing.T) {
 		t.Errorf("language switch to English failed: %.300s", page)
 	}
 
-	// Missing answers: 422, problems next to their questions, nothing typed lost, nothing stored.
+	// A wrong answer: 422, the problem next to its question, nothing typed lost, nothing stored.
 	partial := url.Values{"overall": {"4"}, "quick": {"2"}, "comment": {"Livreur <b>en retard</b> & impoli"}, "what_went_wrong": {"delays", "hacked"}, "lang": {"fr"}}
 	status, page, _ = fetch(t, "POST", link, partial, nil)
 	if status != http.StatusUnprocessableEntity {
 		t.Fatalf("incomplete answers: status %d", status)
 	}
 	for _, want := range []string{
-		"Merci de répondre à cette question.",               // required items
 		"Merci de choisir une des réponses proposées.",      // the unknown option
 		`name="overall" value="4" checked`,                  // kept
 		`name="quick" value="2" checked`,                    // kept

@@ -12,6 +12,8 @@ type surveyView struct {
 	Action      string
 	Intro       string
 	Preselected string
+	// Partial says the answers given so far count and the rest may follow.
+	Partial string
 	// Failure is a message shown when the answers could not be saved.
 	Failure   string
 	HasErrors bool
