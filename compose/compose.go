@@ -83,7 +83,9 @@ func (c *Composer) Invitation(ctx context.Context, r Recipient) (mail.Message, e
 }
 
 // Preview renders what a survey's invitation (or first reminder) looks like
-// for a sample customer, with linkURL in place of the personal link.
+// for a sample customer, with linkURL in place of the personal link and the
+// preview's unsubscribe page (Links.PreviewUnsubscribe) in place of the
+// customer's: the same template and footer as a real send.
 func (c *Composer) Preview(ctx context.Context, surveyVersionID int64, locale string, reminder bool, linkURL string) (templates.Email, error) {
 	sv, err := c.Surveys.Version(ctx, surveyVersionID)
 	if err != nil {
@@ -93,7 +95,7 @@ func (c *Composer) Preview(ctx context.Context, surveyVersionID int64, locale st
 	if reminder {
 		r.Reminder = 1
 	}
-	return c.render(sv, r, linkURL, linkURL)
+	return c.render(sv, r, linkURL, c.Links.PreviewUnsubscribe(locale))
 }
 
 // SampleName is the customer name used in previews.

@@ -19,6 +19,8 @@ type loop struct {
 	// Worked is the complaint the demo's CX agent took, answered,
 	// compensated and resolved; 0 when there was none.
 	Worked int64 `db:"-"`
+	// Emails are the emails of every kind sent during the run.
+	Emails emailCount `db:"-"`
 }
 
 // workComplaint plays the CX agent on the most urgent complaint, through
@@ -95,9 +97,13 @@ func waitLoop(ctx context.Context, a *app.App, run string) (loop, error) {
 	prefix := "demo-" + run + "-%"
 	deadline := time.Now().Add(30 * time.Second)
 	for {
+		// The alerts' emails count too: the summary counts every email.
 		var pending int
-		err := a.DB.GetContext(ctx, &pending, `SELECT count(*) FROM complaint_messages m JOIN complaints k ON k.id = m.complaint_id
-			JOIN customers c ON c.id = k.customer_id WHERE c.external_ref LIKE $1 AND m.state = 'pending' AND m.send_at <= now()`, prefix)
+		err := a.DB.GetContext(ctx, &pending, `SELECT
+			(SELECT count(*) FROM complaint_messages m JOIN complaints k ON k.id = m.complaint_id
+			  JOIN customers c ON c.id = k.customer_id WHERE c.external_ref LIKE $1 AND m.state = 'pending' AND m.send_at <= now())
+			+ (SELECT count(*) FROM alerts a JOIN complaints k ON k.id = a.complaint_id
+			  JOIN customers c ON c.id = k.customer_id WHERE c.external_ref LIKE $1 AND a.email_delivered_at IS NULL)`, prefix)
 		if err != nil {
 			return loop{}, fmt.Errorf("read demo emails: %w", err)
 		}
@@ -105,7 +111,7 @@ func waitLoop(ctx context.Context, a *app.App, run string) (loop, error) {
 			break
 		}
 		if time.Now().After(deadline) {
-			return loop{}, fmt.Errorf("%d complaint emails still unsent after 30 s", pending)
+			return loop{}, fmt.Errorf("%d complaint or alert emails still unsent after 30 s", pending)
 		}
 		select {
 		case <-ctx.Done():

@@ -27,8 +27,14 @@ import (
 type Options struct {
 	// Customers is how many customers get a service event (default 36).
 	Customers int
-	// Once stops after the simulated replies are processed.
+	// Once stops after the simulated replies are processed; the report
+	// then names only what outlives the run (the summary, the schema),
+	// never an address of the servers that stopped. Otherwise the demo
+	// keeps serving until ctx is cancelled and says where to look.
 	Once bool
+	// Database is the run's schema, named in the report; zero when the
+	// caller gave the app a database of its own (tests).
+	Database Database
 	// Out receives the report.
 	Out io.Writer
 	// Listener serves HTTP (already bound).
@@ -84,6 +90,13 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 	run := randomRun()
 	crowd := people(run, opts.Customers)
 	fmt.Fprintf(out, "\nfollowup demo run %s: %d customers, campaign %q\n", run, len(crowd), CampaignName)
+	if d := opts.Database; d.Schema != "" {
+		if d.Created {
+			fmt.Fprintf(out, "  database: a new schema, %s, migrated for this run\n", d.Schema)
+		} else {
+			fmt.Fprintf(out, "  database: reusing the schema %s (earlier runs' rows are still there)\n", d.Schema)
+		}
+	}
 	before := opts.Capture.Count()
 	client := &http.Client{Timeout: 10 * time.Second}
 	for i, c := range crowd {
@@ -91,7 +104,7 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 			return err
 		}
 	}
-	fmt.Fprintf(out, "  posted %d service events to %s/api/v1/events\n", len(crowd), base)
+	fmt.Fprintf(out, "  posted %d service events through the API\n", len(crowd))
 
 	waitCtx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	msgs, err := opts.Capture.WaitFor(waitCtx, before+len(crowd))
@@ -100,7 +113,7 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 		return fmt.Errorf("waiting for the survey emails: %w", err)
 	}
 	msgs = msgs[len(msgs)-len(crowd):]
-	fmt.Fprintf(out, "  %d survey emails sent to the capture SMTP server (%s)\n", len(msgs), opts.Capture.Addr())
+	fmt.Fprintf(out, "  %d survey emails sent to the demo's SMTP capture\n", len(msgs))
 
 	byEmail := map[string]customer{}
 	for _, c := range crowd {
@@ -151,14 +164,24 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 		return err
 	}
 	lp.Worked = worked
-	report(out, base, sum, lp, handLink, access)
+	lp.Emails = countEmails(ctx, a, after(opts.Capture.Messages(), before))
+	report(out, sum, lp, opts.Database)
 
 	if opts.Once {
-		return wait()
+		if err := wait(); err != nil {
+			return err
+		}
+		reportKept(out, opts.Database)
+		return nil
 	}
-	fmt.Fprintf(out, "\nRunning until interrupted (Ctrl-C).\n")
+	reportServing(out, base, lp, handLink, access)
+	fmt.Fprintf(out, "\nServing until interrupted (Ctrl-C).\n")
 	<-ctx.Done()
-	return wait()
+	if err := wait(); err != nil {
+		return err
+	}
+	reportKept(out, opts.Database)
+	return nil
 }
 
 func seed(ctx context.Context, a *app.App) error {

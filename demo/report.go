@@ -77,9 +77,15 @@ func waitScored(ctx context.Context, a *app.App, run string, replies int) (summa
 	return s, nil
 }
 
-func report(out io.Writer, base string, s summary, lp loop, handLink string, access demoAccess) {
+// report writes the summary: what the run did, true after it stops.
+func report(out io.Writer, s summary, lp loop, db Database) {
 	fmt.Fprintf(out, "\nSummary\n")
-	fmt.Fprintf(out, "  emails sent:       %d\n", s.Sent)
+	fmt.Fprintf(out, "  emails sent:       %d", lp.Emails.Total)
+	if lp.Emails.Total > 0 {
+		fmt.Fprintf(out, " (%s)", lp.Emails)
+	}
+	fmt.Fprintln(out)
+	fmt.Fprintf(out, "  surveys delivered: %d\n", s.Sent)
 	fmt.Fprintf(out, "  replies:           %d (%d negative)\n", s.Replies, s.Negative)
 	fmt.Fprintf(out, "  partial replies:   %d (the rating clicked in the email and a comment, nothing else), %d of them opened a complaint\n",
 		s.Partial, s.PartialComplaints)
@@ -88,7 +94,7 @@ func report(out io.Writer, base string, s summary, lp loop, handLink string, acc
 	fmt.Fprintf(out, "  alerts raised:     %d (to the CX team by email, and to FOLLOWUP_ALERT_WEBHOOK_URL when set)\n", lp.Alerts)
 	if lp.Worked != 0 {
 		fmt.Fprintf(out, "  worked by cx:      #%d taken, answered, compensated and resolved through the API;\n", lp.Worked)
-		fmt.Fprintf(out, "                     its reply and resolution emails are in the capture, its recovery survey is planned\n")
+		fmt.Fprintf(out, "                     its reply and resolution emails were sent, its recovery survey is planned\n")
 	}
 	fmt.Fprintln(out)
 	if len(s.Complaints) > 0 {
@@ -108,6 +114,25 @@ func report(out io.Writer, base string, s summary, lp loop, handLink string, acc
 		}
 		tw.Flush()
 	}
+}
+
+// reportKept says what outlives a --once run: its schema, how to open it,
+// serve it again and drop it. The servers and the SMTP capture are gone,
+// so no address of theirs is named.
+func reportKept(out io.Writer, db Database) {
+	fmt.Fprintf(out, "\nThe demo has stopped: its pages, API and captured emails are gone with it.\n")
+	if db.Schema == "" {
+		return
+	}
+	fmt.Fprintf(out, "What it wrote stays in PostgreSQL, schema %s:\n", db.Schema)
+	fmt.Fprintf(out, "  inspect:        %s\n", db.Inspect())
+	fmt.Fprintf(out, "  serve it again: followup demo --schema %s   (adds a run to it, then serves until Ctrl-C)\n", db.Schema)
+	fmt.Fprintf(out, "  drop it:        %s\n", db.Drop())
+	fmt.Fprintf(out, "                  (followup demo --clean drops every earlier demo_* schema)\n")
+}
+
+// reportServing says where to look while the demo keeps serving.
+func reportServing(out io.Writer, base string, lp loop, handLink string, access demoAccess) {
 	fmt.Fprintf(out, "\nWhere to look\n")
 	fmt.Fprintf(out, "  captured emails:      %s/dev/mail\n", base)
 	fmt.Fprintf(out, "  CX queue:             %s/cx/ (signed in as cx: take, reply, compensate, resolve)\n", base)

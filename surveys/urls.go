@@ -31,6 +31,16 @@ func (l Links) Rating(invitationID int64, expires time.Time, value int) string {
 // UnsubscribePath is the path prefix of unsubscribe links: UnsubscribePath + token.
 const UnsubscribePath = "/u/"
 
+// PreviewUnsubscribePath is the unsubscribe page of previews and test
+// emails: it shows what a customer sees and records nothing.
+const PreviewUnsubscribePath = "/preview/unsubscribe"
+
+// PreviewUnsubscribe returns the unsubscribe URL of previews and test
+// emails, in locale.
+func (l Links) PreviewUnsubscribe(locale string) string {
+	return l.Base.String() + PreviewUnsubscribePath + "?lang=" + url.QueryEscape(locale)
+}
+
 // UnsubscribeTTL is how long an unsubscribe link works: long, because
 // people unsubscribe from old emails too.
 const UnsubscribeTTL = 2 * 365 * 24 * time.Hour

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	texttemplate "text/template"
-	"time"
 )
 
 //go:embed email/*.txt email/*.html pages/*.html static/* drafts/*.txt
@@ -210,11 +209,14 @@ func paragraphs(text string) []string {
 var textFuncs = texttemplate.FuncMap{
 	"t":    T,
 	"date": FormatDate,
+	"days": Days,
 }
 
 var htmlFuncs = htmltemplate.FuncMap{
-	"t":    T,
-	"date": FormatDate,
+	"t":           T,
+	"date":        FormatDate,
+	"days":        Days,
+	"brandHeader": BrandHeader,
 	"seq": func(lo, hi int) []int {
 		out := make([]int, 0, hi-lo+1)
 		for i := lo; i <= hi; i++ {
@@ -258,38 +260,6 @@ var htmlFuncs = htmltemplate.FuncMap{
 		return v
 	},
 	"lines": func(p string) []string { return strings.Split(p, "\n") },
-}
-
-var months = map[string][]string{
-	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
-}
-
-// FormatDateTime writes a date and time the way people of locale read it,
-// in the time zone loc (UTC when nil), naming the zone.
-func FormatDateTime(locale string, t time.Time, loc *time.Location) string {
-	if loc == nil {
-		loc = time.UTC
-	}
-	t = t.In(loc)
-	zone := loc.String()
-	if zone == "Local" || zone == "" {
-		zone = t.Format("MST")
-	}
-	if locale == "fr" {
-		return fmt.Sprintf("%s à %d h %02d (%s)", FormatDate(locale, t), t.Hour(), t.Minute(), zone)
-	}
-	return fmt.Sprintf("%s at %s (%s)", FormatDate(locale, t), t.Format("3:04 PM"), zone)
-}
-
-// FormatDate writes a date the way people of locale read it.
-func FormatDate(locale string, t time.Time) string {
-	m := months["en"]
-	if locale == "fr" {
-		m = months["fr"]
-		return fmt.Sprintf("%d %s %d", t.Day(), m[t.Month()-1], t.Year())
-	}
-	return fmt.Sprintf("%s %d, %d", m[t.Month()-1], t.Day(), t.Year())
 }
 
 // Money writes an amount in cents as the staff pages show it: 25.50.

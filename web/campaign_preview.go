@@ -33,7 +33,9 @@ type TestSendJSON struct {
 }
 
 // TestSend sends the campaign's email to one address, marked as a test, with
-// links to the survey's preview (nothing a tester does is recorded).
+// links to the survey's preview and the preview's unsubscribe page, in the
+// footer and in List-Unsubscribe as in a real send (nothing a tester does is
+// recorded).
 func (s *Server) TestSend(ctx context.Context, c scheduler.Campaign, in TestSendJSON) (field string, err error) {
 	// The mailer's own reading of a recipient: an address it would refuse
 	// is the caller's mistake (400), not the mail server's (502).
@@ -54,7 +56,11 @@ func (s *Server) TestSend(ctx context.Context, c scheduler.Campaign, in TestSend
 		return "", err
 	}
 	msg := mail.Message{To: addr, Subject: "[TEST] " + e.Subject, Text: e.Text, HTML: e.HTML,
-		Headers: map[string]string{"X-Followup-Test": fmt.Sprintf("campaign %d", c.ID)}}
+		Headers: map[string]string{
+			"X-Followup-Test":       fmt.Sprintf("campaign %d", c.ID),
+			"List-Unsubscribe":      "<" + s.Compose.Links.PreviewUnsubscribe(locale) + ">",
+			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+		}}
 	if errs := s.Mail.Send(ctx, []mail.Message{msg}); errs[0] != nil {
 		var de *mail.DeliveryError
 		if errors.As(errs[0], &de) && de.Recipient && !de.Temporary {

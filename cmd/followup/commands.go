@@ -103,13 +103,18 @@ func cmdRoles(ctx context.Context, name string, args []string, stderr io.Writer,
 }
 
 // cmdDemo runs the demo: the embedded SMTP capture server stands in for the
-// mail server, and a secret is generated when none is configured.
+// mail server, and a secret is generated when none is configured. Each run
+// has a PostgreSQL schema (and asynq queues) of its own unless --schema
+// names one to reuse.
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var once bool
+	var once, clean bool
 	var customers int
+	var schema string
 	cfg, _, err := loadConfig("demo", args, stderr, config.Options{}, func(fs *flag.FlagSet) {
-		fs.BoolVar(&once, "once", false, "stop after the simulated replies are processed and print a summary")
+		fs.BoolVar(&once, "once", false, "stop after the simulated replies are processed and print a summary; without it the demo serves until Ctrl-C")
 		fs.IntVar(&customers, "customers", 36, "how many simulated customers")
+		fs.StringVar(&schema, "schema", os.Getenv("FOLLOWUP_DEMO_SCHEMA"), "reuse this PostgreSQL schema (created when absent) instead of a new demo_YYYYMMDD_HHMMSS one; env FOLLOWUP_DEMO_SCHEMA")
+		fs.BoolVar(&clean, "clean", false, "drop the schemas earlier demo runs created (demo_YYYYMMDD_HHMMSS) before this run")
 	})
 	if err != nil {
 		return err
@@ -154,6 +159,26 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		ln.Close()
 		return fmt.Errorf("database (FOLLOWUP_DATABASE_URL): %w", err)
 	}
+	db, err := demo.PrepareSchema(ctx, cfg.DatabaseURL, schema, time.Now())
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("demo schema: %w", err)
+	}
+	if clean {
+		dropped, err := demo.DropRunSchemas(ctx, cfg.DatabaseURL, db.Schema)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--clean: %w", err)
+		}
+		fmt.Fprintf(stdout, "dropped %d earlier demo schema(s)\n", len(dropped))
+	}
+	cfg.DatabaseURL = db.URL
+	ownQueues := false
+	if _, set := os.LookupEnv("FOLLOWUP_QUEUE_PREFIX"); !set && cfg.QueuePrefix == "" {
+		// Task ids restart with a new schema's ids: queues shared with an
+		// earlier run would take a new batch for an old, finished one.
+		cfg.QueuePrefix, ownQueues = db.Schema+"-", true
+	}
 	a, err := app.New(ctx, cfg, log, app.Options{})
 	if err != nil {
 		ln.Close()
@@ -164,5 +189,16 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		ln.Close()
 		return err
 	}
-	return demo.Run(ctx, a, demo.Options{Customers: customers, Once: once, Out: stdout, Listener: ln, Capture: smtpSrv})
+	if ownQueues {
+		defer func() {
+			// A fresh context: ctx is cancelled by the Ctrl-C that ends a
+			// serving demo.
+			cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if _, err := demo.ForgetQueues(cctx, a.Redis, cfg.QueuePrefix); err != nil {
+				log.Warn("the demo's queues were left in Redis", "prefix", cfg.QueuePrefix, "err", err)
+			}
+		}()
+	}
+	return demo.Run(ctx, a, demo.Options{Customers: customers, Once: once, Out: stdout, Listener: ln, Capture: smtpSrv, Database: db})
 }

@@ -13,6 +13,32 @@ import (
 func (s *Server) unsubscribeRoutes(mux *web.Router) {
 	mux.HandleFunc("GET "+surveys.UnsubscribePath+"{token}", web.Public, s.unsubscribePage)
 	mux.HandleFunc("POST "+surveys.UnsubscribePath+"{token}", web.Public, s.unsubscribe)
+	// The unsubscribe link of previews and test emails: the same pages,
+	// marked as a preview; nobody is unsubscribed.
+	mux.HandleFunc("GET "+surveys.PreviewUnsubscribePath, web.Public, s.previewUnsubscribePage)
+	mux.HandleFunc("POST "+surveys.PreviewUnsubscribePath, web.Public, s.previewUnsubscribe)
+}
+
+// previewUnsubscribePage is the confirmation page as a customer sees it.
+func (s *Server) previewUnsubscribePage(w http.ResponseWriter, r *http.Request) {
+	locale := web.RequestLocale(r, "")
+	s.RenderPage(w, http.StatusOK, "unsubscribe", templates.PageData{
+		Locale: locale, Title: templates.T(locale, "unsubscribe.title"), AltLocaleURL: web.AltLocaleURL(r, locale),
+		Data: map[string]string{"Action": r.URL.Path, "Body": templates.T(locale, "unsubscribe.body", s.Templates.Brand().Name),
+			"Note": templates.T(locale, "preview.unsubscribe")},
+	})
+}
+
+// previewUnsubscribe answers the confirmation (or a mail client's one-click
+// POST on a test email) as for a customer, recording nothing.
+func (s *Server) previewUnsubscribe(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	_ = r.ParseForm()
+	locale := web.FormLocale(r, web.RequestLocale(r, ""))
+	s.RenderPage(w, http.StatusOK, "message", templates.PageData{
+		Locale: locale, Title: templates.T(locale, "unsubscribed.title"),
+		Data: templates.T(locale, "unsubscribed.body", s.Templates.Brand().Name) + " " + templates.T(locale, "preview.unsubscribed"),
+	})
 }
 
 // unsubscribeTarget verifies an unsubscribe link and finds its customer.

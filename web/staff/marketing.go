@@ -12,6 +12,7 @@ import (
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
 	"github.com/followup/followup/web"
 )
@@ -365,6 +366,9 @@ func describeTrigger(c scheduler.Campaign) string {
 	switch c.Trigger {
 	case scheduler.TriggerEvent:
 		d, u := splitDelay(c.Delay)
+		if d == "1" {
+			u = strings.TrimSuffix(u, "s") // 1 day, 1 hour, 1 minute
+		}
 		return fmt.Sprintf("%s after %s", d+" "+u, strings.Join(c.EventKinds, ", "))
 	case scheduler.TriggerOnce:
 		if c.RunAt != nil {
@@ -391,7 +395,7 @@ func describeAudience(a scheduler.Audience) string {
 	add("event kinds", a.EventKinds)
 	add("languages", a.Locales)
 	if a.SinceDays > 0 && (len(a.Touchpoints) > 0 || len(a.Channels) > 0 || len(a.EventKinds) > 0) {
-		parts = append(parts, fmt.Sprintf("with such an event in the last %d days", a.SinceDays))
+		parts = append(parts, "with such an event in the last "+templates.Days("en", a.SinceDays))
 	}
 	if len(parts) == 0 {
 		return "everyone (except customers who opted out)"
