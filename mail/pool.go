@@ -54,6 +54,11 @@ func newPool(cfg Config) *pool {
 	return p
 }
 
+// maxCoolDown bounds the breaker's pause between two dials to a server
+// that was down: one failed dial per 15 s costs nothing, and a server back
+// is used again within 15 s.
+const maxCoolDown = 15 * time.Second
+
 // errServerDown is returned without dialling while the breaker is open.
 var errServerDown = errors.New("the mail server was unreachable moments ago; not retrying yet")
 
@@ -114,7 +119,7 @@ func (p *pool) dial(ctx context.Context) (*conn, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err != nil {
-		p.downFor = min(max(2*p.downFor, time.Second), time.Minute)
+		p.downFor = min(max(2*p.downFor, time.Second), maxCoolDown)
 		p.downUntil = time.Now().Add(p.downFor)
 		p.lastErr = err
 		return nil, err

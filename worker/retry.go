@@ -13,22 +13,25 @@ const DefaultGiveUp = 72 * time.Hour
 // Caps of the wait between two tries. A server that answered 4xx about one
 // message (a full mailbox, greylisting, throttling) is retried patiently,
 // as mail servers do. A server that did not answer at all (down,
-// unreachable, restarting, or 421 "service not available") is retried at
-// least every minute, so a campaign resumes within a minute or two of its
-// return; those tries are cheap, the connection pool dialling at most once
-// per cool-down while the server stays down.
+// unreachable, restarting, or 421 "service not available") is retried
+// from 10 s, at least every 30 s, so a campaign resumes within half a
+// minute of its return (the fault drills' target is to finish within two);
+// those tries are cheap, the connection pool dialling at most once per
+// cool-down (15 s at most) while the server stays down.
 const (
-	maxBackoff            = time.Hour
-	maxBackoffUnreachable = time.Minute
+	baseBackoff            = 30 * time.Second
+	maxBackoff             = time.Hour
+	baseBackoffUnreachable = 10 * time.Second
+	maxBackoffUnreachable  = 30 * time.Second
 )
 
 // Backoff is the wait before try n+1 after n temporary failures: 30 s
 // doubling up to an hour, with up to 20 % jitter so a recovering server is
 // not hit by everyone at once.
-func Backoff(attempt int) time.Duration { return backoff(attempt, maxBackoff) }
+func Backoff(attempt int) time.Duration { return backoff(attempt, baseBackoff, maxBackoff) }
 
-func backoff(attempt int, limit time.Duration) time.Duration {
-	d := 30 * time.Second
+func backoff(attempt int, base, limit time.Duration) time.Duration {
+	d := base
 	for i := 1; i < attempt && d < limit; i++ {
 		d *= 2
 	}
@@ -39,8 +42,8 @@ func backoff(attempt int, limit time.Duration) time.Duration {
 // NextTry decides what becomes of an email after its attempt-th temporary
 // failure at now, the first one at first (nil: this one): tried again at
 // next, or given up once giveUp has passed since the first failure. The
-// wait grows from 30 s to an hour, or to a minute when the server did not
-// answer (unreachable). The last try is made when the period ends, so an
+// wait grows from 30 s to an hour, or from 10 s to 30 s when the server
+// did not answer (unreachable). The last try is made when the period ends, so an
 // email is never given up sooner than giveUp after its first failure,
 // however many tries that took.
 func NextTry(first *time.Time, now time.Time, attempt int, giveUp time.Duration, unreachable bool) (next time.Time, gaveUp bool) {
@@ -52,11 +55,11 @@ func NextTry(first *time.Time, now time.Time, attempt int, giveUp time.Duration,
 	if !now.Before(end) {
 		return time.Time{}, true
 	}
-	limit := maxBackoff
+	base, limit := baseBackoff, maxBackoff
 	if unreachable {
-		limit = maxBackoffUnreachable
+		base, limit = baseBackoffUnreachable, maxBackoffUnreachable
 	}
-	next = now.Add(backoff(attempt, limit)).Truncate(time.Second)
+	next = now.Add(backoff(attempt, base, limit)).Truncate(time.Second)
 	if next.After(end) {
 		next = end
 	}
