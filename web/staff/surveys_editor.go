@@ -26,7 +26,7 @@ func (s *Server) surveyEditorRoutes(mux *web.Router) {
 	mux.HandleFunc("GET "+editorPath+"/new", web.Roles(users.Marketing, users.Manager), s.editorNew)
 	mux.HandleFunc("POST "+editorPath+"/new", web.Roles(users.Marketing), s.editorCreate)
 	mux.HandleFunc("GET "+editorPath+"/{slug}", web.Roles(users.Marketing, users.Manager), s.editorEdit)
-	mux.HandleFunc("GET "+editorPath+"/{slug}/duplicate", web.Roles(users.Marketing), s.editorDuplicate)
+	mux.HandleFunc("GET "+editorPath+"/{slug}/duplicate", web.Roles(users.Marketing, users.Manager), s.editorDuplicate)
 	mux.HandleFunc("POST "+editorPath+"/{slug}", web.Roles(users.Marketing), s.editorUpdate)
 }
 
@@ -114,7 +114,7 @@ func (s *Server) editorEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.AcknowledgeMild = st.AcknowledgeMild
-	v.CanDuplicate = s.May(r, http.MethodGet, editorPath+"/"+slug+"/duplicate")
+	v.CanDuplicate = s.May(r, http.MethodPost, editorPath+"/new")
 	v.Rows = append(v.Rows, blankRow(len(v.Rows)))
 	locale := web.RequestLocale(r, "")
 	switch saved := r.URL.Query().Get("saved"); {
