@@ -183,7 +183,8 @@ func (s *Store) CreateEventCampaign(ctx context.Context, c Campaign) (Campaign, 
 }
 
 // Update replaces a campaign's settings (not its state). Invitations
-// already scheduled keep their time; new ones follow the new settings.
+// already scheduled keep their time; new ones follow the new settings. Of
+// the recovery campaign, only the send window changes.
 func (s *Store) Update(ctx context.Context, id int64, c Campaign, now time.Time) (Campaign, error) {
 	cur, err := s.Get(ctx, id)
 	if err != nil {
@@ -193,7 +194,11 @@ func (s *Store) Update(ctx context.Context, id int64, c Campaign, now time.Time)
 		return cur, fmt.Errorf("update campaign %d: %w", id, ErrArchived)
 	}
 	if cur.Trigger == TriggerRecovery {
-		return cur, invalid.Field("trigger.type", "the recovery campaign is managed by followup: it can be paused and resumed, not edited")
+		// followup's own campaign: its send window is marketing's to choose,
+		// the rest (name, survey, trigger, no cap, no reminder) is followup's.
+		w := c.Window
+		c = cur
+		c.Window = w
 	}
 	c.ID, c.State, c.LastRunAt = id, cur.State, cur.LastRunAt
 	c.applyDefaults()
