@@ -203,14 +203,26 @@ func (a *App) Migrate(ctx context.Context) error {
 }
 
 // EnsureSystem creates, on first use, what followup needs besides the
-// schema: the recovery survey and the campaign that sends it after a
-// complaint is resolved.
+// schema: see EnsureBuiltins.
 func (a *App) EnsureSystem(ctx context.Context) error {
-	sv, err := a.Surveys.EnsureRecovery(ctx)
+	return EnsureBuiltins(ctx, a.DB, a.Clock.Now())
+}
+
+// EnsureBuiltins creates, on first use, what a fresh database needs besides
+// its schema: the built-in service questionnaire (so a new marketer can start
+// a campaign at once), the recovery survey and the campaign that sends it
+// after a complaint is resolved. Run by migrate up and by every role at
+// start; a survey already there is left as it is, edits included.
+func EnsureBuiltins(ctx context.Context, db *sqlx.DB, now time.Time) error {
+	sv := surveys.NewStore(db)
+	if _, err := sv.EnsureDefault(ctx); err != nil {
+		return fmt.Errorf("built-in questionnaire (is the database migrated? run followup migrate up): %w", err)
+	}
+	rec, err := sv.EnsureRecovery(ctx)
 	if err != nil {
 		return fmt.Errorf("recovery survey (is the database migrated? run followup migrate up): %w", err)
 	}
-	if _, err := a.Scheduler.EnsureRecoveryCampaign(ctx, sv.ID, a.Clock.Now()); err != nil {
+	if _, err := scheduler.NewStore(db).EnsureRecoveryCampaign(ctx, rec.ID, now); err != nil {
 		return err
 	}
 	return nil

@@ -20,6 +20,37 @@ const (
 	StateArchived = "archived"
 )
 
+// StatusCompleted is what a one-off campaign is once it ran: it is still
+// stored active (the invitations of its run go out in their send window,
+// reminders included, exactly as an active campaign's), but it never runs
+// again and cannot be paused or resumed; it can be archived. Deriving it
+// from the run, rather than storing a fifth state, leaves every send-time
+// check as it was.
+const StatusCompleted = "completed"
+
+// Status returns what the campaign is now: its state, or StatusCompleted
+// for an active one-off that ran.
+func (c Campaign) Status() string {
+	if c.State == StateActive && c.Trigger == TriggerOnce && c.LastRunAt != nil {
+		return StatusCompleted
+	}
+	return c.State
+}
+
+// UpcomingRun is when an audience campaign runs next, for people to read:
+// the run the scheduler has planned for an active campaign, the one it
+// would plan from now for a draft or paused one; nil for an event or
+// recovery campaign, a completed one-off and an archived campaign.
+func (c Campaign) UpcomingRun(now time.Time) *time.Time {
+	switch {
+	case c.Trigger != TriggerOnce && c.Trigger != TriggerRecurring, c.State == StateArchived:
+		return nil
+	case c.State == StateActive:
+		return c.NextRunAt
+	}
+	return c.NextRun(now)
+}
+
 // Trigger says what starts a campaign's invitations.
 type Trigger string
 
@@ -292,11 +323,47 @@ func (c *Campaign) NextRun(t time.Time) *time.Time {
 		if err != nil {
 			return nil
 		}
-		n := sched.Next(t.In(loc))
+		n := nextInZone(sched, t.In(loc))
 		if n.IsZero() {
 			return nil
 		}
 		return &n
 	}
 	return nil
+}
+
+// nextInZone is the schedule's next time after t in t's zone, as cron
+// reads wall clocks across daylight-saving changes: a time the clocks skip
+// (02:30 the night they go forward) runs at the first instant after the
+// gap rather than not at all that day, and a time they repeat (01:30 the
+// night they go back) runs once, at its first occurrence.
+func nextInZone(sched cron.Schedule, t time.Time) time.Time {
+	n := sched.Next(t)
+	if n.IsZero() {
+		return n
+	}
+	// A gap between t and n that swallowed a time of the schedule.
+	for z := t; ; {
+		_, end := z.ZoneBounds()
+		if end.IsZero() || !end.Before(n) {
+			break
+		}
+		_, before := end.Add(-time.Second).Zone()
+		_, after := end.Zone()
+		if gap := time.Duration(after-before) * time.Second; gap > 0 && end.After(t) {
+			old := time.FixedZone("", before) // the wall clock as it would have read
+			if m := sched.Next(end.Add(-time.Second).In(old)); !m.IsZero() && m.Before(end.In(old).Add(gap)) {
+				return end
+			}
+		}
+		z = end
+	}
+	// A repeated wall-clock time: its first occurrence was at or before t.
+	wall := func(x time.Time) string { return x.Format("2006-01-02 15:04:05") }
+	for _, back := range []time.Duration{30 * time.Minute, time.Hour, 2 * time.Hour} {
+		if p := n.Add(-back); wall(p) == wall(n) && !p.After(t) {
+			return nextInZone(sched, n)
+		}
+	}
+	return n
 }

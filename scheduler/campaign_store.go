@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/followup/followup/customers"
@@ -44,7 +45,7 @@ var transitions = map[string]struct {
 	"activate": {[]string{StateDraft}, StateActive},
 	"pause":    {[]string{StateActive}, StatePaused},
 	"resume":   {[]string{StatePaused}, StateActive},
-	"archive":  {[]string{StateDraft, StateActive, StatePaused}, StateArchived},
+	"archive":  {[]string{StateDraft, StateActive, StatePaused, StatusCompleted}, StateArchived},
 }
 
 // Store reads and writes campaigns and invitations.
@@ -182,7 +183,8 @@ func (s *Store) CreateEventCampaign(ctx context.Context, c Campaign) (Campaign, 
 }
 
 // Update replaces a campaign's settings (not its state). Invitations
-// already scheduled keep their time; new ones follow the new settings.
+// already scheduled keep their time; new ones follow the new settings. Of
+// the recovery campaign, only the send window changes.
 func (s *Store) Update(ctx context.Context, id int64, c Campaign, now time.Time) (Campaign, error) {
 	cur, err := s.Get(ctx, id)
 	if err != nil {
@@ -192,7 +194,11 @@ func (s *Store) Update(ctx context.Context, id int64, c Campaign, now time.Time)
 		return cur, fmt.Errorf("update campaign %d: %w", id, ErrArchived)
 	}
 	if cur.Trigger == TriggerRecovery {
-		return cur, invalid.Field("trigger.type", "the recovery campaign is managed by followup: it can be paused and resumed, not edited")
+		// followup's own campaign: its send window is marketing's to choose,
+		// the rest (name, survey, trigger, no cap, no reminder) is followup's.
+		w := c.Window
+		c = cur
+		c.Window = w
 	}
 	c.ID, c.State, c.LastRunAt = id, cur.State, cur.LastRunAt
 	c.applyDefaults()
@@ -280,41 +286,66 @@ func (s *Store) List(ctx context.Context) ([]Campaign, error) {
 }
 
 // Transition applies an action (activate, pause, resume, archive) to a
-// campaign. Pausing takes effect at once: the sweep and the workers check
-// the state before every send. Archiving withdraws the invitations not yet
-// sent; those a worker is sending at that moment are settled by it, so an
-// email the server accepted is recorded sent.
+// campaign. The action is checked against the campaign's status: a
+// completed one-off cannot be paused or resumed, only archived. Pausing
+// takes effect at once: the sweep and the workers check the state before
+// every send. Archiving withdraws the invitations not yet sent; those a
+// worker is sending at that moment are settled by it, so an email the
+// server accepted is recorded sent.
 func (s *Store) Transition(ctx context.Context, id int64, action string, now time.Time) (Campaign, error) {
+	c, _, err := s.transition(ctx, id, action, now)
+	return c, err
+}
+
+// Archive archives a campaign (see Transition) and returns how many
+// invitations it withdrew: those scheduled and not yet sent, first emails
+// and reminders alike.
+func (s *Store) Archive(ctx context.Context, id int64, now time.Time) (Campaign, int, error) {
+	return s.transition(ctx, id, "archive", now)
+}
+
+// withdrawableSQL are the invitations archiving a campaign withdraws: due
+// later, or queued in a batch no worker is sending yet.
+const withdrawableSQL = `campaign_id = $1 AND (state = 'scheduled' OR (state = 'queued' AND NOT EXISTS (
+	SELECT 1 FROM send_batches b WHERE b.id = i.batch_id AND b.state = 'sending')))`
+
+// Withdrawable counts the invitations archiving the campaign would withdraw
+// now (see Archive), for the confirmation people are asked.
+func (s *Store) Withdrawable(ctx context.Context, id int64) (int, error) {
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM invitations i WHERE `+withdrawableSQL, id); err != nil {
+		return 0, fmt.Errorf("pending invitations of campaign %d: %w", id, err)
+	}
+	return n, nil
+}
+
+func (s *Store) transition(ctx context.Context, id int64, action string, now time.Time) (Campaign, int, error) {
 	t, ok := transitions[action]
 	if !ok {
-		return Campaign{}, fmt.Errorf("unknown campaign action %q", action)
+		return Campaign{}, 0, fmt.Errorf("unknown campaign action %q", action)
 	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return Campaign{}, err
+		return Campaign{}, 0, err
 	}
 	defer tx.Rollback()
 	var r campaignRow
 	err = tx.GetContext(ctx, &r, `SELECT `+campaignColumns+` FROM campaigns WHERE id = $1 FOR UPDATE`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Campaign{}, fmt.Errorf("campaign %d: %w", id, ErrNotFound)
+		return Campaign{}, 0, fmt.Errorf("campaign %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Campaign{}, fmt.Errorf("campaign %d: %w", id, err)
+		return Campaign{}, 0, fmt.Errorf("campaign %d: %w", id, err)
 	}
 	c, err := r.campaign()
 	if err != nil {
-		return c, err
+		return c, 0, err
 	}
-	allowed := false
-	for _, f := range t.from {
-		allowed = allowed || f == c.State
-	}
-	if !allowed {
-		return c, &TransitionError{Action: action, State: c.State}
+	if !slices.Contains(t.from, c.Status()) {
+		return c, 0, &TransitionError{Action: action, State: c.Status()}
 	}
 	if action == "activate" && c.Trigger == TriggerOnce && c.LastRunAt == nil && c.RunAt != nil && c.RunAt.Before(now.Add(-time.Minute)) {
-		return c, invalid.Field("trigger.run_at", "is in the past: set a new date before activating")
+		return c, 0, invalid.Field("trigger.run_at", "is in the past: set a new date before activating")
 	}
 	c.State = t.to
 	c.NextRunAt = nil
@@ -323,28 +354,30 @@ func (s *Store) Transition(ctx context.Context, id int64, action string, now tim
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET state = $2, next_run_at = $3, updated_at = $4 WHERE id = $1`,
 		id, c.State, c.NextRunAt, now); err != nil {
-		return c, fmt.Errorf("%s campaign %d: %w", action, id, err)
+		return c, 0, fmt.Errorf("%s campaign %d: %w", action, id, err)
 	}
+	var withdrawn int64
 	if c.State == StateArchived {
 		// Invitations a worker is sending right now are left to it: it checks
 		// the campaign's state before each group of emails, records what the
 		// server accepted as sent and withdraws the rest. A queued reminder
 		// withdrawn leaves its invitation sent (its first email went).
-		if _, err := tx.ExecContext(ctx, `UPDATE invitations i SET
+		res, err := tx.ExecContext(ctx, `UPDATE invitations i SET
 			state = CASE WHEN state = 'queued' AND send_kind = 'reminder' THEN 'sent' ELSE 'suppressed' END,
 			next_reminder_at = NULL, reason = $2, updated_at = $3
-			WHERE campaign_id = $1 AND (state = 'scheduled' OR (state = 'queued' AND NOT EXISTS (
-				SELECT 1 FROM send_batches b WHERE b.id = i.batch_id AND b.state = 'sending')))`, id, ReasonCampaignArchived, now); err != nil {
-			return c, fmt.Errorf("withdraw invitations of campaign %d: %w", id, err)
+			WHERE `+withdrawableSQL, id, ReasonCampaignArchived, now)
+		if err != nil {
+			return c, 0, fmt.Errorf("withdraw invitations of campaign %d: %w", id, err)
 		}
+		withdrawn, _ = res.RowsAffected()
 		if _, err := tx.ExecContext(ctx, `DELETE FROM due_sends WHERE campaign_id = $1`, id); err != nil {
-			return c, fmt.Errorf("withdraw the sends of campaign %d: %w", id, err)
+			return c, 0, fmt.Errorf("withdraw the sends of campaign %d: %w", id, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return c, fmt.Errorf("%s campaign %d: %w", action, id, err)
+		return c, 0, fmt.Errorf("%s campaign %d: %w", action, id, err)
 	}
-	return c, nil
+	return c, int(withdrawn), nil
 }
 
 // SetState forces a campaign's state, without the transition rules. For

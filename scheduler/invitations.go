@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/followup/followup/customers"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -33,7 +34,22 @@ const (
 	ReasonCampaignArchived = "campaign_archived"
 	ReasonCampaignPaused   = "campaign_paused"
 	ReasonFrequencyCap     = "frequency_cap"
+	// ReasonComplaintReopened withdraws a recovery survey not yet sent: its
+	// complaint was reopened, so there is no recovery to check yet.
+	ReasonComplaintReopened = "complaint_reopened"
+	// ReasonAddressBounced and ReasonAddressUnsubscribed: the address is
+	// suppressed (customers.SuppressedBounced, SuppressedUnsubscribed).
+	ReasonAddressBounced      = "address_" + customers.SuppressedBounced
+	ReasonAddressUnsubscribed = "address_" + customers.SuppressedUnsubscribed
 )
+
+// SuppressionReasons are the reasons an invitation is suppressed with,
+// as Stats.Suppressed counts them; each has its words for people in
+// templates. (ReasonCampaignPaused only puts an invitation back to wait.)
+var SuppressionReasons = []string{
+	ReasonFrequencyCap, ReasonOptedOut, ReasonAddressBounced, ReasonAddressUnsubscribed,
+	ReasonCampaignArchived, ReasonComplaintReopened,
+}
 
 // Outgoing is a queued invitation a worker is sending, with what the email needs.
 type Outgoing struct {

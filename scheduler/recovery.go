@@ -97,10 +97,10 @@ SELECT id FROM ins`, r.ComplaintID, r.SendAt, now, r.CustomerID, r.ResolvedAt)
 func (s *Store) WithdrawRecovery(ctx context.Context, tx *sqlx.Tx, complaintID int64, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `
 WITH w AS (
-    UPDATE invitations SET state = 'suppressed', reason = 'complaint_reopened', updated_at = $2
+    UPDATE invitations SET state = 'suppressed', reason = $3, updated_at = $2
     WHERE complaint_id = $1 AND state = 'scheduled' RETURNING id
 )
-DELETE FROM due_sends WHERE invitation_id IN (SELECT id FROM w)`, complaintID, now)
+DELETE FROM due_sends WHERE invitation_id IN (SELECT id FROM w)`, complaintID, now, ReasonComplaintReopened)
 	if err != nil {
 		return fmt.Errorf("withdraw the recovery survey of complaint %d: %w", complaintID, err)
 	}

@@ -9,6 +9,8 @@ import (
 
 // Stats is what a campaign did.
 type Stats struct {
+	// Invited counts every invitation of the campaign, whatever became of it.
+	Invited int `json:"invited"`
 	// Scheduled is waiting to be sent (scheduled or queued).
 	Scheduled int `json:"scheduled"`
 	// Sent counts invitations whose email went out (answered and expired included).
@@ -66,6 +68,7 @@ func (s *Store) Stats(ctx context.Context, campaignID int64, days int, now time.
 		return st, fmt.Errorf("stats of campaign %d: %w", campaignID, err)
 	}
 	for _, r := range rows {
+		st.Invited += r.N
 		st.Sent += r.WasSent
 		st.RemindersSent += r.Reminders
 		switch r.State {

@@ -34,6 +34,7 @@ func TestStatsCountEveryFate(t *testing.T) {
 		name      string
 		got, want any
 	}{
+		{"invited", got.Invited, want.Invited},
 		{"scheduled", got.Scheduled, want.Scheduled},
 		{"sent", got.Sent, want.Sent},
 		{"reminders sent", got.RemindersSent, want.RemindersSent},

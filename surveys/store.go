@@ -33,6 +33,10 @@ func NewStore(db *sqlx.DB) *Store { return &Store{db: db, stmts: prepared.New(db
 
 // Create stores a new survey as its version 1.
 func (s *Store) Create(ctx context.Context, sv Survey) (*Survey, error) {
+	return s.create(ctx, sv, "created")
+}
+
+func (s *Store) create(ctx context.Context, sv Survey, note string) (*Survey, error) {
 	if err := sv.Validate(); err != nil {
 		return nil, err
 	}
@@ -50,7 +54,7 @@ func (s *Store) Create(ctx context.Context, sv Survey) (*Survey, error) {
 		return nil, fmt.Errorf("create survey %q: %w", sv.Slug, err)
 	}
 	sv.Version = 1
-	if err := insertVersion(ctx, tx, &sv, "created"); err != nil {
+	if err := insertVersion(ctx, tx, &sv, note); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

@@ -110,8 +110,11 @@ func TestCampaignAPI(t *testing.T) {
 		{"pause", 200, "paused"}, {"resume", 200, "active"}, {"archive", 200, "archived"}, {"resume", 409, ""},
 	} {
 		status, body := send(t, mk, "POST", url+"/"+step.action, "")
-		if status != step.status || (step.state != "" && body["state"] != step.state) {
+		if status != step.status || (step.state != "" && (body["state"] != step.state || body["status"] != step.state)) {
 			t.Errorf("%s: %d %v, want %d %s", step.action, status, body, step.status, step.state)
+		}
+		if step.action == "archive" && status == 200 && body["withdrawn"] != float64(0) {
+			t.Errorf("archive says it withdrew %v, want 0", body["withdrawn"])
 		}
 	}
 	if status, _ := send(t, mk, "PUT", url, campaignBody(sv.ID)); status != http.StatusConflict {
@@ -186,13 +189,23 @@ func TestCampaignAPI(t *testing.T) {
 	if status != 200 || len(list["campaigns"].([]any)) != 3 { // with followup's own recovery campaign
 		t.Errorf("list: %d %v", status, list)
 	}
-	// The recovery campaign can be paused, not edited or made anew.
+	// The recovery campaign's send window is edited like any other; the
+	// rest of it is followup's. It can be paused, not made anew.
 	var recoveryID int64
 	if err := h.Schema.DB.Get(&recoveryID, `SELECT id FROM campaigns WHERE trigger_kind = 'recovery'`); err != nil {
 		t.Fatal(err)
 	}
-	if status, body := send(t, mk, "PUT", fmt.Sprintf("%s/%d", api, recoveryID), campaignBody(sv.ID)); status != 400 || body["field"] != "trigger.type" {
-		t.Errorf("edit the recovery campaign: %d %v", status, body)
+	status, body := send(t, mk, "PUT", fmt.Sprintf("%s/%d", api, recoveryID), campaignBody(sv.ID, func(m map[string]any) {
+		m["send_window"] = map[string]any{"start_hour": 8, "end_hour": 20, "weekdays": []int{1, 2, 3, 4, 5}}
+	}))
+	if w, _ := body["send_window"].(map[string]any); status != 200 || w["start_hour"] != float64(8) || w["end_hour"] != float64(20) ||
+		body["name"] != "Recovery check after a complaint" || body["trigger"].(map[string]any)["type"] != "recovery" || body["survey_id"] == float64(sv.ID) {
+		t.Errorf("edit the recovery campaign's window: %d %v", status, body)
+	}
+	if status, body := send(t, mk, "PUT", fmt.Sprintf("%s/%d", api, recoveryID), campaignBody(sv.ID, func(m map[string]any) {
+		m["send_window"] = map[string]any{"start_hour": 20, "end_hour": 8, "weekdays": []int{1}}
+	})); status != 400 || body["field"] != "send_window" {
+		t.Errorf("a window with no hour for the recovery campaign: %d %v", status, body)
 	}
 	if status, body := send(t, mk, "POST", fmt.Sprintf("%s/%d/pause", api, recoveryID), ""); status != 200 {
 		t.Errorf("pause the recovery campaign: %d %v", status, body)

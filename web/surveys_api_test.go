@@ -84,7 +84,7 @@ func TestSurveyAPIVersionsQuestions(t *testing.T) {
 			t.Errorf("%s: %d %v; want 400 on %s saying %q", tc.name, status, body, tc.field, tc.says)
 		}
 	}
-	if n := rows(t, h, "surveys") - 1; n != 0 { // the recovery survey is followup's own
+	if n := rows(t, h, "surveys") - 2; n != 0 { // the built-in questionnaire and the recovery survey are followup's own
 		t.Fatalf("refused definitions stored %d surveys", n)
 	}
 
@@ -164,9 +164,9 @@ func TestSurveyAPIVersionsQuestions(t *testing.T) {
 			Responses int    `json:"responses"`
 		} `json:"surveys"`
 	}
-	// Beside it, followup's own recovery survey.
-	if status := getJSON(t, mkt, api, &all); status != 200 || len(all.Surveys) != 2 || all.Surveys[0].Slug != "after-repair" ||
-		all.Surveys[0].Version != 3 || all.Surveys[0].Responses != 1 || all.Surveys[1].Slug != "recovery-check" {
+	// Beside it, followup's own recovery survey and built-in questionnaire.
+	if status := getJSON(t, mkt, api, &all); status != 200 || len(all.Surveys) != 3 || all.Surveys[0].Slug != "after-repair" ||
+		all.Surveys[0].Version != 3 || all.Surveys[0].Responses != 1 || all.Surveys[1].Slug != "recovery-check" || all.Surveys[2].Slug != "service-recovery" {
 		t.Errorf("list: %d %+v", status, all)
 	}
 
@@ -240,13 +240,13 @@ func TestSurveyEditorPage(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "needs wording in en and fr") || !strings.Contains(page, `id="q0-text"`) {
 		t.Fatalf("missing French: %d %.2000s", status, page)
 	}
-	if n := rows(t, h, "surveys") - 1; n != 0 { // the recovery survey is followup's own
+	if n := rows(t, h, "surveys") - 2; n != 0 { // the built-in questionnaire and the recovery survey are followup's own
 		t.Fatalf("an invalid form stored %d surveys", n)
 	}
 	form.Set("q0_text_fr", "Dans l'ensemble, comment ça s'est passé ?")
 	form.Set("action", "add")
 	status, page, _ = fetch(t, "POST", h.URL+"/marketing/surveys/new", form, nil)
-	if status != 200 || !strings.Contains(page, `name="q2_key"`) || rows(t, h, "surveys") != 1 {
+	if status != 200 || !strings.Contains(page, `name="q2_key"`) || rows(t, h, "surveys") != 2 {
 		t.Fatalf("add a row: %d, stored %d", status, rows(t, h, "surveys"))
 	}
 	form.Set("action", "save")

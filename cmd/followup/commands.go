@@ -59,6 +59,10 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 		fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
+		if err := app.EnsureBuiltins(ctx, db, time.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "built-in surveys ready: the service questionnaire and the recovery check")
 	case "down":
 		v, err := m.Down(ctx)
 		if err != nil {

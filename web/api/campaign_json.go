@@ -11,10 +11,13 @@ import (
 // out take their defaults: a 9:00–19:00 Monday–Saturday window, a 30-day
 // frequency cap, a 30-day link lifetime, no reminders.
 type campaignJSON struct {
-	ID                int64              `json:"id,omitempty"`
-	Name              string             `json:"name"`
-	SurveyID          int64              `json:"survey_id"`
-	State             string             `json:"state,omitempty"`
+	ID       int64  `json:"id,omitempty"`
+	Name     string `json:"name"`
+	SurveyID int64  `json:"survey_id"`
+	State    string `json:"state,omitempty"`
+	// Status is what the campaign is now: its state, or "completed" for a
+	// one-off that ran (read only).
+	Status            string             `json:"status,omitempty"`
 	Trigger           triggerJSON        `json:"trigger"`
 	Audience          scheduler.Audience `json:"audience"`
 	SendWindow        *windowJSON        `json:"send_window,omitempty"`
@@ -25,6 +28,9 @@ type campaignJSON struct {
 	LastRunAt         *time.Time         `json:"last_run_at,omitempty"`
 	CreatedAt         *time.Time         `json:"created_at,omitempty"`
 	UpdatedAt         *time.Time         `json:"updated_at,omitempty"`
+	// Withdrawn is, in the answer to archive, how many invitations not yet
+	// sent archiving withdrew.
+	Withdrawn *int `json:"withdrawn,omitempty"`
 }
 
 type triggerJSON struct {
@@ -88,7 +94,7 @@ func campaignOut(c scheduler.Campaign) campaignJSON {
 	capDays := c.FrequencyCapDays
 	ttl := int(c.InvitationTTL / (24 * time.Hour))
 	j := campaignJSON{
-		ID: c.ID, Name: c.Name, SurveyID: c.SurveyID, State: c.State,
+		ID: c.ID, Name: c.Name, SurveyID: c.SurveyID, State: c.State, Status: c.Status(),
 		Trigger:  triggerJSON{Type: string(c.Trigger), EventKinds: c.EventKinds, Cron: c.Cron},
 		Audience: c.Audience, FrequencyCapDays: &capDays, ReminderDays: c.ReminderDays, InvitationTTLDays: &ttl,
 		SendWindow: &windowJSON{StartHour: c.Window.StartHour, EndHour: c.Window.EndHour, Weekdays: c.Window.WeekdayNumbers()},

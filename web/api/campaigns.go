@@ -100,12 +100,20 @@ func (s *Server) apiCampaignAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch action := r.PathValue("action"); action {
-	case "activate", "pause", "resume", "archive":
+	case "activate", "pause", "resume":
 		c, err := s.Campaigns.Transition(r.Context(), id, action, s.Clock.Now())
 		if s.campaignError(w, err) {
 			return
 		}
 		web.WriteJSON(w, http.StatusOK, campaignOut(c))
+	case "archive":
+		c, withdrawn, err := s.Campaigns.Archive(r.Context(), id, s.Clock.Now())
+		if s.campaignError(w, err) {
+			return
+		}
+		out := campaignOut(c)
+		out.Withdrawn = &withdrawn
+		web.WriteJSON(w, http.StatusOK, out)
 	case "test-send":
 		s.apiTestSend(w, r, id)
 	default:

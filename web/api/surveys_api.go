@@ -17,6 +17,7 @@ func (s *Server) surveyAPIRoutes(mux *web.Router) {
 	api.HandleFunc("POST /api/v1/surveys", web.Roles(users.Marketing), s.apiCreateSurvey)
 	api.HandleFunc("GET /api/v1/surveys/{slug}", web.Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurvey)
 	api.HandleFunc("PUT /api/v1/surveys/{slug}", web.Roles(users.Marketing), s.apiUpdateSurvey)
+	api.HandleFunc("POST /api/v1/surveys/{slug}/duplicate", web.Roles(users.Marketing), s.apiDuplicateSurvey)
 	api.HandleFunc("GET /api/v1/surveys/{slug}/versions/{version}", web.Roles(users.Marketing, users.CX, users.Manager), s.apiGetSurveyVersion)
 }
 
@@ -99,6 +100,26 @@ func (s *Server) apiUpdateSurvey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"survey": up.Survey, "new_version": up.NewVersion})
+}
+
+// apiDuplicateSurvey copies the latest version of a survey into a new one,
+// {"slug": "…", "name": "…"} (the name defaults to the original's with
+// " (copy)"): 201 with the copy, version 1.
+func (s *Server) apiDuplicateSurvey(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Slug string `json:"slug"`
+		Name string `json:"name"`
+	}
+	if field, err := web.DecodeJSON(w, r, 1<<16, &in); err != nil {
+		web.WriteError(w, http.StatusBadRequest, field, err.Error())
+		return
+	}
+	sv, err := s.Surveys.Duplicate(r.Context(), r.PathValue("slug"), in.Slug, in.Name)
+	if s.surveyWriteError(w, err) {
+		return
+	}
+	w.Header().Set("Location", "/api/v1/surveys/"+sv.Slug)
+	web.WriteJSON(w, http.StatusCreated, map[string]any{"survey": sv, "new_version": true})
 }
 
 // surveyWriteError answers a failed create or update; it returns false

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +39,11 @@ type campaignRow struct {
 	Name    string
 	State   string
 	Trigger string
-	Stats   scheduler.Stats
+	// Next is when an audience campaign runs next, in its own time zone.
+	Next  string
+	Stats scheduler.Stats
+	// NotSent says, reason by reason, what was held or withdrawn.
+	NotSent []string
 }
 
 func (s *Server) pageCampaigns(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +59,8 @@ func (s *Server) pageCampaigns(w http.ResponseWriter, r *http.Request) {
 			s.StaffError(w, "campaign stats", err)
 			return
 		}
-		rows = append(rows, campaignRow{ID: c.ID, Name: c.Name, State: c.State, Trigger: describeTrigger(c), Stats: st})
+		rows = append(rows, campaignRow{ID: c.ID, Name: c.Name, State: c.Status(), Trigger: describeTrigger(c),
+			Next: describeNextRun(c, s.Clock.Now()), Stats: st, NotSent: notSent(st, c.FrequencyCapDays)})
 	}
 	s.RenderStaff(w, r, http.StatusOK, "campaigns", "Campaigns", map[string]any{"Rows": rows})
 }
@@ -133,6 +140,10 @@ func (s *Server) pageEditCampaign(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if c.Trigger == scheduler.TriggerRecovery {
+		s.pageRecoveryWindow(w, r, c, http.StatusOK, valuesOf(c), "")
+		return
+	}
 	s.renderCampaignForm(w, r, http.StatusOK, "Edit "+c.Name, fmt.Sprintf("/marketing/campaigns/%d/edit", c.ID), valuesOf(c), nil)
 }
 
@@ -143,6 +154,10 @@ func (s *Server) pageUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "unreadable form", http.StatusBadRequest)
+		return
+	}
+	if c.Trigger == scheduler.TriggerRecovery {
+		s.pageUpdateRecoveryWindow(w, r, c)
 		return
 	}
 	v := valuesFrom(r.PostForm)
@@ -194,7 +209,16 @@ func describeField(fe *invalid.FieldError) string {
 }
 
 type campaignPage struct {
-	Campaign   scheduler.Campaign
+	Campaign scheduler.Campaign
+	// Status is the campaign's state, or completed for a one-off that ran.
+	Status string
+	// Outcome says what a completed one-off did: when it ran, how many it
+	// invited, sent, held.
+	Outcome string
+	// Next is when an audience campaign runs next, in its own time zone.
+	Next string
+	// NotSent says, reason by reason, what was held or withdrawn.
+	NotSent    []string
 	SurveyName string
 	Trigger    string
 	Audience   string
@@ -213,7 +237,7 @@ type campaignPage struct {
 var flashes = map[string]string{
 	"created": "Campaign created.", "saved": "Changes saved.", "activate": "Campaign activated.",
 	"pause": "Campaign paused: nothing more is sent until you resume it.", "resume": "Campaign resumed.",
-	"archive": "Campaign archived: its pending invitations were withdrawn.",
+	"archive": "Campaign archived.",
 }
 
 func (s *Server) pageCampaign(w http.ResponseWriter, r *http.Request) {
@@ -233,10 +257,14 @@ func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, c sc
 	if sent := r.URL.Query().Get("sent"); sent != "" && flash == "" {
 		flash = "Test email sent to " + sent + "."
 	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("withdrawn")); err == nil && r.URL.Query().Get("flash") == "archive" {
+		flash = templates.ArchiveWithdraws("en", n, true)
+	}
 	if n := r.URL.Query().Get("resent"); n != "" && flash == "" {
 		flash = fmt.Sprintf("%s emails given up after temporary failures are due again: they go out now, unless the customer opted out or the frequency cap holds them.", n)
 	}
-	page := campaignPage{Campaign: c, Trigger: describeTrigger(c), Audience: describeAudience(c.Audience),
+	page := campaignPage{Campaign: c, Status: c.Status(), Next: describeNextRun(c, s.Clock.Now()), NotSent: notSent(st, c.FrequencyCapDays),
+		Trigger: describeTrigger(c), Audience: describeAudience(c.Audience),
 		Window: c.Window.String(), TTLDays: int(c.InvitationTTL / (24 * time.Hour)), Stats: st, Flash: flash, Problem: problem,
 		TestEmail: r.PostFormValue("email"),
 		CanResend: st.FailedBy["temporary"] > 0 && c.State != scheduler.StateArchived &&
@@ -248,13 +276,16 @@ func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, c sc
 			}
 		}
 	}
-	switch c.State {
+	switch c.Status() {
 	case scheduler.StateDraft:
 		page.Actions = []string{"activate", "archive"}
 	case scheduler.StateActive:
 		page.Actions = []string{"pause", "archive"}
 	case scheduler.StatePaused:
 		page.Actions = []string{"resume", "archive"}
+	case scheduler.StatusCompleted:
+		page.Actions = []string{"archive"}
+		page.Outcome = describeOutcome(c, st)
 	}
 	s.RenderStaff(w, r, status, "campaign", c.Name, page)
 }
@@ -278,7 +309,17 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	_, err := s.Campaigns.Transition(r.Context(), c.ID, action, s.Clock.Now())
+	var err error
+	var withdrawn int
+	switch {
+	case action == "archive" && r.PostFormValue("confirm") != "yes":
+		s.pageConfirmArchive(w, r, c)
+		return
+	case action == "archive":
+		_, withdrawn, err = s.Campaigns.Archive(r.Context(), c.ID, s.Clock.Now())
+	default:
+		_, err = s.Campaigns.Transition(r.Context(), c.ID, action, s.Clock.Now())
+	}
 	switch p := web.ProblemOf(err); {
 	case err == nil:
 	case p.Status == http.StatusConflict: // a *scheduler.TransitionError
@@ -291,7 +332,23 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 		s.StaffError(w, action+" campaign", err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/marketing/campaigns/%d?flash=%s", c.ID, action), http.StatusSeeOther)
+	to := fmt.Sprintf("/marketing/campaigns/%d?flash=%s", c.ID, action)
+	if action == "archive" {
+		to += fmt.Sprintf("&withdrawn=%d", withdrawn)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// pageConfirmArchive asks before archiving, saying how many invitations
+// not sent yet it withdraws: archiving cannot be undone.
+func (s *Server) pageConfirmArchive(w http.ResponseWriter, r *http.Request, c scheduler.Campaign) {
+	n, err := s.Campaigns.Withdrawable(r.Context(), c.ID)
+	if err != nil {
+		s.StaffError(w, "count pending invitations", err)
+		return
+	}
+	s.RenderStaff(w, r, http.StatusOK, "campaign_archive", "Archive "+c.Name+"?", map[string]any{
+		"Campaign": c, "Withdraws": templates.ArchiveWithdraws("en", n, false)})
 }
 
 func (s *Server) pageResendFailed(w http.ResponseWriter, r *http.Request) {
@@ -380,6 +437,61 @@ func describeTrigger(c scheduler.Campaign) string {
 		return "after a complaint is resolved (followup's own recovery check)"
 	}
 	return string(c.Trigger)
+}
+
+// describeNextRun says when an audience campaign runs next, in its own
+// time zone ("Mon 23 Nov 2026 10:00 CET, Europe/Paris"); a draft or paused
+// one says when it would.
+func describeNextRun(c scheduler.Campaign, now time.Time) string {
+	n := c.UpcomingRun(now)
+	if n == nil {
+		return ""
+	}
+	out := n.In(scheduler.Location(c.ScheduleTimeZone)).Format("Mon 2 Jan 2006 15:04 MST") + ", " + c.ScheduleTimeZone
+	switch {
+	case c.State != scheduler.StateActive:
+		out += " (once active)"
+	case !n.After(now):
+		out += " (due: at the next sweep)"
+	}
+	return out
+}
+
+// describeOutcome says what a completed one-off did.
+func describeOutcome(c scheduler.Campaign, st scheduler.Stats) string {
+	out := "Ran on " + c.LastRunAt.In(scheduler.Location(c.ScheduleTimeZone)).Format("Mon 2 Jan 2006 15:04 MST") + ", " + c.ScheduleTimeZone +
+		fmt.Sprintf(": %d invited, %d sent", st.Invited, st.Sent)
+	if st.Scheduled > 0 {
+		out += fmt.Sprintf(", %d waiting for their send window", st.Scheduled)
+	}
+	held := 0
+	for _, n := range st.Suppressed {
+		held += n
+	}
+	if held > 0 {
+		out += fmt.Sprintf(", %d not sent (reasons below)", held)
+	}
+	return out + ". It never runs again."
+}
+
+// notSent says, reason by reason, how many invitations were held or
+// withdrawn and why, the largest first.
+func notSent(st scheduler.Stats, capDays int) []string {
+	reasons := make([]string, 0, len(st.Suppressed))
+	for r := range st.Suppressed {
+		reasons = append(reasons, r)
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		if a, b := st.Suppressed[reasons[i]], st.Suppressed[reasons[j]]; a != b {
+			return a > b
+		}
+		return reasons[i] < reasons[j]
+	})
+	out := make([]string, 0, len(reasons))
+	for _, r := range reasons {
+		out = append(out, templates.SuppressionSentence("en", r, st.Suppressed[r], capDays))
+	}
+	return out
 }
 
 func describeAudience(a scheduler.Audience) string {

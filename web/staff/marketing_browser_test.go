@@ -124,9 +124,17 @@ func TestMarketingPagesInABrowser(t *testing.T) {
 	if got := actions(ctx, t); got != "pause archive Edit" {
 		t.Errorf("actions of an active campaign: %q", got)
 	}
-	// Archiving is final and withdraws what was not sent.
+	// Archiving is final and withdraws what was not sent: it asks first,
+	// saying how much it withdraws.
 	do(chromedp.Click(chromedp.CSS(`button[value=archive]`)))
-	waitText("p.note", "Campaign archived: its pending invitations were withdrawn")
+	waitText("#withdraws", "Archiving withdraws 1 invitation not sent yet.")
+	loaded(ctx, t)
+	var stillActive string
+	if err := h.Schema.DB.Get(&stillActive, `SELECT state FROM campaigns WHERE name = 'Post-repair follow-up'`); err != nil || stillActive != "active" {
+		t.Errorf("asking to confirm archived the campaign: %q %v", stillActive, err)
+	}
+	do(chromedp.Click(chromedp.CSS(`#confirm-archive button`)))
+	waitText("p.note", "Campaign archived: 1 invitation not sent yet was withdrawn.")
 	loaded(ctx, t)
 	if s := text(`#state`); s != "archived" {
 		t.Errorf("after archive: %q", s)
@@ -134,7 +142,7 @@ func TestMarketingPagesInABrowser(t *testing.T) {
 	if got := actions(ctx, t); got != "" {
 		t.Errorf("an archived campaign offers %q, want nothing", got)
 	}
-	if r := results(ctx, t, "#stats"); r["Scheduled"] != "0" || r["Suppressed"] != "campaign_archived: 1" {
+	if r := results(ctx, t, "#stats"); r["Scheduled"] != "0" || r["Not sent"] != "1 withdrawn: the campaign was archived before they went out" {
 		t.Errorf("results after archive: %v", r)
 	}
 	var states string
@@ -266,7 +274,7 @@ func TestMarketingAudienceCampaignsAndResultsInABrowser(t *testing.T) {
 	do(chromedp.Click(chromedp.CSS(`button[value=activate]`)))
 	waitText("p.note", "activated")
 	loaded(ctx, t)
-	if facts := text(`dl.facts`); !strings.Contains(facts, "Next run") {
+	if facts := text(`dl.facts`); !strings.Contains(facts, "Next run") || !strings.Contains(facts, "10:00 CE") || !strings.Contains(facts, ", Europe/Paris") {
 		t.Errorf("an active recurring campaign shows its next run: %q", facts)
 	}
 	var next time.Time
@@ -306,15 +314,19 @@ func TestMarketingAudienceCampaignsAndResultsInABrowser(t *testing.T) {
 	loaded(ctx, t)
 	row, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`[...[...document.querySelectorAll('table.data tbody tr')]
 		.find(r => r.cells[0].textContent.trim() === %q).cells].map(c => c.textContent.trim())`, campaignfix.Name)))
-	if err != nil || strings.Join(row[3:], " | ") != "11 | 5 | 45.5 % | 40.0 %" {
-		t.Errorf("list row %q %v, want sent 11, answered 5, 45.5 %% response rate, 40.0 %% negative", row, err)
+	if err != nil || strings.Join(row[3:7], " | ") != "11 | 5 | 45.5 % | 40.0 %" ||
+		!strings.HasPrefix(row[7], "2 not sent: the customer asked to receive no more surveys") ||
+		!strings.Contains(row[7], "1 held: the customer was surveyed less than 30 days ago") {
+		t.Errorf("list row %q %v, want sent 11, answered 5, 45.5 %% response rate, 40.0 %% negative, then why some were not sent", row, err)
 	}
 	do(chromedp.Navigate(fmt.Sprintf("%s/marketing/campaigns/%d", h.URL, fx.CampaignID)), chromedp.WaitVisible(chromedp.CSS(`#stats`)))
 	loaded(ctx, t)
 	got := results(ctx, t, "#stats")
 	for heading, want := range map[string]string{
 		"Scheduled": "3", "Sent": "11", "Reminders sent": "5", "Answered": "5 (45.5 % response rate)", "Negative": "2 (40.0 % of answers)",
-		"Suppressed": "address_bounced: 1\nfrequency_cap: 1\nopted_out: 2", "Failed": "3 (bounced: 2) (temporary: 1)", "Expired": "1",
+		"Not sent": "2 not sent: the customer asked to receive no more surveys\n" +
+			"1 not sent: the address bounced before (its mail server refused it for good)\n" +
+			"1 held: the customer was surveyed less than 30 days ago", "Failed": "3 (bounced: 2) (temporary: 1)", "Expired": "1",
 	} {
 		if got[heading] != want {
 			t.Errorf("%s: %q, want %q", heading, got[heading], want)

@@ -26,6 +26,7 @@ func (s *Server) surveyEditorRoutes(mux *web.Router) {
 	mux.HandleFunc("GET "+editorPath+"/new", web.Roles(users.Marketing, users.Manager), s.editorNew)
 	mux.HandleFunc("POST "+editorPath+"/new", web.Roles(users.Marketing), s.editorCreate)
 	mux.HandleFunc("GET "+editorPath+"/{slug}", web.Roles(users.Marketing, users.Manager), s.editorEdit)
+	mux.HandleFunc("GET "+editorPath+"/{slug}/duplicate", web.Roles(users.Marketing, users.Manager), s.editorDuplicate)
 	mux.HandleFunc("POST "+editorPath+"/{slug}", web.Roles(users.Marketing), s.editorUpdate)
 }
 
@@ -47,6 +48,10 @@ type editorView struct {
 	Versions   []surveys.VersionInfo
 	// AcknowledgeMild is the survey's setting (see surveys.Settings).
 	AcknowledgeMild bool
+	// CopyOf names the survey a new one is copied from; empty otherwise.
+	CopyOf string
+	// CanDuplicate shows the link to copy the survey being edited.
+	CanDuplicate bool
 }
 
 type thresholdField struct {
@@ -109,6 +114,7 @@ func (s *Server) editorEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.AcknowledgeMild = st.AcknowledgeMild
+	v.CanDuplicate = s.May(r, http.MethodPost, editorPath+"/new")
 	v.Rows = append(v.Rows, blankRow(len(v.Rows)))
 	locale := web.RequestLocale(r, "")
 	switch saved := r.URL.Query().Get("saved"); {
@@ -122,6 +128,39 @@ func (s *Server) editorEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderEditor(w, r, http.StatusOK, v)
+}
+
+// editorDuplicate opens the new-survey form filled with a copy of the
+// latest version of a survey (the built-in questionnaire, say): nothing is
+// stored until it is saved under a slug of its own.
+func (s *Server) editorDuplicate(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	sv, err := s.Surveys.Latest(r.Context(), slug)
+	if err != nil {
+		s.editorReadError(w, r, err)
+		return
+	}
+	st, err := s.Surveys.Settings(r.Context(), slug)
+	if err != nil {
+		s.editorReadError(w, r, err)
+		return
+	}
+	cp := surveys.CopyOf(*sv)
+	cp.Slug, cp.Name = copySlug(sv.Slug), sv.Name+" (copy)"
+	v := newEditorView(&cp)
+	v.New, v.Action, v.CopyOf, v.AcknowledgeMild = true, editorPath+"/new", sv.Name, st.AcknowledgeMild
+	v.Rows = append(v.Rows, blankRow(len(v.Rows)))
+	s.renderEditor(w, r, http.StatusOK, v)
+}
+
+// copySlug suggests a slug for a copy: the original's with "-copy", cut to
+// the longest slug allowed.
+func copySlug(slug string) string {
+	const suffix = "-copy"
+	if len(slug) > 63-len(suffix) {
+		slug = strings.TrimRight(slug[:63-len(suffix)], "-")
+	}
+	return slug + suffix
 }
 
 func (s *Server) editorCreate(w http.ResponseWriter, r *http.Request) {
@@ -224,6 +263,9 @@ func (s *Server) renderEditorPage(w http.ResponseWriter, r *http.Request, status
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, v editorView) {
 	locale := web.RequestLocale(r, "")
 	title := templates.T(locale, "editor.new.title")
+	if v.CopyOf != "" {
+		title = templates.T(locale, "editor.duplicate.title", v.CopyOf)
+	}
 	if !v.New {
 		title = templates.T(locale, "editor.edit.title", v.Name)
 	}
