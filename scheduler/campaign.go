@@ -305,3 +305,12 @@ func (c *Campaign) NextRun(t time.Time) *time.Time {
 	}
 	return nil
 }
+
+// Check says what Create would refuse in c, without the store: the
+// defaults applied, every setting at fault (invalid.Fields) or nil. A form
+// or an API that found problems of its own while reading c adds these, so
+// one answer names them all.
+func (c Campaign) Check(now time.Time) error {
+	c.applyDefaults()
+	return c.Validate(now)
+}
