@@ -28,7 +28,6 @@ type cronWords struct {
 	and, or, to                      string
 	everyWeekday                     string // "every %s"
 	everyRange                       string // "every %s" for one run of days
-	dayRange                         string // "%s to %s" for days
 	monthDay, monthDays              string // "on day %s of every month"
 	yearDay                          string // "every year on %s %s"
 	inMonths                         string // "%s in %s"

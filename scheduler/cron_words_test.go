@@ -70,3 +70,20 @@ func TestExplainCronRefuses(t *testing.T) {
 		}
 	}
 }
+
+func TestTimeZonesAllLoad(t *testing.T) {
+	zones := TimeZones()
+	if len(zones) < 300 || zones[0] != "Europe/Paris" || zones[1] != "America/Montreal" {
+		t.Fatalf("%d zones, first %v", len(zones), zones[:2])
+	}
+	seen := map[string]bool{}
+	for _, z := range zones {
+		if seen[z] {
+			t.Errorf("%s listed twice", z)
+		}
+		seen[z] = true
+		if _, err := ExplainCron("0 9 * * MON", z, "en"); err != nil {
+			t.Errorf("%s: %v", z, err)
+		}
+	}
+}

@@ -52,7 +52,7 @@ func TestCampaignFormSaysEveryProblemAtOnce(t *testing.T) {
 	for _, f := range fields {
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
 			const i = document.getElementById('`+f.input+`');
-			const m = document.getElementById(i.getAttribute('aria-describedby') || 'none');
+			const m = document.getElementById((i.getAttribute('aria-describedby') || 'none').split(' ')[0]);
 			return i.getAttribute('aria-invalid') === 'true' && m && m.id === '`+f.message+`' ? m.textContent : '';
 		})()`))
 		if err != nil || !strings.Contains(got, f.says) {
@@ -72,5 +72,36 @@ func TestCampaignFormSaysEveryProblemAtOnce(t *testing.T) {
 	// What was typed is kept for the fix.
 	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#f-cron`))); v != "every monday" {
 		t.Errorf("cron after the error: %q", v)
+	}
+
+	// The schedule is explained in words as it is typed, in its time zone,
+	// picked from a list to search.
+	zones, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#time-zones option')].slice(0, 2).map(o => o.value).concat([String(document.querySelectorAll('#time-zones option').length), document.getElementById('f-time_zone').getAttribute('list')])`))
+	if err != nil || len(zones) != 4 || zones[0] != "Europe/Paris" || zones[1] != "America/Montreal" || zones[3] != "time-zones" {
+		t.Errorf("time zone list: %v (%v)", zones, err)
+	}
+	page.Do(chromedp.Clear(chromedp.CSS(`#f-cron`)), chromedp.SendKeys(chromedp.CSS(`#f-cron`), "0 9 * * MON"),
+		chromedp.Clear(chromedp.CSS(`#f-time_zone`)), chromedp.SendKeys(chromedp.CSS(`#f-time_zone`), "Europe/Paris"))
+	page.WaitText(`#cron-words`, "every Monday at 09:00, Europe/Paris")
+	page.Do(chromedp.SendKeys(chromedp.CSS(`#f-time_zone`), "s"))
+	page.WaitText(`#cron-words`, `Time zone: "Europe/Pariss" is not an IANA time zone`)
+
+	// Without script, a save shows it too: fix the rest and save; the
+	// campaign says its schedule in words.
+	page.Do(chromedp.SetValue(chromedp.CSS(`#f-time_zone`), "America/Montreal"),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Weekly pulse"),
+		chromedp.SetValue(chromedp.CSS(`#f-start_hour`), "9"),
+		chromedp.SetValue(chromedp.CSS(`#f-end_hour`), "19"),
+		chromedp.SetValue(chromedp.CSS(`#f-cap_days`), "30"),
+		// Submitted rather than clicked: the time zone's open list may
+		// cover the button.
+		chromedp.Submit(chromedp.CSS(`form.form`)),
+	)
+	browser.WaitJS(ctx, t, `document.getElementById('state') !== null || (document.getElementById('errors') !== null && !document.getElementById('errors').textContent.includes('5 fields'))`)
+	if errs, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.getElementById('errors') || {}).textContent || ''`)); errs != "" {
+		t.Fatalf("the fixed campaign was refused: %s", errs)
+	}
+	if facts := page.Text(`dl.facts`); !strings.Contains(facts, "every Monday at 09:00, America/Montreal") {
+		t.Errorf("campaign page says %q", facts)
 	}
 }

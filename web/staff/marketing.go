@@ -58,12 +58,17 @@ func (s *Server) pageCampaigns(w http.ResponseWriter, r *http.Request) {
 }
 
 type campaignFormPage struct {
-	Action  string
-	Values  campaignFormValues
-	Errors  campaignFormErrors
-	Surveys []scheduler.SurveyChoice
-	Units   []string
-	Days    []weekdayChoice
+	Action string
+	Values campaignFormValues
+	Errors campaignFormErrors
+	// CronWords explains the schedule typed, for pages without script
+	// (campaign_form.js updates it as the marketer types).
+	CronWords string
+	// TimeZones are offered in the time zone's list to search.
+	TimeZones []string
+	Surveys   []scheduler.SurveyChoice
+	Units     []string
+	Days      []weekdayChoice
 }
 
 func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, status int, title, action string, v campaignFormValues, errs *campaignFormErrors) {
@@ -72,7 +77,8 @@ func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, stat
 		s.StaffError(w, "list surveys", err)
 		return
 	}
-	page := campaignFormPage{Action: action, Values: v, Surveys: choices, Units: delayUnits, Days: weekdayChoices}
+	page := campaignFormPage{Action: action, Values: v, Surveys: choices, Units: delayUnits, Days: weekdayChoices,
+		CronWords: cronWords(v), TimeZones: scheduler.TimeZones()}
 	if errs != nil {
 		page.Errors = *errs
 	}
@@ -374,6 +380,9 @@ func describeTrigger(c scheduler.Campaign) string {
 			return "once, on " + c.RunAt.In(scheduler.Location(c.ScheduleTimeZone)).Format("2006-01-02 15:04 MST")
 		}
 	case scheduler.TriggerRecurring:
+		if words, err := scheduler.ExplainCron(c.Cron, c.ScheduleTimeZone, "en"); err == nil {
+			return fmt.Sprintf("recurring: %s (%s)", words, c.Cron)
+		}
 		return fmt.Sprintf("recurring: %s (%s)", c.Cron, c.ScheduleTimeZone)
 	case scheduler.TriggerRecovery:
 		return "after a complaint is resolved (followup's own recovery check)"
