@@ -1,7 +1,8 @@
 // Package invalid holds the one error every domain package returns for
 // input it cannot use: the field at fault and what is wrong with it. The
 // web core maps it to 400 (or shows it next to the field of a form); the
-// domain packages know nothing of HTTP.
+// domain packages know nothing of HTTP. A validator that checks several
+// fields returns Fields, every problem at once.
 package invalid
 
 // FieldError says which input field is wrong and why. Field is spelled as

@@ -134,6 +134,8 @@ func validDate(field, v string) error {
 	return nil
 }
 
+// validate checks an action plan: nil, or invalid.Fields naming every
+// field at fault, so the form and the API say all of them at once.
 func (in *ActionInput) validate(today string) error {
 	in.Title = strings.TrimSpace(in.Title)
 	in.Cause.Value = strings.TrimSpace(in.Cause.Value)
@@ -143,31 +145,36 @@ func (in *ActionInput) validate(today string) error {
 	if in.State == "" {
 		in.State = ActionPlanned
 	}
-	switch {
-	case validTitle(in.Title) != nil:
-		return validTitle(in.Title)
-	case utf8.RuneCountInString(in.Description) > 5000:
-		return invalid.Field("description", "must be at most 5,000 characters")
-	case in.Kind != Corrective && in.Kind != Preventive:
-		return invalid.Field("kind", "must be corrective or preventive")
-	case !slices.Contains(CauseKinds, in.Cause.Kind):
-		return invalid.Field("cause.kind", "must be risk, touchpoint or team")
-	case in.Cause.Value == "" || utf8.RuneCountInString(in.Cause.Value) > 200:
-		return invalid.Field("cause.value", "is required (at most 200 characters)")
-	case in.Cause.Kind == CauseRisk && !surveys.IsRisk(surveys.Risk(in.Cause.Value)):
-		return invalid.Field("cause.value", "must be one of the 13 risks (knowledge, attitude, relational, accompaniment, psychological, cognitive, financial, temporal, sensory, security, ethical, space, operational)")
-	case in.OwnerID <= 0:
-		return invalid.Field("owner_id", "is required: the id of the person who owns the action")
-	case validDate("starts_on", in.StartsOn) != nil:
-		return validDate("starts_on", in.StartsOn)
-	case validDate("due_on", in.DueOn) != nil:
-		return validDate("due_on", in.DueOn)
-	case in.DueOn < in.StartsOn:
-		return invalid.Field("due_on", "must not come before starts_on")
-	case !slices.Contains(ActionStates, in.State):
-		return invalid.Field("state", "must be planned, in_progress, done or cancelled")
+	var fs invalid.Fields
+	fs.AddError(validTitle(in.Title))
+	if utf8.RuneCountInString(in.Description) > 5000 {
+		fs.Add("description", "must be at most 5,000 characters")
 	}
-	return nil
+	if in.Kind != Corrective && in.Kind != Preventive {
+		fs.Add("kind", "must be corrective or preventive")
+	}
+	if !slices.Contains(CauseKinds, in.Cause.Kind) {
+		fs.Add("cause.kind", "must be risk, touchpoint or team")
+	}
+	switch {
+	case in.Cause.Value == "" || utf8.RuneCountInString(in.Cause.Value) > 200:
+		fs.Add("cause.value", "is required (at most 200 characters)")
+	case in.Cause.Kind == CauseRisk && !surveys.IsRisk(surveys.Risk(in.Cause.Value)):
+		fs.Add("cause.value", "must be one of the 13 risks (knowledge, attitude, relational, accompaniment, psychological, cognitive, financial, temporal, sensory, security, ethical, space, operational)")
+	}
+	if in.OwnerID <= 0 {
+		fs.Add("owner_id", "is required: the id of the person who owns the action")
+	}
+	startOK, dueOK := validDate("starts_on", in.StartsOn), validDate("due_on", in.DueOn)
+	fs.AddError(startOK)
+	fs.AddError(dueOK)
+	if startOK == nil && dueOK == nil && in.DueOn < in.StartsOn {
+		fs.Add("due_on", "must not come before starts_on")
+	}
+	if !slices.Contains(ActionStates, in.State) {
+		fs.Add("state", "must be planned, in_progress, done or cancelled")
+	}
+	return fs.Err()
 }
 
 // checkOwner refuses an owner who cannot sign in.

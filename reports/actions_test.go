@@ -3,6 +3,7 @@ package reports_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +54,14 @@ func TestActionPlansValidateAndChange(t *testing.T) {
 		if !errors.As(err, &fe) || fe.Field != tc.field {
 			t.Errorf("%+v: %v, want an error on %s", in, err, tc.field)
 		}
+	}
+	// Five wrong fields are five problems in one answer.
+	five := reports.ActionInput{Title: " ", Kind: "urgent", Cause: reports.Cause{Kind: reports.CauseRisk, Value: "boredom"},
+		DueOn: "30/06/2026", State: "forgotten"}
+	_, err := store.CreateAction(ctx, five, reports.Actor{UserID: owner, Manages: true}, now, time.UTC)
+	var fs invalid.Fields
+	if !errors.As(err, &fs) || fmt.Sprint(fieldsOf(fs)) != "[title kind cause.value owner_id due_on state]" {
+		t.Errorf("five wrong fields (and no owner): %v", err)
 	}
 	a, err := store.CreateAction(ctx, good, reports.Actor{UserID: other, Manages: true}, now, time.UTC)
 	if err != nil {
@@ -264,4 +273,12 @@ func TestActionPlanOwnersProgressTheirOwn(t *testing.T) {
 	if err := store.DeleteAction(ctx, a.ID, manager); !errors.Is(err, reports.ErrNotFound) {
 		t.Errorf("deleting twice: %v", err)
 	}
+}
+
+func fieldsOf(fs invalid.Fields) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Field
+	}
+	return out
 }

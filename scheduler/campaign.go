@@ -169,100 +169,101 @@ func (c *Campaign) applyDefaults() {
 }
 
 // Validate checks a campaign's settings (not that its survey exists: the
-// store does). now bounds the date of a one-off campaign.
-func (c *Campaign) Validate(now time.Time) *invalid.FieldError {
+// store does). now bounds the date of a one-off campaign. It returns nil
+// or an invalid.Fields naming every setting at fault, so a form shows all
+// of them at once.
+func (c *Campaign) Validate(now time.Time) error {
+	var fs invalid.Fields
 	c.Name = strings.TrimSpace(c.Name)
-	switch {
-	case c.Name == "" || len(c.Name) > 200 || strings.ContainsAny(c.Name, "\r\n"):
-		return invalid.Field("name", "is required: one line of at most 200 characters")
-	case c.SurveyID <= 0:
-		return invalid.Field("survey_id", "is required")
-	case !slices.Contains([]string{StateDraft, StateActive, StatePaused, StateArchived}, c.State):
-		return invalid.Field("state", fmt.Sprintf("%q is not a state (draft, active, paused, archived)", c.State))
+	if c.Name == "" || len(c.Name) > 200 || strings.ContainsAny(c.Name, "\r\n") {
+		fs.Add("name", "is required: one line of at most 200 characters")
 	}
-	if fe := c.validateTrigger(now); fe != nil {
-		return fe
+	if c.SurveyID <= 0 {
+		fs.Add("survey_id", "is required")
 	}
+	if !slices.Contains([]string{StateDraft, StateActive, StatePaused, StateArchived}, c.State) {
+		fs.Add("state", fmt.Sprintf("%q is not a state (draft, active, paused, archived)", c.State))
+	}
+	c.validateTrigger(now, &fs)
 	if c.Trigger != TriggerEvent {
 		if _, err := time.LoadLocation(c.ScheduleTimeZone); err != nil || strings.EqualFold(c.ScheduleTimeZone, "local") {
-			return invalid.Field("trigger.time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", c.ScheduleTimeZone))
+			fs.Add("trigger.time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", c.ScheduleTimeZone))
 		}
 	}
 	c.Audience.normalize()
-	if fe := c.Audience.validate(); fe != nil {
-		return fe
-	}
+	c.Audience.validate(&fs)
 	if c.Trigger == TriggerEvent {
 		// Said rather than ignored: the event that triggers the campaign is
 		// its audience's only event.
-		if len(c.Audience.EventKinds) > 0 {
-			return invalid.Field("audience.event_kinds", "apply to once and recurring campaigns; an event campaign is sent after the event kinds of its trigger")
+		if len(c.Audience.EventKinds) > 0 && !fs.Has("audience.event_kinds") {
+			fs.Add("audience.event_kinds", "apply to once and recurring campaigns; an event campaign is sent after the event kinds of its trigger")
 		}
-		if c.Audience.SinceDays > 0 {
-			return invalid.Field("audience.since_days", "applies to once and recurring campaigns; an event campaign is sent a delay after each event")
+		if c.Audience.SinceDays > 0 && !fs.Has("audience.since_days") {
+			fs.Add("audience.since_days", "applies to once and recurring campaigns; an event campaign is sent a delay after each event")
 		}
 	}
-	return c.validateSending()
+	c.validateSending(&fs)
+	return fs.Err()
 }
 
 // validateSending checks when and how often the campaign writes: the send
 // window, the frequency cap, the reminders and the invitations' life.
-func (c *Campaign) validateSending() *invalid.FieldError {
-	if err := c.Window.Validate(); err != nil {
-		return invalid.Field("send_window", err.Error())
+func (c *Campaign) validateSending(fs *invalid.Fields) {
+	for _, err := range c.Window.Problems() {
+		fs.Add("send_window", err)
 	}
 	if c.FrequencyCapDays < 0 || c.FrequencyCapDays > MaxFrequencyCap {
-		return invalid.Field("frequency_cap_days", fmt.Sprintf("must be between 0 (no cap) and %d", MaxFrequencyCap))
+		fs.Add("frequency_cap_days", fmt.Sprintf("must be between 0 (no cap) and %d days, not %d", MaxFrequencyCap, c.FrequencyCapDays))
 	}
 	if len(c.ReminderDays) > MaxReminders {
-		return invalid.Field("reminder_days", fmt.Sprintf("at most %d reminders", MaxReminders))
+		fs.Add("reminder_days", fmt.Sprintf("at most %d reminders", MaxReminders))
 	}
 	for _, d := range c.ReminderDays {
 		if d < 1 || d > MaxReminderDays {
-			return invalid.Field("reminder_days", fmt.Sprintf("each reminder comes 1 to %d days after the previous email", MaxReminderDays))
+			fs.Add("reminder_days", fmt.Sprintf("each reminder comes 1 to %d days after the previous email", MaxReminderDays))
+			break
 		}
 	}
 	if c.InvitationTTL < 24*time.Hour || c.InvitationTTL > MaxInvitationTTL {
-		return invalid.Field("invitation_ttl_days", "must be between 1 and 365 days")
+		fs.Add("invitation_ttl_days", "must be between 1 and 365 days")
 	}
-	return nil
 }
 
 // validateTrigger checks the campaign's trigger: the event kinds and delay
 // of an event campaign, the time of a one-off, the cron of a recurring one.
-func (c *Campaign) validateTrigger(now time.Time) *invalid.FieldError {
+func (c *Campaign) validateTrigger(now time.Time, fs *invalid.Fields) {
 	switch c.Trigger {
 	case TriggerEvent:
 		if len(c.EventKinds) == 0 {
-			return invalid.Field("trigger.event_kinds", "at least one event kind is required, such as delivery")
+			fs.Add("trigger.event_kinds", "at least one event kind is required, such as delivery")
 		}
 		for _, k := range c.EventKinds {
 			if !kindRE.MatchString(k) {
-				return invalid.Field("trigger.event_kinds", fmt.Sprintf("%q is not an event kind (a lower-case word such as ticket_closed)", k))
+				fs.Add("trigger.event_kinds", fmt.Sprintf("%q is not an event kind (a lower-case word such as ticket_closed)", k))
+				break
 			}
 		}
 		if c.Delay < 0 || c.Delay > MaxDelay {
-			return invalid.Field("trigger.delay_minutes", fmt.Sprintf("must be between 0 and %d minutes (12 weeks)", int(MaxDelay/time.Minute)))
+			fs.Add("trigger.delay_minutes", fmt.Sprintf("must be between 0 and %d minutes (12 weeks)", int(MaxDelay/time.Minute)))
 		}
 	case TriggerOnce:
-		if c.RunAt == nil || c.RunAt.IsZero() {
-			return invalid.Field("trigger.run_at", "is required for a one-off campaign, as an RFC 3339 time")
-		}
-		if c.LastRunAt == nil && c.RunAt.Before(now.Add(-time.Minute)) {
-			return invalid.Field("trigger.run_at", "is in the past")
+		switch {
+		case c.RunAt == nil || c.RunAt.IsZero():
+			fs.Add("trigger.run_at", "is required for a one-off campaign, as an RFC 3339 time")
+		case c.LastRunAt == nil && c.RunAt.Before(now.Add(-time.Minute)):
+			fs.Add("trigger.run_at", "is in the past")
 		}
 	case TriggerRecurring:
 		if _, err := cronParser.Parse(c.Cron); err != nil || strings.TrimSpace(c.Cron) == "" {
-			return invalid.Field("trigger.cron", fmt.Sprintf("%q is not a cron schedule such as \"0 10 * * MON\" or @weekly", c.Cron))
+			fs.Add("trigger.cron", fmt.Sprintf("%q is not a cron schedule such as \"0 10 * * MON\" or @weekly", c.Cron))
 		}
 	case TriggerRecovery:
 		if c.ID == 0 {
-			return invalid.Field("trigger.type", "recovery surveys go out through followup's own recovery campaign; choose event, once or recurring")
+			fs.Add("trigger.type", "recovery surveys go out through followup's own recovery campaign; choose event, once or recurring")
 		}
 	default:
-		return invalid.Field("trigger.type", fmt.Sprintf("%q is not a trigger (event, once, recurring)", c.Trigger))
+		fs.Add("trigger.type", fmt.Sprintf("%q is not a trigger (event, once, recurring)", c.Trigger))
 	}
-	return nil
 }
 
 // normalize writes the labels as they are compared: trimmed and in lower
@@ -276,7 +277,9 @@ func (a *Audience) normalize() {
 	}
 }
 
-func (a *Audience) validate() *invalid.FieldError {
+// validate adds a problem per audience setting at fault (the first wrong
+// value of each list).
+func (a *Audience) validate(fs *invalid.Fields) {
 	lists := []struct {
 		field string
 		vals  []string
@@ -284,24 +287,26 @@ func (a *Audience) validate() *invalid.FieldError {
 	for _, l := range lists {
 		for _, v := range l.vals {
 			if !labelRE.MatchString(v) {
-				return invalid.Field(l.field, fmt.Sprintf("%q is not a label (letters, digits, spaces, _ . : / -)", v))
+				fs.Add(l.field, fmt.Sprintf("%q is not a label (letters, digits, spaces, _ . : / -)", v))
+				break
 			}
 		}
 	}
 	for _, k := range a.EventKinds {
 		if !kindRE.MatchString(k) {
-			return invalid.Field("audience.event_kinds", fmt.Sprintf("%q is not an event kind", k))
+			fs.Add("audience.event_kinds", fmt.Sprintf("%q is not an event kind", k))
+			break
 		}
 	}
 	for _, l := range a.Locales {
 		if l != "en" && l != "fr" {
-			return invalid.Field("audience.locales", fmt.Sprintf("%q is not a locale (en, fr)", l))
+			fs.Add("audience.locales", fmt.Sprintf("%q is not a locale (en, fr)", l))
+			break
 		}
 	}
 	if a.SinceDays < 0 || a.SinceDays > 3650 {
-		return invalid.Field("audience.since_days", "must be between 1 and 3650")
+		fs.Add("audience.since_days", "must be between 1 and 3650")
 	}
-	return nil
 }
 
 // NextRun returns the next audience run strictly after t: RunAt for a
@@ -366,4 +371,13 @@ func nextInZone(sched cron.Schedule, t time.Time) time.Time {
 		}
 	}
 	return n
+}
+
+// Check says what Create would refuse in c, without the store: the
+// defaults applied, every setting at fault (invalid.Fields) or nil. A form
+// or an API that found problems of its own while reading c adds these, so
+// one answer names them all.
+func (c Campaign) Check(now time.Time) error {
+	c.applyDefaults()
+	return c.Validate(now)
 }

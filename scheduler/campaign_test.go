@@ -1,9 +1,13 @@
 package scheduler
 
 import (
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/followup/followup/invalid"
 )
 
 func TestCampaignValidation(t *testing.T) {
@@ -55,14 +59,66 @@ func TestCampaignValidation(t *testing.T) {
 			c := base()
 			tc.edit(&c)
 			c.applyDefaults()
-			fe := c.Validate(now)
+			fs := problems(t, c.Validate(now))
 			switch {
-			case tc.field == "" && fe != nil:
-				t.Fatalf("valid campaign refused: %v", fe)
-			case tc.field != "" && fe == nil:
-				t.Fatalf("invalid campaign accepted, want a problem with %s", tc.field)
-			case fe != nil && (fe.Field != tc.field || !strings.Contains(fe.Message, tc.says)):
-				t.Errorf("got %v, want %s: …%s…", fe, tc.field, tc.says)
+			case tc.field == "" && len(fs) > 0:
+				t.Fatalf("valid campaign refused: %v", fs)
+			case tc.field != "" && len(fs) != 1:
+				t.Fatalf("got %d problems (%v), want one with %s", len(fs), fs, tc.field)
+			case len(fs) == 1 && (fs[0].Field != tc.field || !strings.Contains(fs[0].Message, tc.says)):
+				t.Errorf("got %v, want %s: …%s…", fs[0], tc.field, tc.says)
+			}
+		})
+	}
+}
+
+// problems is the list of problems of err, which must be nil or an
+// invalid.Fields.
+func problems(t *testing.T, err error) invalid.Fields {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	var fs invalid.Fields
+	if !errors.As(err, &fs) {
+		t.Fatalf("Validate returned %T (%v), want invalid.Fields", err, err)
+	}
+	return fs
+}
+
+// TestCampaignValidationSaysEverything: the story of issue 14, a campaign
+// form with five wrong settings, learns all five from one save.
+func TestCampaignValidationSaysEverything(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name   string
+		c      Campaign
+		fields []string
+	}{
+		{"five wrong settings", Campaign{Name: " ", SurveyID: 1, Trigger: TriggerRecurring, Cron: "every monday",
+			ScheduleTimeZone: "Europe/Pariss", Window: SendWindow{StartHour: 20, EndHour: 8, Weekdays: DefaultWindow().Weekdays},
+			FrequencyCapDays: -3, InvitationTTL: DefaultTTL},
+			[]string{"name", "trigger.cron", "trigger.time_zone", "send_window", "frequency_cap_days"}},
+		{"an event campaign with everything wrong", Campaign{SurveyID: 0, Trigger: TriggerEvent, Delay: -time.Hour,
+			Window: SendWindow{StartHour: 9, EndHour: 9}, ReminderDays: []int{0, 1, 2, 3}, InvitationTTL: time.Hour,
+			Audience: Audience{Locales: []string{"de"}, SinceDays: 30}},
+			[]string{"name", "survey_id", "trigger.event_kinds", "trigger.delay_minutes", "audience.locales", "audience.since_days",
+				"send_window", "send_window", "reminder_days", "reminder_days", "invitation_ttl_days"}},
+		{"a window out of range says both hours", Campaign{Name: "x", SurveyID: 1, Trigger: TriggerEvent, EventKinds: []string{"delivery"},
+			Window: SendWindow{StartHour: 25, EndHour: 0, Weekdays: DefaultWindow().Weekdays}, InvitationTTL: DefaultTTL},
+			[]string{"send_window", "send_window"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.c
+			c.State = StateDraft
+			fs := problems(t, c.Validate(now))
+			var got []string
+			for _, f := range fs {
+				got = append(got, f.Field)
+			}
+			if !slices.Equal(got, tc.fields) {
+				t.Errorf("fields at fault %v, want %v (%v)", got, tc.fields, fs)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -21,24 +22,45 @@ func DefaultWindow() SendWindow {
 	return SendWindow{StartHour: 9, EndHour: 19, Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday}}
 }
 
-// Validate says what is wrong with the window, if anything.
+// Validate says what is wrong with the window, if anything (the first
+// of its Problems).
 func (w SendWindow) Validate() error {
-	switch {
-	case w.StartHour < 0 || w.StartHour > 23:
-		return fmt.Errorf("start hour %d must be between 0 and 23", w.StartHour)
-	case w.EndHour < 1 || w.EndHour > 24:
-		return fmt.Errorf("end hour %d must be between 1 and 24", w.EndHour)
-	case w.StartHour >= w.EndHour:
-		return fmt.Errorf("no allowed hour: the window opens at %d:00 and closes at %d:00", w.StartHour, w.EndHour)
-	case len(w.Weekdays) == 0:
-		return fmt.Errorf("no allowed day: pick at least one weekday")
+	if p := w.Problems(); len(p) > 0 {
+		return errors.New(p[0])
+	}
+	return nil
+}
+
+// Problems says everything wrong with the window: its hours and its days
+// apart. A window is within one day: one that opens later than it closes
+// (20 to 8) is refused rather than read as overnight, since a survey that
+// arrives at night is the intrusion the window exists to prevent.
+func (w SendWindow) Problems() []string {
+	var out []string
+	hoursOK := true
+	if w.StartHour < 0 || w.StartHour > 23 {
+		out = append(out, fmt.Sprintf("the opening hour %d must be between 0 and 23", w.StartHour))
+		hoursOK = false
+	}
+	if w.EndHour < 1 || w.EndHour > 24 {
+		out = append(out, fmt.Sprintf("the closing hour %d must be between 1 and 24", w.EndHour))
+		hoursOK = false
+	}
+	if hoursOK && w.StartHour >= w.EndHour {
+		out = append(out, fmt.Sprintf("no allowed hour: the window opens at %d:00 and closes at %d:00; "+
+			"it runs within one day (surveys are not sent overnight), so the closing hour comes after the opening hour, such as 9 to 19",
+			w.StartHour, w.EndHour))
+	}
+	if len(w.Weekdays) == 0 {
+		out = append(out, "no allowed day: pick at least one weekday")
 	}
 	for _, d := range w.Weekdays {
 		if d < time.Sunday || d > time.Saturday {
-			return fmt.Errorf("weekday %d does not exist", d)
+			out = append(out, fmt.Sprintf("weekday %d does not exist", d))
+			break
 		}
 	}
-	return nil
+	return out
 }
 
 // Allows reports whether t falls inside the window, in loc.

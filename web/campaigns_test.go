@@ -82,6 +82,44 @@ func TestCampaignAPI(t *testing.T) {
 			}
 		})
 	}
+	t.Run("every wrong field in one answer", func(t *testing.T) {
+		cases := []struct {
+			name   string
+			body   string
+			fields []string
+		}{
+			{"five wrong settings", campaignBody(sv.ID, func(m map[string]any) {
+				m["name"] = ""
+				m["trigger"] = map[string]any{"type": "recurring", "cron": "every monday", "time_zone": "Europe/Pariss"}
+				m["send_window"] = map[string]any{"start_hour": 20, "end_hour": 8, "weekdays": []int{1, 2}}
+				m["frequency_cap_days"] = -3
+			}), []string{"name", "trigger.cron", "trigger.time_zone", "send_window", "frequency_cap_days"}},
+			{"a field the reading refuses and one the campaign refuses", campaignBody(sv.ID, func(m map[string]any) {
+				m["trigger"] = map[string]any{"type": "once", "run_at": "next week"}
+				m["invitation_ttl_days"] = 400
+			}), []string{"trigger.run_at", "invitation_ttl_days"}},
+			{"a wrong state first", campaignBody(sv.ID, func(m map[string]any) {
+				m["state"] = "archived"
+				m["send_window"] = map[string]any{"start_hour": 9, "end_hour": 18, "weekdays": []int{}}
+			}), []string{"state", "send_window.weekdays"}},
+		}
+		for _, tc := range cases {
+			status, body := send(t, mk, "POST", api, tc.body)
+			list, _ := body["errors"].([]any)
+			var got []string
+			for _, e := range list {
+				m := e.(map[string]any)
+				if m["message"] == "" {
+					t.Errorf("%s: %v has no message", tc.name, m)
+				}
+				got = append(got, fmt.Sprint(m["field"]))
+			}
+			if status != http.StatusBadRequest || fmt.Sprint(got) != fmt.Sprint(tc.fields) || body["field"] != tc.fields[0] ||
+				!strings.HasPrefix(fmt.Sprint(body["error"]), tc.fields[0]+" ") {
+				t.Errorf("%s: %d %v, want 400 listing %v (the first as field and error)", tc.name, status, body, tc.fields)
+			}
+		}
+	})
 	if n := rows(t, h, "campaigns") - 1; n != 0 { // the recovery campaign is followup's own
 		t.Fatalf("refused campaigns stored %d rows", n)
 	}

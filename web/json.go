@@ -8,13 +8,17 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/followup/followup/invalid"
 )
 
 // apiError is the body of every API error: a message a person can act on
-// and, for invalid input, the field at fault.
+// and, for invalid input, the field at fault (the first, when several are)
+// and every field at fault with its message.
 type apiError struct {
-	Error string `json:"error"`
-	Field string `json:"field,omitempty"`
+	Error  string         `json:"error"`
+	Field  string         `json:"field,omitempty"`
+	Errors invalid.Fields `json:"errors,omitempty"`
 }
 
 // WriteJSON answers with status and v in JSON (HTML not escaped).
@@ -31,9 +35,25 @@ func writeJSONBody(w http.ResponseWriter, v any) {
 }
 
 // WriteError answers with status and an API error: msg and, for invalid
-// input, the field at fault.
+// input, the field at fault (also listed in "errors", as WriteFields lists
+// several).
 func WriteError(w http.ResponseWriter, status int, field, msg string) {
-	WriteJSON(w, status, apiError{Error: msg, Field: field})
+	e := apiError{Error: msg, Field: field}
+	if field != "" {
+		e.Errors = invalid.Fields{invalid.Field(field, msg)}
+	}
+	WriteJSON(w, status, e)
+}
+
+// WriteFields answers with status and every field at fault: "errors" lists
+// them as {field, message}; "error" (msg) and "field" are about the first,
+// for clients that read one.
+func WriteFields(w http.ResponseWriter, status int, msg string, fs invalid.Fields) {
+	e := apiError{Error: msg, Errors: fs}
+	if len(fs) > 0 {
+		e.Field = fs[0].Field
+	}
+	WriteJSON(w, status, e)
 }
 
 // DecodeJSON reads exactly one JSON value of at most limit bytes into v,

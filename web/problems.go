@@ -37,10 +37,13 @@ type Problem struct {
 	Status  int
 	Field   string
 	Message string
+	// Fields is every field at fault of input refused (400): Field and
+	// Message are its first.
+	Fields invalid.Fields
 }
 
 // ProblemOf is the one mapping of the whole site from the domain's errors
-// to HTTP: 400 for input at fault (*invalid.FieldError), 404 for what does
+// to HTTP: 400 for input at fault (invalid.Fields, *invalid.FieldError), 404 for what does
 // not exist, 409 for a change the current state refuses, 403 for a change
 // the person may not make, 422 for a reply held back by its warnings, 503
 // when a dependency could not be reached (Unavailable), 500 for anything
@@ -49,6 +52,7 @@ type Problem struct {
 // FormStatus).
 func ProblemOf(err error) Problem {
 	var (
+		fs invalid.Fields
 		fe *invalid.FieldError
 		me *surveys.MeaningError
 		ce *complaints.ConflictError
@@ -58,8 +62,10 @@ func ProblemOf(err error) Problem {
 	switch {
 	case err == nil:
 		return Problem{Status: http.StatusOK}
+	case errors.As(err, &fs) && len(fs) > 0:
+		return Problem{Status: http.StatusBadRequest, Field: fs[0].Field, Message: fs[0].Message, Fields: fs}
 	case errors.As(err, &fe):
-		return Problem{Status: http.StatusBadRequest, Field: fe.Field, Message: fe.Message}
+		return Problem{Status: http.StatusBadRequest, Field: fe.Field, Message: fe.Message, Fields: invalid.Fields{fe}}
 	case errors.As(err, &me):
 		return Problem{Status: http.StatusConflict, Field: me.Field, Message: me.Message}
 	case errors.As(err, &ce):

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"testing"
 
 	"github.com/followup/followup/complaints"
@@ -26,7 +27,11 @@ func TestProblemOf(t *testing.T) {
 		want web.Problem
 	}{
 		{"nil", nil, web.Problem{Status: http.StatusOK}},
-		{"field error", wrap(invalid.Field("name", "is required")), web.Problem{Status: http.StatusBadRequest, Field: "name", Message: "is required"}},
+		{"field error", wrap(invalid.Field("name", "is required")), web.Problem{Status: http.StatusBadRequest, Field: "name", Message: "is required",
+			Fields: invalid.Fields{invalid.Field("name", "is required")}}},
+		{"several fields", wrap(invalid.Fields{invalid.Field("name", "is required"), invalid.Field("trigger.cron", "is not a cron schedule")}),
+			web.Problem{Status: http.StatusBadRequest, Field: "name", Message: "is required",
+				Fields: invalid.Fields{invalid.Field("name", "is required"), invalid.Field("trigger.cron", "is not a cron schedule")}}},
 		{"meaning change", wrap(&surveys.MeaningError{Field: "questions[0].dimension", Message: "changes meaning"}), web.Problem{Status: http.StatusConflict, Field: "questions[0].dimension", Message: "changes meaning"}},
 		{"complaint conflict", wrap(&complaints.ConflictError{Message: "this complaint is resolved: reopen it first"}), web.Problem{Status: http.StatusConflict, Message: "this complaint is resolved: reopen it first"}},
 		{"campaign transition", wrap(&scheduler.TransitionError{Action: "pause", State: "draft"}), web.Problem{Status: http.StatusConflict, Message: "cannot pause a campaign that is draft"}},
@@ -45,7 +50,7 @@ func TestProblemOf(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := web.ProblemOf(c.err); got != c.want {
+			if got := web.ProblemOf(c.err); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("ProblemOf(%v) = %+v, want %+v", c.err, got, c.want)
 			}
 		})

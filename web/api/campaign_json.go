@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"time"
 
 	"github.com/followup/followup/invalid"
@@ -50,15 +51,19 @@ type windowJSON struct {
 	Weekdays []int `json:"weekdays"`
 }
 
-// toCampaign reads the request body into a campaign, or names the field at fault.
-func (j campaignJSON) toCampaign() (scheduler.Campaign, *invalid.FieldError) {
+// toCampaign reads the request body into a campaign, with every problem
+// found: those of reading it and those the campaign's validation finds in
+// the rest (one answer names every field at fault). id is the campaign
+// updated, 0 for a new one.
+func (j campaignJSON) toCampaign(id int64, now time.Time) (scheduler.Campaign, invalid.Fields) {
 	c := scheduler.Campaign{
 		Name: j.Name, SurveyID: j.SurveyID, State: j.State, Trigger: scheduler.Trigger(j.Trigger.Type),
 		EventKinds: j.Trigger.EventKinds, Cron: j.Trigger.Cron, ScheduleTimeZone: j.Trigger.TimeZone,
 		Audience: j.Audience, ReminderDays: j.ReminderDays, FrequencyCapDays: scheduler.DefaultCapDays,
 	}
+	var fs invalid.Fields
 	if j.Trigger.Type == "" {
-		return c, &invalid.FieldError{Field: "trigger.type", Message: "is required: event, once or recurring"}
+		fs.Add("trigger.type", "is required: event, once or recurring")
 	}
 	if j.Trigger.DelayMinutes != nil {
 		c.Delay = time.Duration(*j.Trigger.DelayMinutes) * time.Minute
@@ -66,19 +71,23 @@ func (j campaignJSON) toCampaign() (scheduler.Campaign, *invalid.FieldError) {
 	if j.Trigger.RunAt != "" {
 		t, err := time.Parse(time.RFC3339, j.Trigger.RunAt)
 		if err != nil {
-			return c, &invalid.FieldError{Field: "trigger.run_at", Message: "must be an RFC 3339 time such as 2026-12-01T10:00:00+01:00"}
+			fs.Add("trigger.run_at", "must be an RFC 3339 time such as 2026-12-01T10:00:00+01:00")
+		} else {
+			c.RunAt = &t
 		}
-		c.RunAt = &t
 	}
 	if j.SendWindow != nil {
 		days, err := scheduler.WeekdaysFromNumbers(j.SendWindow.Weekdays)
-		if err != nil {
-			return c, &invalid.FieldError{Field: "send_window.weekdays", Message: err.Error()}
+		switch {
+		case err != nil:
+			fs.Add("send_window.weekdays", err.Error())
+		case len(days) == 0:
+			fs.Add("send_window.weekdays", "no allowed day: pick at least one weekday")
+		}
+		if len(days) == 0 {
+			days = scheduler.DefaultWindow().Weekdays // said above; the hours are still checked
 		}
 		c.Window = scheduler.SendWindow{StartHour: j.SendWindow.StartHour, EndHour: j.SendWindow.EndHour, Weekdays: days}
-		if len(days) == 0 {
-			return c, &invalid.FieldError{Field: "send_window.weekdays", Message: "no allowed day: pick at least one weekday"}
-		}
 	}
 	if j.FrequencyCapDays != nil {
 		c.FrequencyCapDays = *j.FrequencyCapDays
@@ -86,7 +95,22 @@ func (j campaignJSON) toCampaign() (scheduler.Campaign, *invalid.FieldError) {
 	if j.InvitationTTLDays != nil {
 		c.InvitationTTL = time.Duration(*j.InvitationTTLDays) * 24 * time.Hour
 	}
-	return c, nil
+	if len(fs) > 0 {
+		probe := c
+		probe.ID = id
+		if probe.Trigger == "" {
+			probe.Trigger = scheduler.TriggerEvent // said above; check the rest as the default would
+		}
+		var more invalid.Fields
+		if errors.As(probe.Check(now), &more) {
+			for _, f := range more {
+				if !fs.Has(f.Field) && (f.Field != "trigger.type" || j.Trigger.Type != "") {
+					fs = append(fs, f)
+				}
+			}
+		}
+	}
+	return c, fs
 }
 
 func campaignOut(c scheduler.Campaign) campaignJSON {

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/users"
 	"github.com/followup/followup/web"
@@ -44,13 +46,13 @@ func (s *Server) apiCreateCampaign(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, http.StatusBadRequest, field, err.Error())
 		return
 	}
+	c, fs := body.toCampaign(0, s.Clock.Now())
 	if body.State != "" && body.State != scheduler.StateDraft && body.State != scheduler.StateActive {
-		web.WriteError(w, http.StatusBadRequest, "state", "a new campaign is draft (the default) or active")
-		return
+		rest := slices.DeleteFunc(fs, func(f *invalid.FieldError) bool { return f.Field == "state" })
+		fs = append(invalid.Fields{invalid.Field("state", "a new campaign is draft (the default) or active")}, rest...)
 	}
-	c, fe := body.toCampaign()
-	if fe != nil {
-		web.WriteError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
+	if len(fs) > 0 {
+		web.WriteFields(w, http.StatusBadRequest, fs[0].Field+" "+fs[0].Message, fs)
 		return
 	}
 	created, err := s.Campaigns.Create(r.Context(), c, s.Clock.Now())
@@ -82,9 +84,9 @@ func (s *Server) apiUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 		web.WriteError(w, http.StatusBadRequest, "state", "change the state with POST /api/v1/campaigns/{id}/activate, pause, resume or archive")
 		return
 	}
-	c, fe := body.toCampaign()
-	if fe != nil {
-		web.WriteError(w, http.StatusBadRequest, fe.Field, fe.Field+" "+fe.Message)
+	c, fs := body.toCampaign(id, s.Clock.Now())
+	if len(fs) > 0 {
+		web.WriteFields(w, http.StatusBadRequest, fs[0].Field+" "+fs[0].Message, fs)
 		return
 	}
 	updated, err := s.Campaigns.Update(r.Context(), id, c, s.Clock.Now())
@@ -225,7 +227,7 @@ func (s *Server) campaignError(w http.ResponseWriter, err error) bool {
 	p := web.ProblemOf(err)
 	switch {
 	case p.Status == http.StatusBadRequest:
-		web.WriteError(w, p.Status, p.Field, p.Field+" "+p.Message)
+		web.WriteFields(w, p.Status, p.Field+" "+p.Message, p.Fields)
 	case errors.Is(err, scheduler.ErrNameTaken):
 		web.WriteError(w, p.Status, "name", "a campaign with this name already exists")
 	case errors.Is(err, scheduler.ErrArchived):

@@ -65,7 +65,7 @@ func (s *Server) reportError(w http.ResponseWriter, err error) bool {
 	}
 	switch p := web.ProblemOf(err); p.Status {
 	case http.StatusBadRequest:
-		web.WriteError(w, p.Status, p.Field, p.Field+" "+p.Message)
+		web.WriteFields(w, p.Status, p.Field+" "+p.Message, p.Fields)
 	case http.StatusNotFound:
 		web.WriteError(w, p.Status, "", "not found")
 	case http.StatusForbidden: // reports.ErrNotAllowed, wrapped with the reason

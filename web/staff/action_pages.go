@@ -96,11 +96,20 @@ func (s *Server) owners(r *http.Request) ([]ownerChoice, error) {
 	return out, nil
 }
 
-// fieldMessage turns a field error into the message shown next to it.
-func fieldMessage(fe web.Problem) map[string]string {
+// fieldMessage turns the fields at fault into the messages shown next to
+// each (all of them: one save says everything that is wrong).
+func fieldMessage(p web.Problem) map[string]string {
 	labels := map[string]string{"title": "Title", "description": "Description", "kind": "Kind", "cause.kind": "Cause",
 		"cause.value": "Cause", "owner_id": "Owner", "starts_on": "Starts on", "due_on": "Due on", "state": "State", "note": "Note"}
-	return map[string]string{fe.Field: labels[fe.Field] + " " + fe.Message + "."}
+	out := map[string]string{}
+	for _, fe := range p.Fields {
+		msg := labels[fe.Field] + " " + fe.Message + "."
+		if prev, ok := out[fe.Field]; ok {
+			msg = prev + " " + msg
+		}
+		out[fe.Field] = msg
+	}
+	return out
 }
 
 // sentence makes an error's text a sentence for a page.

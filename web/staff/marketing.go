@@ -66,23 +66,31 @@ func (s *Server) pageCampaigns(w http.ResponseWriter, r *http.Request) {
 }
 
 type campaignFormPage struct {
-	Action  string
-	Values  campaignFormValues
-	Errors  map[string]string
-	Surveys []scheduler.SurveyChoice
-	Units   []string
-	Days    []weekdayChoice
+	Action string
+	Values campaignFormValues
+	Errors campaignFormErrors
+	// CronWords explains the schedule typed, for pages without script
+	// (campaign_form.js updates it as the marketer types).
+	CronWords string
+	// TimeZones are offered in the time zone's list to search.
+	TimeZones []string
+	Surveys   []scheduler.SurveyChoice
+	Units     []string
+	Days      []weekdayChoice
 }
 
-func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, status int, title, action string, v campaignFormValues, errs map[string]string) {
+func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, status int, title, action string, v campaignFormValues, errs *campaignFormErrors) {
 	choices, err := s.Campaigns.SurveyChoices(r.Context())
 	if err != nil {
 		s.StaffError(w, "list surveys", err)
 		return
 	}
-	s.RenderStaff(w, r, status, "campaign_form", title, campaignFormPage{
-		Action: action, Values: v, Errors: errs, Surveys: choices, Units: delayUnits, Days: weekdayChoices,
-	})
+	page := campaignFormPage{Action: action, Values: v, Surveys: choices, Units: delayUnits, Days: weekdayChoices,
+		CronWords: cronWords(v), TimeZones: scheduler.TimeZones()}
+	if errs != nil {
+		page.Errors = *errs
+	}
+	s.RenderStaff(w, r, status, "campaign_form", title, page)
 }
 
 func (s *Server) pageNewCampaign(w http.ResponseWriter, r *http.Request) {
@@ -120,13 +128,13 @@ func (s *Server) pageCreateCampaign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := valuesFrom(r.PostForm)
-	c, fe := v.campaign()
+	c, fs := v.campaign(0, s.Clock.Now())
 	var created scheduler.Campaign
 	var err error
-	if fe == nil {
+	if len(fs) == 0 {
 		created, err = s.Campaigns.Create(r.Context(), c, s.Clock.Now())
 	}
-	if errs := s.formErrors(w, fe, err); errs != nil {
+	if errs := s.formErrors(w, fs, err); errs != nil {
 		s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, "New campaign", "/marketing/campaigns", v, errs)
 		return
 	} else if err != nil {
@@ -161,13 +169,13 @@ func (s *Server) pageUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := valuesFrom(r.PostForm)
-	in, fe := v.campaign()
+	in, fs := v.campaign(c.ID, s.Clock.Now())
 	var err error
-	if fe == nil {
+	if len(fs) == 0 {
 		_, err = s.Campaigns.Update(r.Context(), c.ID, in, s.Clock.Now())
 	}
 	action := fmt.Sprintf("/marketing/campaigns/%d/edit", c.ID)
-	if errs := s.formErrors(w, fe, err); errs != nil {
+	if errs := s.formErrors(w, fs, err); errs != nil {
 		s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, "Edit "+c.Name, action, v, errs)
 		return
 	} else if err != nil {
@@ -176,17 +184,18 @@ func (s *Server) pageUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/marketing/campaigns/%d?flash=saved", c.ID), http.StatusSeeOther)
 }
 
-// formErrors turns a validation problem into messages next to the form's
-// fields. Other errors are answered here (nil returned, err non-nil).
-func (s *Server) formErrors(w http.ResponseWriter, fe *invalid.FieldError, err error) map[string]string {
-	if p := web.ProblemOf(err); fe == nil && p.Status == http.StatusBadRequest {
-		fe = invalid.Field(p.Field, p.Message)
+// formErrors turns validation problems into messages next to the form's
+// fields and in a summary. Other errors are answered here (nil returned,
+// err non-nil).
+func (s *Server) formErrors(w http.ResponseWriter, fs invalid.Fields, err error) *campaignFormErrors {
+	if p := web.ProblemOf(err); len(fs) == 0 && p.Status == http.StatusBadRequest {
+		fs = p.Fields
 	}
-	if fe != nil {
-		return map[string]string{formField(fe.Field): describeField(fe)}
+	if len(fs) > 0 {
+		return formErrorsOf(fs)
 	}
 	if errors.Is(err, scheduler.ErrNameTaken) {
-		return map[string]string{"name": "Another campaign already has this name."}
+		return formErrorsOf(invalid.Fields{invalid.Field("name", "another campaign already has this name")})
 	}
 	if err != nil {
 		s.StaffError(w, "save campaign", err)
@@ -432,6 +441,9 @@ func describeTrigger(c scheduler.Campaign) string {
 			return "once, on " + c.RunAt.In(scheduler.Location(c.ScheduleTimeZone)).Format("2006-01-02 15:04 MST")
 		}
 	case scheduler.TriggerRecurring:
+		if words, err := scheduler.ExplainCron(c.Cron, c.ScheduleTimeZone, "en"); err == nil {
+			return fmt.Sprintf("recurring: %s (%s)", words, c.Cron)
+		}
 		return fmt.Sprintf("recurring: %s (%s)", c.Cron, c.ScheduleTimeZone)
 	case scheduler.TriggerRecovery:
 		return "after a complaint is resolved (followup's own recovery check)"

@@ -267,7 +267,7 @@ func TestMarketingAudienceCampaignsAndResultsInABrowser(t *testing.T) {
 	loaded(ctx, t)
 	// Nobody picked a survey: the service survey, not followup's own check
 	// of how a complaint was handled, goes to these customers.
-	if facts := text(`dl.facts`); !strings.Contains(facts, "recurring: 0 10 1 * * (Europe/Paris)") || !strings.Contains(facts, "segments vip; languages fr") ||
+	if facts := text(`dl.facts`); !strings.Contains(facts, "recurring: on day 1 of every month at 10:00, Europe/Paris (0 10 1 * *)") || !strings.Contains(facts, "segments vip; languages fr") ||
 		!strings.Contains(facts, "Service recovery follow-up") {
 		t.Errorf("settings shown: %q", facts)
 	}

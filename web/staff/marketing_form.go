@@ -1,7 +1,9 @@
 package staff
 
 import (
+	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -106,6 +108,11 @@ func valuesFrom(f url.Values) campaignFormValues {
 	return v
 }
 
+// formFields are the form's fields in page order: the order of the error
+// summary at the top of the form.
+var formFields = []string{"name", "survey_id", "trigger", "event_kinds", "delay", "run_at", "cron", "time_zone",
+	"audience", "window", "cap_days", "reminders", "ttl_days"}
+
 // formField maps a campaign setting to the form field that shows its error.
 func formField(setting string) string {
 	switch {
@@ -135,55 +142,57 @@ func formField(setting string) string {
 	return setting
 }
 
-// campaign turns the form into a campaign, or names the field at fault.
-func (v campaignFormValues) campaign() (scheduler.Campaign, *invalid.FieldError) {
+// campaign turns the form into a campaign, with every problem found: those
+// of reading the form (a number that is not one, a date that is not one)
+// and, when there are any, those the campaign's own validation finds in
+// the rest, so one save names every field at fault. id is the campaign
+// edited, 0 for a new one.
+func (v campaignFormValues) campaign(id int64, now time.Time) (scheduler.Campaign, invalid.Fields) {
 	c := scheduler.Campaign{Name: v.Name, Trigger: scheduler.Trigger(v.Trigger), ScheduleTimeZone: strings.TrimSpace(v.TimeZone)}
-	num := func(field, raw string, dst *int, what string) *invalid.FieldError {
+	var fs invalid.Fields
+	num := func(field, raw string, dst *int, what string) {
 		raw = strings.TrimSpace(raw)
 		if raw == "" {
-			return nil
+			return
 		}
 		n, err := strconv.Atoi(raw)
 		if err != nil {
-			return &invalid.FieldError{Field: field, Message: what + " must be a whole number"}
+			if !fs.Has(field) {
+				fs.Add(field, what+" must be a whole number")
+			}
+			return
 		}
 		*dst = n
-		return nil
 	}
 	var survey int
-	if fe := num("survey_id", v.SurveyID, &survey, "the survey"); fe != nil {
-		return c, fe
-	}
+	num("survey_id", v.SurveyID, &survey, "the survey")
 	c.SurveyID = int64(survey)
 	if c.Trigger == "" {
-		return c, &invalid.FieldError{Field: "trigger.type", Message: "choose when to send"}
+		fs.Add("trigger.type", "choose when to send")
 	}
 	c.EventKinds = splitList(v.EventKinds)
 	if c.Trigger == scheduler.TriggerEvent {
 		var n int
-		if fe := num("trigger.delay_minutes", v.Delay, &n, "the delay"); fe != nil {
-			return c, fe
-		}
+		num("trigger.delay_minutes", v.Delay, &n, "the delay")
 		unit, ok := unitDurations[v.DelayUnit]
-		if !ok {
-			return c, &invalid.FieldError{Field: "trigger.delay_minutes", Message: "choose a delay unit"}
+		if !ok && !fs.Has("trigger.delay_minutes") {
+			fs.Add("trigger.delay_minutes", "choose a delay unit")
 		}
 		c.Delay = time.Duration(n) * unit
 	}
 	if c.Trigger == scheduler.TriggerOnce && strings.TrimSpace(v.RunAt) != "" {
 		loc := time.UTC
 		if c.ScheduleTimeZone != "" {
-			l, err := time.LoadLocation(c.ScheduleTimeZone)
-			if err != nil {
-				return c, &invalid.FieldError{Field: "trigger.time_zone", Message: "is not an IANA time zone such as Europe/Paris"}
-			}
-			loc = l
+			if l, err := time.LoadLocation(c.ScheduleTimeZone); err == nil {
+				loc = l
+			} // else the validation below names the time zone
 		}
 		t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(v.RunAt), loc)
 		if err != nil {
-			return c, &invalid.FieldError{Field: "trigger.run_at", Message: "pick a date and a time"}
+			fs.Add("trigger.run_at", "pick a date and a time")
+		} else {
+			c.RunAt = &t
 		}
-		c.RunAt = &t
 	}
 	if c.Trigger == scheduler.TriggerRecurring {
 		c.Cron = strings.TrimSpace(v.Cron)
@@ -195,48 +204,123 @@ func (v campaignFormValues) campaign() (scheduler.Campaign, *invalid.FieldError)
 			c.Audience.Locales = append(c.Audience.Locales, l)
 		}
 	}
-	if fe := num("audience.since_days", v.SinceDays, &c.Audience.SinceDays, "the look-back period"); fe != nil {
-		return c, fe
-	}
+	num("audience.since_days", v.SinceDays, &c.Audience.SinceDays, "the look-back period")
 	c.Window = scheduler.SendWindow{}
-	if fe := num("send_window", v.StartHour, &c.Window.StartHour, "the opening hour"); fe != nil {
-		return c, fe
-	}
-	if fe := num("send_window", v.EndHour, &c.Window.EndHour, "the closing hour"); fe != nil {
-		return c, fe
-	}
+	num("send_window", v.StartHour, &c.Window.StartHour, "the opening hour")
+	num("send_window", v.EndHour, &c.Window.EndHour, "the closing hour")
 	var days []int
 	for d := range v.Weekdays {
 		days = append(days, d)
 	}
 	wd, err := scheduler.WeekdaysFromNumbers(days)
-	if err != nil {
-		return c, &invalid.FieldError{Field: "send_window", Message: err.Error()}
-	}
-	if len(wd) == 0 {
-		return c, &invalid.FieldError{Field: "send_window", Message: "no allowed day: tick at least one weekday"}
+	switch {
+	case err != nil:
+		fs.Add("send_window", err.Error())
+	case len(wd) == 0:
+		fs.Add("send_window", "no allowed day: tick at least one weekday")
 	}
 	c.Window.Weekdays = wd
 	c.FrequencyCapDays = scheduler.DefaultCapDays
-	if fe := num("frequency_cap_days", v.CapDays, &c.FrequencyCapDays, "the frequency cap"); fe != nil {
-		return c, fe
-	}
+	num("frequency_cap_days", v.CapDays, &c.FrequencyCapDays, "the frequency cap")
 	for _, r := range v.Reminders {
 		var d int
 		if strings.TrimSpace(r) == "" {
 			continue
 		}
-		if fe := num("reminder_days", r, &d, "each reminder delay"); fe != nil {
-			return c, fe
-		}
+		num("reminder_days", r, &d, "each reminder delay")
 		c.ReminderDays = append(c.ReminderDays, d)
 	}
 	ttl := 30
-	if fe := num("invitation_ttl_days", v.TTLDays, &ttl, "the link lifetime"); fe != nil {
-		return c, fe
-	}
+	num("invitation_ttl_days", v.TTLDays, &ttl, "the link lifetime")
 	c.InvitationTTL = time.Duration(ttl) * 24 * time.Hour
-	return c, nil
+	if len(fs) > 0 {
+		fs = withChecks(fs, c, id, now)
+	}
+	return c, fs
+}
+
+// withChecks adds to fs what the campaign's validation finds in c about
+// the settings fs does not already name.
+func withChecks(fs invalid.Fields, c scheduler.Campaign, id int64, now time.Time) invalid.Fields {
+	c.ID = id
+	if c.Trigger == "" {
+		c.Trigger = scheduler.TriggerEvent // said already; check the rest as the default would
+	}
+	if len(c.Window.Weekdays) == 0 {
+		c.Window.Weekdays = scheduler.DefaultWindow().Weekdays // said already; the hours are still checked
+	}
+	var more invalid.Fields
+	if errors.As(c.Check(now), &more) {
+		for _, f := range more {
+			if !fs.Has(f.Field) && (f.Field != "trigger.type" || !fs.Has("trigger.type")) {
+				fs = append(fs, f)
+			}
+		}
+	}
+	return fs
+}
+
+// campaignFormError is one message of the form: the form field it belongs
+// to and what is wrong.
+type campaignFormError struct {
+	Field, Message string
+}
+
+// campaignFormErrors are the form's messages, by form field (next to each
+// field) and in page order (the summary at the top).
+type campaignFormErrors struct {
+	ByField map[string]string
+	List    []campaignFormError
+}
+
+// formErrorsOf groups the problems by form field, each field's messages
+// joined, in the order of the page.
+func formErrorsOf(fs invalid.Fields) *campaignFormErrors {
+	if len(fs) == 0 {
+		return nil
+	}
+	by := map[string][]string{}
+	for _, f := range fs {
+		k := formField(f.Field)
+		by[k] = append(by[k], f.Message)
+	}
+	e := &campaignFormErrors{ByField: map[string]string{}}
+	add := func(k string) {
+		msgs, ok := by[k]
+		if !ok {
+			return
+		}
+		msg := label(k) + ": " + strings.Join(msgs, "; ")
+		e.ByField[k] = msg
+		e.List = append(e.List, campaignFormError{Field: k, Message: msg})
+		delete(by, k)
+	}
+	for _, k := range formFields {
+		add(k)
+	}
+	rest := make([]string, 0, len(by))
+	for k := range by {
+		rest = append(rest, k)
+	}
+	slices.Sort(rest)
+	for _, k := range rest {
+		add(k)
+	}
+	return e
+}
+
+// label is how the form names a field in its messages.
+func label(formField string) string {
+	labels := map[string]string{
+		"name": "Name", "survey_id": "Survey", "trigger": "When to send", "event_kinds": "Event kinds",
+		"delay": "Delay", "run_at": "Date and time", "cron": "Schedule", "time_zone": "Time zone",
+		"audience": "Audience", "window": "Send window", "cap_days": "Frequency cap",
+		"reminders": "Reminders", "ttl_days": "Link lifetime",
+	}
+	if l, ok := labels[formField]; ok {
+		return l
+	}
+	return strings.ReplaceAll(formField, "_", " ")
 }
 
 func splitList(s string) []string {

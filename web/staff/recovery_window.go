@@ -32,11 +32,9 @@ func (s *Server) pageUpdateRecoveryWindow(w http.ResponseWriter, r *http.Request
 		c.Window = win
 		_, err := s.Campaigns.Update(r.Context(), c.ID, c, s.Clock.Now())
 		if fe := s.formErrors(w, nil, err); fe != nil {
-			problem = fe["window"]
-			if problem == "" {
-				for _, m := range fe {
-					problem = m
-				}
+			problem = fe.ByField["window"]
+			if problem == "" && len(fe.List) > 0 {
+				problem = fe.List[0].Message
 			}
 		} else if err != nil {
 			return

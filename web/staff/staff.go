@@ -18,6 +18,7 @@ func Routes(mux *web.Router, core *web.Server) {
 	s.cxRoutes(mux)
 	s.correctionRoutes(mux)
 	s.marketingRoutes(mux)
+	s.cronRoutes(mux)
 	s.surveyEditorRoutes(mux)
 	s.actionPageRoutes(mux)
 	s.managerRoutes(mux)
