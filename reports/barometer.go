@@ -78,7 +78,8 @@ type Reading struct {
 	Label     string    `json:"label"`
 	Threshold Threshold `json:"threshold"`
 	Measure
-	// Status is ok, breach, or unknown (too few replies or complaints).
+	// Status is ok, breach, or unknown (too few replies or complaints, or
+	// out of range on none: an empty sample never breaches).
 	Status string `json:"status"`
 }
 
@@ -125,12 +126,15 @@ func (b *Barometer) Read(ctx context.Context, now time.Time) ([]Reading, error) 
 	for _, t := range b.Thresholds {
 		in, _ := IndicatorByName(t.Indicator)
 		r := Reading{Indicator: in, Label: in.LabelIn(b.Locale), Threshold: t, Measure: ms[t.Indicator], Status: "unknown"}
-		if r.Value != nil {
+		switch {
+		case r.Value == nil:
+		case t.In(*r.Value):
 			r.Status = "ok"
-			if !t.In(*r.Value) {
-				r.Status = "breach"
-			}
+		case r.Sample > 0:
+			r.Status = "breach"
 		}
+		// An empty sample never breaches (it stays unknown): nothing
+		// happened, so nothing went wrong.
 		out = append(out, r)
 	}
 	return out, nil

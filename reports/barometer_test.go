@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -191,5 +192,59 @@ func TestConfigNamesEveryIndicator(t *testing.T) {
 	}
 	if err := reports.ValidateThresholds([]reports.Threshold{{Indicator: "satisfaction", Op: ">", Value: 1}}); err == nil {
 		t.Error("the comparison > must be refused")
+	}
+}
+
+// TestBarometerNeverBreachesOnEmptySample checks a barometer over a window
+// with nothing in it (no reply, no complaint, agents on duty): whatever the
+// minimum sample, no indicator breaches and no alert is raised.
+func TestBarometerNeverBreachesOnEmptySample(t *testing.T) {
+	t.Parallel()
+	for _, minSample := range []int{0, 1, 10} {
+		t.Run(fmt.Sprintf("min sample %d", minSample), func(t *testing.T) {
+			t.Parallel()
+			db := testenv.NewSchema(t).DB
+			fx := reportfix.New(t, db)
+			fx.User("agent1@x.test", "Agent 1", "cx")
+			fx.User("agent2@x.test", "Agent 2", "cx")
+			ctx := context.Background()
+			now := at("2026-05-10T12:00:00Z")
+			var all []reports.Threshold
+			for _, in := range reports.Indicators {
+				// At least 1 on every one: a count of 0 would be out of range.
+				all = append(all, reports.Threshold{Indicator: in.Name, Op: ">=", Value: 1})
+			}
+			for len(all) > 0 {
+				n := min(reports.MaxIndicators, len(all))
+				b := &reports.Barometer{Store: reports.NewStore(db), Alerts: feedback.NewStore(db), Window: 7 * 24 * time.Hour,
+					MinSample: minSample, Locale: "en", Thresholds: all[:n]}
+				all = all[n:]
+				res, err := b.Check(ctx, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(res.Opened) != 0 || len(res.AlertIDs) != 0 {
+					t.Errorf("breaches on an empty sample: %+v", res.Opened)
+				}
+				for _, r := range res.Readings {
+					if r.Status != "unknown" || r.Sample != 0 {
+						t.Errorf("%s: %s (value %v, sample %d), want unknown on an empty sample", r.Indicator.Name, r.Status, deref(r.Value), r.Sample)
+					}
+				}
+			}
+			// Once there is something to handle and nothing is handled, the
+			// same barometer breaches.
+			r := fx.Reply(reportfix.Reply{At: now.Add(-time.Hour), Overall: s(20), Negative: true})
+			fx.Complaint(reportfix.Complaint{Response: r, OpenedAt: now.Add(-time.Hour), DueAt: now.Add(time.Hour)})
+			b := &reports.Barometer{Store: reports.NewStore(db), Alerts: feedback.NewStore(db), Window: 7 * 24 * time.Hour,
+				MinSample: min(minSample, 1), Locale: "en", Thresholds: []reports.Threshold{{Indicator: "handled_per_agent_day", Op: ">=", Value: 2}}}
+			res, err := b.Check(ctx, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Opened) != 1 || res.Readings[0].Sample != 1 || *res.Readings[0].Value != 0 {
+				t.Errorf("one complaint open, none handled: %+v", res.Readings)
+			}
+		})
 	}
 }

@@ -26,7 +26,7 @@ type Indicator struct {
 var Indicators = []Indicator{
 	{Name: "acknowledged_on_time", Unit: "%", Sampled: true, Label: map[string]string{
 		"en": "Complaints acknowledged within their deadline", "fr": "Réclamations accusées dans les délais"}},
-	{Name: "handled_per_agent_day", Unit: "per agent per day", Label: map[string]string{
+	{Name: "handled_per_agent_day", Unit: "per agent per day", Sampled: true, Label: map[string]string{
 		"en": "Complaints handled per agent per day", "fr": "Réclamations traitées par agent et par jour"}},
 	{Name: "satisfaction", Unit: "/100", Sampled: true, Label: map[string]string{
 		"en": "Satisfaction index (overall)", "fr": "Indice de satisfaction (global)"}},
@@ -89,7 +89,9 @@ var indicatorsSQL = `WITH rep AS (
            count(*) FILTER (WHERE NOT ack_spared AND acknowledged_at <= due_at) AS ack_on_time
     FROM ` + filtered(serviceComplaintsSQL) + ` AS x
 ), handled AS (
-    SELECT count(*) AS n FROM complaints WHERE resolved_at >= :from AND resolved_at < :to
+    SELECT count(*) FILTER (WHERE resolved_at >= :from AND resolved_at < :to) AS n,
+           count(*) FILTER (WHERE (resolved_at >= :from AND resolved_at < :to) OR (state <> 'resolved' AND opened_at < :to)) AS workload
+    FROM complaints
 ), agents AS (
     SELECT count(*) AS n FROM users WHERE role = 'cx' AND disabled_at IS NULL
 ), recovery AS (
@@ -106,7 +108,7 @@ var indicatorsSQL = `WITH rep AS (
     SELECT count(*) AS n FROM complaints k WHERE k.double_deviation AND ` + deviatedAtSQL + ` >= :from AND ` + deviatedAtSQL + ` < :to
 )
 SELECT rep.n AS replies, rep.neg AS negative, rep.so, rep.sd, rep.sp, rep.si, rep.n_so, rep.n_sd, rep.n_sp, rep.n_si,
-       snt.n AS sent, snt.answered, cmp.ack_due, cmp.ack_on_time, handled.n AS handled, agents.n AS agents,
+       snt.n AS sent, snt.answered, cmp.ack_due, cmp.ack_on_time, handled.n AS handled, handled.workload, agents.n AS agents,
        recovery.positive AS recovered, recovery.n AS recoveries, overdue.n AS overdue, dd.n AS double_deviations
 FROM rep, snt, cmp, handled, agents, recovery, overdue, dd`
 
@@ -149,8 +151,11 @@ func (s *Store) Measures(ctx context.Context, now time.Time, window time.Duratio
 		"overdue_complaints":         count(row.Overdue),
 		"double_deviations":          count(row.DoubleDeviations),
 	}
-	handled := Measure{Sample: row.Handled}
-	if row.Agents > 0 && days > 0 {
+	// Complaints handled per agent rests on the complaints there were to
+	// handle (resolved in the window, or open): with none, 0 handled is no
+	// failure of the team.
+	handled := Measure{Sample: row.Workload}
+	if row.Agents > 0 && days > 0 && row.Workload > 0 {
 		v := round2(float64(row.Handled) / float64(row.Agents) / days)
 		handled.Value = &v
 	}
@@ -180,6 +185,7 @@ type indicatorRow struct {
 	AckDue           int      `db:"ack_due"`
 	AckOnTime        int      `db:"ack_on_time"`
 	Handled          int      `db:"handled"`
+	Workload         int      `db:"workload"`
 	Agents           int      `db:"agents"`
 	Recovered        int      `db:"recovered"`
 	Recoveries       int      `db:"recoveries"`

@@ -57,6 +57,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{prefix: "/api/v1/complaints", roles: cx},
 		{write: true, prefix: "/api/v1/complaints", roles: cx},
 		{write: true, prefix: "/api/v1/responses", roles: cx},
+		{prefix: "/api/v1/reports/scorecard", roles: managers}, // it scores people
 		{prefix: "/api/v1/reports", roles: marketingMgr},
 		{prefix: "/api/v1/action-plans", roles: staff},
 		{write: true, prefix: "/api/v1/action-plans", exact: true, roles: staff, narrowed: managers}, // create

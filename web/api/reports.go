@@ -38,6 +38,10 @@ func (s *Server) reportRoutes(mux *web.Router) {
 	mux.HandleFunc("GET /api/v1/reports/reliability", web.Roles(users.Marketing, users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p web.ReportParams) (any, error) {
 		return s.Reports.Reliability(ctx, q)
 	}))
+	// The scorecard scores people: managers only.
+	mux.HandleFunc("GET /api/v1/reports/scorecard", web.Roles(users.Manager), s.apiReport(func(ctx context.Context, q reports.Query, p web.ReportParams) (any, error) {
+		return s.Reports.Scorecard(ctx, q.From, q.To, s.Clock.Now())
+	}))
 	mux.HandleFunc("GET /api/v1/reports/barometer", web.Roles(users.Marketing, users.Manager), s.apiBarometer)
 	mux.HandleFunc("GET /api/v1/reports/weekly", web.Roles(users.Marketing, users.Manager), s.apiWeekly)
 }

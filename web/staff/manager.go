@@ -26,6 +26,7 @@ func (s *Server) managerRoutes(mux *web.Router) {
 	mux.HandleFunc("GET /manager/export/{name}", web.Roles(users.Manager), s.pageManagerCSV)
 	mux.HandleFunc("GET /manager/report", web.Roles(users.Manager), s.pageWeeklyReport)
 	mux.HandleFunc("GET /manager/report/{week}/{file}", web.Roles(users.Manager), s.pageWeeklyFile)
+	s.scorecardRoutes(mux)
 }
 
 type filterChip struct {
