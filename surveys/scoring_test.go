@@ -2,6 +2,7 @@ package surveys
 
 import (
 	"encoding/json"
+	"errors"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -267,7 +268,7 @@ func TestValidateRefusesBadDefinitions(t *testing.T) {
 		{"bad slug", func(s *Survey) { s.Slug = "Bad Slug" }, "slug"},
 		{"no questions", func(s *Survey) { s.Questions = nil }, "questions"},
 		{"duplicate key", func(s *Survey) { s.Questions[1].Key = s.Questions[0].Key }, "questions[1].key"},
-		{"missing French", func(s *Survey) { s.Questions[2].Text = Localized{"en": "x"} }, "questions[2].text"},
+		{"missing French", func(s *Survey) { s.Questions[2].Text = Localized{"en": "x"} }, "questions[2].text.fr"},
 		{"scale without dimension", func(s *Survey) { s.Questions[1].Dimension = NoDimension }, "questions[1].dimension"},
 		{"text with dimension", func(s *Survey) { s.Questions[len(s.Questions)-1].Dimension = Procedural }, "questions[" + strconv.Itoa(len(Default().Questions)-1) + "].dimension"},
 		{"reverse choice", func(s *Survey) { s.Questions[len(s.Questions)-2].Reverse = true }, "questions[" + strconv.Itoa(len(Default().Questions)-2) + "].reverse"},
@@ -279,9 +280,9 @@ func TestValidateRefusesBadDefinitions(t *testing.T) {
 			s := Default()
 			tc.edit(&s)
 			err := s.Validate()
-			ve, ok := err.(*invalid.FieldError)
-			if !ok || ve.Field != tc.field {
-				t.Errorf("got %v, want a problem with %s", err, tc.field)
+			var fs invalid.Fields
+			if !errors.As(err, &fs) || len(fs) != 1 || fs[0].Field != tc.field {
+				t.Errorf("got %v, want one problem, with %s", err, tc.field)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package surveys
 import (
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/followup/followup/invalid"
 )
@@ -132,106 +133,122 @@ var (
 	keyRE  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 )
 
-// Validate checks a survey definition before it is stored.
+// Validate checks a survey definition before it is stored. It reports
+// every problem at once (an invalid.Fields, in the order of the
+// definition: name, slug, thresholds, then each question), so an editor
+// or an API client fixes them all in one go. A question's fields are
+// addressed like "questions[2].text.fr" or "questions[4].options[1].risk".
 func (s *Survey) Validate() error {
-	if !slugRE.MatchString(s.Slug) {
-		return invalid.Field("slug", "must be lower-case letters, digits and dashes")
-	}
-	if len(s.Questions) > 100 {
-		return invalid.Field("questions", "at most 100 questions")
-	}
+	var fs invalid.Fields
 	if s.Name == "" || len(s.Name) > 200 {
-		return invalid.Field("name", "is required (at most 200 characters)")
+		fs.Add("name", "is required (at most 200 characters)")
 	}
-	if len(s.Questions) == 0 {
-		return invalid.Field("questions", "at least one question is required")
+	if !slugRE.MatchString(s.Slug) {
+		fs.Add("slug", "must be lower-case letters, digits and dashes")
 	}
-	for d, v := range s.Thresholds {
-		if v < 0 || v > 100 {
-			return invalid.Field("thresholds."+string(d), "must be between 0 and 100")
+	dims := make([]Dimension, 0, len(s.Thresholds))
+	for d := range s.Thresholds {
+		dims = append(dims, d)
+	}
+	slices.Sort(dims)
+	for _, d := range dims {
+		switch v := s.Thresholds[d]; {
+		case d != Overall && !isJustice(d):
+			fs.Add("thresholds."+string(d), "is not a dimension (distributive, procedural, interactional, overall)")
+		case v < 0 || v > 100:
+			fs.Add("thresholds."+string(d), "must be between 0 and 100")
 		}
-		if d != Overall && !isJustice(d) {
-			return invalid.Field("thresholds."+string(d), "is not a dimension (distributive, procedural, interactional, overall)")
-		}
+	}
+	switch {
+	case len(s.Questions) == 0:
+		fs.Add("questions", "at least one question is required")
+	case len(s.Questions) > 100:
+		// Checking each of thousands of questions would only say more of
+		// the same: the count is the problem to fix first.
+		fs.Add("questions", "at most 100 questions")
+		return fs.Err()
 	}
 	seen := map[string]bool{}
 	for i, q := range s.Questions {
 		f := fmt.Sprintf("questions[%d]", i)
-		if !keyRE.MatchString(q.Key) {
-			return invalid.Field(f+".key", "must be lower-case letters, digits and underscores, starting with a letter")
-		}
-		if seen[q.Key] {
-			return invalid.Field(f+".key", fmt.Sprintf("%q is used twice", q.Key))
+		switch {
+		case !keyRE.MatchString(q.Key):
+			fs.Add(f+".key", "must be lower-case letters, digits and underscores, starting with a letter")
+		case seen[q.Key]:
+			fs.Add(f+".key", fmt.Sprintf("%q is used twice", q.Key))
 		}
 		seen[q.Key] = true
-		if err := q.validate(f); err != nil {
-			return err
-		}
+		q.validate(f, &fs)
 	}
-	return nil
+	return fs.Err()
 }
 
-// validate checks one question, named f in errors, apart from its key.
-func (q Question) validate(f string) error {
-	if q.Text["en"] == "" || q.Text["fr"] == "" {
-		return invalid.Field(f+".text", "needs wording in en and fr")
+// validate adds the problems of one question, named f, apart from its key.
+func (q Question) validate(f string, fs *invalid.Fields) {
+	for _, loc := range []string{"en", "fr"} {
+		if q.Text[loc] == "" {
+			fs.Add(f+".text."+loc, "needs wording in en and fr")
+		}
 	}
+	locs := make([]string, 0, len(q.Text))
 	for loc := range q.Text {
 		if loc != "en" && loc != "fr" {
-			return invalid.Field(f+".text", fmt.Sprintf("%q is not a supported language (en, fr)", loc))
+			locs = append(locs, loc)
 		}
+	}
+	if len(locs) > 0 {
+		slices.Sort(locs)
+		fs.Add(f+".text", fmt.Sprintf("%q is not a supported language (en, fr)", locs[0]))
 	}
 	_, _, scale := q.Kind.Scale()
 	switch {
 	case scale:
 		if q.Dimension == NoDimension || q.Dimension == "" {
-			return invalid.Field(f+".dimension", "a scale question measures distributive, procedural, interactional or overall")
-		}
-		if !isJustice(q.Dimension) && q.Dimension != Overall {
-			return invalid.Field(f+".dimension", fmt.Sprintf("%q is not a dimension", q.Dimension))
+			fs.Add(f+".dimension", "a scale question measures distributive, procedural, interactional or overall")
+		} else if !isJustice(q.Dimension) && q.Dimension != Overall {
+			fs.Add(f+".dimension", fmt.Sprintf("%q is not a dimension", q.Dimension))
 		}
 		if len(q.Options) > 0 {
-			return invalid.Field(f+".options", "only choice questions have options")
+			fs.Add(f+".options", "only choice questions have options")
 		}
 	case q.Kind == Single || q.Kind == Multi:
-		if err := q.validateOptions(f); err != nil {
-			return err
-		}
+		q.validateOptions(f, fs)
 	case q.Kind == Text:
 		if len(q.Options) > 0 {
-			return invalid.Field(f+".options", "only choice questions have options")
+			fs.Add(f+".options", "only choice questions have options")
 		}
 	default:
-		return invalid.Field(f+".kind", "must be likert5, likert7, rating10, single, multi or text")
+		// What else is wrong depends on the kind meant: say the kind alone.
+		fs.Add(f+".kind", "must be likert5, likert7, rating10, single, multi or text")
+		return
 	}
 	if !scale && q.Dimension != NoDimension && q.Dimension != "" {
-		return invalid.Field(f+".dimension", "only scale questions measure a dimension")
+		fs.Add(f+".dimension", "only scale questions measure a dimension")
 	}
 	if !scale && q.Reverse {
-		return invalid.Field(f+".reverse", "only scale questions can be reverse-scored")
+		fs.Add(f+".reverse", "only scale questions can be reverse-scored")
 	}
-	return nil
 }
 
-// validateOptions checks a choice question's options.
-func (q Question) validateOptions(f string) error {
+// validateOptions adds the problems of a choice question's options.
+func (q Question) validateOptions(f string, fs *invalid.Fields) {
 	if len(q.Options) < 2 {
-		return invalid.Field(f+".options", "a choice question needs at least two options")
+		fs.Add(f+".options", "a choice question needs at least two options")
 	}
 	okeys := map[string]bool{}
 	for j, o := range q.Options {
+		of := fmt.Sprintf("%s.options[%d]", f, j)
 		if !keyRE.MatchString(o.Key) || okeys[o.Key] {
-			return invalid.Field(fmt.Sprintf("%s.options[%d].key", f, j), "must be unique lower-case letters, digits and underscores")
+			fs.Add(of+".key", "must be unique lower-case letters, digits and underscores")
 		}
 		okeys[o.Key] = true
 		if o.Label["en"] == "" || o.Label["fr"] == "" {
-			return invalid.Field(fmt.Sprintf("%s.options[%d].label", f, j), "needs wording in en and fr")
+			fs.Add(of+".label", "needs wording in en and fr")
 		}
 		if o.Risk != "" && !IsRisk(Risk(o.Risk)) {
-			return invalid.Field(fmt.Sprintf("%s.options[%d].risk", f, j), fmt.Sprintf("%q is not one of the 13 risks of dissatisfaction", o.Risk))
+			fs.Add(of+".risk", fmt.Sprintf("%q is not one of the 13 risks of dissatisfaction", o.Risk))
 		}
 	}
-	return nil
 }
 
 func isJustice(d Dimension) bool {

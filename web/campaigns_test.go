@@ -73,6 +73,10 @@ func TestCampaignAPI(t *testing.T) {
 		{"missing trigger", campaignBody(sv.ID, func(m map[string]any) { delete(m, "trigger") }), "trigger.type"},
 		{"unknown field", campaignBody(sv.ID, func(m map[string]any) { m["colour"] = "red" }), "colour"},
 		{"archived on creation", campaignBody(sv.ID, func(m map[string]any) { m["state"] = "archived" }), "state"},
+		// 0 is not a lifetime: refused, not silently given the default
+		// (which leaving the setting out asks for).
+		{"link lifetime of 0 days", campaignBody(sv.ID, func(m map[string]any) { m["invitation_ttl_days"] = 0 }), "invitation_ttl_days"},
+		{"link lifetime of -2 days", campaignBody(sv.ID, func(m map[string]any) { m["invitation_ttl_days"] = -2 }), "invitation_ttl_days"},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
@@ -98,6 +102,10 @@ func TestCampaignAPI(t *testing.T) {
 				m["trigger"] = map[string]any{"type": "once", "run_at": "next week"}
 				m["invitation_ttl_days"] = 400
 			}), []string{"trigger.run_at", "invitation_ttl_days"}},
+			{"a link lifetime of 0 and no name", campaignBody(sv.ID, func(m map[string]any) {
+				m["name"] = ""
+				m["invitation_ttl_days"] = 0
+			}), []string{"invitation_ttl_days", "name"}},
 			{"a wrong state first", campaignBody(sv.ID, func(m map[string]any) {
 				m["state"] = "archived"
 				m["send_window"] = map[string]any{"start_hour": 9, "end_hour": 18, "weekdays": []int{}}
@@ -120,6 +128,9 @@ func TestCampaignAPI(t *testing.T) {
 			}
 		}
 	})
+	if _, body := send(t, mk, "POST", api, campaignBody(sv.ID, func(m map[string]any) { m["invitation_ttl_days"] = 0 })); !strings.Contains(fmt.Sprint(body["error"]), "not 0 (leave it out for the default, 30 days)") {
+		t.Errorf("a link lifetime of 0 is refused with %v, want a message saying how to get the default", body)
+	}
 	if n := rows(t, h, "campaigns") - 1; n != 0 { // the recovery campaign is followup's own
 		t.Fatalf("refused campaigns stored %d rows", n)
 	}
@@ -129,8 +140,9 @@ func TestCampaignAPI(t *testing.T) {
 		t.Fatalf("create: %d %v", status, created)
 	}
 	win := created["send_window"].(map[string]any)
-	if win["start_hour"] != float64(9) || win["end_hour"] != float64(19) || fmt.Sprint(win["weekdays"]) != "[1 2 3 4 5 6]" || created["frequency_cap_days"] != float64(30) {
-		t.Errorf("defaults: %v cap %v", win, created["frequency_cap_days"])
+	if win["start_hour"] != float64(9) || win["end_hour"] != float64(19) || fmt.Sprint(win["weekdays"]) != "[1 2 3 4 5 6]" || created["frequency_cap_days"] != float64(30) ||
+		created["invitation_ttl_days"] != float64(30) {
+		t.Errorf("defaults: %v cap %v link lifetime %v", win, created["frequency_cap_days"], created["invitation_ttl_days"])
 	}
 	id := int64(created["id"].(float64))
 	url := fmt.Sprintf("%s/%d", api, id)

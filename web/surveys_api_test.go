@@ -73,7 +73,7 @@ func TestSurveyAPIVersionsQuestions(t *testing.T) {
 	mkt := h.API(t, users.Marketing)
 
 	for _, tc := range []struct{ name, body, field, says string }{
-		{"missing French", edit(shortSurvey, `"fr":"C'était juste."`, `"de":"Fair"`), "questions[1].text", "en and fr"},
+		{"missing French", edit(shortSurvey, `"fr":"C'était juste."`, `"de":"Fair"`), "questions[1].text.fr", "en and fr"},
 		{"unknown risk", edit(shortSurvey, `{"key":"comment"`, `{"key":"what","kind":"single","options":[{"key":"a","risk":"boredom","label":{"en":"A","fr":"A"}},{"key":"b","label":{"en":"B","fr":"B"}}],"text":{"en":"What?","fr":"Quoi ?"}},{"key":"comment"`), "questions[4].options[0].risk", "13 risks"},
 		{"threshold out of range", edit(shortSurvey, `"procedural":60`, `"procedural":160`), "thresholds.procedural", "between 0 and 100"},
 		{"unknown field", edit(shortSurvey, `"name"`, `"colour":"red","name"`), "colour", "unknown field"},
@@ -87,6 +87,32 @@ func TestSurveyAPIVersionsQuestions(t *testing.T) {
 	if n := rows(t, h, "surveys") - 2; n != 0 { // the built-in questionnaire and the recovery survey are followup's own
 		t.Fatalf("refused definitions stored %d surveys", n)
 	}
+	// Every wrong field in one answer, on create and on update.
+	fiveWrong := edit(edit(edit(edit(edit(shortSurvey,
+		`"name":"After a repair"`, `"name":""`),
+		`"procedural":60`, `"procedural":160`),
+		`{"key":"fair"`, `{"key":"overall"`),
+		`"fr":"C'était rapide."`, `"fr":""`),
+		`{"key":"kind","kind":"likert5"`, `{"key":"kind","kind":"slider"`)
+	fiveFields := []string{"name", "thresholds.procedural", "questions[1].key", "questions[2].text.fr", "questions[3].kind"}
+	everyField := func(method, url string) {
+		t.Helper()
+		status, body := send(t, mkt, method, url, fiveWrong)
+		list, _ := body["errors"].([]any)
+		var got []string
+		for _, e := range list {
+			m, _ := e.(map[string]any)
+			if s, _ := m["message"].(string); s == "" {
+				t.Errorf("%s: %v has no message", method, m)
+			}
+			got = append(got, fmt.Sprint(m["field"]))
+		}
+		if status != http.StatusBadRequest || fmt.Sprint(got) != fmt.Sprint(fiveFields) || body["field"] != "name" ||
+			body["error"] != "name is required (at most 200 characters)" {
+			t.Errorf("%s with five wrong fields: %d %v, want 400 listing %v", method, status, body, fiveFields)
+		}
+	}
+	everyField("POST", api)
 
 	status, body := send(t, mkt, "POST", api, shortSurvey)
 	if status != http.StatusCreated || version(body) != 1 {
@@ -100,6 +126,7 @@ func TestSurveyAPIVersionsQuestions(t *testing.T) {
 	if status != http.StatusOK || body["new_version"] != false || version(body) != 1 {
 		t.Errorf("rename: %d %v", status, body)
 	}
+	everyField("PUT", api+"/after-repair")
 	// New wording: a new version; the first invitation keeps version 1.
 	v1Link := answerSurvey(t, h, "after-repair", "first", nil)
 	reworded := edit(edit(shortSurvey, "It was fast.", "It was quick enough."), `"name":"After a repair"`, `"name":"After a home repair","note":"clearer wording"`)
@@ -231,13 +258,18 @@ func TestSurveyEditorPage(t *testing.T) {
 		"q1_options": {"late | temporal | Too late | Trop tard\nrude | attitude | Rude staff"}, "action": {"save"}}
 	status, page, _ = fetch(t, "POST", h.URL+"/marketing/surveys/new", form, nil)
 	page = html.UnescapeString(page)
+	// An option line the form cannot read and a missing French wording are
+	// both said after one save, each next to its field.
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "option line 2 must read") || !strings.Contains(page, `role="alert"`) ||
-		!strings.Contains(page, `value="Overall, how was it?"`) || !strings.Contains(page, "Too late | Trop tard") {
-		t.Fatalf("bad options: %d %.2000s", status, page)
+		!strings.Contains(page, `value="Overall, how was it?"`) || !strings.Contains(page, "Too late | Trop tard") ||
+		!strings.Contains(page, `<span class="err" id="e-q0-text-fr">needs wording in en and fr</span>`) ||
+		!strings.Contains(page, `<a href="#q0-text-fr">Question 1 · Wording in French: needs wording in en and fr</a>`) {
+		t.Fatalf("bad options and missing French: %d %.4000s", status, page)
 	}
 	form.Set("q1_options", "late | temporal | Too late | Trop tard\nrude | attitude | Rude staff | Personnel impoli")
 	status, page, _ = fetch(t, "POST", h.URL+"/marketing/surveys/new", form, nil)
-	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "needs wording in en and fr") || !strings.Contains(page, `id="q0-text"`) {
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "needs wording in en and fr") || !strings.Contains(page, `id="e-q0-text-fr"`) ||
+		strings.Contains(page, "option line") {
 		t.Fatalf("missing French: %d %.2000s", status, page)
 	}
 	if n := rows(t, h, "surveys") - 2; n != 0 { // the built-in questionnaire and the recovery survey are followup's own

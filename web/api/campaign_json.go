@@ -34,6 +34,9 @@ type campaignJSON struct {
 	Withdrawn *int `json:"withdrawn,omitempty"`
 }
 
+// zeroTTL is the answer to a link lifetime of 0 days.
+const zeroTTL = "must be between 1 and 365 days, not 0 (leave it out for the default, 30 days)"
+
 type triggerJSON struct {
 	// Type is event, once or recurring.
 	Type         string   `json:"type"`
@@ -94,6 +97,11 @@ func (j campaignJSON) toCampaign(id int64, now time.Time) (scheduler.Campaign, i
 	}
 	if j.InvitationTTLDays != nil {
 		c.InvitationTTL = time.Duration(*j.InvitationTTLDays) * 24 * time.Hour
+		if *j.InvitationTTLDays == 0 {
+			// A link valid for no time is no setting: said rather than
+			// silently given the default, which only leaving it out asks for.
+			fs.Add("invitation_ttl_days", zeroTTL)
+		}
 	}
 	if len(fs) > 0 {
 		probe := c

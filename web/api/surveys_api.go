@@ -133,7 +133,7 @@ func (s *Server) surveyWriteError(w http.ResponseWriter, err error) bool {
 	case errors.Is(err, surveys.ErrSlugTaken):
 		web.WriteError(w, p.Status, "slug", "a survey with this slug already exists")
 	case p.Status == http.StatusBadRequest:
-		web.WriteFields(w, p.Status, p.Message, p.Fields)
+		web.WriteFields(w, p.Status, p.Field+" "+p.Message, p.Fields)
 	case p.Status == http.StatusConflict: // a *surveys.MeaningError
 		web.WriteError(w, p.Status, p.Field, p.Message)
 	case p.Status == http.StatusNotFound:

@@ -233,6 +233,10 @@ func (v campaignFormValues) campaign(id int64, now time.Time) (scheduler.Campaig
 	ttl := 30
 	num("invitation_ttl_days", v.TTLDays, &ttl, "the link lifetime")
 	c.InvitationTTL = time.Duration(ttl) * 24 * time.Hour
+	if ttl == 0 && !fs.Has("invitation_ttl_days") {
+		// The campaign would take 0 for "unset" and give 30 days: say it.
+		fs.Add("invitation_ttl_days", "must be between 1 and 365 days, not 0 (leave it empty for the default, 30 days)")
+	}
 	if len(fs) > 0 {
 		fs = withChecks(fs, c, id, now)
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
@@ -76,8 +77,15 @@ type questionRow struct {
 	defIndex int
 }
 
+// editorError is one line of the summary at the top of the editor: the
+// field (the translation keys of its group, "Question" or "Thresholds",
+// and of its label, either may be empty; Number is a question's), the
+// problem and the id of the field to go to.
 type editorError struct {
 	Anchor  string
+	Group   string
+	Number  int
+	Label   string
 	Message string
 }
 
@@ -169,8 +177,7 @@ func (s *Server) editorCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.New, v.Action = true, editorPath+"/new"
-	if r.PostFormValue("action") == "add" || len(v.Errors) > 0 {
-		s.editorAgain(w, r, v)
+	if s.editorUnsaved(w, r, &v, def) {
 		return
 	}
 	sv, err := s.Surveys.Create(r.Context(), def)
@@ -192,8 +199,7 @@ func (s *Server) editorUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Action = editorPath + "/" + slug
 	v.Versions, _ = s.Surveys.Versions(r.Context(), slug)
-	if r.PostFormValue("action") == "add" || len(v.Errors) > 0 {
-		s.editorAgain(w, r, v)
+	if s.editorUnsaved(w, r, &v, def) {
 		return
 	}
 	up, err := s.Surveys.Update(r.Context(), slug, def, v.Note)
@@ -209,6 +215,21 @@ func (s *Server) editorUpdate(w http.ResponseWriter, r *http.Request) {
 		saved = strconv.Itoa(up.Survey.Version)
 	}
 	http.Redirect(w, r, editorPath+"/"+slug+"?saved="+saved, http.StatusSeeOther)
+}
+
+// editorUnsaved shows the form again, and reports true, when it is not to
+// be saved: a row was asked for, or the form could not be read as typed,
+// in which case every other problem of the definition is shown with it.
+func (s *Server) editorUnsaved(w http.ResponseWriter, r *http.Request, v *editorView, def surveys.Survey) bool {
+	switch {
+	case r.PostFormValue("action") == "add":
+	case len(v.Errors) > 0:
+		v.failAll(def.Validate())
+	default:
+		return false
+	}
+	s.editorAgain(w, r, *v)
+	return true
 }
 
 // editorAgain shows the form again as typed, with one blank row to fill.
@@ -227,7 +248,9 @@ func (s *Server) editorFailed(w http.ResponseWriter, r *http.Request, v editorVi
 	switch {
 	case errors.Is(err, surveys.ErrSlugTaken):
 		v.fail("slug", "a survey with this slug already exists")
-	case p.Status == http.StatusBadRequest, p.Status == http.StatusConflict: // a field error, or a *surveys.MeaningError
+	case p.Status == http.StatusBadRequest: // every field at fault
+		v.failAll(p.Fields)
+	case p.Status == http.StatusConflict: // a *surveys.MeaningError
 		v.fail(p.Field, p.Message)
 	case p.Status == http.StatusNotFound:
 		s.editorReadError(w, r, err)
@@ -309,36 +332,91 @@ func rowOf(i int, q surveys.Question) questionRow {
 		Required: q.Required, TextEN: q.Text["en"], TextFR: q.Text["fr"], Options: strings.Join(opts, "\n"), Errs: map[string]string{}, defIndex: i}
 }
 
-// fail records a problem with a definition field ("questions[2].text") on
-// the form row it came from.
+// fail records a problem with a definition field ("questions[2].text.fr")
+// next to the form field it came from, and in the summary at the top. A
+// field with several problems shows them all, joined.
 func (v *editorView) fail(field, msg string) {
-	anchor := "form-errors"
+	e := editorError{Anchor: "form-errors", Message: msg}
 	if m := questionFieldRE.FindStringSubmatch(field); m != nil {
 		qi, _ := strconv.Atoi(m[1])
-		part := m[2]
-		if part == "" {
-			part = "key"
-		}
-		if strings.HasPrefix(part, "options") {
-			part = "options"
-		}
+		part := rowPart(m[2], m[3])
 		for i := range v.Rows {
 			if v.Rows[i].defIndex == qi && !v.Rows[i].Remove {
-				v.Rows[i].Errs[part] = msg
-				anchor = fmt.Sprintf("q%d-%s", v.Rows[i].Index, part)
-				msg = fmt.Sprintf("Question %d: %s", v.Rows[i].Index+1, msg)
+				v.Rows[i].Errs[part] = joinMsg(v.Rows[i].Errs[part], msg)
+				e.Anchor = fmt.Sprintf("q%d-%s", v.Rows[i].Index, strings.ReplaceAll(part, "_", "-"))
+				e.Group, e.Number, e.Label = "editor.question", v.Rows[i].Index+1, "editor."+strings.ReplaceAll(part, "_", ".")
 			}
 		}
 	} else if field == "questions" {
-		anchor = "q0" // "at least one question": the first row is where to start
+		e.Anchor, e.Label = "q0", "editor.questions" // "at least one question": the first row is where to start
 	} else if field != "" {
-		v.FieldErrs[field] = msg
-		anchor = "f-" + strings.ReplaceAll(field, ".", "-")
+		v.FieldErrs[field] = joinMsg(v.FieldErrs[field], msg)
+		e.Anchor = "f-" + strings.ReplaceAll(field, ".", "-")
+		switch {
+		case field == "name" || field == "slug":
+			e.Label = "editor." + field
+		case strings.HasPrefix(field, "thresholds."):
+			e.Group, e.Label = "editor.thresholds", "dimension."+strings.TrimPrefix(field, "thresholds.")
+		}
 	}
-	v.Errors = append(v.Errors, editorError{Anchor: anchor, Message: msg})
+	v.Errors = append(v.Errors, e)
 }
 
-var questionFieldRE = regexp.MustCompile(`^questions\[(\d+)\]\.?([a-z_]*(?:\[\d+\]\.[a-z]+)?)$`)
+// failAll records every problem of err that fail has not already placed
+// (the form's own reading may have found one first, as a malformed option
+// line): a field already at fault keeps its first message alone.
+func (v *editorView) failAll(err error) {
+	var fs invalid.Fields
+	if !errors.As(err, &fs) {
+		return
+	}
+	for _, f := range fs {
+		if !v.placed(f.Field) {
+			v.fail(f.Field, f.Message)
+		}
+	}
+}
+
+// placed reports whether a problem with the form field of a definition
+// field is already shown.
+func (v *editorView) placed(field string) bool {
+	if m := questionFieldRE.FindStringSubmatch(field); m != nil {
+		qi, _ := strconv.Atoi(m[1])
+		part := rowPart(m[2], m[3])
+		for _, row := range v.Rows {
+			// Options the form could not read are reported as such.
+			if row.defIndex == qi && !row.Remove && part == "options" && row.Errs[part] != "" {
+				return true
+			}
+		}
+		return false
+	}
+	return v.FieldErrs[field] != ""
+}
+
+// rowPart is the part of a question row a field of the question is about:
+// key, kind, dimension, reverse, text (a language not offered), text_en,
+// text_fr or options (an option's key, label or risk included).
+func rowPart(name, sub string) string {
+	switch {
+	case name == "":
+		return "key"
+	case name == "text" && (sub == "en" || sub == "fr"):
+		return "text_" + sub
+	}
+	return name
+}
+
+func joinMsg(was, msg string) string {
+	if was == "" {
+		return msg
+	}
+	return was + "; " + msg
+}
+
+// questionFieldRE reads "questions[2]", "questions[2].kind",
+// "questions[2].text.fr" and "questions[2].options[1].risk".
+var questionFieldRE = regexp.MustCompile(`^questions\[(\d+)\](?:\.([a-z_]+)(?:\[\d+\])?(?:\.([a-z_]+))?)?$`)
 
 // readEditorForm reads the editor form into a view (to show again) and a
 // definition (to save). Option lines are "key | risk | English | Français".
