@@ -97,8 +97,10 @@ FROM w JOIN customers cu ON cu.id = w.customer_id ORDER BY w.due_at`, now, cutof
 WITH b AS (
     SELECT id, priority, due_at, promised_due_at IS NOT NULL AND promised_due_at <= $1 AS promised,
         -- the customer already had their apology for a missed promise
+        -- (since the complaint was last reopened, if it was)
         EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = complaints.id AND e.kind = 'double_deviation'
-            AND e.data->>'reason' = $2) AS apologised
+            AND e.data->>'reason' = $2 AND e.id > COALESCE((SELECT max(r.id) FROM complaint_events r
+                WHERE r.complaint_id = complaints.id AND r.kind = 'reopened'), 0)) AS apologised
     FROM complaints
     WHERE state <> 'resolved' AND ((due_at <= $1 AND deadline_breached_at IS NULL)
         OR (promised_due_at IS NOT NULL AND promised_due_at <= $1))

@@ -189,6 +189,15 @@ func TestMissedPromiseApologisesOnce(t *testing.T) {
 	if err := s.DB.Get(&n, `SELECT count(*) FROM complaint_events WHERE complaint_id = $1 AND kind = 'double_deviation'`, id); err != nil || n != 3 {
 		t.Fatalf("%d double deviations in the trail (%v), want 3", n, err)
 	}
+	// Reopened (its trail says so), the complaint's next missed promise
+	// is a new one: the customer gets an apology again.
+	if _, err := s.DB.Exec(`INSERT INTO complaint_events (complaint_id, kind, actor, data, created_at)
+		VALUES ($1, 'reopened', 'system', '{}', $2)`, id, third.NewDueAt); err != nil {
+		t.Fatal(err)
+	}
+	if fourth := check(third.NewDueAt.Add(time.Minute)); fourth.Apologised {
+		t.Fatalf("a missed promise after reopening: %+v; want a new apology", fourth)
+	}
 }
 
 // TestWarningsCountBusinessTime: with a Paris calendar, a P1 (4 business
