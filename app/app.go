@@ -176,6 +176,7 @@ func ComplaintPolicy(cfg config.Config) complaints.Policy {
 		}
 	}
 	p.KeyCustomerCents = cfg.KeyCustomerCents
+	p.Calendar = cfg.BusinessCalendar
 	if len(cfg.Gestures) > 0 {
 		p.Gestures = map[complaints.Severity]complaints.Gesture{}
 		for sev, g := range cfg.Gestures {

@@ -35,6 +35,10 @@ type DeadlineEvent struct {
 	NewDueAt     time.Time `db:"new_due_at"`
 	OwnerID      *int64    `db:"owner_id"`
 	CustomerName string    `db:"customer_name"`
+	// Apologised, on a missed promise, is true when the customer already
+	// had their apology and a new date for an earlier miss: this miss
+	// escalates inside the team and sends the customer nothing.
+	Apologised bool `db:"apologised"`
 }
 
 // DefaultWarnShare is the share of a priority's allowed time left when the
@@ -53,11 +57,19 @@ func (s *Store) CheckDeadlines(ctx context.Context, tx *sqlx.Tx, now time.Time, 
 	if warnShare <= 0 || warnShare >= 1 {
 		warnShare = DefaultWarnShare
 	}
-	leads := make(pq.Int64Array, 4)
-	var maxLead int64
+	// A complaint is warned once its deadline is within warnShare of its
+	// priority's allowed business time: the cut-off per priority is that
+	// much business time from now (a Friday evening's cut-off for a P1
+	// lies on Monday morning).
+	cutoffs := make(pq.StringArray, 4)
+	var last time.Time
 	for p := P1; p <= P4; p++ {
-		leads[p-1] = int64(s.policy.Deadlines[p].Seconds() * warnShare)
-		maxLead = max(maxLead, leads[p-1])
+		lead := time.Duration(float64(s.policy.Allowed(p)) * warnShare)
+		c := s.policy.Calendar.Add(now, lead)
+		cutoffs[p-1] = c.UTC().Format(time.RFC3339Nano)
+		if c.After(last) {
+			last = c
+		}
 	}
 	// The trail's entries are written here in SQL, for the whole batch:
 	// their data are the JSON of DeadlineWarnedEvent, DeadlineBreachedEvent
@@ -69,21 +81,27 @@ WITH w AS (
     WHERE c.state <> 'resolved' AND c.deadline_warned_at IS NULL
       -- not breached yet, or given a new deadline after a missed promise
       AND (c.deadline_breached_at IS NULL OR c.due_at > c.deadline_breached_at)
-      AND c.due_at > $1 AND c.due_at <= $1 + $3 * interval '1 second'
-      AND c.due_at <= $1 + ($2::bigint[])[c.priority] * interval '1 second'
+      AND c.due_at > $1 AND c.due_at <= $3
+      AND c.due_at <= ($2::timestamptz[])[c.priority]
     RETURNING c.id, c.priority, c.due_at, c.owner_id, c.customer_id
 ), a AS (
     INSERT INTO complaint_events (complaint_id, kind, actor, data, created_at)
     SELECT id, 'deadline_warned', 'system', jsonb_build_object('due_at', due_at), $1 FROM w
 )
 SELECT w.id, 'deadline_warned' AS kind, w.priority AS from_priority, w.priority, w.due_at, w.due_at AS new_due_at, w.owner_id, cu.name AS customer_name
-FROM w JOIN customers cu ON cu.id = w.customer_id ORDER BY w.due_at`, now, leads, maxLead); err != nil {
+FROM w JOIN customers cu ON cu.id = w.customer_id ORDER BY w.due_at`, now, cutoffs, last); err != nil {
 		return nil, fmt.Errorf("warn of near deadlines: %w", err)
 	}
 	var breached []DeadlineEvent
 	if err := tx.SelectContext(ctx, &breached, `
 WITH b AS (
-    SELECT id, priority, due_at, promised_due_at IS NOT NULL AND promised_due_at <= $1 AS promised FROM complaints
+    SELECT id, priority, due_at, promised_due_at IS NOT NULL AND promised_due_at <= $1 AS promised,
+        -- the customer already had their apology for a missed promise
+        -- (since the complaint was last reopened, if it was)
+        EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = complaints.id AND e.kind = 'double_deviation'
+            AND e.data->>'reason' = $2 AND e.id > COALESCE((SELECT max(r.id) FROM complaint_events r
+                WHERE r.complaint_id = complaints.id AND r.kind = 'reopened'), 0)) AS apologised
+    FROM complaints
     WHERE state <> 'resolved' AND ((due_at <= $1 AND deadline_breached_at IS NULL)
         OR (promised_due_at IS NOT NULL AND promised_due_at <= $1))
     ORDER BY due_at LIMIT 1000 FOR UPDATE SKIP LOCKED
@@ -93,10 +111,13 @@ WITH b AS (
         double_deviation = c.double_deviation OR b.promised,
         double_deviation_reason = CASE WHEN b.promised THEN $2 ELSE c.double_deviation_reason END,
         due_at = CASE WHEN b.promised THEN $3 ELSE c.due_at END,
-        promised_due_at = CASE WHEN b.promised THEN NULL ELSE c.promised_due_at END,
+        -- withdrawn until the customer is told the new date; after the
+        -- apology, the new date stands without a new email, so that a
+        -- further miss escalates again inside the team
+        promised_due_at = CASE WHEN b.promised AND b.apologised THEN $3 WHEN b.promised THEN NULL ELSE c.promised_due_at END,
         deadline_warned_at = CASE WHEN b.promised THEN NULL ELSE c.deadline_warned_at END
     FROM b WHERE c.id = b.id
-    RETURNING c.id, b.priority AS from_priority, c.priority, b.due_at, c.due_at AS new_due_at, c.owner_id, c.customer_id, b.promised
+    RETURNING c.id, b.priority AS from_priority, c.priority, b.due_at, c.due_at AS new_due_at, c.owner_id, c.customer_id, b.promised, b.apologised
 ), a AS (
     INSERT INTO complaint_events (complaint_id, kind, actor, data, created_at)
     SELECT id, 'deadline_breached', 'system', jsonb_build_object('due_at', due_at, 'from_priority', 'P' || from_priority,
@@ -105,7 +126,7 @@ WITH b AS (
     SELECT id, 'double_deviation', 'system', jsonb_build_object('reason', $2::text, 'missed_due_at', due_at, 'due_at', new_due_at), $1 FROM u WHERE promised
 )
 SELECT u.id, CASE WHEN u.promised THEN 'double_deviation' ELSE 'deadline_breached' END AS kind,
-    u.from_priority, u.priority, u.due_at, u.new_due_at, u.owner_id, cu.name AS customer_name
+    u.from_priority, u.priority, u.due_at, u.new_due_at, u.owner_id, cu.name AS customer_name, u.promised AND u.apologised AS apologised
 FROM u JOIN customers cu ON cu.id = u.customer_id ORDER BY u.due_at`, now, DoubleDeviationPromise, s.policy.Deadline(P1, now)); err != nil {
 		return nil, fmt.Errorf("escalate breached deadlines: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/followup/followup/businesshours"
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/surveys"
 )
@@ -54,4 +55,20 @@ func ExamplePolicy_Deadline() {
 	// P3 Thu 10 Dec 09:00
 	// P4 Mon 14 Dec 09:00
 	// P1 with a one-hour table: 10:00
+}
+
+// With a calendar, the deadline counts business hours: a P1 opened on
+// Friday at 18:00 in Paris, after closing, is due on Monday at 13:00 (4
+// hours from the 09:00 opening), and a P2's 24 business hours make three
+// working days of 9 hours, less 3.
+func ExamplePolicy_Deadline_businessHours() {
+	p := complaints.DefaultPolicy()
+	p.Calendar, _ = businesshours.Parse("fr")
+	opened := time.Date(2026, 12, 4, 18, 0, 0, 0, p.Calendar.Zone)
+	for _, pr := range []complaints.Priority{complaints.P1, complaints.P2} {
+		fmt.Println(pr, p.Deadline(pr, opened).Format("Mon 2 Jan 15:04"))
+	}
+	// Output:
+	// P1 Mon 7 Dec 13:00
+	// P2 Wed 9 Dec 15:00
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/followup/followup/businesshours"
 	"github.com/followup/followup/surveys"
 )
 
@@ -94,6 +95,10 @@ type Policy struct {
 	// Gestures is the goodwill gesture per severity when the prejudice is
 	// not known.
 	Gestures map[Severity]Gesture
+	// Calendar is the team's business hours: deadlines count only the
+	// time it is open, and always fall in its opening hours. Nil counts
+	// wall-clock time.
+	Calendar *businesshours.Calendar
 }
 
 // DefaultDeadlines is the deadline table used when none is configured.
@@ -112,13 +117,21 @@ func DefaultPolicy() Policy {
 	return Policy{Deadlines: DefaultDeadlines, KeyCustomerCents: DefaultKeyCustomerCents, Gestures: DefaultGestures}
 }
 
-// Deadline returns when a complaint of priority pr opened at opened is due.
-func (p Policy) Deadline(pr Priority, opened time.Time) time.Time {
+// Allowed is the business time a complaint of priority pr is given.
+func (p Policy) Allowed(pr Priority) time.Duration {
 	d, ok := p.Deadlines[pr]
 	if !ok {
 		d = DefaultDeadlines[pr]
 	}
-	return opened.Add(d)
+	return d
+}
+
+// Deadline returns when a complaint of priority pr opened at opened is
+// due: the priority's allowed time counted in the calendar's business
+// hours (see businesshours.Calendar.Add), or on the wall clock without
+// one.
+func (p Policy) Deadline(pr Priority, opened time.Time) time.Time {
+	return p.Calendar.Add(opened, p.Allowed(pr))
 }
 
 // escalating are the signals that put a complaint at P2 or higher: the

@@ -23,7 +23,7 @@ func (c *Composer) ComplaintMessage(m complaints.Outbound, replyTo *netmail.Addr
 	}
 	ref := fmt.Sprintf("#%d", m.ComplaintID)
 	data := templates.ComplaintEmail{Name: m.Name, Reference: ref, Owner: m.OwnerName, Team: m.Team,
-		DueOn: templates.FormatDateTime(m.Locale, m.DueAt, loc), Body: m.Body, Summary: m.Body, Agent: m.AuthorName,
+		DueOn: templates.FormatDateTime(m.Locale, m.DueAt, loc), Promise: templates.FormatPromise(m.Locale, m.DueAt, m.SendAt, loc), Body: m.Body, Summary: m.Body, Agent: m.AuthorName,
 		Deviation: m.DoubleDeviationReason}
 	e, err := c.Templates.RenderEmail(m.Kind, m.Locale, data)
 	if err != nil {

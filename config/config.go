@@ -5,6 +5,8 @@ import (
 	"net/mail"
 	"net/url"
 	"time"
+
+	"github.com/followup/followup/businesshours"
 )
 
 // TLSPolicy says how the SMTP client negotiates STARTTLS.
@@ -78,6 +80,11 @@ type Config struct {
 	// ComplaintDeadlines is how long the CX team has to act on a complaint,
 	// per priority (1 = P1 ... 4 = P4).
 	ComplaintDeadlines map[int]time.Duration
+	// BusinessCalendar is the CX team's business hours (zone, opening
+	// hours per weekday, holidays): complaint deadlines and warnings count
+	// only its open time, and promises to customers fall in its opening
+	// hours. Nil counts wall-clock time.
+	BusinessCalendar *businesshours.Calendar
 	// KeyCustomerCents is the annual value (in cents) from which a customer's
 	// complaint rises one priority; 0 disables it.
 	KeyCustomerCents int64

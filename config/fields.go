@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/followup/followup/businesshours"
 )
 
 // fields lists every setting, in the order the README table shows them;
@@ -302,6 +304,16 @@ var fields = []field{
 	{env: "FOLLOWUP_COMPLAINT_DEADLINES", def: "P1=4h,P2=24h,P3=72h,P4=168h",
 		usage: "how long the CX team has to act on a complaint, per priority (P1=4h,...,P4=168h)",
 		set:   setDeadlines},
+	{env: "FOLLOWUP_BUSINESS_CALENDAR", def: "fr",
+		usage: "the CX team's business hours, which complaint deadlines, warnings and promises to customers count: fr (Paris, Mon-Fri 09:00-18:00, French public holidays), qc (Montréal, Mon-Fri 09:00-17:00, Québec's holidays), none (wall-clock time), or a preset with changes such as fr;hours=mon-fri 08:30-12:30 13:30-17:30,sat 09:00-12:00;closed=2026-12-24 2026-12-31;zone=Europe/Paris",
+		set: func(c *Config, raw string) error {
+			cal, err := businesshours.Parse(raw)
+			if err != nil {
+				return expectError(businesshours.SpecHelp)
+			}
+			c.BusinessCalendar = cal
+			return nil
+		}},
 	{env: "FOLLOWUP_KEY_CUSTOMER_VALUE", def: "2500",
 		usage: "annual value (currency units) from which a customer's complaint rises one priority; 0 disables",
 		set: func(c *Config, raw string) error {

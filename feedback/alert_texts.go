@@ -47,8 +47,14 @@ func (l *Loop) deadlineAlert(e complaints.DeadlineEvent, now time.Time) (Alert, 
 		a, err = NewAlert(fmt.Sprintf("double-deviation:%d:promise:%d", id, due), DoubleDeviationAlert{Reason: complaints.DoubleDeviationPromise,
 			Priority: e.To.String(), DueAt: e.DueAt, FromPriority: e.From.String(), NewDueAt: &newDue, Customer: e.CustomerName, OwnerID: e.OwnerID})
 		a.Audience = AudienceManagers
-		a.Text = fmt.Sprintf("Double deviation on complaint #%d (%s): the deadline promised to the customer (%s) passed unresolved. Now P1, due %s; the customer is told the new date. %s",
-			id, nameOr(e.CustomerName), stamp(e.DueAt), stamp(e.NewDueAt), l.link(id))
+		told := "the customer is told the new date, with an apology"
+		if e.Apologised {
+			// The customer had their apology for an earlier miss: this
+			// one is the team's to fix, not another email.
+			told = "the customer already had an apology and a new date and is not emailed again: escalated inside the team"
+		}
+		a.Text = fmt.Sprintf("Double deviation on complaint #%d (%s): the deadline promised to the customer (%s) passed unresolved. Now P1, due %s; %s. %s",
+			id, nameOr(e.CustomerName), stamp(e.DueAt), stamp(e.NewDueAt), told, l.link(id))
 	default:
 		a, err = NewAlert(fmt.Sprintf("deadline-breached:%d:%d", id, due), DeadlineBreachedAlert{data})
 		a.Audience = AudienceManagers

@@ -204,9 +204,10 @@ func (l *Loop) CheckDeadlines(ctx context.Context) ([]complaints.DeadlineEvent, 
 			return w, err
 		}
 		// A missed promise: the customer is told, with an apology, who
-		// will contact them and by when (the new deadline).
+		// will contact them and by when (the new deadline), once; a
+		// further miss is escalated inside the team by its alert only.
 		for _, e := range events {
-			if e.Kind != complaints.DeadlinePromiseMissed {
+			if e.Kind != complaints.DeadlinePromiseMissed || e.Apologised {
 				continue
 			}
 			mid, err := l.complaints.QueueAcknowledgement(ctx, tx, e.ComplaintID, now, now)

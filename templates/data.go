@@ -33,6 +33,10 @@ type ComplaintEmail struct {
 	Owner, Team string
 	// DueOn is the deadline, written for the customer's locale and zone.
 	DueOn string
+	// Promise is by when the customer will be contacted, said as a person
+	// would in their locale and zone ("demain avant 11 h", "by 11:00
+	// tomorrow"; see FormatPromise).
+	Promise string
 	// Body is an agent's reply, as written.
 	Body string
 	// Summary is what was done, on resolution.
