@@ -12,7 +12,7 @@ func TestComplaintPolicySettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ComplaintDeadlines[1] != 4*time.Hour || c.ComplaintDeadlines[4] != 168*time.Hour || c.KeyCustomerCents != 250000 {
+	if c.ComplaintDeadlines[1] != 4*time.Hour || c.ComplaintDeadlines[2] != 9*time.Hour || c.ComplaintDeadlines[4] != 45*time.Hour || c.KeyCustomerCents != 250000 {
 		t.Errorf("defaults: %v %d", c.ComplaintDeadlines, c.KeyCustomerCents)
 	}
 	if g := c.Gestures["critical"]; g.Percent != 5 || g.MinCents != 2500 || g.MaxCents != 25000 {
