@@ -49,8 +49,11 @@ func TestMarketingPagesInABrowser(t *testing.T) {
 	if msg := text(`#errors`); !strings.Contains(msg, "Send window: no allowed hour") {
 		t.Fatalf("error summary: %q", msg)
 	}
-	// Nothing typed was lost: fix the hours and save.
-	name, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#f-name`)))
+	// Nothing typed was lost: fix the hours and save. Read once the page
+	// has loaded, by script: a node looked up while the new page still
+	// loads can be gone by the time it is read ("No node with given id").
+	loaded(ctx, t)
+	name, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#f-name').value`))
 	if err != nil || name != "Post-repair follow-up" {
 		t.Fatalf("name after the error: %q %v", name, err)
 	}
