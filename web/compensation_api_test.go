@@ -153,6 +153,23 @@ func TestCompensationGovernanceThroughTheAPI(t *testing.T) {
 	if status != 200 || strings.Join(states, ",") != "refused,approved,granted" {
 		t.Errorf("grants: %d %v", status, states)
 	}
+	// Granted against advised, per team and agent.
+	status, body = send(t, manager, "GET", h.URL+"/api/v1/compensation/report", "")
+	rows, _ := body["rows"].([]any)
+	var report []string
+	for _, r := range rows {
+		m := r.(map[string]any)
+		report = append(report, fmt.Sprintf("%v|%v|%v granted %v advised %v above %v refused %v", m["team"], m["agent"], m["currency"],
+			m["granted_cents"], m["advised_cents"], m["above_advice"], m["refused"]))
+	}
+	if want := []string{"|Test cx|EUR granted 1.0009e+06 advised 2500 above 1 refused 0", "|Test manager|EUR granted 0 advised 2500 above 0 refused 1",
+		"||EUR granted 1.0009e+06 advised 5000 above 1 refused 1"}; status != 200 || strings.Join(report, "\n") != strings.Join(want, "\n") {
+		t.Errorf("report: %d\n%s", status, strings.Join(report, "\n"))
+	}
+	if status, _ := send(t, owner, "GET", h.URL+"/api/v1/compensation/report", ""); status != http.StatusForbidden {
+		t.Errorf("report as cx: %d", status)
+	}
+
 	status, body = send(t, owner, "GET", base, "")
 	if status != 200 || body["compensation_granted_cents"] != 1000.0+999900.0 {
 		t.Errorf("granted in all: %d %v", status, body)

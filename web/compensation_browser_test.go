@@ -74,6 +74,9 @@ func TestCompensationApprovalInABrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#pending button[id^=approve-]`)))
 	mp.WaitText("#flash", "Approved")
 	mp.WaitText("#pending-none", "Nothing waits")
+	if report := mp.Text(`#comp-report`); !strings.Contains(report, "Test cx") || !strings.Contains(report, "400.00 EUR") || !strings.Contains(report, "team total") {
+		t.Errorf("granted against advised: %q", report)
+	}
 
 	// The customer is told; the agent reads the decision.
 	if m := h.WaitMail(t, "grant@example.com", "Your compensation"); !strings.Contains(m.Text(), "compensation of 400.00 EUR") ||

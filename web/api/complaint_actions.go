@@ -4,11 +4,13 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/invalid"
+	"github.com/followup/followup/reports"
 	"github.com/followup/followup/users"
 	"github.com/followup/followup/web"
 )
@@ -26,6 +28,9 @@ func (s *Server) complaintActionRoutes(mux *web.Router) {
 	mux.HandleFunc("GET /api/v1/complaints/{id}/reply-draft", web.Roles(users.CX, users.Manager), s.apiReplyDraft)
 	mux.HandleFunc("GET /api/v1/complaints/{id}/compensation", web.Roles(users.CX, users.Manager), s.apiGrants)
 	mux.HandleFunc("GET /api/v1/compensation/pending", web.Roles(users.Manager), s.apiPendingGrants)
+	if s.Reports != nil {
+		mux.HandleFunc("GET /api/v1/compensation/report", web.Roles(users.Manager), s.apiCompensationReport)
+	}
 	mux.HandleFunc("POST /api/v1/compensation/{grant}/approve", web.Roles(users.Manager), s.apiDecideGrant(true))
 	mux.HandleFunc("POST /api/v1/compensation/{grant}/refuse", web.Roles(users.Manager), s.apiDecideGrant(false))
 }
@@ -169,6 +174,30 @@ func (s *Server) apiPendingGrants(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"pending": nonNil(list)})
+}
+
+// apiCompensationReport is compensation granted against advised per team
+// and agent over ?days= (90 by default, 1 to 730).
+func (s *Server) apiCompensationReport(w http.ResponseWriter, r *http.Request) {
+	days := 90
+	if v := r.URL.Query().Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 730 {
+			web.WriteError(w, http.StatusBadRequest, "days", "days is a whole number from 1 to 730")
+			return
+		}
+		days = n
+	}
+	now := s.Clock.Now()
+	rows, err := s.Reports.Compensation(r.Context(), now.AddDate(0, 0, -days), now.Add(time.Second))
+	if err != nil {
+		s.writeComplaintError(w, err)
+		return
+	}
+	if rows == nil {
+		rows = []reports.CompensationRow{}
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"days": days, "rows": rows})
 }
 
 func nonNil(list []complaints.Grant) []complaints.Grant {

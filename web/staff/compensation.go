@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/reports"
 	"github.com/followup/followup/users"
 	"github.com/followup/followup/web"
 )
@@ -20,12 +22,19 @@ func (s *Server) compensationRoutes(mux *web.Router) {
 
 type approvalsPage struct {
 	Pending []complaints.Grant
+	// Report is compensation granted against advised per team and agent
+	// over the last Days days.
+	Report  []reports.CompensationRow
+	Days    int
 	Flash   string
 	Problem string
 	// Problem is about request Failed; Reason is what was typed.
 	Failed int64
 	Reason string
 }
+
+// reportDays is the period of the compensation report on the page.
+const reportDays = 90
 
 var approvalFlashes = map[string]string{
 	"approve": "Approved: the compensation is recorded, the customer is emailed and the agent reads your reason on the complaint.",
@@ -41,6 +50,14 @@ func (s *Server) renderApprovals(w http.ResponseWriter, r *http.Request, status 
 	if page.Pending, err = s.Complaints.PendingGrants(r.Context()); err != nil {
 		s.StaffError(w, "list compensation requests", err)
 		return
+	}
+	if s.Reports != nil {
+		now := s.Clock.Now()
+		page.Days = reportDays
+		if page.Report, err = s.Reports.Compensation(r.Context(), now.AddDate(0, 0, -reportDays), now.Add(time.Second)); err != nil {
+			s.StaffError(w, "compensation report", err)
+			return
+		}
 	}
 	s.RenderStaff(w, r, status, "manager_compensation", "Compensation to approve", page)
 }
