@@ -151,6 +151,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Intake = scheduler.NewIntake(a.DB, a.Customers, a.Scheduler)
 	a.Ingest = ingest.New(a.Intake, a.Customers, a.Clock)
 	a.Complaints = complaints.NewStore(a.DB, ComplaintPolicy(cfg))
+	a.Complaints.SetGovernance(CompensationGovernance(cfg))
 	a.Users = users.NewStore(a.DB)
 	a.Alerts = feedback.NewStore(a.DB)
 	a.throttle = a.newThrottle()
@@ -184,6 +185,19 @@ func ComplaintPolicy(cfg config.Config) complaints.Policy {
 		}
 	}
 	return p
+}
+
+// CompensationGovernance builds the compensation policy (currency, limits
+// per role) from the configuration.
+func CompensationGovernance(cfg config.Config) complaints.Governance {
+	g := complaints.DefaultGovernance()
+	if cfg.Currency != "" {
+		g.Currency = cfg.Currency
+	}
+	if len(cfg.CompensationLimits) > 0 {
+		g.Limits = cfg.CompensationLimits
+	}
+	return g
 }
 
 // Migrate applies pending migrations, serialised across processes starting

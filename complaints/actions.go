@@ -163,6 +163,9 @@ func (s *Store) Assign(ctx context.Context, tx *sqlx.Tx, id int64, to, by Actor,
 	if c.State == StateResolved {
 		return &ConflictError{"this complaint is resolved: reopen it first"}
 	}
+	if err := mayAct(c, by); err != nil {
+		return err
+	}
 	if c.OwnerID != nil && *c.OwnerID == to.ID {
 		return nil
 	}
@@ -202,32 +205,6 @@ func (s *Store) Note(ctx context.Context, tx *sqlx.Tx, id int64, text string, by
 	return audit(ctx, tx, id, by, NoteEvent{Text: text}, now)
 }
 
-// Compensate records compensation granted to the customer (added to what
-// was granted before), with what it was.
-func (s *Store) Compensate(ctx context.Context, tx *sqlx.Tx, id int64, cents int64, note string, by Actor, now time.Time) (total int64, err error) {
-	note = strings.TrimSpace(note)
-	switch {
-	case cents <= 0:
-		return 0, invalid.Field("amount", "enter the amount granted, more than zero")
-	case cents > MaxCentsAct:
-		return 0, invalid.Field("amount", "this amount is implausibly large; check it")
-	case utf8.RuneCountInString(note) > 500:
-		return 0, invalid.Field("note", "keep the description under 500 characters")
-	}
-	c, err := lock(ctx, tx, id)
-	if err != nil {
-		return 0, err
-	}
-	if err := acted(ctx, tx, c, by, now); err != nil {
-		return 0, err
-	}
-	if err := tx.GetContext(ctx, &total, `UPDATE complaints SET compensation_granted_cents = compensation_granted_cents + $2
-		WHERE id = $1 RETURNING compensation_granted_cents`, id, cents); err != nil {
-		return 0, fmt.Errorf("compensate complaint %d: %w", id, err)
-	}
-	return total, audit(ctx, tx, id, by, CompensationEvent{Cents: cents, Note: note, TotalCents: total}, now)
-}
-
 // Resolved is what resolving a complaint set in motion.
 type Resolved struct {
 	// MessageID is the resolution email to the customer.
@@ -253,6 +230,9 @@ func (s *Store) Resolve(ctx context.Context, tx *sqlx.Tx, id int64, summary stri
 	}
 	if c.State == StateResolved {
 		return Resolved{}, &ConflictError{"this complaint is already resolved"}
+	}
+	if err := mayAct(c, by); err != nil {
+		return Resolved{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE complaints SET state = 'resolved', resolved_at = $2, resolution = $3,
 		owner_id = COALESCE(owner_id, $4), first_action_at = COALESCE(first_action_at, $2), recovery_outcome = '', updated_at = $2
@@ -290,6 +270,9 @@ func (s *Store) Reopen(ctx context.Context, tx *sqlx.Tx, id int64, reason string
 	}
 	if c.State != StateResolved {
 		return &ConflictError{"only a resolved complaint can be reopened"}
+	}
+	if err := mayAct(c, by); err != nil {
+		return err
 	}
 	due := s.policy.Deadline(c.Priority, now)
 	if err := s.reopen(ctx, tx, id, c.Priority, due, now); err != nil {
@@ -334,6 +317,9 @@ func (s *Store) SetDeviance(ctx context.Context, tx *sqlx.Tx, id int64, form []s
 	if err != nil {
 		return err
 	}
+	if err := mayAct(c, by); err != nil {
+		return err
+	}
 	if form == nil {
 		form = []string{}
 	}
@@ -361,6 +347,9 @@ func (s *Store) Reply(ctx context.Context, tx *sqlx.Tx, id int64, subject, body 
 	}
 	c, err := lock(ctx, tx, id)
 	if err != nil {
+		return 0, err
+	}
+	if err := mayAct(c, by); err != nil {
 		return 0, err
 	}
 	if err := acted(ctx, tx, c, by, now); err != nil {

@@ -45,6 +45,13 @@ const (
 	// EventReplyCompleted is the customer coming back through their link
 	// to answer more of the survey whose reply opened the complaint.
 	EventReplyCompleted EventKind = "reply_completed"
+	// EventCompensationRequested is a grant above the advice or the
+	// person's limit, waiting for a manager.
+	EventCompensationRequested EventKind = "compensation_requested"
+	// EventCompensationApproved is a manager approving a waiting grant.
+	EventCompensationApproved EventKind = "compensation_approved"
+	// EventCompensationRefused is a manager refusing a waiting grant.
+	EventCompensationRefused EventKind = "compensation_refused"
 )
 
 // MessageEventKind is the kind of the entry recording that an email to the
@@ -62,7 +69,8 @@ var messageKinds = []string{MessageAcknowledgement, MessageReply, MessageResolut
 var EventKinds = func() []EventKind {
 	out := []EventKind{EventOpened, EventAcknowledged, EventTaken, EventAssigned, EventReassigned, EventNote, EventReply,
 		EventCompensation, EventResolved, EventReopened, EventDeviance, EventDeadlineWarned, EventDeadlineBreached,
-		EventDoubleDeviation, EventRecoveryPositive, EventCommentCorrected, EventReplyCompleted}
+		EventDoubleDeviation, EventRecoveryPositive, EventCommentCorrected, EventReplyCompleted,
+		EventCompensationRequested, EventCompensationApproved, EventCompensationRefused}
 	for _, m := range messageKinds {
 		for _, s := range []string{MessageSent, MessageSkipped, MessageFailed} {
 			if m == MessageAcknowledgement && s == MessageSent {
@@ -144,11 +152,45 @@ type ReplyEvent struct {
 	Body      string `json:"body"`
 }
 
-// CompensationEvent: Cents were granted, TotalCents in all so far.
+// CompensationEvent: Cents were granted, TotalCents in all so far, in
+// Currency (empty on entries written before currencies).
 type CompensationEvent struct {
 	Cents      int64  `json:"cents"`
+	Currency   string `json:"currency,omitempty"`
 	Note       string `json:"note"`
 	TotalCents int64  `json:"total_cents"`
+}
+
+// CompensationRequestedEvent: Cents were asked for (request GrantID) but
+// wait for a manager's approval, for Reasons (ApprovalAboveAdvice,
+// ApprovalAboveLimit) said in Why.
+type CompensationRequestedEvent struct {
+	GrantID  int64    `json:"grant_id"`
+	Cents    int64    `json:"cents"`
+	Currency string   `json:"currency"`
+	Note     string   `json:"note"`
+	Reasons  []string `json:"reasons"`
+	Why      string   `json:"why"`
+}
+
+// CompensationApprovedEvent: a manager approved request GrantID, for
+// Reason; TotalCents are granted in all, and the customer is told by email
+// MessageID.
+type CompensationApprovedEvent struct {
+	GrantID    int64  `json:"grant_id"`
+	Cents      int64  `json:"cents"`
+	Currency   string `json:"currency"`
+	Reason     string `json:"reason"`
+	TotalCents int64  `json:"total_cents"`
+	MessageID  int64  `json:"message_id"`
+}
+
+// CompensationRefusedEvent: a manager refused request GrantID, for Reason.
+type CompensationRefusedEvent struct {
+	GrantID  int64  `json:"grant_id"`
+	Cents    int64  `json:"cents"`
+	Currency string `json:"currency"`
+	Reason   string `json:"reason"`
 }
 
 // ResolvedEvent: the complaint was resolved; RecoverySurveyAt is set when a
@@ -298,6 +340,15 @@ func (CommentCorrectedEvent) Kind() EventKind { return EventCommentCorrected }
 func (ReplyCompletedEvent) Kind() EventKind { return EventReplyCompleted }
 
 // Kind implements Event.
+func (CompensationRequestedEvent) Kind() EventKind { return EventCompensationRequested }
+
+// Kind implements Event.
+func (CompensationApprovedEvent) Kind() EventKind { return EventCompensationApproved }
+
+// Kind implements Event.
+func (CompensationRefusedEvent) Kind() EventKind { return EventCompensationRefused }
+
+// Kind implements Event.
 func (e UnknownEvent) Kind() EventKind { return EventKind(e.Name) }
 
 // MarshalJSON stores the data as it was read.
@@ -352,6 +403,12 @@ func DecodeEvent(kind string, raw json.RawMessage) (Event, error) {
 		return decodeAs(raw, CommentCorrectedEvent{})
 	case EventReplyCompleted:
 		return decodeAs(raw, ReplyCompletedEvent{})
+	case EventCompensationRequested:
+		return decodeAs(raw, CompensationRequestedEvent{})
+	case EventCompensationApproved:
+		return decodeAs(raw, CompensationApprovedEvent{})
+	case EventCompensationRefused:
+		return decodeAs(raw, CompensationRefusedEvent{})
 	}
 	for _, m := range messageKinds {
 		switch state, _ := strings.CutPrefix(kind, m+"_"); {

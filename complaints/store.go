@@ -88,6 +88,8 @@ type Store struct {
 	// invitations plans and withdraws recovery surveys: the scheduler
 	// package owns invitations and their send queue.
 	invitations *scheduler.Store
+	// governance is the compensation policy (SetGovernance).
+	governance Governance
 }
 
 // NewStore returns a Store applying policy.

@@ -91,6 +91,12 @@ type Config struct {
 	// Gestures is the goodwill gesture per severity (critical, major,
 	// moderate, minor) advised when the prejudice is not known.
 	Gestures map[string]Gesture
+	// Currency is the ISO 4217 code of compensation when the customer's is
+	// not known.
+	Currency string
+	// CompensationLimits is the most a person of each role (cx, manager,
+	// admin) grants on one complaint without a manager's approval, in cents.
+	CompensationLimits map[string]int64
 
 	// LogLevel is the minimum level logged: debug, info, warn or error.
 	LogLevel string

@@ -52,11 +52,12 @@ const (
     locale             text,
     time_zone          text,
     segment            text,
-    annual_value_cents bigint
+    annual_value_cents bigint,
+    currency           text
 ) ON COMMIT DELETE ROWS`
 
 	copyEventsSQL    = `COPY pg_temp.ingest_events (external_id, customer_ref, kind, channel, touchpoint, team, occurred_at, prejudice_cents, attributes) FROM STDIN`
-	copyCustomersSQL = `COPY pg_temp.ingest_customers (external_ref, email, name, locale, time_zone, segment, annual_value_cents) FROM STDIN`
+	copyCustomersSQL = `COPY pg_temp.ingest_customers (external_ref, email, name, locale, time_zone, segment, annual_value_cents, currency) FROM STDIN`
 
 	// Events already stored change nothing, not even their customer, as
 	// with a single resend: they are found first and not staged. The big
@@ -68,18 +69,18 @@ const (
 	// New customers are inserted first, in external_ref order. Inserting
 	// waits only on other transactions' uncommitted inserts of the same
 	// references, taken in the same order.
-	insertStagedCustomersSQL = `INSERT INTO customers (external_ref, email, name, locale, time_zone, segment, annual_value_cents)
+	insertStagedCustomersSQL = `INSERT INTO customers (external_ref, email, name, locale, time_zone, segment, annual_value_cents, currency)
 SELECT s.external_ref, s.email, COALESCE(s.name, ''), COALESCE(s.locale, 'en'), COALESCE(s.time_zone, 'UTC'),
-       COALESCE(s.segment, ''), COALESCE(s.annual_value_cents, 0)
+       COALESCE(s.segment, ''), COALESCE(s.annual_value_cents, 0), s.currency
 FROM pg_temp.ingest_customers s
 ORDER BY s.external_ref
 ON CONFLICT (external_ref) DO NOTHING`
 
 	// stagedChangesSQL is true for a stored customer the staged row changes.
 	// Those just inserted match their staged row, so they never do.
-	stagedChangesSQL = `(c.email, c.name, c.locale, c.time_zone, c.segment, c.annual_value_cents) IS DISTINCT FROM
+	stagedChangesSQL = `(c.email, c.name, c.locale, c.time_zone, c.segment, c.annual_value_cents, c.currency) IS DISTINCT FROM
       (s.email, COALESCE(s.name, c.name), COALESCE(s.locale, c.locale), COALESCE(s.time_zone, c.time_zone),
-       COALESCE(s.segment, c.segment), COALESCE(s.annual_value_cents, c.annual_value_cents))`
+       COALESCE(s.segment, c.segment), COALESCE(s.annual_value_cents, c.annual_value_cents), COALESCE(s.currency, c.currency))`
 
 	// Every staged customer exists now, committed or ours. Those that change
 	// are locked in external_ref order, then updated. Every transaction
@@ -97,6 +98,7 @@ ORDER BY c.external_ref FOR NO KEY UPDATE OF c`
     time_zone          = COALESCE(s.time_zone, c.time_zone),
     segment            = COALESCE(s.segment, c.segment),
     annual_value_cents = COALESCE(s.annual_value_cents, c.annual_value_cents),
+    currency           = COALESCE(s.currency, c.currency),
     updated_at         = now()
 FROM pg_temp.ingest_customers s
 WHERE c.id = ANY ($1) AND c.external_ref = s.external_ref AND ` + stagedChangesSQL
@@ -296,7 +298,7 @@ func (s *Store) UpsertCustomers(ctx context.Context, tx *sqlx.Tx, in []CustomerI
 	err := copyRows(ctx, tx, copyCustomersSQL, len(merged), func(k int) []any {
 		c := &merged[k]
 		return []any{c.ExternalRef, c.Email, nullIfEmpty(c.Name), nullIfEmpty(c.Locale), nullIfEmpty(c.TimeZone),
-			nullIfEmpty(c.Segment), c.AnnualValueCents}
+			nullIfEmpty(c.Segment), c.AnnualValueCents, nullIfEmpty(c.Currency)}
 	})
 	if err != nil {
 		return CustomerCounts{}, fmt.Errorf("copy %d customers: %w", len(merged), err)
@@ -342,7 +344,7 @@ func mergeCustomers(in []CustomerInput) []CustomerInput {
 		}
 		m := &out[i]
 		m.Email = c.Email
-		for _, f := range [][2]*string{{&m.Name, &c.Name}, {&m.Locale, &c.Locale}, {&m.TimeZone, &c.TimeZone}, {&m.Segment, &c.Segment}} {
+		for _, f := range [][2]*string{{&m.Name, &c.Name}, {&m.Locale, &c.Locale}, {&m.TimeZone, &c.TimeZone}, {&m.Segment, &c.Segment}, {&m.Currency, &c.Currency}} {
 			if *f[1] != "" {
 				*f[0] = *f[1]
 			}

@@ -50,12 +50,13 @@ type customerRow struct {
 	TimeZone         string `db:"time_zone"`
 	Segment          string `db:"segment"`
 	AnnualValueCents int64  `db:"annual_value_cents"`
+	Currency         string `db:"currency"`
 }
 
 func customersOf(t *testing.T, db *sqlx.DB) map[string]customerRow {
 	t.Helper()
 	var rows []customerRow
-	if err := db.Select(&rows, `SELECT external_ref, email, name, locale, time_zone, segment, annual_value_cents FROM customers`); err != nil {
+	if err := db.Select(&rows, `SELECT external_ref, email, name, locale, time_zone, segment, annual_value_cents, COALESCE(currency, '') AS currency FROM customers`); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]customerRow{}
@@ -111,6 +112,7 @@ func TestRecordBatchEqualsRecordingOneByOne(t *testing.T) {
 			e.Customer.Locale = pick("", "en", "fr")
 			e.Customer.TimeZone = pick("", "UTC", "Europe/Paris")
 			e.Customer.Segment = pick("", "retail", "pro")
+			e.Customer.Currency = pick("", "", "EUR", "CAD")
 			e.Customer.AnnualValueCents = value()
 			e.Team = pick("", "east", "west")
 			e.PrejudiceCents = value()

@@ -22,15 +22,17 @@ const (
 
 // Customer is a person who received a service.
 type Customer struct {
-	ID               int64      `db:"id" json:"id"`
-	ExternalRef      string     `db:"external_ref" json:"external_ref"`
-	Email            string     `db:"email" json:"email"`
-	Name             string     `db:"name" json:"name"`
-	Locale           string     `db:"locale" json:"locale"`
-	TimeZone         string     `db:"time_zone" json:"time_zone"`
-	Segment          string     `db:"segment" json:"segment"`
-	AnnualValueCents int64      `db:"annual_value_cents" json:"annual_value_cents"`
-	OptedOutAt       *time.Time `db:"opted_out_at" json:"opted_out_at,omitempty"`
+	ID               int64  `db:"id" json:"id"`
+	ExternalRef      string `db:"external_ref" json:"external_ref"`
+	Email            string `db:"email" json:"email"`
+	Name             string `db:"name" json:"name"`
+	Locale           string `db:"locale" json:"locale"`
+	TimeZone         string `db:"time_zone" json:"time_zone"`
+	Segment          string `db:"segment" json:"segment"`
+	AnnualValueCents int64  `db:"annual_value_cents" json:"annual_value_cents"`
+	// Currency is the customer's billing currency (ISO 4217), when known.
+	Currency   *string    `db:"currency" json:"currency,omitempty"`
+	OptedOutAt *time.Time `db:"opted_out_at" json:"opted_out_at,omitempty"`
 }
 
 // Event is a service the customer received: a delivery, a closed ticket, an
@@ -58,6 +60,9 @@ type CustomerInput struct {
 	TimeZone         string `json:"time_zone,omitempty"`
 	Segment          string `json:"segment,omitempty"`
 	AnnualValueCents *int64 `json:"annual_value_cents,omitempty"`
+	// Currency is the customer's billing currency (ISO 4217: EUR, CAD):
+	// compensation is in it.
+	Currency string `json:"currency,omitempty"`
 }
 
 // EventInput is a service event with its customer, as posted to the API.
@@ -173,8 +178,13 @@ func (in *CustomerInput) Validate() *invalid.FieldError {
 	if in.AnnualValueCents != nil && *in.AnnualValueCents < 0 {
 		return invalid.Field("annual_value_cents", "must not be negative")
 	}
+	if in.Currency != "" && !currencyRE.MatchString(in.Currency) {
+		return invalid.Field("currency", fmt.Sprintf("%q is not a currency code: three capital letters such as EUR or CAD", in.Currency))
+	}
 	return nil
 }
+
+var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // noNUL refuses the one character PostgreSQL cannot store in text: let
 // through, it would fail the whole transaction, and a batch with it.

@@ -47,6 +47,9 @@ func TestValidateEvent(t *testing.T) {
 		{"two addresses", func(e *EventInput) { e.Customer.Email = "a@example.com, b@example.com" }, "customer.email"},
 		{"accented name", func(e *EventInput) { e.Customer.Name = "Hélène Côté, O'Brien" }, ""},
 		{"negative value", func(e *EventInput) { e.Customer.AnnualValueCents = &neg }, "customer.annual_value_cents"},
+		{"a currency", func(e *EventInput) { e.Customer.Currency = "CAD" }, ""},
+		{"a currency symbol", func(e *EventInput) { e.Customer.Currency = "€" }, "customer.currency"},
+		{"a lowercase currency", func(e *EventInput) { e.Customer.Currency = "eur" }, "customer.currency"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

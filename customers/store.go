@@ -31,9 +31,9 @@ type Recorded struct {
 }
 
 const upsertCustomerSQL = `
-INSERT INTO customers (external_ref, email, name, locale, time_zone, segment, annual_value_cents)
+INSERT INTO customers (external_ref, email, name, locale, time_zone, segment, annual_value_cents, currency)
 VALUES (:external_ref, :email, :name, COALESCE(NULLIF(:locale, ''), 'en'), COALESCE(NULLIF(:time_zone, ''), 'UTC'),
-        :segment, COALESCE(:annual_value_cents, 0))
+        :segment, COALESCE(:annual_value_cents, 0), NULLIF(:currency, ''))
 ON CONFLICT (external_ref) DO UPDATE SET
     email              = EXCLUDED.email,
     name               = COALESCE(NULLIF(:name, ''), customers.name),
@@ -41,6 +41,7 @@ ON CONFLICT (external_ref) DO UPDATE SET
     time_zone          = COALESCE(NULLIF(:time_zone, ''), customers.time_zone),
     segment            = COALESCE(NULLIF(:segment, ''), customers.segment),
     annual_value_cents = COALESCE(:annual_value_cents, customers.annual_value_cents),
+    currency           = COALESCE(NULLIF(:currency, ''), customers.currency),
     updated_at         = now()
 RETURNING id`
 
@@ -66,7 +67,7 @@ func (s *Store) Record(ctx context.Context, tx sqlx.ExtContext, in EventInput) (
 	if err := namedGet(ctx, tx, &customerID, upsertCustomerSQL, map[string]any{
 		"external_ref": in.Customer.ExternalRef, "email": in.Customer.Email, "name": in.Customer.Name,
 		"locale": in.Customer.Locale, "time_zone": in.Customer.TimeZone, "segment": in.Customer.Segment,
-		"annual_value_cents": in.Customer.AnnualValueCents,
+		"annual_value_cents": in.Customer.AnnualValueCents, "currency": in.Customer.Currency,
 	}); err != nil {
 		return Recorded{}, fmt.Errorf("upsert customer %q: %w", in.Customer.ExternalRef, err)
 	}
@@ -96,7 +97,7 @@ func (s *Store) Record(ctx context.Context, tx sqlx.ExtContext, in EventInput) (
 // Get returns one customer.
 func (s *Store) Get(ctx context.Context, id int64) (Customer, error) {
 	var c Customer
-	err := s.db.GetContext(ctx, &c, `SELECT id, external_ref, email, name, locale, time_zone, segment, annual_value_cents, opted_out_at FROM customers WHERE id = $1`, id)
+	err := s.db.GetContext(ctx, &c, `SELECT id, external_ref, email, name, locale, time_zone, segment, annual_value_cents, currency, opted_out_at FROM customers WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("customer %d: %w", id, ErrNotFound)
 	}

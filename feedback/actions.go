@@ -34,15 +34,32 @@ func (l *Loop) Note(ctx context.Context, id int64, text string, by complaints.Ac
 	})
 }
 
-// Compensate records compensation granted and returns the total granted.
-func (l *Loop) Compensate(ctx context.Context, id, cents int64, note string, by complaints.Actor) (int64, error) {
-	var total int64
+// Compensate grants compensation, or asks a manager to approve it when it
+// is above the advice or the person's limit (Granted.Pending, with why).
+// currency may be empty: the customer's.
+func (l *Loop) Compensate(ctx context.Context, id, cents int64, currency, note string, by complaints.Actor) (complaints.Granted, error) {
+	var g complaints.Granted
 	err := l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
 		var err error
-		total, err = l.complaints.Compensate(ctx, tx, id, cents, note, by, now)
+		g, err = l.complaints.Compensate(ctx, tx, id, cents, currency, note, by, now)
 		return Work{}, err
 	})
-	return total, err
+	return g, err
+}
+
+// DecideGrant approves or refuses a waiting grant, with a reason; an
+// approved one is emailed to the customer at once.
+func (l *Loop) DecideGrant(ctx context.Context, grantID int64, approve bool, reason string, by complaints.Actor) (complaints.Decided, error) {
+	var d complaints.Decided
+	err := l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
+		var err error
+		d, err = l.complaints.DecideGrant(ctx, tx, grantID, approve, reason, by, now)
+		if err != nil || d.MessageID == 0 {
+			return Work{}, err
+		}
+		return Work{Messages: []Due{{ID: d.MessageID, At: now}}}, nil
+	})
+	return d, err
 }
 
 // SetDeviance records the deviance the agent faces.

@@ -48,6 +48,12 @@ func eventWords(l lang, e complaints.Event) (w words, known bool) {
 		return replyWords(l, e), true
 	case complaints.CompensationEvent:
 		return compensationWords(l, e), true
+	case complaints.CompensationRequestedEvent:
+		return compensationRequestedWords(l, e), true
+	case complaints.CompensationApprovedEvent:
+		return compensationApprovedWords(l, e), true
+	case complaints.CompensationRefusedEvent:
+		return compensationRefusedWords(l, e), true
 	case complaints.ResolvedEvent:
 		return resolvedWords(l, e), true
 	case complaints.ReopenedEvent:
@@ -171,12 +177,47 @@ func replyWords(l lang, e complaints.ReplyEvent) words {
 }
 
 func compensationWords(l lang, e complaints.CompensationEvent) words {
-	s := l.money(e.Cents)
+	s := l.amount(e.Cents, e.Currency)
 	if e.Note != "" {
 		s += " (" + e.Note + ")"
 	}
 	return words{l.pick("Compensation granted", "Compensation accordée"),
-		s + " · " + l.money(e.TotalCents) + l.pick(" granted in all", " accordés en tout")}
+		s + " · " + l.amount(e.TotalCents, e.Currency) + l.pick(" granted in all", " accordés en tout")}
+}
+
+// approvalReasonsFR names why a grant waits, in French.
+var approvalReasonsFR = map[string]string{
+	complaints.ApprovalAboveAdvice: "au-dessus de la fourchette conseillée",
+	complaints.ApprovalAboveLimit:  "au-dessus du plafond du rôle",
+}
+
+var approvalReasonsEN = map[string]string{
+	complaints.ApprovalAboveAdvice: "above the advised range",
+	complaints.ApprovalAboveLimit:  "above the role's limit",
+}
+
+func compensationRequestedWords(l lang, e complaints.CompensationRequestedEvent) words {
+	s := l.amount(e.Cents, e.Currency)
+	if e.Note != "" {
+		s += " (" + e.Note + ")"
+	}
+	why := make([]string, 0, len(e.Reasons))
+	for _, r := range e.Reasons {
+		why = append(why, l.pick(approvalReasonsEN[r], approvalReasonsFR[r]))
+	}
+	return words{l.pick("Compensation waiting for a manager's approval", "Compensation en attente de l'accord d'un responsable"),
+		joinNonEmpty([]string{s, strings.Join(why, ", ")}, " · ")}
+}
+
+func compensationApprovedWords(l lang, e complaints.CompensationApprovedEvent) words {
+	return words{l.pick("Compensation approved by a manager", "Compensation approuvée par un responsable"),
+		joinNonEmpty([]string{l.amount(e.Cents, e.Currency), excerpt(e.Reason),
+			l.amount(e.TotalCents, e.Currency) + l.pick(" granted in all; the customer is told by email", " accordés en tout ; le client est prévenu par courriel")}, " · ")}
+}
+
+func compensationRefusedWords(l lang, e complaints.CompensationRefusedEvent) words {
+	return words{l.pick("Compensation refused by a manager", "Compensation refusée par un responsable"),
+		joinNonEmpty([]string{l.amount(e.Cents, e.Currency), excerpt(e.Reason)}, " · ")}
 }
 
 func resolvedWords(l lang, e complaints.ResolvedEvent) words {
@@ -353,6 +394,14 @@ func (l lang) when(t time.Time) string {
 }
 
 // money formats an amount in cents: 25.50, or 25,50 in French.
+// amount is money with its currency when known: "25,50 EUR".
+func (l lang) amount(cents int64, currency string) string {
+	if currency == "" {
+		return l.money(cents)
+	}
+	return l.money(cents) + " " + currency
+}
+
 func (l lang) money(cents int64) string {
 	s := Money(cents)
 	if l.known() == "fr" {

@@ -58,6 +58,8 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{write: true, prefix: "/api/v1/complaints", roles: cx},
 		{write: true, prefix: "/api/v1/responses", roles: cx},
 		{prefix: "/api/v1/reports/scorecard", roles: managers}, // it scores people
+		{prefix: "/api/v1/compensation", roles: managers},
+		{write: true, prefix: "/api/v1/compensation", roles: managers},
 		{prefix: "/api/v1/reports", roles: marketingMgr},
 		{prefix: "/api/v1/action-plans", roles: staff},
 		{write: true, prefix: "/api/v1/action-plans", exact: true, roles: staff, narrowed: managers}, // create
@@ -75,6 +77,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{write: true, prefix: "/actions/", roles: staff, narrowed: cx},                                    // the owner's change
 		{prefix: "/manager/actions", roles: staff},                                                        // the former address, redirected
 		{prefix: "/manager/", roles: managers},
+		{write: true, prefix: "/manager/", roles: managers},
 		{prefix: "/admin/queues/", roles: admins},
 		{prefix: "/", exact: true, roles: staff},
 	}
@@ -130,6 +133,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"id": {"1"}, "slug": {"service-recovery"}, "version": {"1"}, "week": {"2026-W47"}, "file": {"trend.png"},
 		"name":  {"trend.csv", "risk-trend.csv"},
 		"token": {"not-a-signed-link"},
+		"grant": {"1"}, "decision": {"approve", "refuse"},
 	}
 	actions := map[string][]string{
 		"/api/v1/campaigns/": {"pause", "test-send"},

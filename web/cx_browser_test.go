@@ -79,7 +79,7 @@ func TestCXFlowInABrowser(t *testing.T) {
 
 	do(chromedp.SetValue(chromedp.CSS(`#amount`), "25"), chromedp.Click(chromedp.CSS(`#compensate button[type=submit]`)))
 	waitText("#flash", "Compensation recorded")
-	if granted := text(`#granted`); granted != "25.00" {
+	if granted := text(`#granted`); granted != "25.00 EUR" {
 		t.Errorf("granted: %q", granted)
 	}
 
@@ -94,7 +94,7 @@ func TestCXFlowInABrowser(t *testing.T) {
 	// The history says who did what in words: no codes, no JSON.
 	audit := text(`#audit`)
 	for _, want := range []string{"Complaint opened", "Acknowledgement emailed to the customer", "Taken", "owner: " + agent.Email,
-		"Reply written to the customer", "Compensation granted", "25.00 granted in all",
+		"Reply written to the customer", "Compensation granted", "25.00 EUR granted in all",
 		"Resolved", "We refunded the delivery (25.00) and a new parcel left today by express. · recovery survey on "} {
 		if !strings.Contains(audit, want) {
 			t.Errorf("history lacks %q:\n%s", want, audit)

@@ -23,6 +23,7 @@ var sentinelStatus = []struct {
 	{surveys.ErrNotFound, http.StatusNotFound},
 	{reports.ErrNotFound, http.StatusNotFound},
 	{corrections.ErrNotFound, http.StatusNotFound},
+	{complaints.ErrGrantNotFound, http.StatusNotFound},
 	{scheduler.ErrNameTaken, http.StatusConflict},
 	{scheduler.ErrArchived, http.StatusConflict},
 	{surveys.ErrSlugTaken, http.StatusConflict},
@@ -56,6 +57,7 @@ func ProblemOf(err error) Problem {
 		fe *invalid.FieldError
 		me *surveys.MeaningError
 		ce *complaints.ConflictError
+		na *complaints.NotAllowedError
 		te *scheduler.TransitionError
 		rw *feedback.ReplyWarnings
 	)
@@ -70,6 +72,8 @@ func ProblemOf(err error) Problem {
 		return Problem{Status: http.StatusConflict, Field: me.Field, Message: me.Message}
 	case errors.As(err, &ce):
 		return Problem{Status: http.StatusConflict, Message: ce.Message}
+	case errors.As(err, &na):
+		return Problem{Status: http.StatusForbidden, Message: na.Message}
 	case errors.As(err, &te):
 		return Problem{Status: http.StatusConflict, Message: te.Error()}
 	case errors.As(err, &rw):

@@ -162,6 +162,11 @@ type complaintPage struct {
 	Warnings []complaints.Warning
 	// ReplyLocale is the language of the draft.
 	ReplyLocale string
+	// Grants are the compensation asked for, with their decisions; Currency
+	// is the complaint's, Limit the viewer's per complaint.
+	Grants   []complaints.Grant
+	Currency string
+	Limit    int64
 }
 
 type scoreRow struct {
@@ -187,8 +192,9 @@ var strategyTexts = map[string]string{
 var pageFlashes = map[string]string{
 	"take": "You own this complaint.", "assign": "Owner changed.", "note": "Note added.",
 	"reply": "Reply sent to the customer.", "compensate": "Compensation recorded.",
-	"resolve": "Resolved: the customer is told what was done, and the recovery survey is planned.",
-	"reopen":  "Complaint reopened.", "deviance": "Deviance recorded.",
+	"compensate-pending": "Compensation above the advice or your limit: it waits for a manager's approval; you will read the decision here.",
+	"resolve":            "Resolved: the customer is told what was done, and the recovery survey is planned.",
+	"reopen":             "Complaint reopened.", "deviance": "Deviance recorded.",
 	"correct":              "Correction of the comment reading recorded.",
 	"opened-by-correction": "Complaint opened from your correction: the team is alerted as for any complaint.",
 }
@@ -243,6 +249,15 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	page.Strategy = strategyTexts[d.Strategy.Name]
 	page.FormDeviances, page.Substances = devianceChoices(complaints.FormDeviances), devianceChoices(complaints.SubstanceDeviances)
 	page.AdviceKind, page.Audit = adviceText(page.Advice.Kind), auditRows(d.Audit)
+	if page.Grants, err = s.Complaints.Grants(r.Context(), id); err != nil {
+		s.StaffError(w, "list compensation", err)
+		return
+	}
+	if page.Currency, err = s.Complaints.CurrencyOf(r.Context(), id); err != nil {
+		s.StaffError(w, "read currency", err)
+		return
+	}
+	page.Limit = s.Complaints.Governance().Limits[string(u.Role)]
 	if s.Corrections != nil {
 		made, err := s.Corrections.List(r.Context(), d.Reply.ID)
 		if err != nil {
@@ -330,7 +345,10 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 		if cents, err = web.ParseCents(f.Get("amount")); err != nil {
 			err = &invalid.FieldError{Field: "amount", Message: err.Error()}
 		} else {
-			_, err = s.Loop.Compensate(ctx, id, cents, f.Get("note"), by)
+			var g complaints.Granted
+			if g, err = s.Loop.Compensate(ctx, id, cents, "", f.Get("note"), by); err == nil && g.Pending {
+				action = "compensate-pending"
+			}
 		}
 	case "resolve":
 		_, err = s.Loop.Resolve(ctx, id, f.Get("summary"), by)
@@ -369,7 +387,7 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 	case http.StatusBadRequest:
 		page.Errors[action+"."+p.Field] = p.Message
 		page.Problem = "Not done: " + p.Message
-	case http.StatusConflict: // a *complaints.ConflictError
+	case http.StatusConflict, http.StatusForbidden: // a *complaints.ConflictError or NotAllowedError
 		page.Problem = "Not done: " + p.Message
 	default:
 		s.StaffError(w, action+" complaint", err)

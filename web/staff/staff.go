@@ -22,6 +22,7 @@ func Routes(mux *web.Router, core *web.Server) {
 	s.surveyEditorRoutes(mux)
 	s.actionPageRoutes(mux)
 	s.managerRoutes(mux)
+	s.compensationRoutes(mux)
 	if s.Queues != nil {
 		mux.Handle("/admin/queues/", web.Roles(), s.Queues) // admins only
 	}
