@@ -25,7 +25,7 @@ func TestFridayEveningComplaintIsDueMonday(t *testing.T) {
 	}
 	friday := time.Date(2026, 12, 4, 18, 0, 0, 0, paris)
 	clk := clock.NewFake(friday)
-	h := apptest.Start(t, apptest.Options{Clock: clk, Env: map[string]string{"FOLLOWUP_ACK_DELAY": "0s"}})
+	h := apptest.Start(t, apptest.Options{Clock: clk, Env: map[string]string{"FOLLOWUP_ACK_DELAY": "0s", "FOLLOWUP_BUSINESS_CALENDAR": "fr"}})
 	seedCampaign(t, h)
 	for _, tc := range []struct{ ref, locale, survey, ack, promise, when string }{
 		{"vendredi", "fr", "comment cela s'est-il passé", "Nous vous avons lu", "vous contactera lundi avant 13 h au plus tard", "lundi avant 13 h"},

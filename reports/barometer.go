@@ -239,15 +239,14 @@ func clearBreach(ctx context.Context, tx *sqlx.Tx, br Breach, value *float64, re
 // BreachText is the alert's text: its first line is the email's subject;
 // link, when set, ends it.
 func BreachText(locale string, r Reading, window time.Duration, link string) string {
-	days := int(window.Hours() / 24)
 	val, lim := formatValue(*r.Value, r.Indicator.Unit), formatValue(r.Threshold.Value, r.Indicator.Unit)
 	if locale == "fr" {
 		side := "sous son seuil de"
 		if r.Threshold.Op == "<=" {
 			side = "au-dessus de son seuil de"
 		}
-		text := fmt.Sprintf("Baromètre : %s à %s, %s %s\n\nSur les %d derniers jours (%d réponses ou réclamations). Le baromètre vous écrira de nouveau si l'indicateur sort de sa plage après y être revenu.",
-			r.Indicator.LabelIn("fr"), val, side, lim, days, r.Sample)
+		text := fmt.Sprintf("Baromètre : %s à %s, %s %s\n\n%s (%s). Le baromètre vous écrira de nouveau si l'indicateur sort de sa plage après y être revenu.",
+			r.Indicator.LabelIn("fr"), val, side, lim, windowWords("fr", window), sampleWords("fr", r.Sample))
 		if link != "" {
 			text += "\n\nRapports : " + link
 		}
@@ -257,8 +256,8 @@ func BreachText(locale string, r Reading, window time.Duration, link string) str
 	if r.Threshold.Op == "<=" {
 		side = "over its threshold of"
 	}
-	text := fmt.Sprintf("Barometer: %s at %s, %s %s\n\nOver the last %d days (%d replies or complaints). You will hear again only if it goes out of range after coming back.",
-		r.Indicator.LabelIn("en"), val, side, lim, days, r.Sample)
+	text := fmt.Sprintf("Barometer: %s at %s, %s %s\n\n%s (%s). You will hear again only if it goes out of range after coming back.",
+		r.Indicator.LabelIn("en"), val, side, lim, windowWords("en", window), sampleWords("en", r.Sample))
 	if link != "" {
 		text += "\n\nReports: " + link
 	}
@@ -285,4 +284,49 @@ func (s *Store) Breaches(ctx context.Context, since time.Time, limit int) ([]Bre
 		return nil, fmt.Errorf("breaches: %w", err)
 	}
 	return out, nil
+}
+
+// windowWords says how far back the indicators look: "Over the last 7
+// days", "Over the last day", "Over the last 36 hours" (a window that is
+// not whole days, or under two), in French or English.
+func windowWords(locale string, window time.Duration) string {
+	hours := int(window.Hours())
+	days := hours / 24
+	fr := locale == "fr"
+	switch {
+	case hours == 24:
+		if fr {
+			return "Sur le dernier jour"
+		}
+		return "Over the last day"
+	case hours%24 == 0 && days > 1:
+		if fr {
+			return fmt.Sprintf("Sur les %d derniers jours", days)
+		}
+		return fmt.Sprintf("Over the last %d days", days)
+	case hours <= 1:
+		if fr {
+			return "Sur la dernière heure"
+		}
+		return "Over the last hour"
+	default:
+		if fr {
+			return fmt.Sprintf("Sur les %d dernières heures", hours)
+		}
+		return fmt.Sprintf("Over the last %d hours", hours)
+	}
+}
+
+// sampleWords is "12 replies or complaints", "1 reply or complaint".
+func sampleWords(locale string, n int) string {
+	switch {
+	case locale == "fr" && n <= 1:
+		return fmt.Sprintf("%d réponse ou réclamation", n)
+	case locale == "fr":
+		return fmt.Sprintf("%d réponses ou réclamations", n)
+	case n == 1:
+		return "1 reply or complaint"
+	default:
+		return fmt.Sprintf("%d replies or complaints", n)
+	}
 }

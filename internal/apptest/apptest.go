@@ -90,6 +90,11 @@ func Env(schema *testenv.Schema, queues *testenv.Queues, smtpSrv *capture.Server
 		// that do not expect it; the tests of the external loop turn them on.
 		"FOLLOWUP_BAROMETER":       "none",
 		"FOLLOWUP_REPORT_SCHEDULE": "off",
+		// Deadlines in wall-clock hours, so that a test's figures do not
+		// depend on the hour or the day it runs (a P1 opened after 14:00 in
+		// Paris would be due the next morning); the tests of business hours
+		// set a calendar and a fake clock.
+		"FOLLOWUP_BUSINESS_CALENDAR": "none",
 	}
 }
 
