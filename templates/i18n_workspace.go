@@ -7,6 +7,8 @@ func init() { register(workspaceTexts) }
 var workspaceTexts = map[string]map[string]string{
 	"en": {
 		"cx.lang.other": "Français",
+		"cx.jump.label": "Go to",
+		"cx.jump.more":  "Other actions",
 		// durations
 		"cx.dur.min":  "%d min",
 		"cx.dur.h":    "%d h",
@@ -275,6 +277,8 @@ var workspaceTexts = map[string]map[string]string{
 	},
 	"fr": {
 		"cx.lang.other":                 "English",
+		"cx.jump.label":                 "Aller à",
+		"cx.jump.more":                  "Autres actions",
 		"cx.dur.min":                    "%d min",
 		"cx.dur.h":                      "%d h",
 		"cx.dur.hmin":                   "%d h %02d",

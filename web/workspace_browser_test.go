@@ -175,6 +175,16 @@ func TestQueueSearchBulkAssignAndCustomerPage(t *testing.T) {
 	if zoeID == 0 || marcID == 0 {
 		t.Fatalf("complaints: %+v", list(t, h, ""))
 	}
+	// The API searches and sorts the same way.
+	if got := emails(list(t, h, "?q=tr%C3%A9mblay")); len(got) != 1 || !strings.HasPrefix(got[0], "zoe:") {
+		t.Errorf("API search: %v", got)
+	}
+	if got := emails(list(t, h, "?sort=value")); len(got) != 2 || !strings.HasPrefix(got[0], "zoe:") {
+		t.Errorf("API sorted by value: %v", got)
+	}
+	if status := getJSON(t, h.API(t, users.CX), h.URL+"/api/v1/complaints?sort=loudest", &struct{}{}); status != http.StatusBadRequest {
+		t.Errorf("unknown sort: %d", status)
+	}
 	// Marc's complaint belongs to another agent: the lead (an agent, not a
 	// manager) may not take it from them.
 	sam, err := h.App.Users.Create(ctx, users.NewUser{Email: "sam@test.example", Name: "Sam Owner", Role: users.CX, Team: "team-a", Password: apptest.Password})
