@@ -129,6 +129,17 @@ func TestComplaintPageWithoutJavaScript(t *testing.T) {
 		!strings.Contains(page, "Accorder une compensation…") || strings.Contains(page, "What happened") {
 		t.Error("the French page is not in French")
 	}
+	if _, page = pageGet(t, c, h.URL+"/cx/?lang=fr"); !strings.Contains(page, "Temps restant (heures ouvrées)") || !strings.Contains(page, "Attribuer les réclamations cochées à") ||
+		strings.Contains(page, "Last activity") {
+		t.Error("the French queue is not in French")
+	}
+	if _, page = pageGet(t, c, fmt.Sprintf("%s/cx/customers/%d?lang=fr", h.URL, list(t, h, "")[0].CustomerID)); !strings.Contains(page, "Événements de service") ||
+		!strings.Contains(page, "reçoit les enquêtes") {
+		t.Error("the French customer page is not in French")
+	}
+	if status, page := pageGet(t, c, h.URL+"/cx/customers?q=+"); status != http.StatusBadRequest || !strings.Contains(page, "Type part of a name") {
+		t.Errorf("empty customer search: %d", status)
+	}
 	// A browser's zone, once told, is used; a zone this machine does not know is not.
 	for cookie, want := range map[string]string{"America/Toronto": "Times are in America/Toronto, your browser", "Mars/Olympus": "Times are in Europe/Paris"} {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)
