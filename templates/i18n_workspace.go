@@ -6,7 +6,6 @@ func init() { register(workspaceTexts) }
 // page, the customer search and the customer page (keys cx.*).
 var workspaceTexts = map[string]map[string]string{
 	"en": {
-		"cx.lang.other": "Français",
 		"cx.jump.label": "Go to",
 		"cx.jump.more":  "Other actions",
 		// durations
@@ -276,7 +275,6 @@ var workspaceTexts = map[string]map[string]string{
 		"cx.inv.failed":            "failed",
 	},
 	"fr": {
-		"cx.lang.other":                 "English",
 		"cx.jump.label":                 "Aller à",
 		"cx.jump.more":                  "Autres actions",
 		"cx.dur.min":                    "%d min",

@@ -41,8 +41,11 @@ func TestComplaintPageInABrowser(t *testing.T) {
 	}
 	page := browser.Page{T: t, Ctx: ctx}
 	page.Do(chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`#next-step`)))
-	// The script tells the server the browser's zone once; the page then
-	// says it shows times there.
+	// The workspace's script (on the queue that signing in lands on, and
+	// on this page) tells the browser's zone; the pages written after it
+	// show times there (without it, see TestComplaintPageWithoutJavaScript).
+	browser.WaitJS(ctx, t, `document.cookie.includes('followup_tz=')`)
+	page.Do(chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`#next-step`)))
 	page.WaitText("#zone-note", "your browser's time zone")
 
 	for _, box := range []string{"assign", "compensate", "deviance"} {
@@ -103,7 +106,7 @@ func TestComplaintPageInABrowser(t *testing.T) {
 
 // TestComplaintPageWithoutJavaScript reads the page as a client that runs
 // no script: the forms are closed <details> a link can open, times are in
-// the team's zone and the page says so; in French on ?lang=fr.
+// the team's zone and the page says so; in French for a French browser.
 func TestComplaintPageWithoutJavaScript(t *testing.T) {
 	t.Parallel()
 	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true}, Env: map[string]string{"FOLLOWUP_BUSINESS_CALENDAR": "fr"}})
@@ -125,15 +128,15 @@ func TestComplaintPageWithoutJavaScript(t *testing.T) {
 	if _, page = pageGet(t, c, url+"?open=compensate"); !strings.Contains(page, `<details id="open-compensate" open>`) {
 		t.Error("?open=compensate does not show the form open")
 	}
-	if _, page = pageGet(t, c, url+"?lang=fr"); !strings.Contains(page, "Ce qui s&#39;est passé") || !strings.Contains(page, "Prochaine étape") ||
+	if page = frenchGet(t, c, url); !strings.Contains(page, "Ce qui s&#39;est passé") || !strings.Contains(page, "Prochaine étape") ||
 		!strings.Contains(page, "Accorder une compensation…") || strings.Contains(page, "What happened") {
 		t.Error("the French page is not in French")
 	}
-	if _, page = pageGet(t, c, h.URL+"/cx/?lang=fr"); !strings.Contains(page, "Temps restant (heures ouvrées)") || !strings.Contains(page, "Attribuer les réclamations cochées à") ||
+	if page = frenchGet(t, c, h.URL+"/cx/"); !strings.Contains(page, "Temps restant (heures ouvrées)") || !strings.Contains(page, "Attribuer les réclamations cochées à") ||
 		strings.Contains(page, "Last activity") {
 		t.Error("the French queue is not in French")
 	}
-	if _, page = pageGet(t, c, fmt.Sprintf("%s/cx/customers/%d?lang=fr", h.URL, list(t, h, "")[0].CustomerID)); !strings.Contains(page, "Événements de service") ||
+	if page = frenchGet(t, c, fmt.Sprintf("%s/cx/customers/%d", h.URL, list(t, h, "")[0].CustomerID)); !strings.Contains(page, "Événements de service") ||
 		!strings.Contains(page, "reçoit les enquêtes") {
 		t.Error("the French customer page is not in French")
 	}
@@ -231,7 +234,8 @@ func TestQueueSearchBulkAssignAndCustomerPage(t *testing.T) {
 
 	// Search: no accent, any case; the URL keeps it.
 	page.Do(chromedp.SetValue(chromedp.CSS(`#q`), "ZOE tremb"), chromedp.Click(chromedp.CSS(`#search button[type=submit]`)))
-	browser.WaitJS(bctx, t, `location.search.includes('q=ZOE+tremb')`)
+	// The page of results, once loaded, holds Zoé's complaint alone.
+	browser.WaitJS(bctx, t, fmt.Sprintf(`location.search.includes('q=ZOE+tremb') && document.readyState === 'complete' && !!document.querySelector('#queue tr[data-id="%d"]')`, zoeID))
 	if rows := evalFloat(t, bctx, `document.querySelectorAll('#queue tbody tr[data-id]').length`); rows != 1 {
 		t.Errorf("search found %v complaints", rows)
 	}
@@ -304,4 +308,21 @@ func evalString(t *testing.T, ctx context.Context, js string) string {
 		t.Fatalf("%s: %v", js, err)
 	}
 	return v
+}
+
+// frenchGet reads a page as a browser set to French.
+func frenchGet(t *testing.T, c *http.Client, url string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s in French: %d %v", url, resp.StatusCode, err)
+	}
+	return string(b)
 }

@@ -14,7 +14,8 @@ import (
 
 // The CX workspace's pages (queue, complaint, customer) speak the viewer's
 // language and show times in the viewer's time zone: the one their browser
-// said (a cookie set by /static/cx.js), else the team calendar's.
+// said (a cookie set by /static/cx.js, read from the next page on: the
+// pages never reload themselves), else the team calendar's.
 
 // zoneCookie holds the IANA time zone the viewer's browser reported.
 const zoneCookie = "followup_tz"
@@ -64,14 +65,13 @@ func (s *Server) zoneOf(r *http.Request) viewerZone {
 }
 
 // cxLocale is the language of the workspace's pages: ?lang=, else the
-// browser's Accept-Language, else English.
+// browser's Accept-Language, else English. (When the staff pages get a
+// language of their own, per person, it is theirs.)
 func cxLocale(r *http.Request) string { return web.RequestLocale(r, "") }
 
 // renderCX writes a workspace page in locale.
 func (s *Server) renderCX(w http.ResponseWriter, r *http.Request, status int, locale, page, title string, data any) {
-	d := s.StaffPage(r, locale, title, data)
-	d.AltLocaleURL = web.AltLocaleURL(r, locale)
-	s.RenderPage(w, status, page, d)
+	s.RenderPage(w, status, page, s.StaffPage(r, locale, title, data))
 }
 
 // spanText writes a duration as people scan it in a table: "12 min",
