@@ -36,6 +36,13 @@ type conn struct {
 	c        *gomail.Client
 	sc       *smtp.Client
 	eightBit bool // the server takes 8-bit bodies (8BITMIME)
+	smtpUTF8 bool // the server takes UTF-8 addresses (SMTPUTF8)
+	// pipelining: the server advertises PIPELINING (RFC 2920) and the
+	// configuration does not turn it off.
+	pipelining bool
+	// raw is the TCP connection under the session (and under TLS), which
+	// holds what is written until the next read or flush.
+	raw      *coalescingConn
 	lastUsed time.Time
 	// opened is when the connection was dialled.
 	opened time.Time
@@ -99,13 +106,14 @@ func (p *pool) dial(ctx context.Context) (*conn, error) {
 	p.mu.Unlock()
 	// go-mail leaves the connection open when its setup fails after the
 	// dial (STARTTLS, AUTH): keep it to close it.
-	var raw net.Conn
+	var raw *coalescingConn
 	c, err := p.cfg.client(func(ctx context.Context, network, addr string) (net.Conn, error) {
 		conn, err := dialCoalescing(ctx, network, addr)
-		if err == nil {
-			raw = conn
+		if err != nil {
+			return nil, err // not a nil *coalescingConn in an interface
 		}
-		return conn, err
+		raw = conn
+		return conn, nil
 	})
 	var sc *smtp.Client
 	if err == nil {
@@ -126,8 +134,19 @@ func (p *pool) dial(ctx context.Context) (*conn, error) {
 	}
 	p.downFor = 0
 	eight, _ := sc.Extension("8BITMIME")
+	utf8, _ := sc.Extension("SMTPUTF8")
+	pipe, _ := sc.Extension("PIPELINING")
 	now := time.Now()
-	return &conn{c: c, sc: sc, eightBit: eight, lastUsed: now, opened: now}, nil
+	return &conn{c: c, sc: sc, raw: raw, eightBit: eight, smtpUTF8: utf8, pipelining: pipe && !p.cfg.NoPipelining,
+		lastUsed: now, opened: now}, nil
+}
+
+// flush sends what the connection holds.
+func (c *conn) flush() error {
+	if c.raw == nil {
+		return nil
+	}
+	return c.raw.flush()
 }
 
 // release returns a healthy connection to the pool.

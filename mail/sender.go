@@ -66,6 +66,11 @@ type Config struct {
 	KeyPrefix string
 	// IdleTimeout closes connections unused for that long (default 30 s).
 	IdleTimeout time.Duration
+	// NoPipelining sends one command at a time even to a server that
+	// advertises PIPELINING (RFC 2920): for a relay that advertises it but
+	// mishandles it. By default a message costs one round trip to such a
+	// server instead of four.
+	NoPipelining bool
 }
 
 // Message is one email to one recipient.
@@ -219,7 +224,9 @@ func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 // connection, and no idle connection as old as the broken one is used
 // again; if that fails too, every message not yet accepted gets a temporary
 // error. Bodies go 8-bit when the server accepts it and no line is too long
-// (no encoding to pay for), quoted-printable otherwise.
+// (no encoding to pay for), quoted-printable otherwise. To a server that
+// advertises PIPELINING, each message's envelope goes with the previous
+// message's end of data, one round trip per message (see pipeline.go).
 func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i int) error) []error {
 	results := make([]error, len(msgs))
 	var idx []int
@@ -250,17 +257,84 @@ func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i i
 		return results
 	}
 	retried := -1 // the message already tried again on a fresh connection
-	for k := 0; k < len(idx); k++ {
-		i := idx[k]
-		if err := ctx.Err(); err != nil {
-			s.pool.release(c)
-			failRest(k, fmt.Errorf("%w: %w", ErrStopped, err))
-			return results
+	for k := 0; ; {
+		var r run
+		if c.pipelining {
+			r = s.runPipelined(ctx, c, msgs, idx, k, results, accepted)
+		} else {
+			r = s.runSerial(ctx, c, msgs, idx, k, results, accepted)
 		}
-		if err := s.pool.wait(ctx); err != nil {
+		switch {
+		case r.err == nil:
 			s.pool.release(c)
-			failRest(k, err)
 			return results
+		case r.conn == keepConn:
+			s.pool.release(c)
+		case r.conn == closeConn:
+			s.pool.discard(c)
+		default:
+			// No SMTP reply: the connection is broken, and so, probably,
+			// are the idle ones opened before it (a server restart). Try
+			// this message once more on a fresh connection.
+			s.pool.broken(c)
+			if retried != r.pos && !errors.Is(r.err, ErrStopped) {
+				retried = r.pos
+				if c, err = s.pool.acquire(ctx); err != nil {
+					failRest(r.pos, err)
+					return results
+				}
+				k = r.pos
+				continue
+			}
+		}
+		failRest(r.pos, r.err)
+		return results
+	}
+}
+
+// fate is what becomes of a connection after a run of messages.
+type fate int
+
+const (
+	// keepConn: healthy, back to the pool.
+	keepConn fate = iota
+	// closeConn: healthy but left mid-transaction; closed.
+	closeConn
+	// brokenConn: it stopped answering; closed with the idle ones as old.
+	brokenConn
+)
+
+// run is how a run of messages on one connection ended: pos is the
+// position (in the run's order) of the first message whose fate is not
+// settled, err why the run stopped (nil: every message is settled) and
+// conn what becomes of the connection.
+type run struct {
+	pos  int
+	err  error
+	conn fate
+}
+
+// stopped marks an error that ends sending on purpose (the context ended,
+// or the caller asked to stop): the rest is not tried again elsewhere.
+func stopped(err error) error { return fmt.Errorf("%w: %w", ErrStopped, err) }
+
+// before checks what must hold before the next message: the context is
+// alive and the rate limit grants it.
+func (s *Sender) before(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return stopped(err)
+	}
+	return s.pool.wait(ctx)
+}
+
+// runSerial sends the messages at positions from..len(order)-1 of order
+// over c with go-mail, one command and reply at a time: for servers that
+// do not advertise PIPELINING.
+func (s *Sender) runSerial(ctx context.Context, c *conn, msgs []Message, order []int, from int, results []error, accepted func(i int) error) run {
+	for k := from; k < len(order); k++ {
+		i := order[k]
+		if err := s.before(ctx); err != nil {
+			return run{pos: k, err: err}
 		}
 		m, err := s.build(&msgs[i], c.eightBit)
 		if err != nil {
@@ -273,9 +347,7 @@ func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i i
 			results[i] = nil
 			if accepted != nil {
 				if err := accepted(i); err != nil {
-					s.pool.release(c)
-					failRest(k+1, fmt.Errorf("%w: %w", ErrStopped, err))
-					return results
+					return run{pos: k + 1, err: stopped(err)}
 				}
 			}
 			continue
@@ -285,24 +357,9 @@ func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i i
 			results[i] = de // the server answered: the connection is fine
 			continue
 		}
-		// No SMTP reply: the connection is broken, and so, probably, are the
-		// idle ones opened before it (a server restart). Try this message
-		// once more on a fresh connection.
-		s.pool.broken(c)
-		if retried != k {
-			retried = k
-			if c, err = s.pool.acquire(ctx); err != nil {
-				failRest(k, err)
-				return results
-			}
-			k--
-			continue
-		}
-		failRest(k, err)
-		return results
+		return run{pos: k, err: err, conn: brokenConn}
 	}
-	s.pool.release(c)
-	return results
+	return run{pos: len(order)}
 }
 
 // check refuses what could inject headers: line breaks in names, subject,
