@@ -143,6 +143,9 @@ type SMTP struct {
 	Rate float64
 	// IdleTimeout closes connections unused for that long.
 	IdleTimeout time.Duration
+	// NoPipelining sends one SMTP command at a time even to a server that
+	// advertises PIPELINING.
+	NoPipelining bool
 }
 
 // Alerts configures the delivery of alerts to the CX team and managers.

@@ -187,6 +187,19 @@ var fields = []field{
 			c.SMTP.Rate = f
 			return nil
 		}},
+	{env: "FOLLOWUP_SMTP_PIPELINING", def: "on",
+		usage: "on: to a server that advertises PIPELINING (RFC 2920) a message costs one round trip instead of four; off: one command at a time, for a relay that advertises it but mishandles it",
+		set: func(c *Config, raw string) error {
+			switch raw {
+			case "on":
+				c.SMTP.NoPipelining = false
+			case "off":
+				c.SMTP.NoPipelining = true
+			default:
+				return expectError("on or off")
+			}
+			return nil
+		}},
 	{env: "FOLLOWUP_SMTP_IDLE_TIMEOUT", def: "30s",
 		usage: "how long an unused SMTP connection stays open (Go duration)",
 		set:   durationField(func(c *Config) *time.Duration { return &c.SMTP.IdleTimeout }, time.Second, time.Hour)},
