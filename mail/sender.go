@@ -171,6 +171,10 @@ func (s *Sender) From() *netmail.Address { return s.cfg.From }
 // Close closes the idle connections.
 func (s *Sender) Close() { s.pool.close() }
 
+// Connections is how many connections the sender may have open at once
+// (Config.PoolSize).
+func (s *Sender) Connections() int { return s.cfg.PoolSize }
+
 // client returns a go-mail client for one connection, dialled with dial.
 func (cfg Config) client(dial gomail.DialContextFunc) (*gomail.Client, error) {
 	opts := []gomail.Option{

@@ -12,6 +12,8 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/followup/followup/clock"
+	"golang.org/x/sync/errgroup"
+
 	"github.com/followup/followup/compose"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/trunc"
@@ -28,6 +30,9 @@ type Sender interface {
 	// returns an error (see mail.Sender.SendEach).
 	SendEach(ctx context.Context, msgs []mail.Message, accepted func(i int) error) []error
 	From() *netmail.Address
+	// Connections is how many connections the sender may have open at
+	// once: a batch is sent over as many.
+	Connections() int
 }
 
 // SendHandler sends batches of survey invitations: claim the batch, render,
@@ -123,39 +128,113 @@ func (h *SendHandler) recorder() *recorder {
 // send sends what may go of a claimed batch and settles every invitation.
 // It returns an error, leaving the rest queued for the retry, when an email
 // cannot be recorded, the lease is lost or ctx ends.
+//
+// The batch is split into parts sent at once, one per SMTP connection the
+// sender may open (see parts): a blast keeps every connection busy however
+// few batches are in flight, and a batch to a distant relay is not one
+// connection's round trips in a row.
 func (h *SendHandler) send(ctx context.Context, l *lease, claimed []scheduler.Outgoing, now time.Time) error {
 	// Send-time rules (opt-out, campaign state...) live in the scheduler.
 	ready, err := h.Invitations.Vet(ctx, claimed, now)
 	if err != nil {
 		return err
 	}
-	vetted := now
+	var out sendOutcome
+	g, gctx := errgroup.WithContext(ctx)
+	for _, part := range parts(ready, h.Mail.Connections()) {
+		g.Go(func() error { return h.sendPart(gctx, l, part, now, &out) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if h.Metrics != nil {
+		h.Metrics.EmailsFailed.WithLabelValues("temporary").Add(float64(len(out.temp)))
+	}
+	if err := h.retryLater(ctx, invitationsByID(ready, out.broken), now, "render failed", nil); err != nil {
+		return err
+	}
+	if len(out.temp) > 0 {
+		h.Log.Warn("temporary delivery failures", "count", len(out.temp), "err", out.firstTemp)
+	}
+	return h.retryLater(ctx, out.temp, now, scheduler.ReasonTemporary, out.unreachable)
+}
 
-	// Render and send in small chunks over the pooled connection, recording
-	// each email as sent before the next goes: memory holds one chunk of
-	// emails, and a failure midway can only resend the email on the wire.
-	var temp []scheduler.Outgoing
-	var broken []int64
-	var firstTemp error
-	unreachable := map[int64]bool{} // the server did not answer about them
-	for from := 0; from < len(ready); from += sendChunk {
-		chunk := ready[from:min(from+sendChunk, len(ready))]
+// sendOutcome gathers, from the parts of a batch sent at once, what is to
+// be tried again.
+type sendOutcome struct {
+	mu          sync.Mutex
+	temp        []scheduler.Outgoing
+	broken      []int64 // could not be rendered
+	firstTemp   error
+	unreachable map[int64]bool // the server did not answer about them
+}
+
+func (o *sendOutcome) renderFailed(id int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.broken = append(o.broken, id)
+}
+
+func (o *sendOutcome) temporary(inv scheduler.Outgoing, err error, unreachable bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.firstTemp == nil {
+		o.firstTemp = err
+	}
+	if o.unreachable == nil {
+		o.unreachable = map[int64]bool{}
+	}
+	o.temp = append(o.temp, inv)
+	o.unreachable[inv.ID] = unreachable
+}
+
+// minPart is the fewest emails worth a connection of their own.
+const minPart = 10
+
+// parts splits a batch into at most connections runs of consecutive
+// invitations, none under minPart (but for a batch smaller than that).
+func parts(ready []scheduler.Outgoing, connections int) [][]scheduler.Outgoing {
+	n := min(max(connections, 1), max(len(ready)/minPart, 1))
+	out := make([][]scheduler.Outgoing, 0, n)
+	for i := range n {
+		lo, hi := i*len(ready)/n, (i+1)*len(ready)/n
+		if hi > lo {
+			out = append(out, ready[lo:hi])
+		}
+	}
+	return out
+}
+
+// sendPart renders and sends one part of a batch in small chunks over one
+// pooled connection, recording each email as sent before the next goes:
+// memory holds one chunk of emails per connection, and a failure midway
+// can only resend the email on the wire.
+func (h *SendHandler) sendPart(ctx context.Context, l *lease, part []scheduler.Outgoing, now time.Time, out *sendOutcome) error {
+	vetted := now
+	for rest := part; len(rest) > 0; {
 		if at := h.Clock.Now(); at.Sub(vetted) >= recheckAfter {
 			// A large batch under a rate limit takes a while: a pause, an
 			// archive, an opt-out or a bounce meanwhile stops what has not
-			// gone yet.
-			if chunk, err = h.Invitations.Recheck(ctx, chunk, at); err != nil {
+			// gone yet. All of it is checked again, not only the next
+			// chunk: a check is good for every email until recheckAfter.
+			var err error
+			if rest, err = h.Invitations.Recheck(ctx, rest, at); err != nil {
 				return err
 			}
 			vetted = at
+			if len(rest) == 0 {
+				break
+			}
 		}
+		chunk := rest[:min(sendChunk, len(rest))]
+		rest = rest[len(chunk):]
 		msgs := make([]mail.Message, 0, len(chunk))
 		sendable := make([]scheduler.Outgoing, 0, len(chunk))
 		for _, inv := range chunk {
 			m, err := h.render(ctx, inv)
 			if err != nil {
 				h.Log.Error("render invitation", "invitation", inv.ID, "err", err)
-				broken = append(broken, inv.ID)
+				out.renderFailed(inv.ID)
 				continue
 			}
 			msgs = append(msgs, m)
@@ -184,23 +263,10 @@ func (h *SendHandler) send(ctx context.Context, l *lease, claimed []scheduler.Ou
 				}
 				continue
 			}
-			if firstTemp == nil {
-				firstTemp = err
-			}
-			temp = append(temp, inv)
-			unreachable[inv.ID] = de == nil || de.Code == 0 || de.Code == 421
+			out.temporary(inv, err, de == nil || de.Code == 0 || de.Code == 421)
 		}
 	}
-	if h.Metrics != nil {
-		h.Metrics.EmailsFailed.WithLabelValues("temporary").Add(float64(len(temp)))
-	}
-	if err := h.retryLater(ctx, invitationsByID(ready, broken), now, "render failed", nil); err != nil {
-		return err
-	}
-	if len(temp) > 0 {
-		h.Log.Warn("temporary delivery failures", "count", len(temp), "err", firstTemp)
-	}
-	return h.retryLater(ctx, temp, now, scheduler.ReasonTemporary, unreachable)
+	return nil
 }
 
 // sent records an email the server accepted, before the next goes on its
@@ -220,9 +286,9 @@ func (h *SendHandler) sent(ctx context.Context, l *lease, inv scheduler.Outgoing
 	return l.check()
 }
 
-// sendChunk is how many emails are rendered ahead of sending, between two
-// looks at the send-time rules.
-const sendChunk = 100
+// sendChunk is how many emails a connection has rendered ahead of sending,
+// between two looks at the send-time rules.
+const sendChunk = 25
 
 // recheckAfter is how long a batch sends on its send-time checks before
 // they are made again for its next chunk: a pause takes effect within it.
