@@ -95,15 +95,24 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	a.DB.SetMaxOpenConns(max(20, cfg.WorkerConcurrency+10))
-	a.DB.SetMaxIdleConns(max(20, cfg.WorkerConcurrency+10))
-	a.DB.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := a.DB.PingContext(pingCtx); err != nil {
 		a.DB.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL (FOLLOWUP_DATABASE_URL): %w", err)
 	}
+	share, err := serverShare(pingCtx, a.DB, cfg.DatabaseProcesses)
+	if err != nil {
+		log.Warn("database pool: the server's connection limit is unknown", "err", err)
+	}
+	pool, capped := PoolSize(cfg.DatabasePool, cfg.WorkerConcurrency, share)
+	if capped {
+		log.Warn("database pool capped to this process's share of the server's max_connections; tasks wait for a connection",
+			"pool", pool, "worker_concurrency", cfg.WorkerConcurrency, "processes", cfg.DatabaseProcesses)
+	}
+	a.DB.SetMaxOpenConns(pool)
+	a.DB.SetMaxIdleConns(pool)
+	a.DB.SetConnMaxIdleTime(5 * time.Minute)
 	ropt, err := redis.ParseURL(cfg.RedisURL)
 	if err != nil {
 		a.DB.Close()

@@ -60,6 +60,12 @@ type Config struct {
 
 	// WorkerConcurrency is how many tasks one worker process runs at once.
 	WorkerConcurrency int
+	// DatabasePool is how many PostgreSQL connections a process opens at
+	// most; 0 derives it from WorkerConcurrency (see app.PoolSize).
+	DatabasePool int
+	// DatabaseProcesses is how many processes share the PostgreSQL
+	// server: each opens at most its share of max_connections.
+	DatabaseProcesses int
 	// SweepInterval is how often the scheduler looks for due invitations.
 	SweepInterval time.Duration
 	// ReconcileInterval is how often the scheduler re-enqueues what Postgres

@@ -296,6 +296,12 @@ var fields = []field{
 			c.Brand.ContactURL = raw
 			return nil
 		}},
+	{env: "FOLLOWUP_DATABASE_POOL", def: "0",
+		usage: "PostgreSQL connections one process opens at most; 0: the worker concurrency and ten more (at least 20). Either way never more than this process's share of the server's max_connections (see FOLLOWUP_DATABASE_PROCESSES)",
+		set:   intField(func(c *Config) *int { return &c.DatabasePool }, 0, 10000)},
+	{env: "FOLLOWUP_DATABASE_PROCESSES", def: "2",
+		usage: "how many followup processes share the PostgreSQL server: each opens at most its share of max_connections (less the superuser's reserve)",
+		set:   intField(func(c *Config) *int { return &c.DatabaseProcesses }, 1, 1000)},
 	{env: "FOLLOWUP_WORKER_CONCURRENCY", def: "10",
 		usage: "how many tasks a worker runs at once (1-1000)",
 		set:   intField(func(c *Config) *int { return &c.WorkerConcurrency }, 1, 1000)},
