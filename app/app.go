@@ -145,7 +145,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Mail, err = mail.NewSender(mail.Config{
 		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
 		TLS: string(cfg.SMTP.TLS), RootCAs: cfg.SMTP.RootCAs, From: cfg.SMTP.From, Timeout: cfg.SMTP.Timeout,
-		PoolSize: cfg.SMTP.Pool, IdleTimeout: cfg.SMTP.IdleTimeout, NoPipelining: cfg.SMTP.NoPipelining,
+		PoolSize: cfg.SMTP.Pool, PoolFloor: cfg.SMTP.PoolFloor, IdleTimeout: cfg.SMTP.IdleTimeout, NoPipelining: cfg.SMTP.NoPipelining,
 		// One rate for the deployment: every process shares it through Redis.
 		RatePerSecond: cfg.SMTP.Rate, Redis: a.Redis, KeyPrefix: cfg.QueuePrefix,
 	})

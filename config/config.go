@@ -144,6 +144,9 @@ type SMTP struct {
 	Timeout time.Duration
 	// Pool is how many SMTP connections a process keeps open at most.
 	Pool int
+	// PoolFloor is how many it may always open; more open while they
+	// raise the throughput.
+	PoolFloor int
 	// Rate caps the messages per second the whole deployment sends, all
 	// worker processes together (shared through Redis); 0 is no cap.
 	Rate float64

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -18,9 +19,13 @@ import (
 // breaker), so a down server costs one failed dial per cool-down, not one
 // per message.
 type pool struct {
-	cfg     Config
-	idle    chan *conn
-	slots   chan struct{}  // one per connection that may exist
+	cfg  Config
+	idle chan *conn
+	// slots holds a token per connection that may be opened now; the
+	// sizer keeps back those beyond its limit.
+	slots   chan struct{}
+	sizer   *sizer
+	open    atomic.Int32   // connections open
 	limiter *sharedLimiter // nil: no limit
 
 	mu        sync.Mutex
@@ -51,8 +56,9 @@ type conn struct {
 }
 
 func newPool(cfg Config) *pool {
-	p := &pool{cfg: cfg, idle: make(chan *conn, cfg.PoolSize), slots: make(chan struct{}, cfg.PoolSize)}
-	for i := 0; i < cfg.PoolSize; i++ {
+	p := &pool{cfg: cfg, idle: make(chan *conn, cfg.PoolSize), slots: make(chan struct{}, cfg.PoolSize),
+		sizer: newSizer(cfg.PoolFloor, cfg.PoolSize)}
+	for i := 0; i < p.sizer.size(); i++ {
 		p.slots <- struct{}{}
 	}
 	if cfg.RatePerSecond > 0 {
@@ -70,30 +76,83 @@ const maxCoolDown = 15 * time.Second
 var errServerDown = errors.New("the mail server was unreachable moments ago; not retrying yet")
 
 // acquire returns an open connection: an idle one, or a new one when fewer
-// than PoolSize exist. It waits when all are busy.
+// than the sizer's limit are open. When all are busy it asks the sizer for
+// one more, and waits.
 func (p *pool) acquire(ctx context.Context) (*conn, error) {
 	for {
 		select {
 		case c := <-p.idle:
-			p.mu.Lock()
-			stale := !c.opened.After(p.staleBefore)
-			p.mu.Unlock()
-			if stale || time.Since(c.lastUsed) > p.cfg.IdleTimeout {
-				p.discard(c)
+			if c, ok := p.fresh(c); ok {
+				return c, nil
+			}
+			continue
+		case <-p.slots:
+			if p.sizer.settleOne() {
+				continue // a slot the pool no longer has
+			}
+			return p.openOne(ctx)
+		default:
+		}
+		if p.sizer.grow(time.Now()) {
+			p.slots <- struct{}{} // room for it: the channel holds the ceiling
+			continue
+		}
+		timer := time.NewTimer(growEvery)
+		select {
+		case c := <-p.idle:
+			timer.Stop()
+			if c, ok := p.fresh(c); ok {
+				return c, nil
+			}
+		case <-p.slots:
+			timer.Stop()
+			if p.sizer.settleOne() {
 				continue
 			}
-			return c, nil
-		case <-p.slots:
-			c, err := p.dial(ctx)
-			if err != nil {
-				p.slots <- struct{}{}
-				return nil, err
-			}
-			return c, nil
+			return p.openOne(ctx)
+		case <-timer.C: // ask the sizer again
 		case <-ctx.Done():
+			timer.Stop()
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// fresh checks an idle connection before reuse; a stale or old one is
+// discarded.
+func (p *pool) fresh(c *conn) (*conn, bool) {
+	p.mu.Lock()
+	stale := !c.opened.After(p.staleBefore)
+	p.mu.Unlock()
+	if stale || time.Since(c.lastUsed) > p.cfg.IdleTimeout {
+		p.discard(c)
+		return nil, false
+	}
+	return c, true
+}
+
+// openOne dials with a slot taken; a failure gives the slot back (or, when
+// the relay has too many of our connections, takes the limit down to what
+// is open).
+func (p *pool) openOne(ctx context.Context) (*conn, error) {
+	c, err := p.dial(ctx)
+	if err != nil {
+		if tooManyConnections(err) {
+			p.sizer.shrink(p.sizer.size()-int(p.open.Load()), time.Now().Add(pushBack))
+		}
+		p.freeSlot()
+		return nil, err
+	}
+	p.open.Add(1)
+	return c, nil
+}
+
+// freeSlot puts a slot back in play, unless the sizer is owed one.
+func (p *pool) freeSlot() {
+	if p.sizer.settleOne() {
+		return
+	}
+	p.slots <- struct{}{}
 }
 
 func (p *pool) dial(ctx context.Context) (*conn, error) {
@@ -126,6 +185,9 @@ func (p *pool) dial(ctx context.Context) (*conn, error) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err != nil && tooManyConnections(err) && p.open.Load() > 0 {
+		return nil, err // the server is up, only full: no breaker
+	}
 	if err != nil {
 		p.downFor = min(max(2*p.downFor, time.Second), maxCoolDown)
 		p.downUntil = time.Now().Add(p.downFor)
@@ -149,16 +211,23 @@ func (c *conn) flush() error {
 	return c.raw.flush()
 }
 
-// release returns a healthy connection to the pool.
+// release returns a healthy connection to the pool, or closes it when the
+// pool is to shrink.
 func (p *pool) release(c *conn) {
 	c.lastUsed = time.Now()
+	if p.sizer.settleOne() {
+		_ = c.c.CloseWithSMTPClient(c.sc)
+		p.open.Add(-1)
+		return
+	}
 	p.idle <- c
 }
 
 // discard closes a connection that failed or aged, freeing its slot.
 func (p *pool) discard(c *conn) {
 	_ = c.c.CloseWithSMTPClient(c.sc)
-	p.slots <- struct{}{}
+	p.open.Add(-1)
+	p.freeSlot()
 }
 
 // broken discards a connection that stopped answering, and with it every
@@ -168,6 +237,7 @@ func (p *pool) broken(c *conn) {
 	p.mu.Lock()
 	p.staleBefore = time.Now()
 	p.mu.Unlock()
+	p.sizer.shrink(1, time.Time{})
 	p.discard(c)
 }
 

@@ -48,8 +48,13 @@ type Config struct {
 	RootCAs *x509.CertPool
 	From    *netmail.Address
 	Timeout time.Duration
-	// PoolSize is how many connections may be open at once (default 4).
+	// PoolSize is the most connections that may be open at once (default
+	// 16): the pool starts with PoolFloor and opens more while senders
+	// wait and each one added raises the throughput (see sizer).
 	PoolSize int
+	// PoolFloor is how many connections the pool may always open (default
+	// 2, at most PoolSize).
+	PoolFloor int
 	// RatePerSecond caps the messages sent per second by all the processes
 	// sharing Redis and KeyPrefix, together; 0 sends as fast as the server
 	// accepts and never asks Redis. Each process reserves grants of
@@ -157,8 +162,12 @@ func NewSender(cfg Config) (*Sender, error) {
 		cfg.TLS = TLSOpportunistic
 	}
 	if cfg.PoolSize <= 0 {
-		cfg.PoolSize = 4
+		cfg.PoolSize = 16
 	}
+	if cfg.PoolFloor <= 0 {
+		cfg.PoolFloor = 2
+	}
+	cfg.PoolFloor = min(cfg.PoolFloor, cfg.PoolSize)
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 30 * time.Second
 	}
@@ -171,7 +180,7 @@ func (s *Sender) From() *netmail.Address { return s.cfg.From }
 // Close closes the idle connections.
 func (s *Sender) Close() { s.pool.close() }
 
-// Connections is how many connections the sender may have open at once
+// Connections is the most connections the sender may have open at once
 // (Config.PoolSize).
 func (s *Sender) Connections() int { return s.cfg.PoolSize }
 
@@ -260,13 +269,22 @@ func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i i
 		failRest(0, err)
 		return results
 	}
+	// Every acceptance counts for the pool's throughput.
+	counted := func(i int) error {
+		s.pool.sizer.accepted()
+		if accepted != nil {
+			return accepted(i)
+		}
+		return nil
+	}
+	defer s.pushedBack(results)
 	retried := -1 // the message already tried again on a fresh connection
 	for k := 0; ; {
 		var r run
 		if c.pipelining {
-			r = s.runPipelined(ctx, c, msgs, idx, k, results, accepted)
+			r = s.runPipelined(ctx, c, msgs, idx, k, results, counted)
 		} else {
-			r = s.runSerial(ctx, c, msgs, idx, k, results, accepted)
+			r = s.runSerial(ctx, c, msgs, idx, k, results, counted)
 		}
 		switch {
 		case r.err == nil:
@@ -293,6 +311,18 @@ func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i i
 		}
 		failRest(r.pos, r.err)
 		return results
+	}
+}
+
+// pushedBack takes the pool down a connection when the relay answered 421
+// (it is closing the connection: too busy, too many connections).
+func (s *Sender) pushedBack(results []error) {
+	for _, err := range results {
+		var de *DeliveryError
+		if errors.As(err, &de) && de.Code == 421 {
+			s.pool.sizer.shrink(1, time.Now().Add(pushBack))
+			return
+		}
 	}
 }
 

@@ -68,6 +68,17 @@ type SendHandler struct {
 
 	recOnce sync.Once
 	rec     *recorder
+	// chunks holds a token per chunk of rendered emails the process may
+	// hold at once: one per connection the sender may open, whatever the
+	// number of batches in flight.
+	chunksOnce sync.Once
+	chunks     chan struct{}
+}
+
+// chunkSlots is the process's allowance of rendered chunks.
+func (h *SendHandler) chunkSlots() chan struct{} {
+	h.chunksOnce.Do(func() { h.chunks = make(chan struct{}, max(h.Mail.Connections(), 1)) })
+	return h.chunks
 }
 
 // ProcessTask implements asynq.Handler for TypeSurveySend.
@@ -211,62 +222,80 @@ func parts(ready []scheduler.Outgoing, connections int) [][]scheduler.Outgoing {
 // can only resend the email on the wire.
 func (h *SendHandler) sendPart(ctx context.Context, l *lease, part []scheduler.Outgoing, now time.Time, out *sendOutcome) error {
 	vetted := now
+	slots := h.chunkSlots()
 	for rest := part; len(rest) > 0; {
-		if at := h.Clock.Now(); at.Sub(vetted) >= recheckAfter {
-			// A large batch under a rate limit takes a while: a pause, an
-			// archive, an opt-out or a bounce meanwhile stops what has not
-			// gone yet. All of it is checked again, not only the next
-			// chunk: a check is good for every email until recheckAfter.
-			var err error
-			if rest, err = h.Invitations.Recheck(ctx, rest, at); err != nil {
-				return err
-			}
-			vetted = at
-			if len(rest) == 0 {
-				break
-			}
-		}
-		chunk := rest[:min(sendChunk, len(rest))]
-		rest = rest[len(chunk):]
-		msgs := make([]mail.Message, 0, len(chunk))
-		sendable := make([]scheduler.Outgoing, 0, len(chunk))
-		for _, inv := range chunk {
-			m, err := h.render(ctx, inv)
-			if err != nil {
-				h.Log.Error("render invitation", "invitation", inv.ID, "err", err)
-				out.renderFailed(inv.ID)
-				continue
-			}
-			msgs = append(msgs, m)
-			sendable = append(sendable, inv)
-		}
-		var stopped error
-		results := h.Mail.SendEach(ctx, msgs, func(i int) error {
-			stopped = h.sent(ctx, l, sendable[i], msgs[i].MessageID)
-			return stopped
-		})
-		if stopped != nil {
-			return stopped
-		}
-		if ctx.Err() != nil {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
-		for i, err := range results {
-			if err == nil {
-				continue // recorded as it went
-			}
-			inv := sendable[i]
-			var de *mail.DeliveryError
-			if errors.As(err, &de) && !de.Temporary {
-				if err := h.permanentFailure(ctx, inv, de, now); err != nil {
-					return err
-				}
-				continue
-			}
-			out.temporary(inv, err, de == nil || de.Code == 0 || de.Code == 421)
+		var err error
+		rest, vetted, err = h.sendNextChunk(ctx, l, rest, vetted, now, out)
+		<-slots
+		if err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// sendNextChunk renders the next chunk of rest and sends it over one
+// pooled connection; it returns what is left. A chunk waits for the
+// process's allowance of rendered chunks (one per connection), so the
+// send-time rules are checked again here, after that wait, when the last
+// check is recheckAfter old.
+func (h *SendHandler) sendNextChunk(ctx context.Context, l *lease, rest []scheduler.Outgoing, vetted, now time.Time, out *sendOutcome) ([]scheduler.Outgoing, time.Time, error) {
+	if at := h.Clock.Now(); at.Sub(vetted) >= recheckAfter {
+		// A large batch under a rate limit takes a while: a pause, an
+		// archive, an opt-out or a bounce meanwhile stops what has not
+		// gone yet. All of it is checked again, not only the next chunk: a
+		// check is good for every email until recheckAfter.
+		var err error
+		if rest, err = h.Invitations.Recheck(ctx, rest, at); err != nil {
+			return nil, vetted, err
+		}
+		vetted = at
+	}
+	chunk := rest[:min(chunkSize, len(rest))]
+	rest = rest[len(chunk):]
+	msgs := make([]mail.Message, 0, len(chunk))
+	sendable := make([]scheduler.Outgoing, 0, len(chunk))
+	for _, inv := range chunk {
+		m, err := h.render(ctx, inv)
+		if err != nil {
+			h.Log.Error("render invitation", "invitation", inv.ID, "err", err)
+			out.renderFailed(inv.ID)
+			continue
+		}
+		msgs = append(msgs, m)
+		sendable = append(sendable, inv)
+	}
+	var stopped error
+	results := h.Mail.SendEach(ctx, msgs, func(i int) error {
+		stopped = h.sent(ctx, l, sendable[i], msgs[i].MessageID)
+		return stopped
+	})
+	if stopped != nil {
+		return nil, vetted, stopped
+	}
+	if ctx.Err() != nil {
+		return nil, vetted, context.Cause(ctx)
+	}
+	for i, err := range results {
+		if err == nil {
+			continue // recorded as it went
+		}
+		inv := sendable[i]
+		var de *mail.DeliveryError
+		if errors.As(err, &de) && !de.Temporary {
+			if err := h.permanentFailure(ctx, inv, de, now); err != nil {
+				return nil, vetted, err
+			}
+			continue
+		}
+		out.temporary(inv, err, de == nil || de.Code == 0 || de.Code == 421)
+	}
+	return rest, vetted, nil
 }
 
 // sent records an email the server accepted, before the next goes on its
@@ -286,9 +315,9 @@ func (h *SendHandler) sent(ctx context.Context, l *lease, inv scheduler.Outgoing
 	return l.check()
 }
 
-// sendChunk is how many emails a connection has rendered ahead of sending,
+// chunkSize is how many emails a connection has rendered ahead of sending,
 // between two looks at the send-time rules.
-const sendChunk = 25
+const chunkSize = 25
 
 // recheckAfter is how long a batch sends on its send-time checks before
 // they are made again for its next chunk: a pause takes effect within it.
