@@ -9,10 +9,11 @@ import (
 )
 
 // sizer decides how many connections the pool may have open, between a
-// floor and the configured ceiling. It starts at the floor and lets one
-// more connection open when every open one is busy and a sender waits,
-// as long as the last connection added raised the throughput (or a while
-// has passed since it was tried: the relay may have freed up). A relay
+// floor and the configured ceiling. It starts at the floor and lets half
+// as many more open (at least one) when every open one is busy and a
+// sender waits, as long as the last growth raised the throughput (or a
+// while has passed since it was tried: the relay may have freed up): from
+// 2 to 40 connections in eight steps. A relay
 // that says it has too many connections (421 when connecting, "too many
 // connections") takes the size down to what is open and holds growth off
 // for a while; a connection that breaks takes one off.
@@ -44,7 +45,7 @@ type sizer struct {
 const (
 	// growEvery is the least time between two growths: long enough to see
 	// what the last one did to the throughput.
-	growEvery = 300 * time.Millisecond
+	growEvery = 200 * time.Millisecond
 	// probeAfter lets one more connection be tried even though the last
 	// did not help, once that long has passed.
 	probeAfter = 10 * time.Second
@@ -86,7 +87,7 @@ func (s *sizer) grow(now time.Time) bool {
 			return false
 		}
 	}
-	s.limit++
+	s.limit = min(s.ceiling, s.limit+max(1, s.limit/2))
 	s.lastGrowth, s.sentAtGrowth, s.rateBeforeGrowth = now, s.sent, rate
 	return true
 }
