@@ -26,6 +26,9 @@ var labelTexts = map[string]map[string]string{
 		"labels.calendar.default": "default calendar",
 		"labels.calendar.help":    "A team's calendar counts its complaints' deadlines, warnings and the date promised to the customer: fr (Paris, Monday to Friday 09:00–18:00, French public holidays), qc (Montréal, Monday to Friday 09:00–17:00, Québec's holidays), none (wall-clock time), or a preset with changes such as fr;hours=mon-fri 08:30-17:30;closed=2026-12-24;zone=Europe/Paris. Empty: the default calendar (FOLLOWUP_BUSINESS_CALENDAR).",
 		"labels.save":             "Save",
+		"labels.action.risk":      "Which risk (for a risk of dissatisfaction)",
+		"labels.action.choose":    "Choose a risk…",
+		"labels.action.other":     "Which touchpoint or team (its code, for a touchpoint or a team)",
 	},
 	"fr": {
 		"labels.title":            "Noms et calendriers",
@@ -48,5 +51,8 @@ var labelTexts = map[string]map[string]string{
 		"labels.calendar.default": "calendrier par défaut",
 		"labels.calendar.help":    "Le calendrier d'une équipe compte les délais de ses réclamations, les alertes et la date promise au client : fr (Paris, du lundi au vendredi de 9 h à 18 h, jours fériés français), qc (Montréal, du lundi au vendredi de 9 h à 17 h, jours fériés du Québec), none (heures réelles), ou un préréglage modifié comme fr;hours=mon-fri 08:30-17:30;closed=2026-12-24;zone=Europe/Paris. Vide : le calendrier par défaut (FOLLOWUP_BUSINESS_CALENDAR).",
 		"labels.save":             "Enregistrer",
+		"labels.action.risk":      "Quel risque (pour un risque d'insatisfaction)",
+		"labels.action.choose":    "Choisir un risque…",
+		"labels.action.other":     "Quel point de contact ou quelle équipe (son code, pour un point de contact ou une équipe)",
 	},
 }
