@@ -174,6 +174,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Replies = replies.New(a.DB, a.Surveys, a.Scheduler, a.Complaints, a.Clock, replies.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Corrections = corrections.NewStore(a.DB, a.Surveys, a.Complaints, corrections.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Reports = reports.NewStore(a.DB)
+	a.Reports.SetCurrency(CompensationGovernance(cfg).Currency)
 	return a, nil
 }
 

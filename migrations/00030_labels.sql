@@ -1,7 +1,8 @@
 -- Words, not codes (#15): the names people read for the codes followup
 -- stores (teams, touchpoints, event kinds, channels, risks, states,
 -- signals), per language, named by admins; and each team's business
--- calendar. Package labels owns both tables.
+-- calendar. Package labels owns both tables. Also: alerts to the agent
+-- who asked for compensation.
 
 -- +goose Up
 CREATE TABLE display_labels (
@@ -23,6 +24,14 @@ CREATE TABLE team_calendars (
     updated_at timestamptz NOT NULL
 );
 
+-- The agent who asked a manager for compensation is told the decision: an
+-- alert to that one person (feedback.AudienceRequester).
+ALTER TABLE alerts DROP CONSTRAINT alerts_audience_check,
+    ADD CONSTRAINT alerts_audience_check CHECK (audience IN ('cx', 'owner', 'managers', 'admins', 'requester'));
+
 -- +goose Down
+DELETE FROM alerts WHERE audience = 'requester';
+ALTER TABLE alerts DROP CONSTRAINT alerts_audience_check,
+    ADD CONSTRAINT alerts_audience_check CHECK (audience IN ('cx', 'owner', 'managers', 'admins'));
 DROP TABLE team_calendars;
 DROP TABLE display_labels;
