@@ -14,6 +14,7 @@ import (
 
 	"github.com/followup/followup/labels"
 	"github.com/followup/followup/reports"
+	"github.com/followup/followup/surveys"
 )
 
 //go:embed email/*.txt email/*.html pages/*.html static/* drafts/*.txt
@@ -63,6 +64,10 @@ func New(brand Brand) (*Set, error) {
 	textFns, htmlFns := maps.Clone(textFuncs), maps.Clone(htmlFuncs)
 	textFns["label"], htmlFns["label"] = s.Label, s.Label
 	htmlFns["causeLabel"] = func(c reports.Cause) string { return s.CauseLabel("en", c) }
+	// The staff pages' names of risks and signals take the admins' names too.
+	htmlFns["riskName"] = func(r string) string { return s.Label("en", "risk", r) }
+	htmlFns["riskLabel"] = func(r surveys.Risk) string { return s.Label("en", "risk", string(r)) }
+	htmlFns["signalLabel"] = func(k string) string { return s.Label("en", "signal", k) }
 	names, err := fs.Glob(files, "email/*.txt")
 	if err != nil {
 		return nil, err

@@ -155,7 +155,7 @@ func newWeeklyReport(r reports.WeeklyReport, locale, base string, charts bool, a
 		Last: none, Worse: len(r.DoubleDeviations) > 0})
 
 	for _, rc := range r.TopRisks {
-		v.Risks = append(v.Risks, WeeklyRisk{Label: RiskLabel(locale, rc.Risk), Replies: rc.Replies, Complaints: rc.Complaints, LastWk: rc.LastWeek})
+		v.Risks = append(v.Risks, WeeklyRisk{Label: labels.Resolve(locale, labels.Risk, string(rc.Risk), admin, BuiltinName), Replies: rc.Replies, Complaints: rc.Complaints, LastWk: rc.LastWeek})
 	}
 	for _, row := range r.WorstTouchpoints {
 		tp := WeeklyTouchpoint{Name: labels.Resolve(locale, labels.Touchpoint, row.Key, admin, BuiltinName), Replies: row.Replies, NegativeRate: none, Overall: none}
