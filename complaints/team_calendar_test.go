@@ -62,9 +62,9 @@ func (c teamCalendars) TeamCalendars(context.Context) (map[string]*businesshours
 // deadlines in each complaint's team calendar. On Friday at 18:00 in Paris
 // (12:00 in Montréal), with a warning at a quarter of a P1's 4 hours: a
 // Paris team's P1 due on Monday at 09:30 is warned (its day is over, Monday
-// morning is within an hour of business time), a Montréal team's is not
-// (four business hours are left today); a Montréal P1 due at 12:45 is
-// warned. A missed promise gets a new P1 deadline in the team's calendar:
+// morning is within an hour of business time), a Montréal team's P1 due at
+// 15:30 that day is not (three and a half business hours are left, when
+// Paris's calendar would count none); a Montréal P1 due at 12:45 is warned. A missed promise gets a new P1 deadline in the team's calendar:
 // the same afternoon in Montréal, Monday in Paris.
 func TestCheckDeadlinesPerTeam(t *testing.T) {
 	t.Parallel()
@@ -83,7 +83,7 @@ func TestCheckDeadlinesPerTeam(t *testing.T) {
 		return id
 	}
 	parisMonday := complaint("paris", 1, time.Date(2026, 12, 7, 9, 30, 0, 0, paris), false)
-	mtlMonday := complaint("mtl", 1, time.Date(2026, 12, 7, 9, 30, 0, 0, montreal), false)
+	mtlAfternoon := complaint("mtl", 1, time.Date(2026, 12, 4, 15, 30, 0, 0, montreal), false)
 	mtlSoon := complaint("mtl", 1, time.Date(2026, 12, 4, 12, 45, 0, 0, montreal), false)
 	parisPromise := complaint("paris", 2, now.Add(-time.Hour), true)
 	mtlPromise := complaint("mtl", 2, now.Add(-time.Hour), true)
@@ -114,7 +114,7 @@ func TestCheckDeadlinesPerTeam(t *testing.T) {
 		newDue time.Time
 	}{
 		{"Paris P1 due Monday morning", parisMonday, complaints.DeadlineWarned, time.Date(2026, 12, 7, 9, 30, 0, 0, paris)},
-		{"Montréal P1 due Monday morning", mtlMonday, "", time.Time{}},
+		{"Montréal P1 due at 15:30, hours ahead", mtlAfternoon, "", time.Time{}},
 		{"Montréal P1 due at 12:45", mtlSoon, complaints.DeadlineWarned, time.Date(2026, 12, 4, 12, 45, 0, 0, montreal)},
 		{"Paris promise missed", parisPromise, complaints.DeadlinePromiseMissed, time.Date(2026, 12, 7, 13, 0, 0, 0, paris)},
 		{"Montréal promise missed", mtlPromise, complaints.DeadlinePromiseMissed, time.Date(2026, 12, 4, 16, 0, 0, 0, montreal)},
