@@ -83,7 +83,8 @@ func (c *Cache) Refresh(ctx context.Context) error {
 }
 
 // fresh reads again when what the cache holds is older than maxAge. A
-// failed read keeps what it had (and is retried on the next call).
+// failed read keeps what it had and is retried maxAge later, so that pages
+// and emails do not each wait on a database that is down.
 func (c *Cache) fresh(ctx context.Context) error {
 	c.mu.Lock()
 	stale := c.names == nil || c.clock.Now().Sub(c.loadedAt) >= c.maxAge
@@ -91,7 +92,16 @@ func (c *Cache) fresh(ctx context.Context) error {
 	if !stale {
 		return nil
 	}
-	return c.Refresh(ctx)
+	err := c.Refresh(ctx)
+	if err != nil {
+		c.mu.Lock()
+		if c.names == nil {
+			c.names = map[nameKey]string{}
+		}
+		c.loadedAt = c.clock.Now()
+		c.mu.Unlock()
+	}
+	return err
 }
 
 // Name is the admins' name of code of kind in locale, if they gave one: a
@@ -113,14 +123,20 @@ func (c *Cache) Name(locale string, kind Kind, code string) (string, bool) {
 // team (a nil calendar counts wall-clock time). The map is shared: do not
 // change it.
 func (c *Cache) TeamCalendars(ctx context.Context) (map[string]*businesshours.Calendar, error) {
-	if err := c.fresh(ctx); err != nil {
-		c.mu.Lock()
-		had := c.cals != nil
-		c.mu.Unlock()
-		if !had {
-			return nil, fmt.Errorf("team calendars: %w", err)
+	err := c.fresh(ctx)
+	c.mu.Lock()
+	cals := c.cals
+	c.mu.Unlock()
+	if cals != nil {
+		if err != nil {
+			c.log.Warn("team calendars not read again", "err", err)
 		}
-		c.log.Warn("team calendars not read again", "err", err)
+		return cals, nil
+	}
+	// Never read yet: a deadline must not fall back to the default
+	// calendar because the database could not be reached.
+	if err := c.Refresh(ctx); err != nil {
+		return nil, fmt.Errorf("team calendars: %w", err)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/followup/followup/clock"
 	"github.com/followup/followup/internal/testenv"
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/labels"
@@ -100,5 +101,29 @@ func TestSaveAndCache(t *testing.T) {
 	}
 	if got := inUse[labels.Team]; len(got) != 1 || got[0] != "team-store" {
 		t.Errorf("teams in use %v, want the named one", got)
+	}
+}
+
+// TestCacheReadsAgainWhenStale: a name saved by another process (no
+// Refresh here) is read once the cache is older than its age, not before.
+func TestCacheReadsAgainWhenStale(t *testing.T) {
+	ctx := context.Background()
+	s := labels.NewStore(testenv.NewSchema(t).DB)
+	clk := clock.NewFake(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
+	c := labels.NewCache(s, clk, 30*time.Second, nil)
+	if _, ok := c.Name("en", labels.Touchpoint, "courier"); ok {
+		t.Fatal("a name before any was saved")
+	}
+	if err := s.Save(ctx, labels.Edits{Names: []labels.Name{{Kind: labels.Touchpoint, Code: "courier", Locale: "en", Name: "Delivery"}}},
+		nil, clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(29 * time.Second)
+	if n, ok := c.Name("en", labels.Touchpoint, "courier"); ok {
+		t.Errorf("read %q before the cache was stale", n)
+	}
+	clk.Advance(time.Second)
+	if n, _ := c.Name("en", labels.Touchpoint, "courier"); n != "Delivery" {
+		t.Errorf("name %q once stale, want the saved one", n)
 	}
 }
