@@ -20,6 +20,7 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/ingest"
+	"github.com/followup/followup/labels"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/migrations"
@@ -75,6 +76,10 @@ type App struct {
 	Loop *feedback.Loop
 	// Reports are the external loop\'s figures.
 	Reports *reports.Store
+	// Labels keeps the display names of codes and the teams' calendars;
+	// Names holds them in memory for pages, emails and deadlines.
+	Labels *labels.Store
+	Names  *labels.Cache
 
 	reconciled func(scheduler.Reconciliation)
 	// metricsAddr is where the metrics listener is bound (a string), once open.
@@ -159,8 +164,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Scheduler = scheduler.NewStore(a.DB)
 	a.Intake = scheduler.NewIntake(a.DB, a.Customers, a.Scheduler)
 	a.Ingest = ingest.New(a.Intake, a.Customers, a.Clock)
+	a.Labels = labels.NewStore(a.DB)
+	// The cache's age is wall-clock time (an edit in another process is
+	// seen within it), whatever clock the rules run on.
+	a.Names = labels.NewCache(a.Labels, nil, 0, log.With("component", "labels"))
+	a.Templates.SetNames(a.Names.Name)
 	a.Complaints = complaints.NewStore(a.DB, ComplaintPolicy(cfg))
 	a.Complaints.SetGovernance(CompensationGovernance(cfg))
+	a.Complaints.SetTeamCalendars(a.Names)
 	a.Users = users.NewStore(a.DB)
 	a.Alerts = feedback.NewStore(a.DB)
 	a.throttle = a.newThrottle()
@@ -172,6 +183,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Replies = replies.New(a.DB, a.Surveys, a.Scheduler, a.Complaints, a.Clock, replies.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Corrections = corrections.NewStore(a.DB, a.Surveys, a.Complaints, corrections.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Reports = reports.NewStore(a.DB)
+	a.Reports.SetCurrency(CompensationGovernance(cfg).Currency)
 	return a, nil
 }
 
