@@ -79,6 +79,8 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{prefix: "/manager/", roles: managers},
 		{write: true, prefix: "/manager/", roles: managers},
 		{prefix: "/admin/queues/", roles: admins},
+		{prefix: "/admin/labels", roles: admins},
+		{write: true, prefix: "/admin/labels", roles: admins},
 		{prefix: "/", exact: true, roles: staff},
 	}
 	// familyOf finds the family of a request (method, concrete path) or

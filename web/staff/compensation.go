@@ -37,8 +37,8 @@ type approvalsPage struct {
 const reportDays = 90
 
 var approvalFlashes = map[string]string{
-	"approve": "Approved: the compensation is recorded, the customer is emailed and the agent reads your reason on the complaint.",
-	"refuse":  "Refused: the agent reads your reason on the complaint.",
+	"approve": "Approved: the compensation is recorded, the customer is emailed and the agent is told your reason.",
+	"refuse":  "Refused: the agent is told your reason; the customer is not.",
 }
 
 func (s *Server) pageApprovals(w http.ResponseWriter, r *http.Request) {

@@ -81,7 +81,7 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 	}
 	page := managerPage{Overview: o, Params: p, Splits: reports.Splits, Grains: reports.Grains,
 		ScoresChart: scoresChart(o.Trend).String(), RatesChart: ratesChart(o.Trend).String(), VolumeChart: volumeChart(o.Trend).String(),
-		RisksChart: risksChart(o.Risks).String(), RiskTrendChart: riskTrendChart(o.RiskTrend).String(), SplitChart: breakdownChart(o.Breakdown).String(),
+		RisksChart: risksChart(o.Risks).String(), RiskTrendChart: riskTrendChart(o.RiskTrend).String(), SplitChart: breakdownChart(o.Breakdown, s.splitLabel).String(),
 		JSONURL:       p.Link("/api/v1/reports/overview", nil),
 		ReportWeek:    reports.WeekOf(s.Clock.Now(), s.ReportZone()).Prev().String(),
 		BarometerDays: o.Barometer.WindowHours / 24,
@@ -94,11 +94,11 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, sp := range reports.Splits {
 		if v, ok := p.Filters[sp]; ok {
-			page.Chips = append(page.Chips, filterChip{Split: sp, Value: keyLabel(v), RemoveURL: p.Link("/manager/", nil, string(sp))})
+			page.Chips = append(page.Chips, filterChip{Split: sp, Value: s.splitLabel(sp, v), RemoveURL: p.Link("/manager/", nil, string(sp))})
 		}
 	}
 	for _, row := range o.Breakdown.Rows {
-		page.Breakdown = append(page.Breakdown, breakdownView{Row: row, Label: keyLabel(row.Key),
+		page.Breakdown = append(page.Breakdown, breakdownView{Row: row, Label: s.splitLabel(p.By, row.Key),
 			FilterURL: p.Link("/manager/", []string{string(p.By), row.Key})})
 	}
 	s.RenderStaff(w, r, http.StatusOK, "manager", "Reports", page)

@@ -118,14 +118,14 @@ func riskTrendChart(t reports.RiskTrend) chartSpec {
 }
 
 // breakdownChart is the negative rate per value of a split.
-func breakdownChart(b reports.Breakdown) chartSpec {
+func breakdownChart(b reports.Breakdown, name func(reports.Split, string) string) chartSpec {
 	c := chartSpec{Type: "bar", Title: "Negative replies by " + string(b.By) + " (%)", Horizontal: true, YMin: fp(0), YMax: fp(100), Unit: "%"}
 	ds := chartDataset{Label: "Negative replies", Color: "#d55e00"}
 	for _, r := range b.Rows {
 		if r.Replies == 0 {
 			continue
 		}
-		c.Labels = append(c.Labels, keyLabel(r.Key))
+		c.Labels = append(c.Labels, name(b.By, r.Key))
 		ds.Data = append(ds.Data, percent(r.NegativeRate))
 	}
 	c.Datasets = []chartDataset{ds}
@@ -149,10 +149,14 @@ func effectChart(e reports.Effectiveness) chartSpec {
 	return c
 }
 
-// keyLabel names a split's value; replies without one are "(none)".
-func keyLabel(k string) string {
-	if k == "" {
+// splitLabel names a split's value: a touchpoint, a channel or a team by
+// its display name (never its code); replies without one are "(none)".
+func (s *Server) splitLabel(by reports.Split, k string) string {
+	switch {
+	case k == "":
 		return "(none)"
+	case by == reports.ByTouchpoint || by == reports.ByChannel || by == reports.ByTeam:
+		return s.Templates.Label("en", string(by), k)
 	}
 	return k
 }
