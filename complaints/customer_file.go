@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/followup/followup/businesshours"
 )
 
 // step is one read of a multi-part page, named for its error.
@@ -76,4 +78,15 @@ func (s *Store) CustomerFile(ctx context.Context, customerID int64) (CustomerFil
 	}
 	nonNil(&f.History)
 	return f, nil
+}
+
+// Calendars returns the calendar each team's business time is counted in
+// (a team without its own counts the policy's, returned as def): the
+// queue's and the complaint page's time left.
+func (s *Store) Calendars(ctx context.Context) (teams map[string]*businesshours.Calendar, def *businesshours.Calendar, err error) {
+	cals, err := s.teamCalendars(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cals, s.policy.Calendar, nil
 }

@@ -9,27 +9,29 @@ const (
 	SegmentSmall    = "small"
 )
 
-// Thresholds of the derived segments, in cents of annual value: 10,000 and
-// more is a key account, 2,000 a high-value customer, 500 a standard one,
-// anything above nothing a small one.
-const (
-	KeyFromCents      = 1_000_000
-	HighFromCents     = 200_000
-	StandardFromCents = 50_000
-)
+// DefaultKeyFromCents is the key-account threshold SegmentOf uses when it
+// is given none: 2,500 a year, the default of FOLLOWUP_KEY_CUSTOMER_VALUE.
+const DefaultKeyFromCents = 250_000
 
 // SegmentOf is the customer's segment: the one the data gives (segment,
 // from the API or an import), else one derived from the annual value, with
-// derived true. A customer with neither has no segment ("").
-func SegmentOf(segment string, annualValueCents int64) (string, bool) {
+// derived true. keyFrom is the annual value from which a customer is a key
+// account (the key-customer threshold that also raises their complaints'
+// priority; 0 or less: DefaultKeyFromCents); half of it makes a high-value
+// customer, a tenth a standard one, anything above nothing a small one. A
+// customer with neither segment nor value has none ("").
+func SegmentOf(segment string, annualValueCents, keyFrom int64) (string, bool) {
+	if keyFrom <= 0 {
+		keyFrom = DefaultKeyFromCents
+	}
 	switch {
 	case segment != "":
 		return segment, false
-	case annualValueCents >= KeyFromCents:
+	case annualValueCents >= keyFrom:
 		return SegmentKey, true
-	case annualValueCents >= HighFromCents:
+	case annualValueCents >= keyFrom/2:
 		return SegmentHigh, true
-	case annualValueCents >= StandardFromCents:
+	case annualValueCents >= keyFrom/10:
 		return SegmentStandard, true
 	case annualValueCents > 0:
 		return SegmentSmall, true

@@ -7,24 +7,27 @@ func TestSegmentOf(t *testing.T) {
 		name        string
 		segment     string
 		cents       int64
+		keyFrom     int64
 		want        string
 		wantDerived bool
 	}{
-		{"the data's segment wins", "retail", 5_000_000, "retail", false},
-		{"no value, no segment", "", 0, "", false},
-		{"one cent is small", "", 1, SegmentSmall, true},
-		{"just under standard", "", 49_999, SegmentSmall, true},
-		{"500.00 is standard", "", 50_000, SegmentStandard, true},
-		{"just under high", "", 199_999, SegmentStandard, true},
-		{"2,000.00 is high", "", 200_000, SegmentHigh, true},
-		{"just under key", "", 999_999, SegmentHigh, true},
-		{"10,000.00 is a key account", "", 1_000_000, SegmentKey, true},
+		{"the data's segment wins", "retail", 5_000_000, 250_000, "retail", false},
+		{"no value, no segment", "", 0, 250_000, "", false},
+		{"one cent is small", "", 1, 250_000, SegmentSmall, true},
+		{"just under a tenth", "", 24_999, 250_000, SegmentSmall, true},
+		{"a tenth of the key threshold is standard", "", 25_000, 250_000, SegmentStandard, true},
+		{"just under half", "", 124_999, 250_000, SegmentStandard, true},
+		{"half is high value", "", 125_000, 250_000, SegmentHigh, true},
+		{"just under key", "", 249_999, 250_000, SegmentHigh, true},
+		{"the threshold is a key account", "", 250_000, 250_000, SegmentKey, true},
+		{"another threshold: a quarter of it is standard", "", 250_000, 1_000_000, SegmentStandard, true},
+		{"no threshold: the default", "", 250_000, 0, SegmentKey, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, derived := SegmentOf(c.segment, c.cents)
+			got, derived := SegmentOf(c.segment, c.cents, c.keyFrom)
 			if got != c.want || derived != c.wantDerived {
-				t.Errorf("SegmentOf(%q, %d) = %q, %v; want %q, %v", c.segment, c.cents, got, derived, c.want, c.wantDerived)
+				t.Errorf("SegmentOf(%q, %d, %d) = %q, %v; want %q, %v", c.segment, c.cents, c.keyFrom, got, derived, c.want, c.wantDerived)
 			}
 		})
 	}

@@ -90,7 +90,7 @@ func TestCXFlowInABrowser(t *testing.T) {
 	if err := browser.WaitText(ctx, "#flash", "Resolved"); err != nil {
 		t.Fatalf("%v; page says %q", err, text("main"))
 	}
-	if st := text(`#state`); st != "resolved" {
+	if st := text(`#state`); st != "Resolved" {
 		t.Errorf("state: %q", st)
 	}
 	// The history says who did what in words: no codes, no JSON.

@@ -54,7 +54,7 @@ func TestComplaintPageInABrowser(t *testing.T) {
 		}
 	}
 	if who := page.Text(`#customer`); !strings.Contains(who, "Client keyboard") || !strings.Contains(who, "2,500.00 EUR a year") ||
-		!strings.Contains(who, "segment high value") || !strings.Contains(who, "(from the annual value)") {
+		!strings.Contains(who, "segment key account") || !strings.Contains(who, "(from the annual value)") {
 		t.Errorf("customer line: %q", who)
 	}
 	if next := page.Text(`#next-step`); !strings.Contains(next, "of business time left") && !strings.Contains(next, "overdue by") {
@@ -264,7 +264,7 @@ func TestQueueSearchBulkAssignAndCustomerPage(t *testing.T) {
 			t.Errorf("profile lacks %q: %q", want, profile)
 		}
 	}
-	if got := page.Text(`#complaints`); !strings.Contains(got, fmt.Sprintf("#%d", zoeID)) || !strings.Contains(got, "in progress") {
+	if got := page.Text(`#complaints`); !strings.Contains(got, fmt.Sprintf("#%d", zoeID)) || !strings.Contains(got, "In progress") {
 		t.Errorf("complaints: %q", got)
 	}
 	if got := page.Text(`#replies`); !strings.Contains(got, "je le dirai partout") || !strings.Contains(got, "negative") {
@@ -273,7 +273,7 @@ func TestQueueSearchBulkAssignAndCustomerPage(t *testing.T) {
 	if got := page.Text(`#invitations`); !strings.Contains(got, "answered") {
 		t.Errorf("invitations: %q", got)
 	}
-	if got := page.Text(`#events`); !strings.Contains(got, "delivery") || !strings.Contains(got, "courier") {
+	if got := page.Text(`#events`); !strings.Contains(got, "Delivery") || !strings.Contains(got, "Courier") {
 		t.Errorf("events: %q", got)
 	}
 	// And the search page finds her by her reference.

@@ -148,7 +148,12 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	if page.Open == nil {
 		page.Open = map[string]bool{}
 	}
-	page.Left = leftText(locale, s.Complaints.Policy().Calendar.Between(now, d.DueAt), d.State == complaints.StateResolved)
+	cals, err := s.calendars(r.Context())
+	if err != nil {
+		s.StaffError(w, "read team calendars", err)
+		return
+	}
+	page.Left = leftText(locale, cals.left(d.Team, now, d.DueAt), d.State == complaints.StateResolved)
 	page.Scores = []scoreRow{{dimensionLabel(locale, surveys.Distributive), d.Reply.Distributive}, {dimensionLabel(locale, surveys.Procedural), d.Reply.Procedural},
 		{dimensionLabel(locale, surveys.Interactional), d.Reply.Interactional}, {dimensionLabel(locale, surveys.Overall), d.Reply.Overall}}
 	_ = json.Unmarshal(d.Reply.Signals, &page.Signals)
@@ -160,8 +165,9 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	if len(reasons) == 0 {
 		_ = json.Unmarshal(d.Reply.Reasons, &reasons)
 	}
+	signal := func(k string) string { return s.Templates.Label(locale, "signal", k) }
 	for _, r := range reasons {
-		page.Reasons = append(page.Reasons, reasonWords(locale, r))
+		page.Reasons = append(page.Reasons, reasonWords(locale, r, signal))
 	}
 	_ = json.Unmarshal(d.PriorityReasons, &page.PriorityReasons)
 	_ = json.Unmarshal(d.Advice, &page.Advice)
@@ -191,8 +197,7 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 		return
 	}
 	page.Value = moneyText(locale, d.Customer.AnnualValueCents, page.Currency)
-	seg, derived := customers.SegmentOf(d.Customer.Segment, d.Customer.AnnualValueCents)
-	page.Segment, page.SegmentDerived = segmentText(locale, d.Customer.Segment, d.Customer.AnnualValueCents), derived && seg != ""
+	page.Segment, page.SegmentDerived = s.segmentOf(locale, d.Customer.Segment, d.Customer.AnnualValueCents)
 	page.Limit = s.Complaints.Governance().Limits[string(u.Role)]
 	if s.Corrections != nil {
 		made, err := s.Corrections.List(r.Context(), d.Reply.ID)

@@ -50,8 +50,8 @@ func (s *Server) pageCustomerSearch(w http.ResponseWriter, r *http.Request) {
 			if m.Currency != nil {
 				cur = *m.Currency
 			}
-			page.Matches = append(page.Matches, customerMatch{Match: m, Value: moneyText(locale, m.AnnualValueCents, cur),
-				Segment: segmentText(locale, m.Segment, m.AnnualValueCents)})
+			seg, _ := s.segmentOf(locale, m.Segment, m.AnnualValueCents)
+			page.Matches = append(page.Matches, customerMatch{Match: m, Value: moneyText(locale, m.AnnualValueCents, cur), Segment: seg})
 		}
 	}
 	s.renderCX(w, r, status, locale, "cx_customers", templates.T(locale, "cx.customers.title"), page)
@@ -93,8 +93,7 @@ func (s *Server) pageCustomer(w http.ResponseWriter, r *http.Request) {
 		currency = s.Complaints.Governance().Currency
 	}
 	page.Value = moneyText(locale, f.Customer.AnnualValueCents, currency)
-	seg, derived := customers.SegmentOf(f.Customer.Segment, f.Customer.AnnualValueCents)
-	page.Segment, page.SegmentDerived = segmentText(locale, f.Customer.Segment, f.Customer.AnnualValueCents), derived && seg != ""
+	page.Segment, page.SegmentDerived = s.segmentOf(locale, f.Customer.Segment, f.Customer.AnnualValueCents)
 	if page.Suppressed, err = s.Customers.AddressSuppression(r.Context(), f.Customer.Email); err != nil {
 		s.StaffError(w, "read suppression", err)
 		return

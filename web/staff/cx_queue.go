@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/followup/followup/complaints"
-	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/trunc"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
@@ -65,7 +64,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, q url.Value
 	now := s.Clock.Now()
 	page := queuePage{Filter: q, View: q.Encode(), Signal: signalNames(), Zone: s.zoneOf(r), Bulk: bulk, BulkError: bulkErr}
 	for _, k := range surveys.Risks {
-		page.Risks = append(page.Risks, choice{string(k), surveys.RiskLabels[k].In(locale)})
+		page.Risks = append(page.Risks, choice{string(k), s.Templates.Label(locale, "risk", string(k))})
 	}
 	for _, k := range complaints.Sorts {
 		page.Sorts = append(page.Sorts, choice{k, templates.T(locale, "cx.sort."+k)})
@@ -96,10 +95,14 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, q url.Value
 		s.StaffError(w, "list owners", err)
 		return
 	}
-	cal := s.Complaints.Policy().Calendar
+	cals, err := s.calendars(r.Context())
+	if err != nil {
+		s.StaffError(w, "read team calendars", err)
+		return
+	}
 	currency := s.Complaints.Governance().Currency
 	for _, c := range list {
-		page.Rows = append(page.Rows, s.queueRowOf(locale, c, now, cal.Between(now, c.DueAt), currency))
+		page.Rows = append(page.Rows, s.queueRowOf(locale, c, now, cals.left(c.Team, now, c.DueAt), currency))
 	}
 	current := page.View
 	for _, v := range []queueView{
@@ -131,23 +134,13 @@ func (s *Server) queueRowOf(locale string, c complaints.Complaint, now time.Time
 		LastActivity: ageText(locale, now.Sub(c.LastActivityAt)),
 		Left:         leftText(locale, left, c.State == complaints.StateResolved),
 		Value:        moneyText(locale, c.CustomerValueCents, currency),
-		Segment:      segmentText(locale, c.CustomerSegment, c.CustomerValueCents),
 	}
+	row.Segment, _ = s.segmentOf(locale, c.CustomerSegment, c.CustomerValueCents)
 	row.Excerpt = trunc.Runes(c.Comment, excerptRunes)
 	if row.Excerpt != c.Comment {
 		row.Excerpt += "…"
 	}
 	return row
-}
-
-// segmentText names the customer's segment: the data's as it is, a
-// derived one in words (see customers.SegmentOf).
-func segmentText(locale, stored string, cents int64) string {
-	seg, derived := customers.SegmentOf(stored, cents)
-	if !derived {
-		return seg
-	}
-	return templates.T(locale, "cx.segment."+seg)
 }
 
 func signalNames() []string {

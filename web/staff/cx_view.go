@@ -1,13 +1,16 @@
 package staff
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
 	"time"
 
+	"github.com/followup/followup/businesshours"
 	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/customers"
 	"github.com/followup/followup/templates"
 	"github.com/followup/followup/web"
 )
@@ -155,4 +158,38 @@ func problemText(locale string, err error) string {
 		return templates.T(locale, "cx.refused.owned", na.Owner)
 	}
 	return web.ProblemOf(err).Message
+}
+
+// segmentOf names the customer's segment in locale: the data's as it is,
+// else one derived from the annual value (customers.SegmentOf, with the
+// key-customer threshold of the complaint policy), derived then true.
+func (s *Server) segmentOf(locale, stored string, cents int64) (string, bool) {
+	seg, derived := customers.SegmentOf(stored, cents, s.Complaints.Policy().KeyCustomerCents)
+	if !derived {
+		return seg, false
+	}
+	return templates.T(locale, "cx.segment."+seg), true
+}
+
+// calendars are the business calendars time left is counted in: each
+// team's own, else the default one.
+type calendars struct {
+	teams map[string]*businesshours.Calendar
+	def   *businesshours.Calendar
+}
+
+// calendars reads them once for a page.
+func (s *Server) calendars(ctx context.Context) (calendars, error) {
+	teams, def, err := s.Complaints.Calendars(ctx)
+	return calendars{teams, def}, err
+}
+
+// left is the business time from now to due in team's calendar, negative
+// when overdue.
+func (c calendars) left(team string, now, due time.Time) time.Duration {
+	cal := c.def
+	if t, ok := c.teams[team]; ok && team != "" {
+		cal = t
+	}
+	return cal.Between(now, due)
 }

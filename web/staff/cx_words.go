@@ -24,17 +24,18 @@ func dimensionLabel(locale string, d surveys.Dimension) string {
 }
 
 // reasonText says in English why a reply was flagged as negative.
-func reasonText(r surveys.Reason) string { return reasonWords("en", r) }
+func reasonText(r surveys.Reason) string { return reasonWords("en", r, templates.SignalLabel) }
 
-// reasonWords says in locale why a reply was flagged as negative.
-func reasonWords(locale string, r surveys.Reason) string {
+// reasonWords says in locale why a reply was flagged as negative; signal
+// names a signal kind (the admins' names, else the built-in ones).
+func reasonWords(locale string, r surveys.Reason, signal func(string) string) string {
 	switch r.Kind {
 	case surveys.ReasonLowScore:
 		return templates.T(locale, "cx.reason.low_score", dimensionLabel(locale, r.Dimension), r.Score, r.Threshold)
 	case surveys.ReasonDetractor:
 		return templates.T(locale, "cx.reason.detractor", r.Score)
 	case surveys.ReasonSignal:
-		s := templates.T(locale, "cx.reason.signal", templates.SignalLabel(string(r.Signal)))
+		s := templates.T(locale, "cx.reason.signal", signal(string(r.Signal)))
 		if r.Evidence != "" {
 			s += templates.T(locale, "cx.reason.evidence", r.Evidence)
 		}
