@@ -54,15 +54,17 @@ type Reply struct {
 
 // CustomerCard is who the customer is.
 type CustomerCard struct {
-	ID               int64      `db:"id" json:"id"`
-	ExternalRef      string     `db:"external_ref" json:"external_ref"`
-	Name             string     `db:"name" json:"name"`
-	Email            string     `db:"email" json:"email"`
-	Locale           string     `db:"locale" json:"locale"`
-	Segment          string     `db:"segment" json:"segment"`
-	TimeZone         string     `db:"time_zone" json:"time_zone"`
-	AnnualValueCents int64      `db:"annual_value_cents" json:"annual_value_cents"`
-	OptedOutAt       *time.Time `db:"opted_out_at" json:"opted_out_at,omitempty"`
+	ID               int64  `db:"id" json:"id"`
+	ExternalRef      string `db:"external_ref" json:"external_ref"`
+	Name             string `db:"name" json:"name"`
+	Email            string `db:"email" json:"email"`
+	Locale           string `db:"locale" json:"locale"`
+	Segment          string `db:"segment" json:"segment"`
+	TimeZone         string `db:"time_zone" json:"time_zone"`
+	AnnualValueCents int64  `db:"annual_value_cents" json:"annual_value_cents"`
+	// Currency is the customer's billing currency, empty when unknown.
+	Currency   string     `db:"currency" json:"currency,omitempty"`
+	OptedOutAt *time.Time `db:"opted_out_at" json:"opted_out_at,omitempty"`
 }
 
 // History is what happened with the customer before and around this
@@ -105,9 +107,13 @@ type HistoryReply struct {
 	ID          int64     `db:"id" json:"id"`
 	SubmittedAt time.Time `db:"submitted_at" json:"submitted_at"`
 	Overall     *float64  `db:"score_overall" json:"score_overall"`
-	NPS         *int      `db:"nps" json:"nps"`
-	Negative    *bool     `db:"negative" json:"negative"`
-	Comment     string    `db:"comment" json:"comment"`
+	// The scores per dimension of justice, 0–100, when scored.
+	Distributive  *float64 `db:"score_distributive" json:"score_distributive"`
+	Procedural    *float64 `db:"score_procedural" json:"score_procedural"`
+	Interactional *float64 `db:"score_interactional" json:"score_interactional"`
+	NPS           *int     `db:"nps" json:"nps"`
+	Negative      *bool    `db:"negative" json:"negative"`
+	Comment       string   `db:"comment" json:"comment"`
 }
 
 // HistoryComplaint is one of the customer's other complaints.
@@ -179,10 +185,7 @@ func (s *Store) Detail(ctx context.Context, id int64, now time.Time) (Detail, er
 		return Detail{}, fmt.Errorf("complaint %d detail: %w", id, err)
 	}
 	defer tx.Rollback()
-	steps := []struct {
-		what string
-		run  func() error
-	}{
+	steps := []step{
 		{"assessment", func() error {
 			return tx.QueryRowxContext(ctx, `SELECT priority_reasons, advice FROM complaints WHERE id = $1`, id).Scan(&d.PriorityReasons, &d.Advice)
 		}},
@@ -197,26 +200,8 @@ func (s *Store) Detail(ctx context.Context, id int64, now time.Time) (Detail, er
 				WHERE r.id = $1`, c.ResponseID)
 		}},
 		{"customer", func() error {
-			return tx.GetContext(ctx, &d.Customer, `SELECT id, external_ref, name, email, locale, segment, time_zone, annual_value_cents, opted_out_at
-				FROM customers WHERE id = $1`, c.CustomerID)
-		}},
-		{"events", func() error {
-			return tx.SelectContext(ctx, &d.History.Events, `SELECT id, external_id, kind, channel, touchpoint, team, occurred_at,
-				prejudice_cents, attributes FROM service_events WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT 200`, c.CustomerID)
-		}},
-		{"invitations", func() error {
-			return tx.SelectContext(ctx, &d.History.Invitations, `SELECT i.id, ca.name AS campaign, i.event_id, i.state, i.scheduled_for,
-				i.sent_at, i.answered_at, i.reason FROM invitations i JOIN campaigns ca ON ca.id = i.campaign_id
-				WHERE i.customer_id = $1 ORDER BY i.scheduled_for DESC, i.id DESC LIMIT 200`, c.CustomerID)
-		}},
-		{"replies", func() error {
-			return tx.SelectContext(ctx, &d.History.Replies, `SELECT id, submitted_at, score_overall, nps, negative, comment
-				FROM responses WHERE customer_id = $1 ORDER BY submitted_at DESC, id DESC LIMIT 200`, c.CustomerID)
-		}},
-		{"complaints", func() error {
-			return tx.SelectContext(ctx, &d.History.Complaints, `SELECT id, response_id, state, priority, opened_at, due_at, resolved_at,
-				compensation_granted_cents, resolution
-				FROM complaints WHERE customer_id = $1 AND id <> $2 ORDER BY opened_at DESC, id DESC LIMIT 200`, c.CustomerID, id)
+			return tx.GetContext(ctx, &d.Customer, `SELECT id, external_ref, name, email, locale, segment, time_zone, annual_value_cents,
+				COALESCE(currency, '') AS currency, opted_out_at FROM customers WHERE id = $1`, c.CustomerID)
 		}},
 		{"audit", func() error {
 			return tx.SelectContext(ctx, &d.Audit, `SELECT kind, actor, data, created_at FROM complaint_events
@@ -229,6 +214,7 @@ func (s *Store) Detail(ctx context.Context, id int64, now time.Time) (Detail, er
 				WHERE m.complaint_id = $1 ORDER BY m.id`, id)
 		}},
 	}
+	steps = append(steps, historySteps(ctx, tx, &d.History, c.CustomerID, id)...)
 	for _, st := range steps {
 		if err := st.run(); err != nil {
 			return Detail{}, fmt.Errorf("complaint %d %s: %w", id, st.what, err)

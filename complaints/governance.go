@@ -43,8 +43,12 @@ var ManagerRoles = []string{"manager", "admin"}
 func isManager(a Actor) bool { return a.Role == "manager" || a.Role == "admin" }
 
 // NotAllowedError is an action the person may not take (someone else's
-// complaint, an approval by an agent): 403, with why.
-type NotAllowedError struct{ Message string }
+// complaint, an approval by an agent): 403, with why. Owner names the
+// complaint's owner when that is why (pages say it in their language).
+type NotAllowedError struct {
+	Message string
+	Owner   string
+}
 
 func (e *NotAllowedError) Error() string { return e.Message }
 
@@ -54,7 +58,8 @@ func mayAct(c current, by Actor) error {
 	if by.ID == 0 || isManager(by) || c.OwnerID == nil || *c.OwnerID == by.ID {
 		return nil
 	}
-	return &NotAllowedError{fmt.Sprintf("%s owns this complaint: only they or a manager can act on it; add a note, or ask a manager to reassign it", c.OwnerLabel)}
+	return &NotAllowedError{Message: fmt.Sprintf("%s owns this complaint: only they or a manager can act on it; add a note, or ask a manager to reassign it", c.OwnerLabel),
+		Owner: c.OwnerLabel}
 }
 
 var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
@@ -290,7 +295,7 @@ type Decided struct {
 func (s *Store) DecideGrant(ctx context.Context, tx *sqlx.Tx, grantID int64, approve bool, reason string, by Actor, now time.Time) (Decided, error) {
 	reason = clean(reason)
 	if !isManager(by) {
-		return Decided{}, &NotAllowedError{"only a manager approves or refuses compensation"}
+		return Decided{}, &NotAllowedError{Message: "only a manager approves or refuses compensation"}
 	}
 	if reason == "" {
 		return Decided{}, invalid.Field("reason", "say why: the agent reads it")
@@ -325,7 +330,7 @@ func (s *Store) DecideGrant(ctx context.Context, tx *sqlx.Tx, grantID int64, app
 	case g.State != GrantPending:
 		return Decided{}, &ConflictError{fmt.Sprintf("this request was already %s", g.State)}
 	case g.RequestedBy != nil && *g.RequestedBy == by.ID:
-		return Decided{}, &NotAllowedError{"you asked for this compensation: another manager decides on it"}
+		return Decided{}, &NotAllowedError{Message: "you asked for this compensation: another manager decides on it"}
 	}
 	state := GrantRefused
 	if approve {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/followup/followup/customers"
 )
 
 // Filter selects complaints for the queue.
@@ -31,8 +33,45 @@ type Filter struct {
 	Signal string
 	// DoubleDeviation keeps the complaints whose recovery failed.
 	DoubleDeviation bool
+	// Customer keeps the complaints of customers found by this search:
+	// their exact external reference, or part of their name or email
+	// (customers.SearchSQL).
+	Customer string
+	// Sort orders the list: SortUrgency (the default), SortAge, SortValue
+	// or SortActivity.
+	Sort string
 	// Limit bounds the list (1–1000, default 100).
 	Limit int
+}
+
+// Orders of the queue.
+const (
+	// SortUrgency: overdue first, then by priority and deadline.
+	SortUrgency = "urgency"
+	// SortAge: the oldest complaint first.
+	SortAge = "age"
+	// SortValue: the customer worth the most a year first.
+	SortValue = "value"
+	// SortActivity: the complaint left alone the longest first.
+	SortActivity = "activity"
+)
+
+// Sorts lists the queue's orders.
+var Sorts = []string{SortUrgency, SortAge, SortValue, SortActivity}
+
+const urgencyOrder = "(c.state <> 'resolved' AND c.due_at < $1) DESC, c.priority, c.due_at, c.id"
+
+// orderBy is the ORDER BY of f's sort.
+func (f Filter) orderBy() string {
+	switch f.Sort {
+	case SortAge:
+		return "c.opened_at, c.id"
+	case SortValue:
+		return "cu.annual_value_cents DESC, " + urgencyOrder
+	case SortActivity:
+		return lastActivitySQL + ", c.id"
+	}
+	return urgencyOrder
 }
 
 // where writes f as SQL conditions on c (complaints) and r (responses);
@@ -80,11 +119,16 @@ func (f Filter) where(args []any) ([]string, []any) {
 	if f.DoubleDeviation {
 		where = append(where, "c.double_deviation")
 	}
+	if f.Customer != "" {
+		args = append(args, f.Customer, customers.SearchPart(f.Customer))
+		where = append(where, customers.SearchSQL(fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args))))
+	}
 	return where, args
 }
 
-// List returns complaints matching f, most urgent first: overdue ones, then
-// by priority, then by deadline. Overdue is judged at now.
+// List returns complaints matching f, most urgent first (overdue ones, then
+// by priority, then by deadline) unless f sorts otherwise. Overdue is
+// judged at now.
 func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Complaint, error) {
 	where, args := f.where([]any{now})
 	if f.Limit <= 0 || f.Limit > 1000 {
@@ -92,7 +136,7 @@ func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Complaint,
 	}
 	args = append(args, f.Limit)
 	q := selectComplaints + " WHERE " + strings.Join(where, " AND ") +
-		fmt.Sprintf(" ORDER BY (c.state <> 'resolved' AND c.due_at < $1) DESC, c.priority, c.due_at, c.id LIMIT $%d", len(args))
+		fmt.Sprintf(" ORDER BY %s LIMIT $%d", f.orderBy(), len(args))
 	out := []Complaint{}
 	if err := s.db.SelectContext(ctx, &out, q, args...); err != nil {
 		return nil, fmt.Errorf("list complaints: %w", err)

@@ -70,6 +70,15 @@ type Complaint struct {
 	RecoveryOutcome          string         `db:"recovery_outcome" json:"recovery_outcome"`
 	FormDeviance             pq.StringArray `db:"form_deviance" json:"form_deviance"`
 	SubstanceDeviance        string         `db:"substance_deviance" json:"substance_deviance"`
+	// The customer as the queue shows them: reference, annual value (in
+	// their currency when known), segment as the data gives it.
+	CustomerRef        string `db:"customer_ref" json:"customer_ref"`
+	CustomerValueCents int64  `db:"customer_value_cents" json:"customer_annual_value_cents"`
+	CustomerSegment    string `db:"customer_segment" json:"customer_segment"`
+	CustomerCurrency   string `db:"customer_currency" json:"customer_currency,omitempty"`
+	// LastActivityAt is the latest change to the complaint or email about
+	// it (its opening when nothing happened since).
+	LastActivityAt time.Time `db:"last_activity_at" json:"last_activity_at"`
 }
 
 // MarshalJSON shows the priority as "P1".."P4".
@@ -329,11 +338,19 @@ const selectComplaints = `SELECT c.id, c.response_id, c.customer_id, cu.name AS 
 	r.score_distributive, r.score_procedural, r.score_interactional, r.score_overall,
 	c.owner_id, COALESCE(NULLIF(o.name, ''), o.email, '') AS owner_name, c.team, c.first_action_at, c.acknowledged_at,
 	c.promised_due_at, c.resolved_at, c.resolution, c.compensation_granted_cents, c.reopened_count, c.double_deviation,
-	c.double_deviation_reason, c.deadline_warned_at, c.deadline_breached_at, c.recovery_outcome, c.form_deviance, c.substance_deviance
+	c.double_deviation_reason, c.deadline_warned_at, c.deadline_breached_at, c.recovery_outcome, c.form_deviance, c.substance_deviance,
+	cu.external_ref AS customer_ref, cu.annual_value_cents AS customer_value_cents, cu.segment AS customer_segment,
+	COALESCE(cu.currency, '') AS customer_currency, ` + lastActivitySQL + ` AS last_activity_at
 FROM complaints c
 JOIN customers cu ON cu.id = c.customer_id
 JOIN responses r ON r.id = c.response_id
 LEFT JOIN users o ON o.id = c.owner_id`
+
+// lastActivitySQL is when complaint c last changed: its newest trail entry
+// or email, else its opening.
+const lastActivitySQL = `GREATEST(c.opened_at,
+	(SELECT e.created_at FROM complaint_events e WHERE e.complaint_id = c.id ORDER BY e.id DESC LIMIT 1),
+	(SELECT m.created_at FROM complaint_messages m WHERE m.complaint_id = c.id ORDER BY m.id DESC LIMIT 1))`
 
 // Get returns one complaint as the queue shows it.
 func (s *Store) Get(ctx context.Context, id int64, now time.Time) (Complaint, error) {

@@ -35,6 +35,7 @@ func TestCompensationApprovalInABrowser(t *testing.T) {
 	page := browser.Page{T: t, Ctx: ctx}
 	page.Do(chromedp.Navigate(complaintURL), chromedp.WaitVisible(chromedp.CSS(`#take`)), chromedp.Click(chromedp.CSS(`#take`)))
 	page.WaitText("#flash", "You own this complaint")
+	page.Do(chromedp.Click(chromedp.CSS(`#open-compensate summary`)), chromedp.WaitVisible(chromedp.CSS(`#amount`)))
 	if rule := page.Text(`#comp-rule`); !strings.Contains(rule, "In EUR") || !strings.Contains(rule, "your limit of 150.00 EUR") {
 		t.Errorf("compensation rule: %q", rule)
 	}
@@ -54,7 +55,7 @@ func TestCompensationApprovalInABrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	op := browser.Page{T: t, Ctx: other}
-	op.Do(chromedp.Navigate(complaintURL), chromedp.WaitVisible(chromedp.CSS(`#amount`)),
+	op.Do(chromedp.Navigate(complaintURL+"?open=compensate"), chromedp.WaitVisible(chromedp.CSS(`#amount`)),
 		chromedp.SetValue(chromedp.CSS(`#amount`), "10"), chromedp.Click(chromedp.CSS(`#grant-compensation`)))
 	op.WaitText("#problem", "Test cx owns this complaint: only they or a manager can act on it")
 

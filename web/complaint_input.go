@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/customers"
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/users"
@@ -122,6 +123,19 @@ func ComplaintFilter(q url.Values, u users.User) (f complaints.Filter, field, ms
 			return f, "double_deviation", "double_deviation must be true or false"
 		}
 		f.DoubleDeviation = b
+	}
+	if v := q.Get("q"); strings.TrimSpace(v) != "" {
+		p, err := customers.SearchPattern(v)
+		if err != nil {
+			return f, "q", "q (the customer searched for): " + err.Error()
+		}
+		f.Customer = p
+	}
+	if v := q.Get("sort"); v != "" {
+		if !slices.Contains(complaints.Sorts, v) {
+			return f, "sort", "sort must be one of " + strings.Join(complaints.Sorts, ", ") + ", got " + strconv.Quote(v)
+		}
+		f.Sort = v
 	}
 	f.Limit = 100
 	if v := q.Get("limit"); v != "" {

@@ -58,6 +58,7 @@ type listed struct {
 	State       string   `json:"state"`
 	Overdue     bool     `json:"overdue"`
 	Email       string   `json:"customer_email"`
+	CustomerID  int64    `json:"customer_id"`
 	Escalations []string `json:"escalations"`
 	Risks       []string `json:"risks"`
 	DueAt       time.Time

@@ -209,7 +209,7 @@ func TestCorrectingTheReadingInABrowser(t *testing.T) {
 	if got := text(`#reading .corrections`); !strings.Contains(got, "Missed: going public") || !strings.Contains(got, "Not a complaint") {
 		t.Errorf("corrections: %q", got)
 	}
-	if st := text(`#state`); st != "open" {
+	if st := text(`#state`); st != "Open" {
 		t.Errorf("state after not a complaint: %q", st)
 	}
 }

@@ -77,7 +77,9 @@ func TestCXFlowInABrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#send-anyway`)))
 	waitText("#flash", "Reply sent")
 
-	do(chromedp.SetValue(chromedp.CSS(`#amount`), "25"), chromedp.Click(chromedp.CSS(`#compensate button[type=submit]`)))
+	// Compensation is behind its button: open it first.
+	do(chromedp.Click(chromedp.CSS(`#open-compensate summary`)), chromedp.WaitVisible(chromedp.CSS(`#amount`)),
+		chromedp.SetValue(chromedp.CSS(`#amount`), "25"), chromedp.Click(chromedp.CSS(`#compensate button[type=submit]`)))
 	waitText("#flash", "Compensation recorded")
 	if granted := text(`#granted`); granted != "25.00 EUR" {
 		t.Errorf("granted: %q", granted)
@@ -88,7 +90,7 @@ func TestCXFlowInABrowser(t *testing.T) {
 	if err := browser.WaitText(ctx, "#flash", "Resolved"); err != nil {
 		t.Fatalf("%v; page says %q", err, text("main"))
 	}
-	if st := text(`#state`); st != "resolved" {
+	if st := text(`#state`); st != "Resolved" {
 		t.Errorf("state: %q", st)
 	}
 	// The history says who did what in words: no codes, no JSON.

@@ -130,7 +130,7 @@ func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
 		page.Page = n
 	}
 	if q.Get("done") == "correct" {
-		page.Flash = pageFlashes["correct"]
+		page.Flash = flashText("en", "correct")
 	}
 	list, err := s.Corrections.Uncomplained(r.Context(), repliesPerPage+1, (page.Page-1)*repliesPerPage)
 	if err != nil {

@@ -5,16 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
 	"github.com/followup/followup/web"
 )
@@ -23,123 +23,19 @@ func (s *Server) cxRoutes(mux *web.Router) {
 	mux.HandleFunc("GET /cx/{$}", web.Roles(users.CX, users.Manager), s.pageQueue)
 	mux.HandleFunc("GET /cx/complaints/{id}", web.Roles(users.CX, users.Manager), s.pageComplaint)
 	mux.HandleFunc("POST /cx/complaints/{id}/{action}", web.Roles(users.CX, users.Manager), s.pageComplaintAction)
-}
-
-// queueView is one of the queue's usual views, with its count.
-type queueView struct {
-	Label, Query string
-	Count        int
-	Current      bool
-}
-
-type queuePage struct {
-	Rows   []queueRow
-	Views  []queueView
-	Filter url.Values
-	Teams  []string
-	Risks  []riskChoice
-	Signal []string
-	Error  string
-}
-
-type riskChoice struct{ Key, Label string }
-
-type queueRow struct {
-	complaints.Complaint
-	Due string
-}
-
-// pageQueue is the CX team's queue: the most urgent complaint first, the
-// usual views with their counts, and filters.
-func (s *Server) pageQueue(w http.ResponseWriter, r *http.Request) {
-	u, _ := web.UserFrom(r.Context())
-	q := r.URL.Query()
-	now := s.Clock.Now()
-	page := queuePage{Filter: q, Signal: signalNames()}
-	for _, k := range surveys.Risks {
-		page.Risks = append(page.Risks, riskChoice{string(k), surveys.RiskLabels[k].In("en")})
-	}
-	f, _, msg := web.ComplaintFilter(q, u)
-	status := http.StatusOK
-	if msg != "" {
-		page.Error, status = msg+". Showing every open complaint instead.", http.StatusBadRequest
-		f = complaints.Filter{Limit: 100}
-	}
-	var err error
-	list, err := s.Complaints.List(r.Context(), f, now)
-	if err != nil {
-		s.StaffError(w, "list complaints", err)
-		return
-	}
-	counts, err := s.Complaints.Count(r.Context(), u.ID, now)
-	if err != nil {
-		s.StaffError(w, "count complaints", err)
-		return
-	}
-	if page.Teams, err = s.Complaints.Teams(r.Context()); err != nil {
-		s.StaffError(w, "list teams", err)
-		return
-	}
-	for _, c := range list {
-		page.Rows = append(page.Rows, queueRow{Complaint: c, Due: untilText(c.DueAt, now, c.State == complaints.StateResolved)})
-	}
-	current := q.Encode()
-	for _, v := range []queueView{
-		{"All open", "", counts.Open, false},
-		{"Mine", "owner=me", counts.Mine, false},
-		{"Unassigned", "owner=unassigned", counts.Unassigned, false},
-		{"Overdue", "overdue=true", counts.Overdue, false},
-		{"Double deviations", "double_deviation=true", counts.DoubleDeviation, false},
-		{"P1", "priority=P1", counts.P1, false},
-		{"P2", "priority=P2", counts.P2, false},
-		{"P3", "priority=P3", counts.P3, false},
-		{"P4", "priority=P4", counts.P4, false},
-		{"Resolved today", "state=resolved", counts.ResolvedToday, false},
-	} {
-		v.Current = v.Query == current
-		page.Views = append(page.Views, v)
-	}
-	s.RenderStaff(w, r, status, "cx_queue", "Complaints", page)
-}
-
-// untilText says how long until a deadline, or how late it is.
-func untilText(due, now time.Time, resolved bool) string {
-	d := due.Sub(now)
-	late := d < 0
-	if late {
-		d = -d
-	}
-	var txt string
-	switch {
-	case d < time.Hour:
-		txt = fmt.Sprintf("%d min", int(d.Minutes()))
-	case d < 48*time.Hour:
-		txt = fmt.Sprintf("%d h", int(d.Hours()))
-	default:
-		txt = fmt.Sprintf("%d days", int(d.Hours()/24))
-	}
-	switch {
-	case resolved:
-		return "due " + due.UTC().Format("2006-01-02 15:04")
-	case late:
-		return txt + " overdue"
-	}
-	return "in " + txt
-}
-
-func signalNames() []string {
-	out := make([]string, len(surveys.SignalKinds))
-	for i, k := range surveys.SignalKinds {
-		out[i] = string(k)
-	}
-	return out
+	mux.HandleFunc("POST /cx/assign", web.Roles(users.CX, users.Manager), s.pageBulkAssign)
+	mux.HandleFunc("GET /cx/customers", web.Roles(users.CX, users.Manager), s.pageCustomerSearch)
+	mux.HandleFunc("GET /cx/customers/{id}", web.Roles(users.CX, users.Manager), s.pageCustomer)
 }
 
 // complaintPage is everything the complaint page shows and its forms keep.
 type complaintPage struct {
 	D               complaints.Detail
 	Me              int64
-	Due             string
+	Zone            viewerZone
+	Left            timeLeft
+	Value, Segment  string
+	SegmentDerived  bool
 	Scores          []scoreRow
 	Comment         []commentPart
 	Signals         []surveys.Signal
@@ -153,9 +49,17 @@ type complaintPage struct {
 	Substances      []choice
 	AdviceKind      string
 	Audit           []auditRow
+	Conversation    []convMessage
+	// Recorded names the deviance recorded, in words.
+	Recorded []string
+	// Open names the rarely used forms shown open (?open=, or the one a
+	// problem concerns): assign, compensate, deviance, reopen.
+	Open map[string]bool
 	// Reading is the "Reading of the comment" box, with its corrections.
 	Reading        *reading
 	Flash, Problem string
+	// ProblemAt is the form the problem concerns.
+	ProblemAt string
 	// Field errors and the values typed, kept on an error.
 	Errors   map[string]string
 	Values   map[string]string
@@ -169,6 +73,9 @@ type complaintPage struct {
 	Limit    int64
 }
 
+// rareForms are the complaint page's forms kept behind a button.
+var rareForms = []string{"assign", "compensate", "deviance", "reopen"}
+
 type scoreRow struct {
 	Label string
 	Value *float64
@@ -180,23 +87,23 @@ type commentPart struct {
 	Text, Signal string
 }
 
-var strategyTexts = map[string]string{
-	complaints.StrategyPedagogic:   "Pedagogic: explain the rules and educate the customer; keep the tone calm and firm.",
-	complaints.StrategySeparation:  "Separation: grave behaviour is sanctioned; involve a manager, and parting ways is an option.",
-	complaints.StrategyTolerant:    "Tolerant: you are empowered to settle it yourself, without formal procedure.",
-	complaints.StrategyMechanistic: "Mechanistic: this is frequent; follow the formal process and standard replies.",
-	complaints.StrategyExpert:      "Expert: have an in-house specialist review the claim before answering.",
-	complaints.StrategyThirdParty:  "Third party: call on an outside expert (assessor, mediator) to examine the claim.",
+// pageFlashes are the catalogue keys of what an action did.
+var pageFlashes = map[string]string{
+	"take": "cx.flash.take", "assign": "cx.flash.assign", "note": "cx.flash.note",
+	"reply": "cx.flash.reply", "compensate": "cx.flash.compensate",
+	"compensate-pending": "cx.flash.compensate_pending",
+	"resolve":            "cx.flash.resolve",
+	"reopen":             "cx.flash.reopen", "deviance": "cx.flash.deviance",
+	"correct":              "cx.flash.correct",
+	"opened-by-correction": "cx.flash.opened_by_correction",
 }
 
-var pageFlashes = map[string]string{
-	"take": "You own this complaint.", "assign": "Owner changed.", "note": "Note added.",
-	"reply": "Reply sent to the customer.", "compensate": "Compensation recorded.",
-	"compensate-pending": "Compensation above the advice or your limit: it waits for a manager's approval; you will read the decision here.",
-	"resolve":            "Resolved: the customer is told what was done, and the recovery survey is planned.",
-	"reopen":             "Complaint reopened.", "deviance": "Deviance recorded.",
-	"correct":              "Correction of the comment reading recorded.",
-	"opened-by-correction": "Complaint opened from your correction: the team is alerted as for any complaint.",
+// flashText says what action did, in locale; "" for an unknown action.
+func flashText(locale, action string) string {
+	if k, ok := pageFlashes[action]; ok {
+		return templates.T(locale, k)
+	}
+	return ""
 }
 
 func (s *Server) pageComplaint(w http.ResponseWriter, r *http.Request) {
@@ -204,15 +111,29 @@ func (s *Server) pageComplaint(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	page := complaintPage{Flash: pageFlashes[r.URL.Query().Get("done")]}
-	if l, ok := customers.NormalizeLocale(r.URL.Query().Get("lang")); ok {
+	q := r.URL.Query()
+	page := complaintPage{Flash: flashText(cxLocale(r), q.Get("done")), Open: map[string]bool{}}
+	if l, ok := customers.NormalizeLocale(q.Get("draft")); ok {
 		page.ReplyLocale = l
+	}
+	for _, f := range rareForms {
+		if q.Get("open") == f {
+			page.Open[f] = true
+		}
+	}
+	// After compensation or deviance, their box stays open on its result.
+	switch q.Get("done") {
+	case "compensate", "compensate-pending":
+		page.Open["compensate"] = true
+	case "deviance":
+		page.Open["deviance"] = true
 	}
 	s.renderComplaint(w, r, id, http.StatusOK, page)
 }
 
 func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int64, status int, page complaintPage) {
 	now := s.Clock.Now()
+	locale := cxLocale(r)
 	d, err := s.Complaints.Detail(r.Context(), id, now)
 	if errors.Is(err, complaints.ErrNotFound) {
 		http.NotFound(w, r)
@@ -223,10 +144,18 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 		return
 	}
 	u, _ := web.UserFrom(r.Context())
-	page.D, page.Me = d, u.ID
-	page.Due = untilText(d.DueAt, now, d.State == complaints.StateResolved)
-	page.Scores = []scoreRow{{"Outcome (distributive)", d.Reply.Distributive}, {"Process (procedural)", d.Reply.Procedural},
-		{"Treatment (interactional)", d.Reply.Interactional}, {"Overall", d.Reply.Overall}}
+	page.D, page.Me, page.Zone = d, u.ID, s.zoneOf(r)
+	if page.Open == nil {
+		page.Open = map[string]bool{}
+	}
+	cals, err := s.calendars(r.Context())
+	if err != nil {
+		s.StaffError(w, "read team calendars", err)
+		return
+	}
+	page.Left = leftText(locale, cals.left(d.Team, now, d.DueAt), d.State == complaints.StateResolved)
+	page.Scores = []scoreRow{{dimensionLabel(locale, surveys.Distributive), d.Reply.Distributive}, {dimensionLabel(locale, surveys.Procedural), d.Reply.Procedural},
+		{dimensionLabel(locale, surveys.Interactional), d.Reply.Interactional}, {dimensionLabel(locale, surveys.Overall), d.Reply.Overall}}
 	_ = json.Unmarshal(d.Reply.Signals, &page.Signals)
 	// The complaint keeps the reasons it was opened for: the reply's, or,
 	// for a complaint an agent's correction opened, the reply's and the
@@ -236,8 +165,9 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 	if len(reasons) == 0 {
 		_ = json.Unmarshal(d.Reply.Reasons, &reasons)
 	}
+	signal := func(k string) string { return s.Templates.Label(locale, "signal", k) }
 	for _, r := range reasons {
-		page.Reasons = append(page.Reasons, reasonText(r))
+		page.Reasons = append(page.Reasons, reasonWords(locale, r, signal))
 	}
 	_ = json.Unmarshal(d.PriorityReasons, &page.PriorityReasons)
 	_ = json.Unmarshal(d.Advice, &page.Advice)
@@ -246,9 +176,18 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 		s.StaffError(w, "list owners", err)
 		return
 	}
-	page.Strategy = strategyTexts[d.Strategy.Name]
-	page.FormDeviances, page.Substances = devianceChoices(complaints.FormDeviances), devianceChoices(complaints.SubstanceDeviances)
-	page.AdviceKind, page.Audit = adviceText(page.Advice.Kind), auditRows(d.Audit)
+	if d.Strategy.Name != "" {
+		page.Strategy = templates.T(locale, "cx.strategy."+d.Strategy.Name)
+	}
+	page.FormDeviances, page.Substances = devianceChoices(locale, complaints.FormDeviances), devianceChoices(locale, complaints.SubstanceDeviances)
+	page.AdviceKind, page.Audit = adviceText(locale, page.Advice.Kind), auditRows(locale, d.Audit)
+	page.Conversation = conversation(d)
+	for _, code := range d.FormDeviance {
+		page.Recorded = append(page.Recorded, templates.DevianceLabel(locale, code))
+	}
+	if d.SubstanceDeviance != "" {
+		page.Recorded = append(page.Recorded, templates.DevianceLabel(locale, d.SubstanceDeviance))
+	}
 	if page.Grants, err = s.Complaints.Grants(r.Context(), id); err != nil {
 		s.StaffError(w, "list compensation", err)
 		return
@@ -257,6 +196,8 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 		s.StaffError(w, "read currency", err)
 		return
 	}
+	page.Value = moneyText(locale, d.Customer.AnnualValueCents, page.Currency)
+	page.Segment, page.SegmentDerived = s.segmentOf(locale, d.Customer.Segment, d.Customer.AnnualValueCents)
 	page.Limit = s.Complaints.Governance().Limits[string(u.Role)]
 	if s.Corrections != nil {
 		made, err := s.Corrections.List(r.Context(), d.Reply.ID)
@@ -282,7 +223,7 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 		}
 		page.Values["body"] = draft
 	}
-	s.RenderStaff(w, r, status, "cx_complaint", fmt.Sprintf("Complaint #%d", d.ID), page)
+	s.renderCX(w, r, status, locale, "cx_complaint", templates.T(locale, "cx.complaint.title", d.ID), page)
 }
 
 // highlight cuts a comment around the signals' evidence.
@@ -364,7 +305,11 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, fmt.Sprintf("/cx/complaints/%d?done=%s#%s", id, action, action), http.StatusSeeOther)
 		return
 	}
-	page := complaintPage{Values: map[string]string{}, Errors: map[string]string{}}
+	locale := cxLocale(r)
+	page := complaintPage{Values: map[string]string{}, Errors: map[string]string{}, Open: map[string]bool{}, ProblemAt: action}
+	if slices.Contains(rareForms, action) {
+		page.Open[action] = true
+	}
 	if l, ok := customers.NormalizeLocale(f.Get("locale")); ok {
 		page.ReplyLocale = l
 	}
@@ -383,12 +328,12 @@ func (s *Server) pageComplaintAction(w http.ResponseWriter, r *http.Request) {
 		var rw *feedback.ReplyWarnings
 		errors.As(err, &rw)
 		page.Warnings = rw.Warnings
-		page.Problem = "The reply was not sent yet: check the warnings below, then send it anyway or edit it."
+		page.Problem = templates.T(locale, "cx.problem.warnings")
 	case http.StatusBadRequest:
 		page.Errors[action+"."+p.Field] = p.Message
-		page.Problem = "Not done: " + p.Message
+		page.Problem = templates.T(locale, "cx.problem.not_done", p.Message)
 	case http.StatusConflict, http.StatusForbidden: // a *complaints.ConflictError or NotAllowedError
-		page.Problem = "Not done: " + p.Message
+		page.Problem = templates.T(locale, "cx.problem.not_done", problemText(locale, err))
 	default:
 		s.StaffError(w, action+" complaint", err)
 		return
