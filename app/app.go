@@ -19,6 +19,7 @@ import (
 	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/inbound"
 	"github.com/followup/followup/ingest"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/metrics"
@@ -54,9 +55,12 @@ type App struct {
 	Redis *redis.Client
 	Queue *worker.Client
 
-	Templates  *templates.Set
-	Signer     *surveys.Signer
-	Links      surveys.Links
+	Templates *templates.Set
+	Signer    *surveys.Signer
+	Links     surveys.Links
+	// Addresses signs the Reply-To and envelope-sender addresses of the
+	// inbound domain; nil when FOLLOWUP_INBOUND_DOMAIN is empty.
+	Addresses  *inbound.Addresser
 	Mail       *mail.Sender
 	Compose    *compose.Composer
 	Customers  *customers.Store
@@ -132,6 +136,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			return nil, err
 		}
 		a.Links = surveys.Links{Signer: a.Signer, Base: cfg.BaseURL}
+		if cfg.Inbound.Domain != "" {
+			// The keys of the survey links: they rotate together.
+			if a.Addresses, err = inbound.NewAddresser(cfg.Inbound.Domain, cfg.Secret, cfg.PreviousSecrets...); err != nil {
+				a.Close()
+				return nil, err
+			}
+		}
 	}
 	a.Mail, err = mail.NewSender(mail.Config{
 		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
@@ -145,7 +156,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	a.Surveys = surveys.NewStore(a.DB)
-	a.Compose = &compose.Composer{Templates: a.Templates, Surveys: a.Surveys, Links: a.Links, From: cfg.SMTP.From}
+	a.Compose = &compose.Composer{Templates: a.Templates, Surveys: a.Surveys, Links: a.Links, From: cfg.SMTP.From, Inbound: a.Addresses}
 	a.Customers = customers.NewStore(a.DB)
 	a.Scheduler = scheduler.NewStore(a.DB)
 	a.Intake = scheduler.NewIntake(a.DB, a.Customers, a.Scheduler)

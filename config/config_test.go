@@ -237,3 +237,27 @@ func TestContactOfTheTeam(t *testing.T) {
 		})
 	}
 }
+
+func TestInboundSettings(t *testing.T) {
+	c, err := load(t, nil, map[string]string{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Inbound.Domain != "" || c.Inbound.MaxBytes != 20<<20 || c.Inbound.ClientLimit.N != 120 || c.Inbound.TLS != nil {
+		t.Errorf("defaults: %+v; want two-way email off, 20MB, 120/1m, no STARTTLS", c.Inbound)
+	}
+	c, err = load(t, nil, map[string]string{"FOLLOWUP_INBOUND_DOMAIN": "Reply.Example.COM", "FOLLOWUP_INBOUND_MAX_SIZE": "512KB",
+		"FOLLOWUP_INBOUND_CLIENT_LIMIT": "off", "FOLLOWUP_INBOUND_REOPEN_WITHIN": "48h"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Inbound.Domain != "reply.example.com" || c.Inbound.MaxBytes != 512<<10 || c.Inbound.ClientLimit.N != 0 || c.Inbound.ReopenWithin != 48*time.Hour {
+		t.Errorf("set: %+v", c.Inbound)
+	}
+	for env, bad := range map[string]string{"FOLLOWUP_INBOUND_DOMAIN": "reply@example.com", "FOLLOWUP_INBOUND_MAX_SIZE": "200MB",
+		"FOLLOWUP_INBOUND_ADDR": "25", "FOLLOWUP_INBOUND_TLS_CERT": "/nonexistent.pem"} {
+		if _, err := load(t, nil, map[string]string{env: bad}, Options{}); err == nil || !strings.Contains(err.Error(), env) {
+			t.Errorf("%s=%q: %v, want an error naming it", env, bad, err)
+		}
+	}
+}

@@ -74,9 +74,12 @@ type Message struct {
 	// MessageID is the Message-ID without angle brackets, deterministic per
 	// invitation so a resend is recognisable.
 	MessageID string
-	Subject   string
-	Text      string
-	HTML      string
+	// EnvelopeFrom, when set, is the envelope sender (MAIL FROM, the
+	// Return-Path) instead of the From address: where delivery reports go.
+	EnvelopeFrom string
+	Subject      string
+	Text         string
+	HTML         string
 	// Headers are extra header fields (List-Unsubscribe...). Values must be
 	// one line.
 	Headers map[string]string
@@ -311,7 +314,7 @@ func (s *Sender) check(in *Message) error {
 	if in.To == nil || in.To.Address == "" {
 		return errors.New("no recipient")
 	}
-	for _, v := range []string{in.To.Name, in.To.Address, in.Subject, in.MessageID} {
+	for _, v := range []string{in.To.Name, in.To.Address, in.Subject, in.MessageID, in.EnvelopeFrom} {
 		if strings.ContainsAny(v, "\r\n") {
 			return ErrUnsafeHeader
 		}
@@ -363,6 +366,11 @@ func (s *Sender) build(in *Message, eightBit bool) (*gomail.Msg, error) {
 	m.SetDate()
 	if in.MessageID != "" {
 		m.SetMessageIDWithValue(in.MessageID)
+	}
+	if in.EnvelopeFrom != "" {
+		if err := m.EnvelopeFrom(in.EnvelopeFrom); err != nil {
+			return nil, fmt.Errorf("envelope sender %q: %w", in.EnvelopeFrom, err)
+		}
 	}
 	for k, v := range in.Headers {
 		m.SetGenHeader(gomail.Header(k), v)

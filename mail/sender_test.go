@@ -188,3 +188,37 @@ func TestBodiesGo8BitUnlessALineIsTooLong(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvelopeSenderIsTheBounceAddress: a message's envelope sender (MAIL
+// FROM, where delivery reports go) is its own when set, while its From line
+// stays the configured sender; a line break in it is refused.
+func TestEnvelopeSenderIsTheBounceAddress(t *testing.T) {
+	srv := startCapture(t)
+	s := newSender(t, srv.Port())
+	m := msg("a@x.test", "one")
+	m.EnvelopeFrom = "bi1-abcdefghijklmnop@reply.acme.test"
+	plain := msg("b@x.test", "two")
+	bad := msg("c@x.test", "three")
+	bad.EnvelopeFrom = "x@reply.acme.test\r\nBcc: victim@x.test"
+	errs := s.Send(context.Background(), []mail.Message{m, plain, bad})
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatalf("send: %v", errs)
+	}
+	if !errors.Is(errs[2], mail.ErrUnsafeHeader) {
+		t.Errorf("an envelope sender with a line break: %v, want ErrUnsafeHeader", errs[2])
+	}
+	got, err := srv.WaitFor(context.Background(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].From != m.EnvelopeFrom || got[1].From != "surveys@acme.test" {
+		t.Errorf("envelope senders %q, %q; want %q then the From address", got[0].From, got[1].From, m.EnvelopeFrom)
+	}
+	p, err := got[0].Parsed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if from := p.Header.Get("From"); !strings.Contains(from, "surveys@acme.test") {
+		t.Errorf("From line %q, want the configured sender", from)
+	}
+}

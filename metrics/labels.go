@@ -36,14 +36,14 @@ var labelValues = map[string]map[string][]string{
 	},
 	"followup_reconciled_total": {
 		// One per scheduler.Work* kind (config.StallKinds).
-		"kind":    {"send_batches", "responses", "alerts", "complaint_emails"},
+		"kind":    {"send_batches", "responses", "alerts", "complaint_emails", "inbound_messages"},
 		"outcome": {"queued", "revived"},
 	},
 	"followup_work_waiting_seconds": {
-		"kind": {"send_batches", "responses", "alerts", "complaint_emails"},
+		"kind": {"send_batches", "responses", "alerts", "complaint_emails", "inbound_messages"},
 	},
 	"followup_work_stalled": {
-		"kind": {"send_batches", "responses", "alerts", "complaint_emails"},
+		"kind": {"send_batches", "responses", "alerts", "complaint_emails", "inbound_messages"},
 	},
 }
 
