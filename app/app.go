@@ -20,6 +20,7 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/inbound"
+	"github.com/followup/followup/inbound/route"
 	"github.com/followup/followup/ingest"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/metrics"
@@ -79,6 +80,9 @@ type App struct {
 	Loop *feedback.Loop
 	// Reports are the external loop\'s figures.
 	Reports *reports.Store
+	// Inbound stores the mail received; Router parses and routes it.
+	Inbound *inbound.Store
+	Router  *route.Router
 
 	reconciled func(scheduler.Reconciliation)
 	// metricsAddr is where the metrics listener is bound (a string), once open.
@@ -174,6 +178,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Replies = replies.New(a.DB, a.Surveys, a.Scheduler, a.Complaints, a.Clock, replies.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Corrections = corrections.NewStore(a.DB, a.Surveys, a.Complaints, corrections.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Reports = reports.NewStore(a.DB)
+	a.Inbound = inbound.NewStore(a.DB)
+	a.Router = &route.Router{Inbound: a.Inbound, Customers: a.Customers, Invitations: a.Scheduler, Surveys: a.Surveys, Replies: a.Replies,
+		Loop: a.Loop, Clock: a.Clock, Log: log.With("component", "inbound"), ReopenWithin: cfg.Inbound.ReopenWithin}
 	return a, nil
 }
 

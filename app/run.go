@@ -26,6 +26,9 @@ type Roles struct {
 	HTTP      bool
 	Worker    bool
 	Scheduler bool
+	// Inbound is the SMTP listener of the mail that comes back; it runs
+	// when FOLLOWUP_INBOUND_DOMAIN is set.
+	Inbound bool
 }
 
 // Extras are optional parts mounted by the demo and the tests.
@@ -34,6 +37,9 @@ type Extras struct {
 	DevMail http.Handler
 	// Listener, when set, is used instead of listening on FOLLOWUP_HTTP_ADDR.
 	Listener net.Listener
+	// InboundListener, when set, is used instead of listening on
+	// FOLLOWUP_INBOUND_ADDR.
+	InboundListener net.Listener
 }
 
 // WebServer builds the HTTP handlers.
@@ -71,6 +77,7 @@ func (a *App) Handlers() worker.Handlers {
 			ReplyTo: a.Cfg.CX.ReplyTo, Clock: a.Clock, Log: log, Metrics: a.Metrics},
 		Deadlines: &worker.DeadlinesHandler{Loop: a.Loop, Log: log, Metrics: a.Metrics},
 		Report:    a.reportHandler(log),
+		Inbound:   &worker.InboundHandler{Router: a.Router},
 	}
 }
 
@@ -99,8 +106,11 @@ func (a *App) Runner() *scheduler.Runner {
 // the metrics listener (FOLLOWUP_METRICS_ADDR) when there is one. The caller
 // closes the database last, with Close.
 func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
-	if (roles.HTTP || roles.Worker) && a.Signer == nil {
-		return errors.New("FOLLOWUP_SECRET is required to serve survey pages and send survey links")
+	if (roles.HTTP || roles.Worker || roles.Inbound) && a.Signer == nil {
+		return errors.New("FOLLOWUP_SECRET is required to serve survey pages, send survey links and check inbound addresses")
+	}
+	if roles == (Roles{Inbound: true}) && a.Addresses == nil {
+		return errors.New("FOLLOWUP_INBOUND_DOMAIN is required to run followup inbound: the domain of the addresses mail comes back to")
 	}
 	if err := a.EnsureSystem(ctx); err != nil {
 		return err
@@ -118,10 +128,20 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 			}
 		}
 	}
+	inboundLn, err := a.listenInbound(roles, ex)
+	if err != nil {
+		if httpLn != nil {
+			httpLn.Close()
+		}
+		return err
+	}
 	opsLn, err := a.listenOps(roles)
 	if err != nil {
 		if httpLn != nil {
 			httpLn.Close()
+		}
+		if inboundLn != nil {
+			inboundLn.Close()
 		}
 		return err
 	}
@@ -136,6 +156,10 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 		opsSrv = newHTTPServer(a.OpsServer().OpsHandler(), 30*time.Second)
 		a.Log.Info("metrics listening", "addr", opsLn.Addr().String(), "paths", "/metrics /healthz /readyz")
 		go serveHTTP(opsSrv, opsLn, "metrics listener", errc)
+	}
+	inboundSrv, err := a.serveInbound(inboundLn, errc)
+	if err != nil {
+		errc <- err
 	}
 	var asynqSrv *asynq.Server
 	if roles.Worker {
@@ -174,6 +198,14 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 	if httpSrv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = httpSrv.Shutdown(sctx)
+		cancel()
+	}
+	if inboundSrv != nil {
+		// A message not stored yet was not acknowledged: its sender retries.
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := inboundSrv.Shutdown(sctx); err != nil {
+			_ = inboundSrv.Close()
+		}
 		cancel()
 	}
 	stopSched()

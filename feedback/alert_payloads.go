@@ -27,11 +27,14 @@ const (
 	// AlertWorkStalled is raised by the reconciler when work has waited in
 	// PostgreSQL past its expected time; the admins are told.
 	AlertWorkStalled AlertKind = "work_stalled"
+	// AlertCustomerReplied: the customer replied by email to a complaint's
+	// email; its owner (or the team, when it has none) is told.
+	AlertCustomerReplied AlertKind = "customer_replied"
 )
 
 // AlertKinds lists every kind of alert; a test checks each round-trips.
 var AlertKinds = []AlertKind{AlertComplaintOpened, AlertDeadlineWarned, AlertDeadlineBreached, AlertDoubleDeviation,
-	AlertBarometerBreach, AlertWorkStalled}
+	AlertBarometerBreach, AlertWorkStalled, AlertCustomerReplied}
 
 // AlertPayload is the data of one kind of alert.
 type AlertPayload interface {
@@ -107,6 +110,19 @@ type WorkStalledAlert struct {
 	ExpectedSeconds int64     `json:"expected_seconds"`
 }
 
+// CustomerRepliedAlert: the customer replied by email to the complaint
+// (message MessageID of its conversation); Reopened when that reopened it,
+// the priority going FromPriority → Priority.
+type CustomerRepliedAlert struct {
+	MessageID    int64    `json:"message_id"`
+	Customer     string   `json:"customer"`
+	Reopened     bool     `json:"reopened"`
+	FromPriority string   `json:"from_priority"`
+	Priority     string   `json:"priority"`
+	Escalations  []string `json:"escalations"`
+	OwnerID      *int64   `json:"owner_id"`
+}
+
 // UnknownAlert is an alert of a kind this version does not know, with its
 // data as stored.
 type UnknownAlert struct {
@@ -131,6 +147,9 @@ func (BarometerBreachAlert) AlertKind() AlertKind { return AlertBarometerBreach 
 
 // AlertKind implements AlertPayload.
 func (WorkStalledAlert) AlertKind() AlertKind { return AlertWorkStalled }
+
+// AlertKind implements AlertPayload.
+func (CustomerRepliedAlert) AlertKind() AlertKind { return AlertCustomerReplied }
 
 // AlertKind implements AlertPayload.
 func (a UnknownAlert) AlertKind() AlertKind { return AlertKind(a.Name) }
@@ -167,6 +186,8 @@ func DecodeAlert(kind string, raw json.RawMessage) (AlertPayload, error) {
 		return decodeAlertAs(raw, BarometerBreachAlert{})
 	case AlertWorkStalled:
 		return decodeAlertAs(raw, WorkStalledAlert{})
+	case AlertCustomerReplied:
+		return decodeAlertAs(raw, CustomerRepliedAlert{})
 	}
 	u := UnknownAlert{Name: kind}
 	if len(raw) > 0 {

@@ -25,6 +25,8 @@ func TestAlertPayloadsRoundTrip(t *testing.T) {
 			Customer: "Ada", OwnerID: &owner},
 		feedback.BarometerBreachAlert{Indicator: "complaint_rate", Value: 12.5, Op: ">", Threshold: 10, Sample: 80, WindowHours: 168, BreachID: 3},
 		feedback.WorkStalledAlert{Work: "complaint_emails", WaitingSince: due, WaitedSeconds: 7300, ExpectedSeconds: 3600},
+		feedback.CustomerRepliedAlert{MessageID: 9, Customer: "Ada", Reopened: true, FromPriority: "P3", Priority: "P2",
+			Escalations: []string{"public"}, OwnerID: &owner},
 	}
 	var seen []feedback.AlertKind
 	for _, p := range payloads {

@@ -106,6 +106,11 @@ func (a Alert) Subject() string {
 		case complaints.DoubleDeviationRecovery:
 			reason += ": recovery survey negative"
 		}
+	case CustomerRepliedAlert:
+		priority, customer, reason = p.Priority, p.Customer, "Customer replied on "+ref
+		if p.Reopened {
+			reason += " (reopened)"
+		}
 	default:
 		first, _, _ := strings.Cut(a.Text, "\n")
 		var words []string

@@ -26,7 +26,8 @@ var (
 	rolesServe     = app.Roles{HTTP: true}
 	rolesWorker    = app.Roles{Worker: true}
 	rolesScheduler = app.Roles{Scheduler: true}
-	rolesAll       = app.Roles{HTTP: true, Worker: true, Scheduler: true}
+	rolesAll       = app.Roles{HTTP: true, Worker: true, Scheduler: true, Inbound: true}
+	rolesInbound   = app.Roles{Inbound: true}
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -88,7 +89,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // cmdRoles runs serve, worker, scheduler or all until interrupted. all
 // migrates the database first.
 func cmdRoles(ctx context.Context, name string, args []string, stderr io.Writer, roles app.Roles) error {
-	cfg, _, err := loadConfig(name, args, stderr, config.Options{RequireSecret: roles.HTTP || roles.Worker}, nil)
+	cfg, _, err := loadConfig(name, args, stderr, config.Options{RequireSecret: roles.HTTP || roles.Worker || roles.Inbound}, nil)
 	if err != nil {
 		return err
 	}
