@@ -274,3 +274,47 @@ func getJSON(t *testing.T, c *http.Client, url string) (int, string) {
 	}
 	return resp.StatusCode, string(b)
 }
+
+// TestReplyReopensAResolvedComplaintWithinThePeriod: a reply to the
+// resolution email reopens the complaint within
+// FOLLOWUP_INBOUND_REOPEN_WITHIN; after it, the reply is kept on the
+// conversation and the complaint stays resolved.
+func TestReplyReopensAResolvedComplaintWithinThePeriod(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFake(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	h := apptest.Start(t, apptest.Options{Clock: clk, Env: map[string]string{"FOLLOWUP_INBOUND_DOMAIN": inboundDomain,
+		"FOLLOWUP_ACK_DELAY": "0s", "FOLLOWUP_INBOUND_REOPEN_WITHIN": "48h"}})
+	cxAPI := h.API(t, users.CX)
+	seedCampaign(t, h)
+	soon, soonEmail := unhappy(t, h, "soon", "The repair failed.", 2, 1)
+	late, lateEmail := unhappy(t, h, "late", "The repair failed.", 2, 1)
+	for _, id := range []int64{soon, late} {
+		if status, body := postJSON(t, cxAPI, fmt.Sprintf("%s/api/v1/complaints/%d/resolve", h.URL, id),
+			map[string]string{"summary": "We replaced the part and refunded the repair."}); status != http.StatusOK {
+			t.Fatalf("resolve %d: %d %v", id, status, body)
+		}
+	}
+	answer := func(email, words string) string {
+		t.Helper()
+		_, res := captured(t, h, email, "here is what we did")
+		rt := replyTo(t, res)
+		deliver(t, h, email, rt, fmt.Sprintf("From: <%s>\nTo: <%s>\nSubject: Re: %s\nMessage-ID: <%s@example.com>\n\n%s\n",
+			email, rt, res.Subject, strings.Split(email, "@")[0], words))
+		return rt
+	}
+	rt := answer(soonEmail, "It broke again this morning.")
+	eventually(t, "the reply routed", func() bool { state, _, _ := inboundState(t, h, rt); return state == inbound.StateRouted })
+	if c := complaintOf(t, h, soon); c.State == "resolved" || c.Reopened != 1 {
+		t.Errorf("a reply within the period: %+v, want reopened", c)
+	}
+
+	clk.Advance(72 * time.Hour)
+	rt = answer(lateEmail, "It broke again, three days later.")
+	eventually(t, "the late reply routed", func() bool { state, _, _ := inboundState(t, h, rt); return state == inbound.StateRouted })
+	if c := complaintOf(t, h, late); c.State != "resolved" || c.Reopened != 0 {
+		t.Errorf("a reply after the period: %+v, want still resolved", c)
+	}
+	if n := countOf(t, h, `SELECT count(*) FROM complaint_messages WHERE complaint_id = $1 AND direction = 'in'`, late); n != 1 {
+		t.Errorf("the late reply is not kept on the conversation (%d)", n)
+	}
+}
