@@ -151,6 +151,18 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer smtpSrv.Close()
 	cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS = "127.0.0.1", smtpSrv.Port(), config.TLSNone
 	cfg.SMTP.Username, cfg.SMTP.Password = "", ""
+	// Two-way email is on in the demo: its customers answer by email and a
+	// relay reports a late bounce, to the inbound listener.
+	if cfg.Inbound.Domain == "" {
+		cfg.Inbound.Domain = "reply.followup.localhost"
+	}
+	inboundLn, err := net.Listen("tcp", cfg.Inbound.Addr)
+	if err != nil {
+		log.Warn("inbound address taken, using a free port", "addr", cfg.Inbound.Addr, "err", err)
+		if inboundLn, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return err
+		}
+	}
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -205,5 +217,6 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}()
 	}
-	return demo.Run(ctx, a, demo.Options{Customers: customers, Once: once, Out: stdout, Listener: ln, Capture: smtpSrv, Database: db})
+	return demo.Run(ctx, a, demo.Options{Customers: customers, Once: once, Out: stdout, Listener: ln, Capture: smtpSrv, Database: db,
+		InboundListener: inboundLn})
 }
