@@ -169,13 +169,8 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 	}
 	var back twoWay
 	if twoWayOn {
-		for _, c := range sum.Complaints {
-			if c.ID != worked {
-				if back, err = emailBack(ctx, a, opts.Capture, opts.InboundListener.Addr().String(), c.ID, lastSilent); err != nil {
-					return fmt.Errorf("two-way email: %w", err)
-				}
-				break
-			}
+		if back, err = emailBackOne(ctx, a, opts, sum, worked, lastSilent); err != nil {
+			return err
 		}
 	}
 	lp, err := waitLoop(ctx, a, run)

@@ -102,6 +102,22 @@ func emailBack(ctx context.Context, a *app.App, capt *capture.Server, inboundAdd
 	}
 }
 
+// emailBackOne plays the mail coming back (emailBack) for the first
+// complaint the demo's agent did not work, and the silent customer's
+// survey email.
+func emailBackOne(ctx context.Context, a *app.App, opts Options, sum summary, worked int64, silent *capture.Message) (twoWay, error) {
+	for _, c := range sum.Complaints {
+		if c.ID != worked {
+			tw, err := emailBack(ctx, a, opts.Capture, opts.InboundListener.Addr().String(), c.ID, silent)
+			if err != nil {
+				return tw, fmt.Errorf("two-way email: %w", err)
+			}
+			return tw, nil
+		}
+	}
+	return twoWay{}, nil
+}
+
 // complaintEmail is the first email captured about complaint id.
 func complaintEmail(capt *capture.Server, id int64) (*capture.Message, error) {
 	mark := []byte(fmt.Sprintf("X-Followup-Complaint: #%d\r\n", id))
