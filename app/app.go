@@ -154,6 +154,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		PoolSize: cfg.SMTP.Pool, IdleTimeout: cfg.SMTP.IdleTimeout,
 		// One rate for the deployment: every process shares it through Redis.
 		RatePerSecond: cfg.SMTP.Rate, Redis: a.Redis, KeyPrefix: cfg.QueuePrefix,
+		DKIMKey: cfg.DKIM.Key, DKIMSelector: cfg.DKIM.Selector, DKIMDomain: cfg.DKIM.Domain,
 	})
 	if err != nil {
 		a.Close()

@@ -1,12 +1,17 @@
 package app_test
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
 	netmail "net/mail"
 	"net/smtp"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -213,14 +218,23 @@ func TestLateBounceSuppressesTheAddress(t *testing.T) {
 // complaint when negative.
 func TestSurveyReplyByEmailIsTheAnswer(t *testing.T) {
 	t.Parallel()
-	h := startInbound(t, nil)
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	keyFile := filepath.Join(t.TempDir(), "dkim.pem")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := startInbound(t, map[string]string{"FOLLOWUP_DKIM_KEY_FILE": keyFile, "FOLLOWUP_DKIM_SELECTOR": "fu2026"})
 	seedCampaign(t, h)
 	const email = "words@example.com"
 	if status, body := postJSON(t, h.API(t, users.Marketing), h.URL+"/api/v1/events",
 		event("words", "fr", email, h.App.Clock.Now().Add(-3*time.Hour))); status != http.StatusAccepted {
 		t.Fatalf("event: %d %v", status, body)
 	}
-	_, inv := captured(t, h, email, "comment cela s'est-il passé")
+	env, inv := captured(t, h, email, "comment cela s'est-il passé")
+	if !strings.Contains(string(env.Raw), "s=fu2026") || inv.Header.Get("DKIM-Signature") == "" {
+		t.Error("the survey email is not DKIM-signed with the configured key")
+	}
 	rt := replyTo(t, inv)
 	const words = "Livreur très impoli, colis abîmé, et personne ne répond. Je vais porter plainte et le dire sur Facebook."
 	deliver(t, h, email, rt, fmt.Sprintf(`From: <%s>

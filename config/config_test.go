@@ -1,7 +1,12 @@
 package config
 
 import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"io"
@@ -258,6 +263,36 @@ func TestInboundSettings(t *testing.T) {
 		"FOLLOWUP_INBOUND_ADDR": "25", "FOLLOWUP_INBOUND_TLS_CERT": "/nonexistent.pem"} {
 		if _, err := load(t, nil, map[string]string{env: bad}, Options{}); err == nil || !strings.Contains(err.Error(), env) {
 			t.Errorf("%s=%q: %v, want an error naming it", env, bad, err)
+		}
+	}
+}
+
+func TestDKIMSettings(t *testing.T) {
+	dir := t.TempDir()
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(ed)
+	good := filepath.Join(dir, "dkim.pem")
+	if err := os.WriteFile(good, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, _ = x509.MarshalPKCS8PrivateKey(ec)
+	unsupported := filepath.Join(dir, "ec.pem")
+	if err := os.WriteFile(unsupported, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := load(t, nil, map[string]string{"FOLLOWUP_DKIM_KEY_FILE": good, "FOLLOWUP_DKIM_SELECTOR": "fu2026"}, Options{})
+	if err != nil || len(c.DKIM.Key) == 0 || c.DKIM.Selector != "fu2026" {
+		t.Fatalf("a good key: %v %+v", err, c.DKIM)
+	}
+	for name, env := range map[string]map[string]string{
+		"no selector":      {"FOLLOWUP_DKIM_KEY_FILE": good},
+		"missing file":     {"FOLLOWUP_DKIM_KEY_FILE": filepath.Join(dir, "none.pem"), "FOLLOWUP_DKIM_SELECTOR": "s"},
+		"an ECDSA key":     {"FOLLOWUP_DKIM_KEY_FILE": unsupported, "FOLLOWUP_DKIM_SELECTOR": "s"},
+		"not a key at all": {"FOLLOWUP_DKIM_KEY_FILE": "config_test.go", "FOLLOWUP_DKIM_SELECTOR": "s"},
+	} {
+		if _, err := load(t, nil, env, Options{}); err == nil || !strings.Contains(err.Error(), "FOLLOWUP_DKIM_") {
+			t.Errorf("%s: %v, want an error naming the setting", name, err)
 		}
 	}
 }

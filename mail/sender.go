@@ -66,6 +66,13 @@ type Config struct {
 	KeyPrefix string
 	// IdleTimeout closes connections unused for that long (default 30 s).
 	IdleTimeout time.Duration
+	// DKIMKey, when set, is the PEM private key (RSA or Ed25519, PKCS#1 or
+	// PKCS#8) every message is DKIM-signed with, by go-mail, as
+	// DKIMSelector._domainkey.DKIMDomain (default: the From address's
+	// domain).
+	DKIMKey      []byte
+	DKIMSelector string
+	DKIMDomain   string
 }
 
 // Message is one email to one recipient.
@@ -132,6 +139,7 @@ var ErrUnsafeHeader = errors.New("header value contains a line break")
 type Sender struct {
 	cfg  Config
 	pool *pool
+	dkim *gomail.DKIMSigner
 }
 
 // NewSender returns a Sender for cfg.
@@ -160,7 +168,25 @@ func NewSender(cfg Config) (*Sender, error) {
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 30 * time.Second
 	}
-	return &Sender{cfg: cfg, pool: newPool(cfg)}, nil
+	s := &Sender{cfg: cfg, pool: newPool(cfg)}
+	if len(cfg.DKIMKey) > 0 {
+		key, err := gomail.PrivKeyFromPEM(cfg.DKIMKey)
+		if err != nil {
+			return nil, fmt.Errorf("mail sender: DKIM key: %w", err)
+		}
+		domain := cfg.DKIMDomain
+		if domain == "" {
+			domain = heloName(cfg.From.Address)
+		}
+		if cfg.DKIMSelector == "" {
+			return nil, errors.New("mail sender: a DKIM key needs its selector")
+		}
+		s.dkim = gomail.NewDKIMSigner(domain, cfg.DKIMSelector, key)
+		if err := s.dkim.ValidateConfig(); err != nil {
+			return nil, fmt.Errorf("mail sender: DKIM: %w", err)
+		}
+	}
+	return s, nil
 }
 
 // From returns the sender address.
@@ -356,6 +382,9 @@ func (s *Sender) build(in *Message, eightBit bool) (*gomail.Msg, error) {
 		enc = gomail.NoEncoding
 	}
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithEncoding(enc))
+	if s.dkim != nil {
+		m.SetDKIM(s.dkim)
+	}
 	m.FromMailAddress(s.cfg.From)
 	to, err := address.Recipient(in.To.Name, in.To.Address)
 	if err != nil {
