@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/followup/followup/mail/receive"
 	"github.com/followup/followup/throttle"
@@ -46,4 +48,68 @@ func (a *App) serveInbound(ln net.Listener, errc chan<- error) (*receive.Listene
 		}
 	}()
 	return l, nil
+}
+
+// pollIMAP empties the mailbox of FOLLOWUP_INBOUND_IMAP_URL every
+// FOLLOWUP_INBOUND_IMAP_INTERVAL until ctx ends, when the inbound role runs
+// and both a domain and a mailbox are configured.
+func (a *App) pollIMAP(ctx context.Context, roles Roles) (done <-chan struct{}, err error) {
+	m := a.Cfg.Inbound.IMAP
+	if !roles.Inbound || a.Addresses == nil || m.Addr == "" {
+		return nil, nil
+	}
+	p, err := receive.NewPoller(receive.PollerConfig{Addr: m.Addr, Security: m.Security, Username: m.Username, Password: m.Password,
+		Mailbox: m.Mailbox, Addresses: a.Addresses, Store: a.Inbound, Queue: a.Queue, MaxBytes: a.Cfg.Inbound.MaxBytes,
+		Clock: a.Clock, Log: a.Log.With("component", "imap")})
+	if err != nil {
+		return nil, err
+	}
+	ch := make(chan struct{})
+	a.Log.Info("imap polling", "addr", m.Addr, "mailbox", m.Mailbox, "every", a.Cfg.Inbound.IMAPEvery)
+	go func() {
+		defer close(ch)
+		p.Run(ctx, a.Cfg.Inbound.IMAPEvery)
+	}()
+	return ch, nil
+}
+
+// inboundRole is the running inbound role: its SMTP listener and its IMAP
+// poller, either of which may be off.
+type inboundRole struct {
+	srv      *receive.Listener
+	stopIMAP context.CancelFunc
+	imapDone <-chan struct{}
+}
+
+// startInbound starts the listener on ln (nil: none) and the IMAP poller;
+// a failure to start is sent to errc.
+func (a *App) startInbound(ln net.Listener, roles Roles, errc chan<- error) *inboundRole {
+	r := &inboundRole{}
+	var err error
+	if r.srv, err = a.serveInbound(ln, errc); err != nil {
+		errc <- err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.stopIMAP = cancel
+	if r.imapDone, err = a.pollIMAP(ctx, roles); err != nil {
+		errc <- err
+	}
+	return r
+}
+
+// stop ends the poller (a poll under way stops; what it stored leaves the
+// mailbox, the rest stays) and the listener (a message not stored yet was
+// not acknowledged: its sender retries).
+func (r *inboundRole) stop() {
+	r.stopIMAP()
+	if r.imapDone != nil {
+		<-r.imapDone
+	}
+	if r.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := r.srv.Shutdown(ctx); err != nil {
+			_ = r.srv.Close()
+		}
+	}
 }

@@ -157,10 +157,7 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 		a.Log.Info("metrics listening", "addr", opsLn.Addr().String(), "paths", "/metrics /healthz /readyz")
 		go serveHTTP(opsSrv, opsLn, "metrics listener", errc)
 	}
-	inboundSrv, err := a.serveInbound(inboundLn, errc)
-	if err != nil {
-		errc <- err
-	}
+	inbound := a.startInbound(inboundLn, roles, errc)
 	var asynqSrv *asynq.Server
 	if roles.Worker {
 		var mux *asynq.ServeMux
@@ -200,14 +197,7 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 		_ = httpSrv.Shutdown(sctx)
 		cancel()
 	}
-	if inboundSrv != nil {
-		// A message not stored yet was not acknowledged: its sender retries.
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if err := inboundSrv.Shutdown(sctx); err != nil {
-			_ = inboundSrv.Close()
-		}
-		cancel()
-	}
+	inbound.stop()
 	stopSched()
 	schedDone.Wait()
 	if asynqSrv != nil {

@@ -296,3 +296,27 @@ func TestDKIMSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestInboundIMAPURL(t *testing.T) {
+	cases := []struct{ raw, addr, security, user, pass, mailbox string }{
+		{"imaps://replies%40acme.test:s3cret@imap.acme.test/Support", "imap.acme.test:993", "tls", "replies@acme.test", "s3cret", "Support"},
+		{"imap://replies:pw@imap.acme.test", "imap.acme.test:143", "starttls", "replies", "pw", "INBOX"},
+		{"imap+plain://replies:pw@127.0.0.1:1143/INBOX", "127.0.0.1:1143", "plain", "replies", "pw", "INBOX"},
+	}
+	for _, c := range cases {
+		cfg, err := load(t, nil, map[string]string{"FOLLOWUP_INBOUND_IMAP_URL": c.raw}, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.raw, err)
+		}
+		m := cfg.Inbound.IMAP
+		if m.Addr != c.addr || m.Security != c.security || m.Username != c.user || m.Password != c.pass || m.Mailbox != c.mailbox {
+			t.Errorf("%s: %+v", c.raw, m)
+		}
+	}
+	for _, bad := range []string{"https://u:p@imap.acme.test", "imaps://imap.acme.test/INBOX", "imaps://"} {
+		_, err := load(t, nil, map[string]string{"FOLLOWUP_INBOUND_IMAP_URL": bad}, Options{})
+		if err == nil || !strings.Contains(err.Error(), "FOLLOWUP_INBOUND_IMAP_URL") || strings.Contains(err.Error(), "u:p") {
+			t.Errorf("%s: %v, want an error naming the setting and not its secret", bad, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package config
 import (
 	"crypto/tls"
 	"net"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -32,6 +33,19 @@ type Inbound struct {
 	// reopened by the customer's reply; later replies are kept on it
 	// without reopening.
 	ReopenWithin time.Duration
+	// IMAP, when Addr is set, is a mailbox the inbound role empties every
+	// IMAPEvery (for a company that can only give a mailbox).
+	IMAP      IMAP
+	IMAPEvery time.Duration
+}
+
+// IMAP is a mailbox to poll.
+type IMAP struct {
+	Addr string
+	// Security is tls (imaps), starttls (imap) or plain (imap+plain).
+	Security           string
+	Username, Password string
+	Mailbox            string
 }
 
 var sizeRE = regexp.MustCompile(`^([0-9]{1,6})\s*(KB|MB)$`)
@@ -108,6 +122,50 @@ var inboundFields = []field{
 	{env: "FOLLOWUP_INBOUND_REOPEN_WITHIN", def: "720h",
 		usage: "how long after its resolution a customer's email reply reopens a complaint (Go duration, 0 to 8760h; 0 never reopens); later replies are kept on it",
 		set:   durationField(func(c *Config) *time.Duration { return &c.Inbound.ReopenWithin }, 0, 8760*time.Hour)},
+	{env: "FOLLOWUP_INBOUND_IMAP_URL", def: "", secret: true,
+		usage: "a mailbox followup inbound empties, for a company that can only give a mailbox: imaps://user:password@imap.example.com/INBOX (imap:// for STARTTLS, imap+plain:// for clear text); each message is stored once before it is deleted; empty polls none",
+		set: func(c *Config, raw string) (err error) {
+			c.Inbound.IMAP = IMAP{}
+			if strings.TrimSpace(raw) == "" {
+				return nil
+			}
+			c.Inbound.IMAP, err = parseIMAP(strings.TrimSpace(raw))
+			return err
+		}},
+	{env: "FOLLOWUP_INBOUND_IMAP_INTERVAL", def: "1m",
+		usage: "how often the mailbox of FOLLOWUP_INBOUND_IMAP_URL is polled (Go duration, 5s to 1h)",
+		set:   durationField(func(c *Config) *time.Duration { return &c.Inbound.IMAPEvery }, 5*time.Second, time.Hour)},
+}
+
+// parseIMAP reads imaps://user:pass@host[:993]/Mailbox (implicit TLS),
+// imap://… (STARTTLS, port 143) or imap+plain://… (clear text).
+func parseIMAP(raw string) (IMAP, error) {
+	const want = "an IMAP URL such as imaps://user:password@imap.example.com/INBOX (imap:// for STARTTLS, imap+plain:// for clear text on a trusted network), or empty for none"
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.User == nil || u.User.Username() == "" {
+		return IMAP{}, expectError(want)
+	}
+	m := IMAP{Username: u.User.Username(), Mailbox: strings.Trim(u.Path, "/")}
+	m.Password, _ = u.User.Password()
+	port := ""
+	switch u.Scheme {
+	case "imaps":
+		m.Security, port = "tls", "993"
+	case "imap":
+		m.Security, port = "starttls", "143"
+	case "imap+plain":
+		m.Security, port = "plain", "143"
+	default:
+		return IMAP{}, expectError(want)
+	}
+	if m.Mailbox == "" {
+		m.Mailbox = "INBOX"
+	}
+	m.Addr = u.Host
+	if u.Port() == "" {
+		m.Addr = net.JoinHostPort(u.Hostname(), port)
+	}
+	return m, nil
 }
 
 var domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
