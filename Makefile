@@ -5,7 +5,7 @@
 #               and a short run of every fuzz target
 GO ?= go
 
-.PHONY: demo demo-once test fuzz-short lint services browser postfix build vet fmt bench bench-sweep bench-blast bench-ingest bench-replies drills drills-short
+.PHONY: demo demo-once test fuzz-short lint services browser postfix build vet fmt bench bench-sweep bench-blast bench-ingest bench-replies bench-inbound drills drills-short
 
 demo: services
 	$(GO) run ./cmd/followup demo
@@ -48,7 +48,7 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 # Benchmarks (figures in BENCHMARKS.md): real PostgreSQL, Redis and Postfix's smtp-sink.
-bench: bench-sweep bench-blast bench-ingest bench-replies
+bench: bench-sweep bench-blast bench-ingest bench-replies bench-inbound
 
 bench-sweep: services
 	$(GO) run ./cmd/bench-sweep -n 100000
@@ -62,6 +62,9 @@ bench-ingest: services
 
 bench-replies: services
 	$(GO) run ./cmd/bench-replies -replies 30000 -rate 500 -rate-seconds 30
+
+bench-inbound: services
+	$(GO) run ./cmd/bench-inbound -messages 5000 -connections 8 -workers 8
 
 # Fault drills (RELIABILITY.md): real followup processes on their own
 # PostgreSQL, Redis and SMTP sink, started on free ports. Not part of

@@ -19,6 +19,8 @@ import (
 	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/inbound"
+	"github.com/followup/followup/inbound/route"
 	"github.com/followup/followup/ingest"
 	"github.com/followup/followup/labels"
 	"github.com/followup/followup/mail"
@@ -55,9 +57,12 @@ type App struct {
 	Redis *redis.Client
 	Queue *worker.Client
 
-	Templates  *templates.Set
-	Signer     *surveys.Signer
-	Links      surveys.Links
+	Templates *templates.Set
+	Signer    *surveys.Signer
+	Links     surveys.Links
+	// Addresses signs the Reply-To and envelope-sender addresses of the
+	// inbound domain; nil when FOLLOWUP_INBOUND_DOMAIN is empty.
+	Addresses  *inbound.Addresser
 	Mail       *mail.Sender
 	Compose    *compose.Composer
 	Customers  *customers.Store
@@ -80,6 +85,9 @@ type App struct {
 	// Names holds them in memory for pages, emails and deadlines.
 	Labels *labels.Store
 	Names  *labels.Cache
+	// Inbound stores the mail received; Router parses and routes it.
+	Inbound *inbound.Store
+	Router  *route.Router
 
 	reconciled func(scheduler.Reconciliation)
 	// metricsAddr is where the metrics listener is bound (a string), once open.
@@ -146,6 +154,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			return nil, err
 		}
 		a.Links = surveys.Links{Signer: a.Signer, Base: cfg.BaseURL}
+		if cfg.Inbound.Domain != "" {
+			// The keys of the survey links: they rotate together.
+			if a.Addresses, err = inbound.NewAddresser(cfg.Inbound.Domain, cfg.Secret, cfg.PreviousSecrets...); err != nil {
+				a.Close()
+				return nil, err
+			}
+		}
 	}
 	a.Mail, err = mail.NewSender(mail.Config{
 		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
@@ -153,13 +168,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		PoolSize: cfg.SMTP.Pool, PoolFloor: cfg.SMTP.PoolFloor, IdleTimeout: cfg.SMTP.IdleTimeout, NoPipelining: cfg.SMTP.NoPipelining,
 		// One rate for the deployment: every process shares it through Redis.
 		RatePerSecond: cfg.SMTP.Rate, Redis: a.Redis, KeyPrefix: cfg.QueuePrefix,
+		DKIMKey: cfg.DKIM.Key, DKIMSelector: cfg.DKIM.Selector, DKIMDomain: cfg.DKIM.Domain,
 	})
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	a.Surveys = surveys.NewStore(a.DB)
-	a.Compose = &compose.Composer{Templates: a.Templates, Surveys: a.Surveys, Links: a.Links, From: cfg.SMTP.From}
+	a.Compose = &compose.Composer{Templates: a.Templates, Surveys: a.Surveys, Links: a.Links, From: cfg.SMTP.From, Inbound: a.Addresses}
 	a.Customers = customers.NewStore(a.DB)
 	a.Scheduler = scheduler.NewStore(a.DB)
 	a.Intake = scheduler.NewIntake(a.DB, a.Customers, a.Scheduler)
@@ -184,6 +200,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Corrections = corrections.NewStore(a.DB, a.Surveys, a.Complaints, corrections.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Reports = reports.NewStore(a.DB)
 	a.Reports.SetCurrency(CompensationGovernance(cfg).Currency)
+	a.Inbound = inbound.NewStore(a.DB)
+	a.Router = &route.Router{Inbound: a.Inbound, Customers: a.Customers, Invitations: a.Scheduler, Surveys: a.Surveys, Replies: a.Replies,
+		Loop: a.Loop, Clock: a.Clock, Log: log.With("component", "inbound"), ReopenWithin: cfg.Inbound.ReopenWithin}
 	return a, nil
 }
 

@@ -33,6 +33,13 @@ func (a *App) reconcilers() map[string]scheduler.Reconciler {
 			}
 			return requeueEach(ids, func(id int64) (scheduler.Outcome, error) { return a.Queue.RequeueComplaintMessage(ctx, id, 0) })
 		},
+		scheduler.WorkInboundMessages: func(ctx context.Context, cutoff time.Time) (scheduler.Tally, error) {
+			ids, err := a.Inbound.Unparsed(ctx, cutoff, 1000)
+			if err != nil {
+				return scheduler.Tally{}, err
+			}
+			return requeueEach(ids, func(id int64) (scheduler.Outcome, error) { return a.Queue.RequeueInboundParse(ctx, id) })
+		},
 	}
 }
 
@@ -67,6 +74,8 @@ func (a *App) watches() map[string]scheduler.Watch {
 			}},
 		scheduler.WorkComplaintEmails: {After: a.Cfg.StallAfter[scheduler.WorkComplaintEmails],
 			Oldest: a.Complaints.OldestPendingMessage},
+		scheduler.WorkInboundMessages: {After: a.Cfg.StallAfter[scheduler.WorkInboundMessages],
+			Oldest: a.Inbound.OldestUnparsed},
 	}
 }
 

@@ -26,6 +26,9 @@ type Roles struct {
 	HTTP      bool
 	Worker    bool
 	Scheduler bool
+	// Inbound is the SMTP listener of the mail that comes back; it runs
+	// when FOLLOWUP_INBOUND_DOMAIN is set.
+	Inbound bool
 }
 
 // Extras are optional parts mounted by the demo and the tests.
@@ -34,6 +37,9 @@ type Extras struct {
 	DevMail http.Handler
 	// Listener, when set, is used instead of listening on FOLLOWUP_HTTP_ADDR.
 	Listener net.Listener
+	// InboundListener, when set, is used instead of listening on
+	// FOLLOWUP_INBOUND_ADDR.
+	InboundListener net.Listener
 }
 
 // WebServer builds the HTTP handlers.
@@ -44,6 +50,7 @@ func (a *App) WebServer(ex Extras) *web.Server {
 		Reports: a.Reports, Barometer: a.Barometer(), ReportLocation: a.reportLocation(),
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ingest: a.Ingest, Loop: a.Loop, Corrections: a.Corrections, Labels: a.Labels, Names: a.Names,
+		Inbound: a.Inbound, Mailbox: a.Router,
 		Ready:    a.readyChecks(),
 		Throttle: a.throttle, TrustedProxies: a.Cfg.Edge.TrustedProxies,
 		Audiences: []web.Audience{public.Routes, api.Routes, staff.Routes},
@@ -71,6 +78,7 @@ func (a *App) Handlers() worker.Handlers {
 			ReplyTo: a.Cfg.CX.ReplyTo, Clock: a.Clock, Log: log, Metrics: a.Metrics},
 		Deadlines: &worker.DeadlinesHandler{Loop: a.Loop, Log: log, Metrics: a.Metrics},
 		Report:    a.reportHandler(log),
+		Inbound:   &worker.InboundHandler{Router: a.Router},
 	}
 }
 
@@ -99,8 +107,11 @@ func (a *App) Runner() *scheduler.Runner {
 // the metrics listener (FOLLOWUP_METRICS_ADDR) when there is one. The caller
 // closes the database last, with Close.
 func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
-	if (roles.HTTP || roles.Worker) && a.Signer == nil {
-		return errors.New("FOLLOWUP_SECRET is required to serve survey pages and send survey links")
+	if (roles.HTTP || roles.Worker || roles.Inbound) && a.Signer == nil {
+		return errors.New("FOLLOWUP_SECRET is required to serve survey pages, send survey links and check inbound addresses")
+	}
+	if roles == (Roles{Inbound: true}) && a.Addresses == nil {
+		return errors.New("FOLLOWUP_INBOUND_DOMAIN is required to run followup inbound: the domain of the addresses mail comes back to")
 	}
 	if err := a.EnsureSystem(ctx); err != nil {
 		return err
@@ -118,10 +129,20 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 			}
 		}
 	}
+	inboundLn, err := a.listenInbound(roles, ex)
+	if err != nil {
+		if httpLn != nil {
+			httpLn.Close()
+		}
+		return err
+	}
 	opsLn, err := a.listenOps(roles)
 	if err != nil {
 		if httpLn != nil {
 			httpLn.Close()
+		}
+		if inboundLn != nil {
+			inboundLn.Close()
 		}
 		return err
 	}
@@ -137,6 +158,7 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 		a.Log.Info("metrics listening", "addr", opsLn.Addr().String(), "paths", "/metrics /healthz /readyz")
 		go serveHTTP(opsSrv, opsLn, "metrics listener", errc)
 	}
+	inbound := a.startInbound(inboundLn, roles, errc)
 	var asynqSrv *asynq.Server
 	if roles.Worker {
 		var mux *asynq.ServeMux
@@ -176,6 +198,7 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 		_ = httpSrv.Shutdown(sctx)
 		cancel()
 	}
+	inbound.stop()
 	stopSched()
 	schedDone.Wait()
 	if asynqSrv != nil {

@@ -208,9 +208,12 @@ func (s *Store) Detail(ctx context.Context, id int64, now time.Time) (Detail, er
 				WHERE complaint_id = $1 ORDER BY id`, id)
 		}},
 		{"messages", func() error {
-			return tx.SelectContext(ctx, &d.Messages, `SELECT m.id, m.kind, m.state, m.subject, m.body, m.send_at, m.sent_at, m.reason,
-				COALESCE(NULLIF(a.name, ''), a.email, 'followup') AS author
+			// The customer wrote the emails that came in.
+			return tx.SelectContext(ctx, &d.Messages, `SELECT m.id, m.kind, m.direction, m.state, m.subject, m.body, m.send_at, m.sent_at, m.reason,
+				CASE WHEN m.direction = 'in' THEN COALESCE(NULLIF(cu.name, ''), cu.email)
+				ELSE COALESCE(NULLIF(a.name, ''), a.email, 'followup') END AS author
 				FROM complaint_messages m LEFT JOIN users a ON a.id = m.author_id
+				JOIN complaints co ON co.id = m.complaint_id JOIN customers cu ON cu.id = co.customer_id
 				WHERE m.complaint_id = $1 ORDER BY m.id`, id)
 		}},
 	}

@@ -52,6 +52,9 @@ const (
 	EventCompensationApproved EventKind = "compensation_approved"
 	// EventCompensationRefused is a manager refusing a waiting grant.
 	EventCompensationRefused EventKind = "compensation_refused"
+	// EventCustomerEmailed is the customer's email reply landing on the
+	// complaint's conversation.
+	EventCustomerEmailed EventKind = "customer_emailed"
 )
 
 // MessageEventKind is the kind of the entry recording that an email to the
@@ -70,7 +73,7 @@ var EventKinds = func() []EventKind {
 	out := []EventKind{EventOpened, EventAcknowledged, EventTaken, EventAssigned, EventReassigned, EventNote, EventReply,
 		EventCompensation, EventResolved, EventReopened, EventDeviance, EventDeadlineWarned, EventDeadlineBreached,
 		EventDoubleDeviation, EventRecoveryPositive, EventCommentCorrected, EventReplyCompleted,
-		EventCompensationRequested, EventCompensationApproved, EventCompensationRefused}
+		EventCompensationRequested, EventCompensationApproved, EventCompensationRefused, EventCustomerEmailed}
 	for _, m := range messageKinds {
 		for _, s := range []string{MessageSent, MessageSkipped, MessageFailed} {
 			if m == MessageAcknowledgement && s == MessageSent {
@@ -275,6 +278,21 @@ type ReplyCompletedEvent struct {
 	Resolved     bool                 `json:"resolved,omitempty"`
 }
 
+// CustomerEmailedEvent: the customer replied by email (message MessageID
+// of the conversation). Reopened when it reopened the resolved complaint;
+// Late when it came after the reopening period (kept, not reopened). The
+// priority went FromPriority → ToPriority, due at DueAt, on the new
+// Escalations its words showed.
+type CustomerEmailedEvent struct {
+	MessageID    int64                `json:"message_id"`
+	Reopened     bool                 `json:"reopened,omitempty"`
+	Late         bool                 `json:"late,omitempty"`
+	FromPriority string               `json:"from_priority"`
+	ToPriority   string               `json:"to_priority"`
+	DueAt        time.Time            `json:"due_at,omitempty"`
+	Escalations  []surveys.SignalKind `json:"escalations,omitempty"`
+}
+
 // UnknownEvent is an entry of a kind this version does not know (written
 // by a later one, or by hand), with its data as stored.
 type UnknownEvent struct {
@@ -340,6 +358,9 @@ func (CommentCorrectedEvent) Kind() EventKind { return EventCommentCorrected }
 func (ReplyCompletedEvent) Kind() EventKind { return EventReplyCompleted }
 
 // Kind implements Event.
+func (CustomerEmailedEvent) Kind() EventKind { return EventCustomerEmailed }
+
+// Kind implements Event.
 func (CompensationRequestedEvent) Kind() EventKind { return EventCompensationRequested }
 
 // Kind implements Event.
@@ -403,6 +424,8 @@ func DecodeEvent(kind string, raw json.RawMessage) (Event, error) {
 		return decodeAs(raw, CommentCorrectedEvent{})
 	case EventReplyCompleted:
 		return decodeAs(raw, ReplyCompletedEvent{})
+	case EventCustomerEmailed:
+		return decodeAs(raw, CustomerEmailedEvent{})
 	case EventCompensationRequested:
 		return decodeAs(raw, CompensationRequestedEvent{})
 	case EventCompensationApproved:

@@ -38,6 +38,8 @@ func TestEventsRoundTrip(t *testing.T) {
 		complaints.CommentCorrectedEvent{Correction: "missed_public", Opened: true},
 		complaints.ReplyCompletedEvent{ResponseID: 9, Completed: true, Negative: true, FromPriority: "P3", ToPriority: "P2",
 			DueAt: due, Escalations: []surveys.SignalKind{surveys.SignalPublic}},
+		complaints.CustomerEmailedEvent{MessageID: 11, Reopened: true, FromPriority: "P3", ToPriority: "P2", DueAt: due,
+			Escalations: []surveys.SignalKind{surveys.SignalPublic}},
 	}
 	for _, m := range []string{complaints.MessageAcknowledgement, complaints.MessageReply, complaints.MessageResolution} {
 		if m != complaints.MessageAcknowledgement {

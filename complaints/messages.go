@@ -204,13 +204,16 @@ type PendingMessage struct {
 
 // MessageInfo is one email of a complaint, as the agent sees it.
 type MessageInfo struct {
-	ID      int64      `db:"id" json:"id"`
-	Kind    string     `db:"kind" json:"kind"`
-	State   string     `db:"state" json:"state"`
-	Subject string     `db:"subject" json:"subject"`
-	Body    string     `db:"body" json:"body"`
-	SendAt  time.Time  `db:"send_at" json:"send_at"`
-	SentAt  *time.Time `db:"sent_at" json:"sent_at"`
-	Reason  string     `db:"reason" json:"reason,omitempty"`
-	Author  string     `db:"author" json:"author"`
+	ID   int64  `db:"id" json:"id"`
+	Kind string `db:"kind" json:"kind"`
+	// Direction is "out" for the emails the customer got, "in" for those
+	// they sent (Kind customer_reply or auto_reply; Author is the customer).
+	Direction string     `db:"direction" json:"direction"`
+	State     string     `db:"state" json:"state"`
+	Subject   string     `db:"subject" json:"subject"`
+	Body      string     `db:"body" json:"body"`
+	SendAt    time.Time  `db:"send_at" json:"send_at"`
+	SentAt    *time.Time `db:"sent_at" json:"sent_at"`
+	Reason    string     `db:"reason" json:"reason,omitempty"`
+	Author    string     `db:"author" json:"author"`
 }

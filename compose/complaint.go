@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/inbound"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/templates"
 )
@@ -14,8 +15,9 @@ import (
 // ComplaintMessage writes an email to a customer about their complaint:
 // the acknowledgement (who will contact them, by when), an agent's reply,
 // or the resolution (concretely what was done). The deadline is written in
-// the customer's own time zone. Replies from the customer go to replyTo
-// when set.
+// the customer's own time zone. Replies from the customer go to the
+// complaint's signed address when the Composer has an inbound domain, else
+// to replyTo when set.
 func (c *Composer) ComplaintMessage(m complaints.Outbound, replyTo *netmail.Address) (mail.Message, error) {
 	loc, err := time.LoadLocation(m.TimeZone)
 	if err != nil {
@@ -46,6 +48,7 @@ func (c *Composer) ComplaintMessage(m complaints.Outbound, replyTo *netmail.Addr
 	if replyTo != nil {
 		msg.Headers["Reply-To"] = replyTo.String()
 	}
+	c.routeBack(&msg, inbound.KindComplaint, m.ComplaintID, inbound.KindMessageBounce, m.ID)
 	return msg, nil
 }
 

@@ -2,9 +2,11 @@ package compose
 
 import (
 	netmail "net/mail"
+	"strings"
 	"testing"
 
 	"github.com/followup/followup/complaints"
+	"github.com/followup/followup/inbound"
 	"github.com/followup/followup/templates"
 )
 
@@ -41,5 +43,48 @@ func TestReplySubjectNamesTheComplaintOnce(t *testing.T) {
 				t.Errorf("subject %q, want %q", msg.Subject, tc.want)
 			}
 		})
+	}
+}
+
+// TestEmailsCarryTheirSignedAddresses: with an inbound domain, a complaint
+// email's Reply-To names the complaint (instead of FOLLOWUP_CX_REPLY_TO)
+// and its envelope sender names the one message; an invitation's names the
+// invitation. Without one, nothing changes.
+func TestEmailsCarryTheirSignedAddresses(t *testing.T) {
+	tpl, err := templates.New(templates.Brand{Name: "Acme", Color: "#112233"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := inbound.NewAddresser("reply.acme.test", []byte(strings.Repeat("k", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := complaints.Outbound{ID: 3, ComplaintID: 52, Kind: complaints.MessageAcknowledgement, Name: "Zoé", Email: "z@x.test",
+		Locale: "fr", TimeZone: "Europe/Paris"}
+	care := &netmail.Address{Name: "Care", Address: "care@acme.test"}
+
+	off := &Composer{Templates: tpl, From: &netmail.Address{Name: "Acme", Address: "s@acme.test"}}
+	msg, err := off.ComplaintMessage(m, care)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg.Headers["Reply-To"] != care.String() || msg.EnvelopeFrom != "" {
+		t.Errorf("without an inbound domain: Reply-To %q, envelope %q; want the configured reply-to and the sender", msg.Headers["Reply-To"], msg.EnvelopeFrom)
+	}
+
+	on := &Composer{Templates: tpl, From: &netmail.Address{Name: "Acme", Address: "s@acme.test"}, Inbound: addr}
+	msg, err = on.ComplaintMessage(m, care)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := netmail.ParseAddress(msg.Headers["Reply-To"])
+	if err != nil {
+		t.Fatalf("Reply-To %q: %v", msg.Headers["Reply-To"], err)
+	}
+	if r, err := addr.Verify(rt.Address); err != nil || r != (inbound.Route{Kind: inbound.KindComplaint, ID: 52}) || rt.Name != "Acme" {
+		t.Errorf("Reply-To %q routes to %v (%v), want complaint 52 under the sender's name", msg.Headers["Reply-To"], r, err)
+	}
+	if r, err := addr.Verify(msg.EnvelopeFrom); err != nil || r != (inbound.Route{Kind: inbound.KindMessageBounce, ID: 3}) {
+		t.Errorf("envelope sender %q routes to %v (%v), want message 3", msg.EnvelopeFrom, r, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/followup/followup/inbound"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
@@ -20,6 +21,11 @@ type Composer struct {
 	Links     surveys.Links
 	// From is the sender; its domain names the Message-IDs.
 	From *netmail.Address
+	// Inbound, when set, signs the addresses mail comes back to: every
+	// email gets a Reply-To naming what it belongs to (the invitation, the
+	// complaint) and an envelope sender naming the one message, where
+	// delivery reports go (VERP). Nil leaves both to the sender.
+	Inbound *inbound.Addresser
 
 	forms formCache
 }
@@ -67,7 +73,7 @@ func (c *Composer) Invitation(ctx context.Context, r Recipient) (mail.Message, e
 	unsubscribe := c.Links.Unsubscribe(r.InvitationID, r.ExpiresAt)
 	v := values{name: r.Name, surveyURL: c.Links.Survey(r.InvitationID, r.ExpiresAt), unsubscribeURL: unsubscribe,
 		expires: templates.FormatDate(r.Locale, r.ExpiresAt)}
-	return mail.Message{
+	msg := mail.Message{
 		To:        &netmail.Address{Name: r.Name, Address: r.Email},
 		MessageID: MessageID(r.InvitationID, r.Reminder, c.From.Address),
 		Subject:   f.subject,
@@ -79,7 +85,25 @@ func (c *Composer) Invitation(ctx context.Context, r Recipient) (mail.Message, e
 			"List-Unsubscribe":      "<" + unsubscribe + ">",
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 		},
-	}, nil
+	}
+	c.routeBack(&msg, inbound.KindInvitation, r.InvitationID, inbound.KindInvitationBounce, r.InvitationID)
+	return msg, nil
+}
+
+// routeBack gives msg the signed addresses of the inbound domain, when one
+// is configured: a Reply-To (under the sender's name) that names what a
+// reply belongs to, and an envelope sender that names the one message a
+// delivery report is about.
+func (c *Composer) routeBack(msg *mail.Message, reply inbound.Kind, replyID int64, bounce inbound.Kind, bounceID int64) {
+	if c.Inbound == nil {
+		return
+	}
+	name := ""
+	if c.From != nil {
+		name = c.From.Name
+	}
+	msg.Headers["Reply-To"] = (&netmail.Address{Name: name, Address: c.Inbound.Address(reply, replyID)}).String()
+	msg.EnvelopeFrom = c.Inbound.Address(bounce, bounceID)
 }
 
 // Preview renders what a survey's invitation (or first reminder) looks like

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/followup/followup/inbound"
 	"github.com/followup/followup/internal/testenv"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
@@ -58,4 +59,39 @@ func firstDiff(a, b string) string {
 		}
 	}
 	return "the end"
+}
+
+// TestInvitationRepliesComeBackToTheInvitation: with an inbound domain, a
+// survey email's Reply-To names its invitation and its envelope sender the
+// invitation's bounce address, reminders alike.
+func TestInvitationRepliesComeBackToTheInvitation(t *testing.T) {
+	s := testenv.NewSchema(t)
+	st := surveys.NewStore(s.DB)
+	sv, err := st.EnsureDefault(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, _ := templates.New(templates.Brand{Name: "Acme", Color: "#112233"})
+	signer, _ := surveys.NewSigner([]byte(testenv.Secret))
+	addr, _ := inbound.NewAddresser("reply.acme.test", []byte(testenv.Secret))
+	base, _ := url.Parse("https://survey.acme.test")
+	c := &Composer{Templates: tpl, Surveys: st, Links: surveys.Links{Signer: signer, Base: base},
+		From: &netmail.Address{Name: "Acme", Address: "s@acme.test"}, Inbound: addr}
+	for _, reminder := range []int{0, 1} {
+		msg, err := c.Invitation(context.Background(), Recipient{InvitationID: 7, SurveyVersionID: sv.VersionID, Email: "z@x.test",
+			Locale: "en", ExpiresAt: time.Now().Add(time.Hour), Reminder: reminder})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt, err := netmail.ParseAddress(msg.Headers["Reply-To"])
+		if err != nil {
+			t.Fatalf("Reply-To %q: %v", msg.Headers["Reply-To"], err)
+		}
+		if r, err := addr.Verify(rt.Address); err != nil || r != (inbound.Route{Kind: inbound.KindInvitation, ID: 7}) {
+			t.Errorf("reminder %d: Reply-To routes to %v (%v), want invitation 7", reminder, r, err)
+		}
+		if r, err := addr.Verify(msg.EnvelopeFrom); err != nil || r != (inbound.Route{Kind: inbound.KindInvitationBounce, ID: 7}) {
+			t.Errorf("reminder %d: envelope sender routes to %v (%v), want invitation 7's bounces", reminder, r, err)
+		}
+	}
 }

@@ -57,6 +57,11 @@ type Config struct {
 	Reports Reports
 	// Edge configures sign-in and token throttling and trusted proxies.
 	Edge Edge
+	// Inbound configures two-way email: signed reply and bounce
+	// addresses, the inbound SMTP listener.
+	Inbound Inbound
+	// DKIM signs every outgoing email, when a key is set.
+	DKIM DKIM
 
 	// WorkerConcurrency is how many tasks one worker process runs at once.
 	WorkerConcurrency int

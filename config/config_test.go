@@ -1,7 +1,12 @@
 package config
 
 import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"io"
@@ -235,5 +240,83 @@ func TestContactOfTheTeam(t *testing.T) {
 				t.Errorf("contact %q and %q, want %q and %q", c.ContactEmail(), c.Brand.ContactURL, tc.email, tc.url)
 			}
 		})
+	}
+}
+
+func TestInboundSettings(t *testing.T) {
+	c, err := load(t, nil, map[string]string{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Inbound.Domain != "" || c.Inbound.MaxBytes != 20<<20 || c.Inbound.ClientLimit.N != 120 || c.Inbound.TLS != nil {
+		t.Errorf("defaults: %+v; want two-way email off, 20MB, 120/1m, no STARTTLS", c.Inbound)
+	}
+	c, err = load(t, nil, map[string]string{"FOLLOWUP_INBOUND_DOMAIN": "Reply.Example.COM", "FOLLOWUP_INBOUND_MAX_SIZE": "512KB",
+		"FOLLOWUP_INBOUND_CLIENT_LIMIT": "off", "FOLLOWUP_INBOUND_REOPEN_WITHIN": "48h"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Inbound.Domain != "reply.example.com" || c.Inbound.MaxBytes != 512<<10 || c.Inbound.ClientLimit.N != 0 || c.Inbound.ReopenWithin != 48*time.Hour {
+		t.Errorf("set: %+v", c.Inbound)
+	}
+	for env, bad := range map[string]string{"FOLLOWUP_INBOUND_DOMAIN": "reply@example.com", "FOLLOWUP_INBOUND_MAX_SIZE": "200MB",
+		"FOLLOWUP_INBOUND_ADDR": "25", "FOLLOWUP_INBOUND_TLS_CERT": "/nonexistent.pem"} {
+		if _, err := load(t, nil, map[string]string{env: bad}, Options{}); err == nil || !strings.Contains(err.Error(), env) {
+			t.Errorf("%s=%q: %v, want an error naming it", env, bad, err)
+		}
+	}
+}
+
+func TestDKIMSettings(t *testing.T) {
+	dir := t.TempDir()
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(ed)
+	good := filepath.Join(dir, "dkim.pem")
+	if err := os.WriteFile(good, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, _ = x509.MarshalPKCS8PrivateKey(ec)
+	unsupported := filepath.Join(dir, "ec.pem")
+	if err := os.WriteFile(unsupported, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := load(t, nil, map[string]string{"FOLLOWUP_DKIM_KEY_FILE": good, "FOLLOWUP_DKIM_SELECTOR": "fu2026"}, Options{})
+	if err != nil || len(c.DKIM.Key) == 0 || c.DKIM.Selector != "fu2026" {
+		t.Fatalf("a good key: %v %+v", err, c.DKIM)
+	}
+	for name, env := range map[string]map[string]string{
+		"no selector":      {"FOLLOWUP_DKIM_KEY_FILE": good},
+		"missing file":     {"FOLLOWUP_DKIM_KEY_FILE": filepath.Join(dir, "none.pem"), "FOLLOWUP_DKIM_SELECTOR": "s"},
+		"an ECDSA key":     {"FOLLOWUP_DKIM_KEY_FILE": unsupported, "FOLLOWUP_DKIM_SELECTOR": "s"},
+		"not a key at all": {"FOLLOWUP_DKIM_KEY_FILE": "config_test.go", "FOLLOWUP_DKIM_SELECTOR": "s"},
+	} {
+		if _, err := load(t, nil, env, Options{}); err == nil || !strings.Contains(err.Error(), "FOLLOWUP_DKIM_") {
+			t.Errorf("%s: %v, want an error naming the setting", name, err)
+		}
+	}
+}
+
+func TestInboundIMAPURL(t *testing.T) {
+	cases := []struct{ raw, addr, security, user, pass, mailbox string }{
+		{"imaps://replies%40acme.test:s3cret@imap.acme.test/Support", "imap.acme.test:993", "tls", "replies@acme.test", "s3cret", "Support"},
+		{"imap://replies:pw@imap.acme.test", "imap.acme.test:143", "starttls", "replies", "pw", "INBOX"},
+		{"imap+plain://replies:pw@127.0.0.1:1143/INBOX", "127.0.0.1:1143", "plain", "replies", "pw", "INBOX"},
+	}
+	for _, c := range cases {
+		cfg, err := load(t, nil, map[string]string{"FOLLOWUP_INBOUND_IMAP_URL": c.raw}, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.raw, err)
+		}
+		m := cfg.Inbound.IMAP
+		if m.Addr != c.addr || m.Security != c.security || m.Username != c.user || m.Password != c.pass || m.Mailbox != c.mailbox {
+			t.Errorf("%s: %+v", c.raw, m)
+		}
+	}
+	for _, bad := range []string{"https://u:p@imap.acme.test", "imaps://imap.acme.test/INBOX", "imaps://"} {
+		_, err := load(t, nil, map[string]string{"FOLLOWUP_INBOUND_IMAP_URL": bad}, Options{})
+		if err == nil || !strings.Contains(err.Error(), "FOLLOWUP_INBOUND_IMAP_URL") || strings.Contains(err.Error(), "u:p") {
+			t.Errorf("%s: %v, want an error naming the setting and not its secret", bad, err)
+		}
 	}
 }

@@ -14,7 +14,7 @@ func TestStallAfter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]time.Duration{"send_batches": time.Hour, "responses": 15 * time.Minute, "alerts": 15 * time.Minute, "complaint_emails": time.Hour}
+	want := map[string]time.Duration{"send_batches": time.Hour, "responses": 15 * time.Minute, "alerts": 15 * time.Minute, "complaint_emails": time.Hour, "inbound_messages": 15 * time.Minute}
 	for k, d := range want {
 		if c.StallAfter[k] != d {
 			t.Errorf("default %s: %v, want %v", k, c.StallAfter[k], d)

@@ -21,6 +21,8 @@ type loop struct {
 	Worked int64 `db:"-"`
 	// Emails are the emails of every kind sent during the run.
 	Emails emailCount `db:"-"`
+	// Back is the mail that came back by email (two-way email on).
+	Back twoWay `db:"-"`
 }
 
 // workComplaint plays the CX agent on the most urgent complaint, through

@@ -41,6 +41,10 @@ type Options struct {
 	Listener net.Listener
 	// Capture is the SMTP capture server the app sends to.
 	Capture *capture.Server
+	// InboundListener, when set and the app has an inbound domain, serves
+	// the mail that comes back: a customer answers an acknowledgement by
+	// email and a relay reports a late bounce.
+	InboundListener net.Listener
 }
 
 // CampaignName is the demo's campaign.
@@ -62,11 +66,12 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 		return err
 	}
 
+	twoWayOn := a.Addresses != nil && opts.InboundListener != nil
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		done <- a.Run(runCtx, app.Roles{HTTP: true, Worker: true, Scheduler: true},
-			app.Extras{DevMail: opts.Capture.Handler("/dev/mail"), Listener: opts.Listener})
+		done <- a.Run(runCtx, app.Roles{HTTP: true, Worker: true, Scheduler: true, Inbound: twoWayOn},
+			app.Extras{DevMail: opts.Capture.Handler("/dev/mail"), Listener: opts.Listener, InboundListener: opts.InboundListener})
 	}()
 	// Whatever happens, the roles stop before the caller closes connections.
 	var runErr error
@@ -120,6 +125,7 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 		byEmail[c.email] = c
 	}
 	var handLink string
+	var lastSilent *capture.Message
 	replies := 0
 	for _, m := range msgs {
 		c, ok := byEmail[strings.Trim(m.To[0], "<>")]
@@ -133,6 +139,8 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 		if c.persona.silent {
 			if handLink == "" {
 				handLink = link
+			} else {
+				lastSilent = m
 			}
 			continue
 		}
@@ -159,11 +167,17 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 			return fmt.Errorf("work complaint %d as cx: %w", worked, err)
 		}
 	}
+	var back twoWay
+	if twoWayOn {
+		if back, err = emailBackOne(ctx, a, opts, sum, worked, lastSilent); err != nil {
+			return err
+		}
+	}
 	lp, err := waitLoop(ctx, a, run)
 	if err != nil {
 		return err
 	}
-	lp.Worked = worked
+	lp.Worked, lp.Back = worked, back
 	lp.Emails = countEmails(ctx, a, after(opts.Capture.Messages(), before))
 	report(out, sum, lp, opts.Database)
 

@@ -37,6 +37,11 @@ func TestDemoOnce(t *testing.T) {
 	env := apptest.Env(schema, queues, smtpSrv, ln)
 	env["FOLLOWUP_SWEEP_INTERVAL"] = "100ms"
 	env["FOLLOWUP_ACK_DELAY"] = "0s"
+	env["FOLLOWUP_INBOUND_DOMAIN"] = "reply.demo.test"
+	inboundLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := apptest.Config(t, env)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -50,7 +55,7 @@ func TestDemoOnce(t *testing.T) {
 	}
 	var out bytes.Buffer
 	start := time.Now()
-	if err := demo.Run(ctx, a, demo.Options{Customers: 24, Once: true, Out: &out, Listener: ln, Capture: smtpSrv}); err != nil {
+	if err := demo.Run(ctx, a, demo.Options{Customers: 24, Once: true, Out: &out, Listener: ln, Capture: smtpSrv, InboundListener: inboundLn}); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
 	t.Logf("demo took %s\n%s", time.Since(start), out.String())
@@ -141,5 +146,15 @@ func TestDemoOnce(t *testing.T) {
 		!strings.Contains(report, fmt.Sprintf("partial replies:   %d (", partial)) ||
 		!strings.Contains(report, fmt.Sprintf("%d of them opened a complaint", partial)) {
 		t.Errorf("%d partial replies, %d complaints from them; report: %s", partial, partialComplaints, report)
+	}
+	// Two-way email: a customer answered an acknowledgement by email and a
+	// relay reported a late bounce; both landed.
+	var inReplies, bounced int
+	if err := schema.DB.QueryRow(`SELECT (SELECT count(*) FROM complaint_messages WHERE direction = 'in' AND kind = 'customer_reply'),
+		(SELECT count(*) FROM email_suppressions WHERE reason = 'bounced')`).Scan(&inReplies, &bounced); err != nil {
+		t.Fatal(err)
+	}
+	if inReplies != 1 || bounced != 1 || !strings.Contains(report, "replied by email:") || !strings.Contains(report, "late bounce:") {
+		t.Errorf("%d email replies on complaints, %d addresses bounced late; want 1 and 1, said in the report", inReplies, bounced)
 	}
 }

@@ -96,6 +96,14 @@ func report(out io.Writer, s summary, lp loop, db Database) {
 		fmt.Fprintf(out, "  worked by cx:      #%d taken, answered, compensated and resolved through the API;\n", lp.Worked)
 		fmt.Fprintf(out, "                     its reply and resolution emails were sent, its recovery survey is planned\n")
 	}
+	if b := lp.Back; b.Replied != 0 {
+		fmt.Fprintf(out, "  replied by email:  the customer of #%d answered the acknowledgement from their mail client: %q\n", b.Replied, excerpt(b.Words, 60))
+		fmt.Fprintf(out, "                     the reply reached the inbound SMTP listener, is on the complaint's conversation, its owner (or the team) alerted\n")
+	}
+	if b := lp.Back; b.Bounced != "" {
+		fmt.Fprintf(out, "  late bounce:       a relay reported %s unknown (Postfix's report, 5.1.1) after accepting its survey email:\n", b.Bounced)
+		fmt.Fprintf(out, "                     the address is suppressed and its invitation marked bounced\n")
+	}
 	fmt.Fprintln(out)
 	if len(s.Complaints) > 0 {
 		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)

@@ -30,11 +30,14 @@ const (
 	// AlertCompensationDecided tells the agent who asked a manager for
 	// compensation what the manager decided, and why.
 	AlertCompensationDecided AlertKind = "compensation_decided"
+	// AlertCustomerReplied: the customer replied by email to a complaint's
+	// email; its owner (or the team, when it has none) is told.
+	AlertCustomerReplied AlertKind = "customer_replied"
 )
 
 // AlertKinds lists every kind of alert; a test checks each round-trips.
 var AlertKinds = []AlertKind{AlertComplaintOpened, AlertDeadlineWarned, AlertDeadlineBreached, AlertDoubleDeviation,
-	AlertBarometerBreach, AlertWorkStalled, AlertCompensationDecided}
+	AlertBarometerBreach, AlertWorkStalled, AlertCompensationDecided, AlertCustomerReplied}
 
 // AlertPayload is the data of one kind of alert.
 type AlertPayload interface {
@@ -127,6 +130,19 @@ type CompensationDecidedAlert struct {
 // Recipient is the person the alert is for: the agent who asked.
 func (a CompensationDecidedAlert) Recipient() *int64 { return a.RequesterID }
 
+// CustomerRepliedAlert: the customer replied by email to the complaint
+// (message MessageID of its conversation); Reopened when that reopened it,
+// the priority going FromPriority → Priority.
+type CustomerRepliedAlert struct {
+	MessageID    int64    `json:"message_id"`
+	Customer     string   `json:"customer"`
+	Reopened     bool     `json:"reopened"`
+	FromPriority string   `json:"from_priority"`
+	Priority     string   `json:"priority"`
+	Escalations  []string `json:"escalations"`
+	OwnerID      *int64   `json:"owner_id"`
+}
+
 // UnknownAlert is an alert of a kind this version does not know, with its
 // data as stored.
 type UnknownAlert struct {
@@ -154,6 +170,7 @@ func (WorkStalledAlert) AlertKind() AlertKind { return AlertWorkStalled }
 
 // AlertKind implements AlertPayload.
 func (CompensationDecidedAlert) AlertKind() AlertKind { return AlertCompensationDecided }
+func (CustomerRepliedAlert) AlertKind() AlertKind { return AlertCustomerReplied }
 
 // AlertKind implements AlertPayload.
 func (a UnknownAlert) AlertKind() AlertKind { return AlertKind(a.Name) }
@@ -192,6 +209,8 @@ func DecodeAlert(kind string, raw json.RawMessage) (AlertPayload, error) {
 		return decodeAlertAs(raw, WorkStalledAlert{})
 	case AlertCompensationDecided:
 		return decodeAlertAs(raw, CompensationDecidedAlert{})
+	case AlertCustomerReplied:
+		return decodeAlertAs(raw, CustomerRepliedAlert{})
 	}
 	u := UnknownAlert{Name: kind}
 	if len(raw) > 0 {

@@ -27,6 +27,8 @@ func TestAlertPayloadsRoundTrip(t *testing.T) {
 		feedback.WorkStalledAlert{Work: "complaint_emails", WaitingSince: due, WaitedSeconds: 7300, ExpectedSeconds: 3600},
 		feedback.CompensationDecidedAlert{GrantID: 4, Approved: false, Cents: 40000, Currency: "CAD", Reason: "Too much for a late parcel",
 			DecidedBy: "Maud", RequesterID: &owner, Customer: "Ada"},
+		feedback.CustomerRepliedAlert{MessageID: 9, Customer: "Ada", Reopened: true, FromPriority: "P3", Priority: "P2",
+			Escalations: []string{"public"}, OwnerID: &owner},
 	}
 	var seen []feedback.AlertKind
 	for _, p := range payloads {

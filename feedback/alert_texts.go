@@ -133,6 +133,11 @@ func (a Alert) Subject() string {
 		if p.Approved {
 			reason = "Compensation approved on " + ref
 		}
+	case CustomerRepliedAlert:
+		priority, customer, reason = p.Priority, p.Customer, "Customer replied on "+ref
+		if p.Reopened {
+			reason += " (reopened)"
+		}
 	default:
 		first, _, _ := strings.Cut(a.Text, "\n")
 		var words []string

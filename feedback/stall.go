@@ -14,6 +14,7 @@ var workNames = map[string]string{
 	scheduler.WorkResponses:       "the scoring of replies",
 	scheduler.WorkAlerts:          "alerts to the team",
 	scheduler.WorkComplaintEmails: "emails to complainants (acknowledgements, replies, resolutions)",
+	scheduler.WorkInboundMessages: "emails received (replies, bounces) to read",
 }
 
 // StalledAlert is the alert telling the admins that work has waited past

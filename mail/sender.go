@@ -76,6 +76,13 @@ type Config struct {
 	// mishandles it. By default a message costs one round trip to such a
 	// server instead of four.
 	NoPipelining bool
+	// DKIMKey, when set, is the PEM private key (RSA or Ed25519, PKCS#1 or
+	// PKCS#8) every message is DKIM-signed with, by go-mail, as
+	// DKIMSelector._domainkey.DKIMDomain (default: the From address's
+	// domain).
+	DKIMKey      []byte
+	DKIMSelector string
+	DKIMDomain   string
 }
 
 // Message is one email to one recipient.
@@ -84,9 +91,12 @@ type Message struct {
 	// MessageID is the Message-ID without angle brackets, deterministic per
 	// invitation so a resend is recognisable.
 	MessageID string
-	Subject   string
-	Text      string
-	HTML      string
+	// EnvelopeFrom, when set, is the envelope sender (MAIL FROM, the
+	// Return-Path) instead of the From address: where delivery reports go.
+	EnvelopeFrom string
+	Subject      string
+	Text         string
+	HTML         string
 	// Headers are extra header fields (List-Unsubscribe...). Values must be
 	// one line.
 	Headers map[string]string
@@ -139,6 +149,7 @@ var ErrUnsafeHeader = errors.New("header value contains a line break")
 type Sender struct {
 	cfg  Config
 	pool *pool
+	dkim *gomail.DKIMSigner
 }
 
 // NewSender returns a Sender for cfg.
@@ -171,7 +182,25 @@ func NewSender(cfg Config) (*Sender, error) {
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 30 * time.Second
 	}
-	return &Sender{cfg: cfg, pool: newPool(cfg)}, nil
+	s := &Sender{cfg: cfg, pool: newPool(cfg)}
+	if len(cfg.DKIMKey) > 0 {
+		key, err := gomail.PrivKeyFromPEM(cfg.DKIMKey)
+		if err != nil {
+			return nil, fmt.Errorf("mail sender: DKIM key: %w", err)
+		}
+		domain := cfg.DKIMDomain
+		if domain == "" {
+			domain = heloName(cfg.From.Address)
+		}
+		if cfg.DKIMSelector == "" {
+			return nil, errors.New("mail sender: a DKIM key needs its selector")
+		}
+		s.dkim = gomail.NewDKIMSigner(domain, cfg.DKIMSelector, key)
+		if err := s.dkim.ValidateConfig(); err != nil {
+			return nil, fmt.Errorf("mail sender: DKIM: %w", err)
+		}
+	}
+	return s, nil
 }
 
 // From returns the sender address.
@@ -402,7 +431,7 @@ func (s *Sender) check(in *Message) error {
 	if in.To == nil || in.To.Address == "" {
 		return errors.New("no recipient")
 	}
-	for _, v := range []string{in.To.Name, in.To.Address, in.Subject, in.MessageID} {
+	for _, v := range []string{in.To.Name, in.To.Address, in.Subject, in.MessageID, in.EnvelopeFrom} {
 		if strings.ContainsAny(v, "\r\n") {
 			return ErrUnsafeHeader
 		}
@@ -444,6 +473,9 @@ func (s *Sender) build(in *Message, eightBit bool) (*gomail.Msg, error) {
 		enc = gomail.NoEncoding
 	}
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithEncoding(enc))
+	if s.dkim != nil {
+		m.SetDKIM(s.dkim)
+	}
 	m.FromMailAddress(s.cfg.From)
 	to, err := address.Recipient(in.To.Name, in.To.Address)
 	if err != nil {
@@ -454,6 +486,11 @@ func (s *Sender) build(in *Message, eightBit bool) (*gomail.Msg, error) {
 	m.SetDate()
 	if in.MessageID != "" {
 		m.SetMessageIDWithValue(in.MessageID)
+	}
+	if in.EnvelopeFrom != "" {
+		if err := m.EnvelopeFrom(in.EnvelopeFrom); err != nil {
+			return nil, fmt.Errorf("envelope sender %q: %w", in.EnvelopeFrom, err)
+		}
 	}
 	for k, v := range in.Headers {
 		m.SetGenHeader(gomail.Header(k), v)

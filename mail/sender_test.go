@@ -1,7 +1,14 @@
 package mail_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -10,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-smtp"
 
 	"github.com/followup/followup/mail"
@@ -208,5 +216,101 @@ func testBodiesGo8BitUnlessALineIsTooLong(t *testing.T) {
 		if len(line) > 998 {
 			t.Fatalf("a raw line of %d bytes", len(line))
 		}
+	}
+}
+
+// TestEnvelopeSenderIsTheBounceAddress: a message's envelope sender (MAIL
+// FROM, where delivery reports go) is its own when set, while its From line
+// stays the configured sender; a line break in it is refused.
+func TestEnvelopeSenderIsTheBounceAddress(t *testing.T) {
+	srv := startCapture(t)
+	s := newSender(t, srv.Port())
+	m := msg("a@x.test", "one")
+	m.EnvelopeFrom = "bi1-abcdefghijklmnop@reply.acme.test"
+	plain := msg("b@x.test", "two")
+	bad := msg("c@x.test", "three")
+	bad.EnvelopeFrom = "x@reply.acme.test\r\nBcc: victim@x.test"
+	errs := s.Send(context.Background(), []mail.Message{m, plain, bad})
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatalf("send: %v", errs)
+	}
+	if !errors.Is(errs[2], mail.ErrUnsafeHeader) {
+		t.Errorf("an envelope sender with a line break: %v, want ErrUnsafeHeader", errs[2])
+	}
+	got, err := srv.WaitFor(context.Background(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].From != m.EnvelopeFrom || got[1].From != "surveys@acme.test" {
+		t.Errorf("envelope senders %q, %q; want %q then the From address", got[0].From, got[1].From, m.EnvelopeFrom)
+	}
+	p, err := got[0].Parsed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if from := p.Header.Get("From"); !strings.Contains(from, "surveys@acme.test") {
+		t.Errorf("From line %q, want the configured sender", from)
+	}
+}
+
+// TestDKIMSignsEveryMessage: with a key, every message is signed by
+// go-mail's DKIM support, and the signature verifies against the public
+// key published at selector._domainkey.domain, for RSA and Ed25519 keys.
+func TestDKIMSignsEveryMessage(t *testing.T) {
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edPub, edKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaPub, _ := x509.MarshalPKIXPublicKey(&rsaKey.PublicKey)
+	cases := []struct {
+		name, record string
+		key          any
+	}{
+		{"rsa", "v=DKIM1; k=rsa; p=" + base64.StdEncoding.EncodeToString(rsaPub), rsaKey},
+		{"ed25519", "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(edPub), edKey},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			der, err := x509.MarshalPKCS8PrivateKey(c.key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := startCapture(t)
+			s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: srv.Port(), TLS: mail.TLSNone,
+				From: &netmail.Address{Name: "Acme Surveys", Address: "surveys@acme.test"}, Timeout: 3 * time.Second,
+				DKIMKey: pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), DKIMSelector: "fu2026"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if errs := s.Send(context.Background(), []mail.Message{msg("a@x.test", "Comment ça s'est passé ?")}); errs[0] != nil {
+				t.Fatal(errs[0])
+			}
+			got, err := srv.WaitFor(context.Background(), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			verifs, err := dkim.VerifyWithOptions(bytes.NewReader(got[0].Raw), &dkim.VerifyOptions{LookupTXT: func(domain string) ([]string, error) {
+				if domain != "fu2026._domainkey.acme.test" {
+					return nil, fmt.Errorf("no record at %s", domain)
+				}
+				return []string{c.record}, nil
+			}})
+			if err != nil || len(verifs) != 1 || verifs[0].Err != nil || verifs[0].Domain != "acme.test" {
+				t.Fatalf("DKIM verification: %v %+v", err, verifs)
+			}
+			// Tampered in transit, it no longer verifies.
+			bad := bytes.Replace(got[0].Raw, []byte("Bonjour"), []byte("Bonsoir"), 1)
+			verifs, err = dkim.VerifyWithOptions(bytes.NewReader(bad), &dkim.VerifyOptions{LookupTXT: func(string) ([]string, error) { return []string{c.record}, nil }})
+			if err != nil || len(verifs) != 1 || verifs[0].Err == nil {
+				t.Errorf("a changed body still verifies: %v %+v", err, verifs)
+			}
+		})
+	}
+	if _, err := mail.NewSender(mail.Config{From: &netmail.Address{Address: "s@acme.test"}, DKIMKey: []byte("not a key"), DKIMSelector: "x"}); err == nil {
+		t.Error("a sender with an unreadable DKIM key was made")
 	}
 }

@@ -27,7 +27,7 @@ var labelValues = map[string]map[string][]string{
 	},
 	"followup_alerts_total": {
 		// One per feedback.AlertKinds.
-		"kind":    {"complaint_opened", "deadline_warned", "deadline_breached", "double_deviation", "barometer_breach", "work_stalled", "compensation_decided"},
+		"kind":    {"complaint_opened", "deadline_warned", "deadline_breached", "double_deviation", "barometer_breach", "work_stalled", "compensation_decided", "customer_replied"},
 		"channel": {"webhook", "email"},
 	},
 	"followup_auth_throttled_total": {
@@ -36,14 +36,14 @@ var labelValues = map[string]map[string][]string{
 	},
 	"followup_reconciled_total": {
 		// One per scheduler.Work* kind (config.StallKinds).
-		"kind":    {"send_batches", "responses", "alerts", "complaint_emails"},
+		"kind":    {"send_batches", "responses", "alerts", "complaint_emails", "inbound_messages"},
 		"outcome": {"queued", "revived"},
 	},
 	"followup_work_waiting_seconds": {
-		"kind": {"send_batches", "responses", "alerts", "complaint_emails"},
+		"kind": {"send_batches", "responses", "alerts", "complaint_emails", "inbound_messages"},
 	},
 	"followup_work_stalled": {
-		"kind": {"send_batches", "responses", "alerts", "complaint_emails"},
+		"kind": {"send_batches", "responses", "alerts", "complaint_emails", "inbound_messages"},
 	},
 }
 

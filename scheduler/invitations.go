@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/internal/trunc"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -283,4 +284,19 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("ping the database: %w", err)
 	}
 	return nil
+}
+
+// MarkBounced records a late bounce: the relay accepted invitation id's
+// email and reported later that it could not be delivered. The invitation
+// ends failed, as it does when the server refuses the address at once,
+// with no reminder to follow; one answered, expired or already ended keeps
+// its state. It says whether the invitation changed.
+func (s *Store) MarkBounced(ctx context.Context, id int64, reason string, now time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE invitations SET state = 'failed', reason = $2, next_reminder_at = NULL, updated_at = $3
+		WHERE id = $1 AND state IN ('sent', 'queued', 'sending')`, id, trunc.Runes("bounced: "+reason, 500), now)
+	if err != nil {
+		return false, fmt.Errorf("mark invitation %d bounced: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }

@@ -16,6 +16,9 @@ const (
 	WorkAlerts = "alerts"
 	// WorkComplaintEmails are emails owed to a complainant, due and not sent.
 	WorkComplaintEmails = "complaint_emails"
+	// WorkInboundMessages are messages received and stored, not yet parsed
+	// and routed.
+	WorkInboundMessages = "inbound_messages"
 )
 
 // Outcome is what putting one piece of pending work back on the queue did.

@@ -72,6 +72,8 @@ func eventWords(l lang, e complaints.Event) (w words, known bool) {
 		return commentCorrectedWords(l, e), true
 	case complaints.ReplyCompletedEvent:
 		return replyCompletedWords(l, e), true
+	case complaints.CustomerEmailedEvent:
+		return customerEmailedWords(l, e), true
 	case complaints.UnknownEvent:
 		return unknownWords(e), false
 	case nil:
@@ -436,4 +438,26 @@ func joinNonEmpty(parts []string, sep string) string {
 		}
 	}
 	return strings.Join(kept, sep)
+}
+
+func customerEmailedWords(l lang, e complaints.CustomerEmailedEvent) words {
+	var parts []string
+	switch {
+	case e.Reopened:
+		parts = append(parts, l.pick("the resolved complaint was reopened", "la réclamation résolue a été rouverte"))
+	case e.Late:
+		parts = append(parts, l.pick("resolved too long ago to reopen: read the email", "résolue depuis trop longtemps pour être rouverte : lisez le message"))
+	}
+	if e.FromPriority != e.ToPriority {
+		parts = append(parts, l.pick("priority raised ", "priorité relevée ")+e.FromPriority+" → "+e.ToPriority,
+			with(l.when(e.DueAt), l.pick("due ", "échéance "), ""))
+	}
+	if len(e.Escalations) > 0 {
+		labels := make([]string, len(e.Escalations))
+		for i, s := range e.Escalations {
+			labels[i] = signalWords(string(l), string(s))
+		}
+		parts = append(parts, l.pick("escalated: the customer ", "escaladée : le client ")+strings.Join(labels, ", "))
+	}
+	return words{l.pick("The customer replied by email", "Le client a répondu par email"), joinNonEmpty(parts, " · ")}
 }

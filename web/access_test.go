@@ -81,6 +81,10 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{prefix: "/admin/queues/", roles: admins},
 		{prefix: "/admin/labels", roles: admins},
 		{write: true, prefix: "/admin/labels", roles: admins},
+		{prefix: "/api/v1/inbound", roles: admins},
+		{write: true, prefix: "/api/v1/inbound", roles: admins},
+		{prefix: "/admin/inbound", roles: admins},
+		{write: true, prefix: "/admin/inbound", roles: admins},
 		{prefix: "/", exact: true, roles: staff},
 	}
 	// familyOf finds the family of a request (method, concrete path) or

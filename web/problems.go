@@ -7,6 +7,7 @@ import (
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/inbound"
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/scheduler"
@@ -23,6 +24,7 @@ var sentinelStatus = []struct {
 	{surveys.ErrNotFound, http.StatusNotFound},
 	{reports.ErrNotFound, http.StatusNotFound},
 	{corrections.ErrNotFound, http.StatusNotFound},
+	{inbound.ErrNotFound, http.StatusNotFound},
 	{complaints.ErrGrantNotFound, http.StatusNotFound},
 	{scheduler.ErrNameTaken, http.StatusConflict},
 	{scheduler.ErrArchived, http.StatusConflict},

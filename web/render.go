@@ -104,7 +104,7 @@ func (s *Server) navFor(u users.User) []templates.NavLink {
 	var out []templates.NavLink
 	for _, l := range []struct {
 		href, label string
-	}{{"/marketing/campaigns", "Campaigns"}, {"/marketing/surveys", "Surveys"}, {"/cx/", "Complaints"}, {"/manager/", "Reports"}, {"/actions", "Action plans"}, {"/admin/queues", "Queues"}, {"/admin/labels", "Names"}} {
+	}{{"/marketing/campaigns", "Campaigns"}, {"/marketing/surveys", "Surveys"}, {"/cx/", "Complaints"}, {"/manager/", "Reports"}, {"/actions", "Action plans"}, {"/admin/inbound", "Mail received"}, {"/admin/queues", "Queues"}, {"/admin/labels", "Names"}} {
 		if s.routes == nil {
 			break
 		}

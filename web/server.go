@@ -21,6 +21,8 @@ import (
 	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/inbound"
+	"github.com/followup/followup/inbound/route"
 	"github.com/followup/followup/ingest"
 	"github.com/followup/followup/labels"
 	"github.com/followup/followup/mail"
@@ -91,6 +93,11 @@ type Server struct {
 	// calendars (/admin/labels): the store saves, the cache is refreshed.
 	Labels *labels.Store
 	Names  *labels.Cache
+	// Inbound and Mailbox serve the admins' list of the mail received that
+	// nothing matched, and its assignment to a complaint (two-way email);
+	// nil when it is off.
+	Inbound *inbound.Store
+	Mailbox *route.Router
 
 	// Throttle slows down the guessing of passwords and API tokens; nil
 	// throttles nothing.

@@ -32,6 +32,8 @@ type Handlers struct {
 	Deadlines *DeadlinesHandler
 	// Report sends the weekly report (nil: not handled here).
 	Report *ReportHandler
+	// Inbound parses and routes the mail received (nil: not handled here).
+	Inbound *InboundHandler
 }
 
 // NewServer returns an asynq server on a shared Redis client (which it does
@@ -75,6 +77,9 @@ func NewServer(rdb redis.UniversalClient, cfg ServerConfig, h Handlers, log *slo
 	}
 	if h.Report != nil {
 		mux.Handle(TypeFeedbackReport, h.Report)
+	}
+	if h.Inbound != nil {
+		mux.Handle(TypeInboundParse, h.Inbound)
 	}
 	return srv, mux
 }

@@ -26,7 +26,8 @@ var (
 	rolesServe     = app.Roles{HTTP: true}
 	rolesWorker    = app.Roles{Worker: true}
 	rolesScheduler = app.Roles{Scheduler: true}
-	rolesAll       = app.Roles{HTTP: true, Worker: true, Scheduler: true}
+	rolesAll       = app.Roles{HTTP: true, Worker: true, Scheduler: true, Inbound: true}
+	rolesInbound   = app.Roles{Inbound: true}
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -88,7 +89,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // cmdRoles runs serve, worker, scheduler or all until interrupted. all
 // migrates the database first.
 func cmdRoles(ctx context.Context, name string, args []string, stderr io.Writer, roles app.Roles) error {
-	cfg, _, err := loadConfig(name, args, stderr, config.Options{RequireSecret: roles.HTTP || roles.Worker}, nil)
+	cfg, _, err := loadConfig(name, args, stderr, config.Options{RequireSecret: roles.HTTP || roles.Worker || roles.Inbound}, nil)
 	if err != nil {
 		return err
 	}
@@ -150,6 +151,18 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer smtpSrv.Close()
 	cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS = "127.0.0.1", smtpSrv.Port(), config.TLSNone
 	cfg.SMTP.Username, cfg.SMTP.Password = "", ""
+	// Two-way email is on in the demo: its customers answer by email and a
+	// relay reports a late bounce, to the inbound listener.
+	if cfg.Inbound.Domain == "" {
+		cfg.Inbound.Domain = "reply.followup.localhost"
+	}
+	inboundLn, err := net.Listen("tcp", cfg.Inbound.Addr)
+	if err != nil {
+		log.Warn("inbound address taken, using a free port", "addr", cfg.Inbound.Addr, "err", err)
+		if inboundLn, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return err
+		}
+	}
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -204,5 +217,6 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}()
 	}
-	return demo.Run(ctx, a, demo.Options{Customers: customers, Once: once, Out: stdout, Listener: ln, Capture: smtpSrv, Database: db})
+	return demo.Run(ctx, a, demo.Options{Customers: customers, Once: once, Out: stdout, Listener: ln, Capture: smtpSrv, Database: db,
+		InboundListener: inboundLn})
 }

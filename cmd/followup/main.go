@@ -47,7 +47,8 @@ commands:
   serve                    HTTP server: survey pages and the API
   worker                   task worker: sends surveys, scores replies
   scheduler                sweeps due invitations and reconciles lost work
-  all                      serve, worker and scheduler in one process
+  inbound                  receives the mail that comes back (SMTP listener on FOLLOWUP_INBOUND_ADDR)
+  all                      serve, worker, scheduler and inbound (when FOLLOWUP_INBOUND_DOMAIN is set) in one process
   demo [--once]            everything, with an SMTP capture and simulated customers
   users add|token|...      people who sign in, their roles and API tokens
   import customers|events FILE.csv
@@ -85,6 +86,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdRoles(ctx, cmd, rest, stderr, rolesScheduler)
 	case "all":
 		err = cmdRoles(ctx, cmd, rest, stderr, rolesAll)
+	case "inbound":
+		err = cmdRoles(ctx, cmd, rest, stderr, rolesInbound)
 	case "demo":
 		err = cmdDemo(ctx, rest, stdout, stderr)
 	case "users":

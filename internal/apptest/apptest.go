@@ -34,6 +34,10 @@ type Harness struct {
 	// MetricsURL is the metrics listener's base URL (http://host:port) when
 	// FOLLOWUP_METRICS_ADDR is set in Options.Env (port 0 picks a free one).
 	MetricsURL string
+	// InboundAddr is the inbound SMTP listener's host:port when the
+	// inbound role runs (by default when Options.Env sets
+	// FOLLOWUP_INBOUND_DOMAIN).
+	InboundAddr string
 
 	cancel context.CancelFunc
 	done   chan error
@@ -42,7 +46,8 @@ type Harness struct {
 
 // Options tune Start.
 type Options struct {
-	// Roles to run; default all three.
+	// Roles to run; default all three, and the inbound listener when Env
+	// sets FOLLOWUP_INBOUND_DOMAIN.
 	Roles *app.Roles
 	// Env overrides configuration variables (FOLLOWUP_*).
 	Env map[string]string
@@ -130,14 +135,23 @@ func Start(t testing.TB, opts Options) *Harness {
 	if err != nil {
 		t.Fatalf("start app: %v", err)
 	}
-	roles := app.Roles{HTTP: true, Worker: true, Scheduler: true}
+	roles := app.Roles{HTTP: true, Worker: true, Scheduler: true, Inbound: cfg.Inbound.Domain != ""}
 	if opts.Roles != nil {
 		roles = *opts.Roles
 	}
+	var inboundLn net.Listener
+	if roles.Inbound {
+		if inboundLn, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	runCtx, stop := context.WithCancel(context.Background())
 	h := &Harness{App: a, URL: cfg.BaseURL.String(), Capture: smtpSrv, Schema: schema, Queues: queues, cancel: stop, done: make(chan error, 1), passes: passes}
+	if inboundLn != nil {
+		h.InboundAddr = inboundLn.Addr().String()
+	}
 	go func() {
-		h.done <- a.Run(runCtx, roles, app.Extras{DevMail: smtpSrv.Handler("/dev/mail"), Listener: ln})
+		h.done <- a.Run(runCtx, roles, app.Extras{DevMail: smtpSrv.Handler("/dev/mail"), Listener: ln, InboundListener: inboundLn})
 	}()
 	t.Cleanup(h.Stop)
 	if roles.HTTP {

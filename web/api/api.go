@@ -22,4 +22,5 @@ func Routes(mux *web.Router, core *web.Server) {
 	s.surveyAPIRoutes(mux)
 	s.reportRoutes(mux)
 	s.actionRoutes(mux)
+	s.inboundRoutes(mux)
 }

@@ -24,6 +24,7 @@ func Routes(mux *web.Router, core *web.Server) {
 	s.managerRoutes(mux)
 	s.compensationRoutes(mux)
 	s.labelRoutes(mux)
+	s.inboundRoutes(mux)
 	if s.Queues != nil {
 		mux.Handle("/admin/queues/", web.Roles(), s.Queues) // admins only
 	}
