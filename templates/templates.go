@@ -208,12 +208,14 @@ func paragraphs(text string) []string {
 
 var textFuncs = texttemplate.FuncMap{
 	"t":    T,
+	"tn":   N,
 	"date": FormatDate,
 	"days": Days,
 }
 
 var htmlFuncs = htmltemplate.FuncMap{
 	"t":           T,
+	"tn":          N,
 	"date":        FormatDate,
 	"days":        Days,
 	"brandHeader": BrandHeader,
