@@ -149,6 +149,9 @@ type PageData struct {
 	CSRF string
 	// AltLocaleURL switches the page to the other language, when offered.
 	AltLocaleURL string
+	// Back is the address of the page, where the staff header's language
+	// switch comes back to.
+	Back string
 	// Data is the page's own content.
 	Data any
 }
@@ -156,6 +159,7 @@ type PageData struct {
 // PageUser is the signed-in person, as staff pages show them.
 type PageUser struct {
 	Name string
+	// Role is the person's role, in the page's language.
 	Role string
 	// Nav are the sections this person may open.
 	Nav []NavLink

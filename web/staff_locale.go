@@ -1,0 +1,60 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/followup/followup/invalid"
+	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
+)
+
+// StaffLocale is the language of the staff pages for r: ?lang= when it
+// names a staff language, else the signed-in person's choice, else the
+// browser's Accept-Language, else English.
+func StaffLocale(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "en" || l == "fr" {
+		return l
+	}
+	if u, ok := UserFrom(r.Context()); ok && u.Locale != "" {
+		return u.Locale
+	}
+	return templates.MatchLocale(r.Header.Get("Accept-Language"))
+}
+
+// localeRoutes registers the language switch of the staff header.
+func (s *Server) localeRoutes(mux *Router) {
+	mux.HandleFunc("POST /account/locale", Roles(users.Roles...), s.setLocale)
+}
+
+// setLocale keeps the language a person chose for their staff pages ("en",
+// "fr", or "" for the browser's) and takes them back to the page they
+// were on.
+func (s *Server) setLocale(w http.ResponseWriter, r *http.Request) {
+	u, _ := UserFrom(r.Context())
+	err := s.Users.SetLocale(r.Context(), u.ID, r.PostFormValue("locale"))
+	var fe *invalid.FieldError
+	switch {
+	case errors.As(err, &fe):
+		locale := StaffLocale(r)
+		s.RenderStaff(w, r, http.StatusBadRequest, "message", templates.T(locale, "staff.locale.bad.title"), templates.T(locale, "staff.locale.bad.body"))
+		return
+	case err != nil:
+		s.StaffError(w, "change the language", err)
+		return
+	}
+	http.Redirect(w, r, safeNext(r.PostFormValue("back")), http.StatusSeeOther)
+}
+
+// backURL is the address of the page r shows, without ?lang= (which
+// would override the language chosen from it).
+func backURL(r *http.Request) string {
+	q := r.URL.Query()
+	if !q.Has("lang") {
+		return r.URL.RequestURI()
+	}
+	q.Del("lang")
+	u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+	return u.RequestURI()
+}
