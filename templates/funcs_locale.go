@@ -1,0 +1,75 @@
+package templates
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/followup/followup/reports"
+	"github.com/followup/followup/surveys"
+)
+
+// Page functions that take the page's locale first, for the staff pages
+// in French and English: {{percentIn $.Locale .Rate}}.
+func init() {
+	htmlFuncs["percentIn"] = Percent
+	htmlFuncs["numberIn"] = Number
+	htmlFuncs["moneyIn"] = MoneyIn
+	htmlFuncs["dateIn"] = FormatDate
+	htmlFuncs["dateTimeIn"] = ShortDateTime
+	htmlFuncs["scoreIn"] = func(locale string, v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return Number(locale, *v, 1)
+	}
+	htmlFuncs["shareIn"] = func(locale string, v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return Percent(locale, *v)
+	}
+	htmlFuncs["riskLabelIn"] = func(locale string, r surveys.Risk) string { return RiskLabel(locale, r) }
+	htmlFuncs["causeLabelIn"] = func(locale string, c reports.Cause) string { return CauseLabel(locale, c) }
+	htmlFuncs["dimensionLabelIn"] = func(locale, d string) string { return T(locale, "dimension."+d) }
+	htmlFuncs["indicatorValueIn"] = func(locale string, v any, unit string) string {
+		switch x := v.(type) {
+		case float64:
+			return IndicatorValue(locale, x, unit)
+		case *float64:
+			if x != nil {
+				return IndicatorValue(locale, *x, unit)
+			}
+		}
+		return "–"
+	}
+}
+
+// MoneyIn writes an amount in cents as people of locale read it: 25.50,
+// 25,50.
+func MoneyIn(locale string, cents int64) string {
+	s := Money(cents)
+	if locale == "fr" {
+		return Number(locale, float64(cents)/100, 2)
+	}
+	return s
+}
+
+var shortDays = map[string][]string{
+	"en": {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
+	"fr": {"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."},
+}
+
+var shortMonths = map[string][]string{
+	"en": {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+	"fr": {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
+}
+
+// ShortDateTime writes a moment briefly, as the staff pages show it, in
+// the time t carries: "Mon 23 Nov 2026 10:00 CET", "lun. 23 nov. 2026
+// 10:00 CET".
+func ShortDateTime(locale string, t time.Time) string {
+	if locale != "fr" {
+		return t.Format("Mon 2 Jan 2006 15:04 MST")
+	}
+	return fmt.Sprintf("%s %d %s %d %s", shortDays["fr"][t.Weekday()], t.Day(), shortMonths["fr"][t.Month()-1], t.Year(), t.Format("15:04 MST"))
+}
