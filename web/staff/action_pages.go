@@ -206,7 +206,7 @@ func (s *Server) renderAction(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	u, _ := web.UserFrom(r.Context())
-	page := actionPage{Action: a, Effectiveness: e, Chart: effectChart(e).String(), States: reports.ActionStates, Errors: errs,
+	page := actionPage{Action: a, Effectiveness: e, Chart: effectChart(web.StaffLocale(r), e).String(), States: reports.ActionStates, Errors: errs,
 		Flash: flash, Manages: web.PlanActor(u).Manages, Owns: a.OwnerID == u.ID}
 	if page.Manages {
 		if page.Owners, err = s.owners(r); err != nil {
