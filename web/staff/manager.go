@@ -87,9 +87,9 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 		ScoresChart: scoresChart(locale, o.Trend).String(), RatesChart: ratesChart(locale, o.Trend).String(), VolumeChart: volumeChart(locale, o.Trend).String(),
 		RisksChart: risksChart(locale, o.Risks).String(), RiskTrendChart: riskTrendChart(locale, o.RiskTrend).String(), SplitChart: breakdownChart(locale, o.Breakdown).String(),
 		BarometerWindow: reports.WindowWords(locale, time.Duration(o.Barometer.WindowHours*float64(time.Hour))),
-		JSONURL:       p.Link("/api/v1/reports/overview", nil),
-		ReportWeek:    reports.WeekOf(s.Clock.Now(), s.ReportZone()).Prev().String(),
-		BarometerDays: o.Barometer.WindowHours / 24,
+		JSONURL:         p.Link("/api/v1/reports/overview", nil),
+		ReportWeek:      reports.WeekOf(s.Clock.Now(), s.ReportZone()).Prev().String(),
+		BarometerDays:   o.Barometer.WindowHours / 24,
 		CSV: map[string]string{"trend": p.Link("/manager/export/trend.csv", nil), "risks": p.Link("/manager/export/risks.csv", nil),
 			"risk-trend": p.Link("/manager/export/risk-trend.csv", nil),
 			"breakdown":  p.Link("/manager/export/breakdown.csv", nil), "reliability": p.Link("/manager/export/reliability.csv", nil)}}
@@ -108,7 +108,6 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 	}
 	s.RenderStaff(w, r, http.StatusOK, "manager", templates.T(locale, "mgr.title"), page)
 }
-
 
 // correctionsSummary says how many corrections of each kind were made:
 // "3 not a complaint, 2 missed going public, 0 missed legal action, 1

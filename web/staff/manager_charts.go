@@ -136,7 +136,7 @@ func breakdownChart(locale string, b reports.Breakdown) chartSpec {
 func effectChart(locale string, e reports.Effectiveness) chartSpec {
 	c := chartSpec{Type: "bar", Title: templates.T(locale, "chart.effect"), YMin: fp(0), YMax: fp(100),
 		Labels: []string{templates.T(locale, "dimension.distributive"), templates.T(locale, "dimension.procedural"),
-		templates.T(locale, "dimension.interactional"), templates.T(locale, "dimension.overall"), templates.T(locale, "chart.negative.pct")}}
+			templates.T(locale, "dimension.interactional"), templates.T(locale, "dimension.overall"), templates.T(locale, "chart.negative.pct")}}
 	side := func(label, color string, s reports.EffectSide) chartDataset {
 		f := s.Figures
 		return chartDataset{Label: label, Color: color, Data: []*float64{f.Distributive, f.Procedural, f.Interactional, f.Overall, percent(f.NegativeRate)}}
