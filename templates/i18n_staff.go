@@ -50,7 +50,7 @@ var staffTexts = map[string]map[string]string{
 		"staff.signout":            "Se déconnecter",
 		"staff.locale.switch":      "Afficher les pages en anglais",
 		"staff.nav.campaigns":      "Campagnes",
-		"staff.nav.surveys":        "Questionnaires",
+		"staff.nav.surveys":        "Sondages",
 		"staff.nav.complaints":     "Réclamations",
 		"staff.nav.reports":        "Rapports",
 		"staff.nav.actions":        "Plans d'action",
