@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/followup/followup/reports"
@@ -12,6 +13,18 @@ import (
 // in French and English: {{percentIn $.Locale .Rate}}.
 func init() {
 	htmlFuncs["percentIn"] = Percent
+	htmlFuncs["join"] = func(vals any, sep string) string {
+		var parts []string
+		switch v := vals.(type) {
+		case []string:
+			parts = v
+		case []surveys.Risk:
+			for _, r := range v {
+				parts = append(parts, string(r))
+			}
+		}
+		return strings.Join(parts, sep)
+	}
 	htmlFuncs["numberIn"] = Number
 	htmlFuncs["moneyIn"] = MoneyIn
 	htmlFuncs["dateIn"] = FormatDate

@@ -48,7 +48,7 @@ var campaignFormTexts = map[string]map[string]string{
 		"cform.errors.other":   "La campagne n'a pas été enregistrée : %d champs sont à corriger.",
 		"cform.campaign":       "Campagne",
 		"cform.name":           "Nom",
-		"cform.survey":         "Questionnaire",
+		"cform.survey":         "Sondage",
 		"cform.when":           "Quand envoyer",
 		"cform.when.event":     "Après un événement de service",
 		"cform.when.once":      "Une seule fois, à une date et une heure, à un public",

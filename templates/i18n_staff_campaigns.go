@@ -175,7 +175,7 @@ var staffCampaignTexts = map[string]map[string]string{
 		"campaign.outcome.tail":       "Les courriels de cet envoi partent encore dans leur plage d'envoi, relances comprises ; la campagne peut être archivée, pas mise en pause.",
 		"campaign.edit":               "Modifier",
 		"campaign.settings":           "Réglages",
-		"campaign.survey":             "Questionnaire",
+		"campaign.survey":             "Sondage",
 		"campaign.trigger":            "Déclencheur",
 		"campaign.audience":           "Public",
 		"campaign.window":             "Plage d'envoi",

@@ -8,8 +8,8 @@ import (
 
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/reports"
-	"github.com/followup/followup/users"
 	"github.com/followup/followup/templates"
+	"github.com/followup/followup/users"
 	"github.com/followup/followup/web"
 )
 
