@@ -10,14 +10,17 @@ import (
 	"github.com/followup/followup/users"
 )
 
-// StaffLocale is the language of the staff pages for r: ?lang= when it
-// names a staff language, else the signed-in person's choice, else the
-// browser's Accept-Language, else English.
+// StaffLocale is the language of the staff pages for r: the signed-in
+// person's choice, else the browser's Accept-Language, else English.
+// Signed out (the sign-in page), ?lang= comes first. Signed in, ?lang= is
+// left to the pages that use it for what they show (the language of an
+// email preview, of the weekly report).
 func StaffLocale(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l == "en" || l == "fr" {
+	u, signedIn := UserFrom(r.Context())
+	if l := r.URL.Query().Get("lang"); !signedIn && (l == "en" || l == "fr") {
 		return l
 	}
-	if u, ok := UserFrom(r.Context()); ok && u.Locale != "" {
+	if signedIn && u.Locale != "" {
 		return u.Locale
 	}
 	return templates.MatchLocale(r.Header.Get("Accept-Language"))

@@ -123,7 +123,7 @@ func TestManagerPagesInABrowser(t *testing.T) {
 	waitText("#verdict", "Too few replies")
 	do(chromedp.SetValue(chromedp.CSS(`#e-state`), "in_progress"), chromedp.Click(chromedp.CSS(`#edit-action button[type=submit]`)))
 	waitText("p.note", "Changes saved.")
-	waitText("#state", "in_progress")
+	waitText("#state", "in progress")
 	do(chromedp.Navigate(h.URL + "/manager/actions"))
 	waitText("#open-actions", "Tell customers when it will be done")
 
