@@ -106,12 +106,32 @@ func N(locale, key string, n int, args ...any) string {
 	return fmt.Sprintf(s, args...)
 }
 
+// Keys lists the catalog's keys, for tests that look for a raw key on a
+// page.
+func Keys() []string {
+	bundleMu.Lock()
+	defer bundleMu.Unlock()
+	keys := make([]string, 0, len(catalog["en"]))
+	for k := range catalog["en"] {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
 // MatchLocale returns the catalog language closest to the language tags
 // of an Accept-Language header (or a single tag), English when none is
 // close.
 func MatchLocale(acceptLanguage string) string {
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
-	if err != nil || len(tags) == 0 {
+	if err != nil { // one bad entry: keep the others, in their order
+		tags = tags[:0]
+		for _, part := range strings.Split(acceptLanguage, ",") {
+			if t, _, err := language.ParseAcceptLanguage(part); err == nil {
+				tags = append(tags, t...)
+			}
+		}
+	}
+	if len(tags) == 0 {
 		return "en"
 	}
 	_, i, conf := matcher.Match(tags...)

@@ -101,6 +101,8 @@ func TestMatchLocale(t *testing.T) {
 		"de-DE":                     "en",
 		"":                          "en",
 		"garbage;;;":                "en",
+		"fr-CA;q=0.9;q=0.9, de":     "en",
+		"x_y, fr-CA;q=0.5":          "fr",
 		"fr":                        "fr",
 		"en-GB,en;q=0.9,fr;q=0.8":   "en",
 		"nl-BE, fr-BE;q=0.8, *;q=0": "fr",

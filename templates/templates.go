@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	texttemplate "text/template"
+	"unicode"
+	"unicode/utf8"
 )
 
 //go:embed email/*.txt email/*.html pages/*.html static/* drafts/*.txt
@@ -243,7 +245,8 @@ var htmlFuncs = htmltemplate.FuncMap{
 		if s == "" {
 			return s
 		}
-		return strings.ToUpper(s[:1]) + s[1:]
+		r, n := utf8.DecodeRuneInString(s)
+		return string(unicode.ToUpper(r)) + s[n:]
 	},
 	"add":        func(a, b int) int { return a + b },
 	"paragraphs": paragraphs,

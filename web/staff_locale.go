@@ -12,13 +12,20 @@ import (
 
 // StaffLocale is the language of the staff pages for r: the signed-in
 // person's choice, else the browser's Accept-Language, else English.
-// Signed out (the sign-in page), ?lang= comes first. Signed in, ?lang= is
+// Signed out (the sign-in page), ?lang= (or the lang field of the posted
+// sign-in form) comes first. Signed in, ?lang= is
 // left to the pages that use it for what they show (the language of an
 // email preview, of the weekly report).
 func StaffLocale(r *http.Request) string {
 	u, signedIn := UserFrom(r.Context())
-	if l := r.URL.Query().Get("lang"); !signedIn && (l == "en" || l == "fr") {
-		return l
+	if !signedIn {
+		l := r.URL.Query().Get("lang")
+		if l == "" && r.PostForm != nil { // only a form already read
+			l = r.PostForm.Get("lang")
+		}
+		if l == "en" || l == "fr" {
+			return l
+		}
 	}
 	if signedIn && u.Locale != "" {
 		return u.Locale
