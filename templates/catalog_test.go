@@ -112,3 +112,12 @@ func TestMatchLocale(t *testing.T) {
 		}
 	}
 }
+
+func TestSendWindow(t *testing.T) {
+	if got := SendWindow("en", 9, 19, []int{1, 2, 7}); got != "9:00–19:00 Mon,Tue,Sun" {
+		t.Errorf("en: %q", got)
+	}
+	if got := SendWindow("fr", 9, 19, []int{1, 2, 7}); got != "9 h–19 h lun., mar., dim." {
+		t.Errorf("fr: %q", got)
+	}
+}

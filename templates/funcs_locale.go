@@ -77,6 +77,24 @@ var shortMonths = map[string][]string{
 	"fr": {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
 }
 
+// SendWindow describes a send window as people of locale read it, from
+// its hours and its ISO weekday numbers (1 Monday … 7 Sunday):
+// "9:00–19:00 Mon,Tue", "9 h–19 h lun.,mar.".
+func SendWindow(locale string, startHour, endHour int, weekdays []int) string {
+	names := shortDays["en"]
+	if locale == "fr" {
+		names = shortDays["fr"]
+	}
+	days := make([]string, len(weekdays))
+	for i, n := range weekdays {
+		days[i] = names[n%7]
+	}
+	if locale == "fr" {
+		return fmt.Sprintf("%d h–%d h %s", startHour, endHour, strings.Join(days, ", "))
+	}
+	return fmt.Sprintf("%d:00–%d:00 %s", startHour, endHour, strings.Join(days, ","))
+}
+
 // ShortDateTime writes a moment briefly, as the staff pages show it, in
 // the time t carries: "Mon 23 Nov 2026 10:00 CET", "lun. 23 nov. 2026
 // 10:00 CET".

@@ -258,6 +258,11 @@ var htmlFuncs = htmltemplate.FuncMap{
 				return *p
 			}
 			return int64(0)
+		case *int:
+			if p != nil {
+				return *p
+			}
+			return 0
 		case *bool:
 			return p != nil && *p
 		case *float64:

@@ -45,7 +45,7 @@ func percent(v *float64) *float64 {
 
 // scoresChart is the trend of the scores per dimension.
 func scoresChart(locale string, t reports.Trend) chartSpec {
-	c := chartSpec{Type: "line", Title: "Scores per dimension (0–100)", YMin: fp(0), YMax: fp(100)}
+	c := chartSpec{Type: "line", Title: templates.T(locale, "chart.scores"), YMin: fp(0), YMax: fp(100)}
 	ds := []chartDataset{{Label: templates.T(locale, "dimension.distributive")}, {Label: templates.T(locale, "dimension.procedural")},
 		{Label: templates.T(locale, "dimension.interactional")}, {Label: templates.T(locale, "dimension.overall")}}
 	for _, p := range t.Points {

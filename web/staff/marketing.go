@@ -278,7 +278,7 @@ func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, c sc
 	}
 	page := campaignPage{Campaign: c, Status: c.Status(), Next: describeNextRun(locale, c, s.Clock.Now()), NotSent: notSent(locale, st, c.FrequencyCapDays),
 		Trigger: describeTrigger(locale, c), Audience: describeAudience(locale, c.Audience),
-		Window: c.Window.String(), TTLDays: int(c.InvitationTTL / (24 * time.Hour)), Stats: st, Flash: flash, Problem: problem,
+		Window: templates.SendWindow(locale, c.Window.StartHour, c.Window.EndHour, c.Window.WeekdayNumbers()), TTLDays: int(c.InvitationTTL / (24 * time.Hour)), Stats: st, Flash: flash, Problem: problem,
 		TestEmail: r.PostFormValue("email"),
 		CanResend: st.FailedBy["temporary"] > 0 && c.State != scheduler.StateArchived &&
 			s.May(r, http.MethodPost, fmt.Sprintf("/marketing/campaigns/%d/resend-failed", c.ID))}
