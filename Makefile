@@ -5,7 +5,7 @@
 #               and a short run of every fuzz target
 GO ?= go
 
-.PHONY: demo demo-once test fuzz-short lint services browser build vet fmt bench bench-sweep bench-blast bench-ingest bench-replies drills drills-short
+.PHONY: demo demo-once test fuzz-short lint services browser postfix build vet fmt bench bench-sweep bench-blast bench-ingest bench-replies drills drills-short
 
 demo: services
 	$(GO) run ./cmd/followup demo
@@ -13,7 +13,7 @@ demo: services
 demo-once: services
 	$(GO) run ./cmd/followup demo --once
 
-test: services browser lint
+test: services browser postfix lint
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 	./scripts/fuzz-short.sh
@@ -30,6 +30,10 @@ lint:
 
 services:
 	./scripts/services-up.sh
+
+# Postfix's smtp-sink: the mail tests check pipelining against a real Postfix.
+postfix:
+	./scripts/ensure-postfix.sh
 
 browser:
 	./scripts/ensure-chromium.sh

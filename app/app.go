@@ -20,6 +20,7 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/ingest"
+	"github.com/followup/followup/labels"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/migrations"
@@ -75,6 +76,10 @@ type App struct {
 	Loop *feedback.Loop
 	// Reports are the external loop\'s figures.
 	Reports *reports.Store
+	// Labels keeps the display names of codes and the teams' calendars;
+	// Names holds them in memory for pages, emails and deadlines.
+	Labels *labels.Store
+	Names  *labels.Cache
 
 	reconciled func(scheduler.Reconciliation)
 	// metricsAddr is where the metrics listener is bound (a string), once open.
@@ -95,15 +100,24 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	a.DB.SetMaxOpenConns(max(20, cfg.WorkerConcurrency+10))
-	a.DB.SetMaxIdleConns(max(20, cfg.WorkerConcurrency+10))
-	a.DB.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := a.DB.PingContext(pingCtx); err != nil {
 		a.DB.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL (FOLLOWUP_DATABASE_URL): %w", err)
 	}
+	share, err := serverShare(pingCtx, a.DB, cfg.DatabaseProcesses)
+	if err != nil {
+		log.Warn("database pool: the server's connection limit is unknown", "err", err)
+	}
+	pool, capped := PoolSize(cfg.DatabasePool, cfg.WorkerConcurrency, share)
+	if capped {
+		log.Warn("database pool capped to this process's share of the server's max_connections; tasks wait for a connection",
+			"pool", pool, "worker_concurrency", cfg.WorkerConcurrency, "processes", cfg.DatabaseProcesses)
+	}
+	a.DB.SetMaxOpenConns(pool)
+	a.DB.SetMaxIdleConns(pool)
+	a.DB.SetConnMaxIdleTime(5 * time.Minute)
 	ropt, err := redis.ParseURL(cfg.RedisURL)
 	if err != nil {
 		a.DB.Close()
@@ -136,7 +150,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Mail, err = mail.NewSender(mail.Config{
 		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
 		TLS: string(cfg.SMTP.TLS), RootCAs: cfg.SMTP.RootCAs, From: cfg.SMTP.From, Timeout: cfg.SMTP.Timeout,
-		PoolSize: cfg.SMTP.Pool, IdleTimeout: cfg.SMTP.IdleTimeout,
+		PoolSize: cfg.SMTP.Pool, PoolFloor: cfg.SMTP.PoolFloor, IdleTimeout: cfg.SMTP.IdleTimeout, NoPipelining: cfg.SMTP.NoPipelining,
 		// One rate for the deployment: every process shares it through Redis.
 		RatePerSecond: cfg.SMTP.Rate, Redis: a.Redis, KeyPrefix: cfg.QueuePrefix,
 	})
@@ -150,8 +164,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Scheduler = scheduler.NewStore(a.DB)
 	a.Intake = scheduler.NewIntake(a.DB, a.Customers, a.Scheduler)
 	a.Ingest = ingest.New(a.Intake, a.Customers, a.Clock)
+	a.Labels = labels.NewStore(a.DB)
+	// The cache's age is wall-clock time (an edit in another process is
+	// seen within it), whatever clock the rules run on.
+	a.Names = labels.NewCache(a.Labels, nil, 0, log.With("component", "labels"))
+	a.Templates.SetNames(a.Names.Name)
 	a.Complaints = complaints.NewStore(a.DB, ComplaintPolicy(cfg))
 	a.Complaints.SetGovernance(CompensationGovernance(cfg))
+	a.Complaints.SetTeamCalendars(a.Names)
 	a.Users = users.NewStore(a.DB)
 	a.Alerts = feedback.NewStore(a.DB)
 	a.throttle = a.newThrottle()
@@ -163,6 +183,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Replies = replies.New(a.DB, a.Surveys, a.Scheduler, a.Complaints, a.Clock, replies.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Corrections = corrections.NewStore(a.DB, a.Surveys, a.Complaints, corrections.Options{Loop: a.Loop, Metrics: a.Metrics})
 	a.Reports = reports.NewStore(a.DB)
+	a.Reports.SetCurrency(CompensationGovernance(cfg).Currency)
 	return a, nil
 }
 

@@ -28,8 +28,8 @@ func TestFridayEveningComplaintIsDueMonday(t *testing.T) {
 	h := apptest.Start(t, apptest.Options{Clock: clk, Env: map[string]string{"FOLLOWUP_ACK_DELAY": "0s", "FOLLOWUP_BUSINESS_CALENDAR": "fr"}})
 	seedCampaign(t, h)
 	for _, tc := range []struct{ ref, locale, survey, ack, promise, when string }{
-		{"vendredi", "fr", "comment cela s'est-il passé", "Nous vous avons lu", "vous contactera lundi avant 13 h au plus tard", "lundi avant 13 h"},
-		{"friday", "en", "how did we do", "We have read you", "will contact you by 13:00 on Monday at the latest", "by 13:00 on Monday"},
+		{"vendredi", "fr", "comment cela s'est-il passé", "Nous avons bien reçu votre demande", "vous contactera lundi avant 13 h au plus tard", "lundi avant 13 h"},
+		{"friday", "en", "how did we do", "We have received your request", "will contact you by 13:00 on Monday at the latest", "by 13:00 on Monday"},
 	} {
 		email := tc.ref + "@example.com"
 		if status, body := postJSON(t, h.API(t, users.Marketing), h.URL+"/api/v1/events",

@@ -143,7 +143,7 @@ func TestComplaintAlertReachesTheWebhookOnce(t *testing.T) {
 	if got := mail.Header.Get("X-Followup-Alert-Id"); got != alertID {
 		t.Errorf("alert email id %q, want %q", got, alertID)
 	}
-	ack := h.WaitMail(t, email, "We have read you")
+	ack := h.WaitMail(t, email, "We have received your request")
 	if !strings.Contains(ack.Text(), fmt.Sprintf("#%d", id)) || !strings.Contains(ack.Text(), "will contact you by") {
 		t.Errorf("acknowledgement: %s", ack.Text())
 	}
@@ -167,7 +167,7 @@ func TestDeadlinesWarnThenEscalate(t *testing.T) {
 	manager, _ := h.User(t, users.Manager)
 	seedCampaign(t, h)
 	promised, email := unhappy(t, h, "promised", "Nothing worked and nobody called back.", 2, 2)
-	h.WaitMail(t, email, "We have read you")
+	h.WaitMail(t, email, "We have received your request")
 	eventually(t, "the acknowledgement to be recorded", func() bool { return complaintOf(t, h, promised).PromisedDueAt != nil })
 
 	if err := h.App.Surveys.SetSettings(context.Background(), surveys.DefaultSlug, surveys.Settings{AcknowledgeMild: false}); err != nil {

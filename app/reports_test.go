@@ -75,7 +75,7 @@ func TestWeeklyReportIsEmailedToManagersOnce(t *testing.T) {
 			t.Errorf("image %q is not a PNG: %v", part.ContentID, err)
 		}
 	}
-	for _, w := range []string{"Ce qui a changé", "Temporel", "courier", "Les clients silencieux", "/manager/"} {
+	for _, w := range []string{"Ce qui a changé", "Temporel", "Courier", "Les clients silencieux", "/manager/"} {
 		if !strings.Contains(p.Text(), w) {
 			t.Errorf("the report lacks %q", w)
 		}

@@ -166,7 +166,7 @@ func TestArchivedAlertAndAcknowledgementAreRevived(t *testing.T) {
 	waitRevived(t, h, scheduler.WorkComplaintEmails, 1)
 	alertSubject := fmt.Sprintf("complaint #%d", complaint)
 	h.WaitMail(t, cx.Email, alertSubject)
-	h.WaitMail(t, email, "We have read you")
+	h.WaitMail(t, email, "We have received your request")
 	settled(t, h, "the alert and the acknowledgement delivered", func() bool {
 		return countOf(t, h, `SELECT count(*) FROM alerts WHERE email_delivered_at IS NOT NULL`) == 1 &&
 			countOf(t, h, `SELECT count(*) FROM complaint_messages WHERE id = $1 AND state = 'sent'`, message) == 1
@@ -174,7 +174,7 @@ func TestArchivedAlertAndAcknowledgementAreRevived(t *testing.T) {
 	if k := mailsTo(h, cx.Email, alertSubject); k != 1 {
 		t.Errorf("the team received the alert %d times, want once", k)
 	}
-	if k := mailsTo(h, email, "We have read you"); k != 1 {
+	if k := mailsTo(h, email, "We have received your request"); k != 1 {
 		t.Errorf("the customer received the acknowledgement %d times, want once", k)
 	}
 }

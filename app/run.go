@@ -43,7 +43,7 @@ func (a *App) WebServer(ex Extras) *web.Server {
 		Intake: a.Intake, Customers: a.Customers, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Replies: a.Replies, Signer: a.Signer, Templates: a.Templates,
 		Reports: a.Reports, Barometer: a.Barometer(), ReportLocation: a.reportLocation(),
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
-		Ingest: a.Ingest, Loop: a.Loop, Corrections: a.Corrections,
+		Ingest: a.Ingest, Loop: a.Loop, Corrections: a.Corrections, Labels: a.Labels, Names: a.Names,
 		Ready:    a.readyChecks(),
 		Throttle: a.throttle, TrustedProxies: a.Cfg.Edge.TrustedProxies,
 		Audiences: []web.Audience{public.Routes, api.Routes, staff.Routes},

@@ -274,7 +274,11 @@ func (s *Store) Reopen(ctx context.Context, tx *sqlx.Tx, id int64, reason string
 	if err := mayAct(c, by); err != nil {
 		return err
 	}
-	due := s.policy.Deadline(c.Priority, now)
+	p, err := s.policyOf(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	due := p.Deadline(c.Priority, now)
 	if err := s.reopen(ctx, tx, id, c.Priority, due, now); err != nil {
 		return err
 	}

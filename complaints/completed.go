@@ -64,7 +64,11 @@ func (s *Store) ReplyCompleted(ctx context.Context, tx *sqlx.Tx, responseID int6
 	if err := s.loadFacts(ctx, tx, pq.Int64Array{responseID}, facts); err != nil {
 		return out, true, err
 	}
-	a := s.policy.Assess(res, facts[responseID], now)
+	cals, err := s.teamCalendars(ctx)
+	if err != nil {
+		return out, true, err
+	}
+	a := s.policy.ForTeam(cals, facts[responseID].Team).Assess(res, facts[responseID], now)
 	severity := c.Severity
 	if a.Severity.level() < severity.level() || severity == "" {
 		severity = a.Severity

@@ -271,6 +271,16 @@ type Decided struct {
 	ComplaintID int64
 	// MessageID is the email telling the customer of an approved grant.
 	MessageID int64
+	// GrantID, Approved, Cents, Currency and Reason are the decision, told
+	// to the person who asked (RequestedBy; nil when they are gone);
+	// CustomerName is whom it was for.
+	GrantID      int64
+	Approved     bool
+	Cents        int64
+	Currency     string
+	Reason       string
+	RequestedBy  *int64
+	CustomerName string
 }
 
 // DecideGrant approves or refuses a pending grant, with a reason. Only a
@@ -325,7 +335,12 @@ func (s *Store) DecideGrant(ctx context.Context, tx *sqlx.Tx, grantID int64, app
 		grantID, state, by.idOrNil(), now, reason); err != nil {
 		return Decided{}, fmt.Errorf("decide compensation request %d: %w", grantID, err)
 	}
-	out := Decided{ComplaintID: c.ID}
+	out := Decided{ComplaintID: c.ID, GrantID: grantID, Approved: approve, Cents: g.Cents, Currency: g.Currency, Reason: reason,
+		RequestedBy: g.RequestedBy}
+	if err := tx.GetContext(ctx, &out.CustomerName, `SELECT cu.name FROM complaints c JOIN customers cu ON cu.id = c.customer_id
+		WHERE c.id = $1`, c.ID); err != nil {
+		return Decided{}, fmt.Errorf("read the customer of complaint %d: %w", c.ID, err)
+	}
 	if !approve {
 		return out, audit(ctx, tx, c.ID, by, CompensationRefusedEvent{GrantID: grantID, Cents: g.Cents, Currency: g.Currency, Reason: reason}, now)
 	}

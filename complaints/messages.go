@@ -14,7 +14,7 @@ import (
 
 // Kinds of email the customer gets about their complaint.
 const (
-	// MessageAcknowledgement: we read you, who will contact you, by when.
+	// MessageAcknowledgement: we have received the request, who will contact you, by when.
 	MessageAcknowledgement = "acknowledgement"
 	// MessageReply is an agent's own words.
 	MessageReply = "reply"

@@ -1,6 +1,7 @@
 package complaints
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -75,6 +76,9 @@ func SeverityOf(r surveys.Result) Severity {
 type Facts struct {
 	AnnualValueCents int64  `db:"annual_value_cents"`
 	PrejudiceCents   *int64 `db:"prejudice_cents"`
+	// Team is the team that served the customer: its calendar counts the
+	// deadline (Store.SetTeamCalendars). Empty: the policy's Calendar.
+	Team string `db:"team"`
 }
 
 // Explanation is one reason behind a priority or an advice, for the CX
@@ -99,6 +103,22 @@ type Policy struct {
 	// time it is open, and always fall in its opening hours. Nil counts
 	// wall-clock time.
 	Calendar *businesshours.Calendar
+}
+
+// TeamCalendars are the teams' own business calendars (package labels
+// keeps them, admins edit them): a team not in the map uses the policy's
+// Calendar; a nil calendar in it counts wall-clock time.
+type TeamCalendars interface {
+	TeamCalendars(ctx context.Context) (map[string]*businesshours.Calendar, error)
+}
+
+// ForTeam returns the policy with team's calendar from cals, when it has
+// one of its own.
+func (p Policy) ForTeam(cals map[string]*businesshours.Calendar, team string) Policy {
+	if c, ok := cals[team]; ok && team != "" {
+		p.Calendar = c
+	}
+	return p
 }
 
 // DefaultDeadlines is the deadline table used when none is configured.

@@ -45,7 +45,11 @@ func (s *Store) RecordRecovery(ctx context.Context, tx *sqlx.Tx, complaintID, re
 		return out, audit(ctx, tx, complaintID, System, RecoveryPositiveEvent{ResponseID: responseID}, now)
 	}
 	out.DoubleDeviation, out.Priority = true, P1
-	out.DueAt = s.policy.Deadline(P1, now)
+	p, err := s.policyOf(ctx, tx, complaintID)
+	if err != nil {
+		return out, err
+	}
+	out.DueAt = p.Deadline(P1, now)
 	if c.State == StateResolved {
 		if err := s.reopen(ctx, tx, complaintID, P1, out.DueAt, now); err != nil {
 			return out, err

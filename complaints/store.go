@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/followup/followup/businesshours"
 	"github.com/followup/followup/internal/prepared"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
@@ -90,6 +91,38 @@ type Store struct {
 	invitations *scheduler.Store
 	// governance is the compensation policy (SetGovernance).
 	governance Governance
+	// teams are the teams' own calendars (SetTeamCalendars), nil for none.
+	teams TeamCalendars
+}
+
+// SetTeamCalendars gives the store the teams' own calendars: a complaint's
+// deadlines, warnings and the promise to its customer count the business
+// hours of its team's calendar, else of the policy's Calendar.
+func (s *Store) SetTeamCalendars(t TeamCalendars) { s.teams = t }
+
+// teamCalendars returns the teams' own calendars, none without a source.
+func (s *Store) teamCalendars(ctx context.Context) (map[string]*businesshours.Calendar, error) {
+	if s.teams == nil {
+		return nil, nil
+	}
+	cals, err := s.teams.TeamCalendars(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("team calendars: %w", err)
+	}
+	return cals, nil
+}
+
+// policyOf returns the policy for the complaint id's team, read inside tx.
+func (s *Store) policyOf(ctx context.Context, tx *sqlx.Tx, id int64) (Policy, error) {
+	cals, err := s.teamCalendars(ctx)
+	if err != nil || len(cals) == 0 {
+		return s.policy, err
+	}
+	var team string
+	if err := tx.GetContext(ctx, &team, `SELECT team FROM complaints WHERE id = $1`, id); err != nil {
+		return s.policy, fmt.Errorf("team of complaint %d: %w", id, err)
+	}
+	return s.policy.ForTeam(cals, team), nil
 }
 
 // NewStore returns a Store applying policy.
@@ -167,6 +200,10 @@ func (s *Store) OpenMany(ctx context.Context, tx *sqlx.Tx, items []ToOpen, now t
 	if err := s.loadFacts(ctx, tx, ids, facts); err != nil {
 		return nil, err
 	}
+	cals, err := s.teamCalendars(ctx)
+	if err != nil {
+		return nil, err
+	}
 	type row struct {
 		ResponseID  int64                `json:"response_id"`
 		CustomerID  int64                `json:"customer_id"`
@@ -188,7 +225,7 @@ func (s *Store) OpenMany(ctx context.Context, tx *sqlx.Tx, items []ToOpen, now t
 		if !ok {
 			return nil, fmt.Errorf("open complaint for response %d: %w", it.Response.ID, surveys.ErrNotFound)
 		}
-		a := s.policy.Assess(it.Result, f, now)
+		a := s.policy.ForTeam(cals, f.Team).Assess(it.Result, f, now)
 		out[i] = Opened{Priority: a.Priority, DueAt: a.DueAt, Assessment: a}
 		batch[i] = row{ResponseID: it.Response.ID, CustomerID: it.Response.CustomerID, Priority: a.Priority, Severity: a.Severity,
 			DueAt: a.DueAt, Reasons: it.Result.Reasons, Why: a.Why, Advice: a.Advice, Risks: it.Result.Risks, Escalations: a.Escalations,
@@ -257,7 +294,7 @@ func (s *Store) loadFacts(ctx context.Context, tx *sqlx.Tx, ids pq.Int64Array, f
 	if len(ids) == 0 {
 		return nil
 	}
-	st, err := s.stmts.In(ctx, tx, `SELECT r.id, cu.annual_value_cents, e.prejudice_cents
+	st, err := s.stmts.In(ctx, tx, `SELECT r.id, cu.annual_value_cents, e.prejudice_cents, COALESCE(e.team, '')
 		FROM responses r
 		JOIN customers cu ON cu.id = r.customer_id
 		JOIN invitations i ON i.id = r.invitation_id
@@ -273,7 +310,7 @@ func (s *Store) loadFacts(ctx context.Context, tx *sqlx.Tx, ids pq.Int64Array, f
 	for rows.Next() {
 		var id int64
 		var f Facts
-		if err := rows.Scan(&id, &f.AnnualValueCents, &f.PrejudiceCents); err != nil {
+		if err := rows.Scan(&id, &f.AnnualValueCents, &f.PrejudiceCents, &f.Team); err != nil {
 			rows.Close()
 			return fmt.Errorf("facts of %d responses: %w", len(ids), err)
 		}

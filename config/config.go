@@ -60,6 +60,12 @@ type Config struct {
 
 	// WorkerConcurrency is how many tasks one worker process runs at once.
 	WorkerConcurrency int
+	// DatabasePool is how many PostgreSQL connections a process opens at
+	// most; 0 derives it from WorkerConcurrency (see app.PoolSize).
+	DatabasePool int
+	// DatabaseProcesses is how many processes share the PostgreSQL
+	// server: each opens at most its share of max_connections.
+	DatabaseProcesses int
 	// SweepInterval is how often the scheduler looks for due invitations.
 	SweepInterval time.Duration
 	// ReconcileInterval is how often the scheduler re-enqueues what Postgres
@@ -138,11 +144,17 @@ type SMTP struct {
 	Timeout time.Duration
 	// Pool is how many SMTP connections a process keeps open at most.
 	Pool int
+	// PoolFloor is how many it may always open; more open while they
+	// raise the throughput.
+	PoolFloor int
 	// Rate caps the messages per second the whole deployment sends, all
 	// worker processes together (shared through Redis); 0 is no cap.
 	Rate float64
 	// IdleTimeout closes connections unused for that long.
 	IdleTimeout time.Duration
+	// NoPipelining sends one SMTP command at a time even to a server that
+	// advertises PIPELINING.
+	NoPipelining bool
 }
 
 // Alerts configures the delivery of alerts to the CX team and managers.

@@ -174,9 +174,12 @@ var fields = []field{
 	{env: "FOLLOWUP_SMTP_TIMEOUT", def: "15s",
 		usage: "how long connecting and each SMTP command may take (Go duration)",
 		set:   durationField(func(c *Config) *time.Duration { return &c.SMTP.Timeout }, time.Second, time.Hour)},
-	{env: "FOLLOWUP_SMTP_POOL", def: "4",
-		usage: "how many SMTP connections a process keeps open, each sending many messages (1-100)",
-		set:   intField(func(c *Config) *int { return &c.SMTP.Pool }, 1, 100)},
+	{env: "FOLLOWUP_SMTP_POOL", def: "16",
+		usage: "the most SMTP connections a process opens, each sending many messages (1-200): it starts with FOLLOWUP_SMTP_POOL_FLOOR and opens more while senders wait and each one added raises the throughput; a relay that answers 421 (too many connections) takes it down",
+		set:   intField(func(c *Config) *int { return &c.SMTP.Pool }, 1, 200)},
+	{env: "FOLLOWUP_SMTP_POOL_FLOOR", def: "2",
+		usage: "the SMTP connections a process may always open (1-200, at most FOLLOWUP_SMTP_POOL)",
+		set:   intField(func(c *Config) *int { return &c.SMTP.PoolFloor }, 1, 200)},
 	{env: "FOLLOWUP_SMTP_RATE", def: "0",
 		usage: "the most messages per second the deployment sends, all worker processes together (shared through Redis); 0 for no limit",
 		set: func(c *Config, raw string) error {
@@ -185,6 +188,19 @@ var fields = []field{
 				return expectError("a number of messages per second, 0 for no limit")
 			}
 			c.SMTP.Rate = f
+			return nil
+		}},
+	{env: "FOLLOWUP_SMTP_PIPELINING", def: "on",
+		usage: "on: to a server that advertises PIPELINING (RFC 2920) a message costs one round trip instead of four; off: one command at a time, for a relay that advertises it but mishandles it",
+		set: func(c *Config, raw string) error {
+			switch raw {
+			case "on":
+				c.SMTP.NoPipelining = false
+			case "off":
+				c.SMTP.NoPipelining = true
+			default:
+				return expectError("on or off")
+			}
 			return nil
 		}},
 	{env: "FOLLOWUP_SMTP_IDLE_TIMEOUT", def: "30s",
@@ -283,6 +299,12 @@ var fields = []field{
 			c.Brand.ContactURL = raw
 			return nil
 		}},
+	{env: "FOLLOWUP_DATABASE_POOL", def: "0",
+		usage: "PostgreSQL connections one process opens at most; 0: the worker concurrency and ten more (at least 20). Either way never more than this process's share of the server's max_connections (see FOLLOWUP_DATABASE_PROCESSES)",
+		set:   intField(func(c *Config) *int { return &c.DatabasePool }, 0, 10000)},
+	{env: "FOLLOWUP_DATABASE_PROCESSES", def: "2",
+		usage: "how many followup processes share the PostgreSQL server: each opens at most its share of max_connections (less the superuser's reserve)",
+		set:   intField(func(c *Config) *int { return &c.DatabaseProcesses }, 1, 1000)},
 	{env: "FOLLOWUP_WORKER_CONCURRENCY", def: "10",
 		usage: "how many tasks a worker runs at once (1-1000)",
 		set:   intField(func(c *Config) *int { return &c.WorkerConcurrency }, 1, 1000)},

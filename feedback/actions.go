@@ -47,17 +47,34 @@ func (l *Loop) Compensate(ctx context.Context, id, cents int64, currency, note s
 	return g, err
 }
 
-// DecideGrant approves or refuses a waiting grant, with a reason; an
-// approved one is emailed to the customer at once.
+// DecideGrant approves or refuses a waiting grant, with a reason: the
+// agent who asked is told either way (an alert to them), and the customer,
+// by email at once, only of an approved one (they were never promised a
+// refused one).
 func (l *Loop) DecideGrant(ctx context.Context, grantID int64, approve bool, reason string, by complaints.Actor) (complaints.Decided, error) {
 	var d complaints.Decided
 	err := l.act(ctx, func(tx *sqlx.Tx, now time.Time) (Work, error) {
 		var err error
 		d, err = l.complaints.DecideGrant(ctx, tx, grantID, approve, reason, by, now)
-		if err != nil || d.MessageID == 0 {
+		if err != nil {
 			return Work{}, err
 		}
-		return Work{Messages: []Due{{ID: d.MessageID, At: now}}}, nil
+		var w Work
+		if d.RequestedBy != nil {
+			a, err := l.decisionAlert(d, by, now)
+			if err != nil {
+				return Work{}, err
+			}
+			if ok, err := l.alerts.Raise(ctx, tx, a); err != nil {
+				return Work{}, err
+			} else if ok {
+				w.Alerts = append(w.Alerts, a.ID)
+			}
+		}
+		if d.MessageID != 0 {
+			w.Messages = append(w.Messages, Due{ID: d.MessageID, At: now})
+		}
+		return w, nil
 	})
 	return d, err
 }

@@ -27,11 +27,14 @@ const (
 	// AlertWorkStalled is raised by the reconciler when work has waited in
 	// PostgreSQL past its expected time; the admins are told.
 	AlertWorkStalled AlertKind = "work_stalled"
+	// AlertCompensationDecided tells the agent who asked a manager for
+	// compensation what the manager decided, and why.
+	AlertCompensationDecided AlertKind = "compensation_decided"
 )
 
 // AlertKinds lists every kind of alert; a test checks each round-trips.
 var AlertKinds = []AlertKind{AlertComplaintOpened, AlertDeadlineWarned, AlertDeadlineBreached, AlertDoubleDeviation,
-	AlertBarometerBreach, AlertWorkStalled}
+	AlertBarometerBreach, AlertWorkStalled, AlertCompensationDecided}
 
 // AlertPayload is the data of one kind of alert.
 type AlertPayload interface {
@@ -107,6 +110,23 @@ type WorkStalledAlert struct {
 	ExpectedSeconds int64     `json:"expected_seconds"`
 }
 
+// CompensationDecidedAlert: a manager (DecidedBy) approved or refused the
+// compensation (Cents in Currency) that RequesterID asked for GrantID, with
+// Reason; Customer is whom it was for.
+type CompensationDecidedAlert struct {
+	GrantID     int64  `json:"grant_id"`
+	Approved    bool   `json:"approved"`
+	Cents       int64  `json:"cents"`
+	Currency    string `json:"currency"`
+	Reason      string `json:"reason"`
+	DecidedBy   string `json:"decided_by"`
+	RequesterID *int64 `json:"requester_id"`
+	Customer    string `json:"customer"`
+}
+
+// Recipient is the person the alert is for: the agent who asked.
+func (a CompensationDecidedAlert) Recipient() *int64 { return a.RequesterID }
+
 // UnknownAlert is an alert of a kind this version does not know, with its
 // data as stored.
 type UnknownAlert struct {
@@ -131,6 +151,9 @@ func (BarometerBreachAlert) AlertKind() AlertKind { return AlertBarometerBreach 
 
 // AlertKind implements AlertPayload.
 func (WorkStalledAlert) AlertKind() AlertKind { return AlertWorkStalled }
+
+// AlertKind implements AlertPayload.
+func (CompensationDecidedAlert) AlertKind() AlertKind { return AlertCompensationDecided }
 
 // AlertKind implements AlertPayload.
 func (a UnknownAlert) AlertKind() AlertKind { return AlertKind(a.Name) }
@@ -167,6 +190,8 @@ func DecodeAlert(kind string, raw json.RawMessage) (AlertPayload, error) {
 		return decodeAlertAs(raw, BarometerBreachAlert{})
 	case AlertWorkStalled:
 		return decodeAlertAs(raw, WorkStalledAlert{})
+	case AlertCompensationDecided:
+		return decodeAlertAs(raw, CompensationDecidedAlert{})
 	}
 	u := UnknownAlert{Name: kind}
 	if len(raw) > 0 {

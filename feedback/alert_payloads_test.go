@@ -25,6 +25,8 @@ func TestAlertPayloadsRoundTrip(t *testing.T) {
 			Customer: "Ada", OwnerID: &owner},
 		feedback.BarometerBreachAlert{Indicator: "complaint_rate", Value: 12.5, Op: ">", Threshold: 10, Sample: 80, WindowHours: 168, BreachID: 3},
 		feedback.WorkStalledAlert{Work: "complaint_emails", WaitingSince: due, WaitedSeconds: 7300, ExpectedSeconds: 3600},
+		feedback.CompensationDecidedAlert{GrantID: 4, Approved: false, Cents: 40000, Currency: "CAD", Reason: "Too much for a late parcel",
+			DecidedBy: "Maud", RequesterID: &owner, Customer: "Ada"},
 	}
 	var seen []feedback.AlertKind
 	for _, p := range payloads {

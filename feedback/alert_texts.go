@@ -65,6 +65,28 @@ func (l *Loop) deadlineAlert(e complaints.DeadlineEvent, now time.Time) (Alert, 
 	return a, err
 }
 
+// decisionAlert tells the agent who asked for compensation what a manager
+// decided, and why.
+func (l *Loop) decisionAlert(d complaints.Decided, by complaints.Actor, now time.Time) (Alert, error) {
+	id := d.ComplaintID
+	manager := by.Name
+	if manager == "" {
+		manager = by.Email
+	}
+	a, err := NewAlert(fmt.Sprintf("compensation-decided:%d", d.GrantID), CompensationDecidedAlert{GrantID: d.GrantID, Approved: d.Approved,
+		Cents: d.Cents, Currency: d.Currency, Reason: d.Reason, DecidedBy: manager, RequesterID: d.RequestedBy, Customer: d.CustomerName})
+	amount := complaints.Money(d.Cents, d.Currency)
+	if d.Approved {
+		a.Text = fmt.Sprintf("%s approved the compensation of %s you asked for on complaint #%d (%s): “%s”. It is recorded and the customer is emailed. %s",
+			manager, amount, id, nameOr(d.CustomerName), d.Reason, l.link(id))
+	} else {
+		a.Text = fmt.Sprintf("%s refused the compensation of %s you asked for on complaint #%d (%s): “%s”. Nothing is recorded and the customer is not told. %s",
+			manager, amount, id, nameOr(d.CustomerName), d.Reason, l.link(id))
+	}
+	a.Audience, a.ComplaintID, a.CreatedAt = AudienceRequester, &id, now
+	return a, err
+}
+
 // MaxSubject is the longest an alert's subject gets, in characters: a line
 // read at a glance in an inbox.
 const MaxSubject = 100
@@ -105,6 +127,11 @@ func (a Alert) Subject() string {
 			reason += ": promise missed"
 		case complaints.DoubleDeviationRecovery:
 			reason += ": recovery survey negative"
+		}
+	case CompensationDecidedAlert:
+		customer, reason = p.Customer, "Compensation refused on "+ref
+		if p.Approved {
+			reason = "Compensation approved on " + ref
 		}
 	default:
 		first, _, _ := strings.Cut(a.Text, "\n")

@@ -24,6 +24,10 @@ const (
 	AudienceManagers = "managers"
 	// AudienceAdmins are the admins: those who run followup (work stalled).
 	AudienceAdmins = "admins"
+	// AudienceRequester is the one person the alert's payload names (the
+	// agent who asked a manager for compensation), by email even when
+	// FOLLOWUP_ALERT_EMAILS sends the team's alerts elsewhere.
+	AudienceRequester = "requester"
 )
 
 // Alert is one thing someone must hear about now.

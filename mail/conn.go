@@ -18,6 +18,10 @@ type coalescingConn struct {
 
 func (c *coalescingConn) Write(p []byte) (int, error) { return c.w.Write(p) }
 
+// flush sends what is held now, without waiting for a read: a message's
+// body, so that it travels while its sender does something else.
+func (c *coalescingConn) flush() error { return c.w.Flush() }
+
 func (c *coalescingConn) Read(p []byte) (int, error) {
 	if c.w.Buffered() > 0 {
 		if err := c.w.Flush(); err != nil {
@@ -33,7 +37,7 @@ func (c *coalescingConn) Close() error {
 }
 
 // dialCoalescing dials TCP and wraps the connection.
-func dialCoalescing(ctx context.Context, network, addr string) (net.Conn, error) {
+func dialCoalescing(ctx context.Context, network, addr string) (*coalescingConn, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, network, addr)
 	if err != nil {

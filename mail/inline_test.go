@@ -29,6 +29,10 @@ func pngOf(t *testing.T, c color.Color) []byte {
 // TestInlineImagesAreRelatedPartsReferencedByCID sends HTML that shows two
 // images by cid: and reads the message back from the SMTP server.
 func TestInlineImagesAreRelatedPartsReferencedByCID(t *testing.T) {
+	bothWays(t, testInlineImagesAreRelatedPartsReferencedByCID)
+}
+
+func testInlineImagesAreRelatedPartsReferencedByCID(t *testing.T) {
 	srv := startCapture(t)
 	s := newSender(t, srv.Port())
 	m := msg("manager@x.test", "Weekly report")

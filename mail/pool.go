@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -18,9 +19,13 @@ import (
 // breaker), so a down server costs one failed dial per cool-down, not one
 // per message.
 type pool struct {
-	cfg     Config
-	idle    chan *conn
-	slots   chan struct{}  // one per connection that may exist
+	cfg  Config
+	idle chan *conn
+	// slots holds a token per connection that may be opened now; the
+	// sizer keeps back those beyond its limit.
+	slots   chan struct{}
+	sizer   *sizer
+	open    atomic.Int32   // connections open
 	limiter *sharedLimiter // nil: no limit
 
 	mu        sync.Mutex
@@ -36,6 +41,13 @@ type conn struct {
 	c        *gomail.Client
 	sc       *smtp.Client
 	eightBit bool // the server takes 8-bit bodies (8BITMIME)
+	smtpUTF8 bool // the server takes UTF-8 addresses (SMTPUTF8)
+	// pipelining: the server advertises PIPELINING (RFC 2920) and the
+	// configuration does not turn it off.
+	pipelining bool
+	// raw is the TCP connection under the session (and under TLS), which
+	// holds what is written until the next read or flush.
+	raw      *coalescingConn
 	lastUsed time.Time
 	// opened is when the connection was dialled.
 	opened time.Time
@@ -44,8 +56,9 @@ type conn struct {
 }
 
 func newPool(cfg Config) *pool {
-	p := &pool{cfg: cfg, idle: make(chan *conn, cfg.PoolSize), slots: make(chan struct{}, cfg.PoolSize)}
-	for i := 0; i < cfg.PoolSize; i++ {
+	p := &pool{cfg: cfg, idle: make(chan *conn, cfg.PoolSize), slots: make(chan struct{}, cfg.PoolSize),
+		sizer: newSizer(cfg.PoolFloor, cfg.PoolSize)}
+	for i := 0; i < p.sizer.size(); i++ {
 		p.slots <- struct{}{}
 	}
 	if cfg.RatePerSecond > 0 {
@@ -63,30 +76,83 @@ const maxCoolDown = 15 * time.Second
 var errServerDown = errors.New("the mail server was unreachable moments ago; not retrying yet")
 
 // acquire returns an open connection: an idle one, or a new one when fewer
-// than PoolSize exist. It waits when all are busy.
+// than the sizer's limit are open. When all are busy it asks the sizer for
+// one more, and waits.
 func (p *pool) acquire(ctx context.Context) (*conn, error) {
 	for {
 		select {
 		case c := <-p.idle:
-			p.mu.Lock()
-			stale := !c.opened.After(p.staleBefore)
-			p.mu.Unlock()
-			if stale || time.Since(c.lastUsed) > p.cfg.IdleTimeout {
-				p.discard(c)
+			if c, ok := p.fresh(c); ok {
+				return c, nil
+			}
+			continue
+		case <-p.slots:
+			if p.sizer.settleOne() {
+				continue // a slot the pool no longer has
+			}
+			return p.openOne(ctx)
+		default:
+		}
+		if p.sizer.grow(time.Now()) {
+			p.slots <- struct{}{} // room for it: the channel holds the ceiling
+			continue
+		}
+		timer := time.NewTimer(growEvery)
+		select {
+		case c := <-p.idle:
+			timer.Stop()
+			if c, ok := p.fresh(c); ok {
+				return c, nil
+			}
+		case <-p.slots:
+			timer.Stop()
+			if p.sizer.settleOne() {
 				continue
 			}
-			return c, nil
-		case <-p.slots:
-			c, err := p.dial(ctx)
-			if err != nil {
-				p.slots <- struct{}{}
-				return nil, err
-			}
-			return c, nil
+			return p.openOne(ctx)
+		case <-timer.C: // ask the sizer again
 		case <-ctx.Done():
+			timer.Stop()
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// fresh checks an idle connection before reuse; a stale or old one is
+// discarded.
+func (p *pool) fresh(c *conn) (*conn, bool) {
+	p.mu.Lock()
+	stale := !c.opened.After(p.staleBefore)
+	p.mu.Unlock()
+	if stale || time.Since(c.lastUsed) > p.cfg.IdleTimeout {
+		p.discard(c)
+		return nil, false
+	}
+	return c, true
+}
+
+// openOne dials with a slot taken; a failure gives the slot back (or, when
+// the relay has too many of our connections, takes the limit down to what
+// is open).
+func (p *pool) openOne(ctx context.Context) (*conn, error) {
+	c, err := p.dial(ctx)
+	if err != nil {
+		if tooManyConnections(err) {
+			p.sizer.shrink(p.sizer.size()-int(p.open.Load()), time.Now().Add(pushBack))
+		}
+		p.freeSlot()
+		return nil, err
+	}
+	p.open.Add(1)
+	return c, nil
+}
+
+// freeSlot puts a slot back in play, unless the sizer is owed one.
+func (p *pool) freeSlot() {
+	if p.sizer.settleOne() {
+		return
+	}
+	p.slots <- struct{}{}
 }
 
 func (p *pool) dial(ctx context.Context) (*conn, error) {
@@ -99,13 +165,14 @@ func (p *pool) dial(ctx context.Context) (*conn, error) {
 	p.mu.Unlock()
 	// go-mail leaves the connection open when its setup fails after the
 	// dial (STARTTLS, AUTH): keep it to close it.
-	var raw net.Conn
+	var raw *coalescingConn
 	c, err := p.cfg.client(func(ctx context.Context, network, addr string) (net.Conn, error) {
 		conn, err := dialCoalescing(ctx, network, addr)
-		if err == nil {
-			raw = conn
+		if err != nil {
+			return nil, err // not a nil *coalescingConn in an interface
 		}
-		return conn, err
+		raw = conn
+		return conn, nil
 	})
 	var sc *smtp.Client
 	if err == nil {
@@ -118,6 +185,9 @@ func (p *pool) dial(ctx context.Context) (*conn, error) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err != nil && tooManyConnections(err) && p.open.Load() > 0 {
+		return nil, err // the server is up, only full: no breaker
+	}
 	if err != nil {
 		p.downFor = min(max(2*p.downFor, time.Second), maxCoolDown)
 		p.downUntil = time.Now().Add(p.downFor)
@@ -126,20 +196,38 @@ func (p *pool) dial(ctx context.Context) (*conn, error) {
 	}
 	p.downFor = 0
 	eight, _ := sc.Extension("8BITMIME")
+	utf8, _ := sc.Extension("SMTPUTF8")
+	pipe, _ := sc.Extension("PIPELINING")
 	now := time.Now()
-	return &conn{c: c, sc: sc, eightBit: eight, lastUsed: now, opened: now}, nil
+	return &conn{c: c, sc: sc, raw: raw, eightBit: eight, smtpUTF8: utf8, pipelining: pipe && !p.cfg.NoPipelining,
+		lastUsed: now, opened: now}, nil
 }
 
-// release returns a healthy connection to the pool.
+// flush sends what the connection holds.
+func (c *conn) flush() error {
+	if c.raw == nil {
+		return nil
+	}
+	return c.raw.flush()
+}
+
+// release returns a healthy connection to the pool, or closes it when the
+// pool is to shrink.
 func (p *pool) release(c *conn) {
 	c.lastUsed = time.Now()
+	if p.sizer.settleOne() {
+		_ = c.c.CloseWithSMTPClient(c.sc)
+		p.open.Add(-1)
+		return
+	}
 	p.idle <- c
 }
 
 // discard closes a connection that failed or aged, freeing its slot.
 func (p *pool) discard(c *conn) {
 	_ = c.c.CloseWithSMTPClient(c.sc)
-	p.slots <- struct{}{}
+	p.open.Add(-1)
+	p.freeSlot()
 }
 
 // broken discards a connection that stopped answering, and with it every
@@ -149,6 +237,7 @@ func (p *pool) broken(c *conn) {
 	p.mu.Lock()
 	p.staleBefore = time.Now()
 	p.mu.Unlock()
+	p.sizer.shrink(1, time.Time{})
 	p.discard(c)
 }
 

@@ -16,7 +16,7 @@ import (
 
 func pooled(t *testing.T, port, size int) *mail.Sender {
 	t.Helper()
-	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, PoolSize: size,
+	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, PoolSize: size, NoPipelining: serial(t),
 		From: &netmail.Address{Address: "surveys@acme.test"}, Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +25,9 @@ func pooled(t *testing.T, port, size int) *mail.Sender {
 	return s
 }
 
-func TestConnectionsAreReused(t *testing.T) {
+func TestConnectionsAreReused(t *testing.T) { bothWays(t, testConnectionsAreReused) }
+
+func testConnectionsAreReused(t *testing.T) {
 	srv := startCapture(t)
 	s := pooled(t, srv.Port(), 3)
 	var wg sync.WaitGroup
@@ -93,9 +95,11 @@ func TestABrokenServerIsNotHammered(t *testing.T) {
 	}
 }
 
-func TestAStaleConnectionIsReplaced(t *testing.T) {
+func TestAStaleConnectionIsReplaced(t *testing.T) { bothWays(t, testAStaleConnectionIsReplaced) }
+
+func testAStaleConnectionIsReplaced(t *testing.T) {
 	srv := startCapture(t)
-	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: srv.Port(), TLS: mail.TLSNone, PoolSize: 1,
+	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: srv.Port(), TLS: mail.TLSNone, PoolSize: 1, NoPipelining: serial(t),
 		From: &netmail.Address{Address: "surveys@acme.test"}, Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +127,9 @@ func TestAStaleConnectionIsReplaced(t *testing.T) {
 // connection is dead. A connection found broken mid-chunk, even after some
 // messages, is replaced for the message it failed, and the idle connections
 // as old are not tried: every message of the chunks that follow goes out.
-func TestARestartCostsNoMessage(t *testing.T) {
+func TestARestartCostsNoMessage(t *testing.T) { bothWays(t, testARestartCostsNoMessage) }
+
+func testARestartCostsNoMessage(t *testing.T) {
 	srv := startCapture(t)
 	port := srv.Port()
 	s := pooled(t, port, 4)
@@ -181,6 +187,10 @@ func TestARestartCostsNoMessage(t *testing.T) {
 // TestSendEachStopsWhenTheCallerCannotRecord: accepted is called after each
 // 250, before the next message; when it fails, nothing more is sent.
 func TestSendEachStopsWhenTheCallerCannotRecord(t *testing.T) {
+	bothWays(t, testSendEachStopsWhenTheCallerCannotRecord)
+}
+
+func testSendEachStopsWhenTheCallerCannotRecord(t *testing.T) {
 	srv := startCapture(t)
 	s := pooled(t, srv.Port(), 1)
 	var msgs []mail.Message

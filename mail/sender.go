@@ -48,8 +48,13 @@ type Config struct {
 	RootCAs *x509.CertPool
 	From    *netmail.Address
 	Timeout time.Duration
-	// PoolSize is how many connections may be open at once (default 4).
+	// PoolSize is the most connections that may be open at once (default
+	// 16): the pool starts with PoolFloor and opens more while senders
+	// wait and each one added raises the throughput (see sizer).
 	PoolSize int
+	// PoolFloor is how many connections the pool may always open (default
+	// 2, at most PoolSize).
+	PoolFloor int
 	// RatePerSecond caps the messages sent per second by all the processes
 	// sharing Redis and KeyPrefix, together; 0 sends as fast as the server
 	// accepts and never asks Redis. Each process reserves grants of
@@ -66,6 +71,11 @@ type Config struct {
 	KeyPrefix string
 	// IdleTimeout closes connections unused for that long (default 30 s).
 	IdleTimeout time.Duration
+	// NoPipelining sends one command at a time even to a server that
+	// advertises PIPELINING (RFC 2920): for a relay that advertises it but
+	// mishandles it. By default a message costs one round trip to such a
+	// server instead of four.
+	NoPipelining bool
 }
 
 // Message is one email to one recipient.
@@ -152,8 +162,12 @@ func NewSender(cfg Config) (*Sender, error) {
 		cfg.TLS = TLSOpportunistic
 	}
 	if cfg.PoolSize <= 0 {
-		cfg.PoolSize = 4
+		cfg.PoolSize = 16
 	}
+	if cfg.PoolFloor <= 0 {
+		cfg.PoolFloor = 2
+	}
+	cfg.PoolFloor = min(cfg.PoolFloor, cfg.PoolSize)
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 30 * time.Second
 	}
@@ -165,6 +179,10 @@ func (s *Sender) From() *netmail.Address { return s.cfg.From }
 
 // Close closes the idle connections.
 func (s *Sender) Close() { s.pool.close() }
+
+// Connections is the most connections the sender may have open at once
+// (Config.PoolSize).
+func (s *Sender) Connections() int { return s.cfg.PoolSize }
 
 // client returns a go-mail client for one connection, dialled with dial.
 func (cfg Config) client(dial gomail.DialContextFunc) (*gomail.Client, error) {
@@ -219,7 +237,9 @@ func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 // connection, and no idle connection as old as the broken one is used
 // again; if that fails too, every message not yet accepted gets a temporary
 // error. Bodies go 8-bit when the server accepts it and no line is too long
-// (no encoding to pay for), quoted-printable otherwise.
+// (no encoding to pay for), quoted-printable otherwise. To a server that
+// advertises PIPELINING, each message's envelope goes with the previous
+// message's end of data, one round trip per message (see pipeline.go).
 func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i int) error) []error {
 	results := make([]error, len(msgs))
 	var idx []int
@@ -249,18 +269,106 @@ func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i i
 		failRest(0, err)
 		return results
 	}
-	retried := -1 // the message already tried again on a fresh connection
-	for k := 0; k < len(idx); k++ {
-		i := idx[k]
-		if err := ctx.Err(); err != nil {
-			s.pool.release(c)
-			failRest(k, fmt.Errorf("%w: %w", ErrStopped, err))
-			return results
+	// Every acceptance counts for the pool's throughput.
+	counted := func(i int) error {
+		s.pool.sizer.accepted()
+		if accepted != nil {
+			return accepted(i)
 		}
-		if err := s.pool.wait(ctx); err != nil {
+		return nil
+	}
+	defer s.pushedBack(results)
+	retried := -1 // the message already tried again on a fresh connection
+	for k := 0; ; {
+		var r run
+		if c.pipelining {
+			r = s.runPipelined(ctx, c, msgs, idx, k, results, counted)
+		} else {
+			r = s.runSerial(ctx, c, msgs, idx, k, results, counted)
+		}
+		switch {
+		case r.err == nil:
 			s.pool.release(c)
-			failRest(k, err)
 			return results
+		case r.conn == keepConn:
+			s.pool.release(c)
+		case r.conn == closeConn:
+			s.pool.discard(c)
+		default:
+			// No SMTP reply: the connection is broken, and so, probably,
+			// are the idle ones opened before it (a server restart). Try
+			// this message once more on a fresh connection.
+			s.pool.broken(c)
+			if retried != r.pos && !errors.Is(r.err, ErrStopped) {
+				retried = r.pos
+				if c, err = s.pool.acquire(ctx); err != nil {
+					failRest(r.pos, err)
+					return results
+				}
+				k = r.pos
+				continue
+			}
+		}
+		failRest(r.pos, r.err)
+		return results
+	}
+}
+
+// pushedBack takes the pool down a connection when the relay answered 421
+// (it is closing the connection: too busy, too many connections).
+func (s *Sender) pushedBack(results []error) {
+	for _, err := range results {
+		var de *DeliveryError
+		if errors.As(err, &de) && de.Code == 421 {
+			s.pool.sizer.shrink(1, time.Now().Add(pushBack))
+			return
+		}
+	}
+}
+
+// fate is what becomes of a connection after a run of messages.
+type fate int
+
+const (
+	// keepConn: healthy, back to the pool.
+	keepConn fate = iota
+	// closeConn: healthy but left mid-transaction; closed.
+	closeConn
+	// brokenConn: it stopped answering; closed with the idle ones as old.
+	brokenConn
+)
+
+// run is how a run of messages on one connection ended: pos is the
+// position (in the run's order) of the first message whose fate is not
+// settled, err why the run stopped (nil: every message is settled) and
+// conn what becomes of the connection.
+type run struct {
+	pos  int
+	err  error
+	conn fate
+}
+
+// stopped marks an error that ends sending on purpose (the context ended,
+// or the caller asked to stop): the rest is not tried again elsewhere.
+func stopped(err error) error { return fmt.Errorf("%w: %w", ErrStopped, err) }
+
+// before checks what must hold before the next message: the context is
+// alive and the rate limit grants it.
+func (s *Sender) before(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return stopped(err)
+	}
+	return s.pool.wait(ctx)
+}
+
+// runSerial sends the messages at positions from..len(order)-1 of order
+// over c with go-mail, one command and reply at a time: for servers that
+// do not advertise PIPELINING.
+func (s *Sender) runSerial(ctx context.Context, c *conn, msgs []Message, order []int, from int, results []error, accepted func(i int) error) run {
+	for k := from; k < len(order); k++ {
+		i := order[k]
+		if err := s.before(ctx); err != nil {
+			return run{pos: k, err: err}
 		}
 		m, err := s.build(&msgs[i], c.eightBit)
 		if err != nil {
@@ -273,9 +381,7 @@ func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i i
 			results[i] = nil
 			if accepted != nil {
 				if err := accepted(i); err != nil {
-					s.pool.release(c)
-					failRest(k+1, fmt.Errorf("%w: %w", ErrStopped, err))
-					return results
+					return run{pos: k + 1, err: stopped(err)}
 				}
 			}
 			continue
@@ -285,24 +391,9 @@ func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i i
 			results[i] = de // the server answered: the connection is fine
 			continue
 		}
-		// No SMTP reply: the connection is broken, and so, probably, are the
-		// idle ones opened before it (a server restart). Try this message
-		// once more on a fresh connection.
-		s.pool.broken(c)
-		if retried != k {
-			retried = k
-			if c, err = s.pool.acquire(ctx); err != nil {
-				failRest(k, err)
-				return results
-			}
-			k--
-			continue
-		}
-		failRest(k, err)
-		return results
+		return run{pos: k, err: err, conn: brokenConn}
 	}
-	s.pool.release(c)
-	return results
+	return run{pos: len(order)}
 }
 
 // check refuses what could inject headers: line breaks in names, subject,

@@ -18,7 +18,7 @@ import (
 
 func newSender(t *testing.T, port int) *mail.Sender {
 	t.Helper()
-	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone,
+	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, NoPipelining: serial(t),
 		From: &netmail.Address{Name: "Acme Surveys", Address: "surveys@acme.test"}, Timeout: 3 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -30,6 +30,16 @@ func msg(to, subject string) mail.Message {
 	return mail.Message{To: &netmail.Address{Name: "Zoé Tremblay", Address: to}, MessageID: "invitation-1@acme.test",
 		Subject: subject, Text: "Bonjour Zoé, https://example.test/s/abc", HTML: "<p>Bonjour <b>Zoé</b></p>"}
 }
+
+// bothWays runs test with pipelining and, as "serial", one command at a
+// time (see serial).
+func bothWays(t *testing.T, test func(t *testing.T)) {
+	t.Run("pipelined", test)
+	t.Run("serial", test)
+}
+
+// serial tells a test run by bothWays to send one command at a time.
+func serial(t *testing.T) bool { return strings.Contains(t.Name(), "/serial") }
 
 func startCapture(t *testing.T) *capture.Server {
 	t.Helper()
@@ -51,7 +61,9 @@ func startCaptureOn(t *testing.T, port int) (*capture.Server, error) {
 	return srv, nil
 }
 
-func TestSendManyOverOneConnection(t *testing.T) {
+func TestSendManyOverOneConnection(t *testing.T) { bothWays(t, testSendManyOverOneConnection) }
+
+func testSendManyOverOneConnection(t *testing.T) {
 	srv := startCapture(t)
 	s := newSender(t, srv.Port())
 	msgs := []mail.Message{msg("a@x.test", "Comment ça s'est passé ?"), msg("b@x.test", "two"), msg("c@x.test", "three")}
@@ -86,7 +98,9 @@ func TestSendManyOverOneConnection(t *testing.T) {
 	}
 }
 
-func TestFailuresAreClassified(t *testing.T) {
+func TestFailuresAreClassified(t *testing.T) { bothWays(t, testFailuresAreClassified) }
+
+func testFailuresAreClassified(t *testing.T) {
 	srv := startCapture(t)
 	srv.OnRcpt(func(to string) error {
 		switch {
@@ -140,6 +154,10 @@ func TestFailuresAreClassified(t *testing.T) {
 }
 
 func TestServerDownOrDroppingIsTemporary(t *testing.T) {
+	bothWays(t, testServerDownOrDroppingIsTemporary)
+}
+
+func testServerDownOrDroppingIsTemporary(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close() // nothing listens here any more
@@ -164,6 +182,10 @@ func TestServerDownOrDroppingIsTemporary(t *testing.T) {
 }
 
 func TestBodiesGo8BitUnlessALineIsTooLong(t *testing.T) {
+	bothWays(t, testBodiesGo8BitUnlessALineIsTooLong)
+}
+
+func testBodiesGo8BitUnlessALineIsTooLong(t *testing.T) {
 	srv := startCapture(t)
 	s := newSender(t, srv.Port())
 	short := msg("a@x.test", "short lines")

@@ -156,6 +156,10 @@ func TestAuthFailureIsClassifiedAndNotHammered(t *testing.T) {
 // TestOneTLSConnectionCarriesManyMessages: STARTTLS and AUTH are paid once
 // per pooled connection, not per message.
 func TestOneTLSConnectionCarriesManyMessages(t *testing.T) {
+	bothWays(t, testOneTLSConnectionCarriesManyMessages)
+}
+
+func testOneTLSConnectionCarriesManyMessages(t *testing.T) {
 	cert, err := capture.SelfSigned("127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +169,7 @@ func TestOneTLSConnectionCarriesManyMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: srv.Port(), TLS: mail.TLSMandatory, RootCAs: cert.Pool, PoolSize: 1,
+	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: srv.Port(), TLS: mail.TLSMandatory, RootCAs: cert.Pool, PoolSize: 1, NoPipelining: serial(t),
 		Username: "surveys", Password: "s3cret", From: &netmail.Address{Address: "surveys@acme.test"}, Timeout: 3 * time.Second})
 	if err != nil {
 		t.Fatal(err)

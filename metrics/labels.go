@@ -27,7 +27,7 @@ var labelValues = map[string]map[string][]string{
 	},
 	"followup_alerts_total": {
 		// One per feedback.AlertKinds.
-		"kind":    {"complaint_opened", "deadline_warned", "deadline_breached", "double_deviation", "barometer_breach", "work_stalled"},
+		"kind":    {"complaint_opened", "deadline_warned", "deadline_breached", "double_deviation", "barometer_breach", "work_stalled", "compensation_decided"},
 		"channel": {"webhook", "email"},
 	},
 	"followup_auth_throttled_total": {

@@ -64,7 +64,7 @@ func (s *Service) Complete(ctx context.Context, inv surveys.Invitation, sv *surv
 		opened, err := s.complaints.OpenMany(ctx, tx, []complaints.ToOpen{{
 			Response: surveys.Response{ID: resp.ID, CustomerID: inv.CustomerID},
 			Result:   *res,
-			Facts:    &complaints.Facts{AnnualValueCents: inv.AnnualValueCents, PrejudiceCents: inv.PrejudiceCents},
+			Facts:    &complaints.Facts{AnnualValueCents: inv.AnnualValueCents, PrejudiceCents: inv.PrejudiceCents, Team: inv.Team},
 		}}, now)
 		if err != nil {
 			return Outcome{}, err

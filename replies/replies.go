@@ -193,7 +193,7 @@ func (s *Service) write(ctx context.Context, batch []*pending, now time.Time, sc
 			open = append(open, complaints.ToOpen{
 				Response: surveys.Response{ID: st.ResponseID, CustomerID: inv.CustomerID},
 				Result:   *res,
-				Facts:    &complaints.Facts{AnnualValueCents: inv.AnnualValueCents, PrejudiceCents: inv.PrejudiceCents},
+				Facts:    &complaints.Facts{AnnualValueCents: inv.AnnualValueCents, PrejudiceCents: inv.PrejudiceCents, Team: inv.Team},
 			})
 			owners = append(owners, i)
 		}

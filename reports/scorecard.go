@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -31,13 +32,47 @@ type ScoreLine struct {
 	RecoveryPositive int      `json:"recovery_positive" db:"recovery_positive"`
 	RecoveryRate     *float64 `json:"recovery_rate" db:"-"`
 	// Compensation against advice, on the handled complaints: what was
-	// granted, what the advice suggested, and how many were granted more
-	// than the advice's maximum (an apology advises none).
-	GrantedCents int64 `json:"compensation_granted_cents" db:"granted"`
-	AdvisedCents int64 `json:"compensation_advised_cents" db:"advised"`
-	AboveAdvice  int   `json:"compensation_above_advice" db:"above_advice"`
+	// granted and what the advice suggested, per currency (amounts of
+	// different currencies are never added), and how many were granted
+	// more than the advice's maximum (an apology advises none).
+	Compensation []CurrencyAmounts `json:"compensation" db:"-"`
+	AboveAdvice  int               `json:"compensation_above_advice" db:"above_advice"`
 	// Reopened counts the reopenings in the period.
 	Reopened int `json:"reopened" db:"reopened"`
+}
+
+// CurrencyAmounts are the compensation granted and advised in one currency.
+type CurrencyAmounts struct {
+	Currency     string `json:"currency"`
+	GrantedCents int64  `json:"granted_cents"`
+	AdvisedCents int64  `json:"advised_cents"`
+}
+
+// scoreRow is one line of scorecardSQL: a key's figures in one currency.
+type scoreRow struct {
+	ScoreLine
+	Currency string `db:"currency"`
+	Granted  int64  `db:"granted"`
+	Advised  int64  `db:"advised"`
+}
+
+// lines merges the rows of each key (one per currency) into one line.
+func lines(rows []scoreRow) []ScoreLine {
+	var out []ScoreLine
+	at := map[string]int{}
+	for _, r := range rows {
+		l := r.ScoreLine
+		if r.Handled > 0 || r.Granted != 0 || r.Advised != 0 {
+			l.Compensation = []CurrencyAmounts{{Currency: r.Currency, GrantedCents: r.Granted, AdvisedCents: r.Advised}}
+		}
+		if i, ok := at[l.Key]; ok {
+			out[i].add(l)
+			continue
+		}
+		at[l.Key] = len(out)
+		out = append(out, l)
+	}
+	return out
 }
 
 // Scorecard is the internal scoring of the CX team over [From, To): one
@@ -60,6 +95,9 @@ const scorecardSQL = `WITH k AS (
                 AND ev.created_at >= :from AND ev.created_at < :to) AS reopenings,
            c.opened_at >= :from AND c.opened_at < :to AS opened_in,
            c.resolved_at >= :from AND c.resolved_at < :to AS handled_in,
+           -- the currency of the complaint (of its grants, else of its customer, else the default)
+           COALESCE((SELECT g.currency FROM compensation_grants g WHERE g.complaint_id = c.id ORDER BY g.id LIMIT 1),
+                    (SELECT cu.currency FROM customers cu WHERE cu.id = c.customer_id), :currency) AS currency,
            CASE WHEN jsonb_typeof(c.advice->'suggested_cents') = 'number' THEN CAST(c.advice->>'suggested_cents' AS bigint) ELSE 0 END AS suggested,
            CASE WHEN jsonb_typeof(c.advice->'max_cents') = 'number' THEN CAST(c.advice->>'max_cents' AS bigint) ELSE 0 END AS max_cents
     FROM complaints c
@@ -67,7 +105,7 @@ const scorecardSQL = `WITH k AS (
        OR EXISTS (SELECT 1 FROM complaint_events ev WHERE ev.complaint_id = c.id AND ev.kind = 'reopened'
                   AND ev.created_at >= :from AND ev.created_at < :to)
 )
-SELECT %s AS key,
+SELECT %s AS key, currency,
        count(*) FILTER (WHERE handled_in) AS handled,
        count(*) FILTER (WHERE opened_in AND NOT ack_spared AND (acknowledged_at IS NOT NULL OR due_at <= :now)) AS ack_due,
        count(*) FILTER (WHERE opened_in AND NOT ack_spared AND acknowledged_at <= due_at) AS ack_on_time,
@@ -78,7 +116,7 @@ SELECT %s AS key,
        COALESCE(sum(suggested) FILTER (WHERE handled_in), 0) AS advised,
        count(*) FILTER (WHERE handled_in AND compensation_granted_cents > max_cents) AS above_advice,
        COALESCE(sum(reopenings), 0) AS reopened
-FROM k GROUP BY 1`
+FROM k GROUP BY 1, 2 ORDER BY 1, 2`
 
 // Scorecard scores each agent and team over [from, to); now decides which
 // acknowledgements are due. Agents are the complaints' owners (unassigned
@@ -90,14 +128,15 @@ func (s *Store) Scorecard(ctx context.Context, from, to, now time.Time) (Scoreca
 		return Scorecard{}, err
 	}
 	sc := Scorecard{From: from, To: to}
-	p := map[string]any{"from": from, "to": to, "now": now}
-	var byAgent, byTeam []ScoreLine
-	if err := s.selectNamed(ctx, &byAgent, fmt.Sprintf(scorecardSQL, "agent"), p); err != nil {
+	p := map[string]any{"from": from, "to": to, "now": now, "currency": s.Currency()}
+	var agentRows, teamRows []scoreRow
+	if err := s.selectNamed(ctx, &agentRows, fmt.Sprintf(scorecardSQL, "agent"), p); err != nil {
 		return sc, fmt.Errorf("scorecard per agent: %w", err)
 	}
-	if err := s.selectNamed(ctx, &byTeam, fmt.Sprintf(scorecardSQL, "team"), p); err != nil {
+	if err := s.selectNamed(ctx, &teamRows, fmt.Sprintf(scorecardSQL, "team"), p); err != nil {
 		return sc, fmt.Errorf("scorecard per team: %w", err)
 	}
+	byAgent, byTeam := lines(agentRows), lines(teamRows)
 	var people []struct {
 		ID      int64  `db:"id"`
 		Label   string `db:"label"`
@@ -163,13 +202,24 @@ func (l *ScoreLine) add(o ScoreLine) {
 	l.ResolvedOnTime += o.ResolvedOnTime
 	l.RecoveryAnswered += o.RecoveryAnswered
 	l.RecoveryPositive += o.RecoveryPositive
-	l.GrantedCents += o.GrantedCents
-	l.AdvisedCents += o.AdvisedCents
+	for _, m := range o.Compensation {
+		i := slices.IndexFunc(l.Compensation, func(c CurrencyAmounts) bool { return c.Currency == m.Currency })
+		if i < 0 {
+			l.Compensation = append(l.Compensation, m)
+			continue
+		}
+		l.Compensation[i].GrantedCents += m.GrantedCents
+		l.Compensation[i].AdvisedCents += m.AdvisedCents
+	}
+	slices.SortFunc(l.Compensation, func(a, b CurrencyAmounts) int { return strings.Compare(a.Currency, b.Currency) })
 	l.AboveAdvice += o.AboveAdvice
 	l.Reopened += o.Reopened
 }
 
 func (l ScoreLine) rated() ScoreLine {
+	if l.Compensation == nil {
+		l.Compensation = []CurrencyAmounts{}
+	}
 	l.AckOnTimeRate = rate(l.AckOnTime, l.AckDue)
 	l.ResolvedOnTimeRate = rate(l.ResolvedOnTime, l.Handled)
 	l.RecoveryRate = rate(l.RecoveryPositive, l.RecoveryAnswered)

@@ -2,6 +2,8 @@ package reports_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,7 +90,7 @@ func TestScorecard(t *testing.T) {
 		label                                                   string
 		handled, ackDue, ackOnTime, resolvedOnTime, recAnswered int
 		recPositive                                             int
-		granted, advised                                        int64
+		compensation                                            string
 		above, reopened                                         int
 		ackRate, resolvedRate, recRate                          *float64
 	}
@@ -104,7 +106,7 @@ func TestScorecard(t *testing.T) {
 		for i, w := range wants {
 			g := got[i]
 			gw := want{g.Label, g.Handled, g.AckDue, g.AckOnTime, g.ResolvedOnTime, g.RecoveryAnswered, g.RecoveryPositive,
-				g.GrantedCents, g.AdvisedCents, g.AboveAdvice, g.Reopened, g.AckOnTimeRate, g.ResolvedOnTimeRate, g.RecoveryRate}
+				money(g.Compensation), g.AboveAdvice, g.Reopened, g.AckOnTimeRate, g.ResolvedOnTimeRate, g.RecoveryRate}
 			if !sameLine(gw.ackRate, w.ackRate) || !sameLine(gw.resolvedRate, w.resolvedRate) || !sameLine(gw.recRate, w.recRate) {
 				t.Errorf("%s %d %s rates: %v %v %v, want %v %v %v", kind, i, w.label, deref(gw.ackRate), deref(gw.resolvedRate),
 					deref(gw.recRate), deref(w.ackRate), deref(w.resolvedRate), deref(w.recRate))
@@ -117,20 +119,20 @@ func TestScorecard(t *testing.T) {
 	}
 	half, one, zero := ptr(0.5), ptr(1.0), ptr(0.0)
 	check("agents", sc.Agents, []want{
-		{"Ann", 2, 3, 1, 1, 2, 1, 15000, 6000, 1, 0, ptr(0.3333), half, half},
-		{"Bob", 2, 0, 0, 1, 0, 0, 0, 0, 0, 1, nil, half, nil},
-		{"Cleo", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, nil, nil, nil},
-		{"Mia", 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, one, nil, nil},
-		{"unassigned", 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, zero, nil, nil},
+		{"Ann", 2, 3, 1, 1, 2, 1, "EUR 15000/6000", 1, 0, ptr(0.3333), half, half},
+		{"Bob", 2, 0, 0, 1, 0, 0, "EUR 0/0", 0, 1, nil, half, nil},
+		{"Cleo", 0, 0, 0, 0, 0, 0, "", 0, 0, nil, nil, nil},
+		{"Mia", 0, 1, 1, 0, 0, 0, "", 0, 0, one, nil, nil},
+		{"unassigned", 0, 1, 0, 0, 0, 0, "", 0, 0, zero, nil, nil},
 	})
 	check("teams", sc.Teams, []want{
-		{"store-a", 2, 4, 2, 1, 2, 1, 15000, 6000, 1, 0, half, half, half},
-		{"store-b", 2, 0, 0, 1, 0, 0, 0, 0, 0, 1, nil, half, nil},
-		{"store-c", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, nil, nil, nil},
-		{"no team", 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, zero, nil, nil},
+		{"store-a", 2, 4, 2, 1, 2, 1, "EUR 15000/6000", 1, 0, half, half, half},
+		{"store-b", 2, 0, 0, 1, 0, 0, "EUR 0/0", 0, 1, nil, half, nil},
+		{"store-c", 0, 0, 0, 0, 0, 0, "", 0, 0, nil, nil, nil},
+		{"no team", 0, 1, 0, 0, 0, 0, "", 0, 0, zero, nil, nil},
 	})
 	check("total", []reports.ScoreLine{sc.Total}, []want{
-		{"total", 4, 5, 2, 2, 2, 1, 15000, 6000, 1, 1, ptr(0.4), half, half},
+		{"total", 4, 5, 2, 2, 2, 1, "EUR 15000/6000", 1, 1, ptr(0.4), half, half},
 	})
 
 	// A period with nothing in it: every enabled agent and team, all zero, no rate.
@@ -143,6 +145,67 @@ func TestScorecard(t *testing.T) {
 	if _, err := store.Scorecard(context.Background(), to, from, now); err == nil {
 		t.Error("a period ending before it starts must be refused")
 	}
+}
+
+// TestScorecardCurrencies: compensation in different currencies is shown
+// per currency on every line, never added together: a complaint's currency
+// is its grants', else its customer's, else the default one.
+func TestScorecardCurrencies(t *testing.T) {
+	t.Parallel()
+	db := testenv.NewSchema(t).DB
+	fx := reportfix.New(t, db)
+	store := reports.NewStore(db)
+	store.SetCurrency("CHF")
+	from, to, now := at("2026-05-01T00:00:00Z"), at("2026-06-01T00:00:00Z"), at("2026-06-10T12:00:00Z")
+	ann := fx.User("ann@x.test", "Ann", "cx")
+	d := func(s string) time.Time { return at(s + "T10:00:00Z") }
+	for _, c := range []struct {
+		customerCurrency, grantCurrency string
+		granted, suggested              int64
+	}{
+		{"EUR", "", 5000, 4000},
+		{"CAD", "", 20000, 10000},
+		{"", "", 1000, 1000},    // the default currency
+		{"EUR", "CAD", 3000, 0}, // its grants say CAD
+		{"CAD", "", 2500, 500},
+	} {
+		rep := fx.Reply(reportfix.Reply{At: d("2026-05-02").Add(-time.Hour), Overall: s(20), Negative: true})
+		id := fx.Complaint(reportfix.Complaint{Response: rep, OwnerID: &ann, OpenedAt: d("2026-05-02"), DueAt: d("2026-05-03"),
+			AcknowledgedAt: ptr(d("2026-05-02")), ResolvedAt: ptr(d("2026-05-02")), Compensation: c.granted})
+		if _, err := db.Exec(`UPDATE complaints SET team = 'north', advice = jsonb_build_object('suggested_cents', $2::bigint) WHERE id = $1`,
+			id, c.suggested); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`UPDATE customers SET currency = NULLIF($2, '') WHERE id = (SELECT customer_id FROM complaints WHERE id = $1)`,
+			id, c.customerCurrency); err != nil {
+			t.Fatal(err)
+		}
+		if c.grantCurrency != "" {
+			if _, err := db.Exec(`INSERT INTO compensation_grants (complaint_id, cents, currency, state, requested_at)
+				VALUES ($1, $2, $3, 'granted', $4)`, id, c.granted, c.grantCurrency, d("2026-05-02")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sc, err := store.Scorecard(context.Background(), from, to, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "CAD 25500/10500; CHF 1000/1000; EUR 5000/4000"
+	for name, l := range map[string]reports.ScoreLine{"agent": sc.Agents[0], "team": sc.Teams[0], "total": sc.Total} {
+		if got := money(l.Compensation); got != want || l.Handled != 5 {
+			t.Errorf("%s: %d handled, %s, want 5 and %s", name, l.Handled, got, want)
+		}
+	}
+}
+
+// money writes amounts per currency: "EUR 15000/6000; CAD 100/0".
+func money(amounts []reports.CurrencyAmounts) string {
+	var parts []string
+	for _, a := range amounts {
+		parts = append(parts, fmt.Sprintf("%s %d/%d", a.Currency, a.GrantedCents, a.AdvisedCents))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func sameLine(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }

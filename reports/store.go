@@ -12,10 +12,25 @@ import (
 // (barometer breaches, action plans, weekly reports).
 type Store struct {
 	db *sqlx.DB
+	// currency is the one of complaints whose customer's is not known.
+	currency string
 }
 
 // NewStore returns a Store on db.
 func NewStore(db *sqlx.DB) *Store { return &Store{db: db} }
+
+// SetCurrency sets the currency of compensation for customers whose own is
+// not known (FOLLOWUP_CURRENCY); EUR otherwise.
+func (s *Store) SetCurrency(code string) { s.currency = code }
+
+// Currency is the currency of compensation for customers whose own is not
+// known.
+func (s *Store) Currency() string {
+	if s.currency == "" {
+		return "EUR"
+	}
+	return s.currency
+}
 
 // selectNamed runs a query with :named parameters into dest (a slice).
 func (s *Store) selectNamed(ctx context.Context, dest any, query string, params map[string]any) error {

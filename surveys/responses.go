@@ -38,6 +38,9 @@ type Invitation struct {
 	// the failed service cost them.
 	AnnualValueCents int64  `db:"annual_value_cents"`
 	PrejudiceCents   *int64 `db:"prejudice_cents"`
+	// Team is the team that served the customer (the event's), whose
+	// calendar a complaint's deadline counts; empty when unknown.
+	Team string `db:"team"`
 	// ComplaintID is set on a recovery survey: the complaint it follows up.
 	ComplaintID *int64 `db:"complaint_id"`
 }
@@ -71,7 +74,7 @@ func (i Invitation) CheckOpen(now time.Time) error {
 
 const invitationSQL = `SELECT i.id, i.customer_id, i.survey_version_id, i.state, c.state AS campaign_state,
 			i.expires_at, cu.name AS customer_name, cu.locale, r.id AS response_id, r.negative,
-			r.completed, cu.annual_value_cents, e.prejudice_cents, i.complaint_id
+			r.completed, cu.annual_value_cents, e.prejudice_cents, COALESCE(e.team, '') AS team, i.complaint_id
 		FROM invitations i
 		JOIN campaigns c ON c.id = i.campaign_id
 		JOIN customers cu ON cu.id = i.customer_id

@@ -7,11 +7,16 @@ import (
 	htmltemplate "html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/followup/followup/labels"
+	"github.com/followup/followup/reports"
+	"github.com/followup/followup/surveys"
 )
 
 //go:embed email/*.txt email/*.html pages/*.html static/* drafts/*.txt
@@ -48,6 +53,8 @@ type Set struct {
 	pages *htmltemplate.Template
 	// drafts are the reply templates agents start from, per locale.
 	drafts *texttemplate.Template
+	// admin are the names admins gave codes (SetNames), nil for none.
+	admin labels.Lookup
 }
 
 // New parses every embedded template.
@@ -56,28 +63,37 @@ func New(brand Brand) (*Set, error) {
 		brand.TextColor = "#ffffff"
 	}
 	s := &Set{brand: brand, text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	textFns, htmlFns := maps.Clone(textFuncs), maps.Clone(htmlFuncs)
+	textFns["label"], htmlFns["label"] = s.Label, s.Label
+	htmlFns["causeLabel"] = func(c reports.Cause) string { return s.CauseLabel("en", c) }
+	// The staff pages' names of risks and signals take the admins' names too.
+	htmlFns["riskName"] = func(r string) string { return s.Label("en", "risk", r) }
+	htmlFns["riskLabel"] = func(r surveys.Risk) string { return s.Label("en", "risk", string(r)) }
+	htmlFns["signalLabel"] = func(k string) string { return s.Label("en", "signal", k) }
+	htmlFns["causeLabelIn"] = s.CauseLabel
+	htmlFns["riskLabelIn"] = func(locale string, r surveys.Risk) string { return s.Label(locale, "risk", string(r)) }
 	names, err := fs.Glob(files, "email/*.txt")
 	if err != nil {
 		return nil, err
 	}
 	for _, path := range names {
 		key := strings.TrimSuffix(strings.TrimPrefix(path, "email/"), ".txt")
-		t, err := texttemplate.New(key).Funcs(textFuncs).ParseFS(files, path)
+		t, err := texttemplate.New(key).Funcs(textFns).ParseFS(files, path)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", path, err)
 		}
 		s.text[key] = t
-		h, err := htmltemplate.New(key).Funcs(htmlFuncs).ParseFS(files, "email/"+key+".html", "email/layout.html")
+		h, err := htmltemplate.New(key).Funcs(htmlFns).ParseFS(files, "email/"+key+".html", "email/layout.html")
 		if err != nil {
 			return nil, fmt.Errorf("parse email/%s.html: %w", key, err)
 		}
 		s.html[key] = h
 	}
-	s.pages, err = htmltemplate.New("pages").Funcs(htmlFuncs).ParseFS(files, "pages/*.html")
+	s.pages, err = htmltemplate.New("pages").Funcs(htmlFns).ParseFS(files, "pages/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse pages: %w", err)
 	}
-	s.drafts, err = texttemplate.New("drafts").ParseFS(files, "drafts/*.txt")
+	s.drafts, err = texttemplate.New("drafts").Funcs(textFns).ParseFS(files, "drafts/*.txt")
 	if err != nil {
 		return nil, fmt.Errorf("parse reply drafts: %w", err)
 	}

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"github.com/followup/followup/labels"
 	"math"
 	"strconv"
 	"strings"
@@ -81,6 +82,16 @@ func signed(locale string, v float64, decimals int, unit string) string {
 // NewWeeklyReport writes r for locale; base is the public URL (links to
 // the managers' pages); charts says whether the chart images are attached.
 func NewWeeklyReport(r reports.WeeklyReport, locale, base string, charts bool) WeeklyReport {
+	return newWeeklyReport(r, locale, base, charts, nil)
+}
+
+// WeeklyReport is NewWeeklyReport with the names admins gave teams and
+// touchpoints (SetNames).
+func (s *Set) WeeklyReport(r reports.WeeklyReport, locale, base string, charts bool) WeeklyReport {
+	return newWeeklyReport(r, locale, base, charts, s.admin)
+}
+
+func newWeeklyReport(r reports.WeeklyReport, locale, base string, charts bool, admin labels.Lookup) WeeklyReport {
 	t := func(key string, args ...any) string { return T(locale, key, args...) }
 	none := t("report.none")
 	v := WeeklyReport{Week: r.Week, ManagerURL: base + "/manager/"}
@@ -144,10 +155,10 @@ func NewWeeklyReport(r reports.WeeklyReport, locale, base string, charts bool) W
 		Last: none, Worse: len(r.DoubleDeviations) > 0})
 
 	for _, rc := range r.TopRisks {
-		v.Risks = append(v.Risks, WeeklyRisk{Label: RiskLabel(locale, rc.Risk), Replies: rc.Replies, Complaints: rc.Complaints, LastWk: rc.LastWeek})
+		v.Risks = append(v.Risks, WeeklyRisk{Label: labels.Resolve(locale, labels.Risk, string(rc.Risk), admin, BuiltinName), Replies: rc.Replies, Complaints: rc.Complaints, LastWk: rc.LastWeek})
 	}
 	for _, row := range r.WorstTouchpoints {
-		tp := WeeklyTouchpoint{Name: row.Key, Replies: row.Replies, NegativeRate: none, Overall: none}
+		tp := WeeklyTouchpoint{Name: labels.Resolve(locale, labels.Touchpoint, row.Key, admin, BuiltinName), Replies: row.Replies, NegativeRate: none, Overall: none}
 		if row.NegativeRate != nil {
 			tp.NegativeRate = Percent(locale, *row.NegativeRate)
 		}
@@ -165,7 +176,7 @@ func NewWeeklyReport(r reports.WeeklyReport, locale, base string, charts bool) W
 			" "+fmt.Sprintf("%s/cx/complaints/%d", base, d.ComplaintID))
 	}
 	action := func(a reports.ActionPlan) string {
-		return t("report.actions.line", a.Title, CauseLabel(locale, a.Cause), a.Owner, FormatDate(locale, mustDay(a.DueOn)))
+		return t("report.actions.line", a.Title, causeLabel(locale, a.Cause, admin), a.Owner, FormatDate(locale, mustDay(a.DueOn)))
 	}
 	for _, a := range r.ActionsOverdue {
 		v.ActionsOverdue = append(v.ActionsOverdue, action(a))
@@ -206,11 +217,24 @@ func RiskLabel(locale string, r surveys.Risk) string {
 	return string(r)
 }
 
-// CauseLabel describes what an action plan addresses.
-func CauseLabel(locale string, c reports.Cause) string {
+// CauseLabel describes what an action plan addresses, naming its team or
+// touchpoint with the built-in rule (see Set.CauseLabel for the admins'
+// names).
+func CauseLabel(locale string, c reports.Cause) string { return causeLabel(locale, c, nil) }
+
+// CauseLabel describes what an action plan addresses, in the names admins
+// gave.
+func (s *Set) CauseLabel(locale string, c reports.Cause) string {
+	return causeLabel(locale, c, s.admin)
+}
+
+func causeLabel(locale string, c reports.Cause, admin labels.Lookup) string {
 	value := c.Value
-	if c.Kind == reports.CauseRisk {
+	switch c.Kind {
+	case reports.CauseRisk:
 		value = RiskLabel(locale, surveys.Risk(c.Value))
+	case reports.CauseTeam, reports.CauseTouchpoint:
+		value = labels.Resolve(locale, labels.Kind(c.Kind), c.Value, admin, BuiltinName)
 	}
 	return T(locale, "report.cause."+c.Kind, value)
 }

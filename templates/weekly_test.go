@@ -44,9 +44,9 @@ func TestWeeklyReportEmailInBothLocales(t *testing.T) {
 		want   []string
 	}{
 		{"en", []string{"Weekly report, week 2026-W43: satisfaction 62.5/100, 10 complaints", "October 19, 2026", "October 25, 2026",
-			"−7.5", "+15.0 pts", "Time", "courier", "Complaint #77, Zoé Tremblay (P1): the promised deadline was missed",
+			"−7.5", "+15.0 pts", "Time", "- Courier: ", "Complaint #77, Zoé Tremblay (P1): the promised deadline was missed",
 			"http://x.test/cx/complaints/77", "Call back within 4 hours — risk: Time; owner Ana; due October 20, 2026",
-			"Retrain couriers — touchpoint: courier", "Satisfaction index (overall): 62.5/100 (threshold >= 70/100)", "back in range on October 22, 2026",
+			"Retrain couriers — touchpoint: Courier", "Satisfaction index (overall): 62.5/100 (threshold >= 70/100)", "back in range on October 22, 2026",
 			"After delivery, Process: Cronbach's alpha 0.52 over 35 replies", "60 of the 100 customers surveyed", "about 15 unhappy customers",
 			"may stand for 100 to 200 unhappy customers", "http://x.test/manager/"}},
 		{"fr", []string{"Rapport hebdomadaire, semaine 2026-W43 : satisfaction 62,5/100, 10 réclamations", "19 octobre 2026",

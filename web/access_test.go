@@ -80,6 +80,8 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{write: true, prefix: "/manager/", roles: managers},
 		{write: true, prefix: "/account/", roles: staff}, // the person's own settings (language)
 		{prefix: "/admin/queues/", roles: admins},
+		{prefix: "/admin/labels", roles: admins},
+		{write: true, prefix: "/admin/labels", roles: admins},
 		{prefix: "/", exact: true, roles: staff},
 	}
 	// familyOf finds the family of a request (method, concrete path) or

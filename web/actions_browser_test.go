@@ -43,7 +43,7 @@ func TestActionPlanOwnerInABrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#p-note`), "Rota drafted with the team leads."),
 		chromedp.Click(chromedp.CSS(`#progress-action button[type=submit]`)))
 	cx.WaitText("p.note", "Changes saved.")
-	cx.WaitText("#state", "in progress")
+	cx.WaitText("#state", "In progress")
 	cx.WaitText("#notes", "Rota drafted with the team leads.")
 	cx.WaitText("#notes", "Test cx")
 
@@ -66,7 +66,7 @@ func TestActionPlanOwnerInABrowser(t *testing.T) {
 		t.Errorf("the marketer's change: %d %v, want 403", status, err)
 	}
 	mkt.Do(chromedp.Reload())
-	mkt.WaitText("#state", "in progress")
+	mkt.WaitText("#state", "In progress")
 	if n, err := chromedp.Run(mkt.Ctx, chromedp.Evaluate[int](`document.querySelectorAll('#notes li').length`)); err != nil || n != 1 {
 		t.Errorf("notes after the refusal: %d %v", n, err)
 	}

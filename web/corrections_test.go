@@ -82,7 +82,7 @@ func TestCorrectionsThroughTheAPI(t *testing.T) {
 	// The internal loop as for any complaint: the team alerted, the
 	// customer acknowledged.
 	h.WaitMail(t, agent.Email, fmt.Sprintf("complaint #%d", int64(opened)))
-	h.WaitMail(t, "calm@example.com", "We have read you")
+	h.WaitMail(t, "calm@example.com", "We have received your request")
 
 	if status, body := act(t, cx, "POST", base, map[string]any{"kind": "not_complaint"}); status != 201 || body["opened_complaint_id"] != nil {
 		t.Errorf("not_complaint: %d %v", status, body)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/followup/followup/complaints"
@@ -19,7 +18,11 @@ func (s *Server) ReplyDraft(d complaints.Detail, locale string, u users.User) (s
 	data := templates.ReplyDraft{Name: d.Customer.Name, Agent: firstNonEmpty(u.Name, u.Email), Reference: fmt.Sprintf("#%d", d.ID),
 		DueOn: templates.FormatDateTime(locale, d.DueAt, loc)}
 	if e := d.Event; e != nil {
-		what := strings.ReplaceAll(firstNonEmpty(e.Touchpoint, e.Kind), "_", " ")
+		// Named as the customer reads it: never the stored code.
+		what := s.Templates.Label(locale, "event_kind", e.Kind)
+		if e.Touchpoint != "" {
+			what = s.Templates.Label(locale, "touchpoint", e.Touchpoint)
+		}
 		if locale == "fr" {
 			data.Topic = fmt.Sprintf("%s du %s", what, templates.FormatDate(locale, e.OccurredAt.In(loc)))
 		} else {

@@ -107,7 +107,7 @@ func (s *Server) navFor(u users.User, locale string) []templates.NavLink {
 	var out []templates.NavLink
 	for _, l := range []struct {
 		href, key string
-	}{{"/marketing/campaigns", "staff.nav.campaigns"}, {"/marketing/surveys", "staff.nav.surveys"}, {"/cx/", "staff.nav.complaints"}, {"/manager/", "staff.nav.reports"}, {"/actions", "staff.nav.actions"}, {"/admin/queues", "staff.nav.queues"}} {
+	}{{"/marketing/campaigns", "staff.nav.campaigns"}, {"/marketing/surveys", "staff.nav.surveys"}, {"/cx/", "staff.nav.complaints"}, {"/manager/", "staff.nav.reports"}, {"/actions", "staff.nav.actions"}, {"/admin/queues", "staff.nav.queues"}, {"/admin/labels", "staff.nav.labels"}} {
 		if s.routes == nil {
 			break
 		}

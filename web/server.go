@@ -22,6 +22,7 @@ import (
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/ingest"
+	"github.com/followup/followup/labels"
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/replies"
 	"github.com/followup/followup/reports"
@@ -86,6 +87,10 @@ type Server struct {
 	Reports        *reports.Store
 	Barometer      *reports.Barometer
 	ReportLocation *time.Location
+	// Labels and Names serve the admins' page of display names and team
+	// calendars (/admin/labels): the store saves, the cache is refreshed.
+	Labels *labels.Store
+	Names  *labels.Cache
 
 	// Throttle slows down the guessing of passwords and API tokens; nil
 	// throttles nothing.

@@ -122,6 +122,9 @@ func (h *AlertHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 }
 
 func (h *AlertHandler) recipients(ctx context.Context, a feedback.Alert) ([]*netmail.Address, error) {
+	if a.Audience == feedback.AudienceRequester {
+		return h.requester(ctx, a)
+	}
 	if len(h.Emails) > 0 {
 		out := make([]*netmail.Address, len(h.Emails))
 		for i, e := range h.Emails {
@@ -164,6 +167,27 @@ func (h *AlertHandler) recipients(ctx context.Context, a feedback.Alert) ([]*net
 		out[i] = &netmail.Address{Name: u.Name, Address: u.Email}
 	}
 	return out, nil
+}
+
+// requester is the one person an alert is for (its payload's Recipient),
+// when they can still sign in; nobody otherwise.
+func (h *AlertHandler) requester(ctx context.Context, a feedback.Alert) ([]*netmail.Address, error) {
+	p, err := a.Payload()
+	if err != nil {
+		return nil, err
+	}
+	r, ok := p.(interface{ Recipient() *int64 })
+	if !ok || r.Recipient() == nil {
+		return nil, nil
+	}
+	u, err := h.Users.Get(ctx, *r.Recipient())
+	if errors.Is(err, users.ErrNotFound) || (err == nil && u.DisabledAt != nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []*netmail.Address{{Name: u.Name, Address: u.Email}}, nil
 }
 
 // owner is the active owner of the alert's complaint, if any.

@@ -121,7 +121,7 @@ func (h *ReportHandler) send(ctx context.Context, week reports.ISOWeek, now time
 	for i, img := range images {
 		inline[i] = mail.Inline{Name: img.Name, ContentType: img.ContentType, Data: img.Data}
 	}
-	view := templates.NewWeeklyReport(r, h.Locale, h.Base, true)
+	view := h.Templates.WeeklyReport(r, h.Locale, h.Base, true)
 	if len(images) < 2 {
 		view.RisksImage = ""
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/followup/followup/clock"
+	"golang.org/x/sync/errgroup"
+
 	"github.com/followup/followup/compose"
 	"github.com/followup/followup/customers"
 	"github.com/followup/followup/internal/trunc"
@@ -28,6 +30,9 @@ type Sender interface {
 	// returns an error (see mail.Sender.SendEach).
 	SendEach(ctx context.Context, msgs []mail.Message, accepted func(i int) error) []error
 	From() *netmail.Address
+	// Connections is how many connections the sender may have open at
+	// once: a batch is sent over as many.
+	Connections() int
 }
 
 // SendHandler sends batches of survey invitations: claim the batch, render,
@@ -63,6 +68,17 @@ type SendHandler struct {
 
 	recOnce sync.Once
 	rec     *recorder
+	// chunks holds a token per chunk of rendered emails the process may
+	// hold at once: one per connection the sender may open, whatever the
+	// number of batches in flight.
+	chunksOnce sync.Once
+	chunks     chan struct{}
+}
+
+// chunkSlots is the process's allowance of rendered chunks.
+func (h *SendHandler) chunkSlots() chan struct{} {
+	h.chunksOnce.Do(func() { h.chunks = make(chan struct{}, max(h.Mail.Connections(), 1)) })
+	return h.chunks
 }
 
 // ProcessTask implements asynq.Handler for TypeSurveySend.
@@ -123,84 +139,163 @@ func (h *SendHandler) recorder() *recorder {
 // send sends what may go of a claimed batch and settles every invitation.
 // It returns an error, leaving the rest queued for the retry, when an email
 // cannot be recorded, the lease is lost or ctx ends.
+//
+// The batch is split into parts sent at once, one per SMTP connection the
+// sender may open (see parts): a blast keeps every connection busy however
+// few batches are in flight, and a batch to a distant relay is not one
+// connection's round trips in a row.
 func (h *SendHandler) send(ctx context.Context, l *lease, claimed []scheduler.Outgoing, now time.Time) error {
 	// Send-time rules (opt-out, campaign state...) live in the scheduler.
 	ready, err := h.Invitations.Vet(ctx, claimed, now)
 	if err != nil {
 		return err
 	}
-	vetted := now
-
-	// Render and send in small chunks over the pooled connection, recording
-	// each email as sent before the next goes: memory holds one chunk of
-	// emails, and a failure midway can only resend the email on the wire.
-	var temp []scheduler.Outgoing
-	var broken []int64
-	var firstTemp error
-	unreachable := map[int64]bool{} // the server did not answer about them
-	for from := 0; from < len(ready); from += sendChunk {
-		chunk := ready[from:min(from+sendChunk, len(ready))]
-		if at := h.Clock.Now(); at.Sub(vetted) >= recheckAfter {
-			// A large batch under a rate limit takes a while: a pause, an
-			// archive, an opt-out or a bounce meanwhile stops what has not
-			// gone yet.
-			if chunk, err = h.Invitations.Recheck(ctx, chunk, at); err != nil {
-				return err
-			}
-			vetted = at
-		}
-		msgs := make([]mail.Message, 0, len(chunk))
-		sendable := make([]scheduler.Outgoing, 0, len(chunk))
-		for _, inv := range chunk {
-			m, err := h.render(ctx, inv)
-			if err != nil {
-				h.Log.Error("render invitation", "invitation", inv.ID, "err", err)
-				broken = append(broken, inv.ID)
-				continue
-			}
-			msgs = append(msgs, m)
-			sendable = append(sendable, inv)
-		}
-		var stopped error
-		results := h.Mail.SendEach(ctx, msgs, func(i int) error {
-			stopped = h.sent(ctx, l, sendable[i], msgs[i].MessageID)
-			return stopped
-		})
-		if stopped != nil {
-			return stopped
-		}
-		if ctx.Err() != nil {
-			return context.Cause(ctx)
-		}
-		for i, err := range results {
-			if err == nil {
-				continue // recorded as it went
-			}
-			inv := sendable[i]
-			var de *mail.DeliveryError
-			if errors.As(err, &de) && !de.Temporary {
-				if err := h.permanentFailure(ctx, inv, de, now); err != nil {
-					return err
-				}
-				continue
-			}
-			if firstTemp == nil {
-				firstTemp = err
-			}
-			temp = append(temp, inv)
-			unreachable[inv.ID] = de == nil || de.Code == 0 || de.Code == 421
-		}
+	var out sendOutcome
+	g, gctx := errgroup.WithContext(ctx)
+	for _, part := range parts(ready, h.Mail.Connections()) {
+		g.Go(func() error { return h.sendPart(gctx, l, part, now, &out) })
 	}
-	if h.Metrics != nil {
-		h.Metrics.EmailsFailed.WithLabelValues("temporary").Add(float64(len(temp)))
-	}
-	if err := h.retryLater(ctx, invitationsByID(ready, broken), now, "render failed", nil); err != nil {
+	if err := g.Wait(); err != nil {
 		return err
 	}
-	if len(temp) > 0 {
-		h.Log.Warn("temporary delivery failures", "count", len(temp), "err", firstTemp)
+	if h.Metrics != nil {
+		h.Metrics.EmailsFailed.WithLabelValues("temporary").Add(float64(len(out.temp)))
 	}
-	return h.retryLater(ctx, temp, now, scheduler.ReasonTemporary, unreachable)
+	if err := h.retryLater(ctx, invitationsByID(ready, out.broken), now, "render failed", nil); err != nil {
+		return err
+	}
+	if len(out.temp) > 0 {
+		h.Log.Warn("temporary delivery failures", "count", len(out.temp), "err", out.firstTemp)
+	}
+	return h.retryLater(ctx, out.temp, now, scheduler.ReasonTemporary, out.unreachable)
+}
+
+// sendOutcome gathers, from the parts of a batch sent at once, what is to
+// be tried again.
+type sendOutcome struct {
+	mu          sync.Mutex
+	temp        []scheduler.Outgoing
+	broken      []int64 // could not be rendered
+	firstTemp   error
+	unreachable map[int64]bool // the server did not answer about them
+}
+
+func (o *sendOutcome) renderFailed(id int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.broken = append(o.broken, id)
+}
+
+func (o *sendOutcome) temporary(inv scheduler.Outgoing, err error, unreachable bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.firstTemp == nil {
+		o.firstTemp = err
+	}
+	if o.unreachable == nil {
+		o.unreachable = map[int64]bool{}
+	}
+	o.temp = append(o.temp, inv)
+	o.unreachable[inv.ID] = unreachable
+}
+
+// minPart is the fewest emails worth a connection of their own.
+const minPart = 10
+
+// parts splits a batch into at most connections runs of consecutive
+// invitations, none under minPart (but for a batch smaller than that).
+func parts(ready []scheduler.Outgoing, connections int) [][]scheduler.Outgoing {
+	n := min(max(connections, 1), max(len(ready)/minPart, 1))
+	out := make([][]scheduler.Outgoing, 0, n)
+	for i := range n {
+		lo, hi := i*len(ready)/n, (i+1)*len(ready)/n
+		if hi > lo {
+			out = append(out, ready[lo:hi])
+		}
+	}
+	return out
+}
+
+// sendPart renders and sends one part of a batch in small chunks over one
+// pooled connection, recording each email as sent before the next goes:
+// memory holds one chunk of emails per connection, and a failure midway
+// can only resend the email on the wire.
+func (h *SendHandler) sendPart(ctx context.Context, l *lease, part []scheduler.Outgoing, now time.Time, out *sendOutcome) error {
+	vetted := now
+	slots := h.chunkSlots()
+	for rest := part; len(rest) > 0; {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+		var err error
+		rest, vetted, err = h.sendNextChunk(ctx, l, rest, vetted, now, out)
+		<-slots
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sendNextChunk renders the next chunk of rest and sends it over one
+// pooled connection; it returns what is left. A chunk waits for the
+// process's allowance of rendered chunks (one per connection), so the
+// send-time rules are checked again here, after that wait, when the last
+// check is recheckAfter old.
+func (h *SendHandler) sendNextChunk(ctx context.Context, l *lease, rest []scheduler.Outgoing, vetted, now time.Time, out *sendOutcome) ([]scheduler.Outgoing, time.Time, error) {
+	if at := h.Clock.Now(); at.Sub(vetted) >= recheckAfter {
+		// A large batch under a rate limit takes a while: a pause, an
+		// archive, an opt-out or a bounce meanwhile stops what has not
+		// gone yet. All of it is checked again, not only the next chunk: a
+		// check is good for every email until recheckAfter.
+		var err error
+		if rest, err = h.Invitations.Recheck(ctx, rest, at); err != nil {
+			return nil, vetted, err
+		}
+		vetted = at
+	}
+	chunk := rest[:min(chunkSize, len(rest))]
+	rest = rest[len(chunk):]
+	msgs := make([]mail.Message, 0, len(chunk))
+	sendable := make([]scheduler.Outgoing, 0, len(chunk))
+	for _, inv := range chunk {
+		m, err := h.render(ctx, inv)
+		if err != nil {
+			h.Log.Error("render invitation", "invitation", inv.ID, "err", err)
+			out.renderFailed(inv.ID)
+			continue
+		}
+		msgs = append(msgs, m)
+		sendable = append(sendable, inv)
+	}
+	var stopped error
+	results := h.Mail.SendEach(ctx, msgs, func(i int) error {
+		stopped = h.sent(ctx, l, sendable[i], msgs[i].MessageID)
+		return stopped
+	})
+	if stopped != nil {
+		return nil, vetted, stopped
+	}
+	if ctx.Err() != nil {
+		return nil, vetted, context.Cause(ctx)
+	}
+	for i, err := range results {
+		if err == nil {
+			continue // recorded as it went
+		}
+		inv := sendable[i]
+		var de *mail.DeliveryError
+		if errors.As(err, &de) && !de.Temporary {
+			if err := h.permanentFailure(ctx, inv, de, now); err != nil {
+				return nil, vetted, err
+			}
+			continue
+		}
+		out.temporary(inv, err, de == nil || de.Code == 0 || de.Code == 421)
+	}
+	return rest, vetted, nil
 }
 
 // sent records an email the server accepted, before the next goes on its
@@ -220,9 +315,9 @@ func (h *SendHandler) sent(ctx context.Context, l *lease, inv scheduler.Outgoing
 	return l.check()
 }
 
-// sendChunk is how many emails are rendered ahead of sending, between two
-// looks at the send-time rules.
-const sendChunk = 100
+// chunkSize is how many emails a connection has rendered ahead of sending,
+// between two looks at the send-time rules.
+const chunkSize = 25
 
 // recheckAfter is how long a batch sends on its send-time checks before
 // they are made again for its next chunk: a pause takes effect within it.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -325,8 +326,9 @@ func TestReminderHasItsOwnAttempts(t *testing.T) {
 // not gone yet.
 func TestPauseStopsALargeBatchMidway(t *testing.T) {
 	t.Parallel()
-	f := newSendFixture(t)
-	const n = 150 // more than one chunk of 100
+	// One connection: the batch goes out chunk after chunk.
+	f := newSendFixtureWith(t, capture.Options{}, func(c *mail.Config) { c.PoolSize = 1 })
+	const n = 60 // more than one chunk of 25
 	for i := range n {
 		f.customer(t, fmt.Sprintf("c%03d@x.test", i))
 	}
@@ -334,7 +336,7 @@ func TestPauseStopsALargeBatchMidway(t *testing.T) {
 	f.capture.OnRcpt(func(string) error {
 		once.Do(func() { // marketing pauses, a customer of the second chunk opts out
 			f.schema.DB.MustExec(`UPDATE campaigns SET state = 'paused'`)
-			f.schema.DB.MustExec(`UPDATE customers SET opted_out_at = now() WHERE email = 'c120@x.test'`)
+			f.schema.DB.MustExec(`UPDATE customers SET opted_out_at = now() WHERE email = 'c040@x.test'`)
 			f.clock.Advance(2 * time.Second) // the first chunk goes out slowly, under a rate limit
 		})
 		return nil
@@ -352,8 +354,45 @@ func TestPauseStopsALargeBatchMidway(t *testing.T) {
 	for _, st := range f.states(t) {
 		counts[st]++
 	}
-	want := map[string]int{"sent": 100, "scheduled:campaign_paused": n - 101, "suppressed:opted_out": 1}
-	if !maps.Equal(counts, want) || f.capture.Count() != 100 {
-		t.Errorf("after a pause during the batch: %v and %d emails; want %v and 100", counts, f.capture.Count(), want)
+	want := map[string]int{"sent": 25, "scheduled:campaign_paused": n - 26, "suppressed:opted_out": 1}
+	if !maps.Equal(counts, want) || f.capture.Count() != 25 {
+		t.Errorf("after a pause during the batch: %v and %d emails; want %v and 25 (the first chunk)", counts, f.capture.Count(), want)
+	}
+}
+
+// TestABatchUsesEveryConnection: one batch is sent over as many connections
+// as the sender may open, so a blast keeps every connection busy however
+// few batches are in flight; each email still goes once.
+func TestABatchUsesEveryConnection(t *testing.T) {
+	t.Parallel()
+	f := newSendFixtureWith(t, capture.Options{}, func(c *mail.Config) { c.PoolSize = 4 })
+	const n = 80
+	for i := range n {
+		f.customer(t, fmt.Sprintf("c%03d@x.test", i))
+	}
+	// Each connection's first email waits until four are open at once.
+	var arrived atomic.Int32
+	all := make(chan struct{})
+	f.capture.OnRcpt(func(string) error {
+		if arrived.Add(1) == 4 {
+			close(all)
+		}
+		select {
+		case <-all:
+		case <-time.After(5 * time.Second):
+		}
+		return nil
+	})
+	f.sendDue(t)
+	if got := f.capture.Connections(); got != 4 {
+		t.Errorf("one batch of %d went over %d connections, want the sender's 4", n, got)
+	}
+	if got := len(f.mailsTo()); got != n || len(f.duplicates()) != 0 {
+		t.Errorf("%d customers emailed, duplicates %v; want %d, none", got, f.duplicates(), n)
+	}
+	select {
+	case <-all:
+	default:
+		t.Error("four connections were never open at once")
 	}
 }

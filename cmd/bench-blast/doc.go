@@ -9,6 +9,12 @@
 //
 //	go run ./cmd/bench-blast -n 100000
 //	go run ./cmd/bench-blast -n 100000 -rate 20000   # under a rate limit
+//	go run ./cmd/bench-blast -n 20000 -rtt 10ms -connections 40
+//
+// Every SMTP client, followup's and smtp-source's alike, reaches the sink
+// through a latency proxy run by the tool (internal/latency): -rtt sets the
+// round-trip time it adds (none by default), and it counts the round trips
+// each client pays per message, printed beside the rates.
 //
 // Tables: it seeds its throwaway schema with SQL of its own (bulk rows no
 // store writes at this speed) and then measures the product through its

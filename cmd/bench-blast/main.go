@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/followup/followup/internal/benchenv"
+	"github.com/followup/followup/internal/latency"
 	"github.com/followup/followup/scheduler"
 )
 
@@ -27,6 +28,9 @@ type options struct {
 	skipSource                            bool
 	rate                                  float64
 	cpuProfile                            string
+	rtt                                   time.Duration
+	connections                           int
+	pipelining                            bool
 }
 
 func main() {
@@ -37,12 +41,18 @@ func main() {
 	flag.IntVar(&o.batch, "batch", 500, "invitations per send batch")
 	flag.IntVar(&o.sessions, "sessions", 20, "parallel sessions of smtp-source")
 	flag.BoolVar(&o.skipSource, "skip-smtp-source", false, "do not run the smtp-source comparison")
+	flag.DurationVar(&o.rtt, "rtt", 0, "round-trip time a latency proxy (started by the tool) puts between the SMTP clients, followup's and smtp-source's alike, and the sink; 0: straight to the sink on loopback")
+	flag.IntVar(&o.connections, "connections", 0, "SMTP connections for followup (pool and worker concurrency) and smtp-source (sessions) alike; overrides -pool, -concurrency and -sessions")
+	flag.BoolVar(&o.pipelining, "pipelining", true, "FOLLOWUP_SMTP_PIPELINING for the worker")
 	defRate, _ := strconv.ParseFloat(benchenv.Env("FOLLOWUP_SMTP_RATE", "0"), 64)
 	flag.Float64Var(&o.rate, "rate", defRate, "FOLLOWUP_SMTP_RATE for the worker: the deployment's limit in messages per second, shared through Redis (0: none)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write the worker's CPU profile to this file (go tool pprof)")
 	flag.StringVar(&o.dbURL, "database-url", benchenv.Env("FOLLOWUP_DATABASE_URL", "postgres://followup:followup@127.0.0.1:5432/followup?sslmode=disable"), "PostgreSQL")
 	flag.StringVar(&o.redisURL, "redis-url", benchenv.Env("FOLLOWUP_REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis")
 	flag.Parse()
+	if o.connections > 0 {
+		o.pool, o.concurrency, o.sessions = o.connections, o.connections, o.connections
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-blast:", err)
 		os.Exit(1)
@@ -71,6 +81,14 @@ func run(o options) error {
 		return err
 	}
 	defer stop(sink)
+	// Every SMTP client goes through the proxy, which adds the round-trip
+	// time (none with -rtt 0) and counts the round trips.
+	proxy, err := latency.Start("127.0.0.1:0", fmt.Sprintf("127.0.0.1:%d", port), o.rtt)
+	if err != nil {
+		return err
+	}
+	defer proxy.Close()
+	port = proxy.Port()
 
 	schema, err := benchenv.NewSchema(ctx, o.dbURL)
 	if err != nil {
@@ -98,6 +116,7 @@ func run(o options) error {
 		"FOLLOWUP_SMTP_TLS=none", "FOLLOWUP_SMTP_POOL="+strconv.Itoa(o.pool), "FOLLOWUP_WORKER_CONCURRENCY="+strconv.Itoa(o.concurrency),
 		"FOLLOWUP_SEND_BATCH_SIZE="+strconv.Itoa(o.batch), "FOLLOWUP_SWEEP_INTERVAL=100ms", "FOLLOWUP_LOG_LEVEL=warn",
 		"FOLLOWUP_HTTP_ADDR=127.0.0.1:0", "FOLLOWUP_SMTP_RATE="+strconv.FormatFloat(o.rate, 'f', -1, 64),
+		"FOLLOWUP_SMTP_PIPELINING="+onOff(o.pipelining),
 		// The throwaway schema has no replies: the barometer would only warn.
 		"FOLLOWUP_BAROMETER=none", "FOLLOWUP_REPORT_SCHEDULE=off")
 	workerEnv := env
@@ -119,6 +138,7 @@ func run(o options) error {
 
 	fmt.Println("blast: resuming the campaign, all invitations are due now")
 	cpuBefore := cpuByRole(workerCmd, schedCmd, sink)
+	turnsBefore := proxy.Turns()
 	start := time.Now()
 	if _, err := store.Transition(ctx, camp.CampaignID, "resume", time.Now()); err != nil {
 		return err
@@ -140,6 +160,7 @@ func run(o options) error {
 	}
 	elapsed := time.Since(start)
 	cpuAfter := cpuByRole(workerCmd, schedCmd, sink)
+	turns := float64(proxy.Turns()-turnsBefore) / float64(o.n)
 	peak := memKB(workerCmd.Process.Pid, "VmHWM")
 	var failed int
 	if err := schema.DB.GetContext(ctx, &failed, `SELECT count(*) FROM invitations WHERE state <> 'sent'`); err != nil {
@@ -156,7 +177,9 @@ func run(o options) error {
 	if o.rate > 0 {
 		limit = fmt.Sprintf("rate limit %g/s (shared through Redis)", o.rate)
 	}
-	fmt.Printf("settings:           concurrency %d, %d SMTP connections, batches of %d, %s\n", o.concurrency, o.pool, o.batch, limit)
+	fmt.Printf("settings:           concurrency %d, %d SMTP connections, batches of %d, %s, pipelining %s, round trip %s\n",
+		o.concurrency, o.pool, o.batch, limit, onOff(o.pipelining), rttWords(o.rtt))
+	fmt.Printf("round trips:        %.2f per email (followup)\n", turns)
 	var parts []string
 	total := 0.0
 	for _, role := range []string{"worker", "scheduler", "smtp-sink", "postgres", "redis"} {
@@ -170,13 +193,14 @@ func run(o options) error {
 	}
 	stop(workerCmd)
 	stop(schedCmd)
+	turnsBefore = proxy.Turns()
 	srcElapsed, err := runSource(port, o.n, o.sessions, msgSize)
 	if err != nil {
 		return err
 	}
 	srcRate := float64(o.n) / srcElapsed.Seconds()
-	fmt.Printf("smtp-source -d:     %d messages of %d bytes over %d reused sessions in %s: %.0f messages/s\n",
-		o.n, msgSize, o.sessions, srcElapsed.Round(time.Millisecond), srcRate)
+	fmt.Printf("smtp-source -d:     %d messages of %d bytes over %d reused sessions in %s: %.0f messages/s, %.2f round trips per message\n",
+		o.n, msgSize, o.sessions, srcElapsed.Round(time.Millisecond), srcRate, float64(proxy.Turns()-turnsBefore)/float64(o.n))
 	fmt.Printf("ratio:              %.2f of smtp-source\n", rate/srcRate)
 	return nil
 }
@@ -299,6 +323,20 @@ func postfixTool(name string) string {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func rttWords(d time.Duration) string {
+	if d == 0 {
+		return "none (loopback)"
+	}
+	return d.String() + " (latency proxy)"
 }
 
 func startSink(port int) (*exec.Cmd, error) {

@@ -60,6 +60,8 @@ type Server struct {
 
 	users map[string]string // nil: no AUTH
 
+	noPipelining bool
+
 	mu       sync.Mutex
 	messages []*Message
 	auths    []AuthAttempt
@@ -85,6 +87,11 @@ type Options struct {
 	// that removed STARTTLS) would, so a test sees whether a client sends
 	// credentials in clear (see Auths). Default: no AUTH.
 	Users map[string]string
+	// NoPipelining hides PIPELINING (RFC 2920) from the EHLO reply of clear
+	// connections, as an older server would, so a test sees a client fall
+	// back to one command at a time. The server still answers pipelined
+	// commands in order.
+	NoPipelining bool
 }
 
 // Start listens and serves until Close.
@@ -99,7 +106,8 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("capture smtp listen %s: %w", opts.Addr, err)
 	}
-	s := &Server{ln: ln, addr: ln.Addr().String(), max: opts.Keep, notify: make(chan struct{}), users: opts.Users}
+	s := &Server{ln: ln, addr: ln.Addr().String(), max: opts.Keep, notify: make(chan struct{}), users: opts.Users,
+		noPipelining: opts.NoPipelining}
 	s.srv = smtp.NewServer(smtp.BackendFunc(s.newSession))
 	s.srv.Domain = "capture.localhost"
 	s.srv.TLSConfig = opts.TLS
@@ -121,7 +129,19 @@ type countingListener struct {
 
 type numberedConn struct {
 	net.Conn
-	n int
+	n            int
+	noPipelining bool
+}
+
+// pipeliningCap is the line go-smtp writes, first of the EHLO reply's
+// capabilities.
+var pipeliningCap = []byte("250-PIPELINING\r\n")
+
+func (c *numberedConn) Write(p []byte) (int, error) {
+	if c.noPipelining && bytes.Equal(p, pipeliningCap) {
+		return len(p), nil
+	}
+	return c.Conn.Write(p)
 }
 
 func (l *countingListener) Accept() (net.Conn, error) {
@@ -133,7 +153,7 @@ func (l *countingListener) Accept() (net.Conn, error) {
 	l.s.conns++
 	n := l.s.conns
 	l.s.mu.Unlock()
-	return &numberedConn{Conn: c, n: n}, nil
+	return &numberedConn{Conn: c, n: n, noPipelining: l.s.noPipelining}, nil
 }
 
 func connNumber(c net.Conn) int {

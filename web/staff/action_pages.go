@@ -187,6 +187,11 @@ func (s *Server) pageCreateAction(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	in := reports.ActionInput{Title: f.Get("title"), Description: f.Get("description"), Kind: f.Get("kind"),
 		Cause: reports.Cause{Kind: f.Get("cause_kind"), Value: f.Get("cause_value")}, StartsOn: f.Get("starts_on"), DueOn: f.Get("due_on")}
+	// A risk is picked from the list of risks by name; a touchpoint or a
+	// team is typed.
+	if in.Cause.Kind == reports.CauseRisk && f.Get("cause_risk") != "" {
+		in.Cause.Value = f.Get("cause_risk")
+	}
 	if id, err := strconv.ParseInt(f.Get("owner_id"), 10, 64); err == nil {
 		in.OwnerID = id
 	}

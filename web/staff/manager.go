@@ -85,7 +85,7 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 	locale := web.StaffLocale(r)
 	page := managerPage{Overview: o, Params: p, Splits: reports.Splits, Grains: reports.Grains,
 		ScoresChart: scoresChart(locale, o.Trend).String(), RatesChart: ratesChart(locale, o.Trend).String(), VolumeChart: volumeChart(locale, o.Trend).String(),
-		RisksChart: risksChart(locale, o.Risks).String(), RiskTrendChart: riskTrendChart(locale, o.RiskTrend).String(), SplitChart: breakdownChart(locale, o.Breakdown).String(),
+		RisksChart: risksChart(locale, o.Risks).String(), RiskTrendChart: riskTrendChart(locale, o.RiskTrend).String(), SplitChart: breakdownChart(locale, o.Breakdown, s.splitLabel).String(),
 		BarometerWindow: reports.WindowWords(locale, time.Duration(o.Barometer.WindowHours*float64(time.Hour))),
 		JSONURL:         p.Link("/api/v1/reports/overview", nil),
 		ReportWeek:      reports.WeekOf(s.Clock.Now(), s.ReportZone()).Prev().String(),
@@ -99,11 +99,11 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, sp := range reports.Splits {
 		if v, ok := p.Filters[sp]; ok {
-			page.Chips = append(page.Chips, filterChip{Split: sp, Value: keyLabel(locale, v), RemoveURL: p.Link("/manager/", nil, string(sp))})
+			page.Chips = append(page.Chips, filterChip{Split: sp, Value: s.splitLabel(locale, sp, v), RemoveURL: p.Link("/manager/", nil, string(sp))})
 		}
 	}
 	for _, row := range o.Breakdown.Rows {
-		page.Breakdown = append(page.Breakdown, breakdownView{Row: row, Label: keyLabel(locale, row.Key),
+		page.Breakdown = append(page.Breakdown, breakdownView{Row: row, Label: s.splitLabel(locale, p.By, row.Key),
 			FilterURL: p.Link("/manager/", []string{string(p.By), row.Key})})
 	}
 	s.RenderStaff(w, r, http.StatusOK, "manager", templates.T(locale, "mgr.title"), page)

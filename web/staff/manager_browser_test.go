@@ -94,7 +94,7 @@ func TestManagerPagesInABrowser(t *testing.T) {
 	}
 	// Filter by a touchpoint from the breakdown table.
 	do(chromedp.Click(chromedp.CSS(`#breakdown-table a[title="Only this touchpoint"]`)))
-	waitText("p.chips", "touchpoint = shop")
+	waitText("p.chips", "touchpoint = Shop")
 	browser.WaitJS(ctx, t, chartsDrawn)
 	if got := eval(`JSON.stringify(Chart.getChart('chart-scores').data.datasets[3].data)`); got != `[20,null,null]` {
 		t.Errorf("overall scores at the shop %s", got)
@@ -104,8 +104,11 @@ func TestManagerPagesInABrowser(t *testing.T) {
 	do(chromedp.Navigate(h.URL+"/manager/?from=2026-10-05&to=2026-10-25"),
 		chromedp.Click(chromedp.CSS(`#risks-table a[href*="cause_value=temporal"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#a-title`)))
-	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#a-cause\.value`))); v != "temporal" {
-		t.Errorf("cause pre-filled %q", v)
+	if risk, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#a-cause_risk`))); risk != "temporal" {
+		t.Errorf("risk pre-selected %q", risk)
+	}
+	if picked := eval(`document.querySelector('#a-cause_risk').selectedOptions[0].textContent`); picked != "Time" {
+		t.Errorf("the risk is listed by its name: %q", picked)
 	}
 	do(chromedp.SendKeys(chromedp.CSS(`#a-title`), "Tell customers when it will be done"),
 		chromedp.SetValue(chromedp.CSS(`#a-due_on`), "2099-10-31"),
@@ -123,7 +126,7 @@ func TestManagerPagesInABrowser(t *testing.T) {
 	waitText("#verdict", "Too few replies")
 	do(chromedp.SetValue(chromedp.CSS(`#e-state`), "in_progress"), chromedp.Click(chromedp.CSS(`#edit-action button[type=submit]`)))
 	waitText("p.note", "Changes saved.")
-	waitText("#state", "in progress")
+	waitText("#state", "In progress")
 	do(chromedp.Navigate(h.URL + "/manager/actions"))
 	waitText("#open-actions", "Tell customers when it will be done")
 

@@ -118,14 +118,14 @@ func riskTrendChart(locale string, t reports.RiskTrend) chartSpec {
 }
 
 // breakdownChart is the negative rate per value of a split.
-func breakdownChart(locale string, b reports.Breakdown) chartSpec {
+func breakdownChart(locale string, b reports.Breakdown, name func(string, reports.Split, string) string) chartSpec {
 	c := chartSpec{Type: "bar", Title: templates.T(locale, "chart.split", templates.T(locale, "split."+string(b.By))), Horizontal: true, YMin: fp(0), YMax: fp(100), Unit: "%"}
 	ds := chartDataset{Label: templates.T(locale, "chart.negative"), Color: "#d55e00"}
 	for _, r := range b.Rows {
 		if r.Replies == 0 {
 			continue
 		}
-		c.Labels = append(c.Labels, keyLabel(locale, r.Key))
+		c.Labels = append(c.Labels, name(locale, b.By, r.Key))
 		ds.Data = append(ds.Data, percent(r.NegativeRate))
 	}
 	c.Datasets = []chartDataset{ds}
@@ -150,10 +150,14 @@ func effectChart(locale string, e reports.Effectiveness) chartSpec {
 	return c
 }
 
-// keyLabel names a split's value; replies without one are "(none)".
-func keyLabel(locale, k string) string {
-	if k == "" {
+// splitLabel names a split's value: a touchpoint, a channel or a team by
+// its display name (never its code); replies without one are "(none)".
+func (s *Server) splitLabel(locale string, by reports.Split, k string) string {
+	switch {
+	case k == "":
 		return templates.T(locale, "chart.none")
+	case by == reports.ByTouchpoint || by == reports.ByChannel || by == reports.ByTeam:
+		return s.Templates.Label(locale, string(by), k)
 	}
 	return k
 }

@@ -59,7 +59,7 @@ func (s *Server) pageWeeklyFile(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PathValue("file")
 	if name == "email.html" {
-		view := templates.NewWeeklyReport(rep, locale, "", true)
+		view := s.Templates.WeeklyReport(rep, locale, "", true)
 		if len(images) < 2 {
 			view.RisksImage = ""
 		}

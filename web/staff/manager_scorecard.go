@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/followup/followup/invalid"
 	"github.com/followup/followup/reports"
@@ -90,7 +91,9 @@ func ScorecardRows(sc reports.Scorecard) [][]string {
 		rows = append(rows, []string{kind, csvText(l.Key), csvText(l.Label), strconv.Itoa(l.Handled), strconv.Itoa(l.AckDue),
 			strconv.Itoa(l.AckOnTime), num(l.AckOnTimeRate), strconv.Itoa(l.ResolvedOnTime), num(l.ResolvedOnTimeRate),
 			strconv.Itoa(l.RecoveryAnswered), strconv.Itoa(l.RecoveryPositive), num(l.RecoveryRate),
-			templates.Money(l.GrantedCents), templates.Money(l.AdvisedCents), strconv.Itoa(l.AboveAdvice), strconv.Itoa(l.Reopened)})
+			perCurrency(l.Compensation, func(c reports.CurrencyAmounts) int64 { return c.GrantedCents }),
+			perCurrency(l.Compensation, func(c reports.CurrencyAmounts) int64 { return c.AdvisedCents }),
+			strconv.Itoa(l.AboveAdvice), strconv.Itoa(l.Reopened)})
 	}
 	for _, l := range sc.Agents {
 		line("agent", l)
@@ -100,4 +103,14 @@ func ScorecardRows(sc reports.Scorecard) [][]string {
 	}
 	line("total", sc.Total)
 	return rows
+}
+
+// perCurrency writes one amount per currency ("25.50 EUR; 10.00 CAD"):
+// amounts of different currencies are never added.
+func perCurrency(amounts []reports.CurrencyAmounts, cents func(reports.CurrencyAmounts) int64) string {
+	parts := make([]string, len(amounts))
+	for i, a := range amounts {
+		parts[i] = templates.Money(cents(a)) + " " + a.Currency
+	}
+	return strings.Join(parts, "; ")
 }

@@ -61,10 +61,10 @@ func TestScorecardPageCSVAndAPI(t *testing.T) {
 	}
 	want := []string{
 		"line,key,name,handled,acknowledgement_due,acknowledged_on_time,acknowledged_on_time_rate,resolved_on_time,resolved_on_time_rate,recovery_answered,recovery_positive,recovery_rate,compensation_granted,compensation_advised,compensation_above_advice,reopened",
-		"agent,2,Yann,0,0,0,,0,,0,0,,0.00,0.00,0,0",
-		"agent,1,Zoé =Agent,1,1,1,1,0,0,1,1,1,25.50,20.00,1,0",
-		"team,north,north,1,1,1,1,0,0,1,1,1,25.50,20.00,1,0",
-		"total,,total,1,1,1,1,0,0,1,1,1,25.50,20.00,1,0",
+		"agent,2,Yann,0,0,0,,0,,0,0,,,,0,0",
+		"agent,1,Zoé =Agent,1,1,1,1,0,0,1,1,1,25.50 EUR,20.00 EUR,1,0",
+		"team,north,north,1,1,1,1,0,0,1,1,1,25.50 EUR,20.00 EUR,1,0",
+		"total,,total,1,1,1,1,0,0,1,1,1,25.50 EUR,20.00 EUR,1,0",
 	}
 	var got []string
 	for _, row := range rows {

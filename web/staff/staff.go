@@ -23,6 +23,7 @@ func Routes(mux *web.Router, core *web.Server) {
 	s.actionPageRoutes(mux)
 	s.managerRoutes(mux)
 	s.compensationRoutes(mux)
+	s.labelRoutes(mux)
 	if s.Queues != nil {
 		mux.Handle("/admin/queues/", web.Roles(), s.Queues) // admins only
 	}

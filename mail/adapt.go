@@ -1,0 +1,142 @@
+package mail
+
+import (
+	"errors"
+	"net/textproto"
+	"strings"
+	"sync"
+	"time"
+)
+
+// sizer decides how many connections the pool may have open, between a
+// floor and the configured ceiling. It starts at the floor and lets half
+// as many more open (at least one) when every open one is busy and a
+// sender waits, as long as the last growth raised the throughput (or a
+// while has passed since it was tried: the relay may have freed up): from
+// 2 to 40 connections in eight steps. A relay
+// that says it has too many connections (421 when connecting, "too many
+// connections") takes the size down to what is open and holds growth off
+// for a while; a connection that breaks takes one off.
+//
+// The pool holds ceiling slot tokens in all: limit of them are in play
+// (in its slots channel or held by open connections), the others are held
+// back here.
+type sizer struct {
+	floor, ceiling int
+
+	mu sync.Mutex
+	// limit is how many connections may be open now.
+	limit int
+	// owed is how many connections to close as they come back, to bring
+	// the open ones down to limit.
+	owed int
+	// sent counts the messages accepted, for the throughput.
+	sent int64
+	// lastGrowth is when the last connection was let in, with the count
+	// and the throughput before it.
+	lastGrowth       time.Time
+	sentAtGrowth     int64
+	rateBeforeGrowth float64
+	// noGrowthUntil holds growth off after the relay pushed back.
+	noGrowthUntil time.Time
+}
+
+// Tunables of the sizer.
+const (
+	// growEvery is the least time between two growths: long enough to see
+	// what the last one did to the throughput.
+	growEvery = 200 * time.Millisecond
+	// probeAfter lets one more connection be tried even though the last
+	// did not help, once that long has passed.
+	probeAfter = 10 * time.Second
+	// gain is the throughput rise that counts as the last growth helping.
+	gain = 1.05
+	// pushBack is how long growth stops after the relay refused a
+	// connection for having too many.
+	pushBack = 30 * time.Second
+)
+
+func newSizer(floor, ceiling int) *sizer {
+	floor = min(max(floor, 1), ceiling)
+	return &sizer{floor: floor, ceiling: ceiling, limit: floor}
+}
+
+// accepted counts a message the server accepted.
+func (s *sizer) accepted() {
+	s.mu.Lock()
+	s.sent++
+	s.mu.Unlock()
+}
+
+// grow is asked by a sender that would wait for a connection; it reports
+// whether one more may open.
+func (s *sizer) grow(now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limit >= s.ceiling || s.owed > 0 || now.Before(s.noGrowthUntil) {
+		return false
+	}
+	since := now.Sub(s.lastGrowth)
+	if !s.lastGrowth.IsZero() && since < growEvery {
+		return false
+	}
+	rate := 0.0
+	if !s.lastGrowth.IsZero() {
+		rate = float64(s.sent-s.sentAtGrowth) / since.Seconds()
+		if rate < s.rateBeforeGrowth*gain && since < probeAfter {
+			return false
+		}
+	}
+	s.limit = min(s.ceiling, s.limit+max(1, s.limit/2))
+	s.lastGrowth, s.sentAtGrowth, s.rateBeforeGrowth = now, s.sent, rate
+	return true
+}
+
+// shrink takes the limit down by n (not below the floor) and holds growth
+// off until until; it returns how many open connections must now close.
+func (s *sizer) shrink(n int, until time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cut := min(n, s.limit-s.floor)
+	if cut > 0 {
+		s.limit -= cut
+		s.owed += cut
+	}
+	if until.After(s.noGrowthUntil) {
+		s.noGrowthUntil = until
+	}
+}
+
+// settleOne reports whether a connection coming back (or a slot freed)
+// must be taken out of play to pay what shrink owes.
+func (s *sizer) settleOne() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.owed == 0 {
+		return false
+	}
+	s.owed--
+	return true
+}
+
+// size is the limit now.
+func (s *sizer) size() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limit
+}
+
+// tooManyConnections reports whether err is a relay refusing one more
+// connection from us: 421 at connection time, or a reply that says so.
+func tooManyConnections(err error) bool {
+	var te *textproto.Error
+	if errors.As(err, &te) && te.Code == 421 {
+		return true
+	}
+	var de *DeliveryError
+	if errors.As(err, &de) && de.Code == 421 {
+		return true
+	}
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "too many connections") || strings.Contains(msg, "too many concurrent")
+}

@@ -1,0 +1,106 @@
+package mail_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	netmail "net/mail"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/followup/followup/mail"
+)
+
+// crowdedRelay forwards up to allowed connections at once to target and
+// answers any more with 421, as Postfix does past
+// smtpd_client_connection_count_limit. It counts the refusals.
+func crowdedRelay(t *testing.T, target string, allowed int32) (port int, refused *atomic.Int32) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	refused = &atomic.Int32{}
+	var open atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if open.Add(1) > allowed {
+				open.Add(-1)
+				refused.Add(1)
+				_, _ = io.WriteString(c, "421 4.7.0 relay.test Error: too many connections from 127.0.0.1\r\n")
+				_ = c.Close()
+				continue
+			}
+			go func() {
+				defer open.Add(-1)
+				s, err := net.Dial("tcp", target)
+				if err != nil {
+					_ = c.Close()
+					return
+				}
+				var wg sync.WaitGroup
+				wg.Go(func() { _, _ = io.Copy(s, c); _ = s.Close() })
+				_, _ = io.Copy(c, s)
+				_ = c.Close()
+				wg.Wait()
+			}()
+		}
+	}()
+	return ln.Addr().(*net.TCPAddr).Port, refused
+}
+
+// TestThePoolFitsARelaysConnectionLimit: with a ceiling of 12 against a
+// relay that takes 3 connections from us, every message still goes, the
+// pool settles within the relay's limit and does not keep knocking.
+func TestThePoolFitsARelaysConnectionLimit(t *testing.T) {
+	srv := startCapture(t)
+	port, refused := crowdedRelay(t, srv.Addr(), 3)
+	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, PoolSize: 12, PoolFloor: 2,
+		From: &netmail.Address{Address: "surveys@acme.test"}, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	// A relay that takes its time over each message (its own work, not a
+	// wait of the test's), so senders queue for connections and the pool
+	// tries to grow past what the relay allows.
+	srv.OnRcpt(func(string) error { time.Sleep(2 * time.Millisecond); return nil })
+	const workers, chunks, per = 12, 10, 10
+	var wg sync.WaitGroup
+	var failed atomic.Int32
+	for w := range workers {
+		wg.Go(func() {
+			for c := range chunks {
+				var msgs []mail.Message
+				for i := range per {
+					msgs = append(msgs, msg(fmt.Sprintf("w%dc%di%d@x.test", w, c, i), "hi"))
+				}
+				for _, err := range s.Send(context.Background(), msgs) {
+					if err != nil {
+						failed.Add(1)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	// A refused dial fails the chunk that asked for it (temporarily, to be
+	// retried by the worker); all the others go.
+	if got, lost := srv.Count(), int(failed.Load()); got+lost != workers*chunks*per || lost > int(refused.Load())*per {
+		t.Errorf("%d sent, %d failed for %d refused connections: every failure must come from a refusal", got, lost, refused.Load())
+	}
+	switch n := refused.Load(); {
+	case n == 0:
+		t.Error("the pool never tried a fourth connection: the test proves nothing")
+	case n > 3:
+		t.Errorf("the relay refused %d connections: the pool kept knocking after it pushed back", n)
+	}
+}
