@@ -286,6 +286,10 @@ func (s *Store) Breaches(ctx context.Context, since time.Time, limit int) ([]Bre
 	return out, nil
 }
 
+// WindowWords says in locale how far back the indicators of a window
+// look, as the managers' page says it: "Over the last 7 days".
+func WindowWords(locale string, window time.Duration) string { return windowWords(locale, window) }
+
 // windowWords says how far back the indicators look: "Over the last 7
 // days", "Over the last day", "Over the last 36 hours" (a window that is
 // not whole days, or under two), in French or English.

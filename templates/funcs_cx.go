@@ -32,6 +32,9 @@ var signalLabels = map[string]map[surveys.SignalKind]string{
 // shown as it is stored.
 func SignalLabel(kind string) string { return signalWords("en", kind) }
 
+// SignalLabelIn names a signal kind in locale's words for agents.
+func SignalLabelIn(locale, kind string) string { return signalWords(locale, kind) }
+
 // signalWords names a signal kind in locale's words ("the customer …").
 func signalWords(locale, kind string) string {
 	if l, ok := labelsOf(signalLabels, locale)[surveys.SignalKind(kind)]; ok {

@@ -1,14 +1,15 @@
 package templates
 
-import "fmt"
-
 // catalog holds the short texts of pages and emails, per locale. Longer
 // prose lives in the per-locale template files. Each feature keeps its texts
-// in its own i18n_*.go file and adds them with register.
+// in its own i18n_*.go file and adds them with register; catalog.go turns
+// them into a go-i18n bundle.
 var catalog = map[string]map[string]string{"en": {}, "fr": {}}
 
 // register adds texts to the catalog; a key defined twice is a bug.
 func register(texts map[string]map[string]string) {
+	bundleMu.Lock()
+	defer bundleMu.Unlock()
 	for locale, m := range texts {
 		if catalog[locale] == nil {
 			catalog[locale] = map[string]string{}
@@ -20,6 +21,7 @@ func register(texts map[string]map[string]string) {
 			catalog[locale][k] = v
 		}
 	}
+	localizers = nil // rebuilt on the next lookup
 }
 
 func init() { register(surveyTexts) }
@@ -108,20 +110,4 @@ var surveyTexts = map[string]map[string]string{
 		"dimension.interactional": "Traitement",
 		"dimension.overall":       "Global",
 	},
-}
-
-// T returns the text for key in locale (English when missing), formatted
-// with args when the text has verbs.
-func T(locale, key string, args ...any) string {
-	s, ok := catalog[locale][key]
-	if !ok {
-		s, ok = catalog["en"][key]
-	}
-	if !ok {
-		return key
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
 }

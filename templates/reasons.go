@@ -78,18 +78,15 @@ var reasonTexts = map[string]map[string]string{
 	},
 }
 
-// counted picks the singular or plural text of key for n ("key.one",
-// "key.other"), with "key.none" for zero when it exists.
+// counted picks the plural form of key for n ("key.one", "key.other", by
+// the locale's plural rules), with "key.none" for zero when it exists.
 func counted(locale, key string, n int) string {
 	if n == 0 {
 		if _, ok := catalog[locale][key+".none"]; ok {
 			return T(locale, key+".none")
 		}
 	}
-	if n == 1 {
-		return T(locale, key+".one", n)
-	}
-	return T(locale, key+".other", n)
+	return N(locale, key, n)
 }
 
 // SuppressionSentence says in locale how many invitations a reason stopped

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	texttemplate "text/template"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/followup/followup/labels"
 	"github.com/followup/followup/reports"
@@ -68,6 +70,8 @@ func New(brand Brand) (*Set, error) {
 	htmlFns["riskName"] = func(r string) string { return s.Label("en", "risk", r) }
 	htmlFns["riskLabel"] = func(r surveys.Risk) string { return s.Label("en", "risk", string(r)) }
 	htmlFns["signalLabel"] = func(k string) string { return s.Label("en", "signal", k) }
+	htmlFns["causeLabelIn"] = s.CauseLabel
+	htmlFns["riskLabelIn"] = func(locale string, r surveys.Risk) string { return s.Label(locale, "risk", string(r)) }
 	names, err := fs.Glob(files, "email/*.txt")
 	if err != nil {
 		return nil, err
@@ -163,6 +167,9 @@ type PageData struct {
 	CSRF string
 	// AltLocaleURL switches the page to the other language, when offered.
 	AltLocaleURL string
+	// Back is the address of the page, where the staff header's language
+	// switch comes back to.
+	Back string
 	// Data is the page's own content.
 	Data any
 }
@@ -170,6 +177,7 @@ type PageData struct {
 // PageUser is the signed-in person, as staff pages show them.
 type PageUser struct {
 	Name string
+	// Role is the person's role, in the page's language.
 	Role string
 	// Nav are the sections this person may open.
 	Nav []NavLink
@@ -222,12 +230,14 @@ func paragraphs(text string) []string {
 
 var textFuncs = texttemplate.FuncMap{
 	"t":    T,
+	"tn":   N,
 	"date": FormatDate,
 	"days": Days,
 }
 
 var htmlFuncs = htmltemplate.FuncMap{
 	"t":           T,
+	"tn":          N,
 	"date":        FormatDate,
 	"days":        Days,
 	"brandHeader": BrandHeader,
@@ -251,7 +261,8 @@ var htmlFuncs = htmltemplate.FuncMap{
 		if s == "" {
 			return s
 		}
-		return strings.ToUpper(s[:1]) + s[1:]
+		r, n := utf8.DecodeRuneInString(s)
+		return string(unicode.ToUpper(r)) + s[n:]
 	},
 	"add":        func(a, b int) int { return a + b },
 	"paragraphs": paragraphs,
@@ -263,6 +274,11 @@ var htmlFuncs = htmltemplate.FuncMap{
 				return *p
 			}
 			return int64(0)
+		case *int:
+			if p != nil {
+				return *p
+			}
+			return 0
 		case *bool:
 			return p != nil && *p
 		case *float64:

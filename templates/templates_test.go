@@ -73,19 +73,6 @@ func TestPagesRender(t *testing.T) {
 	}
 }
 
-func TestCatalogIsComplete(t *testing.T) {
-	for key := range catalog["en"] {
-		if _, ok := catalog["fr"][key]; !ok {
-			t.Errorf("%q has no French text", key)
-		}
-	}
-	for key := range catalog["fr"] {
-		if _, ok := catalog["en"][key]; !ok {
-			t.Errorf("%q has no English text", key)
-		}
-	}
-}
-
 // TestBrandColoursOnButtons: the buttons of every customer email take the
 // accent colour and the text colour set for it (white when unset).
 func TestBrandColoursOnButtons(t *testing.T) {

@@ -9,9 +9,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/followup/followup/invalid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
@@ -30,7 +32,7 @@ func NewStore(db *sqlx.DB) *Store {
 	return &Store{db: db, dummyHash: h}
 }
 
-const userColumns = `id, email, name, role, team, disabled_at, created_at`
+const userColumns = `id, email, name, role, team, locale, disabled_at, created_at`
 
 // Create stores a new user with a hashed password.
 func (s *Store) Create(ctx context.Context, n NewUser) (User, error) {
@@ -112,6 +114,25 @@ func (s *Store) ByRole(ctx context.Context, roles ...Role) ([]User, error) {
 	return out, err
 }
 
+// StaffLocales are the languages of the staff pages a person may choose.
+var StaffLocales = []string{"en", "fr"}
+
+// SetLocale sets the language of a person's staff pages: one of
+// StaffLocales, or "" for the browser's language.
+func (s *Store) SetLocale(ctx context.Context, id int64, locale string) error {
+	if locale != "" && !slices.Contains(StaffLocales, locale) {
+		return invalid.Field("locale", fmt.Sprintf("%q is not a language of the staff pages (en, fr)", locale))
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET locale = $2 WHERE id = $1`, id, locale)
+	if err != nil {
+		return fmt.Errorf("set locale of user %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
 // Disable stops a user from signing in and revokes their sessions and tokens.
 func (s *Store) Disable(ctx context.Context, id int64, now time.Time) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
@@ -178,7 +199,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string, now time.Time)
 		CSRF      string    `db:"csrf_token"`
 		ExpiresAt time.Time `db:"expires_at"`
 	}
-	err := s.db.GetContext(ctx, &row, `SELECT u.id, u.email, u.name, u.role, u.team, u.disabled_at, u.created_at, s.csrf_token, s.expires_at
+	err := s.db.GetContext(ctx, &row, `SELECT u.id, u.email, u.name, u.role, u.team, u.locale, u.disabled_at, u.created_at, s.csrf_token, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`, hashToken(token), now)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -35,11 +35,14 @@ func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
 // User is a person with access to followup.
 type User struct {
-	ID         int64      `db:"id" json:"id"`
-	Email      string     `db:"email" json:"email"`
-	Name       string     `db:"name" json:"name"`
-	Role       Role       `db:"role" json:"role"`
-	Team       string     `db:"team" json:"team"`
+	ID    int64  `db:"id" json:"id"`
+	Email string `db:"email" json:"email"`
+	Name  string `db:"name" json:"name"`
+	Role  Role   `db:"role" json:"role"`
+	Team  string `db:"team" json:"team"`
+	// Locale is the language of the person's staff pages ("en", "fr");
+	// empty means the browser's.
+	Locale     string     `db:"locale" json:"locale"`
 	DisabledAt *time.Time `db:"disabled_at" json:"disabled_at,omitempty"`
 	CreatedAt  time.Time  `db:"created_at" json:"created_at"`
 }

@@ -108,3 +108,41 @@ func TestAccountsSessionsAndTokens(t *testing.T) {
 		t.Error("a disabled user must not sign in")
 	}
 }
+
+// TestLocale: a person's language of the staff pages is kept, read back by
+// their sessions, and only a staff language (or none) is accepted.
+func TestLocale(t *testing.T) {
+	t.Parallel()
+	s := users.NewStore(testenv.NewSchema(t).DB)
+	ctx := context.Background()
+	u, err := s.Create(ctx, users.NewUser{Email: "claire@example.com", Name: "Claire", Role: users.CX, Password: "a long enough password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Locale != "" {
+		t.Errorf("a new person's locale is %q, want empty (the browser's)", u.Locale)
+	}
+	if err := s.SetLocale(ctx, u.ID, "fr"); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := s.NewSession(ctx, u, time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.SessionByToken(ctx, sess.Token, time.Now())
+	if err != nil || got.User.Locale != "fr" {
+		t.Errorf("session user locale = %q (%v), want fr", got.User.Locale, err)
+	}
+	if err := s.SetLocale(ctx, u.ID, "de"); err == nil || !strings.Contains(err.Error(), "locale") {
+		t.Errorf("SetLocale(de) = %v, want a locale field error", err)
+	}
+	if err := s.SetLocale(ctx, u.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Get(ctx, u.ID); got.Locale != "" {
+		t.Errorf("locale after reset = %q", got.Locale)
+	}
+	if err := s.SetLocale(ctx, 1<<40, "en"); !errors.Is(err, users.ErrNotFound) {
+		t.Errorf("unknown user: %v", err)
+	}
+}

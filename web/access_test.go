@@ -78,6 +78,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{prefix: "/manager/actions", roles: staff},                                                        // the former address, redirected
 		{prefix: "/manager/", roles: managers},
 		{write: true, prefix: "/manager/", roles: managers},
+		{write: true, prefix: "/account/", roles: staff}, // the person's own settings (language)
 		{prefix: "/admin/queues/", roles: admins},
 		{prefix: "/admin/labels", roles: admins},
 		{write: true, prefix: "/admin/labels", roles: admins},

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/followup/followup/reports"
+	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
 )
 
@@ -89,14 +90,19 @@ func (s *Server) guard(routes *Router, next http.Handler) http.Handler {
 			return
 		}
 		if !route.Allows(u) {
-			s.Forbidden(w, r, api, "Your role ("+string(u.Role)+") does not give access to this.")
+			if api {
+				s.Forbidden(w, r, api, "Your role ("+string(u.Role)+") does not give access to this.")
+			} else {
+				locale := StaffLocale(r)
+				s.Forbidden(w, r, api, templates.T(locale, "staff.forbidden.role", templates.T(locale, "staff.role."+string(u.Role))))
+			}
 			return
 		}
 		write := r.Method != http.MethodGet && r.Method != http.MethodHead
 		if write && !api {
 			sess, _ := sessionFrom(r.Context())
 			if !csrfMatches(r, sess) {
-				s.Forbidden(w, r, api, "This form has expired or did not come from this site. Go back, reload the page and try again.")
+				s.Forbidden(w, r, api, templates.T(StaffLocale(r), "staff.forbidden.csrf"))
 				return
 			}
 		}
@@ -167,5 +173,5 @@ func (s *Server) Forbidden(w http.ResponseWriter, r *http.Request, api bool, msg
 		WriteError(w, http.StatusForbidden, "", msg)
 		return
 	}
-	s.RenderStaff(w, r, http.StatusForbidden, "message", "Not allowed", msg)
+	s.RenderStaff(w, r, http.StatusForbidden, "message", templates.T(StaffLocale(r), "staff.forbidden.title"), msg)
 }

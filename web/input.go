@@ -100,7 +100,8 @@ func (s *Server) badInput(w http.ResponseWriter, r *http.Request, route Route, s
 		s.RenderPage(w, status, "message", templates.PageData{Locale: locale, Title: templates.T(locale, "error.400.title"),
 			Data: templates.T(locale, "error.400.body", field)})
 	default:
-		s.RenderStaff(w, r, status, "message", "This could not be read", "Nothing was saved: "+msg+". Go back, correct it and try again.")
+		locale := StaffLocale(r)
+		s.RenderStaff(w, r, status, "message", templates.T(locale, "staff.unreadable.title"), templates.T(locale, "staff.unreadable.body", msg))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
 )
 
@@ -42,12 +43,24 @@ type loginPage struct {
 	Next, Email, Problem string
 }
 
+// renderLogin shows the sign-in form with status, and the catalogue text
+// of the key problem when not empty.
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, problem string) {
+	s.renderLoginText(w, r, status, problem, "")
+}
+
+// renderLoginText shows the sign-in form with status and, when text is
+// not empty, text as the problem, else the catalogue text of the key problem.
+func (s *Server) renderLoginText(w http.ResponseWriter, r *http.Request, status int, problem, text string) {
 	next := r.URL.RequestURI()
 	if r.URL.Path == "/login" {
 		next = r.FormValue("next")
 	}
-	s.RenderStaff(w, r, status, "login", "Sign in", loginPage{Next: safeNext(next), Email: r.PostFormValue("email"), Problem: problem})
+	locale := StaffLocale(r)
+	if text == "" && problem != "" {
+		text = templates.T(locale, problem)
+	}
+	s.RenderStaff(w, r, status, "login", templates.T(locale, "login.title"), loginPage{Next: safeNext(next), Email: r.PostFormValue("email"), Problem: text})
 }
 
 // safeNext keeps a post-sign-in redirect on this site.
@@ -62,7 +75,7 @@ func safeNext(next string) string {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	if err := r.ParseForm(); err != nil {
-		s.renderLogin(w, r, http.StatusBadRequest, "The form could not be read.")
+		s.renderLogin(w, r, http.StatusBadRequest, "login.unreadable")
 		return
 	}
 	ctx := r.Context()
@@ -75,17 +88,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if wait > 0 {
 		s.Log.Warn("sign-in refused: too many failures", "email", account, "client", addr, "wait", wait)
-		s.lockedOut(w, r, wait, "")
+		s.lockedOut(w, r, wait, false)
 		return
 	}
 	u, err := s.Users.Authenticate(ctx, account, r.PostFormValue("password"))
 	if errors.Is(err, users.ErrBadCredentials) {
 		s.Log.Info("sign-in refused", "email", account, "client", addr)
 		if wait := s.Throttle.signinFailed(ctx, account, addr); wait > 0 {
-			s.lockedOut(w, r, wait, "Wrong email or password. ")
+			s.lockedOut(w, r, wait, true)
 			return
 		}
-		s.renderLogin(w, r, http.StatusUnauthorized, "Wrong email or password.")
+		s.renderLogin(w, r, http.StatusUnauthorized, "login.wrong")
 		return
 	}
 	if err != nil {
@@ -108,10 +121,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 // lockedOut shows the sign-in form again with 429: too many failures, and
-// how long to wait.
-func (s *Server) lockedOut(w http.ResponseWriter, r *http.Request, wait time.Duration, before string) {
+// how long to wait; wrong says the password just typed was wrong too.
+func (s *Server) lockedOut(w http.ResponseWriter, r *http.Request, wait time.Duration, wrong bool) {
 	setRetryAfter(w, wait)
-	s.renderLogin(w, r, http.StatusTooManyRequests, before+"Too many failed attempts: sign-in is locked for this account or this network. Try again in "+WaitWords(wait)+".")
+	locale := StaffLocale(r)
+	msg := templates.T(locale, "login.locked", WaitIn(locale, wait))
+	if wrong {
+		msg = templates.T(locale, "login.wrong") + " " + msg
+	}
+	s.renderLoginText(w, r, http.StatusTooManyRequests, "", msg)
 }
 
 // loginUnavailable shows the sign-in form again with 503 when the password
@@ -124,13 +142,13 @@ func (s *Server) loginUnavailable(w http.ResponseWriter, r *http.Request, what s
 	}
 	s.Log.Warn(what+": a dependency is down", "err", err)
 	retryAfter(w)
-	s.renderLogin(w, r, http.StatusServiceUnavailable, "Sign-in is unavailable for a moment: your password could not be checked. Try again in a minute.")
+	s.renderLogin(w, r, http.StatusServiceUnavailable, "login.unavailable")
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if sess, ok := sessionFrom(r.Context()); ok {
 		if !csrfMatches(r, sess) {
-			s.Forbidden(w, r, false, "This form has expired. Reload the page and try again.")
+			s.Forbidden(w, r, false, templates.T(StaffLocale(r), "staff.forbidden.signout"))
 			return
 		}
 		_ = s.Users.EndSession(r.Context(), sess.Token)

@@ -77,11 +77,14 @@ func AltLocaleURL(r *http.Request, locale string) string {
 
 // StaffPage is the data of a staff page in locale: the signed-in person,
 // with the sections they may open, and the session's CSRF token for the
-// page's forms.
+// page's forms. Signed out (the sign-in page), it offers the page in the
+// other language.
 func (s *Server) StaffPage(r *http.Request, locale, title string, data any) templates.PageData {
-	d := templates.PageData{Locale: locale, Title: title, Data: data}
+	d := templates.PageData{Locale: locale, Title: title, Data: data, Back: backURL(r)}
 	if u, ok := UserFrom(r.Context()); ok {
-		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: string(u.Role), Nav: s.navFor(u)}
+		d.User = &templates.PageUser{Name: firstNonEmpty(u.Name, u.Email), Role: templates.T(locale, "staff.role."+string(u.Role)), Nav: s.navFor(u, locale)}
+	} else {
+		d.AltLocaleURL = AltLocaleURL(r, locale)
 	}
 	if sess, ok := sessionFrom(r.Context()); ok {
 		d.CSRF = sess.CSRF
@@ -89,27 +92,27 @@ func (s *Server) StaffPage(r *http.Request, locale, title string, data any) temp
 	return d
 }
 
-// RenderStaff writes the staff page (in English) with status; the page
-// "message" is the staff's message page.
+// RenderStaff writes the staff page with status, in the language of
+// StaffLocale; the page "message" is the staff's message page.
 func (s *Server) RenderStaff(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
 	if page == "message" {
 		page = "staff_message"
 	}
-	s.RenderPage(w, status, page, s.StaffPage(r, "en", title, data))
+	s.RenderPage(w, status, page, s.StaffPage(r, StaffLocale(r), title, data))
 }
 
-// navFor lists the sections a person may open: those whose route's rule
-// lets them in.
-func (s *Server) navFor(u users.User) []templates.NavLink {
+// navFor lists the sections a person may open, named in locale: those
+// whose route's rule lets them in.
+func (s *Server) navFor(u users.User, locale string) []templates.NavLink {
 	var out []templates.NavLink
 	for _, l := range []struct {
-		href, label string
-	}{{"/marketing/campaigns", "Campaigns"}, {"/marketing/surveys", "Surveys"}, {"/cx/", "Complaints"}, {"/manager/", "Reports"}, {"/actions", "Action plans"}, {"/admin/inbound", "Mail received"}, {"/admin/queues", "Queues"}, {"/admin/labels", "Names"}} {
+		href, key string
+	}{{"/marketing/campaigns", "staff.nav.campaigns"}, {"/marketing/surveys", "staff.nav.surveys"}, {"/cx/", "staff.nav.complaints"}, {"/manager/", "staff.nav.reports"}, {"/actions", "staff.nav.actions"}, {"/admin/inbound", "staff.nav.inbound"}, {"/admin/queues", "staff.nav.queues"}, {"/admin/labels", "staff.nav.labels"}} {
 		if s.routes == nil {
 			break
 		}
 		if s.routes.routeOf(http.MethodGet, l.href).Allows(u) {
-			out = append(out, templates.NavLink{Href: l.href, Label: l.label})
+			out = append(out, templates.NavLink{Href: l.href, Label: templates.T(locale, l.key)})
 		}
 	}
 	return out

@@ -140,6 +140,7 @@ func (s *Server) register() *Router {
 	// The sign-in pages; each audience registers its routes from its own
 	// package.
 	s.loginRoutes(mux)
+	s.localeRoutes(mux)
 	for _, register := range s.Audiences {
 		register(mux, s)
 	}

@@ -305,8 +305,13 @@ func TestSurveyEditorPage(t *testing.T) {
 	if err != nil || sv.Version != 2 || sv.Thresholds["procedural"] != 55 || sv.Questions[1].Options[1].Risk != "attitude" {
 		t.Fatalf("stored: %+v %v", sv, err)
 	}
-	status, page, _ = fetch(t, "GET", h.URL+"/marketing/surveys?lang=fr", nil, nil)
-	if status != 200 || !strings.Contains(page, "Sondages") || !strings.Contains(page, "Quick check") {
+	// The person switches their pages to French from the header.
+	status, _, hdr = fetch(t, "POST", h.URL+"/account/locale", url.Values{"locale": {"fr"}, "back": {"/marketing/surveys"}}, nil)
+	if status != http.StatusSeeOther || hdr.Get("Location") != "/marketing/surveys" {
+		t.Fatalf("switch to French: %d %v", status, hdr)
+	}
+	status, page, _ = fetch(t, "GET", h.URL+"/marketing/surveys", nil, nil)
+	if status != 200 || !strings.Contains(page, "Sondages") || !strings.Contains(page, "Quick check") || !strings.Contains(page, `<html lang="fr">`) {
 		t.Errorf("list page in French: %d", status)
 	}
 }

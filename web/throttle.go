@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/followup/followup/templates"
 	"github.com/followup/followup/throttle"
 )
 
@@ -156,6 +157,15 @@ func WaitWords(d time.Duration) string {
 		return "1 minute"
 	}
 	return strconv.Itoa(n) + " minutes"
+}
+
+// WaitIn says how long to wait in words of locale, with the plural
+// agreeing: "1 minute", "3 minutes", "1 seconde".
+func WaitIn(locale string, d time.Duration) string {
+	if d < time.Minute {
+		return templates.N(locale, "staff.wait.seconds", max(1, int(math.Ceil(d.Seconds()))))
+	}
+	return templates.N(locale, "staff.wait.minutes", int(math.Ceil(d.Minutes())))
 }
 
 func setRetryAfter(w http.ResponseWriter, d time.Duration) {

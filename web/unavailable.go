@@ -91,8 +91,8 @@ func WriteServerError(w http.ResponseWriter, err error, msg string) {
 // StaffUnavailable answers a staff page with 503: try again in a minute.
 func (s *Server) StaffUnavailable(w http.ResponseWriter, r *http.Request) {
 	retryAfter(w)
-	s.RenderStaff(w, r, http.StatusServiceUnavailable, "message", "Try again in a minute",
-		"followup cannot reach its database for a moment. Nothing was lost and nothing was changed: reload this page in a minute.")
+	locale := StaffLocale(r)
+	s.RenderStaff(w, r, http.StatusServiceUnavailable, "message", templates.T(locale, "staff.unavailable.title"), templates.T(locale, "staff.unavailable.body"))
 }
 
 // CustomerUnavailable answers a customer's page with 503, in locale: a

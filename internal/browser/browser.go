@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/followup/followup/internal/wait"
@@ -111,7 +114,33 @@ func SignIn(ctx context.Context, base, email, password string) error {
 	); err != nil {
 		return fmt.Errorf("sign in as %s: %w", email, err)
 	}
-	return WaitText(ctx, "form.signout", "Sign out")
+	return WaitText(ctx, "form.signout", "") // in the person's language
+}
+
+// AcceptLanguage makes the tab ask for pages in the languages of header
+// (an Accept-Language value such as "fr-CA,fr;q=0.9"), as a browser set
+// to them does.
+func AcceptLanguage(header string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		ua, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.userAgent`))
+		if err != nil {
+			return fmt.Errorf("read the user agent: %w", err)
+		}
+		var tags []string // navigator.languages: the tags without their weights
+		for _, part := range strings.Split(header, ",") {
+			tag, _, _ := strings.Cut(part, ";")
+			tags = append(tags, strings.TrimSpace(tag))
+		}
+		if _, err := cdp.Call(ctx, t, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua, AcceptLanguage: strings.Join(tags, ",")}); err != nil {
+			return err
+		}
+		// The header of every request, navigations included.
+		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		_, err = cdp.Call(ctx, t, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": header}})
+		return err
+	})
 }
 
 // Page drives a browser tab for a test: each step that fails fails the test.

@@ -19,10 +19,10 @@
       .then(function (res) {
         if (n !== asked) { return; } // a later question is on its way
         if (res.ok) {
-          out.textContent = res.body.en;
+          out.textContent = res.body[document.documentElement.lang] || res.body.en;
           out.classList.remove("bad");
         } else {
-          var what = res.body.field === "trigger.time_zone" ? "Time zone: " : "Schedule: ";
+          var what = res.body.field === "trigger.time_zone" ? out.getAttribute("data-label-tz") : out.getAttribute("data-label-cron");
           out.textContent = what + res.body.error;
           out.classList.add("bad");
         }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
 	"github.com/followup/followup/web"
 )
@@ -98,12 +99,12 @@ func (s *Server) owners(r *http.Request) ([]ownerChoice, error) {
 
 // fieldMessage turns the fields at fault into the messages shown next to
 // each (all of them: one save says everything that is wrong).
-func fieldMessage(p web.Problem) map[string]string {
-	labels := map[string]string{"title": "Title", "description": "Description", "kind": "Kind", "cause.kind": "Cause",
-		"cause.value": "Cause", "owner_id": "Owner", "starts_on": "Starts on", "due_on": "Due on", "state": "State", "note": "Note"}
+// The field's name is in locale; the message, from the reports package,
+// stays in English.
+func fieldMessage(locale string, p web.Problem) map[string]string {
 	out := map[string]string{}
 	for _, fe := range p.Fields {
-		msg := labels[fe.Field] + " " + fe.Message + "."
+		msg := templates.T(locale, "act.field."+fe.Field) + " " + fe.Message + "."
 		if prev, ok := out[fe.Field]; ok {
 			msg = prev + " " + msg
 		}
@@ -162,7 +163,7 @@ func (s *Server) renderActions(w http.ResponseWriter, r *http.Request, status in
 			page.Closed = append(page.Closed, a)
 		}
 	}
-	s.RenderStaff(w, r, status, "actions", "Action plans", page)
+	s.RenderStaff(w, r, status, "actions", templates.T(web.StaffLocale(r), "act.title"), page)
 }
 
 func (s *Server) pageActions(w http.ResponseWriter, r *http.Request) {
@@ -171,7 +172,10 @@ func (s *Server) pageActions(w http.ResponseWriter, r *http.Request) {
 	if k := r.URL.Query().Get("cause_kind"); k != "" {
 		form.Cause = reports.Cause{Kind: k, Value: r.URL.Query().Get("cause_value")}
 	}
-	flash := map[string]string{"deleted": "Action plan deleted."}[r.URL.Query().Get("flash")]
+	flash := ""
+	if r.URL.Query().Get("flash") == "deleted" {
+		flash = templates.T(web.StaffLocale(r), "act.flash.deleted")
+	}
 	s.renderActions(w, r, http.StatusOK, form, nil, flash)
 }
 
@@ -197,7 +201,7 @@ func (s *Server) pageCreateAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p := web.ProblemOf(err); p.Status == http.StatusBadRequest {
-		s.renderActions(w, r, web.FormStatus(err), in, fieldMessage(p), "")
+		s.renderActions(w, r, web.FormStatus(err), in, fieldMessage(web.StaffLocale(r), p), "")
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/actions/%d?flash=created", a.ID), http.StatusSeeOther)
@@ -211,7 +215,7 @@ func (s *Server) renderAction(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	u, _ := web.UserFrom(r.Context())
-	page := actionPage{Action: a, Effectiveness: e, Chart: effectChart(e).String(), States: reports.ActionStates, Errors: errs,
+	page := actionPage{Action: a, Effectiveness: e, Chart: effectChart(web.StaffLocale(r), e).String(), States: reports.ActionStates, Errors: errs,
 		Flash: flash, Manages: web.PlanActor(u).Manages, Owns: a.OwnerID == u.ID}
 	if page.Manages {
 		if page.Owners, err = s.owners(r); err != nil {
@@ -245,7 +249,10 @@ func (s *Server) pageAction(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	flash := map[string]string{"created": "Action plan created.", "saved": "Changes saved."}[r.URL.Query().Get("flash")]
+	flash := ""
+	if f := r.URL.Query().Get("flash"); f == "created" || f == "saved" {
+		flash = templates.T(web.StaffLocale(r), "act.flash."+f)
+	}
 	s.renderAction(w, r, http.StatusOK, a, nil, flash)
 }
 
@@ -275,7 +282,7 @@ func (s *Server) pageUpdateAction(w http.ResponseWriter, r *http.Request) {
 	if raw := f.Get("owner_id"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
-			s.renderAction(w, r, http.StatusUnprocessableEntity, a, map[string]string{"owner_id": "Owner: choose someone in the list."}, "")
+			s.renderAction(w, r, http.StatusUnprocessableEntity, a, map[string]string{"owner_id": templates.T(web.StaffLocale(r), "act.owner.choose")}, "")
 			return
 		}
 		p.OwnerID = &id
@@ -286,7 +293,7 @@ func (s *Server) pageUpdateAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p := web.ProblemOf(err); p.Status == http.StatusBadRequest {
-		s.renderAction(w, r, web.FormStatus(err), a, fieldMessage(p), "")
+		s.renderAction(w, r, web.FormStatus(err), a, fieldMessage(web.StaffLocale(r), p), "")
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/actions/%d?flash=saved", a.ID), http.StatusSeeOther)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/reports"
+	"github.com/followup/followup/templates"
 	"github.com/followup/followup/users"
 	"github.com/followup/followup/web"
 )
@@ -36,13 +37,12 @@ type approvalsPage struct {
 // reportDays is the period of the compensation report on the page.
 const reportDays = 90
 
-var approvalFlashes = map[string]string{
-	"approve": "Approved: the compensation is recorded, the customer is emailed and the agent is told your reason.",
-	"refuse":  "Refused: the agent is told your reason; the customer is not.",
-}
-
 func (s *Server) pageApprovals(w http.ResponseWriter, r *http.Request) {
-	s.renderApprovals(w, r, http.StatusOK, approvalsPage{Flash: approvalFlashes[r.URL.Query().Get("done")]})
+	var flash string
+	if done := r.URL.Query().Get("done"); done == "approve" || done == "refuse" {
+		flash = templates.T(web.StaffLocale(r), "comp.flash."+done)
+	}
+	s.renderApprovals(w, r, http.StatusOK, approvalsPage{Flash: flash})
 }
 
 func (s *Server) renderApprovals(w http.ResponseWriter, r *http.Request, status int, page approvalsPage) {
@@ -59,7 +59,7 @@ func (s *Server) renderApprovals(w http.ResponseWriter, r *http.Request, status 
 			return
 		}
 	}
-	s.RenderStaff(w, r, status, "manager_compensation", "Compensation to approve", page)
+	s.RenderStaff(w, r, status, "manager_compensation", templates.T(web.StaffLocale(r), "comp.title"), page)
 }
 
 func (s *Server) pageDecideGrant(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +86,7 @@ func (s *Server) pageDecideGrant(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	case http.StatusBadRequest, http.StatusConflict, http.StatusForbidden:
-		s.renderApprovals(w, r, web.FormStatus(err), approvalsPage{Problem: "Not done: " + p.Message, Failed: id, Reason: reason})
+		s.renderApprovals(w, r, web.FormStatus(err), approvalsPage{Problem: templates.T(web.StaffLocale(r), "comp.not_done", p.Message), Failed: id, Reason: reason})
 	default:
 		s.StaffError(w, decision+" compensation", err)
 	}

@@ -27,23 +27,20 @@ func (s *Server) correctionRoutes(mux *web.Router) {
 	mux.HandleFunc("POST /cx/responses/{id}/corrections", web.Roles(users.CX, users.Manager), s.pageCorrect)
 }
 
-// correctionText names a correction kind in words.
-func correctionText(kind string) string { return templates.CorrectionLabel("en", kind) }
-
-// correctionChoices are the correction buttons.
-func correctionChoices() []choice {
+// correctionChoices are the correction buttons, named in locale.
+func correctionChoices(locale string) []choice {
 	out := make([]choice, len(corrections.Kinds))
 	for i, k := range corrections.Kinds {
-		out[i] = choice{string(k), correctionText(string(k))}
+		out[i] = choice{string(k), templates.CorrectionLabel(locale, string(k))}
 	}
 	return out
 }
 
-// decidedWords say which part of a reply made it negative.
-var decidedWords = map[string]string{
-	surveys.DecidedByRatings: "the ratings",
-	surveys.DecidedByComment: "the comment",
-	surveys.DecidedByBoth:    "the ratings and the comment",
+// decidedKeys name which part of a reply made it negative.
+var decidedKeys = map[string]string{
+	surveys.DecidedByRatings: "reading.decided.ratings",
+	surveys.DecidedByComment: "reading.decided.comment",
+	surveys.DecidedByBoth:    "reading.decided.both",
 }
 
 // reading is the "Reading of the comment" box: what decided the reply was
@@ -77,22 +74,31 @@ type correctionRow struct {
 	Kind, What, By, When string
 }
 
-// newReading builds the box from a reply's stored reasons and signals.
+// newReading builds the box from a reply's stored reasons and signals,
+// in English.
 func newReading(responseID int64, rawReasons, rawSignals json.RawMessage, list []corrections.Correction, back string) reading {
+	return newReadingIn("en", responseID, rawReasons, rawSignals, list, back)
+}
+
+// newReadingIn builds the box in locale.
+func newReadingIn(locale string, responseID int64, rawReasons, rawSignals json.RawMessage, list []corrections.Correction, back string) reading {
 	var reasons []surveys.Reason
 	var signals []surveys.Signal
 	_ = json.Unmarshal(rawReasons, &reasons) // a reply not scored yet has none
 	_ = json.Unmarshal(rawSignals, &signals)
-	rd := reading{ResponseID: responseID, DecidedBy: decidedWords[surveys.DecidedBy(reasons)], Kinds: correctionChoices(), Back: back}
+	rd := reading{ResponseID: responseID, Kinds: correctionChoices(locale), Back: back}
+	if key, ok := decidedKeys[surveys.DecidedBy(reasons)]; ok {
+		rd.DecidedBy = templates.T(locale, key)
+	}
 	for _, sg := range signals {
-		row := readSignal{Kind: string(sg.Kind), Label: templates.SignalLabel(string(sg.Kind)), Evidence: sg.Evidence}
+		row := readSignal{Kind: string(sg.Kind), Label: templates.SignalLabelIn(locale, string(sg.Kind)), Evidence: sg.Evidence}
 		if sg.Confidence > 0 {
-			row.Confidence = strconv.FormatFloat(sg.Confidence*100, 'f', 0, 64) + " %"
+			row.Confidence = templates.Number(locale, sg.Confidence*100, 0) + " %"
 		}
 		rd.Signals = append(rd.Signals, row)
 	}
 	for _, c := range list {
-		rd.Corrections = append(rd.Corrections, correctionRow{Kind: string(c.Kind), What: correctionText(string(c.Kind)), By: c.By,
+		rd.Corrections = append(rd.Corrections, correctionRow{Kind: string(c.Kind), What: templates.CorrectionLabel(locale, string(c.Kind)), By: c.By,
 			When: c.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")})
 	}
 	return rd
@@ -120,6 +126,7 @@ const repliesPerPage = 50
 // correction buttons, so an agent catches what the model missed.
 func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	locale := web.StaffLocale(r)
 	page := repliesPage{Page: 1}
 	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -130,7 +137,7 @@ func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
 		page.Page = n
 	}
 	if q.Get("done") == "correct" {
-		page.Flash = flashText("en", "correct")
+		page.Flash = templates.T(locale, "replies.flash.correct")
 	}
 	list, err := s.Corrections.Uncomplained(r.Context(), repliesPerPage+1, (page.Page-1)*repliesPerPage)
 	if err != nil {
@@ -155,14 +162,14 @@ func (s *Server) pageReplies(w http.ResponseWriter, r *http.Request) {
 	}
 	back := fmt.Sprintf("/cx/replies?page=%d", page.Page)
 	for _, rp := range list {
-		rd := newReading(rp.ID, rp.Reasons, rp.Signals, made[rp.ID], back)
+		rd := newReadingIn(locale, rp.ID, rp.Reasons, rp.Signals, made[rp.ID], back)
 		rd.Compact = true
 		if rd.DecidedBy == "" {
 			rd.Kinds = slices.DeleteFunc(rd.Kinds, func(c choice) bool { return c.Value == string(corrections.NotComplaint) })
 		}
 		page.Rows = append(page.Rows, replyRow{Reply: rp, Reading: rd})
 	}
-	s.RenderStaff(w, r, http.StatusOK, "cx_replies", "Replies without complaint", page)
+	s.RenderStaff(w, r, http.StatusOK, "cx_replies", templates.T(locale, "replies.title"), page)
 }
 
 // pageCorrect records a correction from a staff page's form (kind, and
@@ -180,7 +187,8 @@ func (s *Server) pageCorrect(w http.ResponseWriter, r *http.Request) {
 			s.StaffError(w, "correct comment reading", err)
 			return
 		}
-		s.RenderStaff(w, r, status, "message", "Not recorded", "The correction was not recorded: "+msg)
+		locale := web.StaffLocale(r)
+		s.RenderStaff(w, r, status, "message", templates.T(locale, "replies.not_recorded.title"), templates.T(locale, "replies.not_recorded.body", msg))
 		return
 	}
 	back := r.PostFormValue("back")

@@ -41,7 +41,7 @@ func TestReadingBox(t *testing.T) {
 	if len(rd.Corrections) != 1 || rd.Corrections[0] != (correctionRow{Kind: "missed_legal", What: "Missed: legal", By: "Sam", When: "2026-12-03 09:30 UTC"}) {
 		t.Errorf("corrections: %+v", rd.Corrections)
 	}
-	if got := correctionsSummary(map[corrections.Kind]int{corrections.NotComplaint: 3, corrections.MissedPublic: 2}); got !=
+	if got := correctionsSummary("en", map[corrections.Kind]int{corrections.NotComplaint: 3, corrections.MissedPublic: 2}); got !=
 		"3 not a complaint, 2 missed going public, 0 missed legal action, 0 missed leaving" {
 		t.Errorf("summary: %q", got)
 	}

@@ -32,12 +32,12 @@ func (s *Server) cronExplain(w http.ResponseWriter, r *http.Request) {
 
 // cronWords is the explanation the form shows under the schedule without
 // script: of what was typed, when it is a schedule ("" otherwise).
-func cronWords(v campaignFormValues) string {
+func cronWords(locale string, v campaignFormValues) string {
 	if v.Trigger != string(scheduler.TriggerRecurring) || strings.TrimSpace(v.Cron) == "" {
 		return ""
 	}
 	tz := strings.TrimSpace(v.TimeZone)
-	words, err := scheduler.ExplainCron(v.Cron, tz, "en")
+	words, err := scheduler.ExplainCron(v.Cron, tz, locale)
 	if err != nil {
 		return ""
 	}

@@ -205,7 +205,7 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, id int6
 			s.StaffError(w, "list corrections", err)
 			return
 		}
-		rd := newReading(d.Reply.ID, d.Reply.Reasons, d.Reply.Signals, made, fmt.Sprintf("/cx/complaints/%d", d.ID))
+		rd := newReadingIn(locale, d.Reply.ID, d.Reply.Reasons, d.Reply.Signals, made, fmt.Sprintf("/cx/complaints/%d", d.ID))
 		page.Reading = &rd
 	}
 	if page.ReplyLocale == "" {

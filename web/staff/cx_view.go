@@ -67,10 +67,9 @@ func (s *Server) zoneOf(r *http.Request) viewerZone {
 	return viewerZone{Loc: time.UTC, Source: "team"}
 }
 
-// cxLocale is the language of the workspace's pages: ?lang=, else the
-// browser's Accept-Language, else English. (When the staff pages get a
-// language of their own, per person, it is theirs.)
-func cxLocale(r *http.Request) string { return web.RequestLocale(r, "") }
+// cxLocale is the language of the workspace's pages: the person's own
+// choice, else the browser's Accept-Language, else English (web.StaffLocale).
+func cxLocale(r *http.Request) string { return web.StaffLocale(r) }
 
 // renderCX writes a workspace page in locale.
 func (s *Server) renderCX(w http.ResponseWriter, r *http.Request, status int, locale, page, title string, data any) {

@@ -46,7 +46,7 @@ func (s *Server) renderUnmatched(w http.ResponseWriter, r *http.Request, status 
 		s.StaffError(w, "list unmatched mail", err)
 		return
 	}
-	s.RenderStaff(w, r, status, "admin_inbound", templates.T("en", "inbound.title"), page)
+	s.RenderStaff(w, r, status, "admin_inbound", templates.T(web.StaffLocale(r), "inbound.title"), page)
 }
 
 func (s *Server) pageAssignInbound(w http.ResponseWriter, r *http.Request) {
@@ -62,7 +62,7 @@ func (s *Server) pageAssignInbound(w http.ResponseWriter, r *http.Request) {
 	typed := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.PostForm.Get("complaint")), "#"))
 	complaint, err := strconv.ParseInt(typed, 10, 64)
 	if err != nil || complaint <= 0 {
-		s.renderUnmatched(w, r, http.StatusUnprocessableEntity, unmatchedPage{Problem: templates.T("en", "inbound.need_number"), Failed: id, Typed: typed})
+		s.renderUnmatched(w, r, http.StatusUnprocessableEntity, unmatchedPage{Problem: templates.T(web.StaffLocale(r), "inbound.need_number"), Failed: id, Typed: typed})
 		return
 	}
 	u, _ := web.UserFrom(r.Context())
@@ -76,7 +76,7 @@ func (s *Server) pageAssignInbound(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, inbound.ErrNotFound):
 		http.NotFound(w, r)
 	case p.Status == http.StatusNotFound:
-		s.renderUnmatched(w, r, http.StatusUnprocessableEntity, unmatchedPage{Problem: templates.T("en", "inbound.no_complaint", complaint), Failed: id, Typed: typed})
+		s.renderUnmatched(w, r, http.StatusUnprocessableEntity, unmatchedPage{Problem: templates.T(web.StaffLocale(r), "inbound.no_complaint", complaint), Failed: id, Typed: typed})
 	case p.Status == http.StatusConflict || p.Status == http.StatusBadRequest:
 		s.renderUnmatched(w, r, http.StatusConflict, unmatchedPage{Problem: p.Message, Failed: id, Typed: typed})
 	default:

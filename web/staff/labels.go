@@ -58,7 +58,7 @@ type labelName struct {
 func (s *Server) pageLabels(w http.ResponseWriter, r *http.Request) {
 	var flash string
 	if r.URL.Query().Get("saved") == "1" {
-		flash = templates.T("en", "labels.saved")
+		flash = templates.T(web.StaffLocale(r), "labels.saved")
 	}
 	s.renderLabels(w, r, http.StatusOK, nil, nil, flash)
 }
@@ -124,7 +124,7 @@ func (s *Server) renderLabels(w http.ResponseWriter, r *http.Request, status int
 		}
 		page.Sections = append(page.Sections, sec)
 	}
-	s.RenderStaff(w, r, status, "admin_labels", templates.T("en", "labels.title"), page)
+	s.RenderStaff(w, r, status, "admin_labels", templates.T(web.StaffLocale(r), "labels.title"), page)
 }
 
 func (s *Server) saveLabels(w http.ResponseWriter, r *http.Request) {

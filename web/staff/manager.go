@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/followup/followup/corrections"
 	"github.com/followup/followup/invalid"
@@ -59,6 +60,8 @@ type managerPage struct {
 	ReportWeek     string
 	Problem        string
 	BarometerDays  float64
+	// BarometerWindow says in words how far back the barometer looks.
+	BarometerWindow string
 	// Corrected says how agents corrected the comment reading in the
 	// period, in words.
 	Corrected string
@@ -79,46 +82,40 @@ func (s *Server) pageManager(w http.ResponseWriter, r *http.Request) {
 		s.StaffError(w, "report", err)
 		return
 	}
+	locale := web.StaffLocale(r)
 	page := managerPage{Overview: o, Params: p, Splits: reports.Splits, Grains: reports.Grains,
-		ScoresChart: scoresChart(o.Trend).String(), RatesChart: ratesChart(o.Trend).String(), VolumeChart: volumeChart(o.Trend).String(),
-		RisksChart: risksChart(o.Risks).String(), RiskTrendChart: riskTrendChart(o.RiskTrend).String(), SplitChart: breakdownChart(o.Breakdown, s.splitLabel).String(),
-		JSONURL:       p.Link("/api/v1/reports/overview", nil),
-		ReportWeek:    reports.WeekOf(s.Clock.Now(), s.ReportZone()).Prev().String(),
-		BarometerDays: o.Barometer.WindowHours / 24,
+		ScoresChart: scoresChart(locale, o.Trend).String(), RatesChart: ratesChart(locale, o.Trend).String(), VolumeChart: volumeChart(locale, o.Trend).String(),
+		RisksChart: risksChart(locale, o.Risks).String(), RiskTrendChart: riskTrendChart(locale, o.RiskTrend).String(), SplitChart: breakdownChart(locale, o.Breakdown, s.splitLabel).String(),
+		BarometerWindow: reports.WindowWords(locale, time.Duration(o.Barometer.WindowHours*float64(time.Hour))),
+		JSONURL:         p.Link("/api/v1/reports/overview", nil),
+		ReportWeek:      reports.WeekOf(s.Clock.Now(), s.ReportZone()).Prev().String(),
+		BarometerDays:   o.Barometer.WindowHours / 24,
 		CSV: map[string]string{"trend": p.Link("/manager/export/trend.csv", nil), "risks": p.Link("/manager/export/risks.csv", nil),
 			"risk-trend": p.Link("/manager/export/risk-trend.csv", nil),
 			"breakdown":  p.Link("/manager/export/breakdown.csv", nil), "reliability": p.Link("/manager/export/reliability.csv", nil)}}
-	page.Corrected = correctionsSummary(o.Corrections)
+	page.Corrected = correctionsSummary(locale, o.Corrections)
 	if problem.Status == http.StatusBadRequest {
-		page.Problem = fmt.Sprintf("The filter was not applied: %s %s.", problem.Field, problem.Message)
+		page.Problem = templates.T(locale, "mgr.filter.bad", problem.Field, problem.Message)
 	}
 	for _, sp := range reports.Splits {
 		if v, ok := p.Filters[sp]; ok {
-			page.Chips = append(page.Chips, filterChip{Split: sp, Value: s.splitLabel(sp, v), RemoveURL: p.Link("/manager/", nil, string(sp))})
+			page.Chips = append(page.Chips, filterChip{Split: sp, Value: s.splitLabel(locale, sp, v), RemoveURL: p.Link("/manager/", nil, string(sp))})
 		}
 	}
 	for _, row := range o.Breakdown.Rows {
-		page.Breakdown = append(page.Breakdown, breakdownView{Row: row, Label: s.splitLabel(p.By, row.Key),
+		page.Breakdown = append(page.Breakdown, breakdownView{Row: row, Label: s.splitLabel(locale, p.By, row.Key),
 			FilterURL: p.Link("/manager/", []string{string(p.By), row.Key})})
 	}
-	s.RenderStaff(w, r, http.StatusOK, "manager", "Reports", page)
-}
-
-// correctionSummaryWords name the corrections in the reports' sentence.
-var correctionSummaryWords = map[corrections.Kind]string{
-	corrections.NotComplaint: "not a complaint",
-	corrections.MissedPublic: "missed going public",
-	corrections.MissedLegal:  "missed legal action",
-	corrections.MissedLeave:  "missed leaving",
+	s.RenderStaff(w, r, http.StatusOK, "manager", templates.T(locale, "mgr.title"), page)
 }
 
 // correctionsSummary says how many corrections of each kind were made:
 // "3 not a complaint, 2 missed going public, 0 missed legal action, 1
 // missed leaving".
-func correctionsSummary(counts map[corrections.Kind]int) string {
+func correctionsSummary(locale string, counts map[corrections.Kind]int) string {
 	parts := make([]string, len(corrections.Kinds))
 	for i, k := range corrections.Kinds {
-		parts[i] = fmt.Sprintf("%d %s", counts[k], correctionSummaryWords[k])
+		parts[i] = templates.T(locale, "mgr.corrections."+string(k), counts[k])
 	}
 	return strings.Join(parts, ", ")
 }

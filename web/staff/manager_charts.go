@@ -44,10 +44,10 @@ func percent(v *float64) *float64 {
 }
 
 // scoresChart is the trend of the scores per dimension.
-func scoresChart(t reports.Trend) chartSpec {
-	c := chartSpec{Type: "line", Title: "Scores per dimension (0–100)", YMin: fp(0), YMax: fp(100)}
-	ds := []chartDataset{{Label: templates.T("en", "dimension.distributive")}, {Label: templates.T("en", "dimension.procedural")},
-		{Label: templates.T("en", "dimension.interactional")}, {Label: templates.T("en", "dimension.overall")}}
+func scoresChart(locale string, t reports.Trend) chartSpec {
+	c := chartSpec{Type: "line", Title: templates.T(locale, "chart.scores"), YMin: fp(0), YMax: fp(100)}
+	ds := []chartDataset{{Label: templates.T(locale, "dimension.distributive")}, {Label: templates.T(locale, "dimension.procedural")},
+		{Label: templates.T(locale, "dimension.interactional")}, {Label: templates.T(locale, "dimension.overall")}}
 	for _, p := range t.Points {
 		c.Labels = append(c.Labels, p.Period)
 		ds[0].Data = append(ds[0].Data, p.Distributive)
@@ -60,9 +60,9 @@ func scoresChart(t reports.Trend) chartSpec {
 }
 
 // ratesChart is the trend of the negative and response rates.
-func ratesChart(t reports.Trend) chartSpec {
-	c := chartSpec{Type: "line", Title: "Negative replies and response rate (%)", YMin: fp(0), YMax: fp(100), Unit: "%"}
-	ds := []chartDataset{{Label: "Negative replies", Color: "#d55e00"}, {Label: "Response rate", Color: "#0072b2"}}
+func ratesChart(locale string, t reports.Trend) chartSpec {
+	c := chartSpec{Type: "line", Title: templates.T(locale, "chart.rates"), YMin: fp(0), YMax: fp(100), Unit: "%"}
+	ds := []chartDataset{{Label: templates.T(locale, "chart.negative"), Color: "#d55e00"}, {Label: templates.T(locale, "chart.response"), Color: "#0072b2"}}
 	for _, p := range t.Points {
 		c.Labels = append(c.Labels, p.Period)
 		ds[0].Data = append(ds[0].Data, percent(p.NegativeRate))
@@ -73,9 +73,9 @@ func ratesChart(t reports.Trend) chartSpec {
 }
 
 // volumeChart is the replies and complaints per period.
-func volumeChart(t reports.Trend) chartSpec {
-	c := chartSpec{Type: "bar", Title: "Replies and complaints"}
-	ds := []chartDataset{{Label: "Replies", Color: "#56b4e9"}, {Label: "Complaints opened", Color: "#d55e00"}}
+func volumeChart(locale string, t reports.Trend) chartSpec {
+	c := chartSpec{Type: "bar", Title: templates.T(locale, "chart.volume")}
+	ds := []chartDataset{{Label: templates.T(locale, "chart.replies"), Color: "#56b4e9"}, {Label: templates.T(locale, "chart.opened"), Color: "#d55e00"}}
 	for _, p := range t.Points {
 		c.Labels = append(c.Labels, p.Period)
 		ds[0].Data = append(ds[0].Data, fp(float64(p.Replies)))
@@ -86,11 +86,11 @@ func volumeChart(t reports.Trend) chartSpec {
 }
 
 // risksChart is the risks' bars: replies and complaints showing each.
-func risksChart(risks []reports.RiskCount) chartSpec {
-	c := chartSpec{Type: "bar", Title: "Risks of dissatisfaction", Horizontal: true}
-	ds := []chartDataset{{Label: "Replies"}, {Label: "Complaints", Color: "#d55e00"}}
+func risksChart(locale string, risks []reports.RiskCount) chartSpec {
+	c := chartSpec{Type: "bar", Title: templates.T(locale, "mgr.risks"), Horizontal: true}
+	ds := []chartDataset{{Label: templates.T(locale, "chart.replies")}, {Label: templates.T(locale, "chart.complaints"), Color: "#d55e00"}}
 	for _, r := range risks {
-		c.Labels = append(c.Labels, templates.RiskLabel("en", r.Risk))
+		c.Labels = append(c.Labels, templates.RiskLabel(locale, r.Risk))
 		ds[0].Data = append(ds[0].Data, fp(float64(r.Replies)))
 		ds[1].Data = append(ds[1].Data, fp(float64(r.Complaints)))
 	}
@@ -101,11 +101,11 @@ func risksChart(risks []reports.RiskCount) chartSpec {
 // riskTrendChart follows the top risks period by period: one line per
 // risk, the replies showing it. A reply may show several risks, so the
 // lines are not stacked.
-func riskTrendChart(t reports.RiskTrend) chartSpec {
-	c := chartSpec{Type: "line", Title: "Top risks over time: replies showing each", YMin: fp(0), Labels: []string{}}
+func riskTrendChart(locale string, t reports.RiskTrend) chartSpec {
+	c := chartSpec{Type: "line", Title: templates.T(locale, "chart.risktrend"), YMin: fp(0), Labels: []string{}}
 	ds := make([]chartDataset, len(t.Risks))
 	for i, r := range t.Risks {
-		ds[i].Label = templates.RiskLabel("en", r)
+		ds[i].Label = templates.RiskLabel(locale, r)
 	}
 	for _, p := range t.Points {
 		c.Labels = append(c.Labels, p.Period)
@@ -118,14 +118,14 @@ func riskTrendChart(t reports.RiskTrend) chartSpec {
 }
 
 // breakdownChart is the negative rate per value of a split.
-func breakdownChart(b reports.Breakdown, name func(reports.Split, string) string) chartSpec {
-	c := chartSpec{Type: "bar", Title: "Negative replies by " + string(b.By) + " (%)", Horizontal: true, YMin: fp(0), YMax: fp(100), Unit: "%"}
-	ds := chartDataset{Label: "Negative replies", Color: "#d55e00"}
+func breakdownChart(locale string, b reports.Breakdown, name func(string, reports.Split, string) string) chartSpec {
+	c := chartSpec{Type: "bar", Title: templates.T(locale, "chart.split", templates.T(locale, "split."+string(b.By))), Horizontal: true, YMin: fp(0), YMax: fp(100), Unit: "%"}
+	ds := chartDataset{Label: templates.T(locale, "chart.negative"), Color: "#d55e00"}
 	for _, r := range b.Rows {
 		if r.Replies == 0 {
 			continue
 		}
-		c.Labels = append(c.Labels, name(b.By, r.Key))
+		c.Labels = append(c.Labels, name(locale, b.By, r.Key))
 		ds.Data = append(ds.Data, percent(r.NegativeRate))
 	}
 	c.Datasets = []chartDataset{ds}
@@ -133,16 +133,17 @@ func breakdownChart(b reports.Breakdown, name func(reports.Split, string) string
 }
 
 // effectChart puts an action's before and after side by side.
-func effectChart(e reports.Effectiveness) chartSpec {
-	c := chartSpec{Type: "bar", Title: "Before and after the action", YMin: fp(0), YMax: fp(100),
-		Labels: []string{"Outcome", "Process", "Treatment", "Overall", "Negative replies (%)"}}
+func effectChart(locale string, e reports.Effectiveness) chartSpec {
+	c := chartSpec{Type: "bar", Title: templates.T(locale, "chart.effect"), YMin: fp(0), YMax: fp(100),
+		Labels: []string{templates.T(locale, "dimension.distributive"), templates.T(locale, "dimension.procedural"),
+			templates.T(locale, "dimension.interactional"), templates.T(locale, "dimension.overall"), templates.T(locale, "chart.negative.pct")}}
 	side := func(label, color string, s reports.EffectSide) chartDataset {
 		f := s.Figures
 		return chartDataset{Label: label, Color: color, Data: []*float64{f.Distributive, f.Procedural, f.Interactional, f.Overall, percent(f.NegativeRate)}}
 	}
-	c.Datasets = []chartDataset{side("Before", "#999999", e.Before), side("After", "#0072b2", e.After)}
+	c.Datasets = []chartDataset{side(templates.T(locale, "chart.before"), "#999999", e.Before), side(templates.T(locale, "chart.after"), "#0072b2", e.After)}
 	if e.Measure == "risk_rate" {
-		c.Labels = append(c.Labels, "Replies showing the risk (%)")
+		c.Labels = append(c.Labels, templates.T(locale, "chart.riskrate"))
 		c.Datasets[0].Data = append(c.Datasets[0].Data, percent(e.Before.RiskRate))
 		c.Datasets[1].Data = append(c.Datasets[1].Data, percent(e.After.RiskRate))
 	}
@@ -151,12 +152,12 @@ func effectChart(e reports.Effectiveness) chartSpec {
 
 // splitLabel names a split's value: a touchpoint, a channel or a team by
 // its display name (never its code); replies without one are "(none)".
-func (s *Server) splitLabel(by reports.Split, k string) string {
+func (s *Server) splitLabel(locale string, by reports.Split, k string) string {
 	switch {
 	case k == "":
-		return "(none)"
+		return templates.T(locale, "chart.none")
 	case by == reports.ByTouchpoint || by == reports.ByChannel || by == reports.ByTeam:
-		return s.Templates.Label("en", string(by), k)
+		return s.Templates.Label(locale, string(by), k)
 	}
 	return k
 }

@@ -21,7 +21,7 @@ func (s *Server) pageWeeklyReport(w http.ResponseWriter, r *http.Request) {
 	}
 	locale := s.reportLocale(r.URL.Query().Get("lang"))
 	loc := s.ReportZone()
-	s.RenderStaff(w, r, http.StatusOK, "manager_report", "Weekly report "+week.String(), map[string]any{
+	s.RenderStaff(w, r, http.StatusOK, "manager_report", templates.T(web.StaffLocale(r), "wr.title", week.String()), map[string]any{
 		"Week": week.String(), "Prev": week.Prev().String(), "Next": reports.WeekOf(week.End(loc), loc).String(),
 		"Locale": locale, "Frame": fmt.Sprintf("/manager/report/%s/email.html?lang=%s", week, locale),
 		"JSON": "/api/v1/reports/weekly?week=" + week.String()})

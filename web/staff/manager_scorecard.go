@@ -49,9 +49,9 @@ func (s *Server) pageScorecard(w http.ResponseWriter, r *http.Request) {
 	page := scorecardPage{Scorecard: sc, Params: p, CSV: p.Link("/manager/export/scorecard.csv", nil),
 		JSONURL: p.Link("/api/v1/reports/scorecard", nil)}
 	if problem.Status == http.StatusBadRequest {
-		page.Problem = fmt.Sprintf("The period was not applied: %s %s.", problem.Field, problem.Message)
+		page.Problem = templates.T(web.StaffLocale(r), "sc.bad", problem.Field, problem.Message)
 	}
-	s.RenderStaff(w, r, http.StatusOK, "manager_scorecard", "Scorecard", page)
+	s.RenderStaff(w, r, http.StatusOK, "manager_scorecard", templates.T(web.StaffLocale(r), "sc.title"), page)
 }
 
 // pageScorecardCSV exports the scorecard: one row per agent, per team and

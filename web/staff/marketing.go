@@ -52,6 +52,7 @@ func (s *Server) pageCampaigns(w http.ResponseWriter, r *http.Request) {
 		s.StaffError(w, "list campaigns", err)
 		return
 	}
+	locale := web.StaffLocale(r)
 	rows := make([]campaignRow, 0, len(list))
 	for _, c := range list {
 		st, err := s.Campaigns.Stats(r.Context(), c.ID, 1, s.Clock.Now())
@@ -59,10 +60,10 @@ func (s *Server) pageCampaigns(w http.ResponseWriter, r *http.Request) {
 			s.StaffError(w, "campaign stats", err)
 			return
 		}
-		rows = append(rows, campaignRow{ID: c.ID, Name: c.Name, State: c.Status(), Trigger: describeTrigger(c),
-			Next: describeNextRun(c, s.Clock.Now()), Stats: st, NotSent: notSent(st, c.FrequencyCapDays)})
+		rows = append(rows, campaignRow{ID: c.ID, Name: c.Name, State: c.Status(), Trigger: describeTrigger(locale, c),
+			Next: describeNextRun(locale, c, s.Clock.Now()), Stats: st, NotSent: notSent(locale, st, c.FrequencyCapDays)})
 	}
-	s.RenderStaff(w, r, http.StatusOK, "campaigns", "Campaigns", map[string]any{"Rows": rows})
+	s.RenderStaff(w, r, http.StatusOK, "campaigns", templates.T(locale, "campaigns.title"), map[string]any{"Rows": rows})
 }
 
 type campaignFormPage struct {
@@ -86,7 +87,7 @@ func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	page := campaignFormPage{Action: action, Values: v, Surveys: choices, Units: delayUnits, Days: weekdayChoices,
-		CronWords: cronWords(v), TimeZones: scheduler.TimeZones()}
+		CronWords: cronWords(web.StaffLocale(r), v), TimeZones: scheduler.TimeZones()}
 	if errs != nil {
 		page.Errors = *errs
 	}
@@ -99,7 +100,7 @@ func (s *Server) pageNewCampaign(w http.ResponseWriter, r *http.Request) {
 	if choices, err := s.Campaigns.SurveyChoices(r.Context()); err == nil {
 		c.SurveyID = defaultSurvey(choices)
 	}
-	s.renderCampaignForm(w, r, http.StatusOK, "New campaign", "/marketing/campaigns", valuesOf(c), nil)
+	s.renderCampaignForm(w, r, http.StatusOK, templates.T(web.StaffLocale(r), "campaigns.new"), "/marketing/campaigns", valuesOf(c), nil)
 }
 
 // defaultSurvey is the survey a new campaign starts with: the built-in
@@ -135,7 +136,7 @@ func (s *Server) pageCreateCampaign(w http.ResponseWriter, r *http.Request) {
 		created, err = s.Campaigns.Create(r.Context(), c, s.Clock.Now())
 	}
 	if errs := s.formErrors(w, fs, err); errs != nil {
-		s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, "New campaign", "/marketing/campaigns", v, errs)
+		s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, templates.T(web.StaffLocale(r), "campaigns.new"), "/marketing/campaigns", v, errs)
 		return
 	} else if err != nil {
 		return
@@ -152,7 +153,7 @@ func (s *Server) pageEditCampaign(w http.ResponseWriter, r *http.Request) {
 		s.pageRecoveryWindow(w, r, c, http.StatusOK, valuesOf(c), "")
 		return
 	}
-	s.renderCampaignForm(w, r, http.StatusOK, "Edit "+c.Name, fmt.Sprintf("/marketing/campaigns/%d/edit", c.ID), valuesOf(c), nil)
+	s.renderCampaignForm(w, r, http.StatusOK, templates.T(web.StaffLocale(r), "campaign.edit.title", c.Name), fmt.Sprintf("/marketing/campaigns/%d/edit", c.ID), valuesOf(c), nil)
 }
 
 func (s *Server) pageUpdateCampaign(w http.ResponseWriter, r *http.Request) {
@@ -176,7 +177,7 @@ func (s *Server) pageUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 	}
 	action := fmt.Sprintf("/marketing/campaigns/%d/edit", c.ID)
 	if errs := s.formErrors(w, fs, err); errs != nil {
-		s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, "Edit "+c.Name, action, v, errs)
+		s.renderCampaignForm(w, r, http.StatusUnprocessableEntity, templates.T(web.StaffLocale(r), "campaign.edit.title", c.Name), action, v, errs)
 		return
 	} else if err != nil {
 		return
@@ -243,18 +244,20 @@ type campaignPage struct {
 	CanResend bool
 }
 
-var flashes = map[string]string{
-	"created": "Campaign created.", "saved": "Changes saved.", "activate": "Campaign activated.",
-	"pause": "Campaign paused: nothing more is sent until you resume it.", "resume": "Campaign resumed.",
-	"archive": "Campaign archived.",
-}
+// flashes are the campaign page's notes after a change, by ?flash= (their
+// texts are "campaign.flash.<name>").
+var flashes = map[string]bool{"created": true, "saved": true, "activate": true, "pause": true, "resume": true, "archive": true}
 
 func (s *Server) pageCampaign(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.staffCampaign(w, r)
 	if !ok {
 		return
 	}
-	s.renderCampaignPage(w, r, c, http.StatusOK, flashes[r.URL.Query().Get("flash")], "")
+	flash := ""
+	if f := r.URL.Query().Get("flash"); flashes[f] {
+		flash = templates.T(web.StaffLocale(r), "campaign.flash."+f)
+	}
+	s.renderCampaignPage(w, r, c, http.StatusOK, flash, "")
 }
 
 func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, c scheduler.Campaign, status int, flash, problem string) {
@@ -263,18 +266,19 @@ func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, c sc
 		s.StaffError(w, "campaign stats", err)
 		return
 	}
+	locale := web.StaffLocale(r)
 	if sent := r.URL.Query().Get("sent"); sent != "" && flash == "" {
-		flash = "Test email sent to " + sent + "."
+		flash = templates.T(locale, "campaign.flash.test", sent)
 	}
 	if n, err := strconv.Atoi(r.URL.Query().Get("withdrawn")); err == nil && r.URL.Query().Get("flash") == "archive" {
-		flash = templates.ArchiveWithdraws("en", n, true)
+		flash = templates.ArchiveWithdraws(locale, n, true)
 	}
 	if n := r.URL.Query().Get("resent"); n != "" && flash == "" {
-		flash = fmt.Sprintf("%s emails given up after temporary failures are due again: they go out now, unless the customer opted out or the frequency cap holds them.", n)
+		flash = templates.T(locale, "campaign.flash.resent", n)
 	}
-	page := campaignPage{Campaign: c, Status: c.Status(), Next: describeNextRun(c, s.Clock.Now()), NotSent: notSent(st, c.FrequencyCapDays),
-		Trigger: describeTrigger(c), Audience: describeAudience(c.Audience),
-		Window: c.Window.String(), TTLDays: int(c.InvitationTTL / (24 * time.Hour)), Stats: st, Flash: flash, Problem: problem,
+	page := campaignPage{Campaign: c, Status: c.Status(), Next: describeNextRun(locale, c, s.Clock.Now()), NotSent: notSent(locale, st, c.FrequencyCapDays),
+		Trigger: describeTrigger(locale, c), Audience: describeAudience(locale, c.Audience),
+		Window: templates.SendWindow(locale, c.Window.StartHour, c.Window.EndHour, c.Window.WeekdayNumbers()), TTLDays: int(c.InvitationTTL / (24 * time.Hour)), Stats: st, Flash: flash, Problem: problem,
 		TestEmail: r.PostFormValue("email"),
 		CanResend: st.FailedBy["temporary"] > 0 && c.State != scheduler.StateArchived &&
 			s.May(r, http.MethodPost, fmt.Sprintf("/marketing/campaigns/%d/resend-failed", c.ID))}
@@ -294,7 +298,7 @@ func (s *Server) renderCampaignPage(w http.ResponseWriter, r *http.Request, c sc
 		page.Actions = []string{"resume", "archive"}
 	case scheduler.StatusCompleted:
 		page.Actions = []string{"archive"}
-		page.Outcome = describeOutcome(c, st)
+		page.Outcome = describeOutcome(locale, c, st)
 	}
 	s.RenderStaff(w, r, status, "campaign", c.Name, page)
 }
@@ -308,13 +312,13 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 	if action == "test-send" {
 		_, err := s.TestSend(r.Context(), c, web.TestSendJSON{Email: r.PostFormValue("email"), Locale: r.PostFormValue("locale")})
 		if err != nil {
-			s.renderCampaignPage(w, r, c, http.StatusUnprocessableEntity, "", "The test email was not sent: "+err.Error())
+			s.renderCampaignPage(w, r, c, http.StatusUnprocessableEntity, "", templates.T(web.StaffLocale(r), "campaign.problem.test", err.Error()))
 			return
 		}
 		http.Redirect(w, r, fmt.Sprintf("/marketing/campaigns/%d?sent=%s", c.ID, url.QueryEscape(r.PostFormValue("email"))), http.StatusSeeOther)
 		return
 	}
-	if _, ok := flashes[action]; !ok || action == "created" || action == "saved" {
+	if !flashes[action] || action == "created" || action == "saved" {
 		http.NotFound(w, r)
 		return
 	}
@@ -332,10 +336,10 @@ func (s *Server) pageCampaignAction(w http.ResponseWriter, r *http.Request) {
 	switch p := web.ProblemOf(err); {
 	case err == nil:
 	case p.Status == http.StatusConflict: // a *scheduler.TransitionError
-		s.renderCampaignPage(w, r, c, web.FormStatus(err), "", "Not done: "+p.Message+".")
+		s.renderCampaignPage(w, r, c, web.FormStatus(err), "", templates.T(web.StaffLocale(r), "campaign.problem.not_done", p.Message+"."))
 		return
 	case p.Status == http.StatusBadRequest:
-		s.renderCampaignPage(w, r, c, web.FormStatus(err), "", "Not done: "+describeField(invalid.Field(p.Field, p.Message)))
+		s.renderCampaignPage(w, r, c, web.FormStatus(err), "", templates.T(web.StaffLocale(r), "campaign.problem.not_done", describeField(invalid.Field(p.Field, p.Message))))
 		return
 	default:
 		s.StaffError(w, action+" campaign", err)
@@ -356,8 +360,9 @@ func (s *Server) pageConfirmArchive(w http.ResponseWriter, r *http.Request, c sc
 		s.StaffError(w, "count pending invitations", err)
 		return
 	}
-	s.RenderStaff(w, r, http.StatusOK, "campaign_archive", "Archive "+c.Name+"?", map[string]any{
-		"Campaign": c, "Withdraws": templates.ArchiveWithdraws("en", n, false)})
+	locale := web.StaffLocale(r)
+	s.RenderStaff(w, r, http.StatusOK, "campaign_archive", templates.T(locale, "campaign.archive.title", c.Name), map[string]any{
+		"Campaign": c, "Withdraws": templates.ArchiveWithdraws(locale, n, false)})
 }
 
 func (s *Server) pageResendFailed(w http.ResponseWriter, r *http.Request) {
@@ -368,7 +373,7 @@ func (s *Server) pageResendFailed(w http.ResponseWriter, r *http.Request) {
 	resent, err := s.Campaigns.ResendFailed(r.Context(), c.ID, s.Clock.Now())
 	switch {
 	case errors.Is(err, scheduler.ErrArchived):
-		s.renderCampaignPage(w, r, c, http.StatusConflict, "", "Not done: the campaign is archived.")
+		s.renderCampaignPage(w, r, c, http.StatusConflict, "", templates.T(web.StaffLocale(r), "campaign.problem.archived"))
 		return
 	case err != nil:
 		s.StaffError(w, "resend failed emails", err)
@@ -392,13 +397,14 @@ func (s *Server) pageCampaignEmail(w http.ResponseWriter, r *http.Request) {
 		s.StaffError(w, "preview email", err)
 		return
 	}
-	kind := "invitation"
+	staff := web.StaffLocale(r)
+	kind := templates.T(staff, "campaign.email.invitation")
 	if reminder {
-		kind = "reminder"
+		kind = templates.T(staff, "campaign.email.reminder")
 	}
-	lang := map[string]string{"en": "English", "fr": "French"}[locale]
+	lang := templates.T(staff, "campaign.email."+locale)
 	w.Header().Set("Content-Security-Policy", web.EmailPreviewCSP) // the email's inline styles, in its frame
-	s.RenderStaff(w, r, http.StatusOK, "campaign_email", fmt.Sprintf("%s %s, as %s sees it", lang, kind, "a sample customer"),
+	s.RenderStaff(w, r, http.StatusOK, "campaign_email", templates.T(staff, "campaign.email.title", lang, kind),
 		map[string]any{"CampaignID": c.ID, "CampaignName": c.Name, "Email": e})
 }
 
@@ -428,25 +434,24 @@ func pathIDPage(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
-func describeTrigger(c scheduler.Campaign) string {
+// describeTrigger says in locale when a campaign sends.
+func describeTrigger(locale string, c scheduler.Campaign) string {
 	switch c.Trigger {
 	case scheduler.TriggerEvent:
 		d, u := splitDelay(c.Delay)
-		if d == "1" {
-			u = strings.TrimSuffix(u, "s") // 1 day, 1 hour, 1 minute
-		}
-		return fmt.Sprintf("%s after %s", d+" "+u, strings.Join(c.EventKinds, ", "))
+		n, _ := strconv.Atoi(d)
+		return templates.T(locale, "campaign.trigger.event", templates.N(locale, "campaign.unit."+u, n), strings.Join(c.EventKinds, ", "))
 	case scheduler.TriggerOnce:
 		if c.RunAt != nil {
-			return "once, on " + c.RunAt.In(scheduler.Location(c.ScheduleTimeZone)).Format("2006-01-02 15:04 MST")
+			return templates.T(locale, "campaign.trigger.once", c.RunAt.In(scheduler.Location(c.ScheduleTimeZone)).Format("2006-01-02 15:04 MST"))
 		}
 	case scheduler.TriggerRecurring:
-		if words, err := scheduler.ExplainCron(c.Cron, c.ScheduleTimeZone, "en"); err == nil {
-			return fmt.Sprintf("recurring: %s (%s)", words, c.Cron)
+		if words, err := scheduler.ExplainCron(c.Cron, c.ScheduleTimeZone, locale); err == nil {
+			return templates.T(locale, "campaign.trigger.recurring", words, c.Cron)
 		}
-		return fmt.Sprintf("recurring: %s (%s)", c.Cron, c.ScheduleTimeZone)
+		return templates.T(locale, "campaign.trigger.recurring", c.Cron, c.ScheduleTimeZone)
 	case scheduler.TriggerRecovery:
-		return "after a complaint is resolved (followup's own recovery check)"
+		return templates.T(locale, "campaign.trigger.recovery")
 	}
 	return string(c.Trigger)
 }
@@ -454,41 +459,41 @@ func describeTrigger(c scheduler.Campaign) string {
 // describeNextRun says when an audience campaign runs next, in its own
 // time zone ("Mon 23 Nov 2026 10:00 CET, Europe/Paris"); a draft or paused
 // one says when it would.
-func describeNextRun(c scheduler.Campaign, now time.Time) string {
+func describeNextRun(locale string, c scheduler.Campaign, now time.Time) string {
 	n := c.UpcomingRun(now)
 	if n == nil {
 		return ""
 	}
-	out := n.In(scheduler.Location(c.ScheduleTimeZone)).Format("Mon 2 Jan 2006 15:04 MST") + ", " + c.ScheduleTimeZone
+	out := templates.ShortDateTime(locale, n.In(scheduler.Location(c.ScheduleTimeZone))) + ", " + c.ScheduleTimeZone
 	switch {
 	case c.State != scheduler.StateActive:
-		out += " (once active)"
+		out = templates.T(locale, "campaign.next.inactive", out)
 	case !n.After(now):
-		out += " (due: at the next sweep)"
+		out = templates.T(locale, "campaign.next.due", out)
 	}
 	return out
 }
 
 // describeOutcome says what a completed one-off did.
-func describeOutcome(c scheduler.Campaign, st scheduler.Stats) string {
-	out := "Ran on " + c.LastRunAt.In(scheduler.Location(c.ScheduleTimeZone)).Format("Mon 2 Jan 2006 15:04 MST") + ", " + c.ScheduleTimeZone +
-		fmt.Sprintf(": %d invited, %d sent", st.Invited, st.Sent)
+func describeOutcome(locale string, c scheduler.Campaign, st scheduler.Stats) string {
+	out := templates.T(locale, "campaign.outcome", templates.ShortDateTime(locale, c.LastRunAt.In(scheduler.Location(c.ScheduleTimeZone)))+", "+c.ScheduleTimeZone,
+		st.Invited, st.Sent)
 	if st.Scheduled > 0 {
-		out += fmt.Sprintf(", %d waiting for their send window", st.Scheduled)
+		out += templates.T(locale, "campaign.outcome.waiting", st.Scheduled)
 	}
 	held := 0
 	for _, n := range st.Suppressed {
 		held += n
 	}
 	if held > 0 {
-		out += fmt.Sprintf(", %d not sent (reasons below)", held)
+		out += templates.T(locale, "campaign.outcome.held", held)
 	}
-	return out + ". It never runs again."
+	return out + templates.T(locale, "campaign.outcome.end")
 }
 
 // notSent says, reason by reason, how many invitations were held or
 // withdrawn and why, the largest first.
-func notSent(st scheduler.Stats, capDays int) []string {
+func notSent(locale string, st scheduler.Stats, capDays int) []string {
 	reasons := make([]string, 0, len(st.Suppressed))
 	for r := range st.Suppressed {
 		reasons = append(reasons, r)
@@ -501,28 +506,29 @@ func notSent(st scheduler.Stats, capDays int) []string {
 	})
 	out := make([]string, 0, len(reasons))
 	for _, r := range reasons {
-		out = append(out, templates.SuppressionSentence("en", r, st.Suppressed[r], capDays))
+		out = append(out, templates.SuppressionSentence(locale, r, st.Suppressed[r], capDays))
 	}
 	return out
 }
 
-func describeAudience(a scheduler.Audience) string {
+// describeAudience says in locale whom an audience campaign surveys.
+func describeAudience(locale string, a scheduler.Audience) string {
 	var parts []string
-	add := func(label string, vals []string) {
+	add := func(key string, vals []string) {
 		if len(vals) > 0 {
-			parts = append(parts, label+" "+strings.Join(vals, ", "))
+			parts = append(parts, templates.T(locale, "audience."+key, strings.Join(vals, ", ")))
 		}
 	}
 	add("touchpoints", a.Touchpoints)
 	add("channels", a.Channels)
 	add("segments", a.Segments)
-	add("event kinds", a.EventKinds)
+	add("event_kinds", a.EventKinds)
 	add("languages", a.Locales)
 	if a.SinceDays > 0 && (len(a.Touchpoints) > 0 || len(a.Channels) > 0 || len(a.EventKinds) > 0) {
-		parts = append(parts, "with such an event in the last "+templates.Days("en", a.SinceDays))
+		parts = append(parts, templates.T(locale, "audience.since", templates.Days(locale, a.SinceDays)))
 	}
 	if len(parts) == 0 {
-		return "everyone (except customers who opted out)"
+		return templates.T(locale, "audience.everyone")
 	}
-	return strings.Join(parts, "; ") + " (never customers who opted out)"
+	return templates.T(locale, "audience.some", strings.Join(parts, "; "))
 }

@@ -20,7 +20,7 @@ func TestDescribeTriggerAgreesInNumber(t *testing.T) {
 	}
 	for _, tc := range cases {
 		c := scheduler.Campaign{Trigger: scheduler.TriggerEvent, Delay: tc.delay, EventKinds: []string{"delivery"}}
-		if got := describeTrigger(c); got != tc.want {
+		if got := describeTrigger("en", c); got != tc.want {
 			t.Errorf("delay %s: %q, want %q", tc.delay, got, tc.want)
 		}
 	}
@@ -28,7 +28,7 @@ func TestDescribeTriggerAgreesInNumber(t *testing.T) {
 
 func TestAudienceSinceOneDay(t *testing.T) {
 	a := scheduler.Audience{EventKinds: []string{"delivery"}, SinceDays: 1}
-	if got, want := describeAudience(a), "event kinds delivery; with such an event in the last 1 day (never customers who opted out)"; got != want {
+	if got, want := describeAudience("en", a), "event kinds delivery; with such an event in the last 1 day (never customers who opted out)"; got != want {
 		t.Errorf("%q, want %q", got, want)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/followup/followup/scheduler"
+	"github.com/followup/followup/templates"
+	"github.com/followup/followup/web"
 )
 
 // The recovery campaign is followup's own: its survey, trigger, cap and
@@ -22,7 +24,7 @@ type recoveryWindowPage struct {
 }
 
 func (s *Server) pageRecoveryWindow(w http.ResponseWriter, r *http.Request, c scheduler.Campaign, status int, v campaignFormValues, problem string) {
-	s.RenderStaff(w, r, status, "campaign_window", "Send window of "+c.Name, recoveryWindowPage{Campaign: c, Values: v, Days: weekdayChoices, Problem: problem})
+	s.RenderStaff(w, r, status, "campaign_window", templates.T(web.StaffLocale(r), "window.title", c.Name), recoveryWindowPage{Campaign: c, Values: v, Days: weekdayChoices, Problem: problem})
 }
 
 func (s *Server) pageUpdateRecoveryWindow(w http.ResponseWriter, r *http.Request, c scheduler.Campaign) {

@@ -90,7 +90,7 @@ type editorError struct {
 }
 
 func (s *Server) editorList(w http.ResponseWriter, r *http.Request) {
-	locale := web.RequestLocale(r, "")
+	locale := web.StaffLocale(r)
 	list, err := s.Surveys.List(r.Context())
 	if err != nil {
 		s.Log.Error("list surveys", "err", err)
@@ -124,7 +124,7 @@ func (s *Server) editorEdit(w http.ResponseWriter, r *http.Request) {
 	v.AcknowledgeMild = st.AcknowledgeMild
 	v.CanDuplicate = s.May(r, http.MethodPost, editorPath+"/new")
 	v.Rows = append(v.Rows, blankRow(len(v.Rows)))
-	locale := web.RequestLocale(r, "")
+	locale := web.StaffLocale(r)
 	switch saved := r.URL.Query().Get("saved"); {
 	case saved == "same":
 		v.Saved = templates.T(locale, "editor.saved.same")
@@ -263,7 +263,7 @@ func (s *Server) editorFailed(w http.ResponseWriter, r *http.Request, v editorVi
 }
 
 func (s *Server) editorReadError(w http.ResponseWriter, r *http.Request, err error) {
-	locale := web.RequestLocale(r, "")
+	locale := web.StaffLocale(r)
 	key, status := "error.500", http.StatusInternalServerError
 	if errors.Is(err, surveys.ErrNotFound) {
 		key, status = "error.404", http.StatusNotFound
@@ -273,18 +273,15 @@ func (s *Server) editorReadError(w http.ResponseWriter, r *http.Request, err err
 	s.renderEditorPage(w, r, status, "staff_message", templates.T(locale, key+".title"), templates.T(locale, key+".body"))
 }
 
-// renderEditorPage renders a staff page of the editor in the language of
-// the request (?lang=, else the browser's), with the navigation of the
+// renderEditorPage renders a staff page of the editor in the staff
+// language of the request (web.StaffLocale), with the navigation of the
 // signed-in person and the session's CSRF token for its forms.
 func (s *Server) renderEditorPage(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
-	locale := web.RequestLocale(r, "")
-	d := s.StaffPage(r, locale, title, data)
-	d.AltLocaleURL = web.AltLocaleURL(r, locale)
-	s.RenderPage(w, status, page, d)
+	s.RenderStaff(w, r, status, page, title, data)
 }
 
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, v editorView) {
-	locale := web.RequestLocale(r, "")
+	locale := web.StaffLocale(r)
 	title := templates.T(locale, "editor.new.title")
 	if v.CopyOf != "" {
 		title = templates.T(locale, "editor.duplicate.title", v.CopyOf)
