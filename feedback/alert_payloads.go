@@ -170,6 +170,8 @@ func (WorkStalledAlert) AlertKind() AlertKind { return AlertWorkStalled }
 
 // AlertKind implements AlertPayload.
 func (CompensationDecidedAlert) AlertKind() AlertKind { return AlertCompensationDecided }
+
+// AlertKind implements AlertPayload.
 func (CustomerRepliedAlert) AlertKind() AlertKind { return AlertCustomerReplied }
 
 // AlertKind implements AlertPayload.
