@@ -45,7 +45,7 @@ func TestReplyThroughTheCompanyMailbox(t *testing.T) {
 		"FOLLOWUP_INBOUND_IMAP_INTERVAL": "5s"})
 	seedCampaign(t, h)
 	id, email := unhappy(t, h, "mailbox", "The parcel came a week late.", 3, 2)
-	_, ack := captured(t, h, email, "We have read you")
+	_, ack := captured(t, h, email, "We have received your request")
 	rt := replyTo(t, ack)
 	raw := fmt.Sprintf("Delivered-To: %s\r\nFrom: <%s>\r\nTo: Customer care <care@acme.test>\r\nSubject: Re: %s\r\nMessage-ID: <mailbox-1@example.com>\r\n\r\nThe courier never came back.\r\n",
 		rt, email, ack.Subject)

@@ -100,7 +100,7 @@ func TestCustomerReplyByEmailLandsOnTheComplaint(t *testing.T) {
 	id, email := unhappy(t, h, "replier", "The parcel came a week late.", 3, 2)
 	before := complaintOf(t, h, id)
 
-	env, ack := captured(t, h, email, "We have read you")
+	env, ack := captured(t, h, email, "We have received your request")
 	rt := replyTo(t, ack)
 	addrs, err := inbound.NewAddresser(inboundDomain, []byte(h.App.Cfg.Secret))
 	if err != nil {
@@ -124,7 +124,7 @@ Content-Type: text/plain; charset=utf-8
 %s
 
 On Mon, Nov 23, 2026 at 10:00 AM Acme <%s> wrote:
-> We have read you.
+> We have received your request.
 `, email, rt, ack.Subject, ack.Header.Get("Message-Id"), words, rt))
 
 	eventually(t, "the reply on the conversation", func() bool {
@@ -158,7 +158,7 @@ func TestAutoReplyToAnAcknowledgementSendsNothing(t *testing.T) {
 	h := startInbound(t, nil)
 	seedCampaign(t, h)
 	id, email := unhappy(t, h, "away", "The parcel came a week late.", 3, 2)
-	_, ack := captured(t, h, email, "We have read you")
+	_, ack := captured(t, h, email, "We have received your request")
 	h.WaitIdle(t)
 	emailsBefore, alertsBefore := h.Capture.Count(), count(t, h, "alerts")
 
