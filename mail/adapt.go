@@ -11,12 +11,16 @@ import (
 // sizer decides how many connections the pool may have open, between a
 // floor and the configured ceiling. It starts at the floor and lets half
 // as many more open (at least one) when every open one is busy and a
-// sender waits, as long as the last growth raised the throughput (or a
-// while has passed since it was tried: the relay may have freed up): from
-// 2 to 40 connections in eight steps. A relay
-// that says it has too many connections (421 when connecting, "too many
-// connections") takes the size down to what is open and holds growth off
-// for a while; a connection that breaks takes one off.
+// sender waits (from 2 to 40 connections in eight steps of 200 ms). A
+// window of a few hundred milliseconds cannot tell a gain from noise (a
+// chunk of emails ends, a new connection spends its first round trips on
+// its greeting), so the throughput judges a growth only over a second or
+// more: one after which it fell stops growing (the relay, or this
+// machine, is saturated) until a while has passed (the relay may have
+// freed up). A relay that says it has too many connections (421
+// when connecting, "too many connections") takes the size down to what is
+// open and holds growth off for a while; a connection that breaks takes
+// one off.
 //
 // The pool holds ceiling slot tokens in all: limit of them are in play
 // (in its slots channel or held by open connections), the others are held
@@ -43,14 +47,16 @@ type sizer struct {
 
 // Tunables of the sizer.
 const (
-	// growEvery is the least time between two growths: long enough to see
-	// what the last one did to the throughput.
+	// growEvery is the least time between two growths.
 	growEvery = 200 * time.Millisecond
-	// probeAfter lets one more connection be tried even though the last
-	// did not help, once that long has passed.
+	// judgeAfter is the least window over which a growth is judged by the
+	// throughput that followed it.
+	judgeAfter = time.Second
+	// probeAfter lets more connections be tried even though the last
+	// growth lowered the throughput, once that long has passed.
 	probeAfter = 10 * time.Second
-	// gain is the throughput rise that counts as the last growth helping.
-	gain = 1.05
+	// fall is the throughput drop, after a growth, that stops growing.
+	fall = 0.9
 	// pushBack is how long growth stops after the relay refused a
 	// connection for having too many.
 	pushBack = 30 * time.Second
@@ -68,28 +74,29 @@ func (s *sizer) accepted() {
 	s.mu.Unlock()
 }
 
-// grow is asked by a sender that would wait for a connection; it reports
-// whether one more may open.
-func (s *sizer) grow(now time.Time) bool {
+// grow is asked by a sender that would wait for a connection; it returns
+// how many more connections may open (0: none).
+func (s *sizer) grow(now time.Time) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.limit >= s.ceiling || s.owed > 0 || now.Before(s.noGrowthUntil) {
-		return false
+		return 0
 	}
 	since := now.Sub(s.lastGrowth)
 	if !s.lastGrowth.IsZero() && since < growEvery {
-		return false
+		return 0
 	}
-	rate := 0.0
-	if !s.lastGrowth.IsZero() {
+	rate := s.rateBeforeGrowth // too short a window says nothing new
+	if !s.lastGrowth.IsZero() && since >= judgeAfter {
 		rate = float64(s.sent-s.sentAtGrowth) / since.Seconds()
-		if rate < s.rateBeforeGrowth*gain && since < probeAfter {
-			return false
+		if rate < s.rateBeforeGrowth*fall && since < probeAfter {
+			return 0
 		}
 	}
-	s.limit = min(s.ceiling, s.limit+max(1, s.limit/2))
+	more := min(s.ceiling, s.limit+max(1, s.limit/2)) - s.limit
+	s.limit += more
 	s.lastGrowth, s.sentAtGrowth, s.rateBeforeGrowth = now, s.sent, rate
-	return true
+	return more
 }
 
 // shrink takes the limit down by n (not below the floor) and holds growth

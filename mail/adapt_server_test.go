@@ -104,3 +104,42 @@ func TestThePoolFitsARelaysConnectionLimit(t *testing.T) {
 		t.Errorf("the relay refused %d connections: the pool kept knocking after it pushed back", n)
 	}
 }
+
+// TestThePoolGrowsToItsCeiling: twelve senders waiting on a pool of floor
+// 2 and ceiling 12 get twelve connections open at once.
+func TestThePoolGrowsToItsCeiling(t *testing.T) {
+	srv := startCapture(t)
+	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: srv.Port(), TLS: mail.TLSNone, PoolSize: 12, PoolFloor: 2,
+		From: &netmail.Address{Address: "surveys@acme.test"}, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	// Each first message is held until twelve are in at once.
+	var arrived atomic.Int32
+	all := make(chan struct{})
+	srv.OnRcpt(func(string) error {
+		if arrived.Add(1) == 12 {
+			close(all)
+		}
+		select {
+		case <-all:
+		case <-time.After(8 * time.Second):
+		}
+		return nil
+	})
+	var wg sync.WaitGroup
+	for w := range 12 {
+		wg.Go(func() {
+			for _, err := range s.Send(context.Background(), []mail.Message{msg(fmt.Sprintf("w%d@x.test", w), "hi")}) {
+				if err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := srv.Connections(); n != 12 {
+		t.Errorf("%d connections opened for twelve waiting senders, want the ceiling's 12", n)
+	}
+}

@@ -5,12 +5,12 @@ import (
 	"time"
 )
 
-// TestSizerGrowsWhileThroughputGrows walks a sizer through a blast: it
-// grows while each connection added raises the throughput, stops when one
-// does not, probes again later, and a relay's push-back takes it down.
-func TestSizerGrowsWhileThroughputGrows(t *testing.T) {
+// TestSizerGrowsWhileThroughputHolds walks a sizer through a blast: it
+// grows while the throughput holds or rises, stops when a growth lowered
+// it, probes again later, and a relay's push-back takes it down.
+func TestSizerGrowsWhileThroughputHolds(t *testing.T) {
 	t0 := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
-	s := newSizer(2, 9)
+	s := newSizer(2, 16)
 	send := func(n int) {
 		for range n {
 			s.accepted()
@@ -24,16 +24,18 @@ func TestSizerGrowsWhileThroughputGrows(t *testing.T) {
 		size   int
 		shrink int // shrink by this before asking
 	}{
-		{"first wait: no figure yet, grow by one (half of 2)", 0, 0, true, 3, 0},
+		{"first wait: grow by one (half of 2)", 0, 0, true, 3, 0},
 		{"too soon after the last growth", 100 * time.Millisecond, 50, false, 3, 0},
-		{"it helped (rate 300/s against 0): half as many more", 500 * time.Millisecond, 100, true, 4, 0},
-		{"it helped again (400/s against 300)", time.Second, 200, true, 6, 0},
-		{"flat (400/s against 400): stop", 1500 * time.Millisecond, 200, false, 6, 0},
-		{"still flat a while later", 5 * time.Second, 1400, false, 6, 0},
-		{"probe after 10 s however flat: up to the ceiling", 11500 * time.Millisecond, 4000, true, 9, 0},
-		{"never past the ceiling", 20 * time.Second, 10000, false, 9, 0},
-		{"the relay pushed back: down 3, no growth for 30 s", 21 * time.Second, 0, false, 6, 3},
-		{"never under the floor", 22 * time.Second, 0, false, 2, 5},
+		{"senders wait: half as many more", 300 * time.Millisecond, 50, true, 4, 0},
+		{"a short window judges nothing", 600 * time.Millisecond, 10, true, 6, 0},
+		{"a second on: 400/s, judged against the last figure (none yet)", 1600 * time.Millisecond, 400, true, 9, 0},
+		{"a second on: 300/s against 400: stop", 2600 * time.Millisecond, 300, false, 9, 0},
+		{"still down a while later", 6 * time.Second, 1000, false, 9, 0},
+		{"probe after 10 s however low", 12600 * time.Millisecond, 2900, true, 13, 0},
+		{"up to the ceiling, never past it", 13 * time.Second, 100, true, 16, 0},
+		{"at the ceiling", 14 * time.Second, 1000, false, 16, 0},
+		{"the relay pushed back: down 3, no growth for 30 s", 21 * time.Second, 0, false, 13, 3},
+		{"never under the floor", 22 * time.Second, 0, false, 2, 20},
 		{"after the push-back, growth again", 52 * time.Second, 10000, true, 3, 0},
 	}
 	for _, st := range steps {
@@ -43,8 +45,9 @@ func TestSizerGrowsWhileThroughputGrows(t *testing.T) {
 			for s.settleOne() { // the connections closed as they came back
 			}
 		}
-		if got := s.grow(t0.Add(st.at)); got != st.grows || s.size() != st.size {
-			t.Fatalf("%s: grow %v, size %d; want %v, %d", st.name, got, s.size(), st.grows, st.size)
+		before := s.size()
+		if more := s.grow(t0.Add(st.at)); (more > 0) != st.grows || s.size() != st.size || before+more != s.size() {
+			t.Fatalf("%s: %d more, size %d after %d; want growth %v to %d, the more what the size gained", st.name, more, s.size(), before, st.grows, st.size)
 		}
 	}
 }

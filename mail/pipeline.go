@@ -223,6 +223,12 @@ func (s *Sender) runPipelined(ctx context.Context, c *conn, msgs []Message, orde
 			continue
 		}
 		c.uses++
+		// Each message has the configured time for its exchange, as
+		// go-mail gives each of its commands (the deadline set when the
+		// connection opened would end a long-lived one).
+		if err := c.sc.UpdateDeadline(s.cfg.Timeout); err != nil {
+			return run{pos: p.resumeAt(k), err: err, conn: brokenConn}
+		}
 		// One write: the previous end of data (already buffered), this
 		// envelope, DATA.
 		p.mailCommand(tp.W, env.from)

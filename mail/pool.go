@@ -93,8 +93,10 @@ func (p *pool) acquire(ctx context.Context) (*conn, error) {
 			return p.openOne(ctx)
 		default:
 		}
-		if p.sizer.grow(time.Now()) {
-			p.slots <- struct{}{} // room for it: the channel holds the ceiling
+		if more := p.sizer.grow(time.Now()); more > 0 {
+			for range more {
+				p.slots <- struct{}{} // room for them: the channel holds the ceiling
+			}
 			continue
 		}
 		timer := time.NewTimer(growEvery)

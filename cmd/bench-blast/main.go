@@ -42,7 +42,7 @@ func main() {
 	flag.IntVar(&o.sessions, "sessions", 20, "parallel sessions of smtp-source")
 	flag.BoolVar(&o.skipSource, "skip-smtp-source", false, "do not run the smtp-source comparison")
 	flag.DurationVar(&o.rtt, "rtt", 0, "round-trip time a latency proxy (started by the tool) puts between the SMTP clients, followup's and smtp-source's alike, and the sink; 0: straight to the sink on loopback")
-	flag.IntVar(&o.connections, "connections", 0, "SMTP connections for followup (pool and worker concurrency) and smtp-source (sessions) alike; overrides -pool, -concurrency and -sessions")
+	flag.IntVar(&o.connections, "connections", 0, "SMTP connections for followup (its pool's ceiling) and smtp-source (sessions) alike; overrides -pool and -sessions (a batch is sent over every connection, so -concurrency need not follow)")
 	flag.BoolVar(&o.pipelining, "pipelining", true, "FOLLOWUP_SMTP_PIPELINING for the worker")
 	defRate, _ := strconv.ParseFloat(benchenv.Env("FOLLOWUP_SMTP_RATE", "0"), 64)
 	flag.Float64Var(&o.rate, "rate", defRate, "FOLLOWUP_SMTP_RATE for the worker: the deployment's limit in messages per second, shared through Redis (0: none)")
@@ -51,7 +51,7 @@ func main() {
 	flag.StringVar(&o.redisURL, "redis-url", benchenv.Env("FOLLOWUP_REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis")
 	flag.Parse()
 	if o.connections > 0 {
-		o.pool, o.concurrency, o.sessions = o.connections, o.connections, o.connections
+		o.pool, o.sessions = o.connections, o.connections
 	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-blast:", err)
