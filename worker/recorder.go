@@ -98,10 +98,11 @@ func (r *recorder) record(ctx context.Context, sent scheduler.Sent) error {
 }
 
 // maxGroups is how many group commits may be under way at once. With one,
-// the connections of a distant relay, whose acceptances come spread out
-// rather than together, queue one by one behind a single statement (about
-// 650 records a second here); with a few, a record waits for at most the
-// statement it joins.
+// the acceptances of a distant relay's connections, which come spread out
+// rather than together, each wait for the statement before theirs; with a
+// few, a record waits for at most the statement it joins. Measured on two
+// cores (BENCHMARKS.md): 2,032 against 1,894 emails/s to a relay 10 ms
+// away over 40 connections, 1,887 against 2,014 on loopback.
 const maxGroups = 4
 
 // flush commits what is waiting, again and again, until nothing is.
