@@ -88,16 +88,20 @@ func TestDatabaseLostMidBatchStopsSending(t *testing.T) {
 	if err := h.ProcessTask(ctx, sendTask(batch)); err == nil {
 		t.Fatal("the batch went on without its database")
 	}
-	if got := f.capture.Count(); got != 29 {
-		t.Fatalf("%d emails sent, want 29: the one accepted but not recorded last, and nothing once the database was gone", got)
+	// The cut races the record of the 29th: either it failed and the 30th
+	// was abandoned before its end (29 sent), or it got in just before and
+	// the 30th went, its own record failing (30). Never more.
+	sent := f.capture.Count()
+	if sent != 29 && sent != 30 {
+		t.Fatalf("%d emails sent, want 29 or 30: one accepted but not recorded at most, and nothing once the database was gone", sent)
 	}
 	link.Restore()
 
 	// The retry comes early: the batch is still held under the lease.
 	err := h.ProcessTask(ctx, sendTask(batch))
 	var held *scheduler.BatchHeldError
-	if !errors.As(err, &held) || f.capture.Count() != 29 {
-		t.Fatalf("a retry inside the lease: %v and %d emails; want held and 29", err, f.capture.Count())
+	if !errors.As(err, &held) || f.capture.Count() != sent {
+		t.Fatalf("a retry inside the lease: %v and %d emails; want held and %d", err, f.capture.Count(), sent)
 	}
 	f.clock.Advance(scheduler.DefaultSendingLease + time.Second)
 	if err := h.ProcessTask(ctx, sendTask(batch)); err != nil {
@@ -110,8 +114,9 @@ func TestDatabaseLostMidBatchStopsSending(t *testing.T) {
 	if len(got) != n {
 		t.Errorf("%d customers emailed, want %d", len(got), n)
 	}
-	if d := f.duplicates(); len(d) > 1 || (len(d) == 1 && d["c028@x.test"] != 2) {
-		t.Errorf("duplicates %v, want at most the email accepted but not recorded (c028) twice", d)
+	last := fmt.Sprintf("c%03d@x.test", sent-1) // the last accepted, not recorded
+	if d := f.duplicates(); len(d) > 1 || (len(d) == 1 && d[last] != 2) {
+		t.Errorf("duplicates %v, want at most the email accepted but not recorded (%s) twice", d, last)
 	}
 }
 
@@ -510,8 +515,10 @@ func TestDatabaseLostStopsEveryBatchOfTheProcess(t *testing.T) {
 	if errs[0] == nil && errs[1] == nil && errs[2] == nil && errs[3] == nil {
 		t.Error("every batch went on without its database")
 	}
-	if got := f.capture.Count(); got != 14 {
-		t.Errorf("%d emails sent, want 14: the last one accepted but not recorded, and none by the batches waiting for the connection", got)
+	// 14 or 15: the cut races the 14th's record (see
+	// TestDatabaseLostMidBatchStopsSending).
+	if got := f.capture.Count(); got != 14 && got != 15 {
+		t.Errorf("%d emails sent, want 14 or 15: one accepted but not recorded at most, and none by the batches waiting for the connection", got)
 	}
 	link.Restore()
 	// The database is back: a batch is sent again once its lease has run
