@@ -113,6 +113,11 @@ func TestCustomerReplyByEmailLandsOnTheComplaint(t *testing.T) {
 		t.Fatalf("the acknowledgement's envelope sender %q routes to %v (%v), want its bounces", env.From, r, err)
 	}
 
+	// Before the customer writes, the complaint awaits no answer.
+	if status, list := getJSON(t, h.API(t, users.CX), h.URL+"/api/v1/complaints?replied=true"); status != http.StatusOK || strings.Contains(list, fmt.Sprintf(`"id":%d,`, id)) {
+		t.Errorf("the customer-replied view before any reply: %d %.300s", status, list)
+	}
+
 	const words = "Nobody called me. If I hear nothing today I will post the whole story on Facebook."
 	deliver(t, h, email, rt, fmt.Sprintf(`From: Client replier <%s>
 To: Acme <%s>
@@ -131,6 +136,11 @@ On Mon, Nov 23, 2026 at 10:00 AM Acme <%s> wrote:
 		return countOf(t, h, `SELECT count(*) FROM complaint_messages WHERE complaint_id = $1 AND direction = 'in'
 			AND kind = 'customer_reply' AND body = $2`, id, words) == 1
 	})
+	// The queue's "customer replied" view lists it, marked.
+	status, list := getJSON(t, h.API(t, users.CX), h.URL+"/api/v1/complaints?replied=true")
+	if status != http.StatusOK || !strings.Contains(list, fmt.Sprintf(`"id":%d,`, id)) || !strings.Contains(list, `"customer_replied":true`) {
+		t.Errorf("the customer-replied view: %d %.500s", status, list)
+	}
 	after := complaintOf(t, h, id)
 	if after.Priority > 2 || (before.Priority > 2 && after.Priority == before.Priority) {
 		t.Errorf("priority %d → %d: a threat to go public is at least P2", before.Priority, after.Priority)

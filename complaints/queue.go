@@ -33,6 +33,9 @@ type Filter struct {
 	Signal string
 	// DoubleDeviation keeps the complaints whose recovery failed.
 	DoubleDeviation bool
+	// CustomerReplied keeps the complaints whose customer wrote last and
+	// awaits an answer (see Complaint.CustomerReplied).
+	CustomerReplied bool
 	// Customer keeps the complaints of customers found by this search:
 	// their exact external reference, or part of their name or email
 	// (customers.SearchSQL).
@@ -119,6 +122,9 @@ func (f Filter) where(args []any) ([]string, []any) {
 	if f.DoubleDeviation {
 		where = append(where, "c.double_deviation")
 	}
+	if f.CustomerReplied {
+		where = append(where, customerRepliedSQL)
+	}
 	if f.Customer != "" {
 		args = append(args, f.Customer, customers.SearchPart(f.Customer))
 		where = append(where, customers.SearchSQL(fmt.Sprintf("$%d", len(args)-1), fmt.Sprintf("$%d", len(args))))
@@ -156,6 +162,7 @@ type Counts struct {
 	Mine            int `db:"mine" json:"mine"`
 	Unassigned      int `db:"unassigned" json:"unassigned"`
 	DoubleDeviation int `db:"double_deviation" json:"double_deviation"`
+	CustomerReplied int `db:"customer_replied" json:"customer_replied"`
 	P1              int `db:"p1" json:"p1"`
 	P2              int `db:"p2" json:"p2"`
 	P3              int `db:"p3" json:"p3"`
@@ -173,12 +180,13 @@ func (s *Store) Count(ctx context.Context, ownerID int64, now time.Time) (Counts
 		count(*) FILTER (WHERE state <> 'resolved' AND owner_id = $2) AS mine,
 		count(*) FILTER (WHERE state <> 'resolved' AND owner_id IS NULL) AS unassigned,
 		count(*) FILTER (WHERE state <> 'resolved' AND double_deviation) AS double_deviation,
+		count(*) FILTER (WHERE state <> 'resolved' AND `+customerRepliedSQL+`) AS customer_replied,
 		count(*) FILTER (WHERE state <> 'resolved' AND priority = 1) AS p1,
 		count(*) FILTER (WHERE state <> 'resolved' AND priority = 2) AS p2,
 		count(*) FILTER (WHERE state <> 'resolved' AND priority = 3) AS p3,
 		count(*) FILTER (WHERE state <> 'resolved' AND priority = 4) AS p4,
 		count(*) FILTER (WHERE state = 'resolved' AND resolved_at >= date_trunc('day', $1::timestamptz)) AS resolved_today
-		FROM complaints WHERE state <> 'resolved' OR resolved_at >= date_trunc('day', $1::timestamptz)`, now, ownerID)
+		FROM complaints c WHERE state <> 'resolved' OR resolved_at >= date_trunc('day', $1::timestamptz)`, now, ownerID)
 	if err != nil {
 		return c, fmt.Errorf("count complaints: %w", err)
 	}

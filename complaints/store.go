@@ -79,6 +79,9 @@ type Complaint struct {
 	// LastActivityAt is the latest change to the complaint or email about
 	// it (its opening when nothing happened since).
 	LastActivityAt time.Time `db:"last_activity_at" json:"last_activity_at"`
+	// CustomerReplied: the customer's email is the conversation's last
+	// word (no reply or resolution of ours since); it awaits an answer.
+	CustomerReplied bool `db:"customer_replied" json:"customer_replied"`
 }
 
 // MarshalJSON shows the priority as "P1".."P4".
@@ -340,7 +343,8 @@ const selectComplaints = `SELECT c.id, c.response_id, c.customer_id, cu.name AS 
 	c.promised_due_at, c.resolved_at, c.resolution, c.compensation_granted_cents, c.reopened_count, c.double_deviation,
 	c.double_deviation_reason, c.deadline_warned_at, c.deadline_breached_at, c.recovery_outcome, c.form_deviance, c.substance_deviance,
 	cu.external_ref AS customer_ref, cu.annual_value_cents AS customer_value_cents, cu.segment AS customer_segment,
-	COALESCE(cu.currency, '') AS customer_currency, ` + lastActivitySQL + ` AS last_activity_at
+	COALESCE(cu.currency, '') AS customer_currency, ` + lastActivitySQL + ` AS last_activity_at,
+	` + customerRepliedSQL + ` AS customer_replied
 FROM complaints c
 JOIN customers cu ON cu.id = c.customer_id
 JOIN responses r ON r.id = c.response_id
@@ -351,6 +355,13 @@ LEFT JOIN users o ON o.id = c.owner_id`
 const lastActivitySQL = `GREATEST(c.opened_at,
 	(SELECT e.created_at FROM complaint_events e WHERE e.complaint_id = c.id ORDER BY e.id DESC LIMIT 1),
 	(SELECT m.created_at FROM complaint_messages m WHERE m.complaint_id = c.id ORDER BY m.id DESC LIMIT 1))`
+
+// customerRepliedSQL is true when complaint c's conversation ends with the
+// customer's email: of the customer's emails and our replies and
+// resolutions (acknowledgements and auto-replies aside), the newest is
+// theirs.
+const customerRepliedSQL = `COALESCE((SELECT m.kind = 'customer_reply' FROM complaint_messages m
+	WHERE m.complaint_id = c.id AND m.kind IN ('reply', 'resolution', 'customer_reply') ORDER BY m.id DESC LIMIT 1), false)`
 
 // Get returns one complaint as the queue shows it.
 func (s *Store) Get(ctx context.Context, id int64, now time.Time) (Complaint, error) {

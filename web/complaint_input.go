@@ -124,6 +124,13 @@ func ComplaintFilter(q url.Values, u users.User) (f complaints.Filter, field, ms
 		}
 		f.DoubleDeviation = b
 	}
+	if v := q.Get("replied"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, "replied", "replied must be true or false"
+		}
+		f.CustomerReplied = b
+	}
 	if v := q.Get("q"); strings.TrimSpace(v) != "" {
 		p, err := customers.SearchPattern(v)
 		if err != nil {

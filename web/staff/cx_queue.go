@@ -111,6 +111,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, q url.Value
 		{"cx.view.unassigned", "owner=unassigned", counts.Unassigned, false},
 		{"cx.view.overdue", "overdue=true", counts.Overdue, false},
 		{"cx.view.dd", "double_deviation=true", counts.DoubleDeviation, false},
+		{"cx.view.replied", "replied=true", counts.CustomerReplied, false},
 		{"P1", "priority=P1", counts.P1, false},
 		{"P2", "priority=P2", counts.P2, false},
 		{"P3", "priority=P3", counts.P3, false},
