@@ -16,8 +16,9 @@ import (
 
 // crowdedRelay forwards up to allowed connections at once to target and
 // answers any more with 421, as Postfix does past
-// smtpd_client_connection_count_limit. It counts the refusals.
-func crowdedRelay(t *testing.T, target string, allowed int32) (port int, refused *atomic.Int32) {
+// smtpd_client_connection_count_limit. It counts the refusals and closes
+// firstRefusal at the first.
+func crowdedRelay(t *testing.T, target string, allowed int32) (port int, refused *atomic.Int32, firstRefusal <-chan struct{}) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -25,6 +26,7 @@ func crowdedRelay(t *testing.T, target string, allowed int32) (port int, refused
 	}
 	t.Cleanup(func() { ln.Close() })
 	refused = &atomic.Int32{}
+	first := make(chan struct{})
 	var open atomic.Int32
 	go func() {
 		for {
@@ -34,7 +36,9 @@ func crowdedRelay(t *testing.T, target string, allowed int32) (port int, refused
 			}
 			if open.Add(1) > allowed {
 				open.Add(-1)
-				refused.Add(1)
+				if refused.Add(1) == 1 {
+					close(first)
+				}
 				_, _ = io.WriteString(c, "421 4.7.0 relay.test Error: too many connections from 127.0.0.1\r\n")
 				_ = c.Close()
 				continue
@@ -54,7 +58,7 @@ func crowdedRelay(t *testing.T, target string, allowed int32) (port int, refused
 			}()
 		}
 	}()
-	return ln.Addr().(*net.TCPAddr).Port, refused
+	return ln.Addr().(*net.TCPAddr).Port, refused, first
 }
 
 // TestThePoolFitsARelaysConnectionLimit: with a ceiling of 12 against a
@@ -62,17 +66,23 @@ func crowdedRelay(t *testing.T, target string, allowed int32) (port int, refused
 // pool settles within the relay's limit and does not keep knocking.
 func TestThePoolFitsARelaysConnectionLimit(t *testing.T) {
 	srv := startCapture(t)
-	port, refused := crowdedRelay(t, srv.Addr(), 3)
+	port, refused, firstRefusal := crowdedRelay(t, srv.Addr(), 3)
 	s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: port, TLS: mail.TLSNone, PoolSize: 12, PoolFloor: 2,
 		From: &netmail.Address{Address: "surveys@acme.test"}, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	// A relay that takes its time over each message (its own work, not a
-	// wait of the test's), so senders queue for connections and the pool
-	// tries to grow past what the relay allows.
-	srv.OnRcpt(func(string) error { time.Sleep(2 * time.Millisecond); return nil })
+	// The first messages are held until the relay has refused a connection:
+	// senders queue for the three it allows, and the pool tries to grow
+	// past them.
+	srv.OnRcpt(func(string) error {
+		select {
+		case <-firstRefusal:
+		case <-time.After(5 * time.Second):
+		}
+		return nil
+	})
 	const workers, chunks, per = 12, 10, 10
 	var wg sync.WaitGroup
 	var failed atomic.Int32

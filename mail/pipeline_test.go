@@ -141,33 +141,3 @@ func freePort(t *testing.T) int {
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
 }
-
-// TestAConnectionOutlivesItsTimeout: the timeout bounds each message's
-// exchange, not the connection's life: a connection busy longer than
-// Timeout keeps sending.
-func TestAConnectionOutlivesItsTimeout(t *testing.T) {
-	bothWays(t, func(t *testing.T) {
-		srv := startCapture(t)
-		// A relay that takes 400 ms over each message (its own work, not a
-		// wait of the test's): four messages keep the connection 1.6 s.
-		srv.OnRcpt(func(string) error { time.Sleep(400 * time.Millisecond); return nil })
-		s, err := mail.NewSender(mail.Config{Host: "127.0.0.1", Port: srv.Port(), TLS: mail.TLSNone, PoolSize: 1, NoPipelining: serial(t),
-			From: &netmail.Address{Address: "surveys@acme.test"}, Timeout: time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(s.Close)
-		var msgs []mail.Message
-		for i := range 4 {
-			msgs = append(msgs, msg(fmt.Sprintf("slow%d@x.test", i), "hi"))
-		}
-		for i, err := range s.Send(context.Background(), msgs) {
-			if err != nil {
-				t.Errorf("message %d: %v", i, err)
-			}
-		}
-		if n := srv.Connections(); n != 1 {
-			t.Errorf("%d connections, want one carrying all four", n)
-		}
-	})
-}
