@@ -126,18 +126,7 @@ func TestThePoolGrowsToItsCeiling(t *testing.T) {
 	}
 	t.Cleanup(s.Close)
 	// Each first message is held until twelve are in at once.
-	var arrived atomic.Int32
-	all := make(chan struct{})
-	srv.OnRcpt(func(string) error {
-		if arrived.Add(1) == 12 {
-			close(all)
-		}
-		select {
-		case <-all:
-		case <-time.After(8 * time.Second):
-		}
-		return nil
-	})
+	holdUntil(srv, 12, 8*time.Second)
 	var wg sync.WaitGroup
 	for w := range 12 {
 		wg.Go(func() {

@@ -135,18 +135,7 @@ func testARestartCostsNoMessage(t *testing.T) {
 	s := pooled(t, port, 4)
 	// Four connections open at once (each message is held until all four
 	// are in), then idle.
-	var arrived atomic.Int32
-	all := make(chan struct{})
-	srv.OnRcpt(func(string) error {
-		if arrived.Add(1) == 4 {
-			close(all)
-		}
-		select {
-		case <-all:
-		case <-time.After(time.Second):
-		}
-		return nil
-	})
+	holdUntil(srv, 4, time.Second)
 	var wg sync.WaitGroup
 	for w := 0; w < 4; w++ {
 		wg.Add(1)

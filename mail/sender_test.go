@@ -14,6 +14,7 @@ import (
 	"net"
 	netmail "net/mail"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,6 +49,25 @@ func bothWays(t *testing.T, test func(t *testing.T)) {
 
 // serial tells a test run by bothWays to send one command at a time.
 func serial(t *testing.T) bool { return strings.Contains(t.Name(), "/serial") }
+
+// holdUntil makes srv hold each message at RCPT until n are held at once
+// (or wait, whichever comes first), so that n connections are open
+// together; it returns a channel closed when they were.
+func holdUntil(srv *capture.Server, n int32, wait time.Duration) <-chan struct{} {
+	var arrived atomic.Int32
+	all := make(chan struct{})
+	srv.OnRcpt(func(string) error {
+		if arrived.Add(1) == n {
+			close(all)
+		}
+		select {
+		case <-all:
+		case <-time.After(wait):
+		}
+		return nil
+	})
+	return all
+}
 
 func startCapture(t *testing.T) *capture.Server {
 	t.Helper()
