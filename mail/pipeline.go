@@ -56,7 +56,7 @@ const (
 )
 
 // transactionError turns the first failed reply of a transaction into a
-// DeliveryError, with the same rules as go-mail's errors (classify).
+// DeliveryError, with the rules of go-mail's errors (replyError).
 func transactionError(st stage, r reply) *DeliveryError {
 	var te *textproto.Error
 	if !errors.As(r.err, &te) {
@@ -66,15 +66,8 @@ func transactionError(st stage, r reply) *DeliveryError {
 	if f := strings.Fields(te.Msg); len(f) > 0 && strings.Count(f[0], ".") == 2 {
 		enhanced = f[0]
 	}
-	authRequired := te.Code == 530
-	policy := strings.HasPrefix(enhanced, "5.7.")
 	what := [...]string{"MAIL FROM", "RCPT TO", "DATA", "end of data"}[st]
-	return &DeliveryError{
-		Temporary: te.Code/100 == 4 || authRequired || policy,
-		Recipient: st == stageRcpt && !authRequired && !policy,
-		Code:      te.Code,
-		Err:       fmt.Errorf("%s refused: %w", what, te),
-	}
+	return replyError(te.Code, enhanced, st == stageRcpt, te.Code/100 == 4, fmt.Errorf("%s refused: %w", what, te))
 }
 
 // pipelineState carries a connection's pipelined run between messages.

@@ -513,21 +513,7 @@ func (s *Sender) build(in *Message, eightBit bool) (*gomail.Msg, error) {
 func classify(err error) *DeliveryError {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
-		// 530 is "authentication required" (RFC 4954): credentials are
-		// missing from the configuration, which can be fixed; neither the
-		// message nor the recipient is at fault.
-		authRequired := se.ErrorCode() == 530
-		// A refusal for policy or security (5.7.x: "relay access denied",
-		// authentication required, sender blocked) says nothing of the
-		// address: a relay left without credentials refuses every
-		// recipient so. Retried, never suppressing the address.
-		policy := strings.HasPrefix(se.EnhancedStatusCode(), "5.7.")
-		return &DeliveryError{
-			Temporary: se.IsTemp() || se.ErrorCode() == 0 || authRequired || policy,
-			Recipient: se.Reason == gomail.ErrSMTPRcptTo && !authRequired && !policy,
-			Code:      se.ErrorCode(),
-			Err:       err,
-		}
+		return replyError(se.ErrorCode(), se.EnhancedStatusCode(), se.Reason == gomail.ErrSMTPRcptTo, se.IsTemp() || se.ErrorCode() == 0, err)
 	}
 	// Failures to connect: refused, unreachable, timeouts, and a server
 	// that refuses the connection's setup (STARTTLS missing under the
@@ -541,6 +527,27 @@ func classify(err error) *DeliveryError {
 		de.Code = te.Code
 	}
 	return de
+}
+
+// replyError classifies an SMTP reply code (with its enhanced status code,
+// "5.7.1", when the server gave one): rcpt says the reply was to RCPT TO,
+// temporary that the reply itself was 4xx or missing.
+func replyError(code int, enhanced string, rcpt, temporary bool, err error) *DeliveryError {
+	// 530 is "authentication required" (RFC 4954): credentials are
+	// missing from the configuration, which can be fixed; neither the
+	// message nor the recipient is at fault.
+	authRequired := code == 530
+	// A refusal for policy or security (5.7.x: "relay access denied",
+	// authentication required, sender blocked) says nothing of the
+	// address: a relay left without credentials refuses every recipient
+	// so. Retried, never suppressing the address.
+	policy := strings.HasPrefix(enhanced, "5.7.")
+	return &DeliveryError{
+		Temporary: temporary || authRequired || policy,
+		Recipient: rcpt && !authRequired && !policy,
+		Code:      code,
+		Err:       err,
+	}
 }
 
 func heloName(from string) string {
