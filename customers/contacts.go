@@ -31,23 +31,49 @@ func (s *Store) ClaimContacts(ctx context.Context, contacts []Contact, now time.
 	if len(contacts) == 0 {
 		return nil, nil
 	}
-	sorted := append([]Contact(nil), contacts...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].CustomerID < sorted[j].CustomerID })
-	custs, invIDs, caps := make(pq.Int64Array, len(sorted)), make(pq.Int64Array, len(sorted)), make(pq.Int64Array, len(sorted))
-	for i, c := range sorted {
-		custs[i], invIDs[i], caps[i] = c.CustomerID, c.InvitationID, int64(c.CapDays)
+	// One statement per cap (a claim's contacts usually share one
+	// campaign's), each its own transaction.
+	byCap := map[int][]Contact{}
+	for _, c := range contacts {
+		byCap[c.CapDays] = append(byCap[c.CapDays], c)
+	}
+	var granted []int64
+	for capDays, group := range byCap {
+		g, err := s.claimContacts(ctx, group, capDays, now)
+		if err != nil {
+			return nil, err
+		}
+		granted = append(granted, g...)
+	}
+	return granted, nil
+}
+
+// claimContactsSQL records the contacts whose cap allows them, one narrow
+// row per customer (customer_contacts) inserted or updated in customer
+// order: the conflict's row lock serialises competitors, and the WHERE of
+// DO UPDATE checks the cap on the latest version of the row.
+const claimContactsSQL = `
+INSERT INTO customer_contacts AS ct (customer_id, last_contacted_at, last_contact_invitation_id)
+SELECT u.id, $2, u.inv FROM unnest($1::bigint[], $3::bigint[]) WITH ORDINALITY AS u(id, inv, n)
+ORDER BY u.n
+ON CONFLICT (customer_id) DO UPDATE SET last_contacted_at = EXCLUDED.last_contacted_at,
+    last_contact_invitation_id = EXCLUDED.last_contact_invitation_id
+WHERE $4::int = 0
+   OR ct.last_contact_invitation_id = EXCLUDED.last_contact_invitation_id
+   OR ct.last_contacted_at <= $2::timestamptz - make_interval(days => $4::int)
+   OR NOT EXISTS (SELECT 1 FROM invitations li WHERE li.id = ct.last_contact_invitation_id
+                  AND li.state NOT IN ('failed', 'suppressed'))
+RETURNING ct.last_contact_invitation_id`
+
+// claimContacts claims contacts that share one cap.
+func (s *Store) claimContacts(ctx context.Context, contacts []Contact, capDays int, now time.Time) ([]int64, error) {
+	sort.Slice(contacts, func(i, j int) bool { return contacts[i].CustomerID < contacts[j].CustomerID })
+	custs, invIDs := make(pq.Int64Array, len(contacts)), make(pq.Int64Array, len(contacts))
+	for i, c := range contacts {
+		custs[i], invIDs[i] = c.CustomerID, c.InvitationID
 	}
 	var granted pq.Int64Array
-	err := s.db.SelectContext(ctx, &granted, `
-UPDATE customers cu SET last_contacted_at = $2, last_contact_invitation_id = u.inv
-FROM unnest($1::bigint[], $3::bigint[], $4::int[]) AS u(id, inv, cap)
-WHERE cu.id = ANY ($1) AND cu.id = u.id
-  AND (u.cap = 0 OR cu.last_contact_invitation_id IS NULL OR cu.last_contact_invitation_id = u.inv
-       OR cu.last_contacted_at IS NULL OR cu.last_contacted_at <= $2::timestamptz - make_interval(days => u.cap)
-       OR NOT EXISTS (SELECT 1 FROM invitations li WHERE li.id = cu.last_contact_invitation_id
-                      AND li.state NOT IN ('failed', 'suppressed')))
-RETURNING u.inv`, custs, now, invIDs, caps)
-	if err != nil {
+	if err := s.db.SelectContext(ctx, &granted, claimContactsSQL, custs, now, invIDs, capDays); err != nil {
 		return nil, fmt.Errorf("claim %d contacts: %w", len(contacts), err)
 	}
 	return granted, nil

@@ -21,8 +21,9 @@ WITH ins AS (
            CASE WHEN capped THEN 'suppressed' ELSE 'scheduled' END,
            CASE WHEN capped THEN 'frequency_cap' ELSE '' END
     FROM customers cu
-    CROSS JOIN LATERAL (SELECT $4::int > 0 AND cu.last_contacted_at IS NOT NULL
-        AND cu.last_contacted_at > $3::timestamptz - make_interval(days => $4::int) AS capped) k
+    LEFT JOIN customer_contacts ct ON ct.customer_id = cu.id
+    CROSS JOIN LATERAL (SELECT $4::int > 0 AND ct.last_contacted_at IS NOT NULL
+        AND ct.last_contacted_at > $3::timestamptz - make_interval(days => $4::int) AS capped) k
     WHERE cu.opted_out_at IS NULL
       AND (cardinality($5::text[]) = 0 OR lower(cu.segment) = ANY ($5))
       AND (cardinality($6::text[]) = 0 OR cu.locale = ANY ($6))

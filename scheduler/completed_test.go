@@ -22,7 +22,8 @@ func TestOneOffCompletes(t *testing.T) {
 		f.customer(t, "held-"+ref, "vip", "en", "visit", "store", now.AddDate(0, 0, -3))
 	}
 	f.customer(t, "fresh", "vip", "en", "visit", "store", now.AddDate(0, 0, -3))
-	if _, err := f.schema.DB.Exec(`UPDATE customers SET last_contacted_at = $1 WHERE external_ref LIKE 'held-%'`, now.AddDate(0, 0, -5)); err != nil {
+	if _, err := f.schema.DB.Exec(`INSERT INTO customer_contacts (customer_id, last_contacted_at, last_contact_invitation_id)
+SELECT id, $1, 0 FROM customers WHERE external_ref LIKE 'held-%'`, now.AddDate(0, 0, -5)); err != nil {
 		t.Fatal(err)
 	}
 	runAt := now.Add(time.Hour)

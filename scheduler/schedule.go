@@ -22,14 +22,15 @@ SELECT c.id AS campaign_id, e.customer_id, e.id AS event_id, v.id AS survey_vers
        cu.time_zone, c.window_start_hour, c.window_end_hour, c.window_weekdays
 FROM service_events e
 JOIN customers cu ON cu.id = e.customer_id AND cu.opted_out_at IS NULL
+LEFT JOIN customer_contacts ct ON ct.customer_id = cu.id
 JOIN campaigns c ON c.state IN ('active', 'paused') AND c.trigger_kind = 'event' AND e.kind = ANY (c.event_kinds)
     AND (c.audience->'touchpoints' IS NULL OR jsonb_exists(c.audience->'touchpoints', lower(e.touchpoint)))
     AND (c.audience->'channels' IS NULL OR jsonb_exists(c.audience->'channels', lower(e.channel)))
     AND (c.audience->'segments' IS NULL OR jsonb_exists(c.audience->'segments', lower(cu.segment)))
     AND (c.audience->'locales' IS NULL OR jsonb_exists(c.audience->'locales', cu.locale))
 CROSS JOIN LATERAL (SELECT e.occurred_at + make_interval(secs => c.delay_seconds) AS due) d
-CROSS JOIN LATERAL (SELECT c.frequency_cap_days > 0 AND cu.last_contacted_at IS NOT NULL
-    AND cu.last_contacted_at > d.due - make_interval(days => c.frequency_cap_days) AS capped) k
+CROSS JOIN LATERAL (SELECT c.frequency_cap_days > 0 AND ct.last_contacted_at IS NOT NULL
+    AND ct.last_contacted_at > d.due - make_interval(days => c.frequency_cap_days) AS capped) k
 JOIN LATERAL (SELECT id FROM survey_versions WHERE survey_id = c.survey_id ORDER BY version DESC LIMIT 1) v ON true
 WHERE e.id = ANY ($1)`
 

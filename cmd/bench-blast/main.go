@@ -257,7 +257,7 @@ func sampleSize(ctx context.Context, schema *benchenv.Schema, bin string) (int, 
 		_ = cmd.Wait()
 		_, _ = schema.DB.ExecContext(ctx, `DELETE FROM invitations WHERE campaign_id = $1`, c.ID)
 		_, _ = schema.DB.ExecContext(ctx, `DELETE FROM due_sends WHERE campaign_id = $1`, c.ID)
-		_, _ = schema.DB.ExecContext(ctx, `UPDATE customers SET last_contacted_at = NULL, last_contact_invitation_id = NULL`)
+		_, _ = schema.DB.ExecContext(ctx, `DELETE FROM customer_contacts`)
 		_, _ = schema.DB.ExecContext(ctx, `DELETE FROM send_batches`)
 		_, _ = schema.DB.ExecContext(ctx, `DELETE FROM campaigns WHERE id = $1`, c.ID)
 	}()

@@ -71,7 +71,8 @@ func TestFreshDatabaseCampaignInABrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := h.Schema.DB.Exec(`UPDATE customers SET last_contacted_at = $1`, now.AddDate(0, 0, -7)); err != nil {
+	if _, err := h.Schema.DB.Exec(`INSERT INTO customer_contacts (customer_id, last_contacted_at, last_contact_invitation_id)
+SELECT id, $1, 0 FROM customers`, now.AddDate(0, 0, -7)); err != nil {
 		t.Fatal(err)
 	}
 	runAt := now.Add(time.Hour).Truncate(time.Minute)
