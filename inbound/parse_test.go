@@ -66,7 +66,7 @@ func TestLargeAttachmentsAreLeftOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Attachments) != 0 || len(p.Dropped) != 1 || p.Dropped[0] != "box.jpg" {
+	if len(p.Attachments) != 0 || len(p.Dropped) != 1 || p.Dropped[0].Name != "box.jpg" || p.Dropped[0].Data != nil {
 		t.Errorf("attachments %d, dropped %v; want box.jpg dropped for its size", len(p.Attachments), p.Dropped)
 	}
 	if !strings.Contains(p.NewWords, "photo of the box") {
