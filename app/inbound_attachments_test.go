@@ -114,11 +114,12 @@ Content-Transfer-Encoding: base64
 --b1--
 `, email, rt, ack.Subject, words, base64Lines(photo), base64Lines(page), base64Lines(big)))
 
-	eventually(t, "the reply on the conversation", func() bool {
-		return countOf(t, h, `SELECT count(*) FROM complaint_messages WHERE complaint_id = $1 AND direction = 'in' AND body = $2`, id, words) == 1
-	})
-	if state, _, outcome := inboundState(t, h, rt); state != inbound.StateRouted || !strings.Contains(outcome, "1 attachment(s) over the 64 KB limit not kept") {
-		t.Errorf("inbound message %s %q, want routed, saying a file was left out", state, outcome)
+	eventually(t, "the reply routed", func() bool { state, _, _ := inboundState(t, h, rt); return state == inbound.StateRouted })
+	if n := countOf(t, h, `SELECT count(*) FROM complaint_messages WHERE complaint_id = $1 AND direction = 'in' AND body = $2`, id, words); n != 1 {
+		t.Errorf("%d replies with the words on the conversation, want 1", n)
+	}
+	if _, _, outcome := inboundState(t, h, rt); !strings.Contains(outcome, "1 attachment(s) over the 64 KB limit not kept") {
+		t.Errorf("the message's outcome %q does not say a file was left out", outcome)
 	}
 
 	cx := h.API(t, users.CX)
@@ -264,4 +265,78 @@ func between(s, start, end string) string {
 		return s[:j]
 	}
 	return s
+}
+
+// TestUnmatchedMailShowsItsAttachments: a reply with a file that matches
+// nothing waits in the admins' list with its file (API and page, a
+// download for admins only); assigned to a complaint, the file follows it
+// onto the conversation.
+func TestUnmatchedMailShowsItsAttachments(t *testing.T) {
+	t.Parallel()
+	h := startInbound(t, nil)
+	seedCampaign(t, h)
+	id, email := unhappy(t, h, "receipt", "The parcel came a week late.", 3, 2)
+	addrs, _ := inbound.NewAddresser(inboundDomain, []byte(h.App.Cfg.Secret))
+	gone := addrs.Address(inbound.KindComplaint, 987654)
+	receipt := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+	deliver(t, h, email, gone, fmt.Sprintf(`From: <%s>
+To: <%s>
+Subject: My receipt
+Message-ID: <receipt-1@example.com>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b2"
+
+--b2
+Content-Type: text/plain; charset=utf-8
+
+Here is the receipt you asked for.
+--b2
+Content-Type: application/pdf
+Content-Disposition: attachment; filename="receipt.pdf"
+Content-Transfer-Encoding: base64
+
+%s
+--b2--
+`, email, gone, base64Lines(receipt)))
+	eventually(t, "the message unmatched", func() bool { state, _, _ := inboundState(t, h, gone); return state == inbound.StateUnmatched })
+
+	admin := h.API(t, users.Admin)
+	status, body := getJSON(t, admin, h.URL+"/api/v1/inbound/unmatched")
+	var list struct {
+		Messages []struct {
+			ID          int64            `json:"id"`
+			Attachments []attachmentJSON `json:"attachments"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal([]byte(body), &list); err != nil || status != http.StatusOK || len(list.Messages) != 1 ||
+		len(list.Messages[0].Attachments) != 1 || list.Messages[0].Attachments[0].Filename != "receipt.pdf" {
+		t.Fatalf("the unmatched list: %d %s", status, body)
+	}
+	mid, aid := list.Messages[0].ID, list.Messages[0].Attachments[0].ID
+	fileURL := fmt.Sprintf("%s/api/v1/inbound/%d/attachments/%d", h.URL, mid, aid)
+	resp, err := admin.Get(fileURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Equal(got, receipt) || resp.Header.Get("Content-Type") != "application/octet-stream" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), `attachment; filename="receipt.pdf"`) {
+		t.Errorf("the admin's download: %d %v", resp.StatusCode, resp.Header)
+	}
+	if status, _ := getJSON(t, h.API(t, users.CX), fileURL); status != http.StatusForbidden {
+		t.Errorf("a cx token downloads an unmatched message's file: %d, want 403", status)
+	}
+	status, page := fetch(t, staffSession(t, h, users.Admin), h.URL+"/admin/inbound")
+	if link := fmt.Sprintf(`href="/admin/inbound/%d/attachments/%d"`, mid, aid); status != http.StatusOK || !strings.Contains(page, link) {
+		t.Errorf("the admins' page does not link the file (%d): %s", status, between(page, `id="unmatched"`, "</table>"))
+	}
+
+	if status, body := postJSON(t, admin, fmt.Sprintf("%s/api/v1/inbound/%d/assign", h.URL, mid), map[string]any{"complaint_id": id}); status != http.StatusOK {
+		t.Fatalf("assign: %d %v", status, body)
+	}
+	status, body = getJSON(t, h.API(t, users.CX), fmt.Sprintf("%s/api/v1/complaints/%d/attachments/%d", h.URL, id, aid))
+	if status != http.StatusOK || body != string(receipt) {
+		t.Errorf("the file on the complaint it was assigned to: %d %q", status, body)
+	}
 }

@@ -39,8 +39,8 @@ func ServeAttachment(w http.ResponseWriter, a inbound.StoredAttachment) {
 
 // ContentDisposition is "attachment" with filename: an ASCII fallback in
 // filename= (RFC 6266: other characters become _, quotes and backslashes
-// too) and the exact name in filename*=UTF-8”… (RFC 5987 percent
-// encoding).
+// too) and the exact name in filename* (UTF-8, percent-encoded as RFC
+// 5987 says).
 func ContentDisposition(filename string) string {
 	var ascii, ext strings.Builder
 	for _, r := range filename {
