@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/followup/followup/inbound"
 	"github.com/followup/followup/internal/apptest"
@@ -338,5 +339,67 @@ Content-Transfer-Encoding: base64
 	status, body = getJSON(t, h.API(t, users.CX), fmt.Sprintf("%s/api/v1/complaints/%d/attachments/%d", h.URL, id, aid))
 	if status != http.StatusOK || body != string(receipt) {
 		t.Errorf("the file on the complaint it was assigned to: %d %q", status, body)
+	}
+}
+
+// TestSurveyReplyPhotoShowsOnTheComplaint: a customer answers the survey
+// email in words with a photo attached; the complaint their words open
+// shows the photo beside the reply (API and page), downloadable from the
+// complaint.
+func TestSurveyReplyPhotoShowsOnTheComplaint(t *testing.T) {
+	t.Parallel()
+	h := startInbound(t, nil)
+	seedCampaign(t, h)
+	const email = "crushed@example.com"
+	if status, body := postJSON(t, h.API(t, users.Marketing), h.URL+"/api/v1/events",
+		event("crushed", "en", email, h.App.Clock.Now().Add(-3*time.Hour))); status != http.StatusAccepted {
+		t.Fatalf("event: %d %v", status, body)
+	}
+	_, inv := captured(t, h, email, "how did we do")
+	rt := replyTo(t, inv)
+	photo := tinyJPEG(t)
+	deliver(t, h, email, rt, fmt.Sprintf(`From: <%s>
+To: <%s>
+Subject: Re: %s
+Message-ID: <crushed-1@example.com>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="b3"
+
+--b3
+Content-Type: text/plain; charset=utf-8
+
+The box was crushed and the vase inside is broken. Terrible service, I want a refund.
+--b3
+Content-Type: image/jpeg
+Content-Disposition: attachment; filename="IMG_0042.JPG"
+Content-Transfer-Encoding: base64
+
+%s
+--b3--
+`, email, rt, inv.Subject, base64Lines(photo)))
+	eventually(t, "the reply routed", func() bool { state, _, _ := inboundState(t, h, rt); return state == inbound.StateRouted })
+	var id int64
+	eventually(t, "a complaint opened", func() bool {
+		return h.Schema.DB.Get(&id, `SELECT k.id FROM complaints k JOIN customers c ON c.id = k.customer_id WHERE c.email = $1`, email) == nil
+	})
+	cx := h.API(t, users.CX)
+	status, body := getJSON(t, cx, fmt.Sprintf("%s/api/v1/complaints/%d", h.URL, id))
+	var detail struct {
+		Reply struct {
+			Attachments []attachmentJSON `json:"attachments"`
+		} `json:"reply"`
+	}
+	if err := json.Unmarshal([]byte(body), &detail); err != nil || status != http.StatusOK || len(detail.Reply.Attachments) != 1 ||
+		detail.Reply.Attachments[0].Filename != "IMG_0042.JPG" {
+		t.Fatalf("the reply's files in the API: %d %.600s", status, body)
+	}
+	aid := detail.Reply.Attachments[0].ID
+	if status, got := getJSON(t, cx, fmt.Sprintf("%s/api/v1/complaints/%d/attachments/%d", h.URL, id, aid)); status != http.StatusOK || got != string(photo) {
+		t.Errorf("the photo from the complaint: %d, %d bytes", status, len(got))
+	}
+	status, page := fetch(t, staffSession(t, h, users.CX), fmt.Sprintf("%s/cx/complaints/%d", h.URL, id))
+	if status != http.StatusOK || !strings.Contains(page, fmt.Sprintf(`href="/cx/complaints/%d/attachments/%d"`, id, aid)) ||
+		!strings.Contains(between(page, `id="reply-attachments"`, "</ul>"), "IMG_0042.JPG") {
+		t.Errorf("the complaint page does not show the photo beside the reply (%d): %s", status, between(page, `id="comment"`, "</ul>"))
 	}
 }

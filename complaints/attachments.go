@@ -7,9 +7,9 @@ import (
 )
 
 // AttachmentInfo is a file the customer sent with one of their emails on
-// the conversation (the table inbound_attachments, written by package
-// inbound, read here); its bytes are downloaded from the complaint's
-// attachment address.
+// the conversation, or with their reply to the survey email (the table
+// inbound_attachments, written by package inbound, read here); its bytes
+// are downloaded from the complaint's attachment address.
 type AttachmentInfo struct {
 	ID           int64  `db:"id" json:"id"`
 	MessageID    int64  `db:"message_id" json:"-"`
@@ -45,4 +45,16 @@ func attachMessages(ctx context.Context, tx *sqlx.Tx, id int64, msgs []MessageIn
 		}
 	}
 	return nil
+}
+
+// attachReply puts on the reply the files that came with it when the
+// customer answered the survey email by email (the inbound messages routed
+// to its invitation).
+func attachReply(ctx context.Context, tx *sqlx.Tx, r *Reply) error {
+	r.Attachments = []AttachmentInfo{}
+	return tx.SelectContext(ctx, &r.Attachments, `SELECT a.id, im.id AS message_id, a.filename, a.declared_type, a.sniffed_type, a.size,
+		encode(a.sha256, 'hex') AS sha256, a.kept, a.note
+		FROM responses r JOIN inbound_messages im ON im.route_kind = 'i' AND im.route_id = r.invitation_id AND im.state = 'routed'
+		JOIN inbound_attachments a ON a.inbound_message_id = im.id
+		WHERE r.id = $1 ORDER BY im.id, a.position`, r.ID)
 }

@@ -51,6 +51,9 @@ type Reply struct {
 	Risks         pq.StringArray  `db:"risks" json:"risks"`
 	RiskEvidence  json.RawMessage `db:"risk_evidence" json:"risk_evidence"`
 	EventID       *int64          `db:"event_id" json:"-"`
+	// Attachments are the files sent with the reply when it came by email
+	// (a reply to the survey email).
+	Attachments []AttachmentInfo `db:"-" json:"attachments"`
 }
 
 // CustomerCard is who the customer is.
@@ -218,6 +221,7 @@ func (s *Store) Detail(ctx context.Context, id int64, now time.Time) (Detail, er
 				WHERE m.complaint_id = $1 ORDER BY m.id`, id)
 		}},
 		{"attachments", func() error { return attachMessages(ctx, tx, id, d.Messages) }},
+		{"reply attachments", func() error { return attachReply(ctx, tx, &d.Reply) }},
 	}
 	steps = append(steps, historySteps(ctx, tx, &d.History, c.CustomerID, id)...)
 	for _, st := range steps {

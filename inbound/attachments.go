@@ -117,14 +117,18 @@ func (s *Store) Attachment(ctx context.Context, messageID, id int64) (StoredAtta
 		WHERE a.id = $1 AND a.inbound_message_id = $2 AND a.kept`, id, messageID)
 }
 
-// ComplaintAttachment reads kept attachment id of one of the customer's
-// emails on complaint complaintID's conversation, bytes included;
+// ComplaintAttachment reads kept attachment id of complaint complaintID,
+// bytes included: a file of one of the customer's emails on its
+// conversation, or of their reply to the survey email that opened it.
 // ErrNoAttachment when the complaint has no such file (so the address of
 // one complaint's file cannot be used to read another's).
 func (s *Store) ComplaintAttachment(ctx context.Context, complaintID, id int64) (StoredAttachment, error) {
 	return s.attachment(ctx, `SELECT `+attachmentColumns+`, a.data FROM inbound_attachments a
-		JOIN complaint_messages m ON m.inbound_message_id = a.inbound_message_id
-		WHERE a.id = $1 AND m.complaint_id = $2 AND a.kept`, id, complaintID)
+		WHERE a.id = $1 AND a.kept AND (
+			EXISTS (SELECT 1 FROM complaint_messages m WHERE m.inbound_message_id = a.inbound_message_id AND m.complaint_id = $2)
+			OR EXISTS (SELECT 1 FROM complaints c JOIN responses r ON r.id = c.response_id
+				JOIN inbound_messages im ON im.route_kind = 'i' AND im.route_id = r.invitation_id AND im.state = 'routed'
+				WHERE c.id = $2 AND im.id = a.inbound_message_id))`, id, complaintID)
 }
 
 func (s *Store) attachment(ctx context.Context, q string, args ...any) (StoredAttachment, error) {
