@@ -202,7 +202,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Reports.SetCurrency(CompensationGovernance(cfg).Currency)
 	a.Inbound = inbound.NewStore(a.DB)
 	a.Router = &route.Router{Inbound: a.Inbound, Customers: a.Customers, Invitations: a.Scheduler, Surveys: a.Surveys, Replies: a.Replies,
-		Loop: a.Loop, Clock: a.Clock, Log: log.With("component", "inbound"), ReopenWithin: cfg.Inbound.ReopenWithin}
+		Loop: a.Loop, Clock: a.Clock, Log: log.With("component", "inbound"), ReopenWithin: cfg.Inbound.ReopenWithin,
+		MaxAttachment: int(cfg.Inbound.MaxAttachment)}
 	return a, nil
 }
 

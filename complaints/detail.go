@@ -24,7 +24,8 @@ type Detail struct {
 	History History       `json:"history"`
 	// Audit is the complaint's own trail.
 	Audit []AuditEntry `json:"audit"`
-	// Messages are the emails the customer got about the complaint.
+	// Messages are the conversation: the emails the customer got about
+	// the complaint and those they sent, with their files.
 	Messages []MessageInfo `json:"messages"`
 	// Strategy is the suggested way to deal with the complaint's deviance.
 	Strategy Strategy `json:"deviance_strategy"`
@@ -50,6 +51,9 @@ type Reply struct {
 	Risks         pq.StringArray  `db:"risks" json:"risks"`
 	RiskEvidence  json.RawMessage `db:"risk_evidence" json:"risk_evidence"`
 	EventID       *int64          `db:"event_id" json:"-"`
+	// Attachments are the files sent with the reply when it came by email
+	// (a reply to the survey email).
+	Attachments []AttachmentInfo `db:"-" json:"attachments"`
 }
 
 // CustomerCard is who the customer is.
@@ -216,6 +220,8 @@ func (s *Store) Detail(ctx context.Context, id int64, now time.Time) (Detail, er
 				JOIN complaints co ON co.id = m.complaint_id JOIN customers cu ON cu.id = co.customer_id
 				WHERE m.complaint_id = $1 ORDER BY m.id`, id)
 		}},
+		{"attachments", func() error { return attachMessages(ctx, tx, id, d.Messages) }},
+		{"reply attachments", func() error { return attachReply(ctx, tx, &d.Reply) }},
 	}
 	steps = append(steps, historySteps(ctx, tx, &d.History, c.CustomerID, id)...)
 	for _, st := range steps {

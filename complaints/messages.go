@@ -216,4 +216,7 @@ type MessageInfo struct {
 	SentAt    *time.Time `db:"sent_at" json:"sent_at"`
 	Reason    string     `db:"reason" json:"reason,omitempty"`
 	Author    string     `db:"author" json:"author"`
+	// Attachments are the files that came with a customer's email (none
+	// for ours), those left out for their size included with a note.
+	Attachments []AttachmentInfo `db:"-" json:"attachments"`
 }

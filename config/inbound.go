@@ -26,6 +26,9 @@ type Inbound struct {
 	// MaxBytes is the largest message accepted; larger ones are refused
 	// (552) before they are stored.
 	MaxBytes int64
+	// MaxAttachment is the largest file of a reply that is kept; a larger
+	// one is left out with a note, the reply kept.
+	MaxAttachment int64
 	// ClientLimit is how many messages one client address may send over
 	// Per before it is told to retry later (450); N 0 is off.
 	ClientLimit Attempts
@@ -96,22 +99,15 @@ var inboundFields = []field{
 		}},
 	{env: "FOLLOWUP_INBOUND_MAX_SIZE", def: "20MB",
 		usage: "the largest message the inbound listener accepts, attachments included (KB or MB, 1KB to 100MB); larger ones are refused with 552",
-		set: func(c *Config, raw string) error {
-			m := sizeRE.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(raw)))
-			if m == nil {
-				return expectError("a size such as 20MB or 512KB")
-			}
-			n, _ := strconv.ParseInt(m[1], 10, 64)
-			if m[2] == "MB" {
-				n <<= 20
-			} else {
-				n <<= 10
-			}
-			if n < 1<<10 || n > 100<<20 {
-				return expectError("a size from 1KB to 100MB")
-			}
-			c.Inbound.MaxBytes = n
-			return nil
+		set: func(c *Config, raw string) (err error) {
+			c.Inbound.MaxBytes, err = parseSize(raw)
+			return err
+		}},
+	{env: "FOLLOWUP_INBOUND_ATTACHMENT_MAX", def: "10MB",
+		usage: "the largest file of a customer's reply that is kept, per attachment (KB or MB, 1KB to 100MB); a larger one is left out with a note beside the message, the reply itself kept",
+		set: func(c *Config, raw string) (err error) {
+			c.Inbound.MaxAttachment, err = parseSize(raw)
+			return err
 		}},
 	{env: "FOLLOWUP_INBOUND_CLIENT_LIMIT", def: "120/1m",
 		usage: "messages one client address may send to the inbound listener over a period before it is told to retry later (450): 120/1m; off for none",
@@ -135,6 +131,24 @@ var inboundFields = []field{
 	{env: "FOLLOWUP_INBOUND_IMAP_INTERVAL", def: "1m",
 		usage: "how often the mailbox of FOLLOWUP_INBOUND_IMAP_URL is polled (Go duration, 5s to 1h)",
 		set:   durationField(func(c *Config) *time.Duration { return &c.Inbound.IMAPEvery }, 5*time.Second, time.Hour)},
+}
+
+// parseSize reads a size such as 20MB or 512KB, from 1KB to 100MB.
+func parseSize(raw string) (int64, error) {
+	m := sizeRE.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(raw)))
+	if m == nil {
+		return 0, expectError("a size such as 20MB or 512KB")
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	if m[2] == "MB" {
+		n <<= 20
+	} else {
+		n <<= 10
+	}
+	if n < 1<<10 || n > 100<<20 {
+		return 0, expectError("a size from 1KB to 100MB")
+	}
+	return n, nil
 }
 
 // parseIMAP reads imaps://user:pass@host[:993]/Mailbox (implicit TLS),

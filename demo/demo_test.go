@@ -147,14 +147,16 @@ func TestDemoOnce(t *testing.T) {
 		!strings.Contains(report, fmt.Sprintf("%d of them opened a complaint", partial)) {
 		t.Errorf("%d partial replies, %d complaints from them; report: %s", partial, partialComplaints, report)
 	}
-	// Two-way email: a customer answered an acknowledgement by email and a
-	// relay reported a late bounce; both landed.
-	var inReplies, bounced int
+	// Two-way email: a customer answered an acknowledgement by email with a
+	// photo and a relay reported a late bounce; both landed.
+	var inReplies, photos, bounced int
 	if err := schema.DB.QueryRow(`SELECT (SELECT count(*) FROM complaint_messages WHERE direction = 'in' AND kind = 'customer_reply'),
-		(SELECT count(*) FROM email_suppressions WHERE reason = 'bounced')`).Scan(&inReplies, &bounced); err != nil {
+		(SELECT count(*) FROM inbound_attachments WHERE kept AND sniffed_type = 'image/jpeg'),
+		(SELECT count(*) FROM email_suppressions WHERE reason = 'bounced')`).Scan(&inReplies, &photos, &bounced); err != nil {
 		t.Fatal(err)
 	}
-	if inReplies != 1 || bounced != 1 || !strings.Contains(report, "replied by email:") || !strings.Contains(report, "late bounce:") {
-		t.Errorf("%d email replies on complaints, %d addresses bounced late; want 1 and 1, said in the report", inReplies, bounced)
+	if inReplies != 1 || photos != 1 || bounced != 1 || !strings.Contains(report, "replied by email:") || !strings.Contains(report, "parcel.jpg") ||
+		!strings.Contains(report, "late bounce:") {
+		t.Errorf("%d email replies on complaints (%d photos), %d addresses bounced late; want 1 (1) and 1, said in the report", inReplies, photos, bounced)
 	}
 }

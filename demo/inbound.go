@@ -3,7 +3,11 @@ package demo
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	netmail "net/mail"
 	"net/smtp"
 	"strings"
@@ -31,7 +35,8 @@ var replyWords = map[string]string{
 
 // emailBack plays two customers' mail coming back over SMTP to the inbound
 // listener at inboundAddr: one answers the acknowledgement of complaint id
-// from their mail client (the reply quotes it), and the relay of another,
+// from their mail client (the reply quotes it, and carries a photo of the
+// parcel), and the relay of another,
 // silent one reports an hour later that their mailbox does not exist, as
 // Postfix writes it, to the survey email's envelope sender. It waits until
 // both have landed.
@@ -62,9 +67,18 @@ func emailBack(ctx context.Context, a *app.App, capt *capture.Server, inboundAdd
 	if locale == "fr" {
 		quote = "Le " + ack.ReceivedAt.Format("02/01/2006 à 15:04") + ", " + rt.String() + " a écrit :"
 	}
+	photo, err := parcelPhoto()
+	if err != nil {
+		return tw, err
+	}
+	// The customer's mail client sends the words and a photo of the parcel.
 	reply := fmt.Sprintf("From: <%s>\r\nTo: %s\r\nSubject: Re: %s\r\nMessage-ID: <demo-reply-%d@customer.example>\r\nIn-Reply-To: %s\r\n"+
-		"Content-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n\r\n%s\r\n> %s\r\n",
-		from, rt.String(), p.Subject, id, p.Header.Get("Message-Id"), tw.Words, quote, strings.ReplaceAll(strings.TrimSpace(p.Text()), "\n", "\r\n> "))
+		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"demo-reply\"\r\n\r\n"+
+		"--demo-reply\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n\r\n%s\r\n> %s\r\n"+
+		"--demo-reply\r\nContent-Type: image/jpeg\r\nContent-Disposition: attachment; filename=\"parcel.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n"+
+		"--demo-reply--\r\n",
+		from, rt.String(), p.Subject, id, p.Header.Get("Message-Id"), tw.Words, quote, strings.ReplaceAll(strings.TrimSpace(p.Text()), "\n", "\r\n> "),
+		base64Lines(photo))
 	if err := smtp.SendMail(inboundAddr, nil, from, []string{rt.Address}, []byte(reply)); err != nil {
 		return tw, fmt.Errorf("reply by email to complaint %d: %w", id, err)
 	}
@@ -80,15 +94,18 @@ func emailBack(ctx context.Context, a *app.App, capt *capture.Server, inboundAdd
 			Reply   int `db:"reply"`
 			Alerted int `db:"alerted"`
 			Bounced int `db:"bounced"`
+			Photo   int `db:"photo"`
 		}
 		err := a.DB.GetContext(ctx, &landed, `SELECT
 			(SELECT count(*) FROM complaint_messages WHERE complaint_id = $1 AND direction = 'in') AS reply,
 			(SELECT count(*) FROM alerts WHERE complaint_id = $1 AND kind = 'customer_replied' AND email_delivered_at IS NOT NULL) AS alerted,
-			(SELECT count(*) FROM email_suppressions WHERE email = lower($2)) AS bounced`, id, tw.Bounced)
+			(SELECT count(*) FROM email_suppressions WHERE email = lower($2)) AS bounced,
+			(SELECT count(*) FROM complaint_messages m JOIN inbound_attachments f ON f.inbound_message_id = m.inbound_message_id
+				WHERE m.complaint_id = $1 AND f.kept) AS photo`, id, tw.Bounced)
 		if err != nil {
 			return tw, fmt.Errorf("read the mail that came back: %w", err)
 		}
-		if landed.Reply > 0 && landed.Alerted > 0 && (silent == nil || landed.Bounced > 0) {
+		if landed.Reply > 0 && landed.Alerted > 0 && landed.Photo > 0 && (silent == nil || landed.Bounced > 0) {
 			return tw, nil
 		}
 		if time.Now().After(deadline) {
@@ -116,6 +133,38 @@ func emailBackOne(ctx context.Context, a *app.App, opts Options, sum summary, wo
 		}
 	}
 	return twoWay{}, nil
+}
+
+// parcelPhoto is the picture the demo's customer attaches: a small brown
+// box on a grey floor, as a JPEG.
+func parcelPhoto() ([]byte, error) {
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for y := range 48 {
+		for x := range 64 {
+			c := color.RGBA{R: 150, G: 150, B: 150, A: 255}
+			if x > 16 && x < 48 && y > 12 && y < 40 {
+				c = color.RGBA{R: 160, G: 110, B: 60, A: 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		return nil, fmt.Errorf("draw the parcel photo: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// base64Lines is data in base64, 76 characters a line, as mail clients
+// write it.
+func base64Lines(data []byte) string {
+	s := base64.StdEncoding.EncodeToString(data)
+	var b strings.Builder
+	for len(s) > 76 {
+		b.WriteString(s[:76] + "\r\n")
+		s = s[76:]
+	}
+	return b.String() + s
 }
 
 // complaintEmail is the first email captured about complaint id.

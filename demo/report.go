@@ -98,7 +98,8 @@ func report(out io.Writer, s summary, lp loop, db Database) {
 	}
 	if b := lp.Back; b.Replied != 0 {
 		fmt.Fprintf(out, "  replied by email:  the customer of #%d answered the acknowledgement from their mail client: %q\n", b.Replied, excerpt(b.Words, 60))
-		fmt.Fprintf(out, "                     the reply reached the inbound SMTP listener, is on the complaint's conversation, its owner (or the team) alerted\n")
+		fmt.Fprintf(out, "                     the reply reached the inbound SMTP listener, is on the complaint's conversation with its photo\n")
+		fmt.Fprintf(out, "                     of the parcel (parcel.jpg, a download), its owner (or the team) alerted\n")
 	}
 	if b := lp.Back; b.Bounced != "" {
 		fmt.Fprintf(out, "  late bounce:       a relay reported %s unknown (Postfix's report, 5.1.1) after accepting its survey email:\n", b.Bounced)

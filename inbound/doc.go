@@ -4,7 +4,9 @@
 // (stored once, before they are acknowledged) and their parsing and
 // routing rules.
 //
-// Tables: inbound_messages.
+// Tables: inbound_messages, inbound_attachments (the files of a reply,
+// within FOLLOWUP_INBOUND_ATTACHMENT_MAX each; a larger one keeps its row
+// and a note, not its bytes).
 //
 // It must never import net/http, asynq or the web and worker packages, and
 // never write a table it does not own: a reply lands on a complaint through

@@ -3,6 +3,7 @@ package inbound
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"mime"
 	"net/mail"
@@ -31,9 +32,16 @@ const (
 
 // Attachment is a file a customer sent with a reply.
 type Attachment struct {
-	Name        string
-	ContentType string
-	Data        []byte
+	// Name is the sender's file name made safe (SafeFilename).
+	Name string
+	// DeclaredType is the type the sender declared; Sniffed the one the
+	// first bytes show (Sniff).
+	DeclaredType, Sniffed string
+	Size                  int
+	// SHA256 is the digest of the file's bytes, dropped or not.
+	SHA256 [32]byte
+	// Data is nil for a file left out for its size.
+	Data []byte
 }
 
 // Parsed is what a message says.
@@ -48,15 +56,17 @@ type Parsed struct {
 	// Status is the delivery report's status (5.1.1) and Diagnostic its
 	// explanation, for a bounce or a delay.
 	Status, Diagnostic string
-	// Attachments are the files within the size limit; Dropped names those
-	// left out for their size.
+	// Attachments are the files within the size limit, in the order of the
+	// message; Dropped are those left out for their size (no Data).
 	Attachments []Attachment
-	Dropped     []string
+	Dropped     []Attachment
 }
 
 // ParseOptions tune Parse.
 type ParseOptions struct {
-	// MaxAttachment is the largest file kept (default 10 MB).
+	// MaxAttachment is the largest file kept (default 10 MB,
+	// FOLLOWUP_INBOUND_ATTACHMENT_MAX); a larger one is dropped, the reply
+	// kept.
 	MaxAttachment int
 	// NullSender is true when the envelope sender was empty (<>), as for
 	// delivery reports.
@@ -102,15 +112,15 @@ func Parse(raw []byte, opts ParseOptions) (*Parsed, error) {
 			if len(a.Content) == 0 || (a.FileName == "" && strings.HasPrefix(a.ContentType, "text/")) {
 				continue
 			}
-			name := a.FileName
-			if name == "" {
-				name = "attachment"
-			}
-			if len(a.Content) > opts.MaxAttachment {
-				p.Dropped = append(p.Dropped, name)
+			sniffed := Sniff(a.Content)
+			f := Attachment{Name: SafeFilename(a.FileName, sniffed), DeclaredType: strings.ToLower(a.ContentType), Sniffed: sniffed,
+				Size: len(a.Content), SHA256: sha256.Sum256(a.Content)}
+			if f.Size > opts.MaxAttachment {
+				p.Dropped = append(p.Dropped, f)
 				continue
 			}
-			p.Attachments = append(p.Attachments, Attachment{Name: name, ContentType: a.ContentType, Data: a.Content})
+			f.Data = a.Content
+			p.Attachments = append(p.Attachments, f)
 		}
 	}
 	return p, nil

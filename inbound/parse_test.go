@@ -25,6 +25,7 @@ func TestParseTellsWhatCameBack(t *testing.T) {
 		{"ooo_outlook_fr.eml", inbound.KindAutoReply, "paul@example.fr", "", "", 0},
 		{"ooo_gmail_en.eml", inbound.KindAutoReply, "sam@gmail.com", "", "", 0},
 		{"dsn_postfix.eml", inbound.KindBounce, "mailer-daemon@mx.example.com", "", "5.1.1", 0},
+		{"dsn_postfix_real_unknown_user.eml", inbound.KindBounce, "mailer-daemon@mx.bounce.test", "", "5.1.1", 0},
 		{"dsn_gmail.eml", inbound.KindBounce, "mailer-daemon@googlemail.com", "", "5.1.1", 0},
 		{"dsn_delay_exchange.eml", inbound.KindDelay, "postmaster@outlook.com", "", "4.4.7", 0},
 		{"bounce_yahoo_plain.eml", inbound.KindBounce, "mailer-daemon@yahoo.com", "", "", 0},
@@ -57,6 +58,27 @@ func TestParseTellsWhatCameBack(t *testing.T) {
 	}
 }
 
+// TestParseReadsARealPostfixReport reads the report a real Postfix 3.7
+// sent back (app's TestRealPostfixBounceSuppressesTheAddress saved it, CRLF
+// and all): a permanent failure for the unknown user, although Postfix
+// marks its reports Auto-Submitted like an auto-reply.
+func TestParseReadsARealPostfixReport(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "dsn_postfix_real_unknown_user.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := inbound.Parse(raw, inbound.ParseOptions{NullSender: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Kind != inbound.KindBounce || p.Status != "5.1.1" || p.Diagnostic != `X-Postfix; unknown user: "unknown"` {
+		t.Errorf("kind %q status %q diagnostic %q, want a 5.1.1 bounce for the unknown user", p.Kind, p.Status, p.Diagnostic)
+	}
+	if len(p.Attachments) != 0 {
+		t.Errorf("the returned message was kept as %d attachments", len(p.Attachments))
+	}
+}
+
 func TestLargeAttachmentsAreLeftOut(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join("testdata", "reply_apple_en_photo.eml"))
 	if err != nil {
@@ -66,7 +88,7 @@ func TestLargeAttachmentsAreLeftOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Attachments) != 0 || len(p.Dropped) != 1 || p.Dropped[0] != "box.jpg" {
+	if len(p.Attachments) != 0 || len(p.Dropped) != 1 || p.Dropped[0].Name != "box.jpg" || p.Dropped[0].Data != nil {
 		t.Errorf("attachments %d, dropped %v; want box.jpg dropped for its size", len(p.Attachments), p.Dropped)
 	}
 	if !strings.Contains(p.NewWords, "photo of the box") {

@@ -21,6 +21,9 @@ type Unmatched struct {
 	Kind    string `db:"kind" json:"kind"`
 	State   string `db:"state" json:"state"`
 	Outcome string `db:"outcome" json:"outcome"`
+	// Attachments are the files that came with it (those left out for
+	// their size with a note).
+	Attachments []AttachmentInfo `db:"-" json:"attachments"`
 }
 
 // UnmatchedList returns the messages waiting for the admins (unmatched or
@@ -31,6 +34,20 @@ func (s *Store) UnmatchedList(ctx context.Context, limit int) ([]Unmatched, erro
 		rcpt_to, subject, body, kind, state, outcome FROM inbound_messages WHERE state IN ('unmatched', 'failed')
 		ORDER BY received_at DESC, id DESC LIMIT $1`, limit); err != nil {
 		return nil, fmt.Errorf("unmatched inbound messages: %w", err)
+	}
+	ids := make([]int64, len(out))
+	for i, m := range out {
+		ids[i] = m.ID
+	}
+	files, err := s.Attachments(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Attachments = files[out[i].ID]
+		if out[i].Attachments == nil {
+			out[i].Attachments = []AttachmentInfo{}
+		}
 	}
 	return out, nil
 }

@@ -140,7 +140,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		"id": {"1"}, "slug": {"service-recovery"}, "version": {"1"}, "week": {"2026-W47"}, "file": {"trend.png"},
 		"name":  {"trend.csv", "risk-trend.csv"},
 		"token": {"not-a-signed-link"},
-		"grant": {"1"}, "decision": {"approve", "refuse"},
+		"grant": {"1"}, "decision": {"approve", "refuse"}, "aid": {"1"},
 	}
 	actions := map[string][]string{
 		"/api/v1/campaigns/": {"pause", "test-send"},

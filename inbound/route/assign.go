@@ -24,10 +24,15 @@ func (r *Router) Assign(ctx context.Context, id, complaintID int64, by string) e
 		return ErrNotWaiting
 	}
 	subject, body := "", "(a message that could not be read; it is kept as received)"
-	if p, err := inbound.Parse(m.Raw, inbound.ParseOptions{MaxAttachment: r.MaxAttachment}); err == nil {
+	if p, err := inbound.Parse(m.Raw, inbound.ParseOptions{MaxAttachment: r.maxAttachment()}); err == nil {
 		subject, body = p.Subject, p.NewWords
 		if body == "" {
 			body = p.Text
+		}
+		// Stored when it was first parsed; again (a no-op) for a message
+		// received before files were kept.
+		if err := r.Inbound.SaveAttachments(ctx, id, p, r.maxAttachment()); err != nil {
+			return err
 		}
 	}
 	if _, err := r.Loop.CustomerEmailed(ctx, complaintID, complaints.CustomerEmail{InboundID: id, Subject: subject, Body: body,

@@ -32,8 +32,21 @@ type Router struct {
 	// ReopenWithin is how long after its resolution a reply reopens a
 	// complaint (FOLLOWUP_INBOUND_REOPEN_WITHIN); 0 never reopens.
 	ReopenWithin time.Duration
-	// MaxAttachment is the largest attachment kept (default 10 MB).
+	// MaxAttachment is the largest attachment kept
+	// (FOLLOWUP_INBOUND_ATTACHMENT_MAX, default 10 MB); a larger one is
+	// dropped with a note, the reply kept.
 	MaxAttachment int
+}
+
+// DefaultMaxAttachment is the largest attachment kept when MaxAttachment
+// is not set.
+const DefaultMaxAttachment = 10 << 20
+
+func (r *Router) maxAttachment() int {
+	if r.MaxAttachment > 0 {
+		return r.MaxAttachment
+	}
+	return DefaultMaxAttachment
 }
 
 // Process parses message id and routes it, once: a message already
@@ -51,10 +64,15 @@ func (r *Router) Process(ctx context.Context, id int64) error {
 		return nil
 	}
 	now := r.Clock.Now()
-	p, err := inbound.Parse(m.Raw, inbound.ParseOptions{MaxAttachment: r.MaxAttachment, NullSender: m.MailFrom == ""})
+	p, err := inbound.Parse(m.Raw, inbound.ParseOptions{MaxAttachment: r.maxAttachment(), NullSender: m.MailFrom == ""})
 	if err != nil {
 		r.Log.Warn("inbound message not parsed; kept", "message", id, "err", err)
 		_, err := r.Inbound.Settle(ctx, id, inbound.Settled{State: inbound.StateFailed, Outcome: err.Error()}, now)
+		return err
+	}
+	// The files are stored before anything else: wherever the reply lands
+	// (a complaint, a survey answer, the unmatched list), they are beside it.
+	if err := r.Inbound.SaveAttachments(ctx, id, p, r.maxAttachment()); err != nil {
 		return err
 	}
 	st := inbound.Settled{Kind: p.Kind, From: p.From, Subject: p.Subject, Body: p.NewWords}
@@ -77,6 +95,9 @@ func (r *Router) Process(ctx context.Context, id int64) error {
 	}
 	if err != nil {
 		return fmt.Errorf("route inbound message %d: %w", id, err)
+	}
+	if n := len(p.Dropped); n > 0 {
+		st.Outcome += fmt.Sprintf("; %d attachment(s) over the %s limit not kept", n, inbound.HumanSize(r.maxAttachment()))
 	}
 	return r.settle(ctx, id, st, now)
 }

@@ -25,6 +25,7 @@ func Routes(mux *web.Router, core *web.Server) {
 	s.compensationRoutes(mux)
 	s.labelRoutes(mux)
 	s.inboundRoutes(mux)
+	s.attachmentRoutes(mux)
 	if s.Queues != nil {
 		mux.Handle("/admin/queues/", web.Roles(), s.Queues) // admins only
 	}
