@@ -69,10 +69,14 @@ END
 $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER customers_resuppress AFTER INSERT OR UPDATE OF email ON customers
+CREATE TRIGGER customers_resuppress AFTER INSERT ON customers
     FOR EACH ROW WHEN (NEW.erased_at IS NULL) EXECUTE FUNCTION customers_resuppress();
+-- An upsert sets the email each time: only a changed address is looked up.
+CREATE TRIGGER customers_resuppress_email AFTER UPDATE OF email ON customers
+    FOR EACH ROW WHEN (NEW.erased_at IS NULL AND NEW.email IS DISTINCT FROM OLD.email) EXECUTE FUNCTION customers_resuppress();
 
 -- +goose Down
+DROP TRIGGER customers_resuppress_email ON customers;
 DROP TRIGGER customers_resuppress ON customers;
 DROP FUNCTION customers_resuppress();
 DROP FUNCTION customer_email_hash(text);
