@@ -51,7 +51,8 @@ type Service struct {
 	Complaints *complaints.Store
 	Inbound    *inbound.Store
 	Alerts     *feedback.Store
-	// Tasks and Mail, when set, are scrubbed after an erase commits.
+	// Tasks and Mail, when set, are scrubbed by an erase: the queue before
+	// it commits, the capture after.
 	Tasks TaskScrubber
 	Mail  MailForgetter
 	Clock clock.Clock
@@ -225,8 +226,9 @@ type Erased struct {
 }
 
 // Erase replaces a customer's personal data everywhere in one transaction
-// (each owner's Erase… method), records it in the audit, then removes what
-// the queue and the SMTP capture hold of the address. The anonymous
+// (each owner's Erase… method), records it in the audit, removes the
+// queue's tasks that mention the address before committing, and what the
+// SMTP capture holds of the person after. The anonymous
 // figures (ratings, scores, risks, priorities, amounts, times) stay, so
 // the reports do not move. Erasing again is harmless.
 func (s *Service) Erase(ctx context.Context, who Actor, id int64) (Erased, error) {
@@ -275,18 +277,22 @@ func (s *Service) Erase(ctx context.Context, who Actor, id int64) (Erased, error
 	if err := s.audit(ctx, tx, who, ActionErase, id, out.ErasedAt, out.Rows); err != nil {
 		return out, err
 	}
+	// The queue is scrubbed before the commit, while the address is still
+	// known: should Redis fail, nothing is erased and the erase can be
+	// asked again. A task deleted for an erase that then fails to commit
+	// loses no work: the reconciler enqueues it again.
+	if s.Tasks != nil {
+		n, err := s.Tasks.ScrubTasks(ctx, []string{person.Email})
+		if err != nil {
+			return out, fmt.Errorf("erase customer %d: scrub the queue (nothing was erased; try again): %w", id, err)
+		}
+		out.TasksRemoved = n
+	}
 	if err := tx.Commit(); err != nil {
 		return out, fmt.Errorf("erase customer %d: %w", id, err)
 	}
 	if s.Mail != nil && person.Before {
 		out.CapturedForgotten = s.Mail.Forget(nonEmpty(person.Email, person.Name))
-	}
-	if s.Tasks != nil {
-		n, err := s.Tasks.ScrubTasks(ctx, []string{person.Email})
-		out.TasksRemoved = n
-		if err != nil {
-			return out, fmt.Errorf("customer %d erased in PostgreSQL, but the queue could not be scrubbed (erase again to retry): %w", id, err)
-		}
 	}
 	return out, nil
 }

@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/complaints"
@@ -17,6 +21,7 @@ import (
 	"github.com/followup/followup/privacy"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/surveys"
+	"github.com/followup/followup/worker"
 )
 
 // env is a privacy service on a schema of its own, with the report
@@ -267,3 +272,35 @@ func TestRetentionPurgesWhatIsOld(t *testing.T) {
 }
 
 func jsonOf(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// TestEraseNeedsTheQueue: when Redis cannot be reached the queue cannot be
+// scrubbed of the address, and nothing is erased nor audited: the erase
+// can be asked again with the address still known.
+func TestEraseNeedsTheQueue(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // a port nothing listens on: Redis is down
+	rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second})
+	defer rdb.Close()
+	e.svc.Tasks = worker.NewClient(rdb, worker.ClientConfig{Queues: worker.Queues{Prefix: "down-"}})
+	r, err := e.svc.Customers.Record(ctx, e.s.DB, customers.EventInput{ExternalID: "ev-1", Kind: "delivery", OccurredAt: e.clk.Now(),
+		Customer: customers.CustomerInput{ExternalRef: "R-1", Email: "kept@example.com", Name: "Kept"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Erase(ctx, cli, r.CustomerID); err == nil || !strings.Contains(err.Error(), "nothing was erased") {
+		t.Fatalf("erase with Redis down: %v", err)
+	}
+	if got := e.text(t, `SELECT email || ' ' || name || ' ' || (erased_at IS NULL)::text FROM customers WHERE id = $1`, r.CustomerID); got != "kept@example.com Kept true" {
+		t.Errorf("after a failed erase the customer is %q", got)
+	}
+	if n := e.text(t, `SELECT count(*)::text FROM privacy_audit`); n != "0" {
+		t.Errorf("%s audit rows for an erase that did not happen", n)
+	}
+}
