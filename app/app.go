@@ -26,6 +26,7 @@ import (
 	"github.com/followup/followup/mail"
 	"github.com/followup/followup/metrics"
 	"github.com/followup/followup/migrations"
+	"github.com/followup/followup/privacy"
 	"github.com/followup/followup/replies"
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/scheduler"
@@ -88,6 +89,9 @@ type App struct {
 	// Inbound stores the mail received; Router parses and routes it.
 	Inbound *inbound.Store
 	Router  *route.Router
+	// Privacy exports and erases customers' data and purges it past
+	// FOLLOWUP_RETENTION_MONTHS.
+	Privacy *privacy.Service
 
 	reconciled func(scheduler.Reconciliation)
 	// metricsAddr is where the metrics listener is bound (a string), once open.
@@ -204,6 +208,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Router = &route.Router{Inbound: a.Inbound, Customers: a.Customers, Invitations: a.Scheduler, Surveys: a.Surveys, Replies: a.Replies,
 		Loop: a.Loop, Clock: a.Clock, Log: log.With("component", "inbound"), ReopenWithin: cfg.Inbound.ReopenWithin,
 		MaxAttachment: int(cfg.Inbound.MaxAttachment)}
+	a.Privacy = &privacy.Service{DB: a.DB, Customers: a.Customers, Surveys: a.Surveys, Scheduler: a.Scheduler, Complaints: a.Complaints,
+		Inbound: a.Inbound, Alerts: a.Alerts, Tasks: a.Queue, Clock: a.Clock, Log: log.With("component", "privacy")}
 	return a, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/hibiken/asynqmon"
 
 	"github.com/followup/followup/feedback"
+	"github.com/followup/followup/privacy"
 	"github.com/followup/followup/scheduler"
 	"github.com/followup/followup/web"
 	"github.com/followup/followup/web/api"
@@ -40,6 +41,9 @@ type Extras struct {
 	// InboundListener, when set, is used instead of listening on
 	// FOLLOWUP_INBOUND_ADDR.
 	InboundListener net.Listener
+	// Captured, when set, is the SMTP capture behind DevMail: an erase
+	// forgets the customer's messages it holds.
+	Captured privacy.MailForgetter
 }
 
 // WebServer builds the HTTP handlers.
@@ -50,7 +54,7 @@ func (a *App) WebServer(ex Extras) *web.Server {
 		Reports: a.Reports, Barometer: a.Barometer(), ReportLocation: a.reportLocation(),
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,
 		Ingest: a.Ingest, Loop: a.Loop, Corrections: a.Corrections, Labels: a.Labels, Names: a.Names,
-		Inbound: a.Inbound, Mailbox: a.Router,
+		Inbound: a.Inbound, Mailbox: a.Router, Privacy: a.Privacy,
 		Ready:    a.readyChecks(),
 		Throttle: a.throttle, TrustedProxies: a.Cfg.Edge.TrustedProxies,
 		Audiences: []web.Audience{public.Routes, api.Routes, staff.Routes},
@@ -97,7 +101,7 @@ func (a *App) Runner() *scheduler.Runner {
 			{Name: "complaint deadlines", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
 				return a.Queue.EnqueueDeadlineCheck(ctx, now)
 			}},
-		}, a.reportJobs()...),
+		}, append(a.reportJobs(), a.retentionJobs()...)...),
 	}, a.Scheduler, a.Surveys, a.Queue, scheduler.NewLeader(a.DB, "followup.scheduler"), a.Clock, a.Log.With("component", "scheduler"))
 }
 
@@ -115,6 +119,9 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 	}
 	if err := a.EnsureSystem(ctx); err != nil {
 		return err
+	}
+	if ex.Captured != nil {
+		a.Privacy.Mail = ex.Captured
 	}
 	errc := make(chan error, 4)
 	// Both listeners are opened before anything runs, so a taken address

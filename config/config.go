@@ -83,6 +83,9 @@ type Config struct {
 	// how long its oldest pending work may wait before the admins are
 	// alerted; 0 never alerts.
 	StallAfter map[string]time.Duration
+	// RetentionMonths is how long customers' comments and messages are
+	// kept: past it the scheduler purges them (0 keeps them forever).
+	RetentionMonths int
 	// SendGiveUp is how long an email keeps being retried after its first
 	// temporary failure (the SMTP server down, throttling) before it is
 	// marked failed.

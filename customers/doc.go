@@ -7,7 +7,10 @@
 // own because it is written for every email sent), and only it writes
 // them: the frequency cap of the scheduler records a customer's last
 // contact through Store.ClaimContacts, bulk imports go through
-// Store.RecordBatch, SaveCustomers and UpsertCustomers.
+// Store.RecordBatch, SaveCustomers and UpsertCustomers; a customer's erase
+// (package privacy) through Store.EraseCustomer, which keeps an erased
+// address's suppression only as its hash (a trigger suppresses the address
+// again should a customer row carry it anew).
 //
 // It must never write invitations or campaigns (the scheduler does, from the
 // events stored here), nor import any other package of followup.

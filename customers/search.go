@@ -20,6 +20,7 @@ type Match struct {
 	AnnualValueCents int64      `db:"annual_value_cents" json:"annual_value_cents"`
 	Currency         *string    `db:"currency" json:"currency,omitempty"`
 	OptedOutAt       *time.Time `db:"opted_out_at" json:"opted_out_at,omitempty"`
+	ErasedAt         *time.Time `db:"erased_at" json:"erased_at,omitempty"`
 }
 
 // MaxSearch is the longest search text accepted.
@@ -69,11 +70,49 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]Match, error
 	}
 	out := []Match{}
 	err = s.db.SelectContext(ctx, &out, `SELECT cu.id, cu.external_ref, cu.email, cu.name, cu.locale, cu.segment,
-		cu.annual_value_cents, cu.currency, cu.opted_out_at
+		cu.annual_value_cents, cu.currency, cu.opted_out_at, cu.erased_at
 		FROM customers cu WHERE `+SearchSQL("$1", "$2")+`
 		ORDER BY cu.external_ref = $1 DESC, cu.name, cu.id LIMIT $3`, q, SearchPart(q), limit)
 	if err != nil {
 		return nil, fmt.Errorf("search customers for %q: %w", q, err)
 	}
 	return out, nil
+}
+
+// MaxPage is the most customers one page of Page returns.
+const MaxPage = 200
+
+// Page returns customers by offset: those matching q as Search does (the
+// exact external reference first, then by name), or every customer by id
+// when q is empty; limit is 1–MaxPage (default 50). more says whether
+// customers follow the page.
+func (s *Store) Page(ctx context.Context, q string, limit, offset int) (out []Match, more bool, err error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	if limit > MaxPage {
+		return nil, false, &invalid.FieldError{Field: "limit", Message: fmt.Sprintf("at most %d customers a page", MaxPage)}
+	}
+	if offset < 0 {
+		return nil, false, &invalid.FieldError{Field: "offset", Message: "a whole number, 0 or more"}
+	}
+	const cols = `SELECT cu.id, cu.external_ref, cu.email, cu.name, cu.locale, cu.segment,
+		cu.annual_value_cents, cu.currency, cu.opted_out_at, cu.erased_at FROM customers cu `
+	out = []Match{}
+	if strings.TrimSpace(q) == "" {
+		err = s.db.SelectContext(ctx, &out, cols+`ORDER BY cu.id LIMIT $1 OFFSET $2`, limit+1, offset)
+	} else {
+		if q, err = SearchPattern(q); err != nil {
+			return nil, false, err
+		}
+		err = s.db.SelectContext(ctx, &out, cols+`WHERE `+SearchSQL("$1", "$2")+`
+			ORDER BY cu.external_ref = $1 DESC, cu.name, cu.id LIMIT $3 OFFSET $4`, q, SearchPart(q), limit+1, offset)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("page of customers for %q: %w", q, err)
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
 }

@@ -71,7 +71,7 @@ func Run(ctx context.Context, a *app.App, opts Options) error {
 	done := make(chan error, 1)
 	go func() {
 		done <- a.Run(runCtx, app.Roles{HTTP: true, Worker: true, Scheduler: true, Inbound: twoWayOn},
-			app.Extras{DevMail: opts.Capture.Handler("/dev/mail"), Listener: opts.Listener, InboundListener: opts.InboundListener})
+			app.Extras{DevMail: opts.Capture.Handler("/dev/mail"), Captured: opts.Capture, Listener: opts.Listener, InboundListener: opts.InboundListener})
 	}()
 	// Whatever happens, the roles stop before the caller closes connections.
 	var runErr error

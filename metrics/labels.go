@@ -42,6 +42,10 @@ var labelValues = map[string]map[string][]string{
 	"followup_work_waiting_seconds": {
 		"kind": {"send_batches", "responses", "alerts", "complaint_emails", "inbound_messages"},
 	},
+	"followup_retention_purged_total": {
+		// One per kind of privacy.Purged.
+		"kind": {"responses", "complaint_messages", "inbound_messages", "alerts"},
+	},
 	"followup_work_stalled": {
 		"kind": {"send_batches", "responses", "alerts", "complaint_emails", "inbound_messages"},
 	},

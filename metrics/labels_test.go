@@ -99,6 +99,9 @@ func TestUndeclaredFindsStrayValues(t *testing.T) {
 }
 
 func touchEveryDeclaredValue(m *Metrics) {
+	for _, k := range labelValues["followup_retention_purged_total"]["kind"] {
+		m.RetentionPurged.WithLabelValues(k).Inc()
+	}
 	for _, k := range labelValues["followup_emails_sent_total"]["kind"] {
 		m.EmailsSent.WithLabelValues(k).Inc()
 	}

@@ -36,6 +36,9 @@ type Metrics struct {
 	WorkWaiting *prometheus.GaugeVec
 	// WorkStalled is 1 while a kind of work has waited past its threshold.
 	WorkStalled *prometheus.GaugeVec
+	// RetentionPurged counts the rows whose comments or messages the
+	// retention purge replaced (FOLLOWUP_RETENTION_MONTHS), by kind.
+	RetentionPurged *prometheus.CounterVec
 }
 
 // New registers every instrument, Go and process collectors included.
@@ -77,8 +80,12 @@ func New() *Metrics {
 			Help: "1 while the oldest pending work has waited past its threshold (FOLLOWUP_STALL_AFTER), else 0, " +
 				byLabel("followup_work_stalled", "kind") + "."},
 			[]string{"kind"}),
+		RetentionPurged: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "followup_retention_purged_total",
+			Help: "Rows whose comments or messages were replaced by [erased] past the retention period (FOLLOWUP_RETENTION_MONTHS), " +
+				byLabel("followup_retention_purged_total", "kind") + "."},
+			[]string{"kind"}),
 	}
-	r.MustRegister(m.EmailsSent, m.EmailsFailed, m.Replies, m.NegativeReplies, m.ComplaintsOpened, m.Alerts,
+	r.MustRegister(m.RetentionPurged, m.EmailsSent, m.EmailsFailed, m.Replies, m.NegativeReplies, m.ComplaintsOpened, m.Alerts,
 		m.DeadlineBreaches, m.TaskDuration, m.TaskErrors, m.Reconciled, m.TasksRevived, m.WorkWaiting, m.WorkStalled,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -83,6 +83,10 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		{prefix: "/admin/labels", roles: admins},
 		{write: true, prefix: "/admin/labels", roles: admins},
 		{prefix: "/api/v1/inbound", roles: admins},
+		{prefix: "GET /api/v1/customers/{id}/export", roles: admins}, // the whole file of a person
+		{prefix: "/api/v1/customers", roles: cx},
+		{write: true, prefix: "DELETE /api/v1/customers/", roles: admins}, // erase
+		{prefix: "/api/v1/audit", roles: admins},
 		{write: true, prefix: "/api/v1/inbound", roles: admins},
 		{prefix: "/admin/inbound", roles: admins},
 		{write: true, prefix: "/admin/inbound", roles: admins},

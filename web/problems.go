@@ -6,6 +6,7 @@ import (
 
 	"github.com/followup/followup/complaints"
 	"github.com/followup/followup/corrections"
+	"github.com/followup/followup/customers"
 	"github.com/followup/followup/feedback"
 	"github.com/followup/followup/inbound"
 	"github.com/followup/followup/invalid"
@@ -20,6 +21,8 @@ var sentinelStatus = []struct {
 	status int
 }{
 	{complaints.ErrNotFound, http.StatusNotFound},
+	{customers.ErrNotFound, http.StatusNotFound},
+	{complaints.ErrNoCustomer, http.StatusNotFound},
 	{scheduler.ErrNotFound, http.StatusNotFound},
 	{surveys.ErrNotFound, http.StatusNotFound},
 	{reports.ErrNotFound, http.StatusNotFound},

@@ -26,6 +26,7 @@ import (
 	"github.com/followup/followup/ingest"
 	"github.com/followup/followup/labels"
 	"github.com/followup/followup/mail"
+	"github.com/followup/followup/privacy"
 	"github.com/followup/followup/replies"
 	"github.com/followup/followup/reports"
 	"github.com/followup/followup/scheduler"
@@ -98,6 +99,9 @@ type Server struct {
 	// nil when it is off.
 	Inbound *inbound.Store
 	Mailbox *route.Router
+	// Privacy serves the customers API: their data shown, exported and
+	// erased, and the audit of exports and erases.
+	Privacy *privacy.Service
 
 	// Throttle slows down the guessing of passwords and API tokens; nil
 	// throttles nothing.

@@ -54,6 +54,8 @@ commands:
   import customers|events FILE.csv
                            bulk-load customers or service events from a CSV file
   comments eval|export     measure the comment reading; export agents' corrections
+  customers export|erase REF
+                           one customer's data as JSON, or erased everywhere (--yes)
   config                   print every setting as a Markdown table
 
 Run "followup <command> -h" for the flags of a command. Every flag has a
@@ -96,6 +98,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdImport(ctx, rest, stdout, stderr)
 	case "comments":
 		err = cmdComments(ctx, rest, stdout, stderr)
+	case "customers":
+		err = cmdCustomers(ctx, rest, stdout, stderr)
 	case "config":
 		err = config.WriteTable(stdout)
 	default:

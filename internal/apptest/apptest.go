@@ -151,7 +151,7 @@ func Start(t testing.TB, opts Options) *Harness {
 		h.InboundAddr = inboundLn.Addr().String()
 	}
 	go func() {
-		h.done <- a.Run(runCtx, roles, app.Extras{DevMail: smtpSrv.Handler("/dev/mail"), Listener: ln, InboundListener: inboundLn})
+		h.done <- a.Run(runCtx, roles, app.Extras{DevMail: smtpSrv.Handler("/dev/mail"), Captured: smtpSrv, Listener: ln, InboundListener: inboundLn})
 	}()
 	t.Cleanup(h.Stop)
 	if roles.HTTP {

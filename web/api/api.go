@@ -1,9 +1,10 @@
 // Package api serves followup's JSON API under /api/v1: service events
 // (one or a batch), campaigns, surveys, complaints and the CX team's
-// actions on them, corrections of the comment reading, reports and action
-// plans. Every route takes a bearer token (web.Router.Tokens) and answers
-// JSON, errors included ({"error": …, "field": …}). It writes no table of
-// its own: the domain stores do.
+// actions on them, corrections of the comment reading, reports, action
+// plans, and customers' data (search, detail, export, erase, audit).
+// Every route takes a bearer token (web.Router.Tokens) and answers JSON,
+// errors included ({"error": …, "field": …}). It writes no table of its
+// own: the domain stores do.
 package api
 
 import "github.com/followup/followup/web"
@@ -24,4 +25,5 @@ func Routes(mux *web.Router, core *web.Server) {
 	s.actionRoutes(mux)
 	s.inboundRoutes(mux)
 	s.attachmentRoutes(mux)
+	s.customerRoutes(mux)
 }
