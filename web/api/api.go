@@ -23,4 +23,5 @@ func Routes(mux *web.Router, core *web.Server) {
 	s.reportRoutes(mux)
 	s.actionRoutes(mux)
 	s.inboundRoutes(mux)
+	s.contractRoutes(mux)
 }
