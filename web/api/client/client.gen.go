@@ -1139,6 +1139,9 @@ type EventAccepted struct {
 	InvitationsScheduled int   `json:"invitations_scheduled"`
 }
 
+// EventBatch A batch of events (at most 10,000), each an EventInput. An event that is not one is rejected alone (see errors in the answer, by index); the others are stored.
+type EventBatch = []interface{}
+
 // EventBatchDuplicate defines model for EventBatchDuplicate.
 type EventBatchDuplicate struct {
 	CustomerId int64  `json:"customer_id"`
@@ -1182,6 +1185,11 @@ type EventInput struct {
 	PrejudiceCents *int64  `json:"prejudice_cents,omitempty"`
 	Team           *string `json:"team,omitempty"`
 	Touchpoint     *string `json:"touchpoint,omitempty"`
+}
+
+// EventOrBatch One event, or a batch of events.
+type EventOrBatch struct {
+	union json.RawMessage
 }
 
 // FieldError defines model for FieldError.
@@ -1960,14 +1968,6 @@ type ResolveComplaintJSONBody struct {
 	Summary *string `json:"summary,omitempty"`
 }
 
-// PostEventsJSONBody defines parameters for PostEvents.
-type PostEventsJSONBody struct {
-	union json.RawMessage
-}
-
-// PostEventsJSONBody1 defines parameters for PostEvents.
-type PostEventsJSONBody1 = []interface{}
-
 // PostEvents202JSONResponseBody defines parameters for PostEvents.
 type PostEvents202JSONResponseBody struct {
 	union json.RawMessage
@@ -2395,7 +2395,7 @@ type ReplyComplaintJSONRequestBody ReplyComplaintJSONBody
 type ResolveComplaintJSONRequestBody ResolveComplaintJSONBody
 
 // PostEventsJSONRequestBody defines body for PostEvents for application/json ContentType.
-type PostEventsJSONRequestBody PostEventsJSONBody
+type PostEventsJSONRequestBody = EventOrBatch
 
 // AssignUnmatchedMailJSONRequestBody defines body for AssignUnmatchedMail for application/json ContentType.
 type AssignUnmatchedMailJSONRequestBody AssignUnmatchedMailJSONBody
@@ -2500,22 +2500,22 @@ func (t *Answer) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsEventInput returns the union data inside the PostEventsJSONBody as a EventInput
-func (t PostEventsJSONBody) AsEventInput() (EventInput, error) {
+// AsEventInput returns the union data inside the EventOrBatch as a EventInput
+func (t EventOrBatch) AsEventInput() (EventInput, error) {
 	var body EventInput
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromEventInput overwrites any union data inside the PostEventsJSONBody as the provided EventInput
-func (t *PostEventsJSONBody) FromEventInput(v EventInput) error {
+// FromEventInput overwrites any union data inside the EventOrBatch as the provided EventInput
+func (t *EventOrBatch) FromEventInput(v EventInput) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeEventInput performs a merge with any union data inside the PostEventsJSONBody, using the provided EventInput
-func (t *PostEventsJSONBody) MergeEventInput(v EventInput) error {
+// MergeEventInput performs a merge with any union data inside the EventOrBatch, using the provided EventInput
+func (t *EventOrBatch) MergeEventInput(v EventInput) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2526,22 +2526,22 @@ func (t *PostEventsJSONBody) MergeEventInput(v EventInput) error {
 	return err
 }
 
-// AsPostEventsJSONBody1 returns the union data inside the PostEventsJSONBody as a PostEventsJSONBody1
-func (t PostEventsJSONBody) AsPostEventsJSONBody1() (PostEventsJSONBody1, error) {
-	var body PostEventsJSONBody1
+// AsEventBatch returns the union data inside the EventOrBatch as a EventBatch
+func (t EventOrBatch) AsEventBatch() (EventBatch, error) {
+	var body EventBatch
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPostEventsJSONBody1 overwrites any union data inside the PostEventsJSONBody as the provided PostEventsJSONBody1
-func (t *PostEventsJSONBody) FromPostEventsJSONBody1(v PostEventsJSONBody1) error {
+// FromEventBatch overwrites any union data inside the EventOrBatch as the provided EventBatch
+func (t *EventOrBatch) FromEventBatch(v EventBatch) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePostEventsJSONBody1 performs a merge with any union data inside the PostEventsJSONBody, using the provided PostEventsJSONBody1
-func (t *PostEventsJSONBody) MergePostEventsJSONBody1(v PostEventsJSONBody1) error {
+// MergeEventBatch performs a merge with any union data inside the EventOrBatch, using the provided EventBatch
+func (t *EventOrBatch) MergeEventBatch(v EventBatch) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2552,12 +2552,12 @@ func (t *PostEventsJSONBody) MergePostEventsJSONBody1(v PostEventsJSONBody1) err
 	return err
 }
 
-func (t PostEventsJSONBody) MarshalJSON() ([]byte, error) {
+func (t EventOrBatch) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *PostEventsJSONBody) UnmarshalJSON(b []byte) error {
+func (t *EventOrBatch) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

@@ -8,4 +8,4 @@
 // with a bearer token added by the editor.
 package client
 
-//go:generate go tool oapi-codegen -config config.yaml ../openapi.yaml
+//go:generate go tool oapi-codegen -config config.yaml -o client.gen.go ../openapi.yaml
