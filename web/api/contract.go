@@ -36,16 +36,10 @@ func ContractJSON() ([]byte, error) {
 	return b, nil
 }
 
-// DocsCSP is the Content-Security-Policy of /api/docs: the page's own
-// (web.PageCSP) and, for Swagger UI, styles set by its script (it writes
-// <style> elements) and its SVG icons as data: images. Scripts still come
-// from this site only.
-const DocsCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-	"font-src 'self'; connect-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'"
-
 // contractRoutes serve the contract (public: an integrator reads it before
 // having a token) and the page that shows it, Swagger UI vendored under
-// docs/swagger-ui.
+// docs/swagger-ui, under the pages' own Content-Security-Policy (it needs
+// no inline script or style).
 func (s *Server) contractRoutes(mux *web.Router) {
 	doc, err := ContractJSON()
 	mux.Tokens().HandleFunc("GET /api/v1/openapi.json", web.Public, func(w http.ResponseWriter, r *http.Request) {
@@ -60,7 +54,7 @@ func (s *Server) contractRoutes(mux *web.Router) {
 	sub, _ := fs.Sub(docsFS, "docs")
 	files := http.StripPrefix("/api/docs/", http.FileServerFS(sub))
 	docs := func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", DocsCSP)
+		w.Header().Set("Content-Security-Policy", web.PageCSP)
 		if r.URL.Path == "/api/docs" {
 			http.Redirect(w, r, "/api/docs/", http.StatusMovedPermanently)
 			return

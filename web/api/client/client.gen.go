@@ -1620,6 +1620,26 @@ type Trend struct {
 	Points *[]Point `json:"points"`
 }
 
+// Unavailable The Error of a 503, as an RFC 9457 problem.
+type Unavailable struct {
+	Detail string `json:"detail"`
+
+	// Error What went wrong, in words a person can act on.
+	Error string `json:"error"`
+
+	// Errors Every field at fault, with its message.
+	Errors *[]FieldError `json:"errors,omitempty"`
+
+	// Field The field (or parameter) at fault, the first when several are.
+	Field *string `json:"field,omitempty"`
+
+	// RetryAfter Seconds to wait, as Retry-After.
+	RetryAfter int    `json:"retry_after"`
+	Status     int    `json:"status"`
+	Title      string `json:"title"`
+	Type       string `json:"type"`
+}
+
 // Unmatched defines model for Unmatched.
 type Unmatched struct {
 	Body       string    `json:"body"`
@@ -1820,9 +1840,6 @@ type TooManyRequests = Error
 
 // Unauthorized The body of every error answer.
 type Unauthorized = Error
-
-// Unavailable The body of every error answer.
-type Unavailable = Error
 
 // ListActionPlansParams defines parameters for ListActionPlans.
 type ListActionPlansParams struct {
@@ -8387,8 +8404,8 @@ type ListActionPlansResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListActionPlansResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -8425,9 +8442,9 @@ func (r ListActionPlansResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ListActionPlansResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListActionPlansResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -8484,8 +8501,8 @@ type CreateActionPlanResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateActionPlanResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -8522,9 +8539,9 @@ func (r CreateActionPlanResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r CreateActionPlanResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateActionPlanResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -8581,8 +8598,8 @@ type DeleteActionPlanResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteActionPlanResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -8619,9 +8636,9 @@ func (r DeleteActionPlanResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r DeleteActionPlanResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteActionPlanResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -8680,8 +8697,8 @@ type GetActionPlanResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetActionPlanResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -8723,9 +8740,9 @@ func (r GetActionPlanResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r GetActionPlanResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetActionPlanResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -8786,8 +8803,8 @@ type UpdateActionPlanResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateActionPlanResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -8834,9 +8851,9 @@ func (r UpdateActionPlanResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r UpdateActionPlanResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UpdateActionPlanResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -8895,8 +8912,8 @@ type ListCampaignsResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListCampaignsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -8935,9 +8952,9 @@ func (r ListCampaignsResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ListCampaignsResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCampaignsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -8996,8 +9013,8 @@ type CreateCampaignResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateCampaignResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -9039,9 +9056,9 @@ func (r CreateCampaignResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r CreateCampaignResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateCampaignResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -9100,8 +9117,8 @@ type GetCampaignResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetCampaignResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -9143,9 +9160,9 @@ func (r GetCampaignResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r GetCampaignResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCampaignResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -9206,8 +9223,8 @@ type UpdateCampaignResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateCampaignResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -9254,9 +9271,9 @@ func (r UpdateCampaignResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r UpdateCampaignResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UpdateCampaignResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -9315,8 +9332,8 @@ type PreviewCampaignResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PreviewCampaignResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -9358,9 +9375,9 @@ func (r PreviewCampaignResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r PreviewCampaignResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PreviewCampaignResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -9425,8 +9442,8 @@ type ResendFailedResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ResendFailedResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -9477,9 +9494,9 @@ func (r ResendFailedResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ResendFailedResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ResendFailedResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -9538,8 +9555,8 @@ type CampaignStatsResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CampaignStatsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -9581,9 +9598,9 @@ func (r CampaignStatsResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r CampaignStatsResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CampaignStatsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -9650,8 +9667,8 @@ type CampaignActionResponse struct {
 	JSON500 *InternalError
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CampaignActionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -9710,9 +9727,9 @@ func (r CampaignActionResponse) GetJSON502() *BadGateway {
 	return r.JSON502
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r CampaignActionResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CampaignActionResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -9771,8 +9788,8 @@ type ListPendingGrantsResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListPendingGrantsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -9811,9 +9828,9 @@ func (r ListPendingGrantsResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ListPendingGrantsResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListPendingGrantsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -9873,8 +9890,8 @@ type CompensationReportResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CompensationReportResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -9914,9 +9931,9 @@ func (r CompensationReportResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r CompensationReportResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CompensationReportResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -9981,8 +9998,8 @@ type ApproveGrantResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ApproveGrantResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -10033,9 +10050,9 @@ func (r ApproveGrantResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ApproveGrantResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ApproveGrantResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10100,8 +10117,8 @@ type RefuseGrantResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RefuseGrantResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -10152,9 +10169,9 @@ func (r RefuseGrantResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r RefuseGrantResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RefuseGrantResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10214,8 +10231,8 @@ type ListComplaintsResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListComplaintsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -10255,9 +10272,9 @@ func (r ListComplaintsResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ListComplaintsResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListComplaintsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10316,8 +10333,8 @@ type GetComplaintResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetComplaintResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -10359,9 +10376,9 @@ func (r GetComplaintResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r GetComplaintResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10424,8 +10441,8 @@ type AssignComplaintResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *AssignComplaintResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -10474,9 +10491,9 @@ func (r AssignComplaintResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r AssignComplaintResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r AssignComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10537,8 +10554,8 @@ type ListGrantsResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListGrantsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -10582,9 +10599,9 @@ func (r ListGrantsResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ListGrantsResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListGrantsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10654,8 +10671,8 @@ type CompensateComplaintResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CompensateComplaintResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -10711,9 +10728,9 @@ func (r CompensateComplaintResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r CompensateComplaintResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CompensateComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10776,8 +10793,8 @@ type SetDevianceResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *SetDevianceResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -10826,9 +10843,9 @@ func (r SetDevianceResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r SetDevianceResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SetDevianceResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10891,8 +10908,8 @@ type NoteComplaintResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *NoteComplaintResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -10941,9 +10958,9 @@ func (r NoteComplaintResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r NoteComplaintResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r NoteComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11006,8 +11023,8 @@ type ReopenComplaintResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReopenComplaintResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -11056,9 +11073,9 @@ func (r ReopenComplaintResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReopenComplaintResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReopenComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11123,8 +11140,8 @@ type ReplyComplaintResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReplyComplaintResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -11178,9 +11195,9 @@ func (r ReplyComplaintResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReplyComplaintResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReplyComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11244,8 +11261,8 @@ type GetReplyDraftResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetReplyDraftResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -11292,9 +11309,9 @@ func (r GetReplyDraftResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r GetReplyDraftResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetReplyDraftResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11357,8 +11374,8 @@ type ResolveComplaintResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ResolveComplaintResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -11407,9 +11424,9 @@ func (r ResolveComplaintResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ResolveComplaintResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ResolveComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11472,8 +11489,8 @@ type TakeComplaintResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *TakeComplaintResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -11522,9 +11539,9 @@ func (r TakeComplaintResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r TakeComplaintResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r TakeComplaintResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11585,8 +11602,8 @@ type PostEventsResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PostEventsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -11633,9 +11650,9 @@ func (r PostEventsResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r PostEventsResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostEventsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11694,8 +11711,8 @@ type ListUnmatchedMailResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListUnmatchedMailResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -11734,9 +11751,9 @@ func (r ListUnmatchedMailResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ListUnmatchedMailResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListUnmatchedMailResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11801,8 +11818,8 @@ type AssignUnmatchedMailResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *AssignUnmatchedMailResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -11853,9 +11870,9 @@ func (r AssignUnmatchedMailResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r AssignUnmatchedMailResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r AssignUnmatchedMailResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11901,8 +11918,8 @@ type GetOpenAPIResponse struct {
 	JSON400 *BadRequest
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *GetOpenAPIResponse503Headers
 }
@@ -11922,9 +11939,9 @@ func (r GetOpenAPIResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r GetOpenAPIResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetOpenAPIResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11981,8 +11998,8 @@ type ReportBarometerResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportBarometerResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -12019,9 +12036,9 @@ func (r ReportBarometerResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReportBarometerResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportBarometerResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12078,8 +12095,8 @@ type ReportBreakdownResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportBreakdownResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -12116,9 +12133,9 @@ func (r ReportBreakdownResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReportBreakdownResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportBreakdownResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12175,8 +12192,8 @@ type ReportComplaintsResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportComplaintsResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -12213,9 +12230,9 @@ func (r ReportComplaintsResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReportComplaintsResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportComplaintsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12272,8 +12289,8 @@ type ReportOverviewResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportOverviewResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -12310,9 +12327,9 @@ func (r ReportOverviewResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReportOverviewResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportOverviewResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12369,8 +12386,8 @@ type ReportReliabilityResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportReliabilityResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -12407,9 +12424,9 @@ func (r ReportReliabilityResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReportReliabilityResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportReliabilityResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12466,8 +12483,8 @@ type ReportRiskTrendResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportRiskTrendResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -12504,9 +12521,9 @@ func (r ReportRiskTrendResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReportRiskTrendResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportRiskTrendResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12563,8 +12580,8 @@ type ReportRisksResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportRisksResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -12601,9 +12618,9 @@ func (r ReportRisksResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReportRisksResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportRisksResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12660,8 +12677,8 @@ type ReportScorecardResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportScorecardResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -12698,9 +12715,9 @@ func (r ReportScorecardResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReportScorecardResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportScorecardResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12757,8 +12774,8 @@ type ReportSilentResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportSilentResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -12795,9 +12812,9 @@ func (r ReportSilentResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReportSilentResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportSilentResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12854,8 +12871,8 @@ type ReportTrendResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportTrendResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -12892,9 +12909,9 @@ func (r ReportTrendResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReportTrendResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportTrendResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12953,8 +12970,8 @@ type ReportWeeklyResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ReportWeeklyResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -12996,9 +13013,9 @@ func (r ReportWeeklyResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ReportWeeklyResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReportWeeklyResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -13061,8 +13078,8 @@ type CorrectReadingResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CorrectReadingResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -13114,9 +13131,9 @@ func (r CorrectReadingResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r CorrectReadingResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CorrectReadingResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -13175,8 +13192,8 @@ type ListSurveysResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ListSurveysResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -13215,9 +13232,9 @@ func (r ListSurveysResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r ListSurveysResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListSurveysResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -13279,8 +13296,8 @@ type CreateSurveyResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateSurveyResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -13325,9 +13342,9 @@ func (r CreateSurveyResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r CreateSurveyResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateSurveyResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -13390,8 +13407,8 @@ type GetSurveyResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetSurveyResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -13437,9 +13454,9 @@ func (r GetSurveyResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r GetSurveyResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetSurveyResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -13503,8 +13520,8 @@ type UpdateSurveyResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateSurveyResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -13554,9 +13571,9 @@ func (r UpdateSurveyResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r UpdateSurveyResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UpdateSurveyResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -13620,8 +13637,8 @@ type DuplicateSurveyResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DuplicateSurveyResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -13671,9 +13688,9 @@ func (r DuplicateSurveyResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r DuplicateSurveyResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DuplicateSurveyResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -13734,8 +13751,8 @@ type GetSurveyVersionResponse struct {
 	JSON429 *TooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Unavailable
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetSurveyVersionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -13779,9 +13796,9 @@ func (r GetSurveyVersionResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r GetSurveyVersionResponse) GetJSON503() *Unavailable {
-	return r.JSON503
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetSurveyVersionResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -14805,7 +14822,7 @@ func ParseListActionPlansResponse(rsp *http.Response) (*ListActionPlansResponse,
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -14896,7 +14913,7 @@ func ParseCreateActionPlanResponse(rsp *http.Response) (*CreateActionPlanRespons
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -14990,7 +15007,7 @@ func ParseDeleteActionPlanResponse(rsp *http.Response) (*DeleteActionPlanRespons
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -15088,7 +15105,7 @@ func ParseGetActionPlanResponse(rsp *http.Response) (*GetActionPlanResponse, err
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -15193,7 +15210,7 @@ func ParseUpdateActionPlanResponse(rsp *http.Response) (*UpdateActionPlanRespons
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -15286,7 +15303,7 @@ func ParseListCampaignsResponse(rsp *http.Response) (*ListCampaignsResponse, err
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -15384,7 +15401,7 @@ func ParseCreateCampaignResponse(rsp *http.Response) (*CreateCampaignResponse, e
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -15482,7 +15499,7 @@ func ParseGetCampaignResponse(rsp *http.Response) (*GetCampaignResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -15587,7 +15604,7 @@ func ParseUpdateCampaignResponse(rsp *http.Response) (*UpdateCampaignResponse, e
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -15685,7 +15702,7 @@ func ParsePreviewCampaignResponse(rsp *http.Response) (*PreviewCampaignResponse,
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -15794,7 +15811,7 @@ func ParseResendFailedResponse(rsp *http.Response) (*ResendFailedResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -15892,7 +15909,7 @@ func ParseCampaignStatsResponse(rsp *http.Response) (*CampaignStatsResponse, err
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -16013,7 +16030,7 @@ func ParseCampaignActionResponse(rsp *http.Response) (*CampaignActionResponse, e
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -16106,7 +16123,7 @@ func ParseListPendingGrantsResponse(rsp *http.Response) (*ListPendingGrantsRespo
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -16200,7 +16217,7 @@ func ParseCompensationReportResponse(rsp *http.Response) (*CompensationReportRes
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -16309,7 +16326,7 @@ func ParseApproveGrantResponse(rsp *http.Response) (*ApproveGrantResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -16418,7 +16435,7 @@ func ParseRefuseGrantResponse(rsp *http.Response) (*RefuseGrantResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -16512,7 +16529,7 @@ func ParseListComplaintsResponse(rsp *http.Response) (*ListComplaintsResponse, e
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -16610,7 +16627,7 @@ func ParseGetComplaintResponse(rsp *http.Response) (*GetComplaintResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -16717,7 +16734,7 @@ func ParseAssignComplaintResponse(rsp *http.Response) (*AssignComplaintResponse,
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -16817,7 +16834,7 @@ func ParseListGrantsResponse(rsp *http.Response) (*ListGrantsResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -16931,7 +16948,7 @@ func ParseCompensateComplaintResponse(rsp *http.Response) (*CompensateComplaintR
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -17038,7 +17055,7 @@ func ParseSetDevianceResponse(rsp *http.Response) (*SetDevianceResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -17145,7 +17162,7 @@ func ParseNoteComplaintResponse(rsp *http.Response) (*NoteComplaintResponse, err
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -17252,7 +17269,7 @@ func ParseReopenComplaintResponse(rsp *http.Response) (*ReopenComplaintResponse,
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -17366,7 +17383,7 @@ func ParseReplyComplaintResponse(rsp *http.Response) (*ReplyComplaintResponse, e
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -17469,7 +17486,7 @@ func ParseGetReplyDraftResponse(rsp *http.Response) (*GetReplyDraftResponse, err
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -17576,7 +17593,7 @@ func ParseResolveComplaintResponse(rsp *http.Response) (*ResolveComplaintRespons
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -17683,7 +17700,7 @@ func ParseTakeComplaintResponse(rsp *http.Response) (*TakeComplaintResponse, err
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -17788,7 +17805,7 @@ func ParsePostEventsResponse(rsp *http.Response) (*PostEventsResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -17881,7 +17898,7 @@ func ParseListUnmatchedMailResponse(rsp *http.Response) (*ListUnmatchedMailRespo
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -17990,7 +18007,7 @@ func ParseAssignUnmatchedMailResponse(rsp *http.Response) (*AssignUnmatchedMailR
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -18060,7 +18077,7 @@ func ParseGetOpenAPIResponse(rsp *http.Response) (*GetOpenAPIResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -18141,7 +18158,7 @@ func ParseReportBarometerResponse(rsp *http.Response) (*ReportBarometerResponse,
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -18232,7 +18249,7 @@ func ParseReportBreakdownResponse(rsp *http.Response) (*ReportBreakdownResponse,
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -18323,7 +18340,7 @@ func ParseReportComplaintsResponse(rsp *http.Response) (*ReportComplaintsRespons
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -18414,7 +18431,7 @@ func ParseReportOverviewResponse(rsp *http.Response) (*ReportOverviewResponse, e
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -18505,7 +18522,7 @@ func ParseReportReliabilityResponse(rsp *http.Response) (*ReportReliabilityRespo
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -18596,7 +18613,7 @@ func ParseReportRiskTrendResponse(rsp *http.Response) (*ReportRiskTrendResponse,
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -18687,7 +18704,7 @@ func ParseReportRisksResponse(rsp *http.Response) (*ReportRisksResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -18778,7 +18795,7 @@ func ParseReportScorecardResponse(rsp *http.Response) (*ReportScorecardResponse,
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -18869,7 +18886,7 @@ func ParseReportSilentResponse(rsp *http.Response) (*ReportSilentResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -18960,7 +18977,7 @@ func ParseReportTrendResponse(rsp *http.Response) (*ReportTrendResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -19058,7 +19075,7 @@ func ParseReportWeeklyResponse(rsp *http.Response) (*ReportWeeklyResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -19170,7 +19187,7 @@ func ParseCorrectReadingResponse(rsp *http.Response) (*CorrectReadingResponse, e
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -19263,7 +19280,7 @@ func ParseListSurveysResponse(rsp *http.Response) (*ListSurveysResponse, error) 
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -19364,7 +19381,7 @@ func ParseCreateSurveyResponse(rsp *http.Response) (*CreateSurveyResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -19466,7 +19483,7 @@ func ParseGetSurveyResponse(rsp *http.Response) (*GetSurveyResponse, error) {
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -19574,7 +19591,7 @@ func ParseUpdateSurveyResponse(rsp *http.Response) (*UpdateSurveyResponse, error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -19682,7 +19699,7 @@ func ParseDuplicateSurveyResponse(rsp *http.Response) (*DuplicateSurveyResponse,
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
@@ -19782,7 +19799,7 @@ func ParseGetSurveyVersionResponse(rsp *http.Response) (*GetSurveyVersionRespons
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON503 = &dest
+		response.ApplicationproblemJSON503 = &dest
 
 	}
 
