@@ -137,7 +137,29 @@ func (c *Checker) Check(req *http.Request, body []byte, status int, header http.
 	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
 		return fmt.Errorf("the answer %d to %s %s (operation %s) is not as the contract says: %s; answer: %s", status, req.Method, req.URL.Path, route.Operation.OperationID, brief(err), clip(answer))
 	}
+	if extra := c.undocumentedFields(route.Operation, status, header, answer); len(extra) > 0 {
+		return fmt.Errorf("the answer %d to %s %s (operation %s) has fields the contract does not document: %s", status, req.Method, req.URL.Path, route.Operation.OperationID, strings.Join(extra, ", "))
+	}
 	return nil
+}
+
+// undocumentedFields lists the fields of a JSON answer its schema in the
+// contract does not name (see undocumented).
+func (c *Checker) undocumentedFields(op *openapi3.Operation, status int, header http.Header, answer []byte) []string {
+	resp := op.Responses.Status(status)
+	if resp == nil || resp.Value == nil || len(answer) == 0 {
+		return nil
+	}
+	ct, _, _ := strings.Cut(header.Get("Content-Type"), ";")
+	media := resp.Value.Content.Get(strings.TrimSpace(ct))
+	if media == nil || media.Schema == nil || media.Schema.Value == nil {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(answer, &v) != nil {
+		return nil
+	}
+	return undocumented(media.Schema.Value, v, "")
 }
 
 // checkError validates an answer to a request outside the contract against

@@ -48,6 +48,8 @@ func TestCheckCatchesWhatTheContractDoesNotSay(t *testing.T) {
 		{"an undocumented status", req("POST", "/api/v1/complaints/1/take", "", true), "", 418, `{"error":"teapot"}`, "not as the contract says"},
 		{"an error not in the Error schema", req("POST", "/api/v1/complaints/1/take", "", true), "", 409, `{"message":"taken"}`, "not as the contract says"},
 		{"an answer missing a required field", req("POST", "/api/v1/complaints/1/take", "", true), "", 200, `{"state":"open"}`, "complaint"},
+		{"an answer as the contract says", req("POST", "/api/v1/inbound/1/assign", `{"complaint_id":2}`, true), `{"complaint_id":2}`, 200, `{"id":1,"complaint_id":2,"state":"routed"}`, ""},
+		{"an answer with a field the contract does not name", req("POST", "/api/v1/inbound/1/assign", `{"complaint_id":2}`, true), `{"complaint_id":2}`, 200, `{"id":1,"complaint_id":2,"state":"routed","colour":"red"}`, "does not document: /colour"},
 		{"a path outside the contract, served", req("GET", "/api/v1/nothing", "", true), "", 200, `{}`, "not in the contract"},
 		{"a path outside the contract, refused", req("GET", "/api/v1/nothing", "", true), "", 404, `{"error":"not found"}`, ""},
 		{"a refusal of a path outside the contract, not an Error", req("GET", "/api/v1/nothing", "", true), "", 404, `not found`, "not JSON"},

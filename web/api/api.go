@@ -2,8 +2,12 @@
 // (one or a batch), campaigns, surveys, complaints and the CX team's
 // actions on them, corrections of the comment reading, reports and action
 // plans. Every route takes a bearer token (web.Router.Tokens) and answers
-// JSON, errors included ({"error": …, "field": …}). It writes no table of
-// its own: the domain stores do.
+// JSON, errors included ({"error": …, "field": …}). Its OpenAPI 3.1
+// contract, openapi.yaml, names every route with its roles, parameters,
+// bodies and answers; it is served, public, at /api/v1/openapi.json and
+// shown at /api/docs (Swagger UI, vendored in docs/). A route added here
+// goes into the contract too (contract_test.go fails until it is). It
+// writes no table of its own: the domain stores do.
 package api
 
 import "github.com/followup/followup/web"
