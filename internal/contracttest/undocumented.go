@@ -7,7 +7,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-
 // undocumented lists the members of v, at any depth, that schema does not
 // declare: the answer's fields the contract does not document. JSON
 // Schema lets an object carry members it does not name (and clients must
