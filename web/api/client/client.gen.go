@@ -2779,10 +2779,14 @@ type ClientInterface interface {
 
 	// ListActionPlans List action plans
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Corresponds with GET /api/v1/action-plans (the `ListActionPlans` operationId).
 	ListActionPlans(ctx context.Context, params *ListActionPlansParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateActionPlanWithBody Create an action plan
+	//
+	// Roles: marketing, cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2791,6 +2795,8 @@ type ClientInterface interface {
 
 	// CreateActionPlan Create an action plan
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/action-plans (the `CreateActionPlan` operationId).
@@ -2798,15 +2804,21 @@ type ClientInterface interface {
 
 	// DeleteActionPlan Delete an action plan
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Corresponds with DELETE /api/v1/action-plans/{id} (the `DeleteActionPlan` operationId).
 	DeleteActionPlan(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetActionPlan One action plan with its effectiveness
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Corresponds with GET /api/v1/action-plans/{id} (the `GetActionPlan` operationId).
 	GetActionPlan(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateActionPlanWithBody Change an action plan
+	//
+	// Roles: marketing, cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2815,6 +2827,8 @@ type ClientInterface interface {
 
 	// UpdateActionPlan Change an action plan
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/v1/action-plans/{id} (the `UpdateActionPlan` operationId).
@@ -2822,10 +2836,14 @@ type ClientInterface interface {
 
 	// ListCampaigns List campaigns
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Corresponds with GET /api/v1/campaigns (the `ListCampaigns` operationId).
 	ListCampaigns(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCampaignWithBody Create a campaign (draft or active)
+	//
+	// Roles: marketing, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2834,6 +2852,8 @@ type ClientInterface interface {
 
 	// CreateCampaign Create a campaign (draft or active)
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/campaigns (the `CreateCampaign` operationId).
@@ -2841,10 +2861,14 @@ type ClientInterface interface {
 
 	// GetCampaign One campaign
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Corresponds with GET /api/v1/campaigns/{id} (the `GetCampaign` operationId).
 	GetCampaign(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCampaignWithBody Change a campaign (not its state)
+	//
+	// Roles: marketing, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2853,6 +2877,8 @@ type ClientInterface interface {
 
 	// UpdateCampaign Change a campaign (not its state)
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /api/v1/campaigns/{id} (the `UpdateCampaign` operationId).
@@ -2860,15 +2886,21 @@ type ClientInterface interface {
 
 	// PreviewCampaign The campaign's email for a sample customer in each locale
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Corresponds with GET /api/v1/campaigns/{id}/preview (the `PreviewCampaign` operationId).
 	PreviewCampaign(ctx context.Context, id IdParam, params *PreviewCampaignParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ResendFailed Send again the emails given up after temporary failures (an outage)
 	//
+	// Roles: admin only.
+	//
 	// Corresponds with POST /api/v1/campaigns/{id}/resend-failed (the `ResendFailed` operationId).
 	ResendFailed(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CampaignStats The campaign's figures per day
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Corresponds with GET /api/v1/campaigns/{id}/stats (the `CampaignStats` operationId).
 	CampaignStats(ctx context.Context, id IdParam, params *CampaignStatsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2876,6 +2908,8 @@ type ClientInterface interface {
 	// CampaignActionWithBody Change the state of a campaign (activate, pause, resume, archive), or send a test email (test-send)
 	//
 	// The body is read by test-send only (the address, locale and kind of the test email); the state actions take none.
+	//
+	// Roles: marketing, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2886,6 +2920,8 @@ type ClientInterface interface {
 	//
 	// The body is read by test-send only (the address, locale and kind of the test email); the state actions take none.
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/campaigns/{id}/{action} (the `CampaignAction` operationId).
@@ -2893,15 +2929,21 @@ type ClientInterface interface {
 
 	// ListPendingGrants The managers' approval queue
 	//
+	// Roles: manager, admin.
+	//
 	// Corresponds with GET /api/v1/compensation/pending (the `ListPendingGrants` operationId).
 	ListPendingGrants(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CompensationReport Compensation granted against advised, per team and agent
 	//
+	// Roles: manager, admin.
+	//
 	// Corresponds with GET /api/v1/compensation/report (the `CompensationReport` operationId).
 	CompensationReport(ctx context.Context, params *CompensationReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ApproveGrantWithBody Approve a waiting compensation request
+	//
+	// Roles: manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2910,12 +2952,16 @@ type ClientInterface interface {
 
 	// ApproveGrant Approve a waiting compensation request
 	//
+	// Roles: manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/compensation/{grant}/approve (the `ApproveGrant` operationId).
 	ApproveGrant(ctx context.Context, grant GrantParam, body ApproveGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RefuseGrantWithBody Refuse a waiting compensation request
+	//
+	// Roles: manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2924,6 +2970,8 @@ type ClientInterface interface {
 
 	// RefuseGrant Refuse a waiting compensation request
 	//
+	// Roles: manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/compensation/{grant}/refuse (the `RefuseGrant` operationId).
@@ -2931,15 +2979,21 @@ type ClientInterface interface {
 
 	// ListComplaints List complaints, most urgent first, with the queue counts
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Corresponds with GET /api/v1/complaints (the `ListComplaints` operationId).
 	ListComplaints(ctx context.Context, params *ListComplaintsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetComplaint One complaint with its reply, scores, customer, history, audit and conversation
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Corresponds with GET /api/v1/complaints/{id} (the `GetComplaint` operationId).
 	GetComplaint(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignComplaintWithBody Assign the complaint to someone (by id or email)
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2948,6 +3002,8 @@ type ClientInterface interface {
 
 	// AssignComplaint Assign the complaint to someone (by id or email)
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/assign (the `AssignComplaint` operationId).
@@ -2955,10 +3011,14 @@ type ClientInterface interface {
 
 	// ListGrants A complaint's compensation requests and their decisions
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Corresponds with GET /api/v1/complaints/{id}/compensation (the `ListGrants` operationId).
 	ListGrants(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CompensateComplaintWithBody Grant compensation, or ask a manager to approve it
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2967,12 +3027,16 @@ type ClientInterface interface {
 
 	// CompensateComplaint Grant compensation, or ask a manager to approve it
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/compensation (the `CompensateComplaint` operationId).
 	CompensateComplaint(ctx context.Context, id IdParam, body CompensateComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetDevianceWithBody Record the double deviation (form and substance)
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2981,12 +3045,16 @@ type ClientInterface interface {
 
 	// SetDeviance Record the double deviation (form and substance)
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /api/v1/complaints/{id}/deviance (the `SetDeviance` operationId).
 	SetDeviance(ctx context.Context, id IdParam, body SetDevianceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// NoteComplaintWithBody Add an internal note
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2995,12 +3063,16 @@ type ClientInterface interface {
 
 	// NoteComplaint Add an internal note
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/notes (the `NoteComplaint` operationId).
 	NoteComplaint(ctx context.Context, id IdParam, body NoteComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReopenComplaintWithBody Reopen a resolved complaint
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3009,12 +3081,16 @@ type ClientInterface interface {
 
 	// ReopenComplaint Reopen a resolved complaint
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/reopen (the `ReopenComplaint` operationId).
 	ReopenComplaint(ctx context.Context, id IdParam, body ReopenComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplyComplaintWithBody Email the customer a reply
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3023,6 +3099,8 @@ type ClientInterface interface {
 
 	// ReplyComplaint Email the customer a reply
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/replies (the `ReplyComplaint` operationId).
@@ -3030,10 +3108,14 @@ type ClientInterface interface {
 
 	// GetReplyDraft The reply template an agent starts from, with its steps
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Corresponds with GET /api/v1/complaints/{id}/reply-draft (the `GetReplyDraft` operationId).
 	GetReplyDraft(ctx context.Context, id IdParam, params *GetReplyDraftParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ResolveComplaintWithBody Resolve the complaint with a summary
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3042,6 +3124,8 @@ type ClientInterface interface {
 
 	// ResolveComplaint Resolve the complaint with a summary
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/resolve (the `ResolveComplaint` operationId).
@@ -3049,12 +3133,16 @@ type ClientInterface interface {
 
 	// TakeComplaint Take the complaint (become its owner)
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Corresponds with POST /api/v1/complaints/{id}/take (the `TakeComplaint` operationId).
 	TakeComplaint(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostEventsWithBody Record a service event, or a batch of them
 	//
 	// One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
+	//
+	// Roles: marketing, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3065,6 +3153,8 @@ type ClientInterface interface {
 	//
 	// One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/events (the `PostEvents` operationId).
@@ -3072,10 +3162,14 @@ type ClientInterface interface {
 
 	// ListUnmatchedMail The mail received that nothing matched, newest first
 	//
+	// Roles: admin only.
+	//
 	// Corresponds with GET /api/v1/inbound/unmatched (the `ListUnmatchedMail` operationId).
 	ListUnmatchedMail(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AssignUnmatchedMailWithBody Put an unmatched message on a complaint's conversation
+	//
+	// Roles: admin only.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3084,6 +3178,8 @@ type ClientInterface interface {
 
 	// AssignUnmatchedMail Put an unmatched message on a complaint's conversation
 	//
+	// Roles: admin only.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/inbound/{id}/assign (the `AssignUnmatchedMail` operationId).
@@ -3091,65 +3187,91 @@ type ClientInterface interface {
 
 	// GetOpenAPI This contract, in JSON
 	//
+	// Public: no token needed.
+	//
 	// Corresponds with GET /api/v1/openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportBarometer The barometer: when it was last sent and what it holds
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Corresponds with GET /api/v1/reports/barometer (the `ReportBarometer` operationId).
 	ReportBarometer(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportBreakdown Scores per touchpoint, channel, team, campaign or segment (by)
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Corresponds with GET /api/v1/reports/breakdown (the `ReportBreakdown` operationId).
 	ReportBreakdown(ctx context.Context, params *ReportBreakdownParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportComplaints Complaint figures
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Corresponds with GET /api/v1/reports/complaints (the `ReportComplaints` operationId).
 	ReportComplaints(ctx context.Context, params *ReportComplaintsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportOverview The overview of the period: figures, indicators, thresholds
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Corresponds with GET /api/v1/reports/overview (the `ReportOverview` operationId).
 	ReportOverview(ctx context.Context, params *ReportOverviewParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportReliability Reliability of the figures per group
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Corresponds with GET /api/v1/reports/reliability (the `ReportReliability` operationId).
 	ReportReliability(ctx context.Context, params *ReportReliabilityParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportRiskTrend The top risks per period
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Corresponds with GET /api/v1/reports/risk-trend (the `ReportRiskTrend` operationId).
 	ReportRiskTrend(ctx context.Context, params *ReportRiskTrendParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportRisks Replies per risk
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Corresponds with GET /api/v1/reports/risks (the `ReportRisks` operationId).
 	ReportRisks(ctx context.Context, params *ReportRisksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportScorecard The teams' and agents' scorecard
 	//
+	// Roles: manager, admin.
+	//
 	// Corresponds with GET /api/v1/reports/scorecard (the `ReportScorecard` operationId).
 	ReportScorecard(ctx context.Context, params *ReportScorecardParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportSilent Customers who did not answer
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Corresponds with GET /api/v1/reports/silent (the `ReportSilent` operationId).
 	ReportSilent(ctx context.Context, params *ReportSilentParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportTrend Scores per period
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Corresponds with GET /api/v1/reports/trend (the `ReportTrend` operationId).
 	ReportTrend(ctx context.Context, params *ReportTrendParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportWeekly The weekly report of an ISO week
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Corresponds with GET /api/v1/reports/weekly (the `ReportWeekly` operationId).
 	ReportWeekly(ctx context.Context, params *ReportWeeklyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CorrectReadingWithBody Correct the reading of a reply's comment
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3158,6 +3280,8 @@ type ClientInterface interface {
 
 	// CorrectReading Correct the reading of a reply's comment
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/responses/{id}/corrections (the `CorrectReading` operationId).
@@ -3165,10 +3289,14 @@ type ClientInterface interface {
 
 	// ListSurveys List surveys
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Corresponds with GET /api/v1/surveys (the `ListSurveys` operationId).
 	ListSurveys(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateSurveyWithBody Create a survey
+	//
+	// Roles: marketing, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3177,6 +3305,8 @@ type ClientInterface interface {
 
 	// CreateSurvey Create a survey
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/surveys (the `CreateSurvey` operationId).
@@ -3184,10 +3314,14 @@ type ClientInterface interface {
 
 	// GetSurvey The latest version of a survey, its versions and settings
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Corresponds with GET /api/v1/surveys/{slug} (the `GetSurvey` operationId).
 	GetSurvey(ctx context.Context, slug SlugParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateSurveyWithBody Change a survey (a new version when the meaning changes)
+	//
+	// Roles: marketing, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3196,12 +3330,16 @@ type ClientInterface interface {
 
 	// UpdateSurvey Change a survey (a new version when the meaning changes)
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /api/v1/surveys/{slug} (the `UpdateSurvey` operationId).
 	UpdateSurvey(ctx context.Context, slug SlugParam, body UpdateSurveyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DuplicateSurveyWithBody Copy a survey under a new slug
+	//
+	// Roles: marketing, admin.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3210,6 +3348,8 @@ type ClientInterface interface {
 
 	// DuplicateSurvey Copy a survey under a new slug
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/surveys/{slug}/duplicate (the `DuplicateSurvey` operationId).
@@ -3217,11 +3357,15 @@ type ClientInterface interface {
 
 	// GetSurveyVersion One version of a survey
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Corresponds with GET /api/v1/surveys/{slug}/versions/{version} (the `GetSurveyVersion` operationId).
 	GetSurveyVersion(ctx context.Context, slug SlugParam, version VersionParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListActionPlans List action plans
+//
+// Roles: marketing, cx, manager, admin.
 //
 // Corresponds with GET /api/v1/action-plans (the `ListActionPlans` operationId).
 func (c *Client) ListActionPlans(ctx context.Context, params *ListActionPlansParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3237,6 +3381,8 @@ func (c *Client) ListActionPlans(ctx context.Context, params *ListActionPlansPar
 }
 
 // CreateActionPlanWithBody Create an action plan
+//
+// Roles: marketing, cx, manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3255,6 +3401,8 @@ func (c *Client) CreateActionPlanWithBody(ctx context.Context, contentType strin
 
 // CreateActionPlan Create an action plan
 //
+// Roles: marketing, cx, manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/action-plans (the `CreateActionPlan` operationId).
@@ -3272,6 +3420,8 @@ func (c *Client) CreateActionPlan(ctx context.Context, body CreateActionPlanJSON
 
 // DeleteActionPlan Delete an action plan
 //
+// Roles: marketing, cx, manager, admin.
+//
 // Corresponds with DELETE /api/v1/action-plans/{id} (the `DeleteActionPlan` operationId).
 func (c *Client) DeleteActionPlan(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteActionPlanRequest(c.Server, id)
@@ -3287,6 +3437,8 @@ func (c *Client) DeleteActionPlan(ctx context.Context, id IdParam, reqEditors ..
 
 // GetActionPlan One action plan with its effectiveness
 //
+// Roles: marketing, cx, manager, admin.
+//
 // Corresponds with GET /api/v1/action-plans/{id} (the `GetActionPlan` operationId).
 func (c *Client) GetActionPlan(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetActionPlanRequest(c.Server, id)
@@ -3301,6 +3453,8 @@ func (c *Client) GetActionPlan(ctx context.Context, id IdParam, reqEditors ...Re
 }
 
 // UpdateActionPlanWithBody Change an action plan
+//
+// Roles: marketing, cx, manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3319,6 +3473,8 @@ func (c *Client) UpdateActionPlanWithBody(ctx context.Context, id IdParam, conte
 
 // UpdateActionPlan Change an action plan
 //
+// Roles: marketing, cx, manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/v1/action-plans/{id} (the `UpdateActionPlan` operationId).
@@ -3336,6 +3492,8 @@ func (c *Client) UpdateActionPlan(ctx context.Context, id IdParam, body UpdateAc
 
 // ListCampaigns List campaigns
 //
+// Roles: marketing, manager, admin.
+//
 // Corresponds with GET /api/v1/campaigns (the `ListCampaigns` operationId).
 func (c *Client) ListCampaigns(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListCampaignsRequest(c.Server)
@@ -3350,6 +3508,8 @@ func (c *Client) ListCampaigns(ctx context.Context, reqEditors ...RequestEditorF
 }
 
 // CreateCampaignWithBody Create a campaign (draft or active)
+//
+// Roles: marketing, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3368,6 +3528,8 @@ func (c *Client) CreateCampaignWithBody(ctx context.Context, contentType string,
 
 // CreateCampaign Create a campaign (draft or active)
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/campaigns (the `CreateCampaign` operationId).
@@ -3385,6 +3547,8 @@ func (c *Client) CreateCampaign(ctx context.Context, body CreateCampaignJSONRequ
 
 // GetCampaign One campaign
 //
+// Roles: marketing, manager, admin.
+//
 // Corresponds with GET /api/v1/campaigns/{id} (the `GetCampaign` operationId).
 func (c *Client) GetCampaign(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCampaignRequest(c.Server, id)
@@ -3399,6 +3563,8 @@ func (c *Client) GetCampaign(ctx context.Context, id IdParam, reqEditors ...Requ
 }
 
 // UpdateCampaignWithBody Change a campaign (not its state)
+//
+// Roles: marketing, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3417,6 +3583,8 @@ func (c *Client) UpdateCampaignWithBody(ctx context.Context, id IdParam, content
 
 // UpdateCampaign Change a campaign (not its state)
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /api/v1/campaigns/{id} (the `UpdateCampaign` operationId).
@@ -3434,6 +3602,8 @@ func (c *Client) UpdateCampaign(ctx context.Context, id IdParam, body UpdateCamp
 
 // PreviewCampaign The campaign's email for a sample customer in each locale
 //
+// Roles: marketing, manager, admin.
+//
 // Corresponds with GET /api/v1/campaigns/{id}/preview (the `PreviewCampaign` operationId).
 func (c *Client) PreviewCampaign(ctx context.Context, id IdParam, params *PreviewCampaignParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPreviewCampaignRequest(c.Server, id, params)
@@ -3449,6 +3619,8 @@ func (c *Client) PreviewCampaign(ctx context.Context, id IdParam, params *Previe
 
 // ResendFailed Send again the emails given up after temporary failures (an outage)
 //
+// Roles: admin only.
+//
 // Corresponds with POST /api/v1/campaigns/{id}/resend-failed (the `ResendFailed` operationId).
 func (c *Client) ResendFailed(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewResendFailedRequest(c.Server, id)
@@ -3463,6 +3635,8 @@ func (c *Client) ResendFailed(ctx context.Context, id IdParam, reqEditors ...Req
 }
 
 // CampaignStats The campaign's figures per day
+//
+// Roles: marketing, manager, admin.
 //
 // Corresponds with GET /api/v1/campaigns/{id}/stats (the `CampaignStats` operationId).
 func (c *Client) CampaignStats(ctx context.Context, id IdParam, params *CampaignStatsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3480,6 +3654,8 @@ func (c *Client) CampaignStats(ctx context.Context, id IdParam, params *Campaign
 // CampaignActionWithBody Change the state of a campaign (activate, pause, resume, archive), or send a test email (test-send)
 //
 // The body is read by test-send only (the address, locale and kind of the test email); the state actions take none.
+//
+// Roles: marketing, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3500,6 +3676,8 @@ func (c *Client) CampaignActionWithBody(ctx context.Context, id IdParam, action 
 //
 // The body is read by test-send only (the address, locale and kind of the test email); the state actions take none.
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/campaigns/{id}/{action} (the `CampaignAction` operationId).
@@ -3517,6 +3695,8 @@ func (c *Client) CampaignAction(ctx context.Context, id IdParam, action Campaign
 
 // ListPendingGrants The managers' approval queue
 //
+// Roles: manager, admin.
+//
 // Corresponds with GET /api/v1/compensation/pending (the `ListPendingGrants` operationId).
 func (c *Client) ListPendingGrants(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListPendingGrantsRequest(c.Server)
@@ -3532,6 +3712,8 @@ func (c *Client) ListPendingGrants(ctx context.Context, reqEditors ...RequestEdi
 
 // CompensationReport Compensation granted against advised, per team and agent
 //
+// Roles: manager, admin.
+//
 // Corresponds with GET /api/v1/compensation/report (the `CompensationReport` operationId).
 func (c *Client) CompensationReport(ctx context.Context, params *CompensationReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCompensationReportRequest(c.Server, params)
@@ -3546,6 +3728,8 @@ func (c *Client) CompensationReport(ctx context.Context, params *CompensationRep
 }
 
 // ApproveGrantWithBody Approve a waiting compensation request
+//
+// Roles: manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3564,6 +3748,8 @@ func (c *Client) ApproveGrantWithBody(ctx context.Context, grant GrantParam, con
 
 // ApproveGrant Approve a waiting compensation request
 //
+// Roles: manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/compensation/{grant}/approve (the `ApproveGrant` operationId).
@@ -3580,6 +3766,8 @@ func (c *Client) ApproveGrant(ctx context.Context, grant GrantParam, body Approv
 }
 
 // RefuseGrantWithBody Refuse a waiting compensation request
+//
+// Roles: manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3598,6 +3786,8 @@ func (c *Client) RefuseGrantWithBody(ctx context.Context, grant GrantParam, cont
 
 // RefuseGrant Refuse a waiting compensation request
 //
+// Roles: manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/compensation/{grant}/refuse (the `RefuseGrant` operationId).
@@ -3615,6 +3805,8 @@ func (c *Client) RefuseGrant(ctx context.Context, grant GrantParam, body RefuseG
 
 // ListComplaints List complaints, most urgent first, with the queue counts
 //
+// Roles: cx, manager, admin.
+//
 // Corresponds with GET /api/v1/complaints (the `ListComplaints` operationId).
 func (c *Client) ListComplaints(ctx context.Context, params *ListComplaintsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListComplaintsRequest(c.Server, params)
@@ -3630,6 +3822,8 @@ func (c *Client) ListComplaints(ctx context.Context, params *ListComplaintsParam
 
 // GetComplaint One complaint with its reply, scores, customer, history, audit and conversation
 //
+// Roles: cx, manager, admin.
+//
 // Corresponds with GET /api/v1/complaints/{id} (the `GetComplaint` operationId).
 func (c *Client) GetComplaint(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetComplaintRequest(c.Server, id)
@@ -3644,6 +3838,8 @@ func (c *Client) GetComplaint(ctx context.Context, id IdParam, reqEditors ...Req
 }
 
 // AssignComplaintWithBody Assign the complaint to someone (by id or email)
+//
+// Roles: cx, manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3662,6 +3858,8 @@ func (c *Client) AssignComplaintWithBody(ctx context.Context, id IdParam, conten
 
 // AssignComplaint Assign the complaint to someone (by id or email)
 //
+// Roles: cx, manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/complaints/{id}/assign (the `AssignComplaint` operationId).
@@ -3679,6 +3877,8 @@ func (c *Client) AssignComplaint(ctx context.Context, id IdParam, body AssignCom
 
 // ListGrants A complaint's compensation requests and their decisions
 //
+// Roles: cx, manager, admin.
+//
 // Corresponds with GET /api/v1/complaints/{id}/compensation (the `ListGrants` operationId).
 func (c *Client) ListGrants(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListGrantsRequest(c.Server, id)
@@ -3693,6 +3893,8 @@ func (c *Client) ListGrants(ctx context.Context, id IdParam, reqEditors ...Reque
 }
 
 // CompensateComplaintWithBody Grant compensation, or ask a manager to approve it
+//
+// Roles: cx, manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3711,6 +3913,8 @@ func (c *Client) CompensateComplaintWithBody(ctx context.Context, id IdParam, co
 
 // CompensateComplaint Grant compensation, or ask a manager to approve it
 //
+// Roles: cx, manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/complaints/{id}/compensation (the `CompensateComplaint` operationId).
@@ -3727,6 +3931,8 @@ func (c *Client) CompensateComplaint(ctx context.Context, id IdParam, body Compe
 }
 
 // SetDevianceWithBody Record the double deviation (form and substance)
+//
+// Roles: cx, manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3745,6 +3951,8 @@ func (c *Client) SetDevianceWithBody(ctx context.Context, id IdParam, contentTyp
 
 // SetDeviance Record the double deviation (form and substance)
 //
+// Roles: cx, manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /api/v1/complaints/{id}/deviance (the `SetDeviance` operationId).
@@ -3761,6 +3969,8 @@ func (c *Client) SetDeviance(ctx context.Context, id IdParam, body SetDevianceJS
 }
 
 // NoteComplaintWithBody Add an internal note
+//
+// Roles: cx, manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3779,6 +3989,8 @@ func (c *Client) NoteComplaintWithBody(ctx context.Context, id IdParam, contentT
 
 // NoteComplaint Add an internal note
 //
+// Roles: cx, manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/complaints/{id}/notes (the `NoteComplaint` operationId).
@@ -3795,6 +4007,8 @@ func (c *Client) NoteComplaint(ctx context.Context, id IdParam, body NoteComplai
 }
 
 // ReopenComplaintWithBody Reopen a resolved complaint
+//
+// Roles: cx, manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3813,6 +4027,8 @@ func (c *Client) ReopenComplaintWithBody(ctx context.Context, id IdParam, conten
 
 // ReopenComplaint Reopen a resolved complaint
 //
+// Roles: cx, manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/complaints/{id}/reopen (the `ReopenComplaint` operationId).
@@ -3829,6 +4045,8 @@ func (c *Client) ReopenComplaint(ctx context.Context, id IdParam, body ReopenCom
 }
 
 // ReplyComplaintWithBody Email the customer a reply
+//
+// Roles: cx, manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3847,6 +4065,8 @@ func (c *Client) ReplyComplaintWithBody(ctx context.Context, id IdParam, content
 
 // ReplyComplaint Email the customer a reply
 //
+// Roles: cx, manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/complaints/{id}/replies (the `ReplyComplaint` operationId).
@@ -3864,6 +4084,8 @@ func (c *Client) ReplyComplaint(ctx context.Context, id IdParam, body ReplyCompl
 
 // GetReplyDraft The reply template an agent starts from, with its steps
 //
+// Roles: cx, manager, admin.
+//
 // Corresponds with GET /api/v1/complaints/{id}/reply-draft (the `GetReplyDraft` operationId).
 func (c *Client) GetReplyDraft(ctx context.Context, id IdParam, params *GetReplyDraftParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetReplyDraftRequest(c.Server, id, params)
@@ -3878,6 +4100,8 @@ func (c *Client) GetReplyDraft(ctx context.Context, id IdParam, params *GetReply
 }
 
 // ResolveComplaintWithBody Resolve the complaint with a summary
+//
+// Roles: cx, manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3896,6 +4120,8 @@ func (c *Client) ResolveComplaintWithBody(ctx context.Context, id IdParam, conte
 
 // ResolveComplaint Resolve the complaint with a summary
 //
+// Roles: cx, manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/complaints/{id}/resolve (the `ResolveComplaint` operationId).
@@ -3913,6 +4139,8 @@ func (c *Client) ResolveComplaint(ctx context.Context, id IdParam, body ResolveC
 
 // TakeComplaint Take the complaint (become its owner)
 //
+// Roles: cx, manager, admin.
+//
 // Corresponds with POST /api/v1/complaints/{id}/take (the `TakeComplaint` operationId).
 func (c *Client) TakeComplaint(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTakeComplaintRequest(c.Server, id)
@@ -3929,6 +4157,8 @@ func (c *Client) TakeComplaint(ctx context.Context, id IdParam, reqEditors ...Re
 // PostEventsWithBody Record a service event, or a batch of them
 //
 // One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
+//
+// Roles: marketing, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3949,6 +4179,8 @@ func (c *Client) PostEventsWithBody(ctx context.Context, contentType string, bod
 //
 // One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/events (the `PostEvents` operationId).
@@ -3966,6 +4198,8 @@ func (c *Client) PostEvents(ctx context.Context, body PostEventsJSONRequestBody,
 
 // ListUnmatchedMail The mail received that nothing matched, newest first
 //
+// Roles: admin only.
+//
 // Corresponds with GET /api/v1/inbound/unmatched (the `ListUnmatchedMail` operationId).
 func (c *Client) ListUnmatchedMail(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListUnmatchedMailRequest(c.Server)
@@ -3980,6 +4214,8 @@ func (c *Client) ListUnmatchedMail(ctx context.Context, reqEditors ...RequestEdi
 }
 
 // AssignUnmatchedMailWithBody Put an unmatched message on a complaint's conversation
+//
+// Roles: admin only.
 //
 // Takes any type of body and a specified content type.
 //
@@ -3998,6 +4234,8 @@ func (c *Client) AssignUnmatchedMailWithBody(ctx context.Context, id MessageIdPa
 
 // AssignUnmatchedMail Put an unmatched message on a complaint's conversation
 //
+// Roles: admin only.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/inbound/{id}/assign (the `AssignUnmatchedMail` operationId).
@@ -4015,6 +4253,8 @@ func (c *Client) AssignUnmatchedMail(ctx context.Context, id MessageIdParam, bod
 
 // GetOpenAPI This contract, in JSON
 //
+// Public: no token needed.
+//
 // Corresponds with GET /api/v1/openapi.json (the `GetOpenAPI` operationId).
 func (c *Client) GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOpenAPIRequest(c.Server)
@@ -4029,6 +4269,8 @@ func (c *Client) GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) 
 }
 
 // ReportBarometer The barometer: when it was last sent and what it holds
+//
+// Roles: marketing, manager, admin.
 //
 // Corresponds with GET /api/v1/reports/barometer (the `ReportBarometer` operationId).
 func (c *Client) ReportBarometer(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4045,6 +4287,8 @@ func (c *Client) ReportBarometer(ctx context.Context, reqEditors ...RequestEdito
 
 // ReportBreakdown Scores per touchpoint, channel, team, campaign or segment (by)
 //
+// Roles: marketing, manager, admin.
+//
 // Corresponds with GET /api/v1/reports/breakdown (the `ReportBreakdown` operationId).
 func (c *Client) ReportBreakdown(ctx context.Context, params *ReportBreakdownParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReportBreakdownRequest(c.Server, params)
@@ -4059,6 +4303,8 @@ func (c *Client) ReportBreakdown(ctx context.Context, params *ReportBreakdownPar
 }
 
 // ReportComplaints Complaint figures
+//
+// Roles: marketing, manager, admin.
 //
 // Corresponds with GET /api/v1/reports/complaints (the `ReportComplaints` operationId).
 func (c *Client) ReportComplaints(ctx context.Context, params *ReportComplaintsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4075,6 +4321,8 @@ func (c *Client) ReportComplaints(ctx context.Context, params *ReportComplaintsP
 
 // ReportOverview The overview of the period: figures, indicators, thresholds
 //
+// Roles: marketing, manager, admin.
+//
 // Corresponds with GET /api/v1/reports/overview (the `ReportOverview` operationId).
 func (c *Client) ReportOverview(ctx context.Context, params *ReportOverviewParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReportOverviewRequest(c.Server, params)
@@ -4089,6 +4337,8 @@ func (c *Client) ReportOverview(ctx context.Context, params *ReportOverviewParam
 }
 
 // ReportReliability Reliability of the figures per group
+//
+// Roles: marketing, manager, admin.
 //
 // Corresponds with GET /api/v1/reports/reliability (the `ReportReliability` operationId).
 func (c *Client) ReportReliability(ctx context.Context, params *ReportReliabilityParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4105,6 +4355,8 @@ func (c *Client) ReportReliability(ctx context.Context, params *ReportReliabilit
 
 // ReportRiskTrend The top risks per period
 //
+// Roles: marketing, manager, admin.
+//
 // Corresponds with GET /api/v1/reports/risk-trend (the `ReportRiskTrend` operationId).
 func (c *Client) ReportRiskTrend(ctx context.Context, params *ReportRiskTrendParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReportRiskTrendRequest(c.Server, params)
@@ -4119,6 +4371,8 @@ func (c *Client) ReportRiskTrend(ctx context.Context, params *ReportRiskTrendPar
 }
 
 // ReportRisks Replies per risk
+//
+// Roles: marketing, manager, admin.
 //
 // Corresponds with GET /api/v1/reports/risks (the `ReportRisks` operationId).
 func (c *Client) ReportRisks(ctx context.Context, params *ReportRisksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4135,6 +4389,8 @@ func (c *Client) ReportRisks(ctx context.Context, params *ReportRisksParams, req
 
 // ReportScorecard The teams' and agents' scorecard
 //
+// Roles: manager, admin.
+//
 // Corresponds with GET /api/v1/reports/scorecard (the `ReportScorecard` operationId).
 func (c *Client) ReportScorecard(ctx context.Context, params *ReportScorecardParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReportScorecardRequest(c.Server, params)
@@ -4149,6 +4405,8 @@ func (c *Client) ReportScorecard(ctx context.Context, params *ReportScorecardPar
 }
 
 // ReportSilent Customers who did not answer
+//
+// Roles: marketing, manager, admin.
 //
 // Corresponds with GET /api/v1/reports/silent (the `ReportSilent` operationId).
 func (c *Client) ReportSilent(ctx context.Context, params *ReportSilentParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4165,6 +4423,8 @@ func (c *Client) ReportSilent(ctx context.Context, params *ReportSilentParams, r
 
 // ReportTrend Scores per period
 //
+// Roles: marketing, manager, admin.
+//
 // Corresponds with GET /api/v1/reports/trend (the `ReportTrend` operationId).
 func (c *Client) ReportTrend(ctx context.Context, params *ReportTrendParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReportTrendRequest(c.Server, params)
@@ -4180,6 +4440,8 @@ func (c *Client) ReportTrend(ctx context.Context, params *ReportTrendParams, req
 
 // ReportWeekly The weekly report of an ISO week
 //
+// Roles: marketing, manager, admin.
+//
 // Corresponds with GET /api/v1/reports/weekly (the `ReportWeekly` operationId).
 func (c *Client) ReportWeekly(ctx context.Context, params *ReportWeeklyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReportWeeklyRequest(c.Server, params)
@@ -4194,6 +4456,8 @@ func (c *Client) ReportWeekly(ctx context.Context, params *ReportWeeklyParams, r
 }
 
 // CorrectReadingWithBody Correct the reading of a reply's comment
+//
+// Roles: cx, manager, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4212,6 +4476,8 @@ func (c *Client) CorrectReadingWithBody(ctx context.Context, id ResponseIdParam,
 
 // CorrectReading Correct the reading of a reply's comment
 //
+// Roles: cx, manager, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/responses/{id}/corrections (the `CorrectReading` operationId).
@@ -4229,6 +4495,8 @@ func (c *Client) CorrectReading(ctx context.Context, id ResponseIdParam, body Co
 
 // ListSurveys List surveys
 //
+// Roles: marketing, cx, manager, admin.
+//
 // Corresponds with GET /api/v1/surveys (the `ListSurveys` operationId).
 func (c *Client) ListSurveys(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListSurveysRequest(c.Server)
@@ -4243,6 +4511,8 @@ func (c *Client) ListSurveys(ctx context.Context, reqEditors ...RequestEditorFn)
 }
 
 // CreateSurveyWithBody Create a survey
+//
+// Roles: marketing, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4261,6 +4531,8 @@ func (c *Client) CreateSurveyWithBody(ctx context.Context, contentType string, b
 
 // CreateSurvey Create a survey
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/surveys (the `CreateSurvey` operationId).
@@ -4278,6 +4550,8 @@ func (c *Client) CreateSurvey(ctx context.Context, body CreateSurveyJSONRequestB
 
 // GetSurvey The latest version of a survey, its versions and settings
 //
+// Roles: marketing, cx, manager, admin.
+//
 // Corresponds with GET /api/v1/surveys/{slug} (the `GetSurvey` operationId).
 func (c *Client) GetSurvey(ctx context.Context, slug SlugParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetSurveyRequest(c.Server, slug)
@@ -4292,6 +4566,8 @@ func (c *Client) GetSurvey(ctx context.Context, slug SlugParam, reqEditors ...Re
 }
 
 // UpdateSurveyWithBody Change a survey (a new version when the meaning changes)
+//
+// Roles: marketing, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4310,6 +4586,8 @@ func (c *Client) UpdateSurveyWithBody(ctx context.Context, slug SlugParam, conte
 
 // UpdateSurvey Change a survey (a new version when the meaning changes)
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /api/v1/surveys/{slug} (the `UpdateSurvey` operationId).
@@ -4326,6 +4604,8 @@ func (c *Client) UpdateSurvey(ctx context.Context, slug SlugParam, body UpdateSu
 }
 
 // DuplicateSurveyWithBody Copy a survey under a new slug
+//
+// Roles: marketing, admin.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4344,6 +4624,8 @@ func (c *Client) DuplicateSurveyWithBody(ctx context.Context, slug SlugParam, co
 
 // DuplicateSurvey Copy a survey under a new slug
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/surveys/{slug}/duplicate (the `DuplicateSurvey` operationId).
@@ -4360,6 +4642,8 @@ func (c *Client) DuplicateSurvey(ctx context.Context, slug SlugParam, body Dupli
 }
 
 // GetSurveyVersion One version of a survey
+//
+// Roles: marketing, cx, manager, admin.
 //
 // Corresponds with GET /api/v1/surveys/{slug}/versions/{version} (the `GetSurveyVersion` operationId).
 func (c *Client) GetSurveyVersion(ctx context.Context, slug SlugParam, version VersionParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7875,12 +8159,16 @@ type ClientWithResponsesInterface interface {
 
 	// ListActionPlansWithResponse List action plans
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/action-plans (the `ListActionPlans` operationId).
 	ListActionPlansWithResponse(ctx context.Context, params *ListActionPlansParams, reqEditors ...RequestEditorFn) (*ListActionPlansResponse, error)
 
 	// CreateActionPlanWithBodyWithResponse Create an action plan
+	//
+	// Roles: marketing, cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7889,12 +8177,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateActionPlanWithResponse Create an action plan
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/action-plans (the `CreateActionPlan` operationId).
 	CreateActionPlanWithResponse(ctx context.Context, body CreateActionPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateActionPlanResponse, error)
 
 	// DeleteActionPlanWithResponse Delete an action plan
+	//
+	// Roles: marketing, cx, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7903,12 +8195,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetActionPlanWithResponse One action plan with its effectiveness
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/action-plans/{id} (the `GetActionPlan` operationId).
 	GetActionPlanWithResponse(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*GetActionPlanResponse, error)
 
 	// UpdateActionPlanWithBodyWithResponse Change an action plan
+	//
+	// Roles: marketing, cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7917,12 +8213,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateActionPlanWithResponse Change an action plan
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v1/action-plans/{id} (the `UpdateActionPlan` operationId).
 	UpdateActionPlanWithResponse(ctx context.Context, id IdParam, body UpdateActionPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateActionPlanResponse, error)
 
 	// ListCampaignsWithResponse List campaigns
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7931,12 +8231,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateCampaignWithBodyWithResponse Create a campaign (draft or active)
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/campaigns (the `CreateCampaign` operationId).
 	CreateCampaignWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCampaignResponse, error)
 
 	// CreateCampaignWithResponse Create a campaign (draft or active)
+	//
+	// Roles: marketing, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7945,12 +8249,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetCampaignWithResponse One campaign
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/campaigns/{id} (the `GetCampaign` operationId).
 	GetCampaignWithResponse(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*GetCampaignResponse, error)
 
 	// UpdateCampaignWithBodyWithResponse Change a campaign (not its state)
+	//
+	// Roles: marketing, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7959,12 +8267,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateCampaignWithResponse Change a campaign (not its state)
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/v1/campaigns/{id} (the `UpdateCampaign` operationId).
 	UpdateCampaignWithResponse(ctx context.Context, id IdParam, body UpdateCampaignJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCampaignResponse, error)
 
 	// PreviewCampaignWithResponse The campaign's email for a sample customer in each locale
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7973,12 +8285,16 @@ type ClientWithResponsesInterface interface {
 
 	// ResendFailedWithResponse Send again the emails given up after temporary failures (an outage)
 	//
+	// Roles: admin only.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/campaigns/{id}/resend-failed (the `ResendFailed` operationId).
 	ResendFailedWithResponse(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*ResendFailedResponse, error)
 
 	// CampaignStatsWithResponse The campaign's figures per day
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7989,6 +8305,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// The body is read by test-send only (the address, locale and kind of the test email); the state actions take none.
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/campaigns/{id}/{action} (the `CampaignAction` operationId).
@@ -7998,12 +8316,16 @@ type ClientWithResponsesInterface interface {
 	//
 	// The body is read by test-send only (the address, locale and kind of the test email); the state actions take none.
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/campaigns/{id}/{action} (the `CampaignAction` operationId).
 	CampaignActionWithResponse(ctx context.Context, id IdParam, action CampaignActionParamsAction, body CampaignActionJSONRequestBody, reqEditors ...RequestEditorFn) (*CampaignActionResponse, error)
 
 	// ListPendingGrantsWithResponse The managers' approval queue
+	//
+	// Roles: manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8012,12 +8334,16 @@ type ClientWithResponsesInterface interface {
 
 	// CompensationReportWithResponse Compensation granted against advised, per team and agent
 	//
+	// Roles: manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/compensation/report (the `CompensationReport` operationId).
 	CompensationReportWithResponse(ctx context.Context, params *CompensationReportParams, reqEditors ...RequestEditorFn) (*CompensationReportResponse, error)
 
 	// ApproveGrantWithBodyWithResponse Approve a waiting compensation request
+	//
+	// Roles: manager, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8026,12 +8352,16 @@ type ClientWithResponsesInterface interface {
 
 	// ApproveGrantWithResponse Approve a waiting compensation request
 	//
+	// Roles: manager, admin.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/compensation/{grant}/approve (the `ApproveGrant` operationId).
 	ApproveGrantWithResponse(ctx context.Context, grant GrantParam, body ApproveGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*ApproveGrantResponse, error)
 
 	// RefuseGrantWithBodyWithResponse Refuse a waiting compensation request
+	//
+	// Roles: manager, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8040,12 +8370,16 @@ type ClientWithResponsesInterface interface {
 
 	// RefuseGrantWithResponse Refuse a waiting compensation request
 	//
+	// Roles: manager, admin.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/compensation/{grant}/refuse (the `RefuseGrant` operationId).
 	RefuseGrantWithResponse(ctx context.Context, grant GrantParam, body RefuseGrantJSONRequestBody, reqEditors ...RequestEditorFn) (*RefuseGrantResponse, error)
 
 	// ListComplaintsWithResponse List complaints, most urgent first, with the queue counts
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8054,12 +8388,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetComplaintWithResponse One complaint with its reply, scores, customer, history, audit and conversation
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/complaints/{id} (the `GetComplaint` operationId).
 	GetComplaintWithResponse(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*GetComplaintResponse, error)
 
 	// AssignComplaintWithBodyWithResponse Assign the complaint to someone (by id or email)
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8068,12 +8406,16 @@ type ClientWithResponsesInterface interface {
 
 	// AssignComplaintWithResponse Assign the complaint to someone (by id or email)
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/assign (the `AssignComplaint` operationId).
 	AssignComplaintWithResponse(ctx context.Context, id IdParam, body AssignComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignComplaintResponse, error)
 
 	// ListGrantsWithResponse A complaint's compensation requests and their decisions
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8082,12 +8424,16 @@ type ClientWithResponsesInterface interface {
 
 	// CompensateComplaintWithBodyWithResponse Grant compensation, or ask a manager to approve it
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/compensation (the `CompensateComplaint` operationId).
 	CompensateComplaintWithBodyWithResponse(ctx context.Context, id IdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CompensateComplaintResponse, error)
 
 	// CompensateComplaintWithResponse Grant compensation, or ask a manager to approve it
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8096,12 +8442,16 @@ type ClientWithResponsesInterface interface {
 
 	// SetDevianceWithBodyWithResponse Record the double deviation (form and substance)
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/v1/complaints/{id}/deviance (the `SetDeviance` operationId).
 	SetDevianceWithBodyWithResponse(ctx context.Context, id IdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetDevianceResponse, error)
 
 	// SetDevianceWithResponse Record the double deviation (form and substance)
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8110,12 +8460,16 @@ type ClientWithResponsesInterface interface {
 
 	// NoteComplaintWithBodyWithResponse Add an internal note
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/notes (the `NoteComplaint` operationId).
 	NoteComplaintWithBodyWithResponse(ctx context.Context, id IdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*NoteComplaintResponse, error)
 
 	// NoteComplaintWithResponse Add an internal note
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8124,12 +8478,16 @@ type ClientWithResponsesInterface interface {
 
 	// ReopenComplaintWithBodyWithResponse Reopen a resolved complaint
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/reopen (the `ReopenComplaint` operationId).
 	ReopenComplaintWithBodyWithResponse(ctx context.Context, id IdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReopenComplaintResponse, error)
 
 	// ReopenComplaintWithResponse Reopen a resolved complaint
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8138,12 +8496,16 @@ type ClientWithResponsesInterface interface {
 
 	// ReplyComplaintWithBodyWithResponse Email the customer a reply
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/replies (the `ReplyComplaint` operationId).
 	ReplyComplaintWithBodyWithResponse(ctx context.Context, id IdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplyComplaintResponse, error)
 
 	// ReplyComplaintWithResponse Email the customer a reply
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8152,12 +8514,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetReplyDraftWithResponse The reply template an agent starts from, with its steps
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/complaints/{id}/reply-draft (the `GetReplyDraft` operationId).
 	GetReplyDraftWithResponse(ctx context.Context, id IdParam, params *GetReplyDraftParams, reqEditors ...RequestEditorFn) (*GetReplyDraftResponse, error)
 
 	// ResolveComplaintWithBodyWithResponse Resolve the complaint with a summary
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8166,12 +8532,16 @@ type ClientWithResponsesInterface interface {
 
 	// ResolveComplaintWithResponse Resolve the complaint with a summary
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/resolve (the `ResolveComplaint` operationId).
 	ResolveComplaintWithResponse(ctx context.Context, id IdParam, body ResolveComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*ResolveComplaintResponse, error)
 
 	// TakeComplaintWithResponse Take the complaint (become its owner)
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8182,6 +8552,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/events (the `PostEvents` operationId).
@@ -8191,12 +8563,16 @@ type ClientWithResponsesInterface interface {
 	//
 	// One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/events (the `PostEvents` operationId).
 	PostEventsWithResponse(ctx context.Context, body PostEventsJSONRequestBody, reqEditors ...RequestEditorFn) (*PostEventsResponse, error)
 
 	// ListUnmatchedMailWithResponse The mail received that nothing matched, newest first
+	//
+	// Roles: admin only.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8205,12 +8581,16 @@ type ClientWithResponsesInterface interface {
 
 	// AssignUnmatchedMailWithBodyWithResponse Put an unmatched message on a complaint's conversation
 	//
+	// Roles: admin only.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/inbound/{id}/assign (the `AssignUnmatchedMail` operationId).
 	AssignUnmatchedMailWithBodyWithResponse(ctx context.Context, id MessageIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AssignUnmatchedMailResponse, error)
 
 	// AssignUnmatchedMailWithResponse Put an unmatched message on a complaint's conversation
+	//
+	// Roles: admin only.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8219,12 +8599,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetOpenAPIWithResponse This contract, in JSON
 	//
+	// Public: no token needed.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/openapi.json (the `GetOpenAPI` operationId).
 	GetOpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error)
 
 	// ReportBarometerWithResponse The barometer: when it was last sent and what it holds
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8233,12 +8617,16 @@ type ClientWithResponsesInterface interface {
 
 	// ReportBreakdownWithResponse Scores per touchpoint, channel, team, campaign or segment (by)
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/reports/breakdown (the `ReportBreakdown` operationId).
 	ReportBreakdownWithResponse(ctx context.Context, params *ReportBreakdownParams, reqEditors ...RequestEditorFn) (*ReportBreakdownResponse, error)
 
 	// ReportComplaintsWithResponse Complaint figures
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8247,12 +8635,16 @@ type ClientWithResponsesInterface interface {
 
 	// ReportOverviewWithResponse The overview of the period: figures, indicators, thresholds
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/reports/overview (the `ReportOverview` operationId).
 	ReportOverviewWithResponse(ctx context.Context, params *ReportOverviewParams, reqEditors ...RequestEditorFn) (*ReportOverviewResponse, error)
 
 	// ReportReliabilityWithResponse Reliability of the figures per group
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8261,12 +8653,16 @@ type ClientWithResponsesInterface interface {
 
 	// ReportRiskTrendWithResponse The top risks per period
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/reports/risk-trend (the `ReportRiskTrend` operationId).
 	ReportRiskTrendWithResponse(ctx context.Context, params *ReportRiskTrendParams, reqEditors ...RequestEditorFn) (*ReportRiskTrendResponse, error)
 
 	// ReportRisksWithResponse Replies per risk
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8275,12 +8671,16 @@ type ClientWithResponsesInterface interface {
 
 	// ReportScorecardWithResponse The teams' and agents' scorecard
 	//
+	// Roles: manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/reports/scorecard (the `ReportScorecard` operationId).
 	ReportScorecardWithResponse(ctx context.Context, params *ReportScorecardParams, reqEditors ...RequestEditorFn) (*ReportScorecardResponse, error)
 
 	// ReportSilentWithResponse Customers who did not answer
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8289,12 +8689,16 @@ type ClientWithResponsesInterface interface {
 
 	// ReportTrendWithResponse Scores per period
 	//
+	// Roles: marketing, manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/reports/trend (the `ReportTrend` operationId).
 	ReportTrendWithResponse(ctx context.Context, params *ReportTrendParams, reqEditors ...RequestEditorFn) (*ReportTrendResponse, error)
 
 	// ReportWeeklyWithResponse The weekly report of an ISO week
+	//
+	// Roles: marketing, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8303,12 +8707,16 @@ type ClientWithResponsesInterface interface {
 
 	// CorrectReadingWithBodyWithResponse Correct the reading of a reply's comment
 	//
+	// Roles: cx, manager, admin.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/responses/{id}/corrections (the `CorrectReading` operationId).
 	CorrectReadingWithBodyWithResponse(ctx context.Context, id ResponseIdParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CorrectReadingResponse, error)
 
 	// CorrectReadingWithResponse Correct the reading of a reply's comment
+	//
+	// Roles: cx, manager, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8317,12 +8725,16 @@ type ClientWithResponsesInterface interface {
 
 	// ListSurveysWithResponse List surveys
 	//
+	// Roles: marketing, cx, manager, admin.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/surveys (the `ListSurveys` operationId).
 	ListSurveysWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListSurveysResponse, error)
 
 	// CreateSurveyWithBodyWithResponse Create a survey
+	//
+	// Roles: marketing, admin.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8331,12 +8743,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateSurveyWithResponse Create a survey
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/surveys (the `CreateSurvey` operationId).
 	CreateSurveyWithResponse(ctx context.Context, body CreateSurveyJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSurveyResponse, error)
 
 	// GetSurveyWithResponse The latest version of a survey, its versions and settings
+	//
+	// Roles: marketing, cx, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -8345,12 +8761,16 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateSurveyWithBodyWithResponse Change a survey (a new version when the meaning changes)
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /api/v1/surveys/{slug} (the `UpdateSurvey` operationId).
 	UpdateSurveyWithBodyWithResponse(ctx context.Context, slug SlugParam, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateSurveyResponse, error)
 
 	// UpdateSurveyWithResponse Change a survey (a new version when the meaning changes)
+	//
+	// Roles: marketing, admin.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8359,6 +8779,8 @@ type ClientWithResponsesInterface interface {
 
 	// DuplicateSurveyWithBodyWithResponse Copy a survey under a new slug
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/surveys/{slug}/duplicate (the `DuplicateSurvey` operationId).
@@ -8366,12 +8788,16 @@ type ClientWithResponsesInterface interface {
 
 	// DuplicateSurveyWithResponse Copy a survey under a new slug
 	//
+	// Roles: marketing, admin.
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/surveys/{slug}/duplicate (the `DuplicateSurvey` operationId).
 	DuplicateSurveyWithResponse(ctx context.Context, slug SlugParam, body DuplicateSurveyJSONRequestBody, reqEditors ...RequestEditorFn) (*DuplicateSurveyResponse, error)
 
 	// GetSurveyVersionWithResponse One version of a survey
+	//
+	// Roles: marketing, cx, manager, admin.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -13832,6 +14258,8 @@ func (r GetSurveyVersionResponse) ContentType() string {
 
 // ListActionPlansWithResponse List action plans
 //
+// Roles: marketing, cx, manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/action-plans (the `ListActionPlans` operationId).
@@ -13844,6 +14272,8 @@ func (c *ClientWithResponses) ListActionPlansWithResponse(ctx context.Context, p
 }
 
 // CreateActionPlanWithBodyWithResponse Create an action plan
+//
+// Roles: marketing, cx, manager, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13858,6 +14288,8 @@ func (c *ClientWithResponses) CreateActionPlanWithBodyWithResponse(ctx context.C
 
 // CreateActionPlanWithResponse Create an action plan
 //
+// Roles: marketing, cx, manager, admin.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/action-plans (the `CreateActionPlan` operationId).
@@ -13870,6 +14302,8 @@ func (c *ClientWithResponses) CreateActionPlanWithResponse(ctx context.Context, 
 }
 
 // DeleteActionPlanWithResponse Delete an action plan
+//
+// Roles: marketing, cx, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13884,6 +14318,8 @@ func (c *ClientWithResponses) DeleteActionPlanWithResponse(ctx context.Context, 
 
 // GetActionPlanWithResponse One action plan with its effectiveness
 //
+// Roles: marketing, cx, manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/action-plans/{id} (the `GetActionPlan` operationId).
@@ -13896,6 +14332,8 @@ func (c *ClientWithResponses) GetActionPlanWithResponse(ctx context.Context, id 
 }
 
 // UpdateActionPlanWithBodyWithResponse Change an action plan
+//
+// Roles: marketing, cx, manager, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13910,6 +14348,8 @@ func (c *ClientWithResponses) UpdateActionPlanWithBodyWithResponse(ctx context.C
 
 // UpdateActionPlanWithResponse Change an action plan
 //
+// Roles: marketing, cx, manager, admin.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v1/action-plans/{id} (the `UpdateActionPlan` operationId).
@@ -13922,6 +14362,8 @@ func (c *ClientWithResponses) UpdateActionPlanWithResponse(ctx context.Context, 
 }
 
 // ListCampaignsWithResponse List campaigns
+//
+// Roles: marketing, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13936,6 +14378,8 @@ func (c *ClientWithResponses) ListCampaignsWithResponse(ctx context.Context, req
 
 // CreateCampaignWithBodyWithResponse Create a campaign (draft or active)
 //
+// Roles: marketing, admin.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/campaigns (the `CreateCampaign` operationId).
@@ -13948,6 +14392,8 @@ func (c *ClientWithResponses) CreateCampaignWithBodyWithResponse(ctx context.Con
 }
 
 // CreateCampaignWithResponse Create a campaign (draft or active)
+//
+// Roles: marketing, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13962,6 +14408,8 @@ func (c *ClientWithResponses) CreateCampaignWithResponse(ctx context.Context, bo
 
 // GetCampaignWithResponse One campaign
 //
+// Roles: marketing, manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/campaigns/{id} (the `GetCampaign` operationId).
@@ -13974,6 +14422,8 @@ func (c *ClientWithResponses) GetCampaignWithResponse(ctx context.Context, id Id
 }
 
 // UpdateCampaignWithBodyWithResponse Change a campaign (not its state)
+//
+// Roles: marketing, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13988,6 +14438,8 @@ func (c *ClientWithResponses) UpdateCampaignWithBodyWithResponse(ctx context.Con
 
 // UpdateCampaignWithResponse Change a campaign (not its state)
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /api/v1/campaigns/{id} (the `UpdateCampaign` operationId).
@@ -14000,6 +14452,8 @@ func (c *ClientWithResponses) UpdateCampaignWithResponse(ctx context.Context, id
 }
 
 // PreviewCampaignWithResponse The campaign's email for a sample customer in each locale
+//
+// Roles: marketing, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14014,6 +14468,8 @@ func (c *ClientWithResponses) PreviewCampaignWithResponse(ctx context.Context, i
 
 // ResendFailedWithResponse Send again the emails given up after temporary failures (an outage)
 //
+// Roles: admin only.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/campaigns/{id}/resend-failed (the `ResendFailed` operationId).
@@ -14026,6 +14482,8 @@ func (c *ClientWithResponses) ResendFailedWithResponse(ctx context.Context, id I
 }
 
 // CampaignStatsWithResponse The campaign's figures per day
+//
+// Roles: marketing, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14042,6 +14500,8 @@ func (c *ClientWithResponses) CampaignStatsWithResponse(ctx context.Context, id 
 //
 // The body is read by test-send only (the address, locale and kind of the test email); the state actions take none.
 //
+// Roles: marketing, admin.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/campaigns/{id}/{action} (the `CampaignAction` operationId).
@@ -14057,6 +14517,8 @@ func (c *ClientWithResponses) CampaignActionWithBodyWithResponse(ctx context.Con
 //
 // The body is read by test-send only (the address, locale and kind of the test email); the state actions take none.
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/campaigns/{id}/{action} (the `CampaignAction` operationId).
@@ -14069,6 +14531,8 @@ func (c *ClientWithResponses) CampaignActionWithResponse(ctx context.Context, id
 }
 
 // ListPendingGrantsWithResponse The managers' approval queue
+//
+// Roles: manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14083,6 +14547,8 @@ func (c *ClientWithResponses) ListPendingGrantsWithResponse(ctx context.Context,
 
 // CompensationReportWithResponse Compensation granted against advised, per team and agent
 //
+// Roles: manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/compensation/report (the `CompensationReport` operationId).
@@ -14095,6 +14561,8 @@ func (c *ClientWithResponses) CompensationReportWithResponse(ctx context.Context
 }
 
 // ApproveGrantWithBodyWithResponse Approve a waiting compensation request
+//
+// Roles: manager, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14109,6 +14577,8 @@ func (c *ClientWithResponses) ApproveGrantWithBodyWithResponse(ctx context.Conte
 
 // ApproveGrantWithResponse Approve a waiting compensation request
 //
+// Roles: manager, admin.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/compensation/{grant}/approve (the `ApproveGrant` operationId).
@@ -14121,6 +14591,8 @@ func (c *ClientWithResponses) ApproveGrantWithResponse(ctx context.Context, gran
 }
 
 // RefuseGrantWithBodyWithResponse Refuse a waiting compensation request
+//
+// Roles: manager, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14135,6 +14607,8 @@ func (c *ClientWithResponses) RefuseGrantWithBodyWithResponse(ctx context.Contex
 
 // RefuseGrantWithResponse Refuse a waiting compensation request
 //
+// Roles: manager, admin.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/compensation/{grant}/refuse (the `RefuseGrant` operationId).
@@ -14147,6 +14621,8 @@ func (c *ClientWithResponses) RefuseGrantWithResponse(ctx context.Context, grant
 }
 
 // ListComplaintsWithResponse List complaints, most urgent first, with the queue counts
+//
+// Roles: cx, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14161,6 +14637,8 @@ func (c *ClientWithResponses) ListComplaintsWithResponse(ctx context.Context, pa
 
 // GetComplaintWithResponse One complaint with its reply, scores, customer, history, audit and conversation
 //
+// Roles: cx, manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/complaints/{id} (the `GetComplaint` operationId).
@@ -14173,6 +14651,8 @@ func (c *ClientWithResponses) GetComplaintWithResponse(ctx context.Context, id I
 }
 
 // AssignComplaintWithBodyWithResponse Assign the complaint to someone (by id or email)
+//
+// Roles: cx, manager, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14187,6 +14667,8 @@ func (c *ClientWithResponses) AssignComplaintWithBodyWithResponse(ctx context.Co
 
 // AssignComplaintWithResponse Assign the complaint to someone (by id or email)
 //
+// Roles: cx, manager, admin.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/complaints/{id}/assign (the `AssignComplaint` operationId).
@@ -14199,6 +14681,8 @@ func (c *ClientWithResponses) AssignComplaintWithResponse(ctx context.Context, i
 }
 
 // ListGrantsWithResponse A complaint's compensation requests and their decisions
+//
+// Roles: cx, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14213,6 +14697,8 @@ func (c *ClientWithResponses) ListGrantsWithResponse(ctx context.Context, id IdP
 
 // CompensateComplaintWithBodyWithResponse Grant compensation, or ask a manager to approve it
 //
+// Roles: cx, manager, admin.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/complaints/{id}/compensation (the `CompensateComplaint` operationId).
@@ -14225,6 +14711,8 @@ func (c *ClientWithResponses) CompensateComplaintWithBodyWithResponse(ctx contex
 }
 
 // CompensateComplaintWithResponse Grant compensation, or ask a manager to approve it
+//
+// Roles: cx, manager, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14239,6 +14727,8 @@ func (c *ClientWithResponses) CompensateComplaintWithResponse(ctx context.Contex
 
 // SetDevianceWithBodyWithResponse Record the double deviation (form and substance)
 //
+// Roles: cx, manager, admin.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /api/v1/complaints/{id}/deviance (the `SetDeviance` operationId).
@@ -14251,6 +14741,8 @@ func (c *ClientWithResponses) SetDevianceWithBodyWithResponse(ctx context.Contex
 }
 
 // SetDevianceWithResponse Record the double deviation (form and substance)
+//
+// Roles: cx, manager, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14265,6 +14757,8 @@ func (c *ClientWithResponses) SetDevianceWithResponse(ctx context.Context, id Id
 
 // NoteComplaintWithBodyWithResponse Add an internal note
 //
+// Roles: cx, manager, admin.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/complaints/{id}/notes (the `NoteComplaint` operationId).
@@ -14277,6 +14771,8 @@ func (c *ClientWithResponses) NoteComplaintWithBodyWithResponse(ctx context.Cont
 }
 
 // NoteComplaintWithResponse Add an internal note
+//
+// Roles: cx, manager, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14291,6 +14787,8 @@ func (c *ClientWithResponses) NoteComplaintWithResponse(ctx context.Context, id 
 
 // ReopenComplaintWithBodyWithResponse Reopen a resolved complaint
 //
+// Roles: cx, manager, admin.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/complaints/{id}/reopen (the `ReopenComplaint` operationId).
@@ -14303,6 +14801,8 @@ func (c *ClientWithResponses) ReopenComplaintWithBodyWithResponse(ctx context.Co
 }
 
 // ReopenComplaintWithResponse Reopen a resolved complaint
+//
+// Roles: cx, manager, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14317,6 +14817,8 @@ func (c *ClientWithResponses) ReopenComplaintWithResponse(ctx context.Context, i
 
 // ReplyComplaintWithBodyWithResponse Email the customer a reply
 //
+// Roles: cx, manager, admin.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/complaints/{id}/replies (the `ReplyComplaint` operationId).
@@ -14329,6 +14831,8 @@ func (c *ClientWithResponses) ReplyComplaintWithBodyWithResponse(ctx context.Con
 }
 
 // ReplyComplaintWithResponse Email the customer a reply
+//
+// Roles: cx, manager, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14343,6 +14847,8 @@ func (c *ClientWithResponses) ReplyComplaintWithResponse(ctx context.Context, id
 
 // GetReplyDraftWithResponse The reply template an agent starts from, with its steps
 //
+// Roles: cx, manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/complaints/{id}/reply-draft (the `GetReplyDraft` operationId).
@@ -14355,6 +14861,8 @@ func (c *ClientWithResponses) GetReplyDraftWithResponse(ctx context.Context, id 
 }
 
 // ResolveComplaintWithBodyWithResponse Resolve the complaint with a summary
+//
+// Roles: cx, manager, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14369,6 +14877,8 @@ func (c *ClientWithResponses) ResolveComplaintWithBodyWithResponse(ctx context.C
 
 // ResolveComplaintWithResponse Resolve the complaint with a summary
 //
+// Roles: cx, manager, admin.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/complaints/{id}/resolve (the `ResolveComplaint` operationId).
@@ -14381,6 +14891,8 @@ func (c *ClientWithResponses) ResolveComplaintWithResponse(ctx context.Context, 
 }
 
 // TakeComplaintWithResponse Take the complaint (become its owner)
+//
+// Roles: cx, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14397,6 +14909,8 @@ func (c *ClientWithResponses) TakeComplaintWithResponse(ctx context.Context, id 
 //
 // One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
 //
+// Roles: marketing, admin.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/events (the `PostEvents` operationId).
@@ -14412,6 +14926,8 @@ func (c *ClientWithResponses) PostEventsWithBodyWithResponse(ctx context.Context
 //
 // One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/events (the `PostEvents` operationId).
@@ -14424,6 +14940,8 @@ func (c *ClientWithResponses) PostEventsWithResponse(ctx context.Context, body P
 }
 
 // ListUnmatchedMailWithResponse The mail received that nothing matched, newest first
+//
+// Roles: admin only.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14438,6 +14956,8 @@ func (c *ClientWithResponses) ListUnmatchedMailWithResponse(ctx context.Context,
 
 // AssignUnmatchedMailWithBodyWithResponse Put an unmatched message on a complaint's conversation
 //
+// Roles: admin only.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/inbound/{id}/assign (the `AssignUnmatchedMail` operationId).
@@ -14450,6 +14970,8 @@ func (c *ClientWithResponses) AssignUnmatchedMailWithBodyWithResponse(ctx contex
 }
 
 // AssignUnmatchedMailWithResponse Put an unmatched message on a complaint's conversation
+//
+// Roles: admin only.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14464,6 +14986,8 @@ func (c *ClientWithResponses) AssignUnmatchedMailWithResponse(ctx context.Contex
 
 // GetOpenAPIWithResponse This contract, in JSON
 //
+// Public: no token needed.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/openapi.json (the `GetOpenAPI` operationId).
@@ -14476,6 +15000,8 @@ func (c *ClientWithResponses) GetOpenAPIWithResponse(ctx context.Context, reqEdi
 }
 
 // ReportBarometerWithResponse The barometer: when it was last sent and what it holds
+//
+// Roles: marketing, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14490,6 +15016,8 @@ func (c *ClientWithResponses) ReportBarometerWithResponse(ctx context.Context, r
 
 // ReportBreakdownWithResponse Scores per touchpoint, channel, team, campaign or segment (by)
 //
+// Roles: marketing, manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/reports/breakdown (the `ReportBreakdown` operationId).
@@ -14502,6 +15030,8 @@ func (c *ClientWithResponses) ReportBreakdownWithResponse(ctx context.Context, p
 }
 
 // ReportComplaintsWithResponse Complaint figures
+//
+// Roles: marketing, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14516,6 +15046,8 @@ func (c *ClientWithResponses) ReportComplaintsWithResponse(ctx context.Context, 
 
 // ReportOverviewWithResponse The overview of the period: figures, indicators, thresholds
 //
+// Roles: marketing, manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/reports/overview (the `ReportOverview` operationId).
@@ -14528,6 +15060,8 @@ func (c *ClientWithResponses) ReportOverviewWithResponse(ctx context.Context, pa
 }
 
 // ReportReliabilityWithResponse Reliability of the figures per group
+//
+// Roles: marketing, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14542,6 +15076,8 @@ func (c *ClientWithResponses) ReportReliabilityWithResponse(ctx context.Context,
 
 // ReportRiskTrendWithResponse The top risks per period
 //
+// Roles: marketing, manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/reports/risk-trend (the `ReportRiskTrend` operationId).
@@ -14554,6 +15090,8 @@ func (c *ClientWithResponses) ReportRiskTrendWithResponse(ctx context.Context, p
 }
 
 // ReportRisksWithResponse Replies per risk
+//
+// Roles: marketing, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14568,6 +15106,8 @@ func (c *ClientWithResponses) ReportRisksWithResponse(ctx context.Context, param
 
 // ReportScorecardWithResponse The teams' and agents' scorecard
 //
+// Roles: manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/reports/scorecard (the `ReportScorecard` operationId).
@@ -14580,6 +15120,8 @@ func (c *ClientWithResponses) ReportScorecardWithResponse(ctx context.Context, p
 }
 
 // ReportSilentWithResponse Customers who did not answer
+//
+// Roles: marketing, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14594,6 +15136,8 @@ func (c *ClientWithResponses) ReportSilentWithResponse(ctx context.Context, para
 
 // ReportTrendWithResponse Scores per period
 //
+// Roles: marketing, manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/reports/trend (the `ReportTrend` operationId).
@@ -14606,6 +15150,8 @@ func (c *ClientWithResponses) ReportTrendWithResponse(ctx context.Context, param
 }
 
 // ReportWeeklyWithResponse The weekly report of an ISO week
+//
+// Roles: marketing, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14620,6 +15166,8 @@ func (c *ClientWithResponses) ReportWeeklyWithResponse(ctx context.Context, para
 
 // CorrectReadingWithBodyWithResponse Correct the reading of a reply's comment
 //
+// Roles: cx, manager, admin.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/responses/{id}/corrections (the `CorrectReading` operationId).
@@ -14632,6 +15180,8 @@ func (c *ClientWithResponses) CorrectReadingWithBodyWithResponse(ctx context.Con
 }
 
 // CorrectReadingWithResponse Correct the reading of a reply's comment
+//
+// Roles: cx, manager, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14646,6 +15196,8 @@ func (c *ClientWithResponses) CorrectReadingWithResponse(ctx context.Context, id
 
 // ListSurveysWithResponse List surveys
 //
+// Roles: marketing, cx, manager, admin.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/surveys (the `ListSurveys` operationId).
@@ -14658,6 +15210,8 @@ func (c *ClientWithResponses) ListSurveysWithResponse(ctx context.Context, reqEd
 }
 
 // CreateSurveyWithBodyWithResponse Create a survey
+//
+// Roles: marketing, admin.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14672,6 +15226,8 @@ func (c *ClientWithResponses) CreateSurveyWithBodyWithResponse(ctx context.Conte
 
 // CreateSurveyWithResponse Create a survey
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/surveys (the `CreateSurvey` operationId).
@@ -14684,6 +15240,8 @@ func (c *ClientWithResponses) CreateSurveyWithResponse(ctx context.Context, body
 }
 
 // GetSurveyWithResponse The latest version of a survey, its versions and settings
+//
+// Roles: marketing, cx, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -14698,6 +15256,8 @@ func (c *ClientWithResponses) GetSurveyWithResponse(ctx context.Context, slug Sl
 
 // UpdateSurveyWithBodyWithResponse Change a survey (a new version when the meaning changes)
 //
+// Roles: marketing, admin.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /api/v1/surveys/{slug} (the `UpdateSurvey` operationId).
@@ -14710,6 +15270,8 @@ func (c *ClientWithResponses) UpdateSurveyWithBodyWithResponse(ctx context.Conte
 }
 
 // UpdateSurveyWithResponse Change a survey (a new version when the meaning changes)
+//
+// Roles: marketing, admin.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14724,6 +15286,8 @@ func (c *ClientWithResponses) UpdateSurveyWithResponse(ctx context.Context, slug
 
 // DuplicateSurveyWithBodyWithResponse Copy a survey under a new slug
 //
+// Roles: marketing, admin.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/surveys/{slug}/duplicate (the `DuplicateSurvey` operationId).
@@ -14737,6 +15301,8 @@ func (c *ClientWithResponses) DuplicateSurveyWithBodyWithResponse(ctx context.Co
 
 // DuplicateSurveyWithResponse Copy a survey under a new slug
 //
+// Roles: marketing, admin.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/surveys/{slug}/duplicate (the `DuplicateSurvey` operationId).
@@ -14749,6 +15315,8 @@ func (c *ClientWithResponses) DuplicateSurveyWithResponse(ctx context.Context, s
 }
 
 // GetSurveyVersionWithResponse One version of a survey
+//
+// Roles: marketing, cx, manager, admin.
 //
 // Returns a wrapper object for the known response body format(s).
 //
