@@ -6,21 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/internal/apptest"
 	"github.com/followup/followup/users"
 )
-
-// tokenClient calls the API with a bearer token.
-type tokenClient struct{ token string }
-
-func (b tokenClient) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+b.token)
-	return http.DefaultTransport.RoundTrip(r)
-}
 
 // otherUser creates a second person of role (the harness makes one per
 // role) and returns an API client acting as them.
@@ -36,7 +26,7 @@ func otherUser(t *testing.T, h *apptest.Harness, role users.Role, name string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &http.Client{Timeout: 10 * time.Second, Transport: tokenClient{secret}}
+	return h.APIToken(t, secret)
 }
 
 // TestCompensationGovernanceThroughTheAPI: only the owner or a manager acts

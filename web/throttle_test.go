@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -122,8 +123,16 @@ func TestUnknownTokensThrottledPerAddress(t *testing.T) {
 	h := apptest.Start(t, apptest.Options{Roles: &app.Roles{HTTP: true},
 		Env: map[string]string{"FOLLOWUP_TOKEN_ADDRESS_LIMIT": "3/1h"}})
 	_, valid := h.User(t, users.CX)
+	// Through the harness's API client, so the 401 and 429 are checked
+	// against the contract too.
 	get := func(token string) (int, string, http.Header) {
-		return fetch(t, "GET", h.URL+"/api/v1/complaints", nil, map[string]string{"Authorization": "Bearer " + token})
+		resp, err := h.APIToken(t, token).Get(h.URL + "/api/v1/complaints")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
 	}
 	if status, _, _ := get(valid); status != http.StatusOK {
 		t.Fatalf("valid token: %d", status)

@@ -15,6 +15,7 @@ import (
 	_ "github.com/lib/pq"
 
 	"github.com/followup/followup/clock"
+	"github.com/followup/followup/internal/contracttest"
 	"github.com/followup/followup/internal/testenv"
 	"github.com/followup/followup/surveys"
 	"github.com/followup/followup/templates"
@@ -114,10 +115,10 @@ func TestDatabaseDownIsUnavailableNotUnauthorized(t *testing.T) {
 					}
 				}
 			}
-			// The API's 503 is a problem document.
-			req, _ := http.NewRequest("GET", ts.URL+"/api/v1/events", nil)
+			// The API's 503 is a problem document, as the contract says.
+			req, _ := http.NewRequest("GET", ts.URL+"/api/v1/complaints", nil)
 			req.Header.Set("Authorization", "Bearer fu_x")
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := (&http.Client{Transport: contracttest.MustLoad(t).Transport(t, nil)}).Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

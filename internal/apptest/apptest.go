@@ -13,12 +13,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/followup/followup/app"
 	"github.com/followup/followup/clock"
 	"github.com/followup/followup/config"
+	"github.com/followup/followup/internal/contracttest"
 	"github.com/followup/followup/internal/testenv"
 	"github.com/followup/followup/mail/capture"
 	"github.com/followup/followup/users"
@@ -42,6 +44,10 @@ type Harness struct {
 	cancel context.CancelFunc
 	done   chan error
 	passes *passes
+	// contract checks the API clients' calls (API, APIToken); loaded on
+	// first use.
+	contract     *contracttest.Checker
+	contractOnce sync.Once
 }
 
 // Options tune Start.
@@ -247,20 +253,49 @@ func (h *Harness) User(t testing.TB, role users.Role) (users.User, string) {
 	return u, secret
 }
 
-// API returns an HTTP client that calls the API as a user with role.
+// API returns an HTTP client that calls the API as a user with role. Each
+// request under /api/v1 and its answer are checked against the API's
+// OpenAPI contract (internal/contracttest): a mismatch fails t.
 func (h *Harness) API(t testing.TB, role users.Role) *http.Client {
 	t.Helper()
 	_, token := h.User(t, role)
-	return &http.Client{Timeout: 10 * time.Second, Transport: bearer{token: token},
+	return h.APIToken(t, token)
+}
+
+// APIToken returns an HTTP client that calls the API with token (any
+// person's, or a wrong one), checked against the contract as API's.
+func (h *Harness) APIToken(t testing.TB, token string) *http.Client {
+	t.Helper()
+	return &http.Client{Timeout: 10 * time.Second, Transport: bearer{token: token, next: h.Contract(t).Transport(t, nil)},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-type bearer struct{ token string }
+// Contract returns the checker of the API's OpenAPI contract, for clients
+// of the API the harness does not make (Checker.Transport).
+func (h *Harness) Contract(t testing.TB) *contracttest.Checker {
+	t.Helper()
+	var err error
+	h.contractOnce.Do(func() { h.contract, err = contracttest.Load() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.contract == nil {
+		t.Fatal("the API contract could not be loaded (see the first test that tried)")
+	}
+	return h.contract
+}
+
+// bearer sends with next, adding the token (before the contract's check
+// sees the request).
+type bearer struct {
+	token string
+	next  http.RoundTripper
+}
 
 func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("Authorization", "Bearer "+b.token)
-	return http.DefaultTransport.RoundTrip(r)
+	return b.next.RoundTrip(r)
 }
 
 // WaitMail waits (up to 20 s) for a captured email to addr whose subject

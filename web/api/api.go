@@ -3,8 +3,12 @@
 // actions on them, corrections of the comment reading, reports, action
 // plans, and customers' data (search, detail, export, erase, audit).
 // Every route takes a bearer token (web.Router.Tokens) and answers JSON,
-// errors included ({"error": …, "field": …}). It writes no table of its
-// own: the domain stores do.
+// errors included ({"error": …, "field": …}). Its OpenAPI 3.1 contract,
+// openapi.yaml, names every route with its roles, parameters, bodies and
+// answers; it is served, public, at /api/v1/openapi.json and shown at
+// /api/docs (Swagger UI, vendored in docs/). A route added here goes into
+// the contract too (contract_test.go fails until it is). It writes no
+// table of its own: the domain stores do.
 package api
 
 import "github.com/followup/followup/web"
@@ -26,4 +30,5 @@ func Routes(mux *web.Router, core *web.Server) {
 	s.inboundRoutes(mux)
 	s.attachmentRoutes(mux)
 	s.customerRoutes(mux)
+	s.contractRoutes(mux)
 }
