@@ -53,10 +53,16 @@ const notErased = `(length(raw) > 0 OR message_id <> '' OR mail_from NOT IN ('',
 	OR subject NOT IN ('', '[erased]') OR body NOT IN ('', '[erased]'))`
 
 // EraseMessages erases, in tx, the mail a customer sent back (see
-// customerMessages, erasedMessage); it returns how many messages changed.
+// customerMessages, erasedMessage), and deletes the files that came with
+// it; it returns how many messages changed.
 // A message not parsed yet is erased too: its parse then finds nothing
 // and it stays unmatched.
 func (s *Store) EraseMessages(ctx context.Context, tx sqlx.ExecerContext, customerID int64, email string) (int64, error) {
+	// The files first, while the sender's address still finds the mail.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM inbound_attachments a USING inbound_messages m
+		WHERE a.inbound_message_id = m.id AND `+customerMessages, customerID, email); err != nil {
+		return 0, fmt.Errorf("erase the attachments of customer %d: %w", customerID, err)
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE inbound_messages m SET `+erasedMessage+` WHERE `+customerMessages+` AND `+notErased, customerID, email)
 	if err != nil {
 		return 0, fmt.Errorf("erase the mail of customer %d: %w", customerID, err)
@@ -66,9 +72,13 @@ func (s *Store) EraseMessages(ctx context.Context, tx sqlx.ExecerContext, custom
 }
 
 // PurgeMessages erases, the same way, the mail received before cutoff (the
-// retention period) whose parsing and routing are over; it returns how
+// retention period) whose parsing and routing are over, files included; it returns how
 // many messages changed.
 func (s *Store) PurgeMessages(ctx context.Context, tx sqlx.ExecerContext, cutoff time.Time) (int64, error) {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM inbound_attachments a USING inbound_messages m
+		WHERE a.inbound_message_id = m.id AND m.received_at < $1 AND m.state <> 'received'`, cutoff); err != nil {
+		return 0, fmt.Errorf("purge the attachments received before %s: %w", cutoff.Format(time.RFC3339), err)
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE inbound_messages SET `+erasedMessage+`
 		WHERE received_at < $1 AND state <> 'received' AND `+notErased, cutoff)
 	if err != nil {
