@@ -1,0 +1,54 @@
+# followup's image: one static binary on an empty base (FROM scratch), run
+# as an unprivileged numeric user, with the CA bundle for SMTP/IMAP/webhook
+# TLS. The IANA time zones are compiled into the binary (time/tzdata).
+#
+# Two ways to get the binary into it (see the README's Deploying):
+#   make docker          builds it with the host's Go, then this file with
+#                        --build-arg ROOTFS=prebuilt: no image is pulled
+#   make docker-source   builds it here, in golang:$GO_VERSION (pulled)
+# Both need BuildKit (Docker's default builder), which skips the stages the
+# chosen ROOTFS does not use.
+ARG GO_VERSION=1.26.8
+ARG ROOTFS=source
+
+# The binary built from source, inside the Go image.
+FROM golang:${GO_VERSION} AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+# The context has no .git: the version is given, as make docker-source does.
+ARG VERSION=unknown
+ARG COMMIT=unknown
+ARG COMMIT_TIME=unknown
+ARG MODIFIED=unknown
+RUN CGO_ENABLED=0 go build -trimpath \
+      -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT} -X main.commitTime=${COMMIT_TIME} -X main.modified=${MODIFIED}" \
+      -o /rootfs/followup ./cmd/followup \
+ && mkdir -p /rootfs/etc/ssl/certs \
+ && cp /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ca-certificates.crt
+
+FROM scratch AS rootfs-source
+COPY --from=build /rootfs/ /
+
+# The binary and CA bundle make docker put in bin/rootfs with the host's Go.
+FROM scratch AS rootfs-prebuilt
+COPY bin/rootfs/ /
+
+FROM rootfs-${ROOTFS} AS rootfs
+
+FROM scratch
+COPY --from=rootfs /followup /followup
+COPY --from=rootfs /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+# nobody-like numeric user: no /etc/passwd is needed, and Kubernetes'
+# runAsNonRoot can check it.
+USER 65532:65532
+# 8080 serve (FOLLOWUP_HTTP_ADDR), 2526 inbound SMTP (FOLLOWUP_INBOUND_ADDR),
+# 9464 the probes and /metrics of the other roles (FOLLOWUP_METRICS_ADDR).
+EXPOSE 8080 2526 9464
+ENV FOLLOWUP_HTTP_ADDR=0.0.0.0:8080 \
+    FOLLOWUP_INBOUND_ADDR=0.0.0.0:2526
+# /readyz of FOLLOWUP_METRICS_ADDR when set, else of FOLLOWUP_HTTP_ADDR.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s CMD ["/followup", "healthcheck"]
+ENTRYPOINT ["/followup"]
+CMD ["serve"]
