@@ -42,10 +42,20 @@ var labelValues = map[string]map[string][]string{
 	"followup_work_waiting_seconds": {
 		"kind": {"send_batches", "responses", "alerts", "complaint_emails", "inbound_messages"},
 	},
+	"followup_http_requests_total": {
+		"method": httpMethods,
+	},
+	"followup_http_request_duration_seconds": {
+		"method": httpMethods,
+	},
 	"followup_work_stalled": {
 		"kind": {"send_batches", "responses", "alerts", "complaint_emails", "inbound_messages"},
 	},
 }
+
+// httpMethods are the methods an HTTP request is recorded under; any
+// other (a client may send anything) is "other".
+var httpMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"}
 
 // LabelValues returns the values metric's label may take, nil when the
 // label's values are not a closed set (a task's type).

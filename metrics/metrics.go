@@ -36,6 +36,8 @@ type Metrics struct {
 	WorkWaiting *prometheus.GaugeVec
 	// WorkStalled is 1 while a kind of work has waited past its threshold.
 	WorkStalled *prometheus.GaugeVec
+	// HTTP counts and times the requests of the web servers (web.Server).
+	HTTP HTTP
 }
 
 // New registers every instrument, Go and process collectors included.
@@ -81,6 +83,7 @@ func New() *Metrics {
 	r.MustRegister(m.EmailsSent, m.EmailsFailed, m.Replies, m.NegativeReplies, m.ComplaintsOpened, m.Alerts,
 		m.DeadlineBreaches, m.TaskDuration, m.TaskErrors, m.Reconciled, m.TasksRevived, m.WorkWaiting, m.WorkStalled,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.HTTP = newHTTP(r)
 	return m
 }
 

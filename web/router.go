@@ -116,6 +116,16 @@ func (r *Router) route(req *http.Request) Route {
 	return best
 }
 
+// pattern is the path of the pattern of the route r matches, "" when none
+// does. The mux is asked again (the guard and the mux saw copies of r): a
+// lookup, no handler runs.
+func (r *Router) pattern(req *http.Request) string {
+	if _, pattern := r.mux.Handler(req); pattern != "" {
+		return patternPath(pattern)
+	}
+	return ""
+}
+
 // routeOf returns the route a request with method and path is for.
 func (r *Router) routeOf(method, path string) Route {
 	return r.route(&http.Request{Method: method, URL: &url.URL{Path: path}, Header: http.Header{}})
