@@ -26,6 +26,9 @@ func Routes(mux *web.Router, core *web.Server) {
 	s.labelRoutes(mux)
 	s.inboundRoutes(mux)
 	if s.Queues != nil {
-		mux.Handle("/admin/queues/", web.Roles(), s.Queues) // admins only
+		// Admins only. The dashboard's buttons (pause a queue, delete or
+		// run a task) call its API with fetch(), which cannot carry our
+		// CSRF token: its writes are checked for same origin instead.
+		mux.HandleSameOrigin("/admin/queues/", web.Roles(), s.Queues)
 	}
 }
