@@ -26,7 +26,7 @@ func newHTTP(r *prometheus.Registry) HTTP {
 				byLabel("followup_http_requests_total", "method") + " and status code."},
 			[]string{"route", "method", "status"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "followup_http_request_duration_seconds",
-			Help: "Time to answer an HTTP request, by route and " + byLabel("followup_http_request_duration_seconds", "method") + ".",
+			Help:    "Time to answer an HTTP request, by route and " + byLabel("followup_http_request_duration_seconds", "method") + ".",
 			Buckets: prometheus.DefBuckets},
 			[]string{"route", "method"}),
 	}
