@@ -3,7 +3,8 @@
 // team's queue, complaint page, replies list and corrections of the comment
 // reading; the managers' reports, weekly report and barometer; the action
 // plans every staff member reads; and, for admins, the asynq dashboard
-// (/admin/queues/). Every route declares the roles it needs. It writes no
+// (/admin/queues/), whose own scripts' writes are checked for same origin
+// instead of the token. Every route declares the roles it needs. It writes no
 // table of its own: the domain stores do.
 package staff
 
