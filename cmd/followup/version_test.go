@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -155,5 +156,47 @@ func TestHealthcheck(t *testing.T) {
 	t.Setenv("FOLLOWUP_METRICS_ADDR", ":"+port)
 	if code, msg := check(); code != 0 {
 		t.Errorf("FOLLOWUP_METRICS_ADDR :%s: exit %d: %s", port, code, msg)
+	}
+}
+
+// TestVersionFromVCS: built from a git checkout without -X, the binary
+// prints the commit Go embedded (vcs.revision, vcs.time, vcs.modified).
+// The build happens in a fresh clone of HEAD: GOFLAGS may say
+// -buildvcs=false, and a linked worktree is not stamped.
+func TestVersionFromVCS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("clones the repository and builds the binary: not in -short")
+	}
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("not in a git checkout: %v", err)
+	}
+	gitLog := exec.Command("git", "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%dT%H:%M:%SZ")
+	gitLog.Env = append(os.Environ(), "TZ=UTC")
+	commitTime, err := gitLog.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "src")
+	if out, err := exec.Command("git", "clone", "--quiet", "--no-hardlinks", "../..", dir).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v\n%s", err, out)
+	}
+	bin := filepath.Join(t.TempDir(), "followup")
+	// The flags of staticBinary: -trimpath makes the clone's packages
+	// those of the build cache.
+	build := exec.Command("go", "build", "-buildvcs=true", "-trimpath", "-o", bin, "./cmd/followup")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOFLAGS=", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(out), "\n")
+	want := []string{"commit " + strings.TrimSpace(string(head)), "commit time " + strings.TrimSpace(string(commitTime)), "modified false"}
+	if len(lines) < 4 || !slices.Equal(lines[1:4], want) || !strings.Contains(lines[0], string(head[:12])) {
+		t.Errorf("followup version from a clone of HEAD:\n%s\nwant the module's pseudo-version and\n%s", out, strings.Join(want, "\n"))
 	}
 }
