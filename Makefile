@@ -60,11 +60,11 @@ static:
 
 # The image from the binary built here: FROM scratch, nothing pulled.
 docker: static
-	docker build --build-arg ROOTFS=prebuilt -t $(IMAGE) .
+	docker build --target prebuilt -t $(IMAGE) .
 
 # The image built entirely by Docker (pulls golang).
 docker-source:
-	docker build --build-arg ROOTFS=source --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) \
+	docker build --target source --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) \
 		--build-arg COMMIT_TIME=$(COMMIT_TIME) --build-arg MODIFIED=$(MODIFIED) -t $(IMAGE) .
 
 vet:

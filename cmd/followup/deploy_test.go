@@ -57,39 +57,45 @@ func dockerfile(t *testing.T) [][2]string {
 	return out
 }
 
-// TestDockerfileIsConsistent: what the Dockerfile copies exists or is made
-// by make static, its stages chosen by ROOTFS exist, the commands it runs
-// are the binary's, and the ports it exposes are those its defaults open.
+// TestDockerfileIsConsistent: the prebuilt image (make docker) copies what
+// make static makes and comes before the Go image, so that no builder
+// pulls it; the source image (the last stage, a plain docker build) copies
+// what its build stage makes; both take the one metadata stage, whose
+// commands are the binary's and whose ports are those its defaults open.
 func TestDockerfileIsConsistent(t *testing.T) {
-	stages := map[string]bool{}
-	var rootfsArgs []string
+	type stage struct{ name, from string }
+	var stages []stage
+	copied := map[string][]string{} // stage -> sources
+	var runs []string
 	var exposed []string
 	var entry, cmd, health []string
 	env := map[string]string{}
 	for _, in := range dockerfile(t) {
 		op, rest := in[0], in[1]
+		if op == "FROM" {
+			from, name, _ := strings.Cut(rest, " AS ")
+			stages = append(stages, stage{name: name, from: from})
+			continue
+		}
+		if len(stages) == 0 {
+			continue // ARG before the first FROM
+		}
+		cur := stages[len(stages)-1].name
+		if cur != "meta" && slices.Contains([]string{"EXPOSE", "ENV", "ENTRYPOINT", "CMD", "HEALTHCHECK", "USER"}, op) {
+			t.Errorf("%s in stage %s: the images' settings belong to the meta stage both take", op, cur)
+		}
 		switch op {
-		case "FROM":
-			if _, name, ok := strings.Cut(rest, " AS "); ok {
-				stages[name] = true
-			}
-			if from, _, _ := strings.Cut(rest, " "); strings.Contains(from, "${ROOTFS}") {
-				rootfsArgs = append(rootfsArgs, from)
-			}
 		case "COPY":
 			fields := strings.Fields(rest)
-			if strings.HasPrefix(fields[0], "--from=") {
-				if from := strings.TrimPrefix(fields[0], "--from="); !stages[from] {
-					t.Errorf("COPY --from=%s: no such stage before it", from)
-				}
-				continue
+			from := ""
+			if f, ok := strings.CutPrefix(fields[0], "--from="); ok {
+				from, fields = f, fields[1:]
 			}
 			for _, src := range fields[:len(fields)-1] {
-				if src == "." || src == "bin/rootfs/" {
-					continue // the context; make static fills bin/rootfs (below)
-				}
-				readRepoFile(t, src)
+				copied[cur] = append(copied[cur], from+":"+src)
 			}
+		case "RUN":
+			runs = append(runs, rest)
 		case "EXPOSE":
 			exposed = strings.Fields(rest)
 		case "ENV":
@@ -110,13 +116,36 @@ func TestDockerfileIsConsistent(t *testing.T) {
 			}
 		}
 	}
-	for _, mode := range []string{"source", "prebuilt"} {
-		if !stages["rootfs-"+mode] {
-			t.Errorf("no stage rootfs-%s for --build-arg ROOTFS=%s", mode, mode)
+	var names []string
+	for _, st := range stages {
+		names = append(names, st.name+"<"+st.from)
+	}
+	want := []string{"meta<scratch", "prebuilt<meta", "build<golang:${GO_VERSION}", "source<meta"}
+	if !slices.Equal(names, want) {
+		t.Errorf("stages %v, want %v: the prebuilt image before the Go image, the source image last", names, want)
+	}
+
+	// make static fills bin/rootfs with what the prebuilt stage copies.
+	makefile := string(readRepoFile(t, "Makefile"))
+	for _, want := range []string{"CGO_ENABLED=0 $(GO) build -trimpath", "docker build --target prebuilt", "docker build --target source"} {
+		if !strings.Contains(makefile, want) {
+			t.Errorf("Makefile: no %q", want)
 		}
 	}
-	if len(rootfsArgs) != 1 {
-		t.Errorf("want one FROM rootfs-${ROOTFS}, got %v", rootfsArgs)
+	for _, src := range copied["prebuilt"] {
+		path := strings.TrimPrefix(src, ":bin/rootfs/")
+		if !strings.Contains(makefile, "bin/rootfs/"+path) {
+			t.Errorf("the prebuilt stage copies %s, which make static does not make", src)
+		}
+	}
+	if len(copied["prebuilt"]) != 2 {
+		t.Errorf("the prebuilt stage copies %v, want the binary and the CA bundle", copied["prebuilt"])
+	}
+	for _, src := range copied["source"] {
+		path := strings.TrimPrefix(src, "build:")
+		if !strings.Contains(strings.Join(runs, "\n"), "-o "+path) && path != "/etc/ssl/certs/ca-certificates.crt" {
+			t.Errorf("the source stage copies %s, which its build stage does not make", src)
+		}
 	}
 	if !slices.Equal(entry, []string{"/followup"}) || !isCommand(cmd) {
 		t.Errorf("ENTRYPOINT %v CMD %v: want /followup and one of its commands", entry, cmd)
@@ -132,14 +161,6 @@ func TestDockerfileIsConsistent(t *testing.T) {
 	}
 	if !slices.Contains(exposed, "9464") {
 		t.Errorf("EXPOSE %v: want 9464, the FOLLOWUP_METRICS_ADDR port of compose and Kubernetes", exposed)
-	}
-	// make static fills bin/rootfs with what the prebuilt stage copies.
-	makefile := string(readRepoFile(t, "Makefile"))
-	for _, want := range []string{"CGO_ENABLED=0 $(GO) build -trimpath", "-o bin/rootfs/followup ./cmd/followup",
-		"bin/rootfs/etc/ssl/certs/ca-certificates.crt", "--build-arg ROOTFS=prebuilt"} {
-		if !strings.Contains(makefile, want) {
-			t.Errorf("Makefile: no %q", want)
-		}
 	}
 	ignore := strings.Fields(string(readRepoFile(t, ".dockerignore")))
 	if !slices.Contains(ignore, ".git") || !slices.Contains(ignore, "!/bin/rootfs") {
