@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +17,9 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/followup/followup/clock"
+	"github.com/followup/followup/web"
 )
 
 // manifest is one document of deploy/kubernetes, as much as the test reads.
@@ -195,6 +201,9 @@ func TestKubernetesManifests(t *testing.T) {
 				t.Errorf("%s: want a probe on %s", where, name)
 				continue
 			}
+			if code := probeStatus(role, p.HTTPGet.Path); code != http.StatusOK {
+				t.Errorf("%s: the %s listener answers GET %s with %d", where, role, p.HTTPGet.Path, code)
+			}
 			if n, err := c.port(p.HTTPGet.Port); err != nil || strconv.Itoa(n) != port {
 				t.Errorf("%s: probe %s on port %s (%d, %v), but %s listens on %s", where, name, p.HTTPGet.Port, n, err, listener, port)
 			}
@@ -232,6 +241,20 @@ func TestKubernetesManifests(t *testing.T) {
 	if len(listed) != len(files)-1 {
 		t.Errorf("kustomization.yaml lists %v, the directory holds %v", listed, files)
 	}
+}
+
+// probeStatus is what the listener that role's probes ask (the web server
+// of serve, the metrics listener of the others) answers a GET of path, its
+// dependencies all up.
+func probeStatus(role, path string) int {
+	s := &web.Server{Log: slog.New(slog.DiscardHandler), Clock: clock.Real{}}
+	h := s.OpsHandler()
+	if role == "serve" {
+		h = s.Handler()
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec.Code
 }
 
 // checkSecretFiles: every _FILE variable is one the configuration reads
