@@ -5,7 +5,7 @@
 #               and a short run of every fuzz target
 GO ?= go
 
-.PHONY: demo demo-once test fuzz-short lint services browser postfix build vet fmt bench bench-sweep bench-blast bench-ingest bench-replies bench-inbound drills drills-short
+.PHONY: demo demo-once test fuzz-short lint services browser postfix build static docker docker-source vet fmt bench bench-sweep bench-blast bench-ingest bench-replies bench-inbound drills drills-short
 
 demo: services
 	$(GO) run ./cmd/followup demo
@@ -39,7 +39,33 @@ browser:
 	./scripts/ensure-chromium.sh
 
 build:
-	$(GO) build -o bin/followup ./cmd/followup
+	$(GO) build -ldflags "$(VERSION_LDFLAGS)" -o bin/followup ./cmd/followup
+
+# What followup version prints, from git (the image's context has no .git,
+# and GOFLAGS may say -buildvcs=false).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+COMMIT_TIME ?= $(shell git log -1 --format=%cI 2>/dev/null || echo unknown)
+MODIFIED ?= $(shell git diff --quiet HEAD 2>/dev/null && echo false || echo true)
+VERSION_LDFLAGS = -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.commitTime=$(COMMIT_TIME) -X main.modified=$(MODIFIED)
+IMAGE ?= followup:latest
+CA_BUNDLE ?= /etc/ssl/certs/ca-certificates.crt
+
+# The static binary (no libc: it runs on an empty image) and the CA bundle,
+# in bin/rootfs, the files of the image.
+static:
+	mkdir -p bin/rootfs/etc/ssl/certs
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w $(VERSION_LDFLAGS)" -o bin/rootfs/followup ./cmd/followup
+	cp $(CA_BUNDLE) bin/rootfs/etc/ssl/certs/ca-certificates.crt
+
+# The image from the binary built here: FROM scratch, nothing pulled.
+docker: static
+	docker build --target prebuilt -t $(IMAGE) .
+
+# The image built entirely by Docker (pulls golang).
+docker-source:
+	docker build --target source --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) \
+		--build-arg COMMIT_TIME=$(COMMIT_TIME) --build-arg MODIFIED=$(MODIFIED) -t $(IMAGE) .
 
 vet:
 	$(GO) vet ./...

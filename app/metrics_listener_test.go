@@ -131,4 +131,20 @@ func TestWorkerWithoutHTTPServesItsMetrics(t *testing.T) {
 		ready["postgres"] != "ok" || ready["redis"] != "ok" {
 		t.Errorf("/readyz on the metrics listener: %d %v %v", resp.StatusCode, ready, err)
 	}
+	// The listener's own requests are counted by route, as serve's are:
+	// the probe above, under its pattern.
+	families = scrape(t, manager, metrics)
+	probed := false
+	for _, m := range families["followup_http_requests_total"].GetMetric() {
+		labels := map[string]string{}
+		for _, l := range m.GetLabel() {
+			labels[l.GetName()] = l.GetValue()
+		}
+		if labels["route"] == "/readyz" && labels["method"] == "GET" && labels["status"] == "200" && m.GetCounter().GetValue() == 1 {
+			probed = true
+		}
+	}
+	if !probed {
+		t.Errorf("the metrics listener's /readyz request is not counted under route /readyz: %v", families["followup_http_requests_total"])
+	}
 }

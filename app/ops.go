@@ -16,7 +16,7 @@ import (
 func (a *App) OpsServer() *web.Server {
 	return &web.Server{
 		Users: a.Users, Clock: a.Clock, Log: a.Log.With("component", "metrics"),
-		Metrics: a.Metrics.Handler(), Ready: a.readyChecks(),
+		Metrics: a.Metrics.Handler(), Requests: a.Metrics.HTTP, Ready: a.readyChecks(),
 		Throttle: a.throttle, TrustedProxies: a.Cfg.Edge.TrustedProxies,
 	}
 }

@@ -49,7 +49,7 @@ type Extras struct {
 // WebServer builds the HTTP handlers.
 func (a *App) WebServer(ex Extras) *web.Server {
 	return &web.Server{
-		Users: a.Users, Queues: a.queueDashboard(), Metrics: a.Metrics.Handler(),
+		Users: a.Users, Queues: a.queueDashboard(), Metrics: a.Metrics.Handler(), Requests: a.Metrics.HTTP,
 		Intake: a.Intake, Customers: a.Customers, Campaigns: a.Scheduler, Compose: a.Compose, Mail: a.Mail, Surveys: a.Surveys, Complaints: a.Complaints, Replies: a.Replies, Signer: a.Signer, Templates: a.Templates,
 		Reports: a.Reports, Barometer: a.Barometer(), ReportLocation: a.reportLocation(),
 		Scoring: a.Queue, Clock: a.Clock, Log: a.Log.With("component", "http"), DevMail: ex.DevMail,

@@ -29,7 +29,11 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "config: %s (--%s): expected %s", e.Env, e.Flag, e.Expected)
+	if e.Flag == "" {
+		fmt.Fprintf(&b, "config: %s: expected %s", e.Env, e.Expected)
+	} else {
+		fmt.Fprintf(&b, "config: %s (--%s): expected %s", e.Env, e.Flag, e.Expected)
+	}
 	if e.Got != "" {
 		fmt.Fprintf(&b, ", got %q", e.Got)
 	}
@@ -46,7 +50,9 @@ func Register(fs *flag.FlagSet) {
 
 // Load builds the configuration from the flags set on fs (registered with
 // Register and already parsed) and the environment. A flag given on the
-// command line wins over the environment, which wins over the default.
+// command line wins over the environment, which wins over the default. A
+// secret setting may instead be read from the file its _FILE variable
+// names (FOLLOWUP_SECRET_FILE for FOLLOWUP_SECRET; see fromEnv).
 func Load(fs *flag.FlagSet, env Env, opts Options) (Config, error) {
 	given := map[string]string{}
 	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = fl.Value.String() })
@@ -55,7 +61,10 @@ func Load(fs *flag.FlagSet, env Env, opts Options) (Config, error) {
 	for _, f := range fields {
 		raw, ok := given[f.flag()]
 		if !ok {
-			raw, ok = env(f.env)
+			var err error
+			if raw, ok, err = f.fromEnv(env); err != nil {
+				return Config{}, err
+			}
 		}
 		if !ok || raw == "" {
 			raw = f.def
@@ -98,18 +107,35 @@ func WriteTable(w io.Writer) error {
 		if def == "" {
 			def = "(none)"
 		}
-		if _, err := fmt.Fprintf(w, "| `%s` | `--%s` | `%s` | %s |\n", f.env, f.flag(), def, f.usage); err != nil {
+		usage := f.usage
+		if f.secret {
+			usage += "; or a file holding it: `" + f.env + FileSuffix + "`"
+		}
+		if _, err := fmt.Fprintf(w, "| `%s` | `--%s` | `%s` | %s |\n", f.env, f.flag(), def, usage); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Names returns every environment variable the configuration reads.
+// Names returns every environment variable the configuration reads, the
+// _FILE variants of the secret settings excepted (FileNames lists them).
 func Names() []string {
 	out := make([]string, len(fields))
 	for i, f := range fields {
 		out[i] = f.env
+	}
+	return out
+}
+
+// FileNames returns the _FILE variables, one per secret setting: each
+// names a file holding the setting's value.
+func FileNames() []string {
+	var out []string
+	for _, f := range fields {
+		if f.secret {
+			out = append(out, f.env+FileSuffix)
+		}
 	}
 	return out
 }

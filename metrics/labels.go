@@ -46,10 +46,20 @@ var labelValues = map[string]map[string][]string{
 		// One per kind of privacy.Purged.
 		"kind": {"responses", "complaint_messages", "inbound_messages", "alerts"},
 	},
+	"followup_http_requests_total": {
+		"method": httpMethods,
+	},
+	"followup_http_request_duration_seconds": {
+		"method": httpMethods,
+	},
 	"followup_work_stalled": {
 		"kind": {"send_batches", "responses", "alerts", "complaint_emails", "inbound_messages"},
 	},
 }
+
+// httpMethods are the methods an HTTP request is recorded under; any
+// other (a client may send anything) is "other".
+var httpMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"}
 
 // LabelValues returns the values metric's label may take, nil when the
 // label's values are not a closed set (a task's type).

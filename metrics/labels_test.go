@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestHelpListsExactlyTheLabelValues: the help of a labelled metric names
@@ -132,5 +133,8 @@ func touchEveryDeclaredValue(m *Metrics) {
 	}
 	for _, k := range labelValues["followup_work_stalled"]["kind"] {
 		m.WorkStalled.WithLabelValues(k).Set(1)
+	}
+	for _, method := range labelValues["followup_http_requests_total"]["method"] {
+		m.HTTP.ObserveRequest("/healthz", method, 200, time.Millisecond)
 	}
 }

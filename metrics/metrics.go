@@ -39,6 +39,8 @@ type Metrics struct {
 	// RetentionPurged counts the rows whose comments or messages the
 	// retention purge replaced (FOLLOWUP_RETENTION_MONTHS), by kind.
 	RetentionPurged *prometheus.CounterVec
+	// HTTP counts and times the requests of the web servers (web.Server).
+	HTTP HTTP
 }
 
 // New registers every instrument, Go and process collectors included.
@@ -88,6 +90,7 @@ func New() *Metrics {
 	r.MustRegister(m.RetentionPurged, m.EmailsSent, m.EmailsFailed, m.Replies, m.NegativeReplies, m.ComplaintsOpened, m.Alerts,
 		m.DeadlineBreaches, m.TaskDuration, m.TaskErrors, m.Reconciled, m.TasksRevived, m.WorkWaiting, m.WorkStalled,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.HTTP = newHTTP(r)
 	return m
 }
 

@@ -47,9 +47,11 @@ const sessionCookie = "followup_session"
 
 // guard enforces the rule of the route each request is for (see Router):
 // the API and /metrics take a bearer token (Authorization: Bearer fu_…),
-// pages a session cookie and, for forms, its CSRF token. No credentials:
+// pages a session cookie and, for forms, its CSRF token, or for the
+// routes of Router.HandleSameOrigin a same-origin request. No credentials:
 // 401; the wrong role: 403.
 func (s *Server) guard(routes *Router, next http.Handler) http.Handler {
+	sameOrigin := http.NewCrossOriginProtection()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		route := routes.route(r)
 		api := route.Token
@@ -99,7 +101,15 @@ func (s *Server) guard(routes *Router, next http.Handler) http.Handler {
 			return
 		}
 		write := r.Method != http.MethodGet && r.Method != http.MethodHead
-		if write && !api {
+		switch {
+		case !write || api:
+		case route.SameOrigin:
+			if err := sameOrigin.Check(r); err != nil {
+				s.Log.Info("cross-origin write refused", "path", r.URL.Path, "err", err)
+				s.Forbidden(w, r, api, templates.T(StaffLocale(r), "staff.forbidden.csrf"))
+				return
+			}
+		default:
 			sess, _ := sessionFrom(r.Context())
 			if !csrfMatches(r, sess) {
 				s.Forbidden(w, r, api, templates.T(StaffLocale(r), "staff.forbidden.csrf"))

@@ -20,5 +20,5 @@ func (s *Server) OpsHandler() http.Handler {
 	if s.Metrics != nil {
 		mux.Tokens().Handle("GET /metrics", Roles(users.Manager), s.Metrics)
 	}
-	return s.logRequests(s.secureHeaders(s.guard(mux, mux.mux)))
+	return s.logRequests(mux, s.secureHeaders(s.guard(mux, mux.mux)))
 }

@@ -42,6 +42,12 @@ type Route struct {
 	// Token is true when the route takes a bearer token (the JSON API,
 	// /metrics), false when it takes the session cookie (pages).
 	Token bool
+	// SameOrigin is true for an application of its own mounted under the
+	// route (the asynq dashboard), whose scripts write with fetch() and
+	// cannot carry the session's CSRF token: its writes are refused when
+	// the browser says they come from another site (Sec-Fetch-Site,
+	// Origin), instead of when they lack the token.
+	SameOrigin bool
 }
 
 // Allows reports whether u may use the route.
@@ -73,6 +79,16 @@ func (r *Router) Tokens() *Router {
 func (r *Router) Handle(pattern string, rule Rule, h http.Handler) {
 	r.mux.Handle(pattern, h)
 	*r.routes = append(*r.routes, Route{Pattern: pattern, Public: rule.public, Roles: rule.roles, Token: r.token})
+}
+
+// HandleSameOrigin registers h for pattern with its rule, like Handle,
+// for an application whose own scripts write to it without the session's
+// CSRF token (the asynq dashboard): its writes must come from this site,
+// as the browser tells (net/http.CrossOriginProtection), instead. Only for
+// the session's routes; the API's take no cookie.
+func (r *Router) HandleSameOrigin(pattern string, rule Rule, h http.Handler) {
+	r.mux.Handle(pattern, h)
+	*r.routes = append(*r.routes, Route{Pattern: pattern, Public: rule.public, Roles: rule.roles, SameOrigin: true})
 }
 
 // HandleFunc registers f for pattern with its rule.
@@ -114,6 +130,16 @@ func (r *Router) route(req *http.Request) Route {
 		}
 	}
 	return best
+}
+
+// pattern is the path of the pattern of the route r matches, "" when none
+// does. The mux is asked again (the guard and the mux saw copies of r): a
+// lookup, no handler runs.
+func (r *Router) pattern(req *http.Request) string {
+	if _, pattern := r.mux.Handler(req); pattern != "" {
+		return patternPath(pattern)
+	}
+	return ""
 }
 
 // routeOf returns the route a request with method and path is for.

@@ -84,6 +84,8 @@ type Server struct {
 	Queues http.Handler
 	// Metrics, when set, serves /metrics (Prometheus) to managers and admins.
 	Metrics http.Handler
+	// Requests, when set, counts and times every request by route.
+	Requests RequestObserver
 	// Reports, Barometer and ReportLocation (where report days and weeks
 	// begin) serve /api/v1/reports, /api/v1/action-plans, /actions and the
 	// managers' pages.
@@ -118,6 +120,13 @@ type Server struct {
 	routes *Router
 }
 
+// RequestObserver records an answered request: route is the pattern of
+// the route it matched without its method ("" for none: a 404 or 405),
+// never its path, so the series stay as few as the routes.
+type RequestObserver interface {
+	ObserveRequest(route, method string, status int, elapsed time.Duration)
+}
+
 // Audience registers the routes of one audience of the site, each with its
 // rule, using the dependencies of the core.
 type Audience func(mux *Router, s *Server)
@@ -125,7 +134,7 @@ type Audience func(mux *Router, s *Server)
 // Handler returns the HTTP handler of every route.
 func (s *Server) Handler() http.Handler {
 	s.routes = s.register()
-	return s.logRequests(s.secureHeaders(s.guard(s.routes, s.routes.mux)))
+	return s.logRequests(s.routes, s.secureHeaders(s.guard(s.routes, s.routes.mux)))
 }
 
 // Routes lists every route of the site with who may use it, as Handler
@@ -169,7 +178,9 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
-func (s *Server) logRequests(next http.Handler) http.Handler {
+// logRequests logs each request and, with Requests set, counts and times
+// it under the route of routes it matches.
+func (s *Server) logRequests(routes *Router, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -185,7 +196,11 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 				path = p + "…"
 			}
 		}
-		s.Log.Log(r.Context(), level, "http", "method", r.Method, "path", path, "status", rec.status, "duration", time.Since(start))
+		elapsed := time.Since(start)
+		s.Log.Log(r.Context(), level, "http", "method", r.Method, "path", path, "status", rec.status, "duration", elapsed)
+		if s.Requests != nil {
+			s.Requests.ObserveRequest(routes.pattern(r), r.Method, rec.status, elapsed)
+		}
 	})
 }
 

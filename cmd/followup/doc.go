@@ -11,6 +11,8 @@
 //	followup users add|token|…        people who sign in, their roles and API tokens
 //	followup import customers|events FILE.csv   bulk-load a CSV file
 //	followup config                   print the configuration table
+//	followup version                  the version and commit of this binary
+//	followup healthcheck [URL]        probe /readyz: the healthcheck of an image without a shell
 //
 // Every setting comes from a FOLLOWUP_* environment variable or its flag.
 //

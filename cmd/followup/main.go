@@ -11,6 +11,9 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
+	// The IANA time zone database, for an image without /usr/share/zoneinfo
+	// (FROM scratch): report time zones and team calendars need it.
+	_ "time/tzdata"
 
 	"github.com/followup/followup/config"
 )
@@ -57,6 +60,9 @@ commands:
   customers export|erase REF
                            one customer's data as JSON, or erased everywhere (--yes)
   config                   print every setting as a Markdown table
+  version                  print the version, commit and Go toolchain of this binary
+  healthcheck [URL]        exit 0 when URL answers 2xx (default: /readyz of FOLLOWUP_METRICS_ADDR,
+                           else FOLLOWUP_HTTP_ADDR): the healthcheck of an image without a shell
 
 Run "followup <command> -h" for the flags of a command. Every flag has a
 FOLLOWUP_* environment variable; see "followup config".
@@ -102,6 +108,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdCustomers(ctx, rest, stdout, stderr)
 	case "config":
 		err = config.WriteTable(stdout)
+	case "version", "--version":
+		err = cmdVersion(stdout)
+	case "healthcheck":
+		err = cmdHealthcheck(ctx, rest, stderr)
 	default:
 		fmt.Fprintf(stderr, "followup: unknown command %q\n\n%s", cmd, usage)
 		return 2

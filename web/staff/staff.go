@@ -3,7 +3,8 @@
 // team's queue, complaint page, replies list and corrections of the comment
 // reading; the managers' reports, weekly report and barometer; the action
 // plans every staff member reads; and, for admins, the asynq dashboard
-// (/admin/queues/). Every route declares the roles it needs. It writes no
+// (/admin/queues/), whose own scripts' writes are checked for same origin
+// instead of the token. Every route declares the roles it needs. It writes no
 // table of its own: the domain stores do.
 package staff
 
@@ -27,6 +28,9 @@ func Routes(mux *web.Router, core *web.Server) {
 	s.inboundRoutes(mux)
 	s.attachmentRoutes(mux)
 	if s.Queues != nil {
-		mux.Handle("/admin/queues/", web.Roles(), s.Queues) // admins only
+		// Admins only. The dashboard's buttons (pause a queue, delete or
+		// run a task) call its API with fetch(), which cannot carry our
+		// CSRF token: its writes are checked for same origin instead.
+		mux.HandleSameOrigin("/admin/queues/", web.Roles(), s.Queues)
 	}
 }
