@@ -67,9 +67,9 @@ func FreePort() (int, error) {
 }
 
 // BuildFollowup builds the followup binary as path, from the module at
-// the working directory.
+// the working directory (any directory of the module).
 func BuildFollowup(path string) error {
-	if out, err := exec.Command("go", "build", "-o", path, "./cmd/followup").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", path, "github.com/followup/followup/cmd/followup").CombinedOutput(); err != nil {
 		return fmt.Errorf("build followup: %v\n%s", err, out)
 	}
 	return nil
