@@ -158,8 +158,8 @@ func failoverMidCampaign(t *testing.T, bin string, n int, rate float64, fault fu
 			during++
 		}
 	}
-	t.Logf("primary %s → %s in %s, %d of %d invitations at the sink then, %d replies submitted meanwhile",
-		old, primary, time.Since(start).Round(time.Millisecond), atFault, n, during)
+	t.Logf("primary %s → %s in %s (every Sentinel named it after %s), %d of %d invitations at the sink then, %d replies submitted meanwhile",
+		old, primary, time.Since(start).Round(time.Millisecond), sentinels.Switched.Round(time.Millisecond), atFault, n, during)
 	if atFault >= n {
 		t.Errorf("the campaign was over before the failover (%d of %d at the sink): not mid-campaign", atFault, n)
 	}

@@ -30,6 +30,10 @@ type Sentinels struct {
 	sentinels []*Proc
 	// Addrs are the Sentinels' host:port addresses.
 	Addrs []string
+	// Switched is how long the last Failover or KillPrimary took until
+	// every Sentinel named the new primary (Failover then waits for the
+	// old primary to follow it).
+	Switched time.Duration
 }
 
 // sentinelCommand is how a Sentinel is run: Debian's redis-sentinel when
@@ -185,10 +189,12 @@ func (s *Sentinels) Failover(ctx context.Context) (string, error) {
 	}); err != nil {
 		return "", err
 	}
+	asked := time.Now()
 	now, err := s.waitSwitched(ctx, old)
 	if err != nil {
 		return "", err
 	}
+	s.Switched = time.Since(asked)
 	err = until(ctx, 20*time.Second, "the old primary to follow the new one", func(ctx context.Context) (bool, error) {
 		info, err := infoReplication(ctx, old)
 		return err == nil && info["role"] == "slave" && info["master_port"] == portOf(now), nil
@@ -211,7 +217,10 @@ func (s *Sentinels) KillPrimary(ctx context.Context) (string, error) {
 	p.Signal(syscall.SIGKILL)
 	<-p.done
 	delete(s.servers, old)
-	return s.waitSwitched(ctx, old)
+	killed := time.Now()
+	now, err := s.waitSwitched(ctx, old)
+	s.Switched = time.Since(killed)
+	return now, err
 }
 
 // waitSwitched waits until every Sentinel names a primary other than old,
