@@ -5,7 +5,7 @@
 #               and a short run of every fuzz target
 GO ?= go
 
-.PHONY: demo demo-once test fuzz-short lint services browser postfix build static docker docker-source vet fmt bench bench-sweep bench-blast bench-ingest bench-replies bench-inbound drills drills-short
+.PHONY: demo demo-once test test-ha fuzz-short lint services browser postfix sentinel build static docker docker-source vet fmt bench bench-sweep bench-blast bench-ingest bench-replies bench-inbound bench-ha drills drills-short
 
 demo: services
 	$(GO) run ./cmd/followup demo
@@ -13,10 +13,16 @@ demo: services
 demo-once: services
 	$(GO) run ./cmd/followup demo --once
 
-test: services browser postfix lint
+test: services browser postfix sentinel lint
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 	./scripts/fuzz-short.sh
+
+# The Sentinel failover test alone (it is part of `make test` too): a Redis
+# primary, replica and three Sentinels of its own, three workers, two
+# schedulers and serve as processes, the primary failed over mid-campaign.
+test-ha: services sentinel
+	$(GO) test -count=1 -timeout 30m -run TestSentinelFailoverMidCampaign -v ./internal/haenv/
 
 # Each native fuzz target (func FuzzXxx) for FUZZTIME (default 8s).
 fuzz-short:
@@ -37,6 +43,10 @@ postfix:
 
 browser:
 	./scripts/ensure-chromium.sh
+
+# redis-server, run as a Sentinel by the failover test and bench-ha.
+sentinel:
+	./scripts/ensure-sentinel.sh
 
 build:
 	$(GO) build -ldflags "$(VERSION_LDFLAGS)" -o bin/followup ./cmd/followup
@@ -74,7 +84,7 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 # Benchmarks (figures in BENCHMARKS.md): real PostgreSQL, Redis and Postfix's smtp-sink.
-bench: bench-sweep bench-blast bench-ingest bench-replies bench-inbound
+bench: bench-sweep bench-blast bench-ingest bench-replies bench-inbound bench-ha
 
 bench-sweep: services
 	$(GO) run ./cmd/bench-sweep -n 100000
@@ -91,6 +101,9 @@ bench-replies: services
 
 bench-inbound: services
 	$(GO) run ./cmd/bench-inbound -messages 5000 -connections 8 -workers 8
+
+bench-ha: services sentinel
+	$(GO) run ./cmd/bench-ha -n 20000
 
 # Fault drills (RELIABILITY.md): real followup processes on their own
 # PostgreSQL, Redis and SMTP sink, started on free ports. Not part of

@@ -54,9 +54,12 @@ type App struct {
 	Log   *slog.Logger
 	Clock clock.Clock
 
-	DB    *sqlx.DB
-	Redis *redis.Client
-	Queue *worker.Client
+	DB *sqlx.DB
+	// Redis is the process's one Redis client (one server, Sentinel or
+	// Cluster: OpenRedis); RedisConn is asynq's option for the same.
+	Redis     redis.UniversalClient
+	RedisConn asynq.RedisConnOpt
+	Queue     *worker.Client
 
 	Templates *templates.Set
 	Signer    *surveys.Signer
@@ -130,13 +133,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.DB.SetMaxOpenConns(pool)
 	a.DB.SetMaxIdleConns(pool)
 	a.DB.SetConnMaxIdleTime(5 * time.Minute)
-	ropt, err := redis.ParseURL(cfg.RedisURL)
+	rds, err := OpenRedis(cfg.RedisURL, cfg.WorkerConcurrency+20)
 	if err != nil {
 		a.DB.Close()
-		return nil, fmt.Errorf("parse FOLLOWUP_REDIS_URL: %w", err)
+		return nil, err
 	}
-	ropt.PoolSize = max(ropt.PoolSize, cfg.WorkerConcurrency+20)
-	a.Redis = redis.NewClient(ropt)
+	a.Redis, a.RedisConn = rds.Client, rds.ConnOpt
 	if err := a.Redis.Ping(pingCtx).Err(); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("connect to Redis (FOLLOWUP_REDIS_URL): %w", err)

@@ -223,12 +223,7 @@ func (a *App) Run(ctx context.Context, roles Roles, ex Extras) error {
 
 // queueDashboard is asynqmon, for admins (the web guard enforces it).
 func (a *App) queueDashboard() http.Handler {
-	opt, err := asynq.ParseRedisURI(a.Cfg.RedisURL)
-	if err != nil {
-		a.Log.Warn("queue dashboard disabled", "err", err)
-		return nil
-	}
-	return asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: opt})
+	return asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: a.RedisConn})
 }
 
 // webhook is the alert webhook, when one is configured.

@@ -23,7 +23,8 @@ const (
 type Config struct {
 	// DatabaseURL is the PostgreSQL connection URL (postgres://...).
 	DatabaseURL string
-	// RedisURL is the Redis connection URL (redis://host:port/db).
+	// RedisURL is the Redis connection URL: one server, a Sentinel-watched
+	// primary or a Cluster (ParseRedisURL reads it).
 	RedisURL string
 	// QueuePrefix is prepended to every asynq queue name and to the key of
 	// the shared SMTP rate limit, so several deployments (or tests) can

@@ -29,11 +29,10 @@ var fields = []field{
 			return nil
 		}},
 	{env: "FOLLOWUP_REDIS_URL", def: "redis://127.0.0.1:6379/0",
-		usage: "a Redis URL (redis://[:pass@]host:port/db)", secret: true,
+		usage: "the Redis of the queue, the SMTP rate limit and the throttles: " + RedisURLForms, secret: true,
 		set: func(c *Config, raw string) error {
-			u, err := url.Parse(raw)
-			if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-				return expectError("a Redis URL such as redis://127.0.0.1:6379/0")
+			if _, err := ParseRedisURL(raw); err != nil {
+				return expectError(fmt.Sprintf("a Redis URL (%s): %v", RedisURLForms, err))
 			}
 			c.RedisURL = raw
 			return nil

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -163,31 +164,42 @@ func withoutSearchPath(raw string) (string, error) {
 // demo run's own namespace in Redis, left empty when it stops (PostgreSQL
 // keeps what a rerun on the same schema needs; its reconciler queues it
 // again). It returns how many keys it deleted.
-func ForgetQueues(ctx context.Context, rdb *redis.Client, prefix string) (int, error) {
+// On a Redis Cluster every primary is scanned.
+func ForgetQueues(ctx context.Context, rdb redis.UniversalClient, prefix string) (int, error) {
 	if prefix == "" {
 		return 0, errors.New("no queue prefix: the queues are shared, not the demo's own")
 	}
-	n := 0
-	iter := rdb.Scan(ctx, 0, "asynq:{"+prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		if err := rdb.Del(ctx, iter.Val()).Err(); err != nil {
-			return n, err
+	var n atomic.Int64
+	forget := func(ctx context.Context, node redis.UniversalClient) error {
+		iter := node.Scan(ctx, 0, "asynq:{"+prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			// Deleted through rdb: a cluster routes the key to its slot's node.
+			if err := rdb.Del(ctx, iter.Val()).Err(); err != nil {
+				return err
+			}
+			n.Add(1)
 		}
-		n++
+		return iter.Err()
 	}
-	if err := iter.Err(); err != nil {
-		return n, err
+	var err error
+	if cc, ok := rdb.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error { return forget(ctx, node) })
+	} else {
+		err = forget(ctx, rdb)
+	}
+	if err != nil {
+		return int(n.Load()), err
 	}
 	queues, err := rdb.SMembers(ctx, "asynq:queues").Result()
 	if err != nil {
-		return n, err
+		return int(n.Load()), err
 	}
 	for _, q := range queues {
 		if strings.HasPrefix(q, prefix) {
 			if err := rdb.SRem(ctx, "asynq:queues", q).Err(); err != nil {
-				return n, err
+				return int(n.Load()), err
 			}
 		}
 	}
-	return n, nil
+	return int(n.Load()), nil
 }
