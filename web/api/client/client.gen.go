@@ -18,6 +18,105 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for CustomerProfileSuppression.
+const (
+	Bounced      CustomerProfileSuppression = "bounced"
+	Unsubscribed CustomerProfileSuppression = "unsubscribed"
+)
+
+// Valid indicates whether the value is a known member of the CustomerProfileSuppression enum.
+func (e CustomerProfileSuppression) Valid() bool {
+	switch e {
+	case Bounced:
+		return true
+	case Unsubscribed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EmailSentKind.
+const (
+	ComplaintAcknowledgement EmailSentKind = "complaint_acknowledgement"
+	ComplaintReply           EmailSentKind = "complaint_reply"
+	ComplaintResolution      EmailSentKind = "complaint_resolution"
+	SurveyInvitation         EmailSentKind = "survey_invitation"
+	SurveyReminder           EmailSentKind = "survey_reminder"
+)
+
+// Valid indicates whether the value is a known member of the EmailSentKind enum.
+func (e EmailSentKind) Valid() bool {
+	switch e {
+	case ComplaintAcknowledgement:
+		return true
+	case ComplaintReply:
+		return true
+	case ComplaintResolution:
+		return true
+	case SurveyInvitation:
+		return true
+	case SurveyReminder:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportedComplaintMessageDirection.
+const (
+	In  ExportedComplaintMessageDirection = "in"
+	Out ExportedComplaintMessageDirection = "out"
+)
+
+// Valid indicates whether the value is a known member of the ExportedComplaintMessageDirection enum.
+func (e ExportedComplaintMessageDirection) Valid() bool {
+	switch e {
+	case In:
+		return true
+	case Out:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportedInvitationKind.
+const (
+	ExportedInvitationKindInvitation ExportedInvitationKind = "invitation"
+	ExportedInvitationKindReminder   ExportedInvitationKind = "reminder"
+)
+
+// Valid indicates whether the value is a known member of the ExportedInvitationKind enum.
+func (e ExportedInvitationKind) Valid() bool {
+	switch e {
+	case ExportedInvitationKindInvitation:
+		return true
+	case ExportedInvitationKindReminder:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PrivacyAuditEntryAction.
+const (
+	Erase  PrivacyAuditEntryAction = "erase"
+	Export PrivacyAuditEntryAction = "export"
+)
+
+// Valid indicates whether the value is a known member of the PrivacyAuditEntryAction enum.
+func (e PrivacyAuditEntryAction) Valid() bool {
+	switch e {
+	case Erase:
+		return true
+	case Export:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ActionParam.
 const (
 	ActionParamActivate ActionParam = "activate"
@@ -698,6 +797,31 @@ type AssignInput struct {
 	OwnerId    *int64  `json:"owner_id,omitempty"`
 }
 
+// Attachment A file a customer sent with an email, without its bytes (they are downloaded from the attachment's address). A file left out for its size is listed too, with kept false and a note.
+type Attachment struct {
+	// DeclaredType The type the sender declared.
+	DeclaredType string `json:"declared_type"`
+
+	// Filename The file's name, made safe (no path, no control characters, no leading dot).
+	Filename string `json:"filename"`
+	Id       int64  `json:"id"`
+
+	// Kept False for a file left out for its size (FOLLOWUP_INBOUND_ATTACHMENT_MAX); it cannot be downloaded.
+	Kept bool `json:"kept"`
+
+	// Note Why the file was not kept.
+	Note *string `json:"note,omitempty"`
+
+	// Sha256 The SHA-256 of the bytes, in hexadecimal.
+	Sha256 string `json:"sha256"`
+
+	// Size Bytes.
+	Size int `json:"size"`
+
+	// SniffedType The type the bytes show.
+	SniffedType string `json:"sniffed_type"`
+}
+
 // Audience defines model for Audience.
 type Audience struct {
 	Channels    *[]string `json:"channels,omitempty"`
@@ -1062,6 +1186,27 @@ type CustomerCard struct {
 	TimeZone         string     `json:"time_zone"`
 }
 
+// CustomerDetail What followup holds of one customer.
+type CustomerDetail struct {
+	// Customer Everything the customers table holds of one person, with the suppression of their address. An erased customer keeps placeholders (erased-ID, erased-ID@erased.invalid, an empty name) and erased_at.
+	Customer CustomerProfile `json:"customer"`
+	History  History         `json:"history"`
+}
+
+// CustomerExport One customer's data, as one document. The complaints and the mail received are their tables' rows (every column); their main columns are named here, and a row may carry others.
+type CustomerExport struct {
+	Complaints []ExportedComplaint `json:"complaints"`
+
+	// Customer Everything the customers table holds of one person, with the suppression of their address. An erased customer keeps placeholders (erased-ID, erased-ID@erased.invalid, an empty name) and erased_at.
+	Customer        CustomerProfile          `json:"customer"`
+	EmailsSent      []EmailSent              `json:"emails_sent"`
+	Events          []ExportedEvent          `json:"events"`
+	ExportedAt      time.Time                `json:"exported_at"`
+	InboundMessages []ExportedInboundMessage `json:"inbound_messages"`
+	Invitations     []ExportedInvitation     `json:"invitations"`
+	Responses       []ExportedResponse       `json:"responses"`
+}
+
 // CustomerInput defines model for CustomerInput.
 type CustomerInput struct {
 	AnnualValueCents *int64  `json:"annual_value_cents,omitempty"`
@@ -1073,6 +1218,58 @@ type CustomerInput struct {
 	Segment          *string `json:"segment,omitempty"`
 	TimeZone         *string `json:"time_zone,omitempty"`
 }
+
+// CustomerMatch A customer of the list.
+type CustomerMatch struct {
+	AnnualValueCents int64 `json:"annual_value_cents"`
+
+	// Currency ISO 4217, when known.
+	Currency *string `json:"currency,omitempty"`
+	Email    string  `json:"email"`
+
+	// ErasedAt When the customer's personal data was erased.
+	ErasedAt    *time.Time `json:"erased_at,omitempty"`
+	ExternalRef string     `json:"external_ref"`
+	Id          int64      `json:"id"`
+	Locale      string     `json:"locale"`
+	Name        string     `json:"name"`
+	OptedOutAt  *time.Time `json:"opted_out_at,omitempty"`
+	Segment     string     `json:"segment"`
+}
+
+// CustomerPage defines model for CustomerPage.
+type CustomerPage struct {
+	Customers []CustomerMatch `json:"customers"`
+
+	// Next The path of the next page (e.g. /api/v1/customers?limit=50&offset=50), empty on the last page.
+	Next string `json:"next"`
+}
+
+// CustomerProfile Everything the customers table holds of one person, with the suppression of their address. An erased customer keeps placeholders (erased-ID, erased-ID@erased.invalid, an empty name) and erased_at.
+type CustomerProfile struct {
+	AnnualValueCents int64     `json:"annual_value_cents"`
+	CreatedAt        time.Time `json:"created_at"`
+
+	// Currency ISO 4217, when known.
+	Currency    *string    `json:"currency,omitempty"`
+	Email       string     `json:"email"`
+	ErasedAt    *time.Time `json:"erased_at,omitempty"`
+	ExternalRef string     `json:"external_ref"`
+	Id          int64      `json:"id"`
+	Locale      string     `json:"locale"`
+	Name        string     `json:"name"`
+	OptedOutAt  *time.Time `json:"opted_out_at,omitempty"`
+	Segment     string     `json:"segment"`
+
+	// Suppression Why the address must not be mailed; absent when it may be.
+	Suppression       *CustomerProfileSuppression `json:"suppression,omitempty"`
+	SuppressionDetail *string                     `json:"suppression_detail,omitempty"`
+	TimeZone          string                      `json:"time_zone"`
+	UpdatedAt         time.Time                   `json:"updated_at"`
+}
+
+// CustomerProfileSuppression Why the address must not be mailed; absent when it may be.
+type CustomerProfileSuppression string
 
 // DayStats defines model for DayStats.
 type DayStats struct {
@@ -1117,6 +1314,36 @@ type EmailPreview struct {
 	Preheader string `json:"preheader"`
 	Subject   string `json:"subject"`
 	Text      string `json:"text"`
+}
+
+// EmailSent One email sent to the customer (the text of the complaint emails is in the complaints' messages; survey emails' bodies are not kept).
+type EmailSent struct {
+	ComplaintId  *int64        `json:"complaint_id,omitempty"`
+	InvitationId *int64        `json:"invitation_id,omitempty"`
+	Kind         EmailSentKind `json:"kind"`
+	MessageId    *string       `json:"message_id,omitempty"`
+	SentAt       time.Time     `json:"sent_at"`
+	Subject      *string       `json:"subject,omitempty"`
+}
+
+// EmailSentKind defines model for EmailSent.Kind.
+type EmailSentKind string
+
+// Erased What an erasure did.
+type Erased struct {
+	// AlreadyErased True when the customer had been erased before (then every count is usually 0).
+	AlreadyErased bool `json:"already_erased"`
+
+	// CapturedForgotten Emails of the SMTP capture (demo, tests) that mentioned the customer, rewritten.
+	CapturedForgotten int       `json:"captured_forgotten"`
+	CustomerId        int64     `json:"customer_id"`
+	ErasedAt          time.Time `json:"erased_at"`
+
+	// Rows The rows changed per table (customers, service_events, email_suppressions, responses, invitations, inbound_messages, complaint_messages, complaint_events, complaints, compensation_grants, alerts).
+	Rows map[string]int64 `json:"rows"`
+
+	// TasksRemoved Queued tasks that mentioned the address, removed.
+	TasksRemoved int `json:"tasks_removed"`
 }
 
 // Error The body of every error answer.
@@ -1190,6 +1417,179 @@ type EventInput struct {
 // EventOrBatch One event, or a batch of events.
 type EventOrBatch struct {
 	union json.RawMessage
+}
+
+// ExportedCompensation A row of compensation_grants (every column but complaint_id).
+type ExportedCompensation struct {
+	Cents                int64                  `json:"cents"`
+	Currency             string                 `json:"currency"`
+	DecidedAt            *time.Time             `json:"decided_at,omitempty"`
+	DecidedBy            *int64                 `json:"decided_by,omitempty"`
+	DecisionReason       *string                `json:"decision_reason,omitempty"`
+	Id                   int64                  `json:"id"`
+	MessageId            *int64                 `json:"message_id,omitempty"`
+	Note                 *string                `json:"note,omitempty"`
+	Reasons              *[]string              `json:"reasons,omitempty"`
+	RequestedAt          time.Time              `json:"requested_at"`
+	RequestedBy          *int64                 `json:"requested_by,omitempty"`
+	State                string                 `json:"state"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// ExportedComplaint A row of complaints (every column but customer_id), with its conversation, trail and compensation requests.
+type ExportedComplaint struct {
+	// Advice any JSON value
+	Advice                   interface{}                `json:"advice,omitempty"`
+	Compensation             []ExportedCompensation     `json:"compensation"`
+	CompensationGrantedCents *int64                     `json:"compensation_granted_cents,omitempty"`
+	DoubleDeviation          *bool                      `json:"double_deviation,omitempty"`
+	DueAt                    time.Time                  `json:"due_at"`
+	Events                   []ExportedComplaintEvent   `json:"events"`
+	Id                       int64                      `json:"id"`
+	Messages                 []ExportedComplaintMessage `json:"messages"`
+	OpenedAt                 time.Time                  `json:"opened_at"`
+	OwnerId                  *int64                     `json:"owner_id,omitempty"`
+	Priority                 int                        `json:"priority"`
+
+	// PriorityReasons any JSON value
+	PriorityReasons interface{} `json:"priority_reasons,omitempty"`
+
+	// Reasons any JSON value
+	Reasons              interface{}            `json:"reasons,omitempty"`
+	ReopenedCount        *int                   `json:"reopened_count,omitempty"`
+	Resolution           *string                `json:"resolution,omitempty"`
+	ResolvedAt           *time.Time             `json:"resolved_at,omitempty"`
+	ResponseId           int64                  `json:"response_id"`
+	Risks                *[]string              `json:"risks,omitempty"`
+	Severity             *string                `json:"severity,omitempty"`
+	State                string                 `json:"state"`
+	Team                 *string                `json:"team,omitempty"`
+	UpdatedAt            *time.Time             `json:"updated_at,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// ExportedComplaintEvent A row of complaint_events (every column but complaint_id).
+type ExportedComplaintEvent struct {
+	Actor     string    `json:"actor"`
+	ActorId   *int64    `json:"actor_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Data any JSON value
+	Data                 interface{}            `json:"data"`
+	Id                   int64                  `json:"id"`
+	Kind                 string                 `json:"kind"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// ExportedComplaintMessage A row of complaint_messages (every column but complaint_id), an email of the conversation either way.
+type ExportedComplaintMessage struct {
+	Attempts             *int                              `json:"attempts,omitempty"`
+	AuthorId             *int64                            `json:"author_id,omitempty"`
+	Body                 string                            `json:"body"`
+	CreatedAt            *time.Time                        `json:"created_at,omitempty"`
+	Direction            ExportedComplaintMessageDirection `json:"direction"`
+	Id                   int64                             `json:"id"`
+	InboundMessageId     *int64                            `json:"inbound_message_id,omitempty"`
+	Kind                 string                            `json:"kind"`
+	MessageId            *string                           `json:"message_id,omitempty"`
+	Reason               *string                           `json:"reason,omitempty"`
+	SendAt               time.Time                         `json:"send_at"`
+	SentAt               *time.Time                        `json:"sent_at"`
+	State                string                            `json:"state"`
+	Subject              string                            `json:"subject"`
+	AdditionalProperties map[string]interface{}            `json:"-"`
+}
+
+// ExportedComplaintMessageDirection defines model for ExportedComplaintMessage.Direction.
+type ExportedComplaintMessageDirection string
+
+// ExportedEvent A service event of the customer.
+type ExportedEvent struct {
+	// Attributes any JSON value
+	Attributes     interface{} `json:"attributes"`
+	Channel        string      `json:"channel"`
+	CustomerId     int64       `json:"customer_id"`
+	ExternalId     string      `json:"external_id"`
+	Id             int64       `json:"id"`
+	Kind           string      `json:"kind"`
+	OccurredAt     time.Time   `json:"occurred_at"`
+	PrejudiceCents *int64      `json:"prejudice_cents,omitempty"`
+	Team           string      `json:"team"`
+	Touchpoint     string      `json:"touchpoint"`
+}
+
+// ExportedInboundMessage A row of inbound_messages (every column but raw and content_sha256), an email that came back from or about the customer, with the raw message in base64.
+type ExportedInboundMessage struct {
+	Attempts    *int       `json:"attempts,omitempty"`
+	Body        string     `json:"body"`
+	FromAddress *string    `json:"from_address,omitempty"`
+	Id          int64      `json:"id"`
+	Kind        string     `json:"kind"`
+	MailFrom    string     `json:"mail_from"`
+	MessageId   *string    `json:"message_id,omitempty"`
+	Outcome     *string    `json:"outcome,omitempty"`
+	ParsedAt    *time.Time `json:"parsed_at,omitempty"`
+
+	// RawBase64 The message as received (RFC 5322), in base64; empty once erased or purged.
+	RawBase64            []byte                 `json:"raw_base64"`
+	RcptTo               string                 `json:"rcpt_to"`
+	ReceivedAt           time.Time              `json:"received_at"`
+	Remote               *string                `json:"remote,omitempty"`
+	RouteId              *int64                 `json:"route_id,omitempty"`
+	RouteKind            *string                `json:"route_kind,omitempty"`
+	Size                 *int                   `json:"size,omitempty"`
+	Source               *string                `json:"source,omitempty"`
+	State                string                 `json:"state"`
+	Subject              string                 `json:"subject"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// ExportedInvitation A survey email of the customer (an invitation or a reminder).
+type ExportedInvitation struct {
+	AnsweredAt   *time.Time             `json:"answered_at,omitempty"`
+	Campaign     string                 `json:"campaign"`
+	EventId      *int64                 `json:"event_id,omitempty"`
+	ExpiresAt    *time.Time             `json:"expires_at,omitempty"`
+	Id           int64                  `json:"id"`
+	Kind         ExportedInvitationKind `json:"kind"`
+	MessageId    *string                `json:"message_id,omitempty"`
+	Reason       *string                `json:"reason,omitempty"`
+	ScheduledFor time.Time              `json:"scheduled_for"`
+	SentAt       *time.Time             `json:"sent_at,omitempty"`
+	State        string                 `json:"state"`
+}
+
+// ExportedInvitationKind defines model for ExportedInvitation.Kind.
+type ExportedInvitationKind string
+
+// ExportedResponse A reply of the customer to a survey.
+type ExportedResponse struct {
+	// Answers any JSON value
+	Answers      interface{} `json:"answers"`
+	Comment      string      `json:"comment"`
+	Completed    bool        `json:"completed"`
+	Id           int64       `json:"id"`
+	InvitationId int64       `json:"invitation_id"`
+	Locale       string      `json:"locale"`
+	Negative     *bool       `json:"negative,omitempty"`
+	Nps          *int        `json:"nps,omitempty"`
+
+	// Reasons any JSON value
+	Reasons interface{} `json:"reasons"`
+
+	// RiskEvidence any JSON value
+	RiskEvidence       interface{} `json:"risk_evidence"`
+	ScoreDistributive  *float64    `json:"score_distributive,omitempty"`
+	ScoreInteractional *float64    `json:"score_interactional,omitempty"`
+	ScoreOverall       *float64    `json:"score_overall,omitempty"`
+	ScoreProcedural    *float64    `json:"score_procedural,omitempty"`
+
+	// Signals any JSON value
+	Signals     interface{} `json:"signals"`
+	SubmittedAt time.Time   `json:"submitted_at"`
+
+	// Survey The survey's slug.
+	Survey string `json:"survey"`
 }
 
 // FieldError defines model for FieldError.
@@ -1302,16 +1702,18 @@ type Indicator struct {
 
 // MessageInfo defines model for MessageInfo.
 type MessageInfo struct {
-	Author    string     `json:"author"`
-	Body      string     `json:"body"`
-	Direction string     `json:"direction"`
-	Id        int64      `json:"id"`
-	Kind      string     `json:"kind"`
-	Reason    *string    `json:"reason,omitempty"`
-	SendAt    time.Time  `json:"send_at"`
-	SentAt    *time.Time `json:"sent_at"`
-	State     string     `json:"state"`
-	Subject   string     `json:"subject"`
+	// Attachments The files that came with a customer's email (none for ours), those left out for their size included.
+	Attachments []Attachment `json:"attachments"`
+	Author      string       `json:"author"`
+	Body        string       `json:"body"`
+	Direction   string       `json:"direction"`
+	Id          int64        `json:"id"`
+	Kind        string       `json:"kind"`
+	Reason      *string      `json:"reason,omitempty"`
+	SendAt      time.Time    `json:"send_at"`
+	SentAt      *time.Time   `json:"sent_at"`
+	State       string       `json:"state"`
+	Subject     string       `json:"subject"`
 }
 
 // Option defines model for Option.
@@ -1365,6 +1767,31 @@ type Point struct {
 	Start         string   `json:"start"`
 }
 
+// PrivacyAudit defines model for PrivacyAudit.
+type PrivacyAudit struct {
+	Entries []PrivacyAuditEntry `json:"entries"`
+}
+
+// PrivacyAuditEntry One export or erasure of a customer's data.
+type PrivacyAuditEntry struct {
+	Action PrivacyAuditEntryAction `json:"action"`
+
+	// Actor The user's email, or cli:USER for the command line.
+	Actor string `json:"actor"`
+
+	// ActorId The user who acted (absent for the command line).
+	ActorId *int64    `json:"actor_id,omitempty"`
+	At      time.Time `json:"at"`
+
+	// Counts The rows changed per table for an erasure; empty for an export.
+	Counts     map[string]int64 `json:"counts"`
+	CustomerId int64            `json:"customer_id"`
+	Id         int64            `json:"id"`
+}
+
+// PrivacyAuditEntryAction defines model for PrivacyAuditEntry.Action.
+type PrivacyAuditEntryAction string
+
 // Question defines model for Question.
 type Question struct {
 	Dimension string             `json:"dimension"`
@@ -1414,12 +1841,15 @@ type Reliability struct {
 // Reply defines model for Reply.
 type Reply struct {
 	// Answers any JSON value
-	Answers     interface{} `json:"answers"`
-	Comment     string      `json:"comment"`
-	Id          int64       `json:"id"`
-	Locale      string      `json:"locale"`
-	Nps         *int        `json:"nps"`
-	NpsCategory *string     `json:"nps_category"`
+	Answers interface{} `json:"answers"`
+
+	// Attachments The files sent with the reply when the customer answered the survey email by email.
+	Attachments []Attachment `json:"attachments"`
+	Comment     string       `json:"comment"`
+	Id          int64        `json:"id"`
+	Locale      string       `json:"locale"`
+	Nps         *int         `json:"nps"`
+	NpsCategory *string      `json:"nps_category"`
 
 	// Reasons any JSON value
 	Reasons interface{} `json:"reasons"`
@@ -1642,15 +2072,17 @@ type Unavailable struct {
 
 // Unmatched defines model for Unmatched.
 type Unmatched struct {
-	Body       string    `json:"body"`
-	From       string    `json:"from"`
-	Id         int64     `json:"id"`
-	Kind       string    `json:"kind"`
-	Outcome    string    `json:"outcome"`
-	ReceivedAt time.Time `json:"received_at"`
-	State      string    `json:"state"`
-	Subject    string    `json:"subject"`
-	To         string    `json:"to"`
+	// Attachments The files that came with the message, those left out for their size included; download them from /api/v1/inbound/{id}/attachments/{aid}.
+	Attachments []Attachment `json:"attachments"`
+	Body        string       `json:"body"`
+	From        string       `json:"from"`
+	Id          int64        `json:"id"`
+	Kind        string       `json:"kind"`
+	Outcome     string       `json:"outcome"`
+	ReceivedAt  time.Time    `json:"received_at"`
+	State       string       `json:"state"`
+	Subject     string       `json:"subject"`
+	To          string       `json:"to"`
 }
 
 // VersionInfo defines model for VersionInfo.
@@ -1694,11 +2126,29 @@ type WeeklyReport struct {
 // ActionParam defines model for ActionParam.
 type ActionParam string
 
+// AttachmentIdParam defines model for AttachmentIdParam.
+type AttachmentIdParam = int64
+
+// AuditCustomerParam defines model for AuditCustomerParam.
+type AuditCustomerParam = int64
+
+// AuditLimitParam defines model for AuditLimitParam.
+type AuditLimitParam = int
+
 // ByParam defines model for ByParam.
 type ByParam string
 
 // CauseKindParam defines model for CauseKindParam.
 type CauseKindParam = string
+
+// CustomerIdParam defines model for CustomerIdParam.
+type CustomerIdParam = int64
+
+// CustomerLimitParam defines model for CustomerLimitParam.
+type CustomerLimitParam = int
+
+// CustomerSearchParam defines model for CustomerSearchParam.
+type CustomerSearchParam = string
 
 // DaysCompParam defines model for DaysCompParam.
 type DaysCompParam = int
@@ -1741,6 +2191,9 @@ type MessageIdParam = int64
 
 // MineParam defines model for MineParam.
 type MineParam = bool
+
+// OffsetParam defines model for OffsetParam.
+type OffsetParam = int
 
 // OnlyCampaignParam defines model for OnlyCampaignParam.
 type OnlyCampaignParam = string
@@ -1865,6 +2318,15 @@ type ListActionPlansParams struct {
 	Effectiveness *EffectivenessParam `form:"effectiveness,omitempty" json:"effectiveness,omitempty"`
 }
 
+// ListPrivacyAuditParams defines parameters for ListPrivacyAudit.
+type ListPrivacyAuditParams struct {
+	// CustomerId Only this customer's entries
+	CustomerId *AuditCustomerParam `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// Limit How many entries at most
+	Limit *AuditLimitParam `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // PreviewCampaignParams defines parameters for PreviewCampaign.
 type PreviewCampaignParams struct {
 	// Kind reminder for the reminder email
@@ -1983,6 +2445,18 @@ type GetReplyDraftParamsLocale string
 // ResolveComplaintJSONBody defines parameters for ResolveComplaint.
 type ResolveComplaintJSONBody struct {
 	Summary *string `json:"summary,omitempty"`
+}
+
+// ListCustomersParams defines parameters for ListCustomers.
+type ListCustomersParams struct {
+	// Q The exact external reference, or part of the name or email (case and accents ignored); one line, at most 200 characters. Absent or blank: every customer.
+	Q *CustomerSearchParam `form:"q,omitempty" json:"q,omitempty"`
+
+	// Limit How many customers a page at most
+	Limit *CustomerLimitParam `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset How many to skip (the next page's is in `next`)
+	Offset *OffsetParam `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
 // PostEvents202JSONResponseBody defines parameters for PostEvents.
@@ -2429,6 +2903,1294 @@ type UpdateSurveyJSONRequestBody = SurveyInput
 // DuplicateSurveyJSONRequestBody defines body for DuplicateSurvey for application/json ContentType.
 type DuplicateSurveyJSONRequestBody DuplicateSurveyJSONBody
 
+// Getter for additional properties for ExportedCompensation. Returns the specified
+// element and whether it was found
+func (a ExportedCompensation) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ExportedCompensation
+func (a *ExportedCompensation) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ExportedCompensation to handle AdditionalProperties
+func (a *ExportedCompensation) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["cents"]; found {
+		err = json.Unmarshal(raw, &a.Cents)
+		if err != nil {
+			return fmt.Errorf("error reading 'cents': %w", err)
+		}
+		delete(object, "cents")
+	}
+
+	if raw, found := object["currency"]; found {
+		err = json.Unmarshal(raw, &a.Currency)
+		if err != nil {
+			return fmt.Errorf("error reading 'currency': %w", err)
+		}
+		delete(object, "currency")
+	}
+
+	if raw, found := object["decided_at"]; found {
+		err = json.Unmarshal(raw, &a.DecidedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'decided_at': %w", err)
+		}
+		delete(object, "decided_at")
+	}
+
+	if raw, found := object["decided_by"]; found {
+		err = json.Unmarshal(raw, &a.DecidedBy)
+		if err != nil {
+			return fmt.Errorf("error reading 'decided_by': %w", err)
+		}
+		delete(object, "decided_by")
+	}
+
+	if raw, found := object["decision_reason"]; found {
+		err = json.Unmarshal(raw, &a.DecisionReason)
+		if err != nil {
+			return fmt.Errorf("error reading 'decision_reason': %w", err)
+		}
+		delete(object, "decision_reason")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["message_id"]; found {
+		err = json.Unmarshal(raw, &a.MessageId)
+		if err != nil {
+			return fmt.Errorf("error reading 'message_id': %w", err)
+		}
+		delete(object, "message_id")
+	}
+
+	if raw, found := object["note"]; found {
+		err = json.Unmarshal(raw, &a.Note)
+		if err != nil {
+			return fmt.Errorf("error reading 'note': %w", err)
+		}
+		delete(object, "note")
+	}
+
+	if raw, found := object["reasons"]; found {
+		err = json.Unmarshal(raw, &a.Reasons)
+		if err != nil {
+			return fmt.Errorf("error reading 'reasons': %w", err)
+		}
+		delete(object, "reasons")
+	}
+
+	if raw, found := object["requested_at"]; found {
+		err = json.Unmarshal(raw, &a.RequestedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'requested_at': %w", err)
+		}
+		delete(object, "requested_at")
+	}
+
+	if raw, found := object["requested_by"]; found {
+		err = json.Unmarshal(raw, &a.RequestedBy)
+		if err != nil {
+			return fmt.Errorf("error reading 'requested_by': %w", err)
+		}
+		delete(object, "requested_by")
+	}
+
+	if raw, found := object["state"]; found {
+		err = json.Unmarshal(raw, &a.State)
+		if err != nil {
+			return fmt.Errorf("error reading 'state': %w", err)
+		}
+		delete(object, "state")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ExportedCompensation to handle AdditionalProperties
+func (a ExportedCompensation) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["cents"], err = json.Marshal(a.Cents)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'cents': %w", err)
+	}
+
+	object["currency"], err = json.Marshal(a.Currency)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'currency': %w", err)
+	}
+
+	if a.DecidedAt != nil {
+		object["decided_at"], err = json.Marshal(a.DecidedAt)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'decided_at': %w", err)
+		}
+	}
+
+	if a.DecidedBy != nil {
+		object["decided_by"], err = json.Marshal(a.DecidedBy)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'decided_by': %w", err)
+		}
+	}
+
+	if a.DecisionReason != nil {
+		object["decision_reason"], err = json.Marshal(a.DecisionReason)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'decision_reason': %w", err)
+		}
+	}
+
+	object["id"], err = json.Marshal(a.Id)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'id': %w", err)
+	}
+
+	if a.MessageId != nil {
+		object["message_id"], err = json.Marshal(a.MessageId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'message_id': %w", err)
+		}
+	}
+
+	if a.Note != nil {
+		object["note"], err = json.Marshal(a.Note)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'note': %w", err)
+		}
+	}
+
+	if a.Reasons != nil {
+		object["reasons"], err = json.Marshal(a.Reasons)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'reasons': %w", err)
+		}
+	}
+
+	object["requested_at"], err = json.Marshal(a.RequestedAt)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'requested_at': %w", err)
+	}
+
+	if a.RequestedBy != nil {
+		object["requested_by"], err = json.Marshal(a.RequestedBy)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'requested_by': %w", err)
+		}
+	}
+
+	object["state"], err = json.Marshal(a.State)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'state': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for ExportedComplaint. Returns the specified
+// element and whether it was found
+func (a ExportedComplaint) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ExportedComplaint
+func (a *ExportedComplaint) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ExportedComplaint to handle AdditionalProperties
+func (a *ExportedComplaint) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["advice"]; found {
+		err = json.Unmarshal(raw, &a.Advice)
+		if err != nil {
+			return fmt.Errorf("error reading 'advice': %w", err)
+		}
+		delete(object, "advice")
+	}
+
+	if raw, found := object["compensation"]; found {
+		err = json.Unmarshal(raw, &a.Compensation)
+		if err != nil {
+			return fmt.Errorf("error reading 'compensation': %w", err)
+		}
+		delete(object, "compensation")
+	}
+
+	if raw, found := object["compensation_granted_cents"]; found {
+		err = json.Unmarshal(raw, &a.CompensationGrantedCents)
+		if err != nil {
+			return fmt.Errorf("error reading 'compensation_granted_cents': %w", err)
+		}
+		delete(object, "compensation_granted_cents")
+	}
+
+	if raw, found := object["double_deviation"]; found {
+		err = json.Unmarshal(raw, &a.DoubleDeviation)
+		if err != nil {
+			return fmt.Errorf("error reading 'double_deviation': %w", err)
+		}
+		delete(object, "double_deviation")
+	}
+
+	if raw, found := object["due_at"]; found {
+		err = json.Unmarshal(raw, &a.DueAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'due_at': %w", err)
+		}
+		delete(object, "due_at")
+	}
+
+	if raw, found := object["events"]; found {
+		err = json.Unmarshal(raw, &a.Events)
+		if err != nil {
+			return fmt.Errorf("error reading 'events': %w", err)
+		}
+		delete(object, "events")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["messages"]; found {
+		err = json.Unmarshal(raw, &a.Messages)
+		if err != nil {
+			return fmt.Errorf("error reading 'messages': %w", err)
+		}
+		delete(object, "messages")
+	}
+
+	if raw, found := object["opened_at"]; found {
+		err = json.Unmarshal(raw, &a.OpenedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'opened_at': %w", err)
+		}
+		delete(object, "opened_at")
+	}
+
+	if raw, found := object["owner_id"]; found {
+		err = json.Unmarshal(raw, &a.OwnerId)
+		if err != nil {
+			return fmt.Errorf("error reading 'owner_id': %w", err)
+		}
+		delete(object, "owner_id")
+	}
+
+	if raw, found := object["priority"]; found {
+		err = json.Unmarshal(raw, &a.Priority)
+		if err != nil {
+			return fmt.Errorf("error reading 'priority': %w", err)
+		}
+		delete(object, "priority")
+	}
+
+	if raw, found := object["priority_reasons"]; found {
+		err = json.Unmarshal(raw, &a.PriorityReasons)
+		if err != nil {
+			return fmt.Errorf("error reading 'priority_reasons': %w", err)
+		}
+		delete(object, "priority_reasons")
+	}
+
+	if raw, found := object["reasons"]; found {
+		err = json.Unmarshal(raw, &a.Reasons)
+		if err != nil {
+			return fmt.Errorf("error reading 'reasons': %w", err)
+		}
+		delete(object, "reasons")
+	}
+
+	if raw, found := object["reopened_count"]; found {
+		err = json.Unmarshal(raw, &a.ReopenedCount)
+		if err != nil {
+			return fmt.Errorf("error reading 'reopened_count': %w", err)
+		}
+		delete(object, "reopened_count")
+	}
+
+	if raw, found := object["resolution"]; found {
+		err = json.Unmarshal(raw, &a.Resolution)
+		if err != nil {
+			return fmt.Errorf("error reading 'resolution': %w", err)
+		}
+		delete(object, "resolution")
+	}
+
+	if raw, found := object["resolved_at"]; found {
+		err = json.Unmarshal(raw, &a.ResolvedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'resolved_at': %w", err)
+		}
+		delete(object, "resolved_at")
+	}
+
+	if raw, found := object["response_id"]; found {
+		err = json.Unmarshal(raw, &a.ResponseId)
+		if err != nil {
+			return fmt.Errorf("error reading 'response_id': %w", err)
+		}
+		delete(object, "response_id")
+	}
+
+	if raw, found := object["risks"]; found {
+		err = json.Unmarshal(raw, &a.Risks)
+		if err != nil {
+			return fmt.Errorf("error reading 'risks': %w", err)
+		}
+		delete(object, "risks")
+	}
+
+	if raw, found := object["severity"]; found {
+		err = json.Unmarshal(raw, &a.Severity)
+		if err != nil {
+			return fmt.Errorf("error reading 'severity': %w", err)
+		}
+		delete(object, "severity")
+	}
+
+	if raw, found := object["state"]; found {
+		err = json.Unmarshal(raw, &a.State)
+		if err != nil {
+			return fmt.Errorf("error reading 'state': %w", err)
+		}
+		delete(object, "state")
+	}
+
+	if raw, found := object["team"]; found {
+		err = json.Unmarshal(raw, &a.Team)
+		if err != nil {
+			return fmt.Errorf("error reading 'team': %w", err)
+		}
+		delete(object, "team")
+	}
+
+	if raw, found := object["updated_at"]; found {
+		err = json.Unmarshal(raw, &a.UpdatedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'updated_at': %w", err)
+		}
+		delete(object, "updated_at")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ExportedComplaint to handle AdditionalProperties
+func (a ExportedComplaint) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["advice"], err = json.Marshal(a.Advice)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'advice': %w", err)
+	}
+
+	if a.Compensation != nil {
+		object["compensation"], err = json.Marshal(a.Compensation)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'compensation': %w", err)
+		}
+	}
+
+	if a.CompensationGrantedCents != nil {
+		object["compensation_granted_cents"], err = json.Marshal(a.CompensationGrantedCents)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'compensation_granted_cents': %w", err)
+		}
+	}
+
+	if a.DoubleDeviation != nil {
+		object["double_deviation"], err = json.Marshal(a.DoubleDeviation)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'double_deviation': %w", err)
+		}
+	}
+
+	object["due_at"], err = json.Marshal(a.DueAt)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'due_at': %w", err)
+	}
+
+	if a.Events != nil {
+		object["events"], err = json.Marshal(a.Events)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'events': %w", err)
+		}
+	}
+
+	object["id"], err = json.Marshal(a.Id)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'id': %w", err)
+	}
+
+	if a.Messages != nil {
+		object["messages"], err = json.Marshal(a.Messages)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'messages': %w", err)
+		}
+	}
+
+	object["opened_at"], err = json.Marshal(a.OpenedAt)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'opened_at': %w", err)
+	}
+
+	if a.OwnerId != nil {
+		object["owner_id"], err = json.Marshal(a.OwnerId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'owner_id': %w", err)
+		}
+	}
+
+	object["priority"], err = json.Marshal(a.Priority)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'priority': %w", err)
+	}
+
+	object["priority_reasons"], err = json.Marshal(a.PriorityReasons)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'priority_reasons': %w", err)
+	}
+
+	object["reasons"], err = json.Marshal(a.Reasons)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'reasons': %w", err)
+	}
+
+	if a.ReopenedCount != nil {
+		object["reopened_count"], err = json.Marshal(a.ReopenedCount)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'reopened_count': %w", err)
+		}
+	}
+
+	if a.Resolution != nil {
+		object["resolution"], err = json.Marshal(a.Resolution)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'resolution': %w", err)
+		}
+	}
+
+	if a.ResolvedAt != nil {
+		object["resolved_at"], err = json.Marshal(a.ResolvedAt)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'resolved_at': %w", err)
+		}
+	}
+
+	object["response_id"], err = json.Marshal(a.ResponseId)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'response_id': %w", err)
+	}
+
+	if a.Risks != nil {
+		object["risks"], err = json.Marshal(a.Risks)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'risks': %w", err)
+		}
+	}
+
+	if a.Severity != nil {
+		object["severity"], err = json.Marshal(a.Severity)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'severity': %w", err)
+		}
+	}
+
+	object["state"], err = json.Marshal(a.State)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'state': %w", err)
+	}
+
+	if a.Team != nil {
+		object["team"], err = json.Marshal(a.Team)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'team': %w", err)
+		}
+	}
+
+	if a.UpdatedAt != nil {
+		object["updated_at"], err = json.Marshal(a.UpdatedAt)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'updated_at': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for ExportedComplaintEvent. Returns the specified
+// element and whether it was found
+func (a ExportedComplaintEvent) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ExportedComplaintEvent
+func (a *ExportedComplaintEvent) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ExportedComplaintEvent to handle AdditionalProperties
+func (a *ExportedComplaintEvent) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["actor"]; found {
+		err = json.Unmarshal(raw, &a.Actor)
+		if err != nil {
+			return fmt.Errorf("error reading 'actor': %w", err)
+		}
+		delete(object, "actor")
+	}
+
+	if raw, found := object["actor_id"]; found {
+		err = json.Unmarshal(raw, &a.ActorId)
+		if err != nil {
+			return fmt.Errorf("error reading 'actor_id': %w", err)
+		}
+		delete(object, "actor_id")
+	}
+
+	if raw, found := object["created_at"]; found {
+		err = json.Unmarshal(raw, &a.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'created_at': %w", err)
+		}
+		delete(object, "created_at")
+	}
+
+	if raw, found := object["data"]; found {
+		err = json.Unmarshal(raw, &a.Data)
+		if err != nil {
+			return fmt.Errorf("error reading 'data': %w", err)
+		}
+		delete(object, "data")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["kind"]; found {
+		err = json.Unmarshal(raw, &a.Kind)
+		if err != nil {
+			return fmt.Errorf("error reading 'kind': %w", err)
+		}
+		delete(object, "kind")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ExportedComplaintEvent to handle AdditionalProperties
+func (a ExportedComplaintEvent) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["actor"], err = json.Marshal(a.Actor)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'actor': %w", err)
+	}
+
+	if a.ActorId != nil {
+		object["actor_id"], err = json.Marshal(a.ActorId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'actor_id': %w", err)
+		}
+	}
+
+	object["created_at"], err = json.Marshal(a.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'created_at': %w", err)
+	}
+
+	object["data"], err = json.Marshal(a.Data)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'data': %w", err)
+	}
+
+	object["id"], err = json.Marshal(a.Id)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'id': %w", err)
+	}
+
+	object["kind"], err = json.Marshal(a.Kind)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'kind': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for ExportedComplaintMessage. Returns the specified
+// element and whether it was found
+func (a ExportedComplaintMessage) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ExportedComplaintMessage
+func (a *ExportedComplaintMessage) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ExportedComplaintMessage to handle AdditionalProperties
+func (a *ExportedComplaintMessage) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["attempts"]; found {
+		err = json.Unmarshal(raw, &a.Attempts)
+		if err != nil {
+			return fmt.Errorf("error reading 'attempts': %w", err)
+		}
+		delete(object, "attempts")
+	}
+
+	if raw, found := object["author_id"]; found {
+		err = json.Unmarshal(raw, &a.AuthorId)
+		if err != nil {
+			return fmt.Errorf("error reading 'author_id': %w", err)
+		}
+		delete(object, "author_id")
+	}
+
+	if raw, found := object["body"]; found {
+		err = json.Unmarshal(raw, &a.Body)
+		if err != nil {
+			return fmt.Errorf("error reading 'body': %w", err)
+		}
+		delete(object, "body")
+	}
+
+	if raw, found := object["created_at"]; found {
+		err = json.Unmarshal(raw, &a.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'created_at': %w", err)
+		}
+		delete(object, "created_at")
+	}
+
+	if raw, found := object["direction"]; found {
+		err = json.Unmarshal(raw, &a.Direction)
+		if err != nil {
+			return fmt.Errorf("error reading 'direction': %w", err)
+		}
+		delete(object, "direction")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["inbound_message_id"]; found {
+		err = json.Unmarshal(raw, &a.InboundMessageId)
+		if err != nil {
+			return fmt.Errorf("error reading 'inbound_message_id': %w", err)
+		}
+		delete(object, "inbound_message_id")
+	}
+
+	if raw, found := object["kind"]; found {
+		err = json.Unmarshal(raw, &a.Kind)
+		if err != nil {
+			return fmt.Errorf("error reading 'kind': %w", err)
+		}
+		delete(object, "kind")
+	}
+
+	if raw, found := object["message_id"]; found {
+		err = json.Unmarshal(raw, &a.MessageId)
+		if err != nil {
+			return fmt.Errorf("error reading 'message_id': %w", err)
+		}
+		delete(object, "message_id")
+	}
+
+	if raw, found := object["reason"]; found {
+		err = json.Unmarshal(raw, &a.Reason)
+		if err != nil {
+			return fmt.Errorf("error reading 'reason': %w", err)
+		}
+		delete(object, "reason")
+	}
+
+	if raw, found := object["send_at"]; found {
+		err = json.Unmarshal(raw, &a.SendAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'send_at': %w", err)
+		}
+		delete(object, "send_at")
+	}
+
+	if raw, found := object["sent_at"]; found {
+		err = json.Unmarshal(raw, &a.SentAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'sent_at': %w", err)
+		}
+		delete(object, "sent_at")
+	}
+
+	if raw, found := object["state"]; found {
+		err = json.Unmarshal(raw, &a.State)
+		if err != nil {
+			return fmt.Errorf("error reading 'state': %w", err)
+		}
+		delete(object, "state")
+	}
+
+	if raw, found := object["subject"]; found {
+		err = json.Unmarshal(raw, &a.Subject)
+		if err != nil {
+			return fmt.Errorf("error reading 'subject': %w", err)
+		}
+		delete(object, "subject")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ExportedComplaintMessage to handle AdditionalProperties
+func (a ExportedComplaintMessage) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Attempts != nil {
+		object["attempts"], err = json.Marshal(a.Attempts)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'attempts': %w", err)
+		}
+	}
+
+	if a.AuthorId != nil {
+		object["author_id"], err = json.Marshal(a.AuthorId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'author_id': %w", err)
+		}
+	}
+
+	object["body"], err = json.Marshal(a.Body)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'body': %w", err)
+	}
+
+	if a.CreatedAt != nil {
+		object["created_at"], err = json.Marshal(a.CreatedAt)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'created_at': %w", err)
+		}
+	}
+
+	object["direction"], err = json.Marshal(a.Direction)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'direction': %w", err)
+	}
+
+	object["id"], err = json.Marshal(a.Id)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'id': %w", err)
+	}
+
+	if a.InboundMessageId != nil {
+		object["inbound_message_id"], err = json.Marshal(a.InboundMessageId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'inbound_message_id': %w", err)
+		}
+	}
+
+	object["kind"], err = json.Marshal(a.Kind)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'kind': %w", err)
+	}
+
+	if a.MessageId != nil {
+		object["message_id"], err = json.Marshal(a.MessageId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'message_id': %w", err)
+		}
+	}
+
+	if a.Reason != nil {
+		object["reason"], err = json.Marshal(a.Reason)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'reason': %w", err)
+		}
+	}
+
+	object["send_at"], err = json.Marshal(a.SendAt)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'send_at': %w", err)
+	}
+
+	object["sent_at"], err = json.Marshal(a.SentAt)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'sent_at': %w", err)
+	}
+
+	object["state"], err = json.Marshal(a.State)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'state': %w", err)
+	}
+
+	object["subject"], err = json.Marshal(a.Subject)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'subject': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for ExportedInboundMessage. Returns the specified
+// element and whether it was found
+func (a ExportedInboundMessage) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ExportedInboundMessage
+func (a *ExportedInboundMessage) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ExportedInboundMessage to handle AdditionalProperties
+func (a *ExportedInboundMessage) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["attempts"]; found {
+		err = json.Unmarshal(raw, &a.Attempts)
+		if err != nil {
+			return fmt.Errorf("error reading 'attempts': %w", err)
+		}
+		delete(object, "attempts")
+	}
+
+	if raw, found := object["body"]; found {
+		err = json.Unmarshal(raw, &a.Body)
+		if err != nil {
+			return fmt.Errorf("error reading 'body': %w", err)
+		}
+		delete(object, "body")
+	}
+
+	if raw, found := object["from_address"]; found {
+		err = json.Unmarshal(raw, &a.FromAddress)
+		if err != nil {
+			return fmt.Errorf("error reading 'from_address': %w", err)
+		}
+		delete(object, "from_address")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["kind"]; found {
+		err = json.Unmarshal(raw, &a.Kind)
+		if err != nil {
+			return fmt.Errorf("error reading 'kind': %w", err)
+		}
+		delete(object, "kind")
+	}
+
+	if raw, found := object["mail_from"]; found {
+		err = json.Unmarshal(raw, &a.MailFrom)
+		if err != nil {
+			return fmt.Errorf("error reading 'mail_from': %w", err)
+		}
+		delete(object, "mail_from")
+	}
+
+	if raw, found := object["message_id"]; found {
+		err = json.Unmarshal(raw, &a.MessageId)
+		if err != nil {
+			return fmt.Errorf("error reading 'message_id': %w", err)
+		}
+		delete(object, "message_id")
+	}
+
+	if raw, found := object["outcome"]; found {
+		err = json.Unmarshal(raw, &a.Outcome)
+		if err != nil {
+			return fmt.Errorf("error reading 'outcome': %w", err)
+		}
+		delete(object, "outcome")
+	}
+
+	if raw, found := object["parsed_at"]; found {
+		err = json.Unmarshal(raw, &a.ParsedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'parsed_at': %w", err)
+		}
+		delete(object, "parsed_at")
+	}
+
+	if raw, found := object["raw_base64"]; found {
+		err = json.Unmarshal(raw, &a.RawBase64)
+		if err != nil {
+			return fmt.Errorf("error reading 'raw_base64': %w", err)
+		}
+		delete(object, "raw_base64")
+	}
+
+	if raw, found := object["rcpt_to"]; found {
+		err = json.Unmarshal(raw, &a.RcptTo)
+		if err != nil {
+			return fmt.Errorf("error reading 'rcpt_to': %w", err)
+		}
+		delete(object, "rcpt_to")
+	}
+
+	if raw, found := object["received_at"]; found {
+		err = json.Unmarshal(raw, &a.ReceivedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'received_at': %w", err)
+		}
+		delete(object, "received_at")
+	}
+
+	if raw, found := object["remote"]; found {
+		err = json.Unmarshal(raw, &a.Remote)
+		if err != nil {
+			return fmt.Errorf("error reading 'remote': %w", err)
+		}
+		delete(object, "remote")
+	}
+
+	if raw, found := object["route_id"]; found {
+		err = json.Unmarshal(raw, &a.RouteId)
+		if err != nil {
+			return fmt.Errorf("error reading 'route_id': %w", err)
+		}
+		delete(object, "route_id")
+	}
+
+	if raw, found := object["route_kind"]; found {
+		err = json.Unmarshal(raw, &a.RouteKind)
+		if err != nil {
+			return fmt.Errorf("error reading 'route_kind': %w", err)
+		}
+		delete(object, "route_kind")
+	}
+
+	if raw, found := object["size"]; found {
+		err = json.Unmarshal(raw, &a.Size)
+		if err != nil {
+			return fmt.Errorf("error reading 'size': %w", err)
+		}
+		delete(object, "size")
+	}
+
+	if raw, found := object["source"]; found {
+		err = json.Unmarshal(raw, &a.Source)
+		if err != nil {
+			return fmt.Errorf("error reading 'source': %w", err)
+		}
+		delete(object, "source")
+	}
+
+	if raw, found := object["state"]; found {
+		err = json.Unmarshal(raw, &a.State)
+		if err != nil {
+			return fmt.Errorf("error reading 'state': %w", err)
+		}
+		delete(object, "state")
+	}
+
+	if raw, found := object["subject"]; found {
+		err = json.Unmarshal(raw, &a.Subject)
+		if err != nil {
+			return fmt.Errorf("error reading 'subject': %w", err)
+		}
+		delete(object, "subject")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ExportedInboundMessage to handle AdditionalProperties
+func (a ExportedInboundMessage) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Attempts != nil {
+		object["attempts"], err = json.Marshal(a.Attempts)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'attempts': %w", err)
+		}
+	}
+
+	object["body"], err = json.Marshal(a.Body)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'body': %w", err)
+	}
+
+	if a.FromAddress != nil {
+		object["from_address"], err = json.Marshal(a.FromAddress)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'from_address': %w", err)
+		}
+	}
+
+	object["id"], err = json.Marshal(a.Id)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'id': %w", err)
+	}
+
+	object["kind"], err = json.Marshal(a.Kind)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'kind': %w", err)
+	}
+
+	object["mail_from"], err = json.Marshal(a.MailFrom)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'mail_from': %w", err)
+	}
+
+	if a.MessageId != nil {
+		object["message_id"], err = json.Marshal(a.MessageId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'message_id': %w", err)
+		}
+	}
+
+	if a.Outcome != nil {
+		object["outcome"], err = json.Marshal(a.Outcome)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'outcome': %w", err)
+		}
+	}
+
+	if a.ParsedAt != nil {
+		object["parsed_at"], err = json.Marshal(a.ParsedAt)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'parsed_at': %w", err)
+		}
+	}
+
+	object["raw_base64"], err = json.Marshal(a.RawBase64)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'raw_base64': %w", err)
+	}
+
+	object["rcpt_to"], err = json.Marshal(a.RcptTo)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'rcpt_to': %w", err)
+	}
+
+	object["received_at"], err = json.Marshal(a.ReceivedAt)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'received_at': %w", err)
+	}
+
+	if a.Remote != nil {
+		object["remote"], err = json.Marshal(a.Remote)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'remote': %w", err)
+		}
+	}
+
+	if a.RouteId != nil {
+		object["route_id"], err = json.Marshal(a.RouteId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'route_id': %w", err)
+		}
+	}
+
+	if a.RouteKind != nil {
+		object["route_kind"], err = json.Marshal(a.RouteKind)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'route_kind': %w", err)
+		}
+	}
+
+	if a.Size != nil {
+		object["size"], err = json.Marshal(a.Size)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'size': %w", err)
+		}
+	}
+
+	if a.Source != nil {
+		object["source"], err = json.Marshal(a.Source)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'source': %w", err)
+		}
+	}
+
+	object["state"], err = json.Marshal(a.State)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'state': %w", err)
+	}
+
+	object["subject"], err = json.Marshal(a.Subject)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'subject': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // AsAnswer0 returns the union data inside the Answer as a Answer0
 func (t Answer) AsAnswer0() (Answer0, error) {
 	var body Answer0
@@ -2834,6 +4596,15 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/v1/action-plans/{id} (the `UpdateActionPlan` operationId).
 	UpdateActionPlan(ctx context.Context, id IdParam, body UpdateActionPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListPrivacyAudit The audit of the exports and erasures of customers' data, newest first
+	//
+	// Every export (GET /api/v1/customers/{id}/export, `followup customers export`) and erasure (DELETE /api/v1/customers/{id}, `followup customers erase`), with who did it; it holds no personal data of the customer.
+	//
+	// Roles: admin only.
+	//
+	// Corresponds with GET /api/v1/audit (the `ListPrivacyAudit` operationId).
+	ListPrivacyAudit(ctx context.Context, params *ListPrivacyAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListCampaigns List campaigns
 	//
 	// Roles: marketing, manager, admin.
@@ -3009,6 +4780,15 @@ type ClientInterface interface {
 	// Corresponds with POST /api/v1/complaints/{id}/assign (the `AssignComplaint` operationId).
 	AssignComplaint(ctx context.Context, id IdParam, body AssignComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetComplaintAttachment Download a file the customer sent on this complaint
+	//
+	// A file that came with one of the customer's emails on the complaint's conversation (`messages[].attachments`) or with their reply to the survey email that opened it (`reply.attachments`), from GET /api/v1/complaints/{id}. It is always a download: a JPEG, PNG, GIF or WebP whose bytes are one keeps its image type, anything else (PDF, HTML, SVG, a file that claims to be an image and is not) is application/octet-stream. A file left out for its size (`kept` false) is a 404.
+	//
+	// Roles: cx, manager, admin.
+	//
+	// Corresponds with GET /api/v1/complaints/{id}/attachments/{aid} (the `GetComplaintAttachment` operationId).
+	GetComplaintAttachment(ctx context.Context, id IdParam, aid AttachmentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListGrants A complaint's compensation requests and their decisions
 	//
 	// Roles: cx, manager, admin.
@@ -3138,6 +4918,42 @@ type ClientInterface interface {
 	// Corresponds with POST /api/v1/complaints/{id}/take (the `TakeComplaint` operationId).
 	TakeComplaint(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListCustomers Search or list the customers, a page at a time
+	//
+	// Without `q`, every customer by id; with `q`, the customer whose external reference is exactly `q` first, then those whose name or email contains it (case and accents ignored), by name. Follow `next` for the following page.
+	//
+	// Roles: cx, manager, admin.
+	//
+	// Corresponds with GET /api/v1/customers (the `ListCustomers` operationId).
+	ListCustomers(ctx context.Context, params *ListCustomersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// EraseCustomer Erase one customer's personal data everywhere
+	//
+	// Replaces the customer's name, address, reference, words and mail in every table (one transaction, written to the audit), removes the queued tasks that mention the address, and keeps the anonymous figures so the reports do not move (see the README, "Customers' data"). Erasing again answers 200 too, with `already_erased` true. A 500 when Redis cannot be reached: nothing was erased, ask again.
+	//
+	// Roles: admin only.
+	//
+	// Corresponds with DELETE /api/v1/customers/{id} (the `EraseCustomer` operationId).
+	EraseCustomer(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCustomer What followup holds of one customer: profile and history
+	//
+	// The profile (with the suppression of the address and the date of an erasure) and the history: the latest 200 service events, survey emails, replies and complaints.
+	//
+	// Roles: cx, manager, admin.
+	//
+	// Corresponds with GET /api/v1/customers/{id} (the `GetCustomer` operationId).
+	GetCustomer(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportCustomer Everything followup holds of one customer, as one JSON document
+	//
+	// A download (`customer-ID.json`) of the customer's profile, service events, survey emails, replies, complaints (with their conversation, trail and compensation), the mail that came back from them and the list of the emails sent to them. The export is written to the audit.
+	//
+	// Roles: admin only.
+	//
+	// Corresponds with GET /api/v1/customers/{id}/export (the `ExportCustomer` operationId).
+	ExportCustomer(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PostEventsWithBody Record a service event, or a batch of them
 	//
 	// One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
@@ -3184,6 +5000,15 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/inbound/{id}/assign (the `AssignUnmatchedMail` operationId).
 	AssignUnmatchedMail(ctx context.Context, id MessageIdParam, body AssignUnmatchedMailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInboundAttachment Download a file that came with a received message
+	//
+	// A file of a message of the unmatched list (`messages[].attachments` of GET /api/v1/inbound/unmatched); it stays here after the message is assigned. Served as GET /api/v1/complaints/{id}/attachments/{aid} serves files: a JPEG, PNG, GIF or WebP whose bytes are one keeps its image type, anything else is application/octet-stream. A file left out for its size (`kept` false) is a 404.
+	//
+	// Roles: admin only.
+	//
+	// Corresponds with GET /api/v1/inbound/{id}/attachments/{aid} (the `GetInboundAttachment` operationId).
+	GetInboundAttachment(ctx context.Context, id MessageIdParam, aid AttachmentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOpenAPI This contract, in JSON
 	//
@@ -3480,6 +5305,25 @@ func (c *Client) UpdateActionPlanWithBody(ctx context.Context, id IdParam, conte
 // Corresponds with PATCH /api/v1/action-plans/{id} (the `UpdateActionPlan` operationId).
 func (c *Client) UpdateActionPlan(ctx context.Context, id IdParam, body UpdateActionPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateActionPlanRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPrivacyAudit The audit of the exports and erasures of customers' data, newest first
+//
+// Every export (GET /api/v1/customers/{id}/export, `followup customers export`) and erasure (DELETE /api/v1/customers/{id}, `followup customers erase`), with who did it; it holds no personal data of the customer.
+//
+// Roles: admin only.
+//
+// Corresponds with GET /api/v1/audit (the `ListPrivacyAudit` operationId).
+func (c *Client) ListPrivacyAudit(ctx context.Context, params *ListPrivacyAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPrivacyAuditRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3875,6 +5719,25 @@ func (c *Client) AssignComplaint(ctx context.Context, id IdParam, body AssignCom
 	return c.Client.Do(req)
 }
 
+// GetComplaintAttachment Download a file the customer sent on this complaint
+//
+// A file that came with one of the customer's emails on the complaint's conversation (`messages[].attachments`) or with their reply to the survey email that opened it (`reply.attachments`), from GET /api/v1/complaints/{id}. It is always a download: a JPEG, PNG, GIF or WebP whose bytes are one keeps its image type, anything else (PDF, HTML, SVG, a file that claims to be an image and is not) is application/octet-stream. A file left out for its size (`kept` false) is a 404.
+//
+// Roles: cx, manager, admin.
+//
+// Corresponds with GET /api/v1/complaints/{id}/attachments/{aid} (the `GetComplaintAttachment` operationId).
+func (c *Client) GetComplaintAttachment(ctx context.Context, id IdParam, aid AttachmentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetComplaintAttachmentRequest(c.Server, id, aid)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListGrants A complaint's compensation requests and their decisions
 //
 // Roles: cx, manager, admin.
@@ -4154,6 +6017,82 @@ func (c *Client) TakeComplaint(ctx context.Context, id IdParam, reqEditors ...Re
 	return c.Client.Do(req)
 }
 
+// ListCustomers Search or list the customers, a page at a time
+//
+// Without `q`, every customer by id; with `q`, the customer whose external reference is exactly `q` first, then those whose name or email contains it (case and accents ignored), by name. Follow `next` for the following page.
+//
+// Roles: cx, manager, admin.
+//
+// Corresponds with GET /api/v1/customers (the `ListCustomers` operationId).
+func (c *Client) ListCustomers(ctx context.Context, params *ListCustomersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCustomersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// EraseCustomer Erase one customer's personal data everywhere
+//
+// Replaces the customer's name, address, reference, words and mail in every table (one transaction, written to the audit), removes the queued tasks that mention the address, and keeps the anonymous figures so the reports do not move (see the README, "Customers' data"). Erasing again answers 200 too, with `already_erased` true. A 500 when Redis cannot be reached: nothing was erased, ask again.
+//
+// Roles: admin only.
+//
+// Corresponds with DELETE /api/v1/customers/{id} (the `EraseCustomer` operationId).
+func (c *Client) EraseCustomer(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEraseCustomerRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCustomer What followup holds of one customer: profile and history
+//
+// The profile (with the suppression of the address and the date of an erasure) and the history: the latest 200 service events, survey emails, replies and complaints.
+//
+// Roles: cx, manager, admin.
+//
+// Corresponds with GET /api/v1/customers/{id} (the `GetCustomer` operationId).
+func (c *Client) GetCustomer(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomerRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportCustomer Everything followup holds of one customer, as one JSON document
+//
+// A download (`customer-ID.json`) of the customer's profile, service events, survey emails, replies, complaints (with their conversation, trail and compensation), the mail that came back from them and the list of the emails sent to them. The export is written to the audit.
+//
+// Roles: admin only.
+//
+// Corresponds with GET /api/v1/customers/{id}/export (the `ExportCustomer` operationId).
+func (c *Client) ExportCustomer(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportCustomerRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // PostEventsWithBody Record a service event, or a batch of them
 //
 // One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
@@ -4241,6 +6180,25 @@ func (c *Client) AssignUnmatchedMailWithBody(ctx context.Context, id MessageIdPa
 // Corresponds with POST /api/v1/inbound/{id}/assign (the `AssignUnmatchedMail` operationId).
 func (c *Client) AssignUnmatchedMail(ctx context.Context, id MessageIdParam, body AssignUnmatchedMailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAssignUnmatchedMailRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInboundAttachment Download a file that came with a received message
+//
+// A file of a message of the unmatched list (`messages[].attachments` of GET /api/v1/inbound/unmatched); it stays here after the message is assigned. Served as GET /api/v1/complaints/{id}/attachments/{aid} serves files: a JPEG, PNG, GIF or WebP whose bytes are one keeps its image type, anything else is application/octet-stream. A file left out for its size (`kept` false) is a 404.
+//
+// Roles: admin only.
+//
+// Corresponds with GET /api/v1/inbound/{id}/attachments/{aid} (the `GetInboundAttachment` operationId).
+func (c *Client) GetInboundAttachment(ctx context.Context, id MessageIdParam, aid AttachmentIdParam, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInboundAttachmentRequest(c.Server, id, aid)
 	if err != nil {
 		return nil, err
 	}
@@ -4935,6 +6893,72 @@ func NewUpdateActionPlanRequestWithBody(server string, id IdParam, contentType s
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListPrivacyAuditRequest constructs an http.Request for the ListPrivacyAudit method
+func NewListPrivacyAuditRequest(server string, params *ListPrivacyAuditParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/audit")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.CustomerId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "customer_id", *params.CustomerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -5739,6 +7763,47 @@ func NewAssignComplaintRequestWithBody(server string, id IdParam, contentType st
 	return req, nil
 }
 
+// NewGetComplaintAttachmentRequest constructs an http.Request for the GetComplaintAttachment method
+func NewGetComplaintAttachmentRequest(server string, id IdParam, aid AttachmentIdParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "aid", aid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/complaints/%s/attachments/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListGrantsRequest constructs an http.Request for the ListGrants method
 func NewListGrantsRequest(server string, id IdParam) (*http.Request, error) {
 	var err error
@@ -6150,6 +8215,186 @@ func NewTakeComplaintRequest(server string, id IdParam) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListCustomersRequest constructs an http.Request for the ListCustomers method
+func NewListCustomersRequest(server string, params *ListCustomersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customers")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewEraseCustomerRequest constructs an http.Request for the EraseCustomer method
+func NewEraseCustomerRequest(server string, id CustomerIdParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetCustomerRequest constructs an http.Request for the GetCustomer method
+func NewGetCustomerRequest(server string, id CustomerIdParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExportCustomerRequest constructs an http.Request for the ExportCustomer method
+func NewExportCustomerRequest(server string, id CustomerIdParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customers/%s/export", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewPostEventsRequest calls the generic PostEvents builder with application/json body
 func NewPostEventsRequest(server string, body PostEventsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -6260,6 +8505,47 @@ func NewAssignUnmatchedMailRequestWithBody(server string, id MessageIdParam, con
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetInboundAttachmentRequest constructs an http.Request for the GetInboundAttachment method
+func NewGetInboundAttachmentRequest(server string, id MessageIdParam, aid AttachmentIdParam) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "aid", aid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/inbound/%s/attachments/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -8220,6 +10506,17 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/v1/action-plans/{id} (the `UpdateActionPlan` operationId).
 	UpdateActionPlanWithResponse(ctx context.Context, id IdParam, body UpdateActionPlanJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateActionPlanResponse, error)
 
+	// ListPrivacyAuditWithResponse The audit of the exports and erasures of customers' data, newest first
+	//
+	// Every export (GET /api/v1/customers/{id}/export, `followup customers export`) and erasure (DELETE /api/v1/customers/{id}, `followup customers erase`), with who did it; it holds no personal data of the customer.
+	//
+	// Roles: admin only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/audit (the `ListPrivacyAudit` operationId).
+	ListPrivacyAuditWithResponse(ctx context.Context, params *ListPrivacyAuditParams, reqEditors ...RequestEditorFn) (*ListPrivacyAuditResponse, error)
+
 	// ListCampaignsWithResponse List campaigns
 	//
 	// Roles: marketing, manager, admin.
@@ -8413,6 +10710,17 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v1/complaints/{id}/assign (the `AssignComplaint` operationId).
 	AssignComplaintWithResponse(ctx context.Context, id IdParam, body AssignComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignComplaintResponse, error)
 
+	// GetComplaintAttachmentWithResponse Download a file the customer sent on this complaint
+	//
+	// A file that came with one of the customer's emails on the complaint's conversation (`messages[].attachments`) or with their reply to the survey email that opened it (`reply.attachments`), from GET /api/v1/complaints/{id}. It is always a download: a JPEG, PNG, GIF or WebP whose bytes are one keeps its image type, anything else (PDF, HTML, SVG, a file that claims to be an image and is not) is application/octet-stream. A file left out for its size (`kept` false) is a 404.
+	//
+	// Roles: cx, manager, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/complaints/{id}/attachments/{aid} (the `GetComplaintAttachment` operationId).
+	GetComplaintAttachmentWithResponse(ctx context.Context, id IdParam, aid AttachmentIdParam, reqEditors ...RequestEditorFn) (*GetComplaintAttachmentResponse, error)
+
 	// ListGrantsWithResponse A complaint's compensation requests and their decisions
 	//
 	// Roles: cx, manager, admin.
@@ -8548,6 +10856,50 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/v1/complaints/{id}/take (the `TakeComplaint` operationId).
 	TakeComplaintWithResponse(ctx context.Context, id IdParam, reqEditors ...RequestEditorFn) (*TakeComplaintResponse, error)
 
+	// ListCustomersWithResponse Search or list the customers, a page at a time
+	//
+	// Without `q`, every customer by id; with `q`, the customer whose external reference is exactly `q` first, then those whose name or email contains it (case and accents ignored), by name. Follow `next` for the following page.
+	//
+	// Roles: cx, manager, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/customers (the `ListCustomers` operationId).
+	ListCustomersWithResponse(ctx context.Context, params *ListCustomersParams, reqEditors ...RequestEditorFn) (*ListCustomersResponse, error)
+
+	// EraseCustomerWithResponse Erase one customer's personal data everywhere
+	//
+	// Replaces the customer's name, address, reference, words and mail in every table (one transaction, written to the audit), removes the queued tasks that mention the address, and keeps the anonymous figures so the reports do not move (see the README, "Customers' data"). Erasing again answers 200 too, with `already_erased` true. A 500 when Redis cannot be reached: nothing was erased, ask again.
+	//
+	// Roles: admin only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/v1/customers/{id} (the `EraseCustomer` operationId).
+	EraseCustomerWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*EraseCustomerResponse, error)
+
+	// GetCustomerWithResponse What followup holds of one customer: profile and history
+	//
+	// The profile (with the suppression of the address and the date of an erasure) and the history: the latest 200 service events, survey emails, replies and complaints.
+	//
+	// Roles: cx, manager, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/customers/{id} (the `GetCustomer` operationId).
+	GetCustomerWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*GetCustomerResponse, error)
+
+	// ExportCustomerWithResponse Everything followup holds of one customer, as one JSON document
+	//
+	// A download (`customer-ID.json`) of the customer's profile, service events, survey emails, replies, complaints (with their conversation, trail and compensation), the mail that came back from them and the list of the emails sent to them. The export is written to the audit.
+	//
+	// Roles: admin only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/customers/{id}/export (the `ExportCustomer` operationId).
+	ExportCustomerWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*ExportCustomerResponse, error)
+
 	// PostEventsWithBodyWithResponse Record a service event, or a batch of them
 	//
 	// One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
@@ -8596,6 +10948,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/inbound/{id}/assign (the `AssignUnmatchedMail` operationId).
 	AssignUnmatchedMailWithResponse(ctx context.Context, id MessageIdParam, body AssignUnmatchedMailJSONRequestBody, reqEditors ...RequestEditorFn) (*AssignUnmatchedMailResponse, error)
+
+	// GetInboundAttachmentWithResponse Download a file that came with a received message
+	//
+	// A file of a message of the unmatched list (`messages[].attachments` of GET /api/v1/inbound/unmatched); it stays here after the message is assigned. Served as GET /api/v1/complaints/{id}/attachments/{aid} serves files: a JPEG, PNG, GIF or WebP whose bytes are one keeps its image type, anything else is application/octet-stream. A file left out for its size (`kept` false) is a 404.
+	//
+	// Roles: admin only.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/inbound/{id}/attachments/{aid} (the `GetInboundAttachment` operationId).
+	GetInboundAttachmentWithResponse(ctx context.Context, id MessageIdParam, aid AttachmentIdParam, reqEditors ...RequestEditorFn) (*GetInboundAttachmentResponse, error)
 
 	// GetOpenAPIWithResponse This contract, in JSON
 	//
@@ -9305,6 +11668,103 @@ func (r UpdateActionPlanResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateActionPlanResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListPrivacyAuditResponse429Headers the declared response headers of an HTTP 429 response for ListPrivacyAudit
+type ListPrivacyAuditResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ListPrivacyAuditResponse503Headers the declared response headers of an HTTP 503 response for ListPrivacyAudit
+type ListPrivacyAuditResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListPrivacyAuditResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PrivacyAudit
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPrivacyAuditResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListPrivacyAuditResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPrivacyAuditResponse) GetJSON200() *PrivacyAudit {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListPrivacyAuditResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPrivacyAuditResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPrivacyAuditResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPrivacyAuditResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPrivacyAuditResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListPrivacyAuditResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPrivacyAuditResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPrivacyAuditResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPrivacyAuditResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPrivacyAuditResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10951,6 +13411,115 @@ func (r AssignComplaintResponse) ContentType() string {
 	return ""
 }
 
+// GetComplaintAttachmentResponse200Headers the declared response headers of an HTTP 200 response for GetComplaintAttachment
+type GetComplaintAttachmentResponse200Headers struct {
+	CacheControl              string
+	ContentDisposition        string
+	ContentLength             *int
+	ContentSecurityPolicy     string
+	CrossOriginResourcePolicy string
+	XContentTypeOptions       string
+}
+
+// GetComplaintAttachmentResponse429Headers the declared response headers of an HTTP 429 response for GetComplaintAttachment
+type GetComplaintAttachmentResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetComplaintAttachmentResponse503Headers the declared response headers of an HTTP 503 response for GetComplaintAttachment
+type GetComplaintAttachmentResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetComplaintAttachmentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetComplaintAttachmentResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetComplaintAttachmentResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetComplaintAttachmentResponse503Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetComplaintAttachmentResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetComplaintAttachmentResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetComplaintAttachmentResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetComplaintAttachmentResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetComplaintAttachmentResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetComplaintAttachmentResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetComplaintAttachmentResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetComplaintAttachmentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetComplaintAttachmentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetComplaintAttachmentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetComplaintAttachmentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListGrantsResponse429Headers the declared response headers of an HTTP 429 response for ListGrants
 type ListGrantsResponse429Headers struct {
 	RetryAfter *int
@@ -11999,6 +14568,422 @@ func (r TakeComplaintResponse) ContentType() string {
 	return ""
 }
 
+// ListCustomersResponse429Headers the declared response headers of an HTTP 429 response for ListCustomers
+type ListCustomersResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ListCustomersResponse503Headers the declared response headers of an HTTP 503 response for ListCustomers
+type ListCustomersResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListCustomersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomerPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCustomersResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCustomersResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCustomersResponse) GetJSON200() *CustomerPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListCustomersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListCustomersResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListCustomersResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCustomersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListCustomersResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCustomersResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCustomersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCustomersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCustomersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCustomersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EraseCustomerResponse429Headers the declared response headers of an HTTP 429 response for EraseCustomer
+type EraseCustomerResponse429Headers struct {
+	RetryAfter *int
+}
+
+// EraseCustomerResponse503Headers the declared response headers of an HTTP 503 response for EraseCustomer
+type EraseCustomerResponse503Headers struct {
+	RetryAfter *int
+}
+
+type EraseCustomerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Erased
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EraseCustomerResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *EraseCustomerResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r EraseCustomerResponse) GetJSON200() *Erased {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r EraseCustomerResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r EraseCustomerResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r EraseCustomerResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r EraseCustomerResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r EraseCustomerResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r EraseCustomerResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r EraseCustomerResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r EraseCustomerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EraseCustomerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EraseCustomerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EraseCustomerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCustomerResponse429Headers the declared response headers of an HTTP 429 response for GetCustomer
+type GetCustomerResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetCustomerResponse503Headers the declared response headers of an HTTP 503 response for GetCustomer
+type GetCustomerResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetCustomerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomerDetail
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetCustomerResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCustomerResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCustomerResponse) GetJSON200() *CustomerDetail {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetCustomerResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCustomerResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCustomerResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetCustomerResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetCustomerResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetCustomerResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCustomerResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCustomerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCustomerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCustomerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCustomerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportCustomerResponse200Headers the declared response headers of an HTTP 200 response for ExportCustomer
+type ExportCustomerResponse200Headers struct {
+	ContentDisposition string
+}
+
+// ExportCustomerResponse429Headers the declared response headers of an HTTP 429 response for ExportCustomer
+type ExportCustomerResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ExportCustomerResponse503Headers the declared response headers of an HTTP 503 response for ExportCustomer
+type ExportCustomerResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ExportCustomerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomerExport
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportCustomerResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportCustomerResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ExportCustomerResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExportCustomerResponse) GetJSON200() *CustomerExport {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportCustomerResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportCustomerResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportCustomerResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ExportCustomerResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportCustomerResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportCustomerResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ExportCustomerResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportCustomerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportCustomerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportCustomerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportCustomerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // PostEventsResponse429Headers the declared response headers of an HTTP 429 response for PostEvents
 type PostEventsResponse429Headers struct {
 	RetryAfter *int
@@ -12324,6 +15309,115 @@ func (r AssignUnmatchedMailResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AssignUnmatchedMailResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetInboundAttachmentResponse200Headers the declared response headers of an HTTP 200 response for GetInboundAttachment
+type GetInboundAttachmentResponse200Headers struct {
+	CacheControl              string
+	ContentDisposition        string
+	ContentLength             *int
+	ContentSecurityPolicy     string
+	CrossOriginResourcePolicy string
+	XContentTypeOptions       string
+}
+
+// GetInboundAttachmentResponse429Headers the declared response headers of an HTTP 429 response for GetInboundAttachment
+type GetInboundAttachmentResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetInboundAttachmentResponse503Headers the declared response headers of an HTTP 503 response for GetInboundAttachment
+type GetInboundAttachmentResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetInboundAttachmentResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetInboundAttachmentResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetInboundAttachmentResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetInboundAttachmentResponse503Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetInboundAttachmentResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetInboundAttachmentResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetInboundAttachmentResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetInboundAttachmentResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetInboundAttachmentResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetInboundAttachmentResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetInboundAttachmentResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetInboundAttachmentResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInboundAttachmentResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInboundAttachmentResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetInboundAttachmentResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14361,6 +17455,23 @@ func (c *ClientWithResponses) UpdateActionPlanWithResponse(ctx context.Context, 
 	return ParseUpdateActionPlanResponse(rsp)
 }
 
+// ListPrivacyAuditWithResponse The audit of the exports and erasures of customers' data, newest first
+//
+// Every export (GET /api/v1/customers/{id}/export, `followup customers export`) and erasure (DELETE /api/v1/customers/{id}, `followup customers erase`), with who did it; it holds no personal data of the customer.
+//
+// Roles: admin only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/audit (the `ListPrivacyAudit` operationId).
+func (c *ClientWithResponses) ListPrivacyAuditWithResponse(ctx context.Context, params *ListPrivacyAuditParams, reqEditors ...RequestEditorFn) (*ListPrivacyAuditResponse, error) {
+	rsp, err := c.ListPrivacyAudit(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPrivacyAuditResponse(rsp)
+}
+
 // ListCampaignsWithResponse List campaigns
 //
 // Roles: marketing, manager, admin.
@@ -14680,6 +17791,23 @@ func (c *ClientWithResponses) AssignComplaintWithResponse(ctx context.Context, i
 	return ParseAssignComplaintResponse(rsp)
 }
 
+// GetComplaintAttachmentWithResponse Download a file the customer sent on this complaint
+//
+// A file that came with one of the customer's emails on the complaint's conversation (`messages[].attachments`) or with their reply to the survey email that opened it (`reply.attachments`), from GET /api/v1/complaints/{id}. It is always a download: a JPEG, PNG, GIF or WebP whose bytes are one keeps its image type, anything else (PDF, HTML, SVG, a file that claims to be an image and is not) is application/octet-stream. A file left out for its size (`kept` false) is a 404.
+//
+// Roles: cx, manager, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/complaints/{id}/attachments/{aid} (the `GetComplaintAttachment` operationId).
+func (c *ClientWithResponses) GetComplaintAttachmentWithResponse(ctx context.Context, id IdParam, aid AttachmentIdParam, reqEditors ...RequestEditorFn) (*GetComplaintAttachmentResponse, error) {
+	rsp, err := c.GetComplaintAttachment(ctx, id, aid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetComplaintAttachmentResponse(rsp)
+}
+
 // ListGrantsWithResponse A complaint's compensation requests and their decisions
 //
 // Roles: cx, manager, admin.
@@ -14905,6 +18033,74 @@ func (c *ClientWithResponses) TakeComplaintWithResponse(ctx context.Context, id 
 	return ParseTakeComplaintResponse(rsp)
 }
 
+// ListCustomersWithResponse Search or list the customers, a page at a time
+//
+// Without `q`, every customer by id; with `q`, the customer whose external reference is exactly `q` first, then those whose name or email contains it (case and accents ignored), by name. Follow `next` for the following page.
+//
+// Roles: cx, manager, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/customers (the `ListCustomers` operationId).
+func (c *ClientWithResponses) ListCustomersWithResponse(ctx context.Context, params *ListCustomersParams, reqEditors ...RequestEditorFn) (*ListCustomersResponse, error) {
+	rsp, err := c.ListCustomers(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCustomersResponse(rsp)
+}
+
+// EraseCustomerWithResponse Erase one customer's personal data everywhere
+//
+// Replaces the customer's name, address, reference, words and mail in every table (one transaction, written to the audit), removes the queued tasks that mention the address, and keeps the anonymous figures so the reports do not move (see the README, "Customers' data"). Erasing again answers 200 too, with `already_erased` true. A 500 when Redis cannot be reached: nothing was erased, ask again.
+//
+// Roles: admin only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/v1/customers/{id} (the `EraseCustomer` operationId).
+func (c *ClientWithResponses) EraseCustomerWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*EraseCustomerResponse, error) {
+	rsp, err := c.EraseCustomer(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEraseCustomerResponse(rsp)
+}
+
+// GetCustomerWithResponse What followup holds of one customer: profile and history
+//
+// The profile (with the suppression of the address and the date of an erasure) and the history: the latest 200 service events, survey emails, replies and complaints.
+//
+// Roles: cx, manager, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/customers/{id} (the `GetCustomer` operationId).
+func (c *ClientWithResponses) GetCustomerWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*GetCustomerResponse, error) {
+	rsp, err := c.GetCustomer(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCustomerResponse(rsp)
+}
+
+// ExportCustomerWithResponse Everything followup holds of one customer, as one JSON document
+//
+// A download (`customer-ID.json`) of the customer's profile, service events, survey emails, replies, complaints (with their conversation, trail and compensation), the mail that came back from them and the list of the emails sent to them. The export is written to the audit.
+//
+// Roles: admin only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/customers/{id}/export (the `ExportCustomer` operationId).
+func (c *ClientWithResponses) ExportCustomerWithResponse(ctx context.Context, id CustomerIdParam, reqEditors ...RequestEditorFn) (*ExportCustomerResponse, error) {
+	rsp, err := c.ExportCustomer(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportCustomerResponse(rsp)
+}
+
 // PostEventsWithBodyWithResponse Record a service event, or a batch of them
 //
 // One event (a JSON object) or a batch (a JSON array). A batch answers 202 when every event is stored, 207 when some are rejected, 400 (with the batch result) when all are.
@@ -14982,6 +18178,23 @@ func (c *ClientWithResponses) AssignUnmatchedMailWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseAssignUnmatchedMailResponse(rsp)
+}
+
+// GetInboundAttachmentWithResponse Download a file that came with a received message
+//
+// A file of a message of the unmatched list (`messages[].attachments` of GET /api/v1/inbound/unmatched); it stays here after the message is assigned. Served as GET /api/v1/complaints/{id}/attachments/{aid} serves files: a JPEG, PNG, GIF or WebP whose bytes are one keeps its image type, anything else is application/octet-stream. A file left out for its size (`kept` false) is a 404.
+//
+// Roles: admin only.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/inbound/{id}/attachments/{aid} (the `GetInboundAttachment` operationId).
+func (c *ClientWithResponses) GetInboundAttachmentWithResponse(ctx context.Context, id MessageIdParam, aid AttachmentIdParam, reqEditors ...RequestEditorFn) (*GetInboundAttachmentResponse, error) {
+	rsp, err := c.GetInboundAttachment(ctx, id, aid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInboundAttachmentResponse(rsp)
 }
 
 // GetOpenAPIWithResponse This contract, in JSON
@@ -15795,6 +19008,97 @@ func ParseUpdateActionPlanResponse(rsp *http.Response) (*UpdateActionPlanRespons
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateActionPlanResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPrivacyAuditResponse parses an HTTP response from a ListPrivacyAuditWithResponse call
+func ParseListPrivacyAuditResponse(rsp *http.Response) (*ListPrivacyAuditResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPrivacyAuditResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PrivacyAudit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListPrivacyAuditResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListPrivacyAuditResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -17332,6 +20636,142 @@ func ParseAssignComplaintResponse(rsp *http.Response) (*AssignComplaintResponse,
 	return response, nil
 }
 
+// ParseGetComplaintAttachmentResponse parses an HTTP response from a GetComplaintAttachmentWithResponse call
+func ParseGetComplaintAttachmentResponse(rsp *http.Response) (*GetComplaintAttachmentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetComplaintAttachmentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetComplaintAttachmentResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = value
+		}
+		if values := rsp.Header.Values("Content-Length"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Length", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLength = &value
+		}
+		if values := rsp.Header.Values("Content-Security-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Security-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentSecurityPolicy = value
+		}
+		if values := rsp.Header.Values("Cross-Origin-Resource-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cross-Origin-Resource-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CrossOriginResourcePolicy = value
+		}
+		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Content-Type-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XContentTypeOptions = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetComplaintAttachmentResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetComplaintAttachmentResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListGrantsResponse parses an HTTP response from a ListGrantsWithResponse call
 func ParseListGrantsResponse(rsp *http.Response) (*ListGrantsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -18298,6 +21738,401 @@ func ParseTakeComplaintResponse(rsp *http.Response) (*TakeComplaintResponse, err
 	return response, nil
 }
 
+// ParseListCustomersResponse parses an HTTP response from a ListCustomersWithResponse call
+func ParseListCustomersResponse(rsp *http.Response) (*ListCustomersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCustomersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomerPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListCustomersResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListCustomersResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEraseCustomerResponse parses an HTTP response from a EraseCustomerWithResponse call
+func ParseEraseCustomerResponse(rsp *http.Response) (*EraseCustomerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EraseCustomerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Erased
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers EraseCustomerResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers EraseCustomerResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCustomerResponse parses an HTTP response from a GetCustomerWithResponse call
+func ParseGetCustomerResponse(rsp *http.Response) (*GetCustomerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCustomerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomerDetail
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers GetCustomerResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCustomerResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportCustomerResponse parses an HTTP response from a ExportCustomerWithResponse call
+func ParseExportCustomerResponse(rsp *http.Response) (*ExportCustomerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportCustomerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomerExport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportCustomerResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers ExportCustomerResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ExportCustomerResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParsePostEventsResponse parses an HTTP response from a PostEventsWithResponse call
 func ParsePostEventsResponse(rsp *http.Response) (*PostEventsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -18592,6 +22427,142 @@ func ParseAssignUnmatchedMailResponse(rsp *http.Response) (*AssignUnmatchedMailR
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers AssignUnmatchedMailResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetInboundAttachmentResponse parses an HTTP response from a GetInboundAttachmentWithResponse call
+func ParseGetInboundAttachmentResponse(rsp *http.Response) (*GetInboundAttachmentResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInboundAttachmentResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetInboundAttachmentResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = value
+		}
+		if values := rsp.Header.Values("Content-Length"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Length", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLength = &value
+		}
+		if values := rsp.Header.Values("Content-Security-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Security-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentSecurityPolicy = value
+		}
+		if values := rsp.Header.Values("Cross-Origin-Resource-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cross-Origin-Resource-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CrossOriginResourcePolicy = value
+		}
+		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Content-Type-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XContentTypeOptions = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetInboundAttachmentResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetInboundAttachmentResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
