@@ -208,8 +208,11 @@ Content-Type: text/plain; charset=utf-8
 	if err := json.Unmarshal([]byte(body), &page); status != http.StatusOK || err != nil || len(page.Customers) != 1 || page.Next != "" {
 		t.Fatalf("last page: %d %.300s (%v)", status, body, err)
 	}
-	if status, body := doJSON(t, cx, "GET", h.URL+"/api/v1/customers?limit=500"); status != http.StatusBadRequest || !strings.Contains(body, `"field":"limit"`) {
-		t.Errorf("limit 500: %d %.200s", status, body)
+	for _, bad := range []string{"limit=500", "limit=0", "offset=-1", "limit=ten"} {
+		field := strings.SplitN(bad, "=", 2)[0]
+		if status, body := doJSON(t, cx, "GET", h.URL+"/api/v1/customers?"+bad); status != http.StatusBadRequest || !strings.Contains(body, `"field":"`+field+`"`) {
+			t.Errorf("%s: %d %.200s, want 400 naming %s", bad, status, body, field)
+		}
 	}
 	status, body = doJSON(t, cx, "GET", fmt.Sprintf("%s/api/v1/customers/%d", h.URL, goneID))
 	if status != http.StatusOK || !strings.Contains(body, `"email":"zorglub@example.com"`) || !strings.Contains(body, `"complaints":[{`) {
@@ -362,6 +365,12 @@ Content-Type: text/plain; charset=utf-8
 	}
 
 	// The audit: who, when, which customer, which action; never the data.
+	for _, bad := range []string{"limit=5000", "limit=0", "customer_id=0"} {
+		field := strings.SplitN(bad, "=", 2)[0]
+		if status, body := doJSON(t, admin, "GET", h.URL+"/api/v1/audit?"+bad); status != http.StatusBadRequest || !strings.Contains(body, `"field":"`+field+`"`) {
+			t.Errorf("audit %s: %d %.200s, want 400 naming %s", bad, status, body, field)
+		}
+	}
 	status, body = doJSON(t, admin, "GET", h.URL+"/api/v1/audit")
 	var audit struct {
 		Entries []struct {

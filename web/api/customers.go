@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -33,11 +34,11 @@ func (s *Server) customerRoutes(mux *web.Router) {
 // last page.
 func (s *Server) apiCustomers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, ok := intParam(w, q, "limit", 50)
+	limit, ok := intParam(w, q, "limit", 50, 1, 200)
 	if !ok {
 		return
 	}
-	offset, ok := intParam(w, q, "offset", 0)
+	offset, ok := intParam(w, q, "offset", 0, 0, math.MaxInt)
 	if !ok {
 		return
 	}
@@ -109,11 +110,11 @@ func (s *Server) apiEraseCustomer(w http.ResponseWriter, r *http.Request) {
 // default 200).
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	cid, ok := intParam(w, q, "customer_id", 0)
+	cid, ok := intParam(w, q, "customer_id", 0, 1, math.MaxInt)
 	if !ok {
 		return
 	}
-	limit, ok := intParam(w, q, "limit", 200)
+	limit, ok := intParam(w, q, "limit", 200, 1, 1000)
 	if !ok {
 		return
 	}
@@ -154,16 +155,20 @@ func customerID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
-// intParam reads a whole number, 0 or more, from the query (def when
+// intParam reads a whole number from lo to hi from the query (def when
 // absent), answering 400 naming it otherwise.
-func intParam(w http.ResponseWriter, q url.Values, name string, def int) (int, bool) {
+func intParam(w http.ResponseWriter, q url.Values, name string, def, lo, hi int) (int, bool) {
 	raw := q.Get(name)
 	if raw == "" {
 		return def, true
 	}
 	n, err := strconv.Atoi(raw)
-	if err != nil || n < 0 {
-		web.WriteError(w, http.StatusBadRequest, name, "a whole number, 0 or more")
+	if err != nil || n < lo || n > hi {
+		msg := fmt.Sprintf("a whole number from %d to %d", lo, hi)
+		if hi >= math.MaxInt32 {
+			msg = fmt.Sprintf("a whole number, %d or more", lo)
+		}
+		web.WriteError(w, http.StatusBadRequest, name, msg)
 		return 0, false
 	}
 	return n, true
