@@ -65,13 +65,13 @@ type result struct {
 	tally   haenv.Tally
 }
 
-func run(ctx context.Context, o options) error {
+func run(ctx context.Context, o options) (err error) {
 	dir, err := os.MkdirTemp("", "bench-ha-")
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if o.keep {
+		if o.keep || err != nil { // a failed run's logs say why
 			fmt.Println("logs kept in", dir)
 		} else {
 			_ = os.RemoveAll(dir)

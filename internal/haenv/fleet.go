@@ -107,7 +107,7 @@ func (f *Fleet) start(ctx context.Context, role string, n int) (*Proc, error) {
 	started := map[string]string{"worker": "worker started", "scheduler": "scheduler started", "serve": "http listening"}[role]
 	err = until(ctx, 60*time.Second, name+" to start", func(ctx context.Context) (bool, error) {
 		if done, err := p.Exited(); done {
-			return false, fmt.Errorf("%s exited (%v): see %s", name, err, p.Log)
+			return false, fmt.Errorf("%s exited (%v); the end of %s:\n%s", name, err, p.Log, tail(p.Log, 30))
 		}
 		b, _ := os.ReadFile(p.Log)
 		if !strings.Contains(string(b), started) {
@@ -125,6 +125,14 @@ func (f *Fleet) start(ctx context.Context, role string, n int) (*Proc, error) {
 		return resp.StatusCode == http.StatusOK, nil
 	})
 	return p, err
+}
+
+// tail is the last n lines of a log file, for the error of a process
+// that ended.
+func tail(path string, n int) string {
+	b, _ := os.ReadFile(path)
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // Start runs workers `followup worker`, schedulers `followup scheduler`
@@ -163,7 +171,7 @@ func (f *Fleet) Exited() error {
 	}
 	for _, p := range all {
 		if done, err := p.Exited(); done {
-			return fmt.Errorf("%s exited (%v): see %s", p.Name, err, p.Log)
+			return fmt.Errorf("%s exited (%v); the end of %s:\n%s", p.Name, err, p.Log, tail(p.Log, 30))
 		}
 	}
 	return nil
