@@ -467,6 +467,7 @@ var inlineNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$`)
 // maxLine is the longest body line sent 8-bit; SMTP allows 998 octets.
 const maxLine = 900
 
+// build composes a message check has accepted.
 func (s *Sender) build(in *Message, eightBit bool) (*gomail.Msg, error) {
 	enc := gomail.EncodingQP
 	if eightBit && longestLine(in.Text) <= maxLine && longestLine(in.HTML) <= maxLine {
@@ -477,11 +478,9 @@ func (s *Sender) build(in *Message, eightBit bool) (*gomail.Msg, error) {
 		m.SetDKIM(s.dkim)
 	}
 	m.FromMailAddress(s.cfg.From)
-	to, err := address.Recipient(in.To.Name, in.To.Address)
-	if err != nil {
-		return nil, fmt.Errorf("recipient %q: %w", in.To.Address, err)
-	}
-	m.AddToMailAddress(to)
+	// check accepted the recipient (address.Recipient), which parses it
+	// back to exactly this name and address: not parsed twice per email.
+	m.AddToMailAddress(&netmail.Address{Name: in.To.Name, Address: in.To.Address})
 	m.Subject(in.Subject)
 	m.SetDate()
 	if in.MessageID != "" {
