@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/followup/followup/internal/procgroup"
 	"strconv"
 	"strings"
 	"time"
@@ -45,8 +46,8 @@ func (o *outcome) note(format string, args ...any) {
 type campaignRun struct {
 	e         *env
 	out       *outcome
-	worker    *proc
-	scheduler *proc
+	worker    *procgroup.Proc
+	scheduler *procgroup.Proc
 	started   time.Time
 }
 
@@ -144,9 +145,12 @@ func (r *campaignRun) settle(ctx context.Context) {
 			out.note("gave up %s after the fault: %d invitations still to send per PostgreSQL", r.e.o.giveUp, s.Pending)
 			break
 		}
-		for _, p := range []*proc{r.worker, r.scheduler} {
-			if p != nil && p.exited() {
-				out.note("%s exited (%v)", p.name, p.err)
+		for _, p := range []*procgroup.Proc{r.worker, r.scheduler} {
+			if p == nil {
+				continue
+			}
+			if done, err := p.Exited(); done {
+				out.note("%s exited (%v)", p.Name, err)
 				if p == r.worker { // a crashed worker is a finding, not the end of the drill
 					_ = r.restartWorker()
 				}

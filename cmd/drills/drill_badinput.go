@@ -37,7 +37,7 @@ func drillBadInput(ctx context.Context, e *env) *outcome {
 	if err != nil {
 		return &outcome{Drill: name, Err: err}
 	}
-	defer serve.stop(syscall.SIGTERM, 10*time.Second)
+	defer serve.Stop(syscall.SIGTERM, 10*time.Second)
 	return runCampaign(ctx, e, name, true, func(ctx context.Context, r *campaignRun) error {
 		if err := waitHTTP(ctx, e); err != nil {
 			return err

@@ -16,7 +16,7 @@ func drillKill(ctx context.Context, e *env) *outcome {
 				return fmt.Errorf("kill %d: %w", i+1, err)
 			}
 			busy := r.inFlight()
-			r.worker.kill()
+			r.worker.Kill()
 			_, unique, _ := e.sink.counts()
 			r.out.note("kill %d at %d of %d delivered, %d connections busy", i+1, unique, e.o.n, busy)
 			if err := r.restartWorker(); err != nil {

@@ -33,7 +33,7 @@ func drillPostgres(ctx context.Context, e *env) *outcome {
 	if err != nil {
 		return &outcome{Drill: "postgres-stop", Err: err}
 	}
-	defer serve.stop(syscall.SIGTERM, 10*time.Second)
+	defer serve.Stop(syscall.SIGTERM, 10*time.Second)
 	base := fmt.Sprintf("http://127.0.0.1:%d", e.httpPort)
 	probes := map[string]func() (*http.Request, error){
 		"API GET /api/v1/campaigns (valid token)": func() (*http.Request, error) {

@@ -15,8 +15,8 @@ func drillRedis(ctx context.Context, e *env) *outcome {
 			return err
 		}
 		busy := r.inFlight()
-		e.redis.proc.signal(syscall.SIGKILL)
-		<-e.redis.proc.done
+		e.redis.proc.Signal(syscall.SIGKILL)
+		<-e.redis.proc.Done()
 		r.out.note("Redis killed with %d SMTP connections busy, down for %s", busy, e.o.redisDown)
 		if err := sleep(ctx, e.o.redisDown); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"github.com/followup/followup/internal/procgroup"
 	"io"
 	"log/slog"
 	"os"
@@ -34,7 +35,7 @@ type env struct {
 	o     *options
 	name  string
 	dir   string
-	ps    *procs
+	ps    *procgroup.Procs
 	pg    *postgresServer
 	redis *redisServer
 	sink  *sink
@@ -54,7 +55,7 @@ func newEnv(ctx context.Context, o *options, name string) (e *env, err error) {
 	if err := os.Chmod(dir, 0o755); err != nil { // the postgres user writes its log here
 		return nil, err
 	}
-	e = &env{o: o, name: name, dir: dir, ps: newProcs()}
+	e = &env{o: o, name: name, dir: dir, ps: procgroup.New()}
 	defer func() {
 		if err != nil {
 			e.close(true)
@@ -140,8 +141,8 @@ func (e *env) environ() []string {
 
 // start runs `followup ROLE` with the drill's settings; its logs go to
 // ROLE.log in the drill's directory.
-func (e *env) start(role string) (*proc, error) {
-	return e.ps.start(role, []string{e.o.bin, role}, e.environ(), filepath.Join(e.dir, role+".log"), nil)
+func (e *env) start(role string) (*procgroup.Proc, error) {
+	return e.ps.StartAs(role, []string{e.o.bin, role}, e.environ(), filepath.Join(e.dir, role+".log"), nil)
 }
 
 // followup runs a followup command to its end and returns its standard output.
@@ -222,7 +223,7 @@ func (e *env) close(keep bool) {
 	if e.pg != nil {
 		e.pg.remove() // immediate shutdown first: no shared memory left behind
 	}
-	e.ps.killAll()
+	e.ps.KillAll()
 	if e.sink != nil {
 		e.sink.stop()
 	}

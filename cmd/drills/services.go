@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/followup/followup/internal/procgroup"
 	"net"
 	"os"
 	"os/user"
@@ -17,13 +18,13 @@ import (
 // directory, the postmaster on a free port, run as the postgres OS user
 // when the drills run as root (PostgreSQL refuses root).
 type postgresServer struct {
-	ps   *procs
+	ps   *procgroup.Procs
 	bin  string // directory of initdb and postgres
 	dir  string // data directory's parent, owned by the server's user
 	port int
 	cred *syscall.Credential
 	log  string
-	proc *proc
+	proc *procgroup.Proc
 }
 
 // pgBinDir finds initdb: /usr/lib/postgresql/<newest>/bin, else the PATH.
@@ -46,7 +47,7 @@ func versionOf(initdb string) int {
 	return v
 }
 
-func startPostgres(ctx context.Context, ps *procs, logDir string, port int) (*postgresServer, error) {
+func startPostgres(ctx context.Context, ps *procgroup.Procs, logDir string, port int) (*postgresServer, error) {
 	bin, err := pgBinDir()
 	if err != nil {
 		return nil, err
@@ -71,14 +72,14 @@ func startPostgres(ctx context.Context, ps *procs, logDir string, port int) (*po
 			return nil, err
 		}
 	}
-	initdb, err := ps.start("initdb", []string{filepath.Join(bin, "initdb"), "-D", pg.data(), "-U", "postgres", "-A", "trust",
+	initdb, err := ps.StartAs("initdb", []string{filepath.Join(bin, "initdb"), "-D", pg.data(), "-U", "postgres", "-A", "trust",
 		"-E", "UTF8", "--no-sync", "--no-instructions"}, []string{"LANG=C.UTF-8", "PATH=" + os.Getenv("PATH")}, pg.log, pg.cred)
 	if err != nil {
 		return nil, err
 	}
-	<-initdb.done
-	if initdb.err != nil {
-		return nil, fmt.Errorf("initdb failed (%v): see %s", initdb.err, pg.log)
+	<-initdb.Done()
+	if _, err := initdb.Exited(); err != nil {
+		return nil, fmt.Errorf("initdb failed (%v): see %s", err, pg.log)
 	}
 	return pg, pg.start(ctx)
 }
@@ -94,7 +95,7 @@ func (pg *postgresServer) URL() string {
 // Durability settings are relaxed (fsync off): the drills stop PostgreSQL
 // cleanly, never crash it, and the machine is shared.
 func (pg *postgresServer) start(ctx context.Context) error {
-	p, err := pg.ps.start("postgres", []string{filepath.Join(pg.bin, "postgres"), "-D", pg.data(), "-p", strconv.Itoa(pg.port),
+	p, err := pg.ps.StartAs("postgres", []string{filepath.Join(pg.bin, "postgres"), "-D", pg.data(), "-p", strconv.Itoa(pg.port),
 		"-k", pg.dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=200", "-c", "shared_buffers=64MB"}, []string{"LANG=C.UTF-8"}, pg.log, pg.cred)
 	if err != nil {
@@ -108,13 +109,13 @@ func (pg *postgresServer) start(ctx context.Context) error {
 // back open transactions, closes every connection and exits.
 func (pg *postgresServer) stopFast() {
 	if pg.proc != nil {
-		pg.proc.stop(syscall.SIGINT, 30*time.Second)
+		pg.proc.Stop(syscall.SIGINT, 30*time.Second)
 	}
 }
 
 func (pg *postgresServer) remove() {
 	if pg.proc != nil {
-		pg.proc.stop(syscall.SIGQUIT, 5*time.Second)
+		pg.proc.Stop(syscall.SIGQUIT, 5*time.Second)
 	}
 	_ = os.RemoveAll(pg.dir)
 }
@@ -122,14 +123,14 @@ func (pg *postgresServer) remove() {
 // redisServer is a redis-server of the drill's own, without persistence:
 // killing it loses everything it held.
 type redisServer struct {
-	ps   *procs
+	ps   *procgroup.Procs
 	port int
 	dir  string
 	log  string
-	proc *proc
+	proc *procgroup.Proc
 }
 
-func startRedis(ctx context.Context, ps *procs, dir string, port int) (*redisServer, error) {
+func startRedis(ctx context.Context, ps *procgroup.Procs, dir string, port int) (*redisServer, error) {
 	r := &redisServer{ps: ps, port: port, dir: dir, log: filepath.Join(dir, "redis.log")}
 	return r, r.start(ctx)
 }
@@ -137,7 +138,7 @@ func startRedis(ctx context.Context, ps *procs, dir string, port int) (*redisSer
 func (r *redisServer) URL() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", r.port) }
 
 func (r *redisServer) start(ctx context.Context) error {
-	p, err := r.ps.start("redis", []string{"redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
+	p, err := r.ps.StartAs("redis", []string{"redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", r.dir}, os.Environ(), r.log, nil)
 	if err != nil {
 		return fmt.Errorf("%w (apt-get install redis-server)", err)
@@ -148,15 +149,15 @@ func (r *redisServer) start(ctx context.Context) error {
 
 // waitTCP waits until something accepts connections on port, failing early
 // when p exits.
-func waitTCP(ctx context.Context, port int, p *proc, limit time.Duration, log string) error {
+func waitTCP(ctx context.Context, port int, p *procgroup.Proc, limit time.Duration, log string) error {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second); err == nil {
 			c.Close()
 			return nil
 		}
-		if p.exited() {
-			return fmt.Errorf("%s exited at start (%v): see %s", p.name, p.err, log)
+		if done, err := p.Exited(); done {
+			return fmt.Errorf("%s exited at start (%v): see %s", p.Name, err, log)
 		}
 		select {
 		case <-ctx.Done():
@@ -164,5 +165,5 @@ func waitTCP(ctx context.Context, port int, p *proc, limit time.Duration, log st
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("%s does not accept connections on %d after %s: see %s", p.name, port, limit, log)
+	return fmt.Errorf("%s does not accept connections on %d after %s: see %s", p.Name, port, limit, log)
 }

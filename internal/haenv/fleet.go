@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/followup/followup/internal/benchenv"
@@ -182,7 +183,7 @@ func (f *Fleet) Exited() error {
 func (f *Fleet) Stop(grace time.Duration) {
 	for _, p := range append(append(append([]*Proc{}, f.Workers...), f.Schedulers...), f.Serve) {
 		if p != nil {
-			p.Stop(grace)
+			p.Stop(syscall.SIGTERM, grace)
 		}
 	}
 }

@@ -215,7 +215,7 @@ func (s *Sentinels) KillPrimary(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("the Sentinels name %s as primary, a server this environment did not start", old)
 	}
 	p.Signal(syscall.SIGKILL)
-	<-p.done
+	<-p.Done()
 	delete(s.servers, old)
 	killed := time.Now()
 	now, err := s.waitSwitched(ctx, old)
