@@ -160,9 +160,16 @@ func (s *sweeper) prepare(ctx context.Context) error {
 	s.values["campaign"] = fmt.Sprint(created.ID)
 	// Invitations already sent, of the sweep's campaign: each request to a
 	// survey or unsubscribe link gets one of its own, so a first answer
-	// does not turn the later ones into redirects.
-	if err := s.e.db.SelectContext(ctx, &s.fresh, `INSERT INTO invitations (campaign_id, customer_id, survey_version_id, occurrence, scheduled_for, state)
-		SELECT $1, id, $2, now(), now(), 'sent' FROM customers ORDER BY id LIMIT 3000 RETURNING id`, created.ID, s.e.blast.VersionID); err != nil {
+	// does not turn the later ones into redirects. Their customers are the
+	// sweep's own: an unsubscribe link that works opts its customer out,
+	// which must not hold back the drill's campaign (it did, when a
+	// customer of the campaign had not been sent to yet).
+	if err := s.e.db.SelectContext(ctx, &s.fresh, `WITH c AS (
+		INSERT INTO customers (external_ref, email, name, locale, time_zone)
+		SELECT 'sweep-' || g, 'sweep' || g || '@drills.example', 'Sweep ' || g, 'en', 'UTC' FROM generate_series(1, 3000) g
+		RETURNING id)
+		INSERT INTO invitations (campaign_id, customer_id, survey_version_id, occurrence, scheduled_for, state)
+		SELECT $1, id, $2, now(), now(), 'sent' FROM c ORDER BY id RETURNING id`, created.ID, s.e.blast.VersionID); err != nil {
 		return fmt.Errorf("the sweep's invitations: %w", err)
 	}
 	s.signer = signer
