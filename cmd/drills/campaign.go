@@ -3,9 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/followup/followup/internal/haenv"
 	"github.com/followup/followup/internal/procgroup"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -171,55 +170,15 @@ func (r *campaignRun) count(ctx context.Context) {
 	if s, err := r.e.states(ctx); err == nil {
 		out.PG = s
 	}
-	var rows []struct {
-		ID   int64 `db:"id"`
-		Sent bool  `db:"sent"`
-	}
-	if err := r.e.db.SelectContext(ctx, &rows, `SELECT id, state IN ('sent', 'answered') AS sent FROM invitations WHERE campaign_id = $1`,
-		r.e.blast.CampaignID); err != nil {
-		out.Err = fmt.Errorf("count: read the invitations: %w", err)
+	sent, err := haenv.SentOf(ctx, r.e.db, r.e.blast.CampaignID)
+	if err != nil {
+		out.Err = fmt.Errorf("count: %w", err)
 		return
 	}
-	sent := make(map[int64]bool, len(rows))
-	for _, row := range rows {
-		sent[row.ID] = row.Sent
-	}
-	atSink := map[int64]bool{}
-	for id, n := range r.e.sink.received() {
-		inv, ok := invitationOf(id)
-		if _, ours := sent[inv]; !ok || !ours {
-			continue
-		}
-		atSink[inv] = true
-		out.Received += n
-	}
-	out.Unique = len(atSink)
+	t := haenv.CountAt(sent, r.e.sink.received())
+	out.Received, out.Unique, out.Dups = t.Received, t.Unique, t.Dups
 	out.Lost = out.Expected - out.Unique
-	out.Dups = out.Received - out.Unique
-	for id, isSent := range sent {
-		switch {
-		case isSent && !atSink[id]:
-			out.SentNotReceived++
-		case !isSent && atSink[id]:
-			out.ReceivedNotSent++
-		}
-	}
-}
-
-// invitationOf reads the invitation id of a Message-ID
-// (invitation-42@domain; reminders, -r1, are not the campaign's first
-// email and are not counted).
-func invitationOf(messageID string) (int64, bool) {
-	rest, ok := strings.CutPrefix(messageID, "invitation-")
-	if !ok {
-		return 0, false
-	}
-	num, _, ok := strings.Cut(rest, "@")
-	if !ok {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(num, 10, 64)
-	return id, err == nil
+	out.SentNotReceived, out.ReceivedNotSent = t.SentNotReceived, t.ReceivedNotSent
 }
 
 // sleep waits d, or less when ctx ends.

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
+	"github.com/followup/followup/internal/haenv"
 	"io"
 	"net"
-	"net/textproto"
-	"strings"
 	"sync"
 	"time"
 
@@ -178,15 +176,10 @@ func (se *sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
 // Data reads the headers for the Message-ID and the rest of the message;
 // the 250 goes out when it returns nil, and only then is it counted.
 func (se *sinkSession) Data(r io.Reader) error {
-	br := bufio.NewReader(r)
-	h, err := textproto.NewReader(br).ReadMIMEHeader()
-	if err != nil && len(h) == 0 {
+	id, err := haenv.ReadMessageID(r)
+	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(io.Discard, br); err != nil {
-		return err
-	}
-	id := strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
 	se.s.record(se.conn, id)
 	return nil
 }

@@ -59,21 +59,41 @@ func Count(ctx context.Context, db *sqlx.DB, campaignID int64, sink *Sink) (Tall
 	if t.PG, err = CampaignStates(ctx, db, campaignID); err != nil {
 		return t, err
 	}
+	sent, err := SentOf(ctx, db, campaignID)
+	if err != nil {
+		return t, err
+	}
+	pg := t.PG
+	t = CountAt(sent, sink.Received())
+	t.PG = pg
+	return t, nil
+}
+
+// SentOf reads whether each invitation of the campaign is sent (or
+// answered), by id.
+func SentOf(ctx context.Context, db *sqlx.DB, campaignID int64) (map[int64]bool, error) {
 	var rows []struct {
 		ID   int64 `db:"id"`
 		Sent bool  `db:"sent"`
 	}
 	if err := db.SelectContext(ctx, &rows, `SELECT id, state IN ('sent', 'answered') AS sent FROM invitations WHERE campaign_id = $1`,
 		campaignID); err != nil {
-		return t, fmt.Errorf("read the campaign's invitations: %w", err)
+		return nil, fmt.Errorf("read the campaign's invitations: %w", err)
 	}
-	t.Expected = len(rows)
 	sent := make(map[int64]bool, len(rows))
 	for _, row := range rows {
 		sent[row.ID] = row.Sent
 	}
+	return sent, nil
+}
+
+// CountAt tallies the messages a sink received (by Message-ID) against the
+// campaign's invitations (SentOf): only the campaign's own count. PG is
+// left to the caller.
+func CountAt(sent map[int64]bool, received map[string]int) Tally {
+	t := Tally{Expected: len(sent)}
 	atSink := map[int64]bool{}
-	for id, n := range sink.Received() {
+	for id, n := range received {
 		inv, ok := InvitationOf(id)
 		if _, ours := sent[inv]; !ok || !ours {
 			continue
@@ -92,7 +112,7 @@ func Count(ctx context.Context, db *sqlx.DB, campaignID int64, sink *Sink) (Tall
 			t.ReceivedNotSent++
 		}
 	}
-	return t, nil
+	return t
 }
 
 // InvitationOf reads the invitation id of a Message-ID

@@ -2,14 +2,11 @@ package haenv
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/followup/followup/internal/benchenv"
-	"github.com/followup/followup/internal/testenv"
 	"github.com/followup/followup/internal/wait"
 	"github.com/followup/followup/scheduler"
 )
@@ -35,20 +32,9 @@ func TestClusterCarriesACampaign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	schema := testenv.NewSchema(t)
-	blast, err := benchenv.SeedBlast(ctx, schema.DB, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink, err := StartSink()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(sink.Close)
-	random := make([]byte, 32)
-	_, _ = rand.Read(random)
+	schema, blast, sink, secret, prefix := campaignWorld(ctx, t, n, "cl")
 	fleet, err := NewFleet(ps, FleetConfig{Bin: bin, Dir: dir, DatabaseURL: schema.URL, RedisURL: cluster.URL(),
-		QueuePrefix: "cl" + hex.EncodeToString(random[:4]), Secret: hex.EncodeToString(random), SMTPPort: sink.Port(),
+		QueuePrefix: prefix, Secret: secret, SMTPPort: sink.Port(),
 		Concurrency: 4, Pool: 4, Batch: 50, Rate: 500, Extra: map[string]string{"FOLLOWUP_DATABASE_POOL": "6"}})
 	if err != nil {
 		t.Fatal(err)

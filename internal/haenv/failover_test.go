@@ -62,19 +62,7 @@ func failoverMidCampaign(t *testing.T, bin string, n int, rate float64, fault fu
 	if err != nil {
 		t.Fatal(err)
 	}
-	schema := testenv.NewSchema(t)
-	blast, err := benchenv.SeedBlast(ctx, schema.DB, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink, err := StartSink()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(sink.Close)
-	random := make([]byte, 32)
-	_, _ = rand.Read(random)
-	secret, prefix := hex.EncodeToString(random), "ha"+hex.EncodeToString(random[:4])
+	schema, blast, sink, secret, prefix := campaignWorld(ctx, t, n, "ha")
 	fleet, err := NewFleet(ps, FleetConfig{Bin: bin, Dir: dir, DatabaseURL: schema.URL, RedisURL: sentinels.URL(), QueuePrefix: prefix,
 		Secret: secret, SMTPPort: sink.Port(), Concurrency: 4, Pool: 4, Batch: 100, Rate: rate,
 		Extra: map[string]string{
@@ -251,4 +239,24 @@ func failoverMidCampaign(t *testing.T, bin string, n int, rate float64, fault fu
 	if readonly := fleet.Logs(5, "READONLY"); len(readonly) > 0 {
 		t.Logf("writes refused by the demoted primary (retried): %v", readonly)
 	}
+}
+
+// campaignWorld is what both tests set up beside their Redis: a schema
+// with a campaign of n due invitations, a sink counting Message-IDs, a
+// signing secret and a queue prefix starting with prefix.
+func campaignWorld(ctx context.Context, t *testing.T, n int, prefix string) (*testenv.Schema, benchenv.Blast, *Sink, string, string) {
+	t.Helper()
+	schema := testenv.NewSchema(t)
+	blast, err := benchenv.SeedBlast(ctx, schema.DB, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink, err := StartSink()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sink.Close)
+	random := make([]byte, 32)
+	_, _ = rand.Read(random)
+	return schema, blast, sink, hex.EncodeToString(random), prefix + hex.EncodeToString(random[:4])
 }

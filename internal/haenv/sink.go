@@ -76,18 +76,27 @@ func (se *sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
 // Data reads the headers for the Message-ID and the rest of the message;
 // the 250 goes out when it returns nil, and only then is it counted.
 func (se *sinkSession) Data(r io.Reader) error {
-	br := bufio.NewReader(r)
-	h, err := textproto.NewReader(br).ReadMIMEHeader()
-	if err != nil && len(h) == 0 {
+	id, err := ReadMessageID(r)
+	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(io.Discard, br); err != nil {
-		return err
-	}
-	id := strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
 	se.s.mu.Lock()
 	se.s.total++
 	se.s.ids[id]++
 	se.s.mu.Unlock()
 	return nil
+}
+
+// ReadMessageID reads a message to its end and returns its Message-ID,
+// without the angle brackets.
+func ReadMessageID(r io.Reader) (string, error) {
+	br := bufio.NewReader(r)
+	h, err := textproto.NewReader(br).ReadMIMEHeader()
+	if err != nil && len(h) == 0 {
+		return "", err
+	}
+	if _, err := io.Copy(io.Discard, br); err != nil {
+		return "", err
+	}
+	return strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"), nil
 }
