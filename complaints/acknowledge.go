@@ -7,6 +7,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/followup/followup/internal/prepared"
 )
 
 // Mild is a complaint its survey may spare the acknowledgement: the lowest
@@ -23,7 +25,7 @@ type Acknowledgements struct {
 
 // acknowledgeSQL queues the acknowledgements of complaints $1, or records
 // why not, in one statement (the entry's data is a MessageSettledEvent's).
-const acknowledgeSQL = `
+var acknowledgeSQL = `
 WITH c AS (
     -- The survey's setting is read only for mild complaints, by index
     -- lookups: a join would let the planner scan every response.
@@ -33,7 +35,7 @@ WITH c AS (
         JOIN surveys s ON s.id = v.survey_id
         WHERE r.id = c.response_id) ELSE false END AS skip
     FROM complaints c
-    WHERE c.id = ANY ($1)
+    WHERE c.id = ANY (` + opaqueIDs + `)
 ), m AS (
     INSERT INTO complaint_messages (complaint_id, kind, send_at, created_at)
     SELECT id, 'acknowledgement', $2, $3 FROM c WHERE NOT skip
@@ -44,6 +46,10 @@ WITH c AS (
     FROM c WHERE skip
 )
 SELECT c.id AS complaint_id, m.id AS message_id FROM c LEFT JOIN m ON m.complaint_id = c.id`
+
+// opaqueIDs is the array of complaint ids of a batch statement, opaque to
+// the planner so that its prepared plan is kept (prepared.Opaque).
+var opaqueIDs = prepared.Opaque("$1::bigint[]")
 
 // AcknowledgeOpened queues, inside the transaction that opened them, the
 // acknowledgement of each complaint, to send at sendAt: the customer hears

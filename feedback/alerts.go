@@ -132,15 +132,18 @@ func (s *Store) Get(ctx context.Context, id string) (Alert, error) {
 
 // MarkWebhookDelivered records that the webhook accepted the alert.
 func (s *Store) MarkWebhookDelivered(ctx context.Context, id string, now time.Time) error {
-	return s.mark(ctx, `UPDATE alerts SET webhook_delivered_at = COALESCE(webhook_delivered_at, $2) WHERE id = $1`, id, now)
+	return s.mark(ctx, `UPDATE alerts SET webhook_delivered_at = COALESCE(webhook_delivered_at, $2) FROM `+prepared.AsyncCommit+` WHERE id = $1`, id, now)
 }
 
 // MarkEmailDelivered records that the alert email was accepted.
 func (s *Store) MarkEmailDelivered(ctx context.Context, id string, now time.Time) error {
-	return s.mark(ctx, `UPDATE alerts SET email_delivered_at = COALESCE(email_delivered_at, $2) WHERE id = $1`, id, now)
+	return s.mark(ctx, `UPDATE alerts SET email_delivered_at = COALESCE(email_delivered_at, $2) FROM `+prepared.AsyncCommit+` WHERE id = $1`, id, now)
 }
 
 // mark runs one of the delivery records, prepared: every alert calls them.
+// It commits without waiting for the disk (prepared.AsyncCommit): a crash
+// of PostgreSQL's machine right after can only make the alert be
+// delivered again.
 func (s *Store) mark(ctx context.Context, query, id string, now time.Time) error {
 	st, err := s.stmts.Stmt(ctx, query)
 	if err == nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/followup/followup/customers"
+	"github.com/followup/followup/internal/prepared"
 	"github.com/lib/pq"
 )
 
@@ -55,10 +56,16 @@ func (s *Store) Recheck(ctx context.Context, vetted []Outgoing, now time.Time) (
 		OptedOut          bool   `db:"opted_out"`
 		AddressSuppressed string `db:"address_suppressed"`
 	}
-	if err := s.db.SelectContext(ctx, &fresh, `
+	// Each connection of a long send asks every second: prepared, with
+	// its plan kept (prepared.Opaque).
+	st, err := s.stmts.Stmt(ctx, `
 SELECT i.id, c.state AS campaign_state, cu.opted_out_at IS NOT NULL AS opted_out, COALESCE(sup.reason, '') AS address_suppressed
 FROM `+sendTimeFacts+`
-WHERE i.id = ANY ($1) AND i.state = 'queued'`, ids); err != nil {
+WHERE i.id = ANY (`+prepared.Opaque("$1::bigint[]")+`) AND i.state = 'queued'`)
+	if err == nil {
+		err = st.SelectContext(ctx, &fresh, ids)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("recheck %d invitations: %w", len(vetted), err)
 	}
 	byID := make(map[int64]int, len(fresh))

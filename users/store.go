@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/followup/followup/internal/prepared"
 	"github.com/followup/followup/invalid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -21,6 +22,8 @@ import (
 // Store reads and writes users, sessions and API tokens.
 type Store struct {
 	db *sqlx.DB
+	// stmts keeps the statements every alert runs prepared.
+	stmts *prepared.Cache
 	// dummyHash is checked when an email is unknown, so a sign-in takes as
 	// long whether or not the account exists.
 	dummyHash string
@@ -29,7 +32,7 @@ type Store struct {
 // NewStore returns a Store on db.
 func NewStore(db *sqlx.DB) *Store {
 	h, _ := HashPassword("no account has this password")
-	return &Store{db: db, dummyHash: h}
+	return &Store{db: db, dummyHash: h, stmts: prepared.New(db)}
 }
 
 const userColumns = `id, email, name, role, team, locale, disabled_at, created_at`
@@ -110,8 +113,15 @@ func (s *Store) ByRole(ctx context.Context, roles ...Role) ([]User, error) {
 		names[i] = string(r)
 	}
 	out := []User{}
-	err := s.db.SelectContext(ctx, &out, `SELECT `+userColumns+` FROM users WHERE role = ANY ($1) AND disabled_at IS NULL ORDER BY email`, names)
-	return out, err
+	// Every alert asks: prepared, with its plan kept.
+	st, err := s.stmts.Stmt(ctx, `SELECT `+userColumns+` FROM users WHERE role = ANY (`+prepared.Opaque("$1::text[]")+`) AND disabled_at IS NULL ORDER BY email`)
+	if err == nil {
+		err = st.SelectContext(ctx, &out, names)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("users with roles %v: %w", names, err)
+	}
+	return out, nil
 }
 
 // StaffLocales are the languages of the staff pages a person may choose.

@@ -2,6 +2,7 @@ package prepared_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -52,4 +53,65 @@ func TestInDoesNotWaitForThePool(t *testing.T) {
 	if err := st3.GetContext(ctx, &n, 2); err != nil || n != 3 {
 		t.Fatalf("got %d %v", n, err)
 	}
+}
+
+// TestOpaqueArrayKeepsOneGenericPlan: a prepared statement that reads its
+// array parameter through Opaque is planned five times, then runs its
+// generic plan; the same statement with the bare parameter is planned at
+// every execution (the cost the helper removes), and both give the same
+// answers.
+func TestOpaqueArrayKeepsOneGenericPlan(t *testing.T) {
+	t.Parallel()
+	db := testenv.NewSchema(t).DB
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := db.Connx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{
+		`CREATE TEMP TABLE keys AS SELECT g AS id, g % 7 AS v FROM generate_series(1, 20000) g`,
+		`CREATE UNIQUE INDEX ON keys (id)`,
+		`ANALYZE keys`,
+		`PREPARE opaque (bigint[]) AS SELECT COALESCE(sum(v), 0) FROM keys WHERE id = ANY (` + prepared.Opaque("$1::bigint[]") + `)`,
+		`PREPARE bare (bigint[]) AS SELECT COALESCE(sum(v), 0) FROM keys WHERE id = ANY ($1::bigint[])`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for i := range 12 {
+		ids := fmt.Sprintf("{%d,%d,%d}", i+1, i+100, i+5000)
+		var a, b int64
+		if err := conn.GetContext(ctx, &a, `EXECUTE opaque ('`+ids+`')`); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.GetContext(ctx, &b, `EXECUTE bare ('`+ids+`')`); err != nil {
+			t.Fatal(err)
+		}
+		if a != b {
+			t.Fatalf("%s: opaque %d, bare %d", ids, a, b)
+		}
+	}
+	plans := map[string][2]int64{}
+	rows, err := conn.QueryxContext(ctx, `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		var g, c int64
+		if err := rows.Scan(&name, &g, &c); err != nil {
+			t.Fatal(err)
+		}
+		plans[name] = [2]int64{g, c}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if p := plans["opaque"]; p[0] < 6 || p[1] > 5 {
+		t.Errorf("opaque: %d generic plans, %d custom of 12 executions; want the generic plan after five", p[0], p[1])
+	}
+	t.Logf("bare parameter: %d generic plans, %d custom", plans["bare"][0], plans["bare"][1])
 }
