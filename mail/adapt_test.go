@@ -10,7 +10,7 @@ import (
 // it, probes again later, and a relay's push-back takes it down.
 func TestSizerGrowsWhileThroughputHolds(t *testing.T) {
 	t0 := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
-	s := newSizer(2, 16)
+	s := newSizer(2, 40)
 	send := func(n int) {
 		for range n {
 			s.accepted()
@@ -24,19 +24,18 @@ func TestSizerGrowsWhileThroughputHolds(t *testing.T) {
 		size   int
 		shrink int // shrink by this before asking
 	}{
-		{"first wait: grow by one (half of 2)", 0, 0, true, 3, 0},
-		{"too soon after the last growth", 100 * time.Millisecond, 50, false, 3, 0},
-		{"senders wait: half as many more", 300 * time.Millisecond, 50, true, 4, 0},
-		{"a short window judges nothing", 600 * time.Millisecond, 10, true, 6, 0},
-		{"a second on: 400/s, judged against the last figure (none yet)", 1600 * time.Millisecond, 400, true, 9, 0},
-		{"a second on: 300/s against 400: stop", 2600 * time.Millisecond, 300, false, 9, 0},
-		{"still down a while later", 6 * time.Second, 1000, false, 9, 0},
-		{"probe after 10 s however low", 12600 * time.Millisecond, 2900, true, 13, 0},
-		{"up to the ceiling, never past it", 13 * time.Second, 100, true, 16, 0},
-		{"at the ceiling", 14 * time.Second, 1000, false, 16, 0},
-		{"the relay pushed back: down 3, no growth for 30 s", 21 * time.Second, 0, false, 13, 3},
-		{"never under the floor", 22 * time.Second, 0, false, 2, 20},
-		{"after the push-back, growth again", 52 * time.Second, 10000, true, 3, 0},
+		{"first wait: twice as many", 0, 0, true, 4, 0},
+		{"too soon after the last growth", 100 * time.Millisecond, 50, false, 4, 0},
+		{"senders wait: twice as many", 300 * time.Millisecond, 50, true, 8, 0},
+		{"a short window judges nothing", 600 * time.Millisecond, 10, true, 16, 0},
+		{"a second on: 400/s, judged against the last figure (none yet)", 1600 * time.Millisecond, 400, true, 32, 0},
+		{"a second on: 300/s against 400: stop", 2600 * time.Millisecond, 300, false, 32, 0},
+		{"still down a while later", 6 * time.Second, 1000, false, 32, 0},
+		{"probe after 10 s however low, up to the ceiling, never past it", 12600 * time.Millisecond, 2900, true, 40, 0},
+		{"at the ceiling", 14 * time.Second, 1000, false, 40, 0},
+		{"the relay pushed back: down 3, no growth for 30 s", 21 * time.Second, 0, false, 37, 3},
+		{"never under the floor", 22 * time.Second, 0, false, 2, 50},
+		{"after the push-back, growth again", 52 * time.Second, 10000, true, 4, 0},
 	}
 	for _, st := range steps {
 		send(st.sent)
