@@ -190,23 +190,27 @@ func appendDotStuffed(dst, msg []byte) []byte {
 
 // runPipelined sends the messages at positions from..len(order)-1 of order
 // (indexes into msgs) over c with pipelining; see run.
-func (s *Sender) runPipelined(ctx context.Context, c *conn, msgs []Message, order []int, from int, results []error, accepted func(i int) error) run {
+func (s *Sender) runPipelined(ctx context.Context, c *conn, next Source, order []int, from int, results []error, accepted func(i int) error) run {
 	tp := c.sc.Text
 	p := &pipelineState{c: c, pending: -1}
 	for k := from; k < len(order); k++ {
 		i := order[k]
-		if stop := s.before(ctx); stop != nil {
+		stop := s.before(ctx)
+		var m *gomail.Msg
+		if stop == nil {
+			m, stop = s.compose(next, i, c.eightBit, results)
+		}
+		if stop != nil {
 			// Settle what is on the wire before giving up the rest.
 			if r, done := p.settle(tp, results, order, accepted, k); done {
 				return r
 			}
 			return run{pos: k, err: stop}
 		}
-		m, err := s.build(&msgs[i], c.eightBit)
-		var env envelope
-		if err == nil {
-			env, err = envelopeOf(m)
+		if m == nil {
+			continue // settled: results[i] says why
 		}
+		env, err := envelopeOf(m)
 		if err == nil {
 			p.raw.Reset()
 			_, err = m.WriteTo(&p.raw)

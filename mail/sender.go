@@ -270,17 +270,30 @@ func (s *Sender) Send(ctx context.Context, msgs []Message) []error {
 // advertises PIPELINING, each message's envelope goes with the previous
 // message's end of data, one round trip per message (see pipeline.go).
 func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i int) error) []error {
-	results := make([]error, len(msgs))
-	var idx []int
-	for i := range msgs {
-		if err := s.check(&msgs[i]); err != nil {
-			results[i] = &DeliveryError{Temporary: false, Err: err}
-			continue
-		}
-		idx = append(idx, i)
-	}
-	if len(idx) == 0 {
+	return s.SendFrom(ctx, len(msgs), func(i int) (Message, error) { return msgs[i], nil }, accepted)
+}
+
+// Source composes the message at position i of a send (0 to n-1) when its
+// turn on the connection comes: a send holds one composed message per
+// connection, however many it carries. A message may be asked for again
+// when its connection broke before the server answered for it.
+//
+// An error is the message's result and the send goes on without it,
+// unless it wraps ErrStopped: then sending stops as when the context ends
+// (what is on the wire is settled first, the rest is not tried).
+type Source func(i int) (Message, error)
+
+// SendFrom is SendEach for n messages composed one at a time by next, as
+// their turn comes: memory holds one message per connection instead of the
+// whole run's.
+func (s *Sender) SendFrom(ctx context.Context, n int, next Source, accepted func(i int) error) []error {
+	results := make([]error, n)
+	if n == 0 {
 		return results
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
 	}
 	failRest := func(from int, err error) {
 		de := classify(err)
@@ -311,9 +324,9 @@ func (s *Sender) SendEach(ctx context.Context, msgs []Message, accepted func(i i
 	for k := 0; ; {
 		var r run
 		if c.pipelining {
-			r = s.runPipelined(ctx, c, msgs, idx, k, results, counted)
+			r = s.runPipelined(ctx, c, next, idx, k, results, counted)
 		} else {
-			r = s.runSerial(ctx, c, msgs, idx, k, results, counted)
+			r = s.runSerial(ctx, c, next, idx, k, results, counted)
 		}
 		switch {
 		case r.err == nil:
@@ -393,16 +406,18 @@ func (s *Sender) before(ctx context.Context) error {
 // runSerial sends the messages at positions from..len(order)-1 of order
 // over c with go-mail, one command and reply at a time: for servers that
 // do not advertise PIPELINING.
-func (s *Sender) runSerial(ctx context.Context, c *conn, msgs []Message, order []int, from int, results []error, accepted func(i int) error) run {
+func (s *Sender) runSerial(ctx context.Context, c *conn, next Source, order []int, from int, results []error, accepted func(i int) error) run {
 	for k := from; k < len(order); k++ {
 		i := order[k]
 		if err := s.before(ctx); err != nil {
 			return run{pos: k, err: err}
 		}
-		m, err := s.build(&msgs[i], c.eightBit)
-		if err != nil {
-			results[i] = &DeliveryError{Temporary: false, Err: err}
-			continue
+		m, err := s.compose(next, i, c.eightBit, results)
+		if errors.Is(err, ErrStopped) {
+			return run{pos: k, err: err}
+		}
+		if m == nil {
+			continue // settled: results[i] says why
 		}
 		err = c.c.SendWithSMTPClient(c.sc, m)
 		c.uses++
@@ -423,6 +438,30 @@ func (s *Sender) runSerial(ctx context.Context, c *conn, msgs []Message, order [
 		return run{pos: k, err: err, conn: brokenConn}
 	}
 	return run{pos: len(order)}
+}
+
+// compose asks next for message i, checks it and builds it. A nil message
+// is settled: results[i] says why, or err wraps ErrStopped and the run must
+// stop.
+func (s *Sender) compose(next Source, i int, eightBit bool, results []error) (*gomail.Msg, error) {
+	in, err := next(i)
+	if errors.Is(err, ErrStopped) {
+		return nil, err
+	}
+	if err != nil {
+		results[i] = err
+		return nil, nil
+	}
+	if err := s.check(&in); err != nil {
+		results[i] = &DeliveryError{Temporary: false, Err: err}
+		return nil, nil
+	}
+	m, err := s.build(&in, eightBit)
+	if err != nil {
+		results[i] = &DeliveryError{Temporary: false, Err: err}
+		return nil, nil
+	}
+	return m, nil
 }
 
 // check refuses what could inject headers: line breaks in names, subject,

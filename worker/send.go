@@ -25,10 +25,11 @@ import (
 // Sender delivers a batch of messages: *mail.Sender in production.
 type Sender interface {
 	Send(ctx context.Context, msgs []mail.Message) []error
-	// SendEach is Send that calls accepted after each message the server
-	// accepted, before the next goes on the connection, and stops when it
-	// returns an error (see mail.Sender.SendEach).
-	SendEach(ctx context.Context, msgs []mail.Message, accepted func(i int) error) []error
+	// SendFrom sends n messages composed by next as their turn comes, and
+	// calls accepted after each message the server accepted, before the
+	// next goes on the connection; it stops when accepted returns an error
+	// (see mail.Sender.SendFrom).
+	SendFrom(ctx context.Context, n int, next mail.Source, accepted func(i int) error) []error
 	From() *netmail.Address
 	// Connections is how many connections the sender may have open at
 	// once: a batch is sent over as many.
@@ -68,17 +69,6 @@ type SendHandler struct {
 
 	recOnce sync.Once
 	rec     *recorder
-	// chunks holds a token per chunk of rendered emails the process may
-	// hold at once: one per connection the sender may open, whatever the
-	// number of batches in flight.
-	chunksOnce sync.Once
-	chunks     chan struct{}
-}
-
-// chunkSlots is the process's allowance of rendered chunks.
-func (h *SendHandler) chunkSlots() chan struct{} {
-	h.chunksOnce.Do(func() { h.chunks = make(chan struct{}, max(h.Mail.Connections(), 1)) })
-	return h.chunks
 }
 
 // ProcessTask implements asynq.Handler for TypeSurveySend.
@@ -216,86 +206,96 @@ func parts(ready []scheduler.Outgoing, connections int) [][]scheduler.Outgoing {
 	return out
 }
 
-// sendPart renders and sends one part of a batch in small chunks over one
-// pooled connection, recording each email as sent before the next goes:
-// memory holds one chunk of emails per connection, and a failure midway
-// can only resend the email on the wire.
+// sendPart sends one part of a batch over one pooled connection. Each email
+// is composed when its turn on the connection comes and recorded as sent
+// before the next goes: memory holds one email per connection, whatever
+// the size of the batches in flight, and a failure midway can only resend
+// the email on the wire.
 func (h *SendHandler) sendPart(ctx context.Context, l *lease, part []scheduler.Outgoing, now time.Time, out *sendOutcome) error {
 	vetted := now
-	slots := h.chunkSlots()
-	for rest := part; len(rest) > 0; {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-			return context.Cause(ctx)
+	dropped := map[int64]bool{} // settled by a recheck: not to go
+	msgIDs := make([]string, len(part))
+	var recheckErr, recordErr error
+	next := func(i int) (mail.Message, error) {
+		if at := h.Clock.Now(); at.Sub(vetted) >= recheckAfter {
+			// A part that waited for a connection, or a long one under a
+			// rate limit: a pause, an archive, an opt-out or a bounce
+			// meanwhile stops what has not gone yet. All of it is checked
+			// again: a check is good for every email until recheckAfter.
+			if recheckErr = h.recheck(ctx, part[i:], dropped, at); recheckErr != nil {
+				return mail.Message{}, fmt.Errorf("%w: %w", mail.ErrStopped, recheckErr)
+			}
+			vetted = at
 		}
-		var err error
-		rest, vetted, err = h.sendNextChunk(ctx, l, rest, vetted, now, out)
-		<-slots
-		if err != nil {
-			return err
+		inv := part[i]
+		if dropped[inv.ID] {
+			return mail.Message{}, errSettled
 		}
-	}
-	return nil
-}
-
-// sendNextChunk renders the next chunk of rest and sends it over one
-// pooled connection; it returns what is left. A chunk waits for the
-// process's allowance of rendered chunks (one per connection), so the
-// send-time rules are checked again here, after that wait, when the last
-// check is recheckAfter old.
-func (h *SendHandler) sendNextChunk(ctx context.Context, l *lease, rest []scheduler.Outgoing, vetted, now time.Time, out *sendOutcome) ([]scheduler.Outgoing, time.Time, error) {
-	if at := h.Clock.Now(); at.Sub(vetted) >= recheckAfter {
-		// A large batch under a rate limit takes a while: a pause, an
-		// archive, an opt-out or a bounce meanwhile stops what has not
-		// gone yet. All of it is checked again, not only the next chunk: a
-		// check is good for every email until recheckAfter.
-		var err error
-		if rest, err = h.Invitations.Recheck(ctx, rest, at); err != nil {
-			return nil, vetted, err
-		}
-		vetted = at
-	}
-	chunk := rest[:min(chunkSize, len(rest))]
-	rest = rest[len(chunk):]
-	msgs := make([]mail.Message, 0, len(chunk))
-	sendable := make([]scheduler.Outgoing, 0, len(chunk))
-	for _, inv := range chunk {
 		m, err := h.render(ctx, inv)
 		if err != nil {
 			h.Log.Error("render invitation", "invitation", inv.ID, "err", err)
 			out.renderFailed(inv.ID)
-			continue
+			return mail.Message{}, errSettled
 		}
-		msgs = append(msgs, m)
-		sendable = append(sendable, inv)
+		msgIDs[i] = m.MessageID
+		return m, nil
 	}
-	var stopped error
-	results := h.Mail.SendEach(ctx, msgs, func(i int) error {
-		stopped = h.sent(ctx, l, sendable[i], msgs[i].MessageID)
-		return stopped
+	results := h.Mail.SendFrom(ctx, len(part), next, func(i int) error {
+		recordErr = h.sent(ctx, l, part[i], msgIDs[i])
+		return recordErr
 	})
-	if stopped != nil {
-		return nil, vetted, stopped
+	if err := errors.Join(recheckErr, recordErr); err != nil {
+		return err
 	}
 	if ctx.Err() != nil {
-		return nil, vetted, context.Cause(ctx)
+		return context.Cause(ctx)
 	}
 	for i, err := range results {
-		if err == nil {
-			continue // recorded as it went
+		if err == nil || errors.Is(err, errSettled) {
+			continue // recorded as it went, or settled when its turn came
 		}
-		inv := sendable[i]
+		inv := part[i]
 		var de *mail.DeliveryError
 		if errors.As(err, &de) && !de.Temporary {
 			if err := h.permanentFailure(ctx, inv, de, now); err != nil {
-				return nil, vetted, err
+				return err
 			}
 			continue
 		}
 		out.temporary(inv, err, de == nil || de.Code == 0 || de.Code == 421)
 	}
-	return rest, vetted, nil
+	return nil
+}
+
+// errSettled is the result of an email settled when its turn came, without
+// going: the send-time rules no longer let it go, or it could not be
+// rendered.
+var errSettled = errors.New("settled without sending")
+
+// recheck applies the send-time rules again to the invitations of rest not
+// dropped yet, and adds to dropped those that may no longer go (Recheck
+// settles them).
+func (h *SendHandler) recheck(ctx context.Context, rest []scheduler.Outgoing, dropped map[int64]bool, at time.Time) error {
+	pending := make([]scheduler.Outgoing, 0, len(rest))
+	for _, inv := range rest {
+		if !dropped[inv.ID] {
+			pending = append(pending, inv)
+		}
+	}
+	still, err := h.Invitations.Recheck(ctx, pending, at)
+	if err != nil {
+		return err
+	}
+	keep := make(map[int64]bool, len(still))
+	for _, inv := range still {
+		keep[inv.ID] = true
+	}
+	for _, inv := range pending {
+		if !keep[inv.ID] {
+			dropped[inv.ID] = true
+		}
+	}
+	return nil
 }
 
 // sent records an email the server accepted, before the next goes on its
@@ -315,12 +315,9 @@ func (h *SendHandler) sent(ctx context.Context, l *lease, inv scheduler.Outgoing
 	return l.check()
 }
 
-// chunkSize is how many emails a connection has rendered ahead of sending,
-// between two looks at the send-time rules.
-const chunkSize = 25
-
 // recheckAfter is how long a batch sends on its send-time checks before
-// they are made again for its next chunk: a pause takes effect within it.
+// they are made again for the emails still to go: a pause takes effect
+// within it.
 const recheckAfter = time.Second
 
 // permanentFailure settles an email the server refused for good. A refused
