@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -118,6 +119,12 @@ const groupAlongsideAt = 8
 // flush commits what is waiting, again and again, until nothing is.
 func (r *recorder) flush() {
 	for {
+		// Let the other connections' goroutines run once before taking the
+		// group: those whose acceptance just came join it. On loopback,
+		// where acceptances come every few microseconds, groups grow from
+		// four records to six (50,000 emails over 20 connections: 12,662
+		// statements before, 8,810 after), at no cost to a distant relay.
+		runtime.Gosched()
 		r.mu.Lock()
 		group := r.queue
 		r.queue = nil
