@@ -37,7 +37,7 @@ func main() {
 	var o options
 	flag.IntVar(&o.n, "n", 100000, "invitations in the blast")
 	flag.IntVar(&o.concurrency, "concurrency", 8, "worker concurrency (send batches in parallel)")
-	flag.IntVar(&o.pool, "pool", 8, "SMTP connections the worker keeps open")
+	flag.IntVar(&o.pool, "pool", 20, "SMTP connections the worker keeps open (as many as smtp-source's sessions: the comparison is per connection)")
 	flag.IntVar(&o.batch, "batch", 500, "invitations per send batch")
 	flag.IntVar(&o.sessions, "sessions", 20, "parallel sessions of smtp-source")
 	flag.BoolVar(&o.skipSource, "skip-smtp-source", false, "do not run the smtp-source comparison")
