@@ -371,10 +371,10 @@ func TestArchivedWhileOnTheWireIsRecordedSent(t *testing.T) {
 	}
 }
 
-// TestServerRestartCostsNoChunk: after the SMTP server restarts, every
+// TestServerRestartLosesNoEmail: after the SMTP server restarts, every
 // pooled connection is dead; the batch that follows loses no email to
 // them.
-func TestServerRestartCostsNoChunk(t *testing.T) {
+func TestServerRestartLosesNoEmail(t *testing.T) {
 	t.Parallel()
 	f := newSendFixture(t)
 	// Two connections open at once, then idle in the pool.
