@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/followup/followup/internal/prepared"
@@ -25,14 +26,23 @@ type Store struct {
 	// stmts keeps the statements every alert runs prepared.
 	stmts *prepared.Cache
 	// dummyHash is checked when an email is unknown, so a sign-in takes as
-	// long whether or not the account exists.
+	// long whether or not the account exists. It is made at the first
+	// sign-in, not with the store: hashing takes 19 MB and tens of
+	// milliseconds, which the roles that never sign anyone in (worker,
+	// scheduler, inbound) need not pay.
+	dummyOnce sync.Once
 	dummyHash string
 }
 
 // NewStore returns a Store on db.
 func NewStore(db *sqlx.DB) *Store {
-	h, _ := HashPassword("no account has this password")
-	return &Store{db: db, dummyHash: h, stmts: prepared.New(db)}
+	return &Store{db: db, stmts: prepared.New(db)}
+}
+
+// dummy returns dummyHash, made on first use.
+func (s *Store) dummy() string {
+	s.dummyOnce.Do(func() { s.dummyHash, _ = HashPassword("no account has this password") })
+	return s.dummyHash
 }
 
 const userColumns = `id, email, name, role, team, locale, disabled_at, created_at`
@@ -164,13 +174,16 @@ func (s *Store) Disable(ctx context.Context, id int64, now time.Time) error {
 
 // Authenticate returns the enabled user whose email and password match.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (User, error) {
+	// Made before the lookup, whatever its outcome: the first sign-in,
+	// known account or not, pays for it alike.
+	dummy := s.dummy()
 	var row struct {
 		User
 		Hash string `db:"password_hash"`
 	}
 	err := s.db.GetContext(ctx, &row, `SELECT `+userColumns+`, password_hash FROM users WHERE email = lower($1)`, strings.TrimSpace(email))
 	if errors.Is(err, sql.ErrNoRows) {
-		CheckPassword(s.dummyHash, password)
+		CheckPassword(dummy, password)
 		return User{}, ErrBadCredentials
 	}
 	if err != nil {
