@@ -73,8 +73,8 @@ func transactionError(st stage, r reply) *DeliveryError {
 // pipelineState carries a connection's pipelined run between messages.
 type pipelineState struct {
 	c *conn
-	// pending is the position (in the run's order) of the message whose
-	// end of data was written and whose reply is not read yet; -1 for none.
+	// pending is the position of the message whose end of data was
+	// written and whose reply is not read yet; -1 for none.
 	pending int
 	// raw is the composed message, body the same dot-stuffed: buffers
 	// reused from one message to the next.
@@ -188,13 +188,11 @@ func appendDotStuffed(dst, msg []byte) []byte {
 	return dst
 }
 
-// runPipelined sends the messages at positions from..len(order)-1 of order
-// (indexes into msgs) over c with pipelining; see run.
-func (s *Sender) runPipelined(ctx context.Context, c *conn, next Source, order []int, from int, results []error, accepted func(i int) error) run {
+// runPipelined sends the messages from..n-1 over c with pipelining; see run.
+func (s *Sender) runPipelined(ctx context.Context, c *conn, next Source, n, from int, results []error, accepted func(i int) error) run {
 	tp := c.sc.Text
 	p := &pipelineState{c: c, pending: -1}
-	for k := from; k < len(order); k++ {
-		i := order[k]
+	for i := from; i < n; i++ {
 		stop := s.before(ctx)
 		var m *gomail.Msg
 		if stop == nil {
@@ -202,10 +200,10 @@ func (s *Sender) runPipelined(ctx context.Context, c *conn, next Source, order [
 		}
 		if stop != nil {
 			// Settle what is on the wire before giving up the rest.
-			if r, done := p.settle(tp, results, order, accepted, k); done {
+			if r, done := p.settle(tp, results, accepted, i); done {
 				return r
 			}
-			return run{pos: k, err: stop}
+			return run{pos: i, err: stop}
 		}
 		if m == nil {
 			continue // settled: results[i] says why
@@ -224,7 +222,7 @@ func (s *Sender) runPipelined(ctx context.Context, c *conn, next Source, order [
 		// go-mail gives each of its commands (the deadline set when the
 		// connection opened would end a long-lived one).
 		if err := c.sc.UpdateDeadline(s.cfg.Timeout); err != nil {
-			return run{pos: p.resumeAt(k), err: err, conn: brokenConn}
+			return run{pos: p.resumeAt(i), err: err, conn: brokenConn}
 		}
 		// One write: the previous end of data (already buffered), this
 		// envelope, DATA.
@@ -234,11 +232,11 @@ func (s *Sender) runPipelined(ctx context.Context, c *conn, next Source, order [
 		}
 		_, _ = tp.W.WriteString("DATA\r\n")
 		if err := tp.W.Flush(); err != nil {
-			return run{pos: p.resumeAt(k), err: err, conn: brokenConn}
+			return run{pos: p.resumeAt(i), err: err, conn: brokenConn}
 		}
-		prevOK, br := p.readEnd(tp, results, order)
+		prevOK, br := p.readEnd(tp, results)
 		if br != nil {
-			return run{pos: p.resumeAt(k), err: br, conn: brokenConn}
+			return run{pos: p.resumeAt(i), err: br, conn: brokenConn}
 		}
 		replies := make([]reply, 0, 2+len(env.rcpts))
 		replies = append(replies, read(tp, 250))
@@ -250,18 +248,18 @@ func (s *Sender) runPipelined(ctx context.Context, c *conn, next Source, order [
 		if broken != nil {
 			// The previous message was accepted: record it before this one
 			// goes to another connection.
-			if err := p.record(prevOK, accepted, order); err != nil {
-				return run{pos: k, err: stopped(err), conn: brokenConn}
+			if err := p.record(prevOK, accepted); err != nil {
+				return run{pos: i, err: stopped(err), conn: brokenConn}
 			}
-			return run{pos: k, err: broken, conn: brokenConn}
+			return run{pos: i, err: broken, conn: brokenConn}
 		}
 		if failed != nil {
 			results[i] = failed
-			if err := p.record(prevOK, accepted, order); err != nil {
-				return run{pos: k + 1, err: stopped(err)}
+			if err := p.record(prevOK, accepted); err != nil {
+				return run{pos: i + 1, err: stopped(err)}
 			}
 			if err := abandon(tp, replies); err != nil {
-				return run{pos: k + 1, err: err, conn: closeConn}
+				return run{pos: i + 1, err: err, conn: closeConn}
 			}
 			continue
 		}
@@ -269,39 +267,39 @@ func (s *Sender) runPipelined(ctx context.Context, c *conn, next Source, order [
 		// its final "." waits for that record.
 		p.body = appendDotStuffed(p.body[:0], p.raw.Bytes())
 		if _, err := tp.W.Write(p.body); err != nil {
-			return run{pos: k, err: err, conn: brokenConn}
+			return run{pos: i, err: err, conn: brokenConn}
 		}
 		if err := tp.W.Flush(); err != nil {
-			return run{pos: k, err: err, conn: brokenConn}
+			return run{pos: i, err: err, conn: brokenConn}
 		}
 		if err := c.flush(); err != nil {
-			return run{pos: k, err: err, conn: brokenConn}
+			return run{pos: i, err: err, conn: brokenConn}
 		}
-		if err := p.record(prevOK, accepted, order); err != nil {
-			return run{pos: k, err: stopped(fmt.Errorf("%w: %w", errDataAborted, err)), conn: closeConn}
+		if err := p.record(prevOK, accepted); err != nil {
+			return run{pos: i, err: stopped(fmt.Errorf("%w: %w", errDataAborted, err)), conn: closeConn}
 		}
 		_, _ = tp.W.WriteString(".\r\n")
-		p.pending = k
+		p.pending = i
 	}
-	if r, done := p.settle(tp, results, order, accepted, len(order)); done {
+	if r, done := p.settle(tp, results, accepted, n); done {
 		return r
 	}
-	return run{pos: len(order)}
+	return run{pos: n}
 }
 
 // settle flushes what is buffered, reads the pending message's end-of-data
 // reply and records it. done is true when that ended the run (r says how);
 // next is the position the run stopped at.
-func (p *pipelineState) settle(tp *textproto.Conn, results []error, order []int, accepted func(int) error, next int) (r run, done bool) {
+func (p *pipelineState) settle(tp *textproto.Conn, results []error, accepted func(int) error, next int) (r run, done bool) {
 	if err := tp.W.Flush(); err != nil {
 		return run{pos: p.resumeAt(next), err: err, conn: brokenConn}, true
 	}
-	ok, br := p.readEnd(tp, results, order)
+	ok, br := p.readEnd(tp, results)
 	if br != nil {
 		return run{pos: p.resumeAt(next), err: br, conn: brokenConn}, true
 	}
 	last := p.pending
-	if err := p.record(ok, accepted, order); err != nil {
+	if err := p.record(ok, accepted); err != nil {
 		return run{pos: last + 1, err: stopped(err)}, true
 	}
 	return run{}, false
@@ -310,7 +308,7 @@ func (p *pipelineState) settle(tp *textproto.Conn, results []error, order []int,
 // readEnd reads the pending message's end-of-data reply, if one is owed:
 // ok when the server accepted the message. A refused message gets its
 // result and is no longer pending; broken is set when no reply came.
-func (p *pipelineState) readEnd(tp *textproto.Conn, results []error, order []int) (ok bool, broken error) {
+func (p *pipelineState) readEnd(tp *textproto.Conn, results []error) (ok bool, broken error) {
 	if p.pending < 0 {
 		return false, nil
 	}
@@ -318,7 +316,7 @@ func (p *pipelineState) readEnd(tp *textproto.Conn, results []error, order []int
 	if r.broken() {
 		return false, r.err
 	}
-	i := order[p.pending]
+	i := p.pending
 	if r.err != nil {
 		results[i] = transactionError(stageEnd, r)
 		p.pending = -1
@@ -329,11 +327,11 @@ func (p *pipelineState) readEnd(tp *textproto.Conn, results []error, order []int
 }
 
 // record lets the caller record the pending message the server accepted.
-func (p *pipelineState) record(ok bool, accepted func(int) error, order []int) error {
+func (p *pipelineState) record(ok bool, accepted func(int) error) error {
 	if p.pending < 0 {
 		return nil
 	}
-	i := order[p.pending]
+	i := p.pending
 	p.pending = -1
 	if ok && accepted != nil {
 		return accepted(i)

@@ -291,14 +291,10 @@ func (s *Sender) SendFrom(ctx context.Context, n int, next Source, accepted func
 	if n == 0 {
 		return results
 	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
 	failRest := func(from int, err error) {
 		de := classify(err)
 		de.Temporary, de.Recipient = true, false
-		for _, j := range idx[from:] {
+		for j := from; j < n; j++ {
 			results[j] = de
 		}
 	}
@@ -324,9 +320,9 @@ func (s *Sender) SendFrom(ctx context.Context, n int, next Source, accepted func
 	for k := 0; ; {
 		var r run
 		if c.pipelining {
-			r = s.runPipelined(ctx, c, next, idx, k, results, counted)
+			r = s.runPipelined(ctx, c, next, n, k, results, counted)
 		} else {
-			r = s.runSerial(ctx, c, next, idx, k, results, counted)
+			r = s.runSerial(ctx, c, next, n, k, results, counted)
 		}
 		switch {
 		case r.err == nil:
@@ -381,7 +377,7 @@ const (
 )
 
 // run is how a run of messages on one connection ended: pos is the
-// position (in the run's order) of the first message whose fate is not
+// position of the first message whose fate is not
 // settled, err why the run stopped (nil: every message is settled) and
 // conn what becomes of the connection.
 type run struct {
@@ -403,18 +399,16 @@ func (s *Sender) before(ctx context.Context) error {
 	return s.pool.wait(ctx)
 }
 
-// runSerial sends the messages at positions from..len(order)-1 of order
-// over c with go-mail, one command and reply at a time: for servers that
+// runSerial sends the messages from..n-1 over c with go-mail, one command and reply at a time: for servers that
 // do not advertise PIPELINING.
-func (s *Sender) runSerial(ctx context.Context, c *conn, next Source, order []int, from int, results []error, accepted func(i int) error) run {
-	for k := from; k < len(order); k++ {
-		i := order[k]
+func (s *Sender) runSerial(ctx context.Context, c *conn, next Source, n, from int, results []error, accepted func(i int) error) run {
+	for i := from; i < n; i++ {
 		if err := s.before(ctx); err != nil {
-			return run{pos: k, err: err}
+			return run{pos: i, err: err}
 		}
 		m, err := s.compose(next, i, c.eightBit, results)
 		if errors.Is(err, ErrStopped) {
-			return run{pos: k, err: err}
+			return run{pos: i, err: err}
 		}
 		if m == nil {
 			continue // settled: results[i] says why
@@ -425,7 +419,7 @@ func (s *Sender) runSerial(ctx context.Context, c *conn, next Source, order []in
 			results[i] = nil
 			if accepted != nil {
 				if err := accepted(i); err != nil {
-					return run{pos: k + 1, err: stopped(err)}
+					return run{pos: i + 1, err: stopped(err)}
 				}
 			}
 			continue
@@ -435,9 +429,9 @@ func (s *Sender) runSerial(ctx context.Context, c *conn, next Source, order []in
 			results[i] = de // the server answered: the connection is fine
 			continue
 		}
-		return run{pos: k, err: err, conn: brokenConn}
+		return run{pos: i, err: err, conn: brokenConn}
 	}
-	return run{pos: len(order)}
+	return run{pos: n}
 }
 
 // compose asks next for message i, checks it and builds it. A nil message
