@@ -157,20 +157,36 @@ func (s *Store) markSent(ctx context.Context, sent []Sent, now time.Time, async 
 	for i, x := range sent {
 		ids[i], mids[i], exps[i] = x.ID, x.MessageID, x.ExpiresAt.UTC().Format(time.RFC3339Nano)
 	}
-	// (id = ANY guides the planner to the primary key: joining the unnest
-	// alone can make it hash the whole table.)
-	// An invitation answered while its email was in flight (a quick reader,
-	// or a link opened from an earlier email) stays answered, but records
-	// that it was sent.
-	// The arrays are opaque to the planner (prepared.Opaque): planned at
-	// every group commit, the statement took a third of PostgreSQL's CPU
-	// per email.
-	from := "unnest(" + prepared.Opaque("$1::bigint[]") + ", " + prepared.Opaque("$2::text[]") + ", " +
-		prepared.Opaque("$3::timestamptz[]") + ") AS m(id, mid, exp), campaigns c"
+	var err error
 	if async {
-		from += ", " + prepared.AsyncCommit
+		// Many small records a second: planned once per connection.
+		var st *sqlx.Stmt
+		if st, err = s.stmts.Stmt(ctx, recordSentSQL); err == nil {
+			_, err = st.ExecContext(ctx, ids, mids, exps, now)
+		}
+	} else {
+		_, err = s.db.ExecContext(ctx, markSentSQL, ids, mids, exps, now)
 	}
-	query := `
+	if err != nil {
+		return fmt.Errorf("mark %d invitations sent: %w", len(sent), err)
+	}
+	return nil
+}
+
+// markSentSQL records emails sent ($1 ids, $2 Message-IDs, $3 link
+// expiries, $4 now). An invitation answered while its email was in flight
+// (a quick reader, or a link opened from an earlier email) stays answered,
+// but records that it was sent. (id = ANY guides the planner to the
+// primary key: joining the unnest alone can make it hash the whole table.)
+// The arrays are opaque to the planner (prepared.Opaque): planned at every
+// group commit, the statement took a third of PostgreSQL's CPU per email.
+var markSentSQL = markSentQuery("")
+
+// recordSentSQL is markSentSQL committed without waiting for the disk.
+var recordSentSQL = markSentQuery(", " + prepared.AsyncCommit)
+
+func markSentQuery(alsoFrom string) string {
+	return `
 WITH done AS (
 UPDATE invitations i SET
     state = CASE WHEN i.state IN ('queued', 'suppressed') THEN 'sent' ELSE i.state END,
@@ -179,27 +195,14 @@ UPDATE invitations i SET
     reminders_sent = i.reminders_sent + (i.send_kind = 'reminder')::int,
     next_reminder_at = CASE WHEN i.state = 'queued' AND c.state <> 'archived' THEN
         $4::timestamptz + make_interval(days => c.reminder_days[i.reminders_sent + (i.send_kind = 'reminder')::int + 1]) END
-FROM ` + from + `
+FROM unnest(` + prepared.Opaque("$1::bigint[]") + `, ` + prepared.Opaque("$2::text[]") + `, ` + prepared.Opaque("$3::timestamptz[]") + `)
+    AS m(id, mid, exp), campaigns c` + alsoFrom + `
 WHERE i.id = ANY (` + prepared.Opaque("$1::bigint[]") + `) AND i.id = m.id AND c.id = i.campaign_id
     AND (i.state IN ('queued', 'answered') OR (i.state = 'suppressed' AND i.reason = 'campaign_archived'))
 RETURNING i.id, i.campaign_id, i.customer_id, i.next_reminder_at)
 INSERT INTO due_sends (invitation_id, kind, due_at, campaign_id, customer_id)
 SELECT id, 'reminder', next_reminder_at, campaign_id, customer_id FROM done WHERE next_reminder_at IS NOT NULL
 ON CONFLICT (invitation_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at`
-	var err error
-	if async {
-		// Many small records a second: planned once per connection.
-		var st *sqlx.Stmt
-		if st, err = s.stmts.Stmt(ctx, query); err == nil {
-			_, err = st.ExecContext(ctx, ids, mids, exps, now)
-		}
-	} else {
-		_, err = s.db.ExecContext(ctx, query, ids, mids, exps, now)
-	}
-	if err != nil {
-		return fmt.Errorf("mark %d invitations sent: %w", len(sent), err)
-	}
-	return nil
 }
 
 // Suppress ends invitations that must not be sent, with the reason.
